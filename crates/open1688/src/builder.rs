@@ -1,0 +1,259 @@
+//! [`ClientBuilder`]: credentials, endpoint, timeouts, limits, retries and token storage.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::limiter::RateLimits;
+use crate::retry::RetryPolicy;
+use crate::token::Token;
+use crate::token_store::{MemoryTokenStore, TokenStore};
+
+/// The real gateway.
+pub const DEFAULT_ENDPOINT: &str = "https://gw.open.1688.com";
+
+/// Environment variables read by [`ClientBuilder::from_env`].
+pub mod env {
+    /// The app key.
+    pub const APP_KEY: &str = "OPEN1688_APP_KEY";
+    /// The app secret.
+    pub const APP_SECRET: &str = "OPEN1688_APP_SECRET";
+    /// A user access token.
+    pub const ACCESS_TOKEN: &str = "OPEN1688_ACCESS_TOKEN";
+    /// A user refresh token.
+    pub const REFRESH_TOKEN: &str = "OPEN1688_REFRESH_TOKEN";
+    /// The gateway base URL (for a sandbox).
+    pub const ENDPOINT: &str = "OPEN1688_ENDPOINT";
+}
+
+/// Builds a [`Client`]. Only the app key and secret are required.
+///
+/// ```
+/// use std::time::Duration;
+/// let client = open1688::Client::builder()
+///     .app_key("1000000")
+///     .app_secret("test123")
+///     .endpoint("http://127.0.0.1:8688")
+///     .request_timeout(Duration::from_secs(10))
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.app_key(), "1000000");
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    pub(crate) app_key: Option<String>,
+    pub(crate) app_secret: Option<SecretString>,
+    pub(crate) endpoint: String,
+    pub(crate) authorize_url: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) user_agent: String,
+    pub(crate) limits: RateLimits,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) token_store: Option<Arc<dyn TokenStore>>,
+    pub(crate) access_token: Option<SecretString>,
+    pub(crate) refresh_token: Option<SecretString>,
+    pub(crate) refresh_margin: Duration,
+    pub(crate) refresh_warning: Duration,
+    pub(crate) send_timestamp: bool,
+    pub(crate) sync_clock: bool,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            app_key: None,
+            app_secret: None,
+            endpoint: DEFAULT_ENDPOINT.to_owned(),
+            authorize_url: open1688_types::oauth::AUTHORIZE_URL.to_owned(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            user_agent: concat!("open1688/", env!("CARGO_PKG_VERSION")).to_owned(),
+            limits: RateLimits::default(),
+            retry: RetryPolicy::default(),
+            token_store: None,
+            access_token: None,
+            refresh_token: None,
+            refresh_margin: Duration::from_secs(300),
+            refresh_warning: Duration::from_secs(14 * 24 * 3600),
+            send_timestamp: true,
+            sync_clock: true,
+        }
+    }
+}
+
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults (real gateway, 10 QPS app / 5 QPS per API, 5 attempts).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder preloaded from `OPEN1688_*` environment variables; later calls override them.
+    pub fn from_env() -> Self {
+        let mut b = Self::new();
+        b.app_key = non_empty_env(env::APP_KEY);
+        b.app_secret = non_empty_env(env::APP_SECRET).map(SecretString::from);
+        b.access_token = non_empty_env(env::ACCESS_TOKEN).map(SecretString::from);
+        b.refresh_token = non_empty_env(env::REFRESH_TOKEN).map(SecretString::from);
+        if let Some(endpoint) = non_empty_env(env::ENDPOINT) {
+            b.endpoint = endpoint;
+        }
+        b
+    }
+
+    /// Whether app credentials are present (from the environment or set explicitly).
+    pub fn has_credentials(&self) -> bool {
+        self.app_key.is_some() && self.app_secret.is_some()
+    }
+
+    /// The app key (a number in practice).
+    pub fn app_key(mut self, app_key: impl Into<String>) -> Self {
+        self.app_key = Some(app_key.into());
+        self
+    }
+
+    /// The app secret; it signs requests and never leaves this process in clear except inside
+    /// the HMAC key and the OAuth `client_secret` form field.
+    pub fn app_secret(mut self, secret: impl Into<String>) -> Self {
+        self.app_secret = Some(SecretString::from(secret.into()));
+        self
+    }
+
+    /// The gateway base URL (default [`DEFAULT_ENDPOINT`]); point it at a sandbox for tests.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into();
+        self
+    }
+
+    /// The OAuth authorize page (default `https://auth.1688.com/oauth/authorize`).
+    pub fn authorize_url(mut self, url: impl Into<String>) -> Self {
+        self.authorize_url = url.into();
+        self
+    }
+
+    /// Time allowed to establish a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt, from sending to the last byte of the response.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// QPS limits and the local daily cap.
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Retry and backoff settings.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Where tokens are loaded from and saved to (default: memory only).
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
+    /// A user access token to start with (its lifetime is unknown, so it is used until rejected).
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// A refresh token to renew the access token with.
+    pub fn refresh_token(mut self, token: impl Into<String>) -> Self {
+        self.refresh_token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// Refresh the access token when it expires within this margin (default 5 minutes).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// Warn when the refresh token expires within this window (default 14 days).
+    pub fn refresh_warning(mut self, window: Duration) -> Self {
+        self.refresh_warning = window;
+        self
+    }
+
+    /// Send `_aop_timestamp` with every signed call (default on).
+    pub fn send_timestamp(mut self, on: bool) -> Self {
+        self.send_timestamp = on;
+        self
+    }
+
+    /// Measure the gateway clock offset once before the first call (default on).
+    pub fn sync_clock(mut self, on: bool) -> Self {
+        self.sync_clock = on;
+        self
+    }
+
+    /// Builds the client; fails with [`Error::Config`] naming what is missing or malformed.
+    pub fn build(self) -> Result<Client> {
+        let app_key = self
+            .app_key
+            .clone()
+            .ok_or_else(|| Error::Config(format!("no app key: call .app_key(..) or set {}", env::APP_KEY)))?;
+        if app_key.is_empty() || app_key.contains(['/', '?', '#', ' ']) {
+            return Err(Error::Config(format!("app key {app_key:?} is not a valid path segment")));
+        }
+        if self.app_secret.is_none() {
+            return Err(Error::Config(format!("no app secret: call .app_secret(..) or set {}", env::APP_SECRET)));
+        }
+        let endpoint = Url::parse(&self.endpoint)
+            .map_err(|e| Error::Config(format!("endpoint {:?} is not a URL: {e}", self.endpoint)))?;
+        if !matches!(endpoint.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("endpoint {:?} must be http or https", self.endpoint)));
+        }
+        Url::parse(&self.authorize_url)
+            .map_err(|e| Error::Config(format!("authorize URL {:?} is not a URL: {e}", self.authorize_url)))?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.request_timeout)
+            .user_agent(self.user_agent.clone())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let initial = match (&self.access_token, &self.refresh_token) {
+            (Some(access), refresh) => {
+                let mut t = Token::from_access_token(secrecy::ExposeSecret::expose_secret(access).to_owned());
+                t.refresh_token = refresh.clone();
+                Some(t)
+            }
+            // Only a refresh token: start with an access token that is already expired, so the
+            // first call refreshes.
+            (None, Some(refresh)) => {
+                let mut t = Token::from_access_token(String::new());
+                t.access_expires_at = Some(chrono::DateTime::UNIX_EPOCH);
+                t.refresh_token = Some(refresh.clone());
+                Some(t)
+            }
+            (None, None) => None,
+        };
+        let store = self.token_store.clone().unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
+        Ok(Client::from_parts(self, app_key, endpoint, http, store, initial))
+    }
+}

@@ -1,0 +1,231 @@
+//! Errors of the SDK. Each variant says what went wrong and whether a retry can help; none
+//! carries a secret (bodies are scrubbed of the app secret and tokens before they are kept).
+
+use chrono::{DateTime, Utc};
+use open1688_types::{BusinessFailure, EncodeError, GatewayErrorCode};
+
+use crate::retry::{ErrorClass, Failure, TransportErrorKind, classify};
+use crate::token_store::TokenStoreError;
+
+/// The result type of the SDK.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a JSON body could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeCategory {
+    /// Not JSON at all.
+    Syntax,
+    /// JSON that stops mid-value (a cut connection).
+    Truncated,
+    /// Valid JSON of an unexpected shape.
+    Shape,
+}
+
+/// Everything that can go wrong calling the platform.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client is misconfigured (missing app key, bad endpoint, …). Not retryable.
+    #[error("configuration error: {0}")]
+    Config(String),
+
+    /// A request parameter could not be encoded. Not retryable.
+    #[error("{api}: cannot encode the request: {source}")]
+    Encode {
+        /// `namespace:name-version`.
+        api: String,
+        /// What failed.
+        #[source]
+        source: EncodeError,
+    },
+
+    /// The gateway rejected the call (spec §5.1). Retryable only when throttled.
+    #[error("{api}: gateway error {code} (HTTP {status}): {message}")]
+    Gateway {
+        /// `namespace:name-version`.
+        api: String,
+        /// HTTP status (400 or 401).
+        status: u16,
+        /// The `error_code`.
+        code: GatewayErrorCode,
+        /// The `error_message`.
+        message: String,
+        /// The gateway's `request_id`, for support tickets.
+        request_id: Option<String>,
+    },
+
+    /// The API answered HTTP 200 but reported a business failure (spec §5.2). Not retryable.
+    #[error("{api}: the API reported failure: {failure}")]
+    Business {
+        /// `namespace:name-version`.
+        api: String,
+        /// Code and message from the body.
+        failure: BusinessFailure,
+    },
+
+    /// An OAuth call failed (`invalid_grant` for a bad or expired code or refresh token).
+    #[error("{api}: OAuth error {error} (HTTP {status}): {description}")]
+    OAuth {
+        /// `namespace:name-version`.
+        api: String,
+        /// HTTP status.
+        status: u16,
+        /// The `error` field.
+        error: String,
+        /// The `error_description` field.
+        description: String,
+    },
+
+    /// An HTTP error status with a body that is neither a gateway nor an OAuth error.
+    #[error("{api}: HTTP {status}: {body}")]
+    Http {
+        /// `namespace:name-version`.
+        api: String,
+        /// HTTP status.
+        status: u16,
+        /// The start of the body, scrubbed of secrets.
+        body: String,
+    },
+
+    /// No HTTP response: connecting, sending or receiving failed.
+    #[error("{api}: transport error ({kind}): {message}")]
+    Transport {
+        /// `namespace:name-version`.
+        api: String,
+        /// What kind of failure.
+        kind: TransportErrorKind,
+        /// The underlying error, without the URL.
+        message: String,
+    },
+
+    /// The response body could not be decoded into the expected type.
+    #[error("{api}: cannot decode the response at `{path}`: {message}; body starts: {body}")]
+    Decode {
+        /// `namespace:name-version`.
+        api: String,
+        /// The JSON path of the offending value (`result.result.data[3].offerId`).
+        path: String,
+        /// What serde reported.
+        message: String,
+        /// Syntax, truncation or shape.
+        category: DecodeCategory,
+        /// The start of the body, scrubbed of secrets.
+        body: String,
+    },
+
+    /// The client's local daily call cap is used up. Not retryable until it resets.
+    #[error("the local daily quota of {limit} calls is used up; it resets at {resets_at}")]
+    DailyQuotaExhausted {
+        /// The configured cap.
+        limit: u64,
+        /// When the count starts again (midnight China time).
+        resets_at: DateTime<Utc>,
+    },
+
+    /// The API needs a user token and none is configured or stored.
+    #[error(
+        "{api} needs user authorization: no access token is configured (run the OAuth flow or set OPEN1688_ACCESS_TOKEN)"
+    )]
+    NotAuthorized {
+        /// `namespace:name-version`.
+        api: String,
+    },
+
+    /// The access token is expired and cannot be refreshed (no refresh token, or it expired).
+    #[error("the access token expired and cannot be refreshed: {reason}; authorize the app again")]
+    TokenExpired {
+        /// Why refreshing is impossible.
+        reason: String,
+    },
+
+    /// Reading or writing the token store failed.
+    #[error("token store: {0}")]
+    TokenStore(#[from] TokenStoreError),
+
+    /// Retries stopped before success; `last` is the final attempt's error.
+    #[error("{api}: gave up after {attempts} attempt(s) ({reason}): {last}")]
+    RetriesExhausted {
+        /// `namespace:name-version`.
+        api: String,
+        /// Attempts made.
+        attempts: u32,
+        /// Why no further attempt was made (attempt limit, deadline, retry budget).
+        reason: &'static str,
+        /// The last attempt's error.
+        #[source]
+        last: Box<Error>,
+    },
+}
+
+impl Error {
+    /// The evidence this error gives the classifier, if it came from an attempt.
+    pub(crate) fn failure(&self) -> Option<Failure<'_>> {
+        Some(match self {
+            Self::Gateway { status, code, .. } => Failure::Http { status: *status, code: Some(code) },
+            Self::Http { status, .. } => Failure::Http { status: *status, code: None },
+            Self::OAuth { status, .. } => Failure::Http { status: *status, code: None },
+            Self::Transport { kind, .. } => Failure::Transport(*kind),
+            Self::Decode { category: DecodeCategory::Shape, .. } => Failure::UnexpectedShape,
+            Self::Decode { category, .. } => {
+                Failure::MalformedBody { truncated: *category == DecodeCategory::Truncated }
+            }
+            Self::Business { .. } => Failure::Business,
+            Self::DailyQuotaExhausted { .. } => Failure::LocalQuotaExhausted,
+            _ => return None,
+        })
+    }
+
+    /// How the retry logic treats this error.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            // A rejected OAuth grant is final: refreshing again with the same grant cannot help.
+            Self::OAuth { .. } => ErrorClass::Fatal,
+            Self::RetriesExhausted { last, .. } => last.class(),
+            other => other.failure().map_or(ErrorClass::Fatal, classify),
+        }
+    }
+
+    /// Whether the same call may succeed if made again later.
+    pub fn is_retryable(&self) -> bool {
+        self.class().is_retryable()
+    }
+
+    /// Whether the app's call quota (platform or local) is exhausted.
+    pub fn is_quota_exhausted(&self) -> bool {
+        match self {
+            Self::DailyQuotaExhausted { .. } => true,
+            Self::Gateway { code: GatewayErrorCode::NoUsageLeft, .. } => true,
+            Self::RetriesExhausted { last, .. } => last.is_quota_exhausted(),
+            _ => false,
+        }
+    }
+
+    /// Whether the user must (re)authorize the app or the app lacks permission.
+    pub fn is_authorization(&self) -> bool {
+        match self {
+            Self::NotAuthorized { .. } | Self::TokenExpired { .. } | Self::OAuth { .. } => true,
+            Self::Gateway { code, .. } => matches!(code, GatewayErrorCode::Unauthorized | GatewayErrorCode::AclDecline),
+            Self::RetriesExhausted { last, .. } => last.is_authorization(),
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_follow_the_classifier() {
+        let gw = |code| Error::Gateway { api: "a".into(), status: 400, code, message: String::new(), request_id: None };
+        assert_eq!(gw(GatewayErrorCode::QosAppFrequencyLimit).class(), ErrorClass::Throttled);
+        assert!(!gw(GatewayErrorCode::SignatureInvalid).is_retryable());
+        assert!(gw(GatewayErrorCode::NoUsageLeft).is_quota_exhausted());
+        assert!(gw(GatewayErrorCode::AclDecline).is_authorization());
+        let t = Error::Transport { api: "a".into(), kind: TransportErrorKind::Timeout, message: "timed out".into() };
+        assert!(t.is_retryable());
+        let wrapped =
+            Error::RetriesExhausted { api: "a".into(), attempts: 3, reason: "attempt limit", last: Box::new(t) };
+        assert_eq!(wrapped.class(), ErrorClass::Transient);
+    }
+}
