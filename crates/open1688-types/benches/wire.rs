@@ -59,6 +59,15 @@ fn benches(c: &mut Criterion) {
     let body = page_of_50();
     c.bench_function("decode_search_page_50_items", |b| {
         b.iter(|| {
+            // As the SDK decodes: validate UTF-8 once, then parse from &str (serde_json then
+            // skips re-validating every string).
+            let text = std::str::from_utf8(black_box(&body)).unwrap();
+            let page: CrossBorderResponse<SearchPage> = serde_json::from_str(text).unwrap();
+            assert_eq!(page.into_payload().unwrap().data.len(), 50);
+        })
+    });
+    c.bench_function("decode_search_page_50_items_from_slice", |b| {
+        b.iter(|| {
             let page: CrossBorderResponse<SearchPage> = serde_json::from_slice(black_box(&body)).unwrap();
             assert_eq!(page.into_payload().unwrap().data.len(), 50);
         })
