@@ -2,32 +2,16 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::Utc;
 use open1688::{Client, MemoryTokenStore, Params, RateLimits, Token};
 use support::fake_gateway::{APP_KEY, APP_SECRET, FakeGateway};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use support::log_capture::Capture;
 
 #[tokio::test(flavor = "current_thread")]
 async fn warns_once_when_the_refresh_token_expires_within_14_days() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = Capture::install(tracing::Level::INFO);
 
     let gw = FakeGateway::start().await;
     let mut token = Token::from_access_token("AT-0");
@@ -45,7 +29,7 @@ async fn warns_once_when_the_refresh_token_expires_within_14_days() {
     for _ in 0..3 {
         client.call("ns", "a.b", Params::new()).await.unwrap();
     }
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert_eq!(logs.matches("the refresh token expires soon").count(), 1, "{logs}");
     assert!(logs.contains("days_left=2") || logs.contains("days_left=3"), "{logs}");
     assert!(!logs.contains("RT-0"));

@@ -2,37 +2,16 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use open1688::types::GatewayErrorCode;
 use open1688::{Client, Params, RateLimits, RetryPolicy};
 use support::fake_gateway::{APP_KEY, APP_SECRET, FakeGateway, gateway_error};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use support::log_capture::Capture;
 
 #[tokio::test(flavor = "current_thread")]
 async fn captured_logs_and_errors_of_a_failing_run_contain_no_secret() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = Capture::install(tracing::Level::TRACE);
 
     let gw = FakeGateway::start().await;
     gw.revoke_all_access_tokens();
@@ -73,7 +52,7 @@ async fn captured_logs_and_errors_of_a_failing_run_contain_no_secret() {
     // A wrong code at the OAuth endpoint (carries client_secret in its form).
     errors.push(client.exchange_code("CODE-BAD", "http://127.0.0.1/cb").await.unwrap_err());
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(logs.contains("open1688.call"), "the run was logged");
     let shown: String = errors.iter().map(|e| format!("{e}\n{e:?}\n")).collect();
     for (what, text) in [("logs", &logs), ("errors", &shown)] {

@@ -1,1 +1,2 @@
 pub mod fake_gateway;
+pub mod log_capture;
