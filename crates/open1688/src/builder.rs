@@ -221,9 +221,10 @@ impl ClientBuilder {
         if app_key.is_empty() || app_key.contains(['/', '?', '#', ' ']) {
             return Err(Error::Config(format!("app key {app_key:?} is not a valid path segment")));
         }
-        if self.app_secret.is_none() {
-            return Err(Error::Config(format!("no app secret: call .app_secret(..) or set {}", env::APP_SECRET)));
-        }
+        let app_secret = self
+            .app_secret
+            .clone()
+            .ok_or_else(|| Error::Config(format!("no app secret: call .app_secret(..) or set {}", env::APP_SECRET)))?;
         let endpoint = Url::parse(&self.endpoint)
             .map_err(|e| Error::Config(format!("endpoint {:?} is not a URL: {e}", self.endpoint)))?;
         if !matches!(endpoint.scheme(), "http" | "https") {
@@ -254,6 +255,6 @@ impl ClientBuilder {
             (None, None) => None,
         };
         let store = self.token_store.clone().unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
-        Ok(Client::from_parts(self, app_key, endpoint, http, store, initial))
+        Ok(Client::from_parts(self, app_key, app_secret, endpoint, http, store, initial))
     }
 }

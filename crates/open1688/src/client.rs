@@ -76,12 +76,12 @@ impl Client {
     pub(crate) fn from_parts(
         b: ClientBuilder,
         app_key: String,
+        app_secret: SecretString,
         endpoint: Url,
         http: reqwest::Client,
         store: Arc<dyn TokenStore>,
         initial: Option<Token>,
     ) -> Self {
-        let app_secret = b.app_secret.clone().expect("checked by build");
         let inner = Inner {
             app_key,
             app_secret,
