@@ -1,0 +1,34 @@
+//! The APIs behind the gateway, each answering in its documented shape (spec §6).
+
+mod account;
+mod detail;
+pub mod image;
+mod items;
+mod oauth;
+mod product;
+mod search;
+mod system;
+pub mod wire;
+
+use crate::gateway::Call;
+use crate::gateway::api::Api;
+use crate::gateway::reply::Reply;
+
+/// Runs an API for a call that passed the gateway.
+pub fn dispatch(api: Api, call: &Call<'_>) -> Reply {
+    match api {
+        Api::CurrentTimeMillis => system::current_time_millis(call),
+        Api::CurrentTime => system::current_time(call),
+        Api::GetToken => oauth::get_token(call),
+        Api::PostponeToken => oauth::postpone_token(call),
+        Api::KeywordQuery => search::keyword_query(call),
+        Api::ImageUpload => image::upload(call),
+        Api::ImageQuery => image::image_query(call),
+        Api::ProductDetail => detail::query_product_detail(call),
+        Api::SellerOfferList => search::seller_offer_list(call),
+        Api::ProductGet => product::get(call),
+        Api::ProductGetByIdList => product::get_by_id_list(call),
+        Api::AccountBasic => account::account_basic(call),
+        Api::AccountCrossBasic => account::cross_basic(call),
+    }
+}

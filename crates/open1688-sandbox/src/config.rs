@@ -1,0 +1,353 @@
+//! Sandbox configuration: apps, quotas, clock, catalog, faults, and every protocol choice the
+//! spec marks **[SANDBOX]**, each with the spec's value as its default. Loaded from TOML or built
+//! in code.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::CatalogConfig;
+use crate::catalog::drift::DriftConfig;
+use crate::faults::FaultPlan;
+
+/// Key of the ready-made demo app.
+pub const DEMO_APP_KEY: &str = "1000000";
+/// Secret of the ready-made demo app (a sandbox value, not a secret anywhere else).
+pub const DEMO_APP_SECRET: &str = "sandbox-demo-secret";
+
+/// Everything the sandbox can be told.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SandboxConfig {
+    /// Catalog size and seed.
+    pub catalog: CatalogConfig,
+    /// How the catalog changes with time.
+    pub drift: DriftConfig,
+    /// The sandbox clock.
+    pub clock: ClockConfig,
+    /// Protocol choices where the spec leaves the behaviour open.
+    pub protocol: ProtocolConfig,
+    /// Registered apps; the demo app is added unless `no_demo_app` is set.
+    pub apps: Vec<AppConfig>,
+    /// Leave out the demo app.
+    pub no_demo_app: bool,
+    /// Turn every QPS limit and daily quota off (for load tests).
+    pub quotas_off: bool,
+    /// Faults to inject.
+    pub faults: FaultPlan,
+}
+
+/// Error reading a configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read sandbox config {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for this schema.
+    #[error("invalid sandbox config {path}: {source}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// Where and what.
+        source: Box<toml::de::Error>,
+    },
+    /// Two apps share a key, or a value is out of range.
+    #[error("invalid sandbox config: {0}")]
+    Invalid(String),
+}
+
+impl SandboxConfig {
+    /// Reads a TOML file.
+    pub fn from_toml_file(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        Self::from_toml_str(&text).map_err(|e| match e {
+            ConfigError::Parse { source, .. } => ConfigError::Parse { path: path.display().to_string(), source },
+            other => other,
+        })
+    }
+
+    /// Parses TOML text.
+    pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
+        let config: Self =
+            toml::from_str(text).map_err(|e| ConfigError::Parse { path: "<string>".into(), source: Box::new(e) })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks cross-field rules.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let mut keys = std::collections::HashSet::new();
+        for app in self.all_apps() {
+            if app.app_key.is_empty() || app.app_key.contains('/') {
+                return Err(ConfigError::Invalid(format!("app key {:?} must be non-empty without '/'", app.app_key)));
+            }
+            if !keys.insert(app.app_key.clone()) {
+                return Err(ConfigError::Invalid(format!("app key {} is configured twice", app.app_key)));
+            }
+            if app.qps <= 0.0 || app.api_qps <= 0.0 {
+                return Err(ConfigError::Invalid(format!("app {}: qps and api_qps must be positive", app.app_key)));
+            }
+        }
+        if self.catalog.offers == 0 || self.catalog.suppliers < 24 {
+            return Err(ConfigError::Invalid("the catalog needs offers and at least 24 suppliers".into()));
+        }
+        Ok(())
+    }
+
+    /// The configured apps plus the demo app.
+    pub fn all_apps(&self) -> Vec<AppConfig> {
+        let mut apps = self.apps.clone();
+        if !self.no_demo_app && !apps.iter().any(|a| a.app_key == DEMO_APP_KEY) {
+            apps.insert(0, AppConfig::demo());
+        }
+        apps
+    }
+}
+
+/// One registered app (`Debug` leaves the secret out).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AppConfig {
+    /// App key (the last path segment).
+    pub app_key: String,
+    /// App secret.
+    pub app_secret: String,
+    /// Display name on the consent page.
+    pub name: String,
+    /// Subscribed APIs as `namespace:name` (or `name` alone); `None` subscribes to all.
+    pub apis: Option<Vec<String>>,
+    /// Requests per second per app.
+    pub qps: f64,
+    /// Burst per app.
+    pub burst: u32,
+    /// Requests per second per (app, API).
+    pub api_qps: f64,
+    /// Burst per (app, API).
+    pub api_burst: u32,
+    /// Per-API QPS overrides by API name (`product.search.keywordQuery`).
+    pub api_overrides: BTreeMap<String, f64>,
+    /// Calls per day (China time) before `gw.NoUsageLeftError`; none = unlimited.
+    pub daily_quota: Option<u64>,
+    /// Login id of the member the app's ready token belongs to; default: the first supplier.
+    pub member: Option<String>,
+}
+
+impl std::fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppConfig")
+            .field("app_key", &self.app_key)
+            .field("name", &self.name)
+            .field("apis", &self.apis)
+            .field("qps", &self.qps)
+            .field("burst", &self.burst)
+            .field("api_qps", &self.api_qps)
+            .field("daily_quota", &self.daily_quota)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            app_key: String::new(),
+            app_secret: String::new(),
+            name: "Sandbox app".into(),
+            apis: None,
+            qps: 10.0,
+            burst: 20,
+            api_qps: 5.0,
+            api_burst: 10,
+            api_overrides: BTreeMap::new(),
+            daily_quota: None,
+            member: None,
+        }
+    }
+}
+
+impl AppConfig {
+    /// An app with default limits.
+    pub fn new(app_key: impl Into<String>, app_secret: impl Into<String>) -> Self {
+        Self { app_key: app_key.into(), app_secret: app_secret.into(), ..Self::default() }
+    }
+
+    /// The ready-made demo app (all APIs, default limits).
+    pub fn demo() -> Self {
+        Self { name: "open1688 demo app".into(), ..Self::new(DEMO_APP_KEY, DEMO_APP_SECRET) }
+    }
+
+    /// Whether the app subscribed to an API.
+    pub fn subscribes(&self, namespace: &str, name: &str) -> bool {
+        match &self.apis {
+            None => true,
+            Some(list) => list.iter().any(|a| match a.split_once(':') {
+                Some((ns, n)) => ns == namespace && n == name,
+                None => a == name,
+            }),
+        }
+    }
+}
+
+/// How the sandbox tells time.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClockConfig {
+    /// Simulated time, moved only by the control endpoint or the handle; real time otherwise.
+    pub simulated: bool,
+    /// Start of simulated time in epoch ms (default 2026-11-01T00:00:00+08:00).
+    pub start_ms: Option<i64>,
+    /// Offset of the sandbox clock from the machine clock in ms (clock-sync tests).
+    pub skew_ms: i64,
+}
+
+/// Default start of simulated time: 2026-11-01T00:00:00+08:00.
+pub const DEFAULT_SIMULATED_START_MS: i64 = 1_761_926_400_000;
+
+/// Whether OAuth calls are checked for a signature.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OAuthSignature {
+    /// Verify a signature when one is sent (spec default).
+    #[default]
+    VerifyIfPresent,
+    /// Never look at it.
+    Ignore,
+    /// Require one, like business APIs.
+    Require,
+}
+
+/// What a refresh grant answers with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshGrantReturns {
+    /// The refresh token that was used (it stays valid until its own expiry).
+    #[default]
+    SameRefreshToken,
+    /// A new refresh token; the old one stays valid until its own expiry.
+    NewRefreshToken,
+    /// No refresh token: clients keep theirs.
+    Omit,
+}
+
+/// What happens to a `pageSize` above 50.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageSizeOverLimit {
+    /// A business failure naming the limit.
+    #[default]
+    Reject,
+    /// Quietly use 50.
+    Clamp,
+}
+
+/// The protocol choices marked **[SANDBOX]** in the spec.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProtocolConfig {
+    /// Accept lower-case hex signatures (§2.1).
+    pub accept_lowercase_signature: bool,
+    /// Also accept signatures computed with the key-sorted rule of third-party clients (§2.1).
+    pub accept_key_sorted_signature: bool,
+    /// Reject `_aop_timestamp` further than this from the sandbox clock; none disables (§4).
+    pub timestamp_tolerance_seconds: Option<i64>,
+    /// The error code for a bad timestamp (the spec names none).
+    pub timestamp_error_code: String,
+    /// OAuth signature handling (§3.2).
+    pub oauth_signature: OAuthSignature,
+    /// Authorization code lifetime (§3.1).
+    pub code_ttl_seconds: i64,
+    /// Access token lifetime, sent as the string `expires_in` (§3.2).
+    pub access_token_seconds: i64,
+    /// Refresh token lifetime (§3.2).
+    pub refresh_token_days: i64,
+    /// Refresh grant response (§3.2).
+    pub refresh_grant_returns: RefreshGrantReturns,
+    /// Approve the consent page without a click (headless use).
+    pub oauth_auto_approve: bool,
+    /// Error code when an (app, API) limit trips; the spec's default is the app code (§7).
+    pub api_limit_code: String,
+    /// Search result cap (`totalRecords` never exceeds it).
+    pub max_total_records: u32,
+    /// Largest page.
+    pub max_page_size: u32,
+    /// Over-large pages (§6.4).
+    pub page_size_over_limit: PageSizeOverLimit,
+    /// Image search returns catalog images at most this many hash bits away.
+    pub image_match_max_distance: u32,
+    /// Largest accepted image upload, in bytes after base64 decoding.
+    pub max_image_bytes: usize,
+}
+
+impl Default for ProtocolConfig {
+    fn default() -> Self {
+        Self {
+            accept_lowercase_signature: true,
+            accept_key_sorted_signature: true,
+            timestamp_tolerance_seconds: Some(600),
+            timestamp_error_code: "gw.TimestampInvalid".into(),
+            oauth_signature: OAuthSignature::VerifyIfPresent,
+            code_ttl_seconds: 600,
+            access_token_seconds: 36_000,
+            refresh_token_days: 180,
+            refresh_grant_returns: RefreshGrantReturns::SameRefreshToken,
+            oauth_auto_approve: false,
+            api_limit_code: "gw.QosAppFrequencyLimit".into(),
+            max_total_records: 2000,
+            max_page_size: 50,
+            page_size_over_limit: PageSizeOverLimit::Reject,
+            image_match_max_distance: 20,
+            max_image_bytes: 3 * 1024 * 1024,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_file_with_an_app_and_choices() {
+        let config = SandboxConfig::from_toml_str(
+            r#"
+            quotas_off = false
+            [catalog]
+            seed = 7
+            offers = 500
+            suppliers = 60
+            [protocol]
+            timestamp_tolerance_seconds = 60
+            refresh_grant_returns = "omit"
+            [[apps]]
+            app_key = "2000001"
+            app_secret = "s3"
+            apis = ["com.alibaba.fenxiao.crossborder:product.search.keywordQuery"]
+            qps = 2.0
+            daily_quota = 100
+            "#,
+        )
+        .unwrap();
+        let apps = config.all_apps();
+        assert_eq!(apps.len(), 2, "demo app added");
+        assert!(apps[1].subscribes("com.alibaba.fenxiao.crossborder", "product.search.keywordQuery"));
+        assert!(!apps[1].subscribes("com.alibaba.product", "alibaba.product.get"));
+        assert_eq!(config.protocol.refresh_grant_returns, RefreshGrantReturns::Omit);
+    }
+
+    #[test]
+    fn unknown_keys_and_duplicate_apps_are_errors() {
+        let err = SandboxConfig::from_toml_str("[protocol]\ntimestamp_tolerance = 3").unwrap_err();
+        assert!(err.to_string().contains("timestamp_tolerance"), "{err}");
+        let err = SandboxConfig::from_toml_str(
+            "[[apps]]\napp_key = \"1000000\"\napp_secret = \"x\"\n[[apps]]\napp_key = \"1000000\"\napp_secret = \"y\"",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("configured twice"), "{err}");
+    }
+}

@@ -1,0 +1,140 @@
+//! The APIs the sandbox serves and what the gateway demands of each (spec §3, §4, §6).
+
+/// An API the sandbox serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Api {
+    /// `system:currentTimeMillis`: bare integer, unsigned.
+    CurrentTimeMillis,
+    /// `system:currentTime`: quoted date string, signed.
+    CurrentTime,
+    /// `system.oauth2:getToken`.
+    GetToken,
+    /// `system.oauth2:postponeToken`.
+    PostponeToken,
+    /// `com.alibaba.fenxiao.crossborder:product.search.keywordQuery`.
+    KeywordQuery,
+    /// `com.alibaba.fenxiao.crossborder:product.image.upload`.
+    ImageUpload,
+    /// `com.alibaba.fenxiao.crossborder:product.search.imageQuery`.
+    ImageQuery,
+    /// `com.alibaba.fenxiao.crossborder:product.search.queryProductDetail`.
+    ProductDetail,
+    /// `com.alibaba.fenxiao.crossborder:product.search.querySellerOfferList`.
+    SellerOfferList,
+    /// `com.alibaba.product:alibaba.product.get`.
+    ProductGet,
+    /// `com.alibaba.product:alibaba.product.getByIdList`.
+    ProductGetByIdList,
+    /// `com.alibaba.account:alibaba.account.basic`.
+    AccountBasic,
+    /// `com.alibaba.account:alibaba.account.agent.crossBasic`.
+    AccountCrossBasic,
+}
+
+/// What the gateway checks before an API runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// Nothing (server time).
+    Open,
+    /// OAuth: credentials are parameters; a signature is optional.
+    OAuth,
+    /// Signature only.
+    Signed,
+    /// Signature and an access token, ACL and quotas.
+    Business,
+}
+
+const CROSSBORDER: &str = "com.alibaba.fenxiao.crossborder";
+
+impl Api {
+    /// Every served API.
+    pub const ALL: [Api; 13] = [
+        Api::CurrentTimeMillis,
+        Api::CurrentTime,
+        Api::GetToken,
+        Api::PostponeToken,
+        Api::KeywordQuery,
+        Api::ImageUpload,
+        Api::ImageQuery,
+        Api::ProductDetail,
+        Api::SellerOfferList,
+        Api::ProductGet,
+        Api::ProductGetByIdList,
+        Api::AccountBasic,
+        Api::AccountCrossBasic,
+    ];
+
+    /// (namespace, name).
+    pub fn id(self) -> (&'static str, &'static str) {
+        match self {
+            Api::CurrentTimeMillis => ("system", "currentTimeMillis"),
+            Api::CurrentTime => ("system", "currentTime"),
+            Api::GetToken => ("system.oauth2", "getToken"),
+            Api::PostponeToken => ("system.oauth2", "postponeToken"),
+            Api::KeywordQuery => (CROSSBORDER, "product.search.keywordQuery"),
+            Api::ImageUpload => (CROSSBORDER, "product.image.upload"),
+            Api::ImageQuery => (CROSSBORDER, "product.search.imageQuery"),
+            Api::ProductDetail => (CROSSBORDER, "product.search.queryProductDetail"),
+            Api::SellerOfferList => (CROSSBORDER, "product.search.querySellerOfferList"),
+            Api::ProductGet => ("com.alibaba.product", "alibaba.product.get"),
+            Api::ProductGetByIdList => ("com.alibaba.product", "alibaba.product.getByIdList"),
+            Api::AccountBasic => ("com.alibaba.account", "alibaba.account.basic"),
+            Api::AccountCrossBasic => ("com.alibaba.account", "alibaba.account.agent.crossBasic"),
+        }
+    }
+
+    /// The API name (statistics and fault plans key on it).
+    pub fn name(self) -> &'static str {
+        self.id().1
+    }
+
+    /// Finds an API by namespace and name.
+    pub fn lookup(namespace: &str, name: &str) -> Option<Api> {
+        Self::ALL.into_iter().find(|api| api.id() == (namespace, name))
+    }
+
+    /// What the gateway checks.
+    pub fn guard(self) -> Guard {
+        match self {
+            Api::CurrentTimeMillis => Guard::Open,
+            Api::CurrentTime => Guard::Signed,
+            Api::GetToken | Api::PostponeToken => Guard::OAuth,
+            _ => Guard::Business,
+        }
+    }
+
+    /// Whether the URL protocol segment is accepted (`http` only for OAuth, spec §1.1).
+    pub fn accepts_protocol(self, protocol: &str) -> bool {
+        protocol == "param2" || (self.guard() == Guard::OAuth && protocol == "http")
+    }
+
+    /// Parameters the gateway requires before the API runs (`gw.ParamMissing`).
+    pub fn required_params(self) -> &'static [&'static str] {
+        match self {
+            Api::KeywordQuery | Api::ImageQuery | Api::SellerOfferList => &["offerQueryParam"],
+            Api::ImageUpload => &["uploadImageParam"],
+            Api::ProductDetail => &["offerDetailParam"],
+            Api::ProductGet => &["productID", "webSite"],
+            Api::ProductGetByIdList => &["productIdList"],
+            Api::GetToken => &["grant_type", "client_id", "client_secret"],
+            Api::PostponeToken => &["client_id", "client_secret", "refresh_token", "access_token"],
+            _ => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_round_trips_and_rejects_dotted_oauth_names() {
+        for api in Api::ALL {
+            let (ns, name) = api.id();
+            assert_eq!(Api::lookup(ns, name), Some(api));
+        }
+        assert_eq!(Api::lookup("system", "oauth2.getToken"), None);
+        assert!(Api::GetToken.accepts_protocol("http"));
+        assert!(!Api::KeywordQuery.accepts_protocol("http"));
+    }
+}

@@ -1,0 +1,309 @@
+//! Starting the sandbox: the router, the builder, and the in-process handle.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{any, get};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::catalog::Catalog;
+use crate::catalog::drift::Change;
+use crate::config::{AppConfig, DEMO_APP_KEY, ProtocolConfig, SandboxConfig};
+use crate::faults::FaultPlan;
+use crate::state::{IssuedTokens, SandboxState};
+use crate::stats::StatsSnapshot;
+use crate::{control, gateway, web};
+
+/// Why the sandbox did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration is inconsistent.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// The address could not be bound (in use, or not allowed).
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The catalog generation task failed.
+    #[error("catalog generation failed: {0}")]
+    Catalog(String),
+}
+
+/// The router of a sandbox state (exposed for embedding in another server).
+pub fn router(state: Arc<SandboxState>) -> Router {
+    Router::new()
+        .route("/openapi/{*path}", any(gateway::openapi))
+        .route("/oauth/authorize", get(web::authorize_page).post(web::authorize_decision))
+        .route("/img/ibank/{file}", get(web::gallery_image))
+        .route("/img/sku/{file}", get(web::sku_image))
+        .merge(control::routes())
+        .with_state(state)
+}
+
+/// Builds a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxBuilder {
+    config: SandboxConfig,
+    addr: SocketAddr,
+}
+
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        Self { config: SandboxConfig::default(), addr: SocketAddr::from(([127, 0, 0, 1], 0)) }
+    }
+}
+
+impl SandboxBuilder {
+    /// Replaces the whole configuration (from a TOML file, say).
+    pub fn config(mut self, config: SandboxConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Catalog seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.catalog.seed = seed;
+        self
+    }
+
+    /// Catalog size (smaller catalogs start faster in tests).
+    pub fn catalog_size(mut self, offers: usize, suppliers: usize) -> Self {
+        self.config.catalog.offers = offers;
+        self.config.catalog.suppliers = suppliers;
+        self
+    }
+
+    /// Simulated time starting at `start_ms` (default 2026-11-01T00:00:00+08:00).
+    pub fn simulated_clock(mut self, start_ms: Option<i64>) -> Self {
+        self.config.clock.simulated = true;
+        self.config.clock.start_ms = start_ms;
+        self
+    }
+
+    /// Real time shifted by `skew` (positive: the sandbox runs ahead).
+    pub fn clock_skew_ms(mut self, skew_ms: i64) -> Self {
+        self.config.clock.skew_ms = skew_ms;
+        self
+    }
+
+    /// Turns every QPS limit and daily quota off.
+    pub fn quotas_off(mut self) -> Self {
+        self.config.quotas_off = true;
+        self
+    }
+
+    /// Adds an app (or replaces the demo app when its key is the demo key).
+    pub fn app(mut self, app: AppConfig) -> Self {
+        self.config.apps.retain(|a| a.app_key != app.app_key);
+        self.config.apps.push(app);
+        self
+    }
+
+    /// Changes the demo app's limits.
+    pub fn demo_limits(self, qps: f64, burst: u32, api_qps: f64, daily_quota: Option<u64>) -> Self {
+        let mut demo =
+            self.config.apps.iter().find(|a| a.app_key == DEMO_APP_KEY).cloned().unwrap_or_else(AppConfig::demo);
+        demo.qps = qps;
+        demo.burst = burst;
+        demo.api_qps = api_qps;
+        demo.api_burst = burst.min(demo.api_burst.max(1));
+        demo.daily_quota = daily_quota;
+        self.app(demo)
+    }
+
+    /// Adjusts the protocol choices.
+    pub fn protocol(mut self, change: impl FnOnce(&mut ProtocolConfig)) -> Self {
+        change(&mut self.config.protocol);
+        self
+    }
+
+    /// Faults from the start.
+    pub fn faults(mut self, plan: FaultPlan) -> Self {
+        self.config.faults = plan;
+        self
+    }
+
+    /// Share of offers that drift with time.
+    pub fn drift_share(mut self, share: f64) -> Self {
+        self.config.drift.share = share;
+        self
+    }
+
+    /// Listen address (default 127.0.0.1 on a free port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Generates the catalog, binds, and serves in the background.
+    pub async fn start(self) -> Result<Sandbox, StartError> {
+        self.config.validate()?;
+        let listener =
+            TcpListener::bind(self.addr).await.map_err(|source| StartError::Bind { addr: self.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: self.addr, source })?;
+        let base_url = format!("http://{addr}");
+        let config = self.config;
+        let url = base_url.clone();
+        let state = tokio::task::spawn_blocking(move || SandboxState::new(config, url))
+            .await
+            .map_err(|e| StartError::Catalog(e.to_string()))?;
+        let state = Arc::new(state);
+        let mut apps: Vec<&AppConfig> = state.apps.values().collect();
+        apps.sort_by_key(|a| (a.app_key != DEMO_APP_KEY, a.app_key.clone()));
+        let mut tokens = Vec::new();
+        for app in apps {
+            if let Some(t) = state.issue_tokens(&app.app_key, None) {
+                tokens.push((app.app_key.clone(), t));
+            }
+        }
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = router(state.clone());
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                tracing::error!(error = %e, "sandbox server stopped");
+            }
+        });
+        Ok(Sandbox { state, base_url, tokens, stop: Some(stop), task: Some(task) })
+    }
+}
+
+/// A running sandbox. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Sandbox {
+    state: Arc<SandboxState>,
+    base_url: String,
+    tokens: Vec<(String, IssuedTokens)>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Starts the default sandbox (20,000 offers, real clock, demo app) on 127.0.0.1.
+    pub async fn start() -> Result<Self, StartError> {
+        SandboxBuilder::default().start().await
+    }
+
+    /// A builder.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// `http://127.0.0.1:{port}`: the SDK's endpoint.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The consent page (the SDK's authorize URL).
+    pub fn authorize_url(&self) -> String {
+        format!("{}/oauth/authorize", self.base_url)
+    }
+
+    /// The demo app's key.
+    pub fn app_key(&self) -> &str {
+        DEMO_APP_KEY
+    }
+
+    /// The demo app's secret.
+    pub fn app_secret(&self) -> &str {
+        self.state.apps.get(DEMO_APP_KEY).map_or("", |a| a.app_secret.as_str())
+    }
+
+    /// Tokens issued at start for an app.
+    pub fn tokens(&self, app_key: &str) -> Option<&IssuedTokens> {
+        self.tokens.iter().find(|(k, _)| k == app_key).map(|(_, t)| t)
+    }
+
+    /// The demo app's access token issued at start.
+    pub fn access_token(&self) -> &str {
+        self.tokens(DEMO_APP_KEY).map_or("", |t| t.access_token.as_str())
+    }
+
+    /// The demo app's refresh token issued at start.
+    pub fn refresh_token(&self) -> &str {
+        self.tokens(DEMO_APP_KEY).map_or("", |t| t.refresh_token.as_str())
+    }
+
+    /// Issues more tokens for an app (acting for its default member, or `login_id`).
+    pub fn issue_tokens(&self, app_key: &str, login_id: Option<&str>) -> Option<IssuedTokens> {
+        let member = match login_id {
+            Some(login) => Some(self.state.catalog.supplier_by_login_or_domain(login)?),
+            None => None,
+        };
+        self.state.issue_tokens(app_key, member)
+    }
+
+    /// Revokes every access token of an app (or of all apps); refresh tokens stay valid.
+    pub fn revoke_access_tokens(&self, app_key: Option<&str>) -> usize {
+        self.state.tokens.revoke_all_access(app_key)
+    }
+
+    /// The generated catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.state.catalog
+    }
+
+    /// The shared state (clock, quotas, live catalog…).
+    pub fn state(&self) -> &Arc<SandboxState> {
+        &self.state
+    }
+
+    /// Now on the sandbox clock (epoch ms).
+    pub fn now_ms(&self) -> i64 {
+        self.state.clock.now_ms()
+    }
+
+    /// Moves a simulated clock forward.
+    pub fn advance(&self, by: Duration) -> Result<i64, crate::clock::ClockError> {
+        let now = self.state.clock.advance(i64::try_from(by.as_millis()).unwrap_or(i64::MAX))?;
+        drop(self.state.live());
+        Ok(now)
+    }
+
+    /// Call counters so far.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.state.stats.snapshot()
+    }
+
+    /// Zeroes the call counters.
+    pub fn reset_stats(&self) {
+        self.state.stats.reset();
+    }
+
+    /// Replaces the fault plan.
+    pub fn set_faults(&self, plan: FaultPlan) {
+        self.state.set_fault_plan(plan);
+    }
+
+    /// Catalog changes with `from_ms < at <= to_ms`.
+    pub fn changes(&self, from_ms: i64, to_ms: i64) -> Vec<Change> {
+        self.state.live().changes_between(from_ms, to_ms)
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
