@@ -208,7 +208,7 @@ pub struct ClockConfig {
 }
 
 /// Default start of simulated time: 2026-11-01T00:00:00+08:00.
-pub const DEFAULT_SIMULATED_START_MS: i64 = 1_761_926_400_000;
+pub const DEFAULT_SIMULATED_START_MS: i64 = 1_793_462_400_000;
 
 /// Whether OAuth calls are checked for a signature.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,7 +302,7 @@ impl Default for ProtocolConfig {
             max_total_records: 2000,
             max_page_size: 50,
             page_size_over_limit: PageSizeOverLimit::Reject,
-            image_match_max_distance: 20,
+            image_match_max_distance: 90,
             max_image_bytes: 3 * 1024 * 1024,
         }
     }

@@ -118,7 +118,7 @@ mod tests {
 
         let app = AppConfig { daily_quota: Some(2), ..AppConfig::new("b", "s") };
         // 2026-11-01T15:59:59Z is 23:59:59 in China; one second later is a new day there.
-        let before_midnight = 1_762_012_799_000;
+        let before_midnight = 1_793_548_799_000;
         assert_eq!(book.check(&app, "x", before_midnight), QuotaVerdict::Allowed);
         assert_eq!(book.check(&app, "x", before_midnight), QuotaVerdict::Allowed);
         assert_eq!(book.check(&app, "x", before_midnight), QuotaVerdict::NoUsageLeft);

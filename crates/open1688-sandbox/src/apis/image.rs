@@ -116,7 +116,7 @@ fn centre_crop(full: Region) -> Region {
 }
 
 /// The hash of a sandbox image URL (`…/img/ibank/{offerId}_{n}.png`), if it is one.
-fn catalog_image(call: &Call<'_>, address: &str) -> Option<u64> {
+fn catalog_image(call: &Call<'_>, address: &str) -> Option<crate::catalog::image::ImageHash> {
     let file = address.split("/img/ibank/").nth(1)?.strip_suffix(".png")?;
     let (id, n) = file.split_once('_')?;
     let index = call.state.catalog.offer_index(id.parse().ok()?)?;

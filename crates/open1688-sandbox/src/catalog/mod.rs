@@ -47,7 +47,7 @@ pub struct Catalog {
     /// Suppliers.
     pub suppliers: Vec<Supplier>,
     /// dHash of each offer's main image (same index as `offers`).
-    pub image_hashes: Vec<u64>,
+    pub image_hashes: Vec<image::ImageHash>,
     /// Keyword index over titles.
     pub index: index::KeywordIndex,
     by_id: HashMap<i64, u32>,
@@ -166,5 +166,45 @@ mod tests {
         assert!(!en.is_empty());
         assert!(en.iter().all(|&i| c.offers[i as usize].subject_en.to_lowercase().contains("charging cable")));
         assert!(zh.windows(2).all(|w| w[0] < w[1]), "rank order");
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Image search ranks by hash distance: a listing's siblings must sit nearer than strangers,
+    /// with room for the few bits an upload's re-encoding flips.
+    #[test]
+    fn siblings_are_nearer_than_strangers_with_margin() {
+        let c = Catalog::build(CatalogConfig { offers: 6_000, suppliers: 480, ..Default::default() });
+        let mut groups: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, o) in c.offers.iter().enumerate() {
+            groups.entry(o.group).or_default().push(i);
+        }
+        let (mut ok, mut total) = (0, 0);
+        let mut worst_sibling = 0;
+        let mut nearest_stranger_hist = [0u32; 257];
+        for members in groups.values().filter(|m| m.len() >= 2) {
+            let a = members[0];
+            let sibling =
+                members[1..].iter().map(|&b| image::distance(c.image_hashes[a], c.image_hashes[b])).max().unwrap();
+            let stranger = (0..c.offers.len())
+                .filter(|i| !members.contains(i))
+                .map(|b| image::distance(c.image_hashes[a], c.image_hashes[b]))
+                .min()
+                .unwrap();
+            worst_sibling = worst_sibling.max(sibling);
+            nearest_stranger_hist[stranger as usize] += 1;
+            total += 1;
+            if sibling + 30 <= stranger {
+                ok += 1;
+            }
+        }
+        eprintln!(
+            "groups {total}, separated {ok}, worst sibling {worst_sibling}, nearest strangers {nearest_stranger_hist:?}"
+        );
+        assert!(ok * 100 >= total * 98, "{ok} of {total} groups separated with margin");
     }
 }
