@@ -40,3 +40,9 @@ pub use faults::{Fault, FaultPlan, FaultRates};
 pub use server::{Sandbox, SandboxBuilder, StartError, router};
 pub use state::IssuedTokens;
 pub use stats::{CallCounts, StatsSnapshot};
+
+/// Compiles the README's examples as doc tests (here, where both the SDK and the sandbox are in
+/// reach), so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

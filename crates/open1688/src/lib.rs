@@ -53,8 +53,3 @@ pub use open1688_types::Params;
 pub use retry::{ErrorClass, RetryPolicy};
 pub use token::Token;
 pub use token_store::{FileTokenStore, MemoryTokenStore, TokenStore, TokenStoreError};
-
-/// Compiles the README's examples as doc tests, so the README stays true.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;

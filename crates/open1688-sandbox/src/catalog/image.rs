@@ -71,16 +71,32 @@ impl Scene {
         Self { top, bottom, wave, shapes, badge }
     }
 
-    /// Colour at normalized coordinates (x, y in 0..1).
-    fn at(&self, x: f32, y: f32) -> [f32; 3] {
+    /// Renders the scene on a `w`×`h` pixel grid, sampling pixel centres. The background wave
+    /// is split with sin(a+b) = sin a·cos b + cos a·sin b so each pixel costs two products.
+    fn fill(&self, w: u32, h: u32) -> RgbImage {
+        let (fx, fy, phase) = self.wave;
+        let tau = std::f32::consts::TAU;
+        let xs: Vec<f32> = (0..w).map(|x| (x as f32 + 0.5) / w as f32).collect();
+        let ys: Vec<f32> = (0..h).map(|y| (y as f32 + 0.5) / h as f32).collect();
+        let col: Vec<(f32, f32)> = xs.iter().map(|&x| (tau * fx * x + phase).sin_cos()).collect();
+        let row: Vec<(f32, f32)> = ys.iter().map(|&y| (tau * fy * y).sin_cos()).collect();
+        ImageBuffer::from_fn(w, h, |px, py| {
+            let (x, y) = (xs[px as usize], ys[py as usize]);
+            let (sa, ca) = col[px as usize];
+            let (sb, cb) = row[py as usize];
+            let c = self.colour(x, y, 0.5 + 0.5 * (sa * cb + ca * sb));
+            Rgb([c[0] as u8, c[1] as u8, c[2] as u8])
+        })
+    }
+
+    /// Colour at normalized coordinates, given the background wave value there.
+    fn colour(&self, x: f32, y: f32, t: f32) -> [f32; 3] {
         if let Some(badge) = self.badge
             && x > 0.93
             && y > 0.92
         {
             return badge;
         }
-        let (fx, fy, phase) = self.wave;
-        let t = 0.5 + 0.5 * (std::f32::consts::TAU * (fx * x + fy * y) + phase).sin();
         let mut c: [f32; 3] = std::array::from_fn(|i| self.top[i] + (self.bottom[i] - self.top[i]) * t);
         for (shape, colour) in &self.shapes {
             let inside = match *shape {
@@ -97,12 +113,7 @@ impl Scene {
 
 /// Renders a design as a `size`×`size` RGB image.
 pub fn render(design: Design, size: u32) -> RgbImage {
-    let scene = Scene::new(design);
-    let scale = 1.0 / size as f32;
-    ImageBuffer::from_fn(size, size, |x, y| {
-        let c = scene.at((x as f32 + 0.5) * scale, (y as f32 + 0.5) * scale);
-        Rgb([c[0] as u8, c[1] as u8, c[2] as u8])
-    })
+    Scene::new(design).fill(size, size)
 }
 
 /// Renders a design tinted towards a colour (SKU images of colour variants).
@@ -155,13 +166,7 @@ pub fn dhash(img: &RgbImage) -> ImageHash {
 
 /// The hash of a design, computed on a small rendering (4×4 samples per hash cell).
 pub fn design_hash(design: Design) -> ImageHash {
-    let scene = Scene::new(design);
-    let (w, h) = (COLS as u32 * 4, ROWS as u32 * 4);
-    let img = ImageBuffer::from_fn(w, h, |x, y| {
-        let c = scene.at((x as f32 + 0.5) / w as f32, (y as f32 + 0.5) / h as f32);
-        Rgb([c[0] as u8, c[1] as u8, c[2] as u8])
-    });
-    dhash(&img)
+    dhash(&Scene::new(design).fill(COLS as u32 * 4, ROWS as u32 * 4))
 }
 
 /// Number of differing bits between two hashes.

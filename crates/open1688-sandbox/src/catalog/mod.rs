@@ -62,7 +62,7 @@ impl Catalog {
         let suppliers = generate::suppliers(&config);
         let mut offers = generate::offers(&config, &suppliers);
         offers.sort_by(|a, b| b.month_sold.cmp(&a.month_sold).then(a.id.cmp(&b.id)));
-        let image_hashes = offers.iter().map(|o| image::design_hash(o.design)).collect();
+        let image_hashes = hash_images(&offers);
         let index = index::KeywordIndex::build(&offers);
         let by_id = offers.iter().enumerate().map(|(i, o)| (o.id, i as u32)).collect();
         let by_open_id = suppliers.iter().enumerate().map(|(i, s)| (s.open_id.clone(), i as u32)).collect();
@@ -105,6 +105,19 @@ impl Catalog {
     pub fn group_members(&self, group: u32) -> Vec<usize> {
         self.offers.iter().enumerate().filter(|(_, o)| o.group == group).map(|(i, _)| i).collect()
     }
+}
+
+/// Hashes every main image, on all cores: rendering is most of the catalog's build time.
+fn hash_images(offers: &[Offer]) -> Vec<image::ImageHash> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = offers.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = offers
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|o| image::design_hash(o.design)).collect::<Vec<_>>()))
+            .collect();
+        parts.into_iter().flat_map(|p| p.join().expect("hashing an image does not panic")).collect()
+    })
 }
 
 #[cfg(test)]

@@ -875,7 +875,7 @@ pub static TITLE_PREFIXES: &[(&str, &str)] = &[
     ("亚马逊", "Amazon"),
     ("外贸", "Export"),
     ("现货", "In Stock"),
-    ("定制", "Custom"),
+    ("新品", "New Arrival"),
 ];
 
 /// Company brand words as (Chinese, pinyin) for names and login ids.
