@@ -51,7 +51,7 @@ impl fmt::Display for ApiId {
 /// A typed request to one platform API.
 pub trait ApiRequest {
     /// The decoded response body.
-    type Output: ApiResponse + DeserializeOwned;
+    type Output: ApiResponse + DeserializeOwned + serde::Serialize;
 
     /// Which API this request calls.
     fn api(&self) -> ApiId;

@@ -80,3 +80,37 @@ fn no_sample_is_mistaken_for_a_failure() {
         assert!(GatewayErrorBody::from_json(&sample(name)).is_none(), "{name}");
     }
 }
+
+#[test]
+fn detail_sample_decodes_with_ladder_skus_and_quirks() {
+    use open1688_types::api::detail::ProductDetail;
+    let r: CrossBorderResponse<ProductDetail> =
+        serde_json::from_slice(&sample("product.search.queryProductDetail.json")).unwrap();
+    assert!(r.business_failure().is_none());
+    let d = r.into_payload().unwrap();
+    assert_eq!(d.offer_id, Some(620201390233));
+    let sale = d.product_sale_info.as_ref().unwrap();
+    assert_eq!(sale.quote_type, Some(1));
+    let ladder: Vec<_> = sale.price_range_list.iter().map(|t| (t.start_quantity, t.price)).collect();
+    assert_eq!(ladder, [(Some(2), Some(Decimal::new(1050, 2))), (Some(100), Some(Decimal::new(980, 2)))]);
+    assert_eq!(d.product_sku_infos[0].sku_id, Some(5104790281451));
+    assert_eq!(d.product_sku_infos[0].sku_attributes[0].value.as_deref(), Some("红色"));
+    assert_eq!(d.is_select, Some(false), "the string \"false\"");
+    assert_eq!(d.sold_out, Some(12342), "a number written as a string");
+    let mix = d.seller_mix_setting.as_ref().unwrap();
+    assert_eq!((mix.general_hunpi, mix.mix_amount, mix.mix_number), (Some(true), Some(Decimal::from(100)), Some(2)));
+    assert_eq!(d.product_shipping_info.as_ref().unwrap().weight, Some(Decimal::new(5, 1)));
+}
+
+#[test]
+fn account_samples_decode() {
+    use open1688_types::api::account::AccountInfo;
+    use open1688_types::business::AccountResponse;
+    let basic: AccountResponse<AccountInfo> = serde_json::from_slice(&sample("alibaba.account.basic.json")).unwrap();
+    let info = basic.result.unwrap();
+    assert_eq!((info.user_id, info.member_id.as_deref()), (Some(1623492085), Some("b2b-1623492085")));
+    assert!(info.create_date.is_some());
+    let cross: AccountResponse<AccountInfo> =
+        serde_json::from_slice(&sample("alibaba.account.agent.crossBasic.json")).unwrap();
+    assert_eq!(cross.result.unwrap().shop_url.as_deref(), Some("https://trgm66666.1688.com"));
+}

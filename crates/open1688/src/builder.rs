@@ -6,6 +6,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::cache::{CacheTtls, MemoryCache, ResponseCache};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::limiter::RateLimits;
@@ -62,6 +63,8 @@ pub struct ClientBuilder {
     pub(crate) refresh_warning: Duration,
     pub(crate) send_timestamp: bool,
     pub(crate) sync_clock: bool,
+    pub(crate) cache: Option<Arc<dyn ResponseCache>>,
+    pub(crate) cache_ttls: CacheTtls,
 }
 
 impl Default for ClientBuilder {
@@ -83,6 +86,8 @@ impl Default for ClientBuilder {
             refresh_warning: Duration::from_secs(14 * 24 * 3600),
             send_timestamp: true,
             sync_clock: true,
+            cache: Some(Arc::new(MemoryCache::default())),
+            cache_ttls: CacheTtls::default(),
         }
     }
 }
@@ -203,6 +208,24 @@ impl ClientBuilder {
     /// Send `_aop_timestamp` with every signed call (default on).
     pub fn send_timestamp(mut self, on: bool) -> Self {
         self.send_timestamp = on;
+        self
+    }
+
+    /// Where answers are cached (default: an in-memory cache of 256 MB).
+    pub fn cache(mut self, cache: Arc<dyn ResponseCache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Turns response caching off (every call goes to the gateway).
+    pub fn no_cache(mut self) -> Self {
+        self.cache = None;
+        self
+    }
+
+    /// How long each kind of answer is cached.
+    pub fn cache_ttls(mut self, ttls: CacheTtls) -> Self {
+        self.cache_ttls = ttls;
         self
     }
 

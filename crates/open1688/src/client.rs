@@ -11,6 +11,7 @@ use tracing::{Instrument, field};
 use url::Url;
 
 use crate::builder::ClientBuilder;
+use crate::cache::{CacheTtls, InFlight, ResponseCache, cache_key};
 use crate::clock::ServerClock;
 use crate::error::{Error, Result};
 use crate::limiter::QuotaGate;
@@ -25,6 +26,8 @@ use crate::transport::{self, AttemptAuth};
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// Skip cached answers (fresh ones are still stored).
+    bypass_cache: bool,
 }
 
 pub(crate) struct Inner {
@@ -41,6 +44,9 @@ pub(crate) struct Inner {
     pub sync_clock: bool,
     pub send_timestamp: bool,
     pub tokens: TokenState,
+    pub cache: Option<Arc<dyn ResponseCache>>,
+    pub cache_ttls: CacheTtls,
+    pub in_flight: InFlight,
 }
 
 impl std::fmt::Debug for Client {
@@ -96,8 +102,11 @@ impl Client {
             sync_clock: b.sync_clock,
             send_timestamp: b.send_timestamp,
             tokens: TokenState::new(store, initial, b.refresh_margin, b.refresh_warning),
+            cache: b.cache,
+            cache_ttls: b.cache_ttls,
+            in_flight: InFlight::default(),
         };
-        Self { inner: Arc::new(inner) }
+        Self { inner: Arc::new(inner), bypass_cache: false }
     }
 
     /// The app key.
@@ -120,7 +129,13 @@ impl Client {
         &self.inner.gate
     }
 
-    /// Calls a typed API request.
+    /// This client, reading nothing from the cache (answers are still stored): for when the
+    /// data must be current.
+    pub fn fresh(&self) -> Client {
+        Client { inner: self.inner.clone(), bypass_cache: true }
+    }
+
+    /// Calls a typed API request, answering from the cache when the API is cacheable.
     pub async fn execute<R: ApiRequest>(&self, request: &R) -> Result<R::Output> {
         let api = request.api();
         let params = request.params().map_err(|source| Error::Encode { api: api.to_string(), source })?;
@@ -130,7 +145,47 @@ impl Client {
             needs_token: request.needs_access_token(),
             sign: request.needs_signature(),
         };
-        self.send(spec).await
+        let cached = self.inner.cache.as_ref().zip(self.inner.cache_ttls.for_api(&api));
+        let Some((cache, (kind, ttl))) = cached else { return self.send(spec).await };
+        let key = cache_key(&api, &params);
+        let label = api.to_string();
+        if let Some(hit) = self.cached::<R::Output>(cache.as_ref(), &key).await {
+            metrics::counter!(telemetry::CACHE_REQUESTS_TOTAL, "api" => label, "kind" => kind, "result" => "hit")
+                .increment(1);
+            return Ok(hit);
+        }
+        // One caller fetches; identical concurrent callers wait and then read its answer.
+        let lock = self.inner.in_flight.lock_for(&key);
+        let guard = lock.lock().await;
+        let result = match self.cached::<R::Output>(cache.as_ref(), &key).await {
+            Some(hit) => {
+                metrics::counter!(telemetry::CACHE_REQUESTS_TOTAL, "api" => label, "kind" => kind, "result" => "hit")
+                    .increment(1);
+                Ok(hit)
+            }
+            None => {
+                metrics::counter!(telemetry::CACHE_REQUESTS_TOTAL, "api" => label, "kind" => kind, "result" => "miss")
+                    .increment(1);
+                let result = self.send(spec).await;
+                if let Ok(value) = &result
+                    && let Ok(body) = serde_json::to_vec(value)
+                {
+                    cache.put(&key, body.into(), ttl).await;
+                }
+                result
+            }
+        };
+        drop(guard);
+        self.inner.in_flight.release(&key, lock);
+        result
+    }
+
+    async fn cached<T: DeserializeOwned>(&self, cache: &dyn ResponseCache, key: &str) -> Option<T> {
+        if self.bypass_cache {
+            return None;
+        }
+        let body = cache.get(key).await?;
+        serde_json::from_slice(&body).ok()
     }
 
     /// Calls any API by namespace and name (version 1) with wire-string parameters, returning

@@ -29,6 +29,26 @@ pub enum Error {
     #[error("configuration error: {0}")]
     Config(String),
 
+    /// The request itself is invalid (page size above 50, empty keyword, …). Not retryable.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+
+    /// An image for image search could not be read or prepared. Not retryable.
+    #[error("image {source_name}: {reason}")]
+    Image {
+        /// The path or URL (or `bytes`).
+        source_name: String,
+        /// What went wrong.
+        reason: String,
+    },
+
+    /// The API reported success but carried no result. Not retryable.
+    #[error("{api}: the answer reported success but carried no result")]
+    NoPayload {
+        /// `namespace:name-version`.
+        api: String,
+    },
+
     /// A request parameter could not be encoded. Not retryable.
     #[error("{api}: cannot encode the request: {source}")]
     Encode {

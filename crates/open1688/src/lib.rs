@@ -33,9 +33,12 @@
 //! ```
 
 mod builder;
+mod buyer;
+pub mod cache;
 mod client;
 pub mod clock;
 pub mod error;
+pub mod image_search;
 pub mod limiter;
 mod oauth;
 pub mod retry;
@@ -45,8 +48,11 @@ pub mod token_store;
 mod transport;
 
 pub use builder::{ClientBuilder, DEFAULT_ENDPOINT, env};
+pub use buyer::{MemberKey, SearchQuery, SortOrder};
+pub use cache::{CacheTtls, MemoryCache, ResponseCache};
 pub use client::Client;
 pub use error::{DecodeCategory, Error, Result};
+pub use image_search::{ImageSearch, ImageSource};
 pub use limiter::RateLimits;
 pub use open1688_types as types;
 pub use open1688_types::Params;

@@ -10,3 +10,6 @@ pub const RETRIES_TOTAL: &str = "open1688_retries_total";
 pub const LIMITER_WAIT_SECONDS: &str = "open1688_limiter_wait_seconds";
 /// Counter of token refreshes, labelled `outcome` (`ok` or `error`).
 pub const TOKEN_REFRESHES_TOTAL: &str = "open1688_token_refreshes_total";
+
+/// Counter: cache lookups by `api`, `kind` and `result` (`hit` or `miss`).
+pub const CACHE_REQUESTS_TOTAL: &str = "open1688_cache_requests_total";

@@ -293,7 +293,11 @@ async fn typed_requests_decode_and_business_failures_are_typed() {
         gw.requests_for(API)[0].params.get("offerQueryParam"),
         Some(r#"{"keyword":"饼干","beginPage":1,"pageSize":20,"country":"en"}"#)
     );
-    let err = client.execute(&req).await.unwrap_err();
+    // The same question again comes from the cache; `fresh()` goes to the gateway.
+    let cached = client.execute(&req).await.unwrap().into_payload().unwrap();
+    assert_eq!(cached.data[0].offer_id, Some(620201390233));
+    assert_eq!(gw.requests_for(API).len(), 1);
+    let err = client.fresh().execute(&req).await.unwrap_err();
     assert!(matches!(&err, Error::Business { failure, .. } if failure.code.as_deref() == Some("500")), "{err}");
 }
 

@@ -1,4 +1,8 @@
 //! Request and response wire structs, one module per API family.
 
+pub mod account;
+pub mod detail;
+pub mod image;
 pub mod search;
+pub mod seller;
 pub mod system;

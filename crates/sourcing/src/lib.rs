@@ -1,0 +1,18 @@
+//! The open1688 domain model and decision engine. Pure: no IO, no async.
+//!
+//! ```
+//! use rust_decimal::Decimal;
+//! use sourcing::PriceLadder;
+//!
+//! let ladder = PriceLadder::parse("1-9件:¥10.00;10-99件:¥8.50;100件以上:¥7.20").unwrap();
+//! assert_eq!(ladder.unit_price(50), Some(Decimal::new(850, 2)));
+//! assert_eq!(ladder.unit_price(500), Some(Decimal::new(720, 2)));
+//! ```
+
+pub mod ladder;
+pub mod model;
+pub mod normalize;
+
+pub use ladder::{LadderError, PriceLadder, Tier};
+pub use model::{Offer, OfferSummary, QuoteType, Sku, Supplier};
+pub use normalize::{NormalizeError, offer_from_detail, summary_from_search_item, supplier_from_detail};
