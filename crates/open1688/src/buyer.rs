@@ -5,6 +5,7 @@
 use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 use open1688_types::api::account::{AccountBasic, AccountCrossBasic, AccountInfo};
 use open1688_types::api::detail::{OfferDetailParam, ProductDetail, ProductDetailQuery};
+use open1688_types::api::product::{ProductGet, ProductGetByIdList, ProductInfo};
 use open1688_types::api::search::{
     KeywordQuery, MAX_PAGE_SIZE, MAX_TOTAL_RECORDS, OfferQueryParam, SearchItem, SearchPage,
 };
@@ -253,5 +254,23 @@ impl Client {
         };
         let answer = self.execute(&request).await?;
         answer.result.ok_or_else(|| Error::NoPayload { api: "alibaba.account.agent.crossBasic".into() })
+    }
+
+    /// One of the authorized member's own products (`alibaba.product.get`; other members'
+    /// products are refused by the platform).
+    pub async fn own_product(&self, product_id: i64) -> Result<ProductInfo> {
+        let answer = self.execute(&ProductGet { product_id }).await?;
+        answer.product_info.ok_or_else(|| Error::NoPayload { api: "alibaba.product.get".into() })
+    }
+
+    /// The authorized member's own products among `ids` (`alibaba.product.getByIdList`, 100 per
+    /// call); ids of other members' products are left out.
+    pub async fn own_products(&self, ids: &[i64]) -> Result<Vec<ProductInfo>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let answer = self.execute(&ProductGetByIdList { product_ids: chunk.to_vec() }).await?;
+            out.extend(answer.product_list);
+        }
+        Ok(out)
     }
 }

@@ -43,6 +43,19 @@ async fn search_then_detail_then_seller_and_normalize() {
     let listed: Vec<_> = client.seller_offers(&seller, "en").try_collect().await.unwrap();
     assert!(listed.iter().any(|i| i.offer_id == Some(offer.id)), "the offer is among its seller's");
 
+    let catalog = sandbox.catalog();
+    let own = catalog.offers[catalog.offers_of(0)[0] as usize].id;
+    let foreign = catalog.offers.iter().find(|o| o.supplier != 0).unwrap().id;
+    assert_eq!(client.own_product(own).await.unwrap().product_id, Some(own));
+    assert!(matches!(client.own_product(foreign).await, Err(Error::Business { .. })), "owner-scoped");
+    let listed_own: Vec<_> =
+        client.own_products(&[own, foreign]).await.unwrap().into_iter().filter_map(|p| p.product_id).collect();
+    assert_eq!(listed_own, [own]);
+
+    let mut supplier = sourcing::supplier_from_detail(&detail);
+    supplier.merge(&summaries[0].supplier);
+    assert!(supplier.open_id.is_some() && supplier.fulfillment_rate.is_some() && !supplier.identities.is_empty());
+
     let me = client.account().await.unwrap();
     assert_eq!(me.login_id.as_deref(), Some(sandbox.catalog().suppliers[0].login_id.as_str()));
     let other = &sandbox.catalog().suppliers[5];

@@ -15,4 +15,6 @@ pub mod normalize;
 
 pub use ladder::{LadderError, PriceLadder, Tier};
 pub use model::{Offer, OfferSummary, QuoteType, Sku, Supplier};
-pub use normalize::{NormalizeError, offer_from_detail, summary_from_search_item, supplier_from_detail};
+pub use normalize::{
+    NormalizeError, offer_from_detail, summary_from_search_item, supplier_from_account, supplier_from_detail,
+};

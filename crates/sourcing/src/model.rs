@@ -157,6 +157,17 @@ pub struct Offer {
 }
 
 impl Offer {
+    /// Fills what the detail API does not carry (monthly sales, repurchase rate) from the
+    /// offer's search result.
+    pub fn complete_from(&mut self, summary: &OfferSummary) {
+        if summary.id != self.id {
+            return;
+        }
+        self.monthly_sales = self.monthly_sales.or(summary.monthly_sales);
+        self.repurchase_rate = self.repurchase_rate.or(summary.repurchase_rate);
+        self.title_en = self.title_en.take().or_else(|| summary.title_en.clone());
+    }
+
     /// Whether the offer can be bought (published and in stock).
     pub fn is_available(&self) -> bool {
         self.status.as_deref().is_none_or(|s| s == "published") && self.stock != Some(0)
@@ -209,6 +220,44 @@ pub struct Supplier {
     pub trade_medal: Option<i64>,
     /// Certificates.
     pub certificates: Vec<String>,
+}
+
+impl Supplier {
+    /// Fills unknown fields from another description of the same supplier (a search item, an
+    /// account profile); known fields are kept.
+    pub fn merge(&mut self, other: &Supplier) {
+        fn fill<T: Clone>(mine: &mut Option<T>, theirs: &Option<T>) {
+            if mine.is_none() {
+                mine.clone_from(theirs);
+            }
+        }
+        fill(&mut self.open_id, &other.open_id);
+        fill(&mut self.login_id, &other.login_id);
+        fill(&mut self.company, &other.company);
+        fill(&mut self.location, &other.location);
+        fill(&mut self.years_on_platform, &other.years_on_platform);
+        fill(&mut self.scores.composite, &other.scores.composite);
+        fill(&mut self.scores.logistics, &other.scores.logistics);
+        fill(&mut self.scores.dispute, &other.scores.dispute);
+        fill(&mut self.scores.offer, &other.scores.offer);
+        fill(&mut self.scores.after_sales, &other.scores.after_sales);
+        fill(&mut self.scores.consulting, &other.scores.consulting);
+        fill(&mut self.repurchase_rate, &other.repurchase_rate);
+        fill(&mut self.fulfillment_rate, &other.fulfillment_rate);
+        fill(&mut self.pickup_rate, &other.pickup_rate);
+        fill(&mut self.quality_return_rate, &other.quality_return_rate);
+        fill(&mut self.trade_medal, &other.trade_medal);
+        for identity in &other.identities {
+            if !self.identities.contains(identity) {
+                self.identities.push(identity.clone());
+            }
+        }
+        for cert in &other.certificates {
+            if !self.certificates.contains(cert) {
+                self.certificates.push(cert.clone());
+            }
+        }
+    }
 }
 
 /// A search result: less than an [`Offer`], enough to rank and pick.

@@ -2,6 +2,7 @@
 //! an argument).
 
 use chrono::{DateTime, Utc};
+use open1688_types::api::account::AccountInfo;
 use open1688_types::api::detail::ProductDetail;
 use open1688_types::api::search::{SearchItem, SellerDataInfo, SimpleShippingInfo};
 use open1688_types::lenient::parse_rate;
@@ -159,6 +160,17 @@ pub fn supplier_from_detail(d: &ProductDetail) -> Supplier {
     s.location = d.product_shipping_info.as_ref().and_then(|x| x.send_goods_address_text.clone());
     s.certificates = d.certificate_list.iter().filter_map(|c| c.certificate_name.clone()).collect();
     s
+}
+
+/// The supplier as a member profile (`alibaba.account.*`) describes it.
+pub fn supplier_from_account(a: &AccountInfo) -> Supplier {
+    Supplier {
+        login_id: a.login_id.clone(),
+        company: a.company_name.clone().or_else(|| a.supplier_name.clone()),
+        location: a.address_location.clone(),
+        years_on_platform: a.tp_year,
+        ..Supplier::default()
+    }
 }
 
 /// A search result (keyword, image or seller listing).

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod detail;
 pub mod image;
+pub mod product;
 pub mod search;
 pub mod seller;
 pub mod system;
