@@ -157,6 +157,35 @@ pub struct Offer {
 }
 
 impl Offer {
+    /// A hand-built offer with nothing but an id and a title (fill in the fields you know).
+    pub fn new(id: i64, title: impl Into<String>) -> Self {
+        Self {
+            id,
+            title: title.into(),
+            title_en: None,
+            category: CategoryPath::default(),
+            images: Vec::new(),
+            unit: Unit::default(),
+            moq: None,
+            batch_number: None,
+            ladder: None,
+            quote_type: None,
+            skus: Vec::new(),
+            stock: None,
+            monthly_sales: None,
+            repurchase_rate: None,
+            shipping: Shipping::default(),
+            mix: None,
+            supplier: SupplierRef::default(),
+            certificates: Vec::new(),
+            attributes: Vec::new(),
+            detail_url: None,
+            status: None,
+            fetched_at: DateTime::<Utc>::UNIX_EPOCH,
+            raw: serde_json::Map::new(),
+        }
+    }
+
     /// Fills what the detail API does not carry (monthly sales, repurchase rate) from the
     /// offer's search result.
     pub fn complete_from(&mut self, summary: &OfferSummary) {

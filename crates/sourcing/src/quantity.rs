@@ -1,0 +1,199 @@
+//! How many to buy: the quantity q ≥ max(need, MOQ), a multiple of the batch number, that
+//! minimizes landed cost (plus holding cost of the extra units when sales are known).
+//!
+//! Within one price tier the goods amount grows with q, weight-based freight does not fall and
+//! holding cost grows, so the optimum is the smallest feasible q, a tier start above it, or the
+//! first q that reaches the free-shipping threshold. Only those candidates are priced.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::cost::{Freight, landed_cost};
+use crate::error::EngineError;
+use crate::model::{Offer, QuoteType};
+
+/// What the buyer needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Need {
+    /// Units needed.
+    pub quantity: i64,
+    /// Expected sales per day (for holding cost).
+    pub daily_sales: Option<Decimal>,
+    /// Cost of keeping one unit one day.
+    pub holding_cost_per_unit_day: Option<Decimal>,
+    /// At most this many units above the need (the MOQ may still force more).
+    pub max_overstock: Option<i64>,
+}
+
+impl Need {
+    /// Exactly `quantity` units, no holding cost, no overstock limit.
+    pub fn units(quantity: i64) -> Self {
+        Self { quantity, daily_sales: None, holding_cost_per_unit_day: None, max_overstock: None }
+    }
+}
+
+/// One priced candidate quantity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantityOption {
+    /// Units.
+    pub quantity: i64,
+    /// Unit price at that quantity.
+    pub unit_price: Decimal,
+    /// Goods amount.
+    pub goods: Decimal,
+    /// Freight.
+    pub freight: Decimal,
+    /// Holding cost of the extra units until sold.
+    pub holding: Decimal,
+    /// Goods + freight + holding.
+    pub total: Decimal,
+    /// Units above the need.
+    pub extra_units: i64,
+    /// Saving against buying the smallest feasible quantity (negative: dearer).
+    pub saving: Decimal,
+}
+
+/// The options table and the recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuantityAdvice {
+    /// Candidates, smallest quantity first.
+    pub options: Vec<QuantityOption>,
+    /// Index of the recommended option.
+    pub recommended: usize,
+    /// One line saying why.
+    pub reason: String,
+}
+
+impl QuantityAdvice {
+    /// The recommended option.
+    pub fn best(&self) -> &QuantityOption {
+        &self.options[self.recommended]
+    }
+}
+
+fn round_up_to(q: i64, batch: Option<i64>) -> i64 {
+    match batch {
+        Some(b) if b > 1 => (q + b - 1) / b * b,
+        _ => q,
+    }
+}
+
+/// The smallest quantity that can be ordered for a need.
+pub fn smallest_order(offer: &Offer, need: i64) -> Result<i64, EngineError> {
+    if need <= 0 {
+        return Err(EngineError::BadQuantity { quantity: need });
+    }
+    Ok(round_up_to(need.max(offer.moq.unwrap_or(1)), offer.batch_number))
+}
+
+fn holding(need: &Need, extra: i64) -> Decimal {
+    match (need.daily_sales, need.holding_cost_per_unit_day) {
+        (Some(daily), Some(cost)) if daily > Decimal::ZERO && extra > 0 => {
+            // The extra units sell off after the need; on average each waits half that time.
+            let extra = Decimal::from(extra);
+            extra * cost * (extra / daily) / Decimal::TWO
+        }
+        _ => Decimal::ZERO,
+    }
+}
+
+/// Prices one quantity for a need.
+pub fn price_quantity(
+    offer: &Offer,
+    sku: Option<i64>,
+    need: &Need,
+    q: i64,
+    freight: &Freight,
+) -> Result<QuantityOption, EngineError> {
+    let cost = landed_cost(offer, sku, q, freight)?;
+    let extra_units = (q - need.quantity).max(0);
+    let holding = holding(need, extra_units);
+    Ok(QuantityOption {
+        quantity: q,
+        unit_price: cost.unit_price,
+        goods: cost.goods,
+        freight: cost.freight,
+        holding,
+        total: cost.total + holding,
+        extra_units,
+        saving: Decimal::ZERO,
+    })
+}
+
+/// The candidate quantities (sorted, unique) for a need.
+fn candidates(offer: &Offer, sku: Option<i64>, need: &Need, freight: &Freight) -> Result<Vec<i64>, EngineError> {
+    let q0 = smallest_order(offer, need.quantity)?;
+    let batch = offer.batch_number;
+    let mut qs = vec![q0];
+    let per_sku = sku.is_some() && offer.quote_type == Some(QuoteType::BySku);
+    if !per_sku && let Some(ladder) = &offer.ladder {
+        qs.extend(ladder.tiers().iter().map(|t| round_up_to(t.min_qty, batch)).filter(|&q| q > q0));
+    }
+    if let Some(threshold) = freight.free_over {
+        // In each tier segment, the first quantity whose goods amount reaches the threshold.
+        let mut starts: Vec<i64> = qs.clone();
+        starts.sort_unstable();
+        for (i, &start) in starts.iter().enumerate() {
+            let price = crate::cost::unit_price(offer, sku, start)?;
+            if price <= Decimal::ZERO {
+                continue;
+            }
+            let q = round_up_to((threshold / price).ceil().try_into().map_err(|_| EngineError::Overflow)?, batch)
+                .max(start);
+            let end = starts.get(i + 1).copied().unwrap_or(i64::MAX);
+            if q < end {
+                qs.push(q);
+            }
+        }
+    }
+    if let Some(limit) = need.max_overstock {
+        qs.retain(|&q| q == q0 || q - need.quantity <= limit);
+    }
+    qs.sort_unstable();
+    qs.dedup();
+    Ok(qs)
+}
+
+/// The options table for a need, and the cheapest option (ties go to the smaller quantity).
+pub fn optimal_quantity(
+    offer: &Offer,
+    sku: Option<i64>,
+    need: &Need,
+    freight: &Freight,
+) -> Result<QuantityAdvice, EngineError> {
+    let qs = candidates(offer, sku, need, freight)?;
+    let mut options =
+        qs.into_iter().map(|q| price_quantity(offer, sku, need, q, freight)).collect::<Result<Vec<_>, _>>()?;
+    let base = options[0].total;
+    for o in &mut options {
+        o.saving = base - o.total;
+    }
+    let recommended =
+        options.iter().enumerate().min_by(|a, b| a.1.total.cmp(&b.1.total).then(a.0.cmp(&b.0))).map_or(0, |(i, _)| i);
+    let best = &options[recommended];
+    let first = &options[0];
+    let reason = if recommended == 0 {
+        if first.quantity > need.quantity {
+            format!("buy {}: the minimum order (MOQ or batch) is above the need of {}", first.quantity, need.quantity)
+        } else {
+            format!("buy {}: no larger quantity costs less in total", first.quantity)
+        }
+    } else if best.freight < first.freight && best.unit_price == first.unit_price {
+        format!(
+            "buy {} instead of {}: free shipping from that amount makes it {} cheaper in total",
+            best.quantity,
+            first.quantity,
+            best.saving.round_dp(2)
+        )
+    } else {
+        format!(
+            "buy {} instead of {}: the ¥{} tier makes {} units {} cheaper in total",
+            best.quantity,
+            first.quantity,
+            best.unit_price.round_dp(2),
+            best.quantity,
+            best.saving.round_dp(2)
+        )
+    };
+    Ok(QuantityAdvice { options, recommended, reason })
+}
