@@ -9,13 +9,16 @@
 //! assert_eq!(ladder.unit_price(500), Some(Decimal::new(720, 2)));
 //! ```
 
+pub mod batches;
 pub mod cost;
 pub mod error;
 pub mod ladder;
 pub mod model;
 pub mod normalize;
+pub mod plan;
 pub mod quantity;
 
+pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
 pub use error::EngineError;
 pub use ladder::{LadderError, PriceLadder, Tier};
@@ -23,4 +26,5 @@ pub use model::{Offer, OfferSummary, QuoteType, Sku, Supplier};
 pub use normalize::{
     NormalizeError, offer_from_detail, summary_from_search_item, supplier_from_account, supplier_from_detail,
 };
+pub use plan::{PlanLine, PlanOptions, PurchasePlan, Violation, plan};
 pub use quantity::{Need, QuantityAdvice, QuantityOption, optimal_quantity};
