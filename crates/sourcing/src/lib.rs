@@ -17,6 +17,7 @@ pub mod model;
 pub mod normalize;
 pub mod plan;
 pub mod quantity;
+pub mod scorecard;
 
 pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
@@ -28,3 +29,4 @@ pub use normalize::{
 };
 pub use plan::{PlanLine, PlanOptions, PurchasePlan, Violation, plan};
 pub use quantity::{Need, QuantityAdvice, QuantityOption, optimal_quantity};
+pub use scorecard::{Action, ScoreReport, Scorecard};

@@ -249,6 +249,8 @@ pub struct Supplier {
     pub trade_medal: Option<i64>,
     /// Certificates.
     pub certificates: Vec<String>,
+    /// Number of offers listed (from a seller listing's total).
+    pub offer_count: Option<i64>,
 }
 
 impl Supplier {
@@ -276,6 +278,7 @@ impl Supplier {
         fill(&mut self.pickup_rate, &other.pickup_rate);
         fill(&mut self.quality_return_rate, &other.quality_return_rate);
         fill(&mut self.trade_medal, &other.trade_medal);
+        fill(&mut self.offer_count, &other.offer_count);
         for identity in &other.identities {
             if !self.identities.contains(identity) {
                 self.identities.push(identity.clone());
