@@ -10,9 +10,11 @@
 //! ```
 
 pub mod batches;
+pub mod compare;
 pub mod cost;
 pub mod error;
 pub mod ladder;
+pub mod market;
 pub mod model;
 pub mod normalize;
 pub mod plan;
@@ -20,9 +22,11 @@ pub mod quantity;
 pub mod scorecard;
 
 pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
+pub use compare::{Candidate, Comparison, Filters, Ranking, Recommendation, compare, recommend};
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
 pub use error::EngineError;
 pub use ladder::{LadderError, PriceLadder, Tier};
+pub use market::{Distribution, MarketReport, PricePoint, market_report};
 pub use model::{Offer, OfferSummary, QuoteType, Sku, Supplier};
 pub use normalize::{
     NormalizeError, offer_from_detail, summary_from_search_item, supplier_from_account, supplier_from_detail,
