@@ -1,0 +1,284 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rust_decimal::Decimal;
+
+/// Sourcing on 1688 from the command line: search, detail, quotes, plans and the sourcing job.
+#[derive(Debug, Parser)]
+#[command(name = "open1688", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Global options.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Output format on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write the tables to this XLSX workbook.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// No progress bars or notes on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Show the cause chain of errors.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// Configuration file (default: open1688/config.toml in the user's config directory).
+    #[arg(long, global = true, value_name = "FILE", env = "OPEN1688_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// App key (overrides OPEN1688_APP_KEY and the config file).
+    #[arg(long, global = true)]
+    pub app_key: Option<String>,
+    /// App secret (overrides OPEN1688_APP_SECRET and the config file).
+    #[arg(long, global = true, hide_env_values = true)]
+    pub app_secret: Option<String>,
+    /// Gateway endpoint (overrides OPEN1688_ENDPOINT and the config file).
+    #[arg(long, global = true)]
+    pub endpoint: Option<String>,
+    /// Language of translated fields.
+    #[arg(long, global = true)]
+    pub language: Option<String>,
+    /// Do not answer from the cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned tables for people.
+    Table,
+    /// JSON for scripts (stable field names; money as decimal strings).
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sort {
+    /// Cheapest first.
+    Price,
+    /// Dearest first.
+    PriceDesc,
+    /// Best sellers first.
+    Sales,
+    /// Newest first.
+    Newest,
+}
+
+/// Search filters shared by several commands.
+#[derive(Debug, Args, Clone)]
+pub struct SearchArgs {
+    /// Search words (Chinese or English).
+    pub keyword: String,
+    /// Only this category id.
+    #[arg(long)]
+    pub category: Option<i64>,
+    /// Lowest unit price.
+    #[arg(long)]
+    pub price_min: Option<Decimal>,
+    /// Highest unit price.
+    #[arg(long)]
+    pub price_max: Option<Decimal>,
+    /// Order.
+    #[arg(long, value_enum)]
+    pub sort: Option<Sort>,
+    /// Platform filters (`shipInToday`, `isOnePsale`…), repeatable.
+    #[arg(long)]
+    pub filter: Vec<String>,
+    /// Pages to fetch at most.
+    #[arg(long, default_value_t = 1)]
+    pub pages: u32,
+    /// Items at most.
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+/// The need, for quotes and comparisons.
+#[derive(Debug, Args, Clone)]
+pub struct NeedArgs {
+    /// Units needed.
+    #[arg(long, allow_negative_numbers = true)]
+    pub need: i64,
+    /// Expected sales per day (default: the offer's monthly sales / 30).
+    #[arg(long)]
+    pub daily_sales: Option<Decimal>,
+    /// Holding cost per unit per day.
+    #[arg(long)]
+    pub holding_cost: Option<Decimal>,
+    /// At most this many units above the need.
+    #[arg(long)]
+    pub max_overstock: Option<i64>,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show or create the configuration file.
+    Config {
+        /// `init` or `show`.
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Authorize the app for a 1688 account, and manage the token.
+    Auth {
+        /// `login`, `status`, `refresh` or `logout`.
+        #[command(subcommand)]
+        action: AuthAction,
+    },
+    /// Search offers by keyword.
+    Search(SearchArgs),
+    /// Offer details: price ladder and SKUs.
+    Offer {
+        /// Offer ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Search by picture (a file or an URL).
+    ImageSearch {
+        /// Path or http(s) URL of the picture.
+        source: String,
+        /// Results at most.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// A seller's profile, offers and scorecard.
+    Seller {
+        /// Seller open id, login id or shop domain.
+        id: String,
+        /// Scorecard preset or TOML file.
+        #[arg(long, default_value = "default")]
+        scorecard: String,
+    },
+    /// Market statistics for a keyword.
+    Analyze {
+        /// Search filters.
+        #[command(flatten)]
+        search: SearchArgs,
+        /// Price the market at this quantity.
+        #[arg(long, default_value_t = 1)]
+        quantity: i64,
+    },
+    /// How many to buy: the options table, buy-now versus split batches, stock risk.
+    Quote {
+        /// The offer.
+        offer: i64,
+        /// The need.
+        #[command(flatten)]
+        need: NeedArgs,
+        /// For this SKU (per-SKU prices).
+        #[arg(long)]
+        sku: Option<i64>,
+        /// Compare up to this many split batches.
+        #[arg(long, default_value_t = 3)]
+        batches: i64,
+    },
+    /// Same-item candidates ranked, Pareto front, best value.
+    Compare {
+        /// An offer id or a keyword.
+        target: String,
+        /// The need.
+        #[command(flatten)]
+        need: NeedArgs,
+        /// Candidates to fetch at most.
+        #[arg(long, default_value_t = 40)]
+        candidates: usize,
+    },
+    /// A purchase plan by supplier from a CSV (offer_id,sku_id,quantity) or TOML file.
+    Plan {
+        /// The lines.
+        file: PathBuf,
+        /// Raise quantities where that lowers the total.
+        #[arg(long)]
+        optimize: bool,
+    },
+    /// Recommended offers for a keyword under filters.
+    Recommend {
+        /// Search filters.
+        #[command(flatten)]
+        search: SearchArgs,
+        /// Price at this quantity.
+        #[arg(long, default_value_t = 1)]
+        quantity: i64,
+        /// At most this unit price at the quantity.
+        #[arg(long)]
+        max_unit_price: Option<Decimal>,
+        /// At most this MOQ.
+        #[arg(long)]
+        max_moq: Option<i64>,
+        /// Required supplier identity (repeatable), e.g. `super_factory`.
+        #[arg(long)]
+        identity: Vec<String>,
+        /// Minimum supplier score.
+        #[arg(long)]
+        min_score: Option<Decimal>,
+        /// Ships within this many hours.
+        #[arg(long)]
+        ships_within: Option<u32>,
+    },
+    /// The sourcing job: search, details, scorecards, comparison, plan; a workbook and a summary.
+    Source {
+        /// Search words.
+        keyword: String,
+        /// The need.
+        #[command(flatten)]
+        need: NeedArgs,
+        /// Output folder for the workbook.
+        #[arg(long, default_value = "open1688-out")]
+        out: PathBuf,
+        /// Candidates to fetch details for.
+        #[arg(long, default_value_t = 30)]
+        candidates: usize,
+    },
+    /// Run the sandbox gateway as a server.
+    Sandbox {
+        /// Port.
+        #[arg(long, default_value_t = 8688)]
+        port: u16,
+        /// Catalog seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Turn quotas off.
+        #[arg(long)]
+        quotas_off: bool,
+    },
+}
+
+/// `config` actions.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Write a commented configuration file (never overwrites).
+    Init,
+    /// Show the effective configuration, secrets redacted.
+    Show,
+}
+
+/// `auth` actions.
+#[derive(Debug, Subcommand)]
+pub enum AuthAction {
+    /// Open the authorize page, receive the code on a loopback address, store the token.
+    Login {
+        /// Print the URL instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Loopback port for the redirect.
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+    },
+    /// The stored token's member and expiry.
+    Status,
+    /// Refresh the access token now.
+    Refresh,
+    /// Forget the stored token.
+    Logout,
+}

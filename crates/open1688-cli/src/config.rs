@@ -1,0 +1,132 @@
+//! Configuration: flags over environment (`OPEN1688_*`) over the config file in the user's
+//! config directory.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use open1688::env;
+use serde::{Deserialize, Serialize};
+
+use crate::cli::Global;
+
+/// The config file's contents.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    /// App key.
+    pub app_key: Option<String>,
+    /// App secret.
+    pub app_secret: Option<String>,
+    /// Gateway endpoint.
+    pub endpoint: Option<String>,
+    /// Language of translated fields.
+    pub language: Option<String>,
+    /// Turn the response cache off.
+    pub no_cache: Option<bool>,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// App key and secret, when configured.
+    pub credentials: Option<(String, String)>,
+    /// Gateway endpoint.
+    pub endpoint: Option<String>,
+    /// Language.
+    pub language: String,
+    /// Cache off.
+    pub no_cache: bool,
+    /// Where the file is (whether or not it exists).
+    pub path: PathBuf,
+    /// Where tokens are kept.
+    pub token_path: PathBuf,
+}
+
+/// The default config file.
+pub fn default_path() -> PathBuf {
+    dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("open1688").join("config.toml")
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+impl Config {
+    /// Resolves flags, environment and file.
+    pub fn load(global: &Global) -> anyhow::Result<Self> {
+        let path = global.config.clone().unwrap_or_else(default_path);
+        let file = if path.exists() {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str::<FileConfig>(&text)
+                .map_err(|e| crate::exit::usage(format!("config file {}: {e}", path.display())))?
+        } else {
+            FileConfig::default()
+        };
+        let app_key = global.app_key.clone().or_else(|| var(env::APP_KEY)).or(file.app_key);
+        let app_secret = global.app_secret.clone().or_else(|| var(env::APP_SECRET)).or(file.app_secret);
+        let credentials = match (app_key, app_secret) {
+            (Some(k), Some(s)) => Some((k, s)),
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(crate::exit::usage("an app key needs its app secret (and the other way round)"));
+            }
+            (None, None) => None,
+        };
+        let token_path = path.parent().unwrap_or(Path::new(".")).join("token.json");
+        Ok(Self {
+            credentials,
+            endpoint: global.endpoint.clone().or_else(|| var(env::ENDPOINT)).or(file.endpoint),
+            language: global.language.clone().or(file.language).unwrap_or_else(|| "en".into()),
+            no_cache: global.no_cache || file.no_cache.unwrap_or(false),
+            path,
+            token_path,
+        })
+    }
+
+    /// A redacted view for `config show`.
+    pub fn show(&self) -> Vec<(String, String)> {
+        let redact = |s: &str| if s.len() <= 4 { "****".to_owned() } else { format!("{}****", &s[..2]) };
+        vec![
+            (
+                "config file".into(),
+                format!("{}{}", self.path.display(), if self.path.exists() { "" } else { " (not created)" }),
+            ),
+            (
+                "app key".into(),
+                self.credentials.as_ref().map_or("(none: the built-in sandbox is used)".into(), |c| c.0.clone()),
+            ),
+            ("app secret".into(), self.credentials.as_ref().map_or("(none)".into(), |c| redact(&c.1))),
+            ("endpoint".into(), self.endpoint.clone().unwrap_or_else(|| open1688::DEFAULT_ENDPOINT.into())),
+            ("language".into(), self.language.clone()),
+            ("cache".into(), if self.no_cache { "off".into() } else { "on (in memory)".into() }),
+            ("token file".into(), self.token_path.display().to_string()),
+        ]
+    }
+}
+
+/// The file `config init` writes.
+pub const TEMPLATE: &str = r#"# open1688 configuration. Flags and OPEN1688_* environment variables override these.
+# Without app_key and app_secret every command runs against the built-in sandbox.
+
+# app_key = "1234567"
+# app_secret = "your-app-secret"
+# endpoint = "https://gw.open.1688.com"
+language = "en"
+# no_cache = false
+"#;
+
+/// Writes the template (0600, never overwriting).
+pub fn init(path: &Path) -> anyhow::Result<bool> {
+    if path.exists() {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(path, TEMPLATE).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,104 @@
+//! What every command works with: a client (real gateway with credentials, else an in-process
+//! sandbox), the output options and progress bars.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressStyle};
+use open1688::{Client, FileTokenStore, RateLimits};
+use open1688_sandbox::Sandbox;
+
+use crate::cli::{Format, Global};
+use crate::config::Config;
+
+/// The running context.
+pub struct Ctx {
+    /// The SDK client.
+    pub client: Client,
+    /// The in-process sandbox when no credentials are configured; held so it serves until the
+    /// command ends.
+    _sandbox: Option<Sandbox>,
+    /// Effective configuration.
+    pub config: Config,
+    /// stdout format.
+    pub format: Format,
+    /// Workbook to write.
+    pub xlsx: Option<std::path::PathBuf>,
+    /// No progress or notes.
+    pub quiet: bool,
+}
+
+impl Ctx {
+    /// Builds the client; starts the sandbox when there are no credentials.
+    pub async fn new(global: &Global, config: Config) -> anyhow::Result<Self> {
+        let mut builder = Client::builder();
+        let sandbox = match &config.credentials {
+            Some((key, secret)) => {
+                builder = builder
+                    .app_key(key)
+                    .app_secret(secret)
+                    .token_store(Arc::new(FileTokenStore::new(&config.token_path)));
+                if let Some(endpoint) = &config.endpoint {
+                    builder = builder.endpoint(endpoint);
+                }
+                None
+            }
+            None => {
+                let sandbox = Sandbox::builder().start().await.context("starting the built-in sandbox")?;
+                if !global.quiet {
+                    eprintln!(
+                        "open1688: no app key configured; using the built-in sandbox at {} ({} offers; see `open1688 config init`)",
+                        sandbox.base_url(),
+                        sandbox.catalog().offers.len()
+                    );
+                }
+                builder = builder
+                    .endpoint(sandbox.base_url())
+                    .authorize_url(sandbox.authorize_url())
+                    .app_key(sandbox.app_key())
+                    .app_secret(sandbox.app_secret())
+                    .access_token(sandbox.access_token())
+                    .refresh_token(sandbox.refresh_token())
+                    .rate_limits(RateLimits::default());
+                Some(sandbox)
+            }
+        };
+        if config.no_cache {
+            builder = builder.no_cache();
+        }
+        let client = builder.build()?;
+        Ok(Self {
+            client,
+            _sandbox: sandbox,
+            config,
+            format: global.format,
+            xlsx: global.xlsx.clone(),
+            quiet: global.quiet,
+        })
+    }
+
+    /// A progress bar on stderr, hidden when stderr is not a terminal or `--quiet`.
+    pub fn progress(&self, len: u64, what: &str) -> ProgressBar {
+        if self.quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg:<18} [{bar:30}] {pos}/{len} {elapsed}")
+                .expect("a valid progress template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(what.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
+    /// A note on stderr (hidden with `--quiet`).
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+}
