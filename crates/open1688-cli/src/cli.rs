@@ -26,6 +26,10 @@ pub struct Global {
     /// Also write the tables to this XLSX workbook.
     #[arg(long, global = true, value_name = "FILE")]
     pub xlsx: Option<PathBuf>,
+    /// Also draw the command's chart to this PNG or SVG file (analyze: price histogram; compare:
+    /// supplier bars; seller: scorecard radar; offer and quote: price ladder).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
     /// No progress bars or notes on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,

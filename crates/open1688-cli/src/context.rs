@@ -28,6 +28,8 @@ pub struct Ctx {
     pub xlsx: Option<std::path::PathBuf>,
     /// No progress or notes.
     pub quiet: bool,
+    /// Chart file to draw.
+    pub chart: Option<std::path::PathBuf>,
 }
 
 impl Ctx {
@@ -76,6 +78,7 @@ impl Ctx {
             format: global.format,
             xlsx: global.xlsx.clone(),
             quiet: global.quiet,
+            chart: global.chart.clone(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! `open1688`: sourcing on 1688 from the command line. Without an app key every command runs
 //! against the built-in sandbox.
 
+mod charts;
 mod cli;
 mod commands;
 mod config;

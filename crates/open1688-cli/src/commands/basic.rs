@@ -60,6 +60,7 @@ pub async fn offer(ctx: &Ctx, ids: &[i64]) -> anyhow::Result<Vec<Sheet>> {
             "weight_kg",
             "ship_from",
             "supplier",
+            "seller_open_id",
             "status",
         ],
     );
@@ -79,6 +80,7 @@ pub async fn offer(ctx: &Ctx, ids: &[i64]) -> anyhow::Result<Vec<Sheet>> {
             o.shipping.weight_kg.map_or(Cell::Empty, Cell::Num),
             Cell::opt_text(o.shipping.ship_from.clone()),
             Cell::opt_text(c.supplier.company.clone()),
+            Cell::opt_text(o.supplier.open_id.clone()),
             Cell::opt_text(o.status.clone()),
         ]);
         for t in o.ladder.iter().flat_map(|l| l.tiers()) {
@@ -99,6 +101,14 @@ pub async fn offer(ctx: &Ctx, ids: &[i64]) -> anyhow::Result<Vec<Sheet>> {
                 Cell::opt_int(s.stock),
             ]);
         }
+    }
+    if let (Some(path), Some(first)) = (&ctx.chart, candidates.first())
+        && let Some(ladder) = &first.offer.ladder
+    {
+        let tiers: Vec<(i64, rust_decimal::Decimal)> =
+            ladder.tiers().iter().map(|t| (t.min_qty, t.unit_price)).collect();
+        crate::charts::ladder_steps(path, &format!("{} 阶梯价 price ladder", first.offer.title), &tiers, 0)?;
+        ctx.note(&format!("chart: {}", path.display()));
     }
     Ok(vec![offers, tiers, skus])
 }
@@ -181,6 +191,14 @@ pub async fn seller(ctx: &Ctx, id: &str, scorecard: &str) -> anyhow::Result<Vec<
     }
     if let Some(note) = &report.missing_note {
         ctx.note(note);
+    }
+    if let Some(path) = &ctx.chart {
+        let axes: Vec<(String, rust_decimal::Decimal)> =
+            report.criteria.iter().map(|c| (c.name.clone(), c.sub_score.unwrap_or_default())).collect();
+        let title =
+            format!("{} 评分 scorecard {}", supplier.company.clone().unwrap_or_default(), report.score.round_dp(1));
+        crate::charts::scorecard_radar(path, &title, &axes)?;
+        ctx.note(&format!("chart: {}", path.display()));
     }
     Ok(vec![profile, explain, items_sheet(&items)])
 }

@@ -31,6 +31,18 @@ pub async fn analyze(ctx: &Ctx, args: &SearchArgs, quantity: i64) -> anyhow::Res
         return Err(anyhow::anyhow!("no priced offers for {:?}", args.keyword));
     }
     let r = market_report(&points, 10, 10)?;
+    if let Some(path) = &ctx.chart {
+        let prices: Vec<Decimal> = points.iter().map(|p| p.price).collect();
+        crate::charts::price_histogram(
+            path,
+            &format!("{} 价格分布 price distribution", args.keyword),
+            &prices,
+            r.price.mean,
+            r.price.median,
+            12,
+        )?;
+        ctx.note(&format!("chart: {}", path.display()));
+    }
     let mut stats = Sheet::new("price statistics", &["statistic", "value"]);
     let p = &r.price;
     for (name, v) in [
@@ -96,6 +108,16 @@ pub async fn quote(
         ]);
     }
     ctx.note(&advice.reason);
+    if let (Some(path), Some(ladder)) = (&ctx.chart, &c.offer.ladder) {
+        let tiers: Vec<(i64, Decimal)> = ladder.tiers().iter().map(|t| (t.min_qty, t.unit_price)).collect();
+        crate::charts::ladder_steps(
+            path,
+            &format!("{} 阶梯价 price ladder", c.offer.title),
+            &tiers,
+            advice.best().quantity * 2,
+        )?;
+        ctx.note(&format!("chart: {}", path.display()));
+    }
     let mut sheets = vec![options];
     if let Some(daily) = n.daily_sales {
         let splits =
@@ -201,6 +223,11 @@ pub async fn compare_cmd(ctx: &Ctx, target: &str, need_args: &NeedArgs, max: usi
     }
     if let Some((id, reason)) = &cmp.best_value {
         ctx.note(&format!("best value: {id} — {reason}"));
+    }
+    if let Some(path) = &ctx.chart {
+        let bars: Vec<(String, Decimal)> = cmp.rows.iter().map(|r| (r.supplier.clone(), r.per_unit)).collect();
+        crate::charts::supplier_bars(path, &format!("{target}: 供应商到岸单价 landed cost by supplier"), &bars)?;
+        ctx.note(&format!("chart: {}", path.display()));
     }
     Ok(vec![s])
 }

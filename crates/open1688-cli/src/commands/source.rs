@@ -162,6 +162,41 @@ pub async fn source(
     let mut all: Vec<&Sheet> = vec![&summary, &offers, &tiers, &skus, &suppliers, &comparison];
     all.extend(plan_tabs.iter());
     write_xlsx(&workbook, &all)?;
+    let prices: Vec<Decimal> =
+        candidates.iter().filter_map(|c| sourcing::cost::unit_price(&c.offer, None, n.quantity).ok()).collect();
+    if let Some(stats) = sourcing::Distribution::of(prices.clone()) {
+        crate::charts::price_histogram(
+            &out.join("price-histogram.png"),
+            &format!("{keyword} 价格分布 @ {}", n.quantity),
+            &prices,
+            stats.mean,
+            stats.median,
+            10,
+        )?;
+    }
+    let bars: Vec<(String, Decimal)> = cmp.rows.iter().take(15).map(|r| (r.supplier.clone(), r.per_unit)).collect();
+    crate::charts::supplier_bars(
+        &out.join("suppliers.png"),
+        &format!("{keyword}: 到岸单价 landed cost per unit"),
+        &bars,
+    )?;
+    let report = card.score(&best.supplier);
+    let axes: Vec<(String, Decimal)> =
+        report.criteria.iter().map(|c| (c.name.clone(), c.sub_score.unwrap_or_default())).collect();
+    crate::charts::scorecard_radar(
+        &out.join("scorecard.png"),
+        &format!("{} {}", supplier_name(&best.supplier, &best.offer), report.score.round_dp(1)),
+        &axes,
+    )?;
+    if let Some(ladder) = &best.offer.ladder {
+        let tiers: Vec<(i64, Decimal)> = ladder.tiers().iter().map(|t| (t.min_qty, t.unit_price)).collect();
+        crate::charts::ladder_steps(
+            &out.join("ladder.png"),
+            &format!("{} 阶梯价", best.offer.title),
+            &tiers,
+            n.quantity * 2,
+        )?;
+    }
     ctx.note(&format!(
         "buy {} × offer {} from {} at ¥{} landed (¥{} a unit): {}",
         best_option.quantity,

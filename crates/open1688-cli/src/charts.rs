@@ -1,0 +1,205 @@
+//! Charts as PNG or SVG (by the file's extension): price histogram with mean and median,
+//! supplier comparison bars, scorecard radar, price-ladder steps. An embedded CJK-capable font
+//! (WenQuanYi Micro Hei, Apache-2.0) makes Chinese titles render in PNGs on any machine.
+
+use std::path::Path;
+use std::sync::Once;
+
+use anyhow::{Context, bail};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::exit::usage;
+
+static FONT: &[u8] = include_bytes!("../assets/wqy-microhei.ttc");
+const FAMILY: &str = "sans-serif";
+const SIZE: (u32, u32) = (960, 600);
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font is compiled in; registration only fails on a corrupt build.
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
+    });
+}
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or_default()
+}
+
+/// Draws on a PNG or SVG file chosen by extension.
+fn draw(
+    path: &Path,
+    paint: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> anyhow::Result<()>,
+    paint_svg: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    register_font();
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("png") => {
+            let root = BitMapBackend::new(path, SIZE).into_drawing_area();
+            root.fill(&WHITE)?;
+            paint(&root)?;
+            root.present().with_context(|| format!("writing {}", path.display()))?;
+        }
+        Some("svg") => {
+            let root = SVGBackend::new(path, SIZE).into_drawing_area();
+            root.fill(&WHITE)?;
+            paint_svg(&root)?;
+            root.present().with_context(|| format!("writing {}", path.display()))?;
+        }
+        _ => bail!(usage(format!("chart file {} must end in .png or .svg", path.display()))),
+    }
+    Ok(())
+}
+
+macro_rules! both {
+    ($path:expr, |$root:ident| $body:block) => {
+        draw($path, |$root| $body, |$root| $body)
+    };
+}
+
+/// Histogram of unit prices with mean and median lines.
+pub fn price_histogram(
+    path: &Path,
+    title: &str,
+    prices: &[Decimal],
+    mean: Decimal,
+    median: Decimal,
+    bins: usize,
+) -> anyhow::Result<()> {
+    let values: Vec<f64> = prices.iter().map(|p| f(*p)).collect();
+    let (lo, hi) = values.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    let bins = bins.max(1);
+    let width = ((hi - lo) / bins as f64).max(0.01);
+    let mut counts = vec![0u32; bins];
+    for v in &values {
+        counts[(((v - lo) / width) as usize).min(bins - 1)] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(1) + 1;
+    both!(path, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FAMILY, 28))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(60)
+            .build_cartesian_2d(lo..(lo + width * bins as f64), 0u32..top)?;
+        chart
+            .configure_mesh()
+            .x_desc("单价 unit price (¥)")
+            .y_desc("商品数 offers")
+            .label_style((FAMILY, 16))
+            .draw()?;
+        chart.draw_series(counts.iter().enumerate().map(|(i, c)| {
+            let x0 = lo + width * i as f64;
+            Rectangle::new([(x0, 0), (x0 + width, *c)], RGBColor(70, 130, 180).filled())
+        }))?;
+        for (value, label, colour) in [(f(mean), "mean 均值", RED), (f(median), "median 中位数", GREEN)] {
+            chart
+                .draw_series(LineSeries::new([(value, 0), (value, top)], colour.stroke_width(3)))?
+                .label(format!("{label} ¥{value:.2}"))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .label_font((FAMILY, 18))
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
+        Ok(())
+    })
+}
+
+/// Bars of landed cost per unit by supplier.
+pub fn supplier_bars(path: &Path, title: &str, rows: &[(String, Decimal)]) -> anyhow::Result<()> {
+    let max = rows.iter().map(|r| f(r.1)).fold(0.0, f64::max) * 1.15 + 0.01;
+    let n = rows.len().max(1);
+    both!(path, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FAMILY, 28))
+            .margin(20)
+            .x_label_area_size(30)
+            .y_label_area_size(260)
+            .build_cartesian_2d(0.0..max, 0..n)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|i| rows.get(*i).map_or(String::new(), |r| r.0.chars().take(14).collect()))
+            .x_desc("到岸单价 landed cost per unit (¥)")
+            .label_style((FAMILY, 16))
+            .draw()?;
+        chart.draw_series(
+            rows.iter()
+                .enumerate()
+                .map(|(i, r)| Rectangle::new([(0.0, i), (f(r.1), i + 1)], RGBColor(230, 126, 34).filled())),
+        )?;
+        Ok(())
+    })
+}
+
+/// Radar of a scorecard's sub-scores (0–100).
+pub fn scorecard_radar(path: &Path, title: &str, criteria: &[(String, Decimal)]) -> anyhow::Result<()> {
+    let n = criteria.len().max(3);
+    both!(path, |root| {
+        let root = root.titled(title, (FAMILY, 28))?;
+        let (w, h) = root.dim_in_pixel();
+        let (cx, cy) = (w as i32 / 2, h as i32 / 2 + 10);
+        let radius = (h.min(w) as f64 * 0.36) as i32;
+        let point = |i: usize, v: f64| {
+            let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
+            (cx + (a.cos() * radius as f64 * v / 100.0) as i32, cy + (a.sin() * radius as f64 * v / 100.0) as i32)
+        };
+        for ring in [25.0, 50.0, 75.0, 100.0] {
+            let pts: Vec<(i32, i32)> = (0..=n).map(|i| point(i % n, ring)).collect();
+            root.draw(&PathElement::new(pts, BLACK.mix(0.2)))?;
+        }
+        for (i, (name, _)) in criteria.iter().enumerate() {
+            root.draw(&PathElement::new([point(i, 0.0), point(i, 100.0)], BLACK.mix(0.3)))?;
+            let (x, y) = point(i, 112.0);
+            root.draw(&Text::new(name.clone(), (x - 40, y - 8), (FAMILY, 15)))?;
+        }
+        let pts: Vec<(i32, i32)> = criteria.iter().enumerate().map(|(i, (_, v))| point(i, f(*v))).collect();
+        root.draw(&Polygon::new(pts.clone(), RGBColor(52, 152, 219).mix(0.35)))?;
+        root.draw(&PathElement::new(
+            pts.iter().chain(pts.first()).copied().collect::<Vec<_>>(),
+            RGBColor(41, 128, 185).stroke_width(2),
+        ))?;
+        Ok(())
+    })
+}
+
+/// The price ladder as steps: unit price against quantity.
+pub fn ladder_steps(path: &Path, title: &str, tiers: &[(i64, Decimal)], up_to: i64) -> anyhow::Result<()> {
+    if tiers.is_empty() {
+        bail!("no price tiers to draw");
+    }
+    let end = up_to.max(tiers.last().map_or(1, |t| t.0) * 2);
+    let mut pts = Vec::new();
+    for (i, &(start, price)) in tiers.iter().enumerate() {
+        let next = tiers.get(i + 1).map_or(end, |t| t.0);
+        pts.push((start as f64, f(price)));
+        pts.push((next as f64, f(price)));
+    }
+    let max_price = tiers.iter().map(|t| f(t.1)).fold(0.0, f64::max) * 1.2;
+    both!(path, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FAMILY, 28))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..end as f64, 0.0..max_price)?;
+        chart
+            .configure_mesh()
+            .x_desc("数量 quantity")
+            .y_desc("单价 unit price (¥)")
+            .label_style((FAMILY, 16))
+            .draw()?;
+        chart.draw_series(LineSeries::new(pts.clone(), RGBColor(39, 174, 96).stroke_width(3)))?;
+        chart.draw_series(
+            tiers.iter().map(|&(q, p)| Circle::new((q as f64, f(p)), 5, RGBColor(39, 174, 96).filled())),
+        )?;
+        Ok(())
+    })
+}

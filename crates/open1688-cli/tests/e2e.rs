@@ -1,0 +1,278 @@
+//! End to end: the built `open1688` binary against its built-in sandbox (no credentials), for
+//! every command: stable output, JSON fields, the XLSX read back, exit codes of bad input, and
+//! the OAuth login flow through the sandbox's consent page.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use serde_json::Value;
+
+/// The binary, isolated from the user's configuration and credentials.
+fn open1688(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("open1688").expect("the binary is built");
+    cmd.env("OPEN1688_CONFIG", dir.join("config.toml"))
+        .env_remove("OPEN1688_APP_KEY")
+        .env_remove("OPEN1688_APP_SECRET")
+        .env_remove("OPEN1688_ACCESS_TOKEN")
+        .env_remove("OPEN1688_REFRESH_TOKEN")
+        .env_remove("OPEN1688_ENDPOINT")
+        .current_dir(dir);
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let out = open1688(dir).args(args).output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json", "-q"]);
+    let r = run(dir, &all);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {}", r.stdout))
+}
+
+/// An offer of the default catalog (seed 1688) used throughout.
+const OFFER: &str = "630526089341";
+
+#[test]
+fn search_prints_a_table_and_documented_json_and_says_it_uses_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["search", "保温杯", "--limit", "5", "--sort", "price"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("using the built-in sandbox"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().filter(|l| l.contains("sandbox")).count(), 1, "one line on stderr");
+    assert!(r.stdout.contains("offer_id") && r.stdout.contains(OFFER), "{}", r.stdout);
+
+    let items = json(dir.path(), &["search", "保温杯", "--limit", "5", "--sort", "price"]);
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 5);
+    for item in items {
+        assert!(item["offer_id"].is_i64());
+        assert!(item["title"].is_string());
+        assert!(item["price"].as_str().unwrap().parse::<f64>().is_ok(), "money as a decimal string");
+        for field in ["title_en", "moq", "monthly_sales", "repurchase_rate", "supplier", "url"] {
+            assert!(item.get(field).is_some(), "documented field {field}");
+        }
+    }
+}
+
+#[test]
+fn offer_details_are_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["offer", OFFER, "--format", "csv", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected_start = "offer_id,title,title_en,unit,moq,batch,quote_type,stock,weight_kg,ship_from,supplier,seller_open_id,status\n\
+630526089341,外贸网红车载保温杯批发,Export Trending Car Tumbler Wholesale,个,50,,SkusByQuantity,95431,0.521,浙江省 义乌市,义乌丰源日用品贸易有限公司,zpqp5essyoeu4t65b1wle,published\n\
+\n\
+offer_id,min_qty,max_qty,unit_price\n\
+630526089341,50,499,8.20\n\
+630526089341,500,,7.95\n";
+    assert!(r.stdout.starts_with(expected_start), "snapshot changed:\n{}", r.stdout);
+    let v = json(dir.path(), &["offer", OFFER]);
+    assert!(v["skus"].as_array().unwrap().len() > 1);
+}
+
+#[test]
+fn quote_recommends_one_option_and_compares_split_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = json(dir.path(), &["quote", OFFER, "--need", "95", "--daily-sales", "5"]);
+    let options = v["options"].as_array().unwrap();
+    assert_eq!(options.iter().filter(|o| o["recommended"] == "yes").count(), 1);
+    assert_eq!(options[0]["quantity"], 95);
+    assert_eq!(v["batches"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn plan_from_csv_and_toml_with_optimize() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.csv"), format!("offer_id,sku_id,quantity\n{OFFER},,490\n")).unwrap();
+    let v = json(dir.path(), &["plan", "plan.csv", "--optimize"]);
+    let suppliers = v["plan by supplier"].as_array().unwrap();
+    let total = suppliers.last().unwrap();
+    assert_eq!(total["supplier"], "TOTAL");
+    let lines = v["plan lines"].as_array().unwrap();
+    assert_eq!(lines[0]["quantity"], 500, "490 at 8.20 plus freight costs more than 500 at 7.95");
+    std::fs::write(dir.path().join("plan.toml"), format!("[[lines]]\noffer_id = {OFFER}\nquantity = 60\n")).unwrap();
+    let v = json(dir.path(), &["plan", "plan.toml"]);
+    assert_eq!(v["plan lines"][0]["unit_price"], "8.20");
+}
+
+#[test]
+fn source_writes_a_workbook_that_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["source", "保温杯", "--need", "300", "--out", "out", "--candidates", "12"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("buy ") && r.stderr.contains("landed"), "{}", r.stderr);
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("out/sourcing.xlsx")).unwrap();
+    let names = book.sheet_names();
+    for sheet in
+        ["summary", "offers", "price tiers", "skus", "suppliers", "comparison", "plan by supplier", "plan lines"]
+    {
+        assert!(names.iter().any(|n| n == sheet), "sheet {sheet} in {names:?}");
+    }
+    let summary = book.worksheet_range("summary").unwrap();
+    assert_eq!(summary.get((0, 0)), Some(&Data::String("keyword".into())));
+    assert_eq!(summary.get((1, 1)), Some(&Data::Float(300.0)), "need as a number");
+    assert!(matches!(summary.get((1, 7)), Some(Data::Float(t)) if *t > 0.0), "landed total as a number");
+    let offers = book.worksheet_range("offers").unwrap();
+    assert_eq!(offers.height(), 12 + 3, "header, 12 offers, a blank row and the data-source note");
+    let last = offers.rows().next_back().unwrap();
+    assert!(matches!(&last[0], Data::String(s) if s.contains("数据来源 1688")));
+    for chart in ["price-histogram.png", "suppliers.png", "scorecard.png", "ladder.png"] {
+        assert_chart(&dir.path().join("out").join(chart));
+    }
+}
+
+/// A chart decodes at 960×600 and is not blank.
+fn assert_chart(path: &Path) {
+    let img = image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();
+    assert_eq!(img.dimensions(), (960, 600), "{}", path.display());
+    let non_white = img.pixels().filter(|p| p.0 != [255, 255, 255]).count();
+    assert!(non_white > 5_000, "{} is nearly blank ({non_white} drawn pixels)", path.display());
+}
+
+#[test]
+fn charts_by_extension_for_analyze_offer_and_seller() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["analyze", "数据线", "--limit", "40", "--chart", "hist.png", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_chart(&dir.path().join("hist.png"));
+    let r = run(dir.path(), &["offer", OFFER, "--chart", "ladder.svg", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = std::fs::read_to_string(dir.path().join("ladder.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("阶梯价"), "Chinese text in the SVG");
+    let r = run(dir.path(), &["offer", OFFER, "--chart", "ladder.gif", "-q"]);
+    assert_eq!(r.code, 2, "unknown chart extension is a usage error");
+}
+
+#[test]
+fn analyze_compare_recommend_seller_and_image_search_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = json(dir.path(), &["analyze", "数据线", "--quantity", "100", "--limit", "50"]);
+    let stats = v["price statistics"].as_array().unwrap();
+    assert!(stats.iter().any(|s| s["statistic"] == "median"));
+    let v = json(dir.path(), &["compare", "保温杯", "--need", "200", "--candidates", "8"]);
+    assert!(!v.as_array().unwrap().is_empty());
+    let v = json(dir.path(), &["recommend", "保温杯", "--quantity", "100", "--limit", "10", "--ships-within", "72"]);
+    assert!(v.as_array().unwrap().iter().all(|r| r["rank"].is_i64()));
+    let offer = json(dir.path(), &["offer", OFFER]);
+    let open_id = offer["offers"][0]["seller_open_id"].as_str().unwrap().to_owned();
+    let seller = json(dir.path(), &["seller", &open_id, "--chart", "radar.png"]);
+    assert_eq!(seller["supplier"][0]["company"], "义乌丰源日用品贸易有限公司");
+    let criteria = seller["scorecard"].as_array().unwrap();
+    let sum: f64 = criteria.iter().map(|c| c["contribution"].as_str().unwrap().parse::<f64>().unwrap()).sum();
+    let score: f64 = seller["supplier"][0]["score"].as_str().unwrap().parse().unwrap();
+    assert!((sum - score).abs() < 0.2, "contributions {sum} add up to the score {score}");
+    assert_chart(&dir.path().join("radar.png"));
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00,
+        0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18,
+        0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    std::fs::write(dir.path().join("pic.png"), png).unwrap();
+    let r = run(dir.path(), &["image-search", "pic.png", "-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn bad_input_gets_the_right_exit_code_and_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["quote", OFFER, "--need", "-5"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--need must be at least 1, got -5"), "{}", r.stderr);
+
+    let r = run(dir.path(), &["offer", "1"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("offer 1") && r.stderr.contains("does not exist"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().filter(|l| l.starts_with("open1688: offer")).count(), 1, "one line");
+
+    std::fs::write(dir.path().join("bad.csv"), format!("offer_id,sku_id,quantity\n{OFFER},,10\n{OFFER},,ten\n"))
+        .unwrap();
+    let r = run(dir.path(), &["plan", "bad.csv"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("line 3") && r.stderr.contains("quantity"), "{}", r.stderr);
+
+    std::fs::write(dir.path().join("notes.png"), "not a picture").unwrap();
+    let r = run(dir.path(), &["image-search", "notes.png"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("notes.png"), "{}", r.stderr);
+    let r = run(dir.path(), &["image-search", "missing.jpg"]);
+    assert_eq!(r.code, 2);
+
+    let r = run(dir.path(), &["search"]);
+    assert_eq!(r.code, 2, "clap usage error");
+}
+
+#[test]
+fn config_init_and_show_redact_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["config", "init"]);
+    assert_eq!(r.code, 0);
+    assert!(dir.path().join("config.toml").exists());
+    let r = run(dir.path(), &["config", "show", "--app-key", "7654321", "--app-secret", "very-secret-value"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("7654321") && !r.stdout.contains("very-secret-value"), "{}", r.stdout);
+}
+
+#[test]
+fn auth_login_through_the_sandbox_consent_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = open1688(dir.path())
+        .args(["auth", "login", "--no-browser", "--port", "0", "--format", "json", "-q"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let url = loop {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the URL is printed");
+        if line.starts_with("http") {
+            break line.trim().to_owned();
+        }
+    };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<form"), "{page}");
+        let query: Vec<(String, String)> = url::Url::parse(&url).unwrap().query_pairs().into_owned().collect();
+        let mut form = query;
+        form.push(("decision".into(), "approve".into()));
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(&form).finish();
+        let base = url.split('?').next().unwrap();
+        let answer = http
+            .post(base)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let back = answer.headers()["location"].to_str().unwrap().to_owned();
+        let done = http.get(&back).send().await.unwrap().text().await.unwrap();
+        assert!(done.contains("authorized"), "{done}");
+    });
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    assert!(status.success(), "{rest}");
+    let v: Value = serde_json::from_str(&rest).unwrap();
+    assert!(v[0]["member"].is_string() && v[0]["access_expires_at"].is_string(), "{v}");
+}
