@@ -51,6 +51,9 @@ pub struct Global {
     /// Language of translated fields.
     #[arg(long, global = true)]
     pub language: Option<String>,
+    /// Calls per second the app key may make (app-wide and per API; default 10 and 5).
+    #[arg(long, global = true, env = "OPEN1688_QPS")]
+    pub qps: Option<u32>,
     /// Do not answer from the cache.
     #[arg(long, global = true)]
     pub no_cache: bool,

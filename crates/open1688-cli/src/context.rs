@@ -19,7 +19,7 @@ pub struct Ctx {
     pub client: Client,
     /// The in-process sandbox when no credentials are configured; held so it serves until the
     /// command ends.
-    _sandbox: Option<Sandbox>,
+    sandbox: Option<Sandbox>,
     /// Effective configuration.
     pub config: Config,
     /// stdout format.
@@ -44,6 +44,13 @@ impl Ctx {
                     .token_store(Arc::new(FileTokenStore::new(&config.token_path)));
                 if let Some(endpoint) = &config.endpoint {
                     builder = builder.endpoint(endpoint);
+                }
+                // Tokens from the environment win over the stored one.
+                if let Some(token) = std::env::var(open1688::env::ACCESS_TOKEN).ok().filter(|t| !t.is_empty()) {
+                    builder = builder.access_token(token);
+                }
+                if let Some(token) = std::env::var(open1688::env::REFRESH_TOKEN).ok().filter(|t| !t.is_empty()) {
+                    builder = builder.refresh_token(token);
                 }
                 None
             }
@@ -70,10 +77,13 @@ impl Ctx {
         if config.no_cache {
             builder = builder.no_cache();
         }
+        if let Some(qps) = global.qps.and_then(std::num::NonZeroU32::new) {
+            builder = builder.rate_limits(RateLimits::default().with_app_qps(qps));
+        }
         let client = builder.build()?;
         Ok(Self {
             client,
-            _sandbox: sandbox,
+            sandbox,
             config,
             format: global.format,
             xlsx: global.xlsx.clone(),
@@ -96,6 +106,11 @@ impl Ctx {
         bar.set_message(what.to_owned());
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
+    }
+
+    /// Gateway calls the built-in sandbox counted so far (`None` against the real gateway).
+    pub fn sandbox_calls(&self) -> Option<u64> {
+        self.sandbox.as_ref().map(|s| s.stats().total.calls)
     }
 
     /// A note on stderr (hidden with `--quiet`).

@@ -201,7 +201,8 @@ fn dispatch_hours(offer: &Offer) -> Option<u32> {
     g.strip_prefix("shipIn")?.strip_suffix("Hours")?.parse().ok()
 }
 
-/// Candidates passing the filters, best first, priced at `quantity`.
+/// Candidates passing the filters, best first, priced at `quantity`. Suppliers the scorecard
+/// blocks are never recommended.
 pub fn recommend(
     candidates: &[Candidate],
     quantity: i64,
@@ -215,7 +216,11 @@ pub fn recommend(
     let mut kept = Vec::new();
     for c in candidates {
         let Ok(price) = crate::cost::unit_price(&c.offer, None, quantity) else { continue };
-        let score = card.score(&c.supplier).score;
+        let report = card.score(&c.supplier);
+        if report.action == Action::Block {
+            continue;
+        }
+        let score = report.score;
         let (check_q, max_price) = filters.max_price_at.unwrap_or((quantity, Decimal::MAX));
         let price_ok = crate::cost::unit_price(&c.offer, None, check_q).is_ok_and(|p| p <= max_price);
         let moq_ok = filters.max_moq.is_none_or(|m| c.offer.moq.unwrap_or(1) <= m);

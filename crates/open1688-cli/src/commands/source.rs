@@ -206,6 +206,9 @@ pub async fn source(
         (p.total / Decimal::from(best_option.quantity)).round_dp(2),
         advice.reason
     ));
-    ctx.note(&format!("workbook: {}", workbook.display()));
+    ctx.note(&format!("workbook and charts: {}", out.display()));
+    if let Some(calls) = ctx.sandbox_calls() {
+        ctx.note(&format!("{calls} gateway calls (counted by the sandbox)"));
+    }
     Ok(vec![summary])
 }
