@@ -276,3 +276,30 @@ fn auth_login_through_the_sandbox_consent_page() {
     let v: Value = serde_json::from_str(&rest).unwrap();
     assert!(v[0]["member"].is_string() && v[0]["access_expires_at"].is_string(), "{v}");
 }
+
+#[test]
+fn auth_status_refresh_logout_and_the_sandbox_server() {
+    let dir = tempfile::tempdir().unwrap();
+    // The sandbox hands over a bare token: its member and expiry are known after a refresh.
+    let status = json(dir.path(), &["auth", "status"]);
+    assert_eq!(status.as_array().unwrap().len(), 1, "{status}");
+    let v = json(dir.path(), &["auth", "refresh"]);
+    assert!(v[0]["member"].is_string() && v[0]["access_expires_at"].is_string(), "{v}");
+    let r = run(dir.path(), &["auth", "logout"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let mut child = open1688(dir.path())
+        .args(["sandbox", "--port", "0", "--seed", "3"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let info: Value = serde_json::from_str(&line).unwrap();
+    for field in ["base_url", "app_key", "app_secret", "access_token", "refresh_token"] {
+        assert!(info[field].is_string(), "{field} in {line}");
+    }
+}
