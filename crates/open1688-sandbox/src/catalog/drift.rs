@@ -46,7 +46,7 @@ pub enum ChangeKind {
         /// Price after.
         new: Decimal,
     },
-    /// A SKU's own price (quote type 1).
+    /// A SKU's price as the API shows it (its own for quote type 1, the first tier's otherwise).
     SkuPrice {
         /// The SKU.
         sku_id: i64,
@@ -215,12 +215,13 @@ impl LiveCatalog {
                             log.push(ChangeKind::TierPrice { start_quantity: start, old, new });
                         }
                     }
-                    if offer.quote_type == 1 {
-                        for sku in &offer.skus {
-                            let (old, new) = (before.price(sku.price), live.price(sku.price));
-                            if old != new {
-                                log.push(ChangeKind::SkuPrice { sku_id: sku.id, old, new });
-                            }
+                    // SKUs show their own price (quote type 1) or the first tier's (type 2);
+                    // either way the API's SKU price moves, so the log says so.
+                    for sku in &offer.skus {
+                        let base = if offer.quote_type == 1 { sku.price } else { offer.ladder[0].1 };
+                        let (old, new) = (before.price(base), live.price(base));
+                        if old != new {
+                            log.push(ChangeKind::SkuPrice { sku_id: sku.id, old, new });
                         }
                     }
                 }
