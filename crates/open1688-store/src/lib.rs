@@ -17,7 +17,9 @@
 //! ```
 
 pub mod alerts;
+pub mod db;
 pub mod snapshot;
 
 pub use alerts::{Alert, AlertRule, evaluate, throttle};
+pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
 pub use snapshot::{Change, Snapshot, detect};

@@ -1,0 +1,437 @@
+//! The SQL store: SQLite by default (a file, WAL, busy timeout) or PostgreSQL (by URL), with
+//! migrations applied on open and every write in a transaction. The same statements run on both
+//! (`$n` placeholders, epoch-millisecond times); only money differs: NUMERIC in PostgreSQL, exact
+//! decimal TEXT in SQLite.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sourcing::Offer;
+use sqlx::Row;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+use crate::alerts::{Alert, AlertRule};
+use crate::snapshot::{Change, Snapshot, detect};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed (retrying may help when it is a connection problem).
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Stored data could not be read back.
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// The URL names no supported database.
+    #[error("unsupported database URL {0:?} (use sqlite://… or postgres://…)")]
+    Url(String),
+}
+
+/// Result of the store.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A watch: an offer (or a keyword) checked on an interval with alert rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Watch {
+    /// Id.
+    pub id: i64,
+    /// The offer watched.
+    pub offer_id: Option<i64>,
+    /// Or a keyword search watched.
+    pub keyword: Option<String>,
+    /// Seconds between checks.
+    pub interval_secs: i64,
+    /// Alert rules.
+    pub rules: Vec<AlertRule>,
+    /// No alerts before this moment (epoch ms).
+    pub snooze_until_ms: Option<i64>,
+    /// At most this many alerts a day.
+    pub max_per_day: Option<i64>,
+    /// Next check (epoch ms).
+    pub next_due_ms: i64,
+    /// Last check (epoch ms).
+    pub last_run_ms: Option<i64>,
+    /// Failures in a row.
+    pub failures: i64,
+}
+
+/// A watch to create.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewWatch {
+    /// The offer.
+    pub offer_id: Option<i64>,
+    /// Or a keyword.
+    pub keyword: Option<String>,
+    /// Seconds between checks.
+    pub interval_secs: i64,
+    /// Alert rules.
+    pub rules: Vec<AlertRule>,
+    /// At most this many alerts a day.
+    pub max_per_day: Option<i64>,
+}
+
+/// What recording a snapshot did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Changes since the previous snapshot (empty for the first, or a repeat).
+    pub changes: Vec<Change>,
+    /// Whether the snapshot was new (a repeat of the same offer and moment is ignored).
+    pub inserted: bool,
+}
+
+/// Persistence for offers, history, watches and alerts.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Saves an offer's latest state and its snapshot, and the changes since the last one, in one
+    /// transaction.
+    async fn record(&self, offer: &Offer, snapshot: &Snapshot) -> Result<Recorded>;
+    /// Snapshots of an offer since a moment, oldest first.
+    async fn history(&self, offer_id: i64, since_ms: i64) -> Result<Vec<Snapshot>>;
+    /// Creates a watch, due now.
+    async fn add_watch(&self, watch: &NewWatch, now_ms: i64) -> Result<i64>;
+    /// All watches.
+    async fn watches(&self) -> Result<Vec<Watch>>;
+    /// Deletes a watch.
+    async fn remove_watch(&self, id: i64) -> Result<bool>;
+    /// Snoozes a watch's alerts until a moment.
+    async fn snooze(&self, id: i64, until_ms: i64) -> Result<bool>;
+    /// Claims up to `limit` due watches for `worker` (claims older than `lease_ms` are free again).
+    async fn claim_due(&self, worker: &str, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Watch>>;
+    /// Ends a claimed run: success schedules the next check; failure backs off exponentially.
+    async fn finish(&self, id: i64, ok: bool, now_ms: i64) -> Result<()>;
+    /// Stores alerts (a repeat of the same alert is ignored); returns how many were new.
+    async fn save_alerts(&self, watch_id: i64, alerts: &[Alert]) -> Result<u64>;
+    /// Alerts of a watch since a moment.
+    async fn alerts_since(&self, watch_id: i64, since_ms: i64) -> Result<u64>;
+}
+
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The store on SQLite or PostgreSQL.
+pub struct SqlStore {
+    db: Backend,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.db {
+            Backend::Sqlite(_) => "SqlStore(sqlite)",
+            Backend::Postgres(_) => "SqlStore(postgres)",
+        })
+    }
+}
+
+/// Runs the same body against whichever pool the store has.
+macro_rules! on_pool {
+    ($self:ident, $pool:ident => $body:expr) => {
+        match &$self.db {
+            Backend::Sqlite($pool) => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Base delay of the cool-down after failures: interval × 2^failures, capped at a day.
+const MAX_BACKOFF_MS: i64 = 86_400_000;
+
+impl SqlStore {
+    /// Opens `sqlite://path` (created if missing) or `postgres://…`, and migrates.
+    pub async fn open(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool =
+                PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Ok(Self { db: Backend::Postgres(pool) })
+        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Ok(Self { db: Backend::Sqlite(pool) })
+        } else {
+            Err(StoreError::Url(url.to_owned()))
+        }
+    }
+}
+
+fn snapshot_from(data: &str) -> Result<Snapshot> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("snapshot: {e}")))
+}
+
+fn watch_from_row<R: Row>(row: &R) -> Result<Watch>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<i64>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let rules: String = row.try_get("rules")?;
+    Ok(Watch {
+        id: row.try_get("id")?,
+        offer_id: row.try_get("offer_id")?,
+        keyword: row.try_get("keyword")?,
+        interval_secs: row.try_get("interval_secs")?,
+        rules: serde_json::from_str(&rules).map_err(|e| StoreError::Corrupt(format!("watch rules: {e}")))?,
+        snooze_until_ms: row.try_get("snooze_until_ms")?,
+        max_per_day: row.try_get("max_per_day")?,
+        next_due_ms: row.try_get("next_due_ms")?,
+        last_run_ms: row.try_get("last_run_ms")?,
+        failures: row.try_get("failures")?,
+    })
+}
+
+const WATCH_COLUMNS: &str =
+    "id, offer_id, keyword, interval_secs, rules, snooze_until_ms, max_per_day, next_due_ms, last_run_ms, failures";
+
+#[async_trait]
+impl Store for SqlStore {
+    async fn record(&self, offer: &Offer, snapshot: &Snapshot) -> Result<Recorded> {
+        let offer_json = serde_json::to_string(offer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let snap_json = serde_json::to_string(snapshot).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let at = snapshot.at.timestamp_millis();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO offers (offer_id, title, supplier, data, updated_ms) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (offer_id) DO UPDATE SET title = excluded.title, supplier = excluded.supplier, \
+                 data = excluded.data, updated_ms = excluded.updated_ms",
+            )
+            .bind(offer.id)
+            .bind(&offer.title)
+            .bind(offer.supplier.company.clone())
+            .bind(&offer_json)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            let previous: Option<String> =
+                sqlx::query_scalar("SELECT data FROM snapshots WHERE offer_id = $1 AND at_ms < $2 ORDER BY at_ms DESC LIMIT 1")
+                    .bind(offer.id)
+                    .bind(at)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let inserted: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO snapshots (offer_id, at_ms, stock, moq, status, data) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (offer_id, at_ms) DO NOTHING RETURNING id",
+            )
+            .bind(offer.id)
+            .bind(at)
+            .bind(snapshot.stock)
+            .bind(snapshot.moq)
+            .bind(snapshot.status.clone())
+            .bind(&snap_json)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(snapshot_id) = inserted else {
+                tx.commit().await?;
+                return Ok(Recorded { changes: Vec::new(), inserted: false });
+            };
+            for (start, price) in &snapshot.tiers {
+                sqlx::query("INSERT INTO snapshot_tiers (snapshot_id, start_quantity, unit_price) VALUES ($1, $2, $3)")
+                    .bind(snapshot_id)
+                    .bind(*start)
+                    .bind(MoneyArg(*price))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let changes = match previous {
+                Some(data) => detect(&snapshot_from(&data)?, snapshot),
+                None => Vec::new(),
+            };
+            for change in &changes {
+                let data = serde_json::to_value(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let kind = data["kind"].as_str().unwrap_or_default().to_owned();
+                sqlx::query("INSERT INTO events (offer_id, at_ms, kind, data) VALUES ($1, $2, $3, $4)")
+                    .bind(offer.id)
+                    .bind(at)
+                    .bind(kind)
+                    .bind(data.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(Recorded { changes, inserted: true })
+        })
+    }
+
+    async fn history(&self, offer_id: i64, since_ms: i64) -> Result<Vec<Snapshot>> {
+        let rows: Vec<String> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT data FROM snapshots WHERE offer_id = $1 AND at_ms >= $2 ORDER BY at_ms")
+                .bind(offer_id)
+                .bind(since_ms)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.iter().map(|d| snapshot_from(d)).collect()
+    }
+
+    async fn add_watch(&self, watch: &NewWatch, now_ms: i64) -> Result<i64> {
+        let rules = serde_json::to_string(&watch.rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(on_pool!(self, pool => {
+            sqlx::query_scalar(
+                "INSERT INTO watches (offer_id, keyword, interval_secs, rules, max_per_day, next_due_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(watch.offer_id)
+            .bind(watch.keyword.clone())
+            .bind(watch.interval_secs)
+            .bind(rules)
+            .bind(watch.max_per_day)
+            .bind(now_ms)
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
+    async fn watches(&self) -> Result<Vec<Watch>> {
+        let sql = format!("SELECT {WATCH_COLUMNS} FROM watches ORDER BY id");
+        on_pool!(self, pool => {
+            sqlx::query(&sql).fetch_all(pool).await?.iter().map(watch_from_row).collect()
+        })
+    }
+
+    async fn remove_watch(&self, id: i64) -> Result<bool> {
+        Ok(
+            on_pool!(self, pool => sqlx::query("DELETE FROM watches WHERE id = $1").bind(id).execute(pool).await?.rows_affected())
+                > 0,
+        )
+    }
+
+    async fn snooze(&self, id: i64, until_ms: i64) -> Result<bool> {
+        Ok(on_pool!(self, pool => sqlx::query("UPDATE watches SET snooze_until_ms = $1 WHERE id = $2")
+            .bind(until_ms)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected())
+            > 0)
+    }
+
+    async fn claim_due(&self, worker: &str, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Watch>> {
+        // PostgreSQL: concurrent monitors skip rows another one is claiming (each due watch runs
+        // once per cycle). SQLite serializes writers, so the plain statement is already exclusive.
+        let lock = match self.db {
+            Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite(_) => "",
+        };
+        let sql = format!(
+            "UPDATE watches SET claimed_by = $1, claimed_ms = $2 WHERE id IN (\
+               SELECT id FROM watches WHERE next_due_ms <= $2 AND (claimed_ms IS NULL OR claimed_ms < $3) \
+               ORDER BY next_due_ms, id LIMIT $4{lock}) RETURNING {WATCH_COLUMNS}"
+        );
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let rows = sqlx::query(&sql).bind(worker).bind(now_ms).bind(now_ms - lease_ms).bind(limit).fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            let mut watches: Vec<Watch> = rows.iter().map(watch_from_row).collect::<Result<_>>()?;
+            watches.sort_by_key(|w| (w.next_due_ms, w.id));
+            Ok(watches)
+        })
+    }
+
+    async fn finish(&self, id: i64, ok: bool, now_ms: i64) -> Result<()> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row: Option<(i64, i64)> = sqlx::query_as("SELECT interval_secs, failures FROM watches WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some((interval_secs, failures)) = row else {
+                tx.commit().await?;
+                return Ok(());
+            };
+            let failures = if ok { 0 } else { failures + 1 };
+            let base = interval_secs.max(1) * 1000;
+            let delay = if failures == 0 { base } else { (base << failures.min(20)).min(MAX_BACKOFF_MS.max(base)) };
+            sqlx::query(
+                "UPDATE watches SET failures = $1, last_run_ms = $2, next_due_ms = $3, claimed_by = NULL, claimed_ms = NULL WHERE id = $4",
+            )
+            .bind(failures)
+            .bind(now_ms)
+            .bind(now_ms + delay)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    async fn save_alerts(&self, watch_id: i64, alerts: &[Alert]) -> Result<u64> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut added = 0;
+            for a in alerts {
+                added += sqlx::query(
+                    "INSERT INTO alerts (watch_id, offer_id, at_ms, rule, message) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (watch_id, offer_id, at_ms, rule) DO NOTHING",
+                )
+                .bind(watch_id)
+                .bind(a.offer_id)
+                .bind(a.at.timestamp_millis())
+                .bind(&a.rule)
+                .bind(&a.message)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            }
+            tx.commit().await?;
+            Ok(added)
+        })
+    }
+
+    async fn alerts_since(&self, watch_id: i64, since_ms: i64) -> Result<u64> {
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM alerts WHERE watch_id = $1 AND at_ms >= $2")
+            .bind(watch_id)
+            .bind(since_ms)
+            .fetch_one(pool)
+            .await?);
+        Ok(n.max(0) as u64)
+    }
+}
+
+/// A decimal that encodes as NUMERIC for PostgreSQL and as TEXT for SQLite.
+struct MoneyArg(Decimal);
+
+impl sqlx::Type<sqlx::Sqlite> for MoneyArg {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Sqlite> for MoneyArg {
+    fn encode_by_ref(
+        &self,
+        buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
+    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <String as sqlx::Encode<'q, sqlx::Sqlite>>::encode(self.0.to_string(), buf)
+    }
+}
+
+impl sqlx::Type<sqlx::Postgres> for MoneyArg {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <Decimal as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for MoneyArg {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <Decimal as sqlx::Encode<'_, sqlx::Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}

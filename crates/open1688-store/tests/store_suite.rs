@@ -1,0 +1,137 @@
+//! One test suite, run against SQLite and a real PostgreSQL (127.0.0.1:5432, database `test`; set
+//! `OPEN1688_TEST_PG` to use another). Without a PostgreSQL server the PostgreSQL half is skipped
+//! with a message, except under `CI=true`, where it must run.
+
+use chrono::{DateTime, Duration, Utc};
+use open1688_store::{Alert, AlertRule, NewWatch, Snapshot, SqlStore, Store};
+use rust_decimal::Decimal;
+use sourcing::{Offer, PriceLadder};
+
+fn offer(id: i64, ladder: &str, day: i64) -> Offer {
+    let mut o = Offer::new(id, "不锈钢保温杯");
+    o.ladder = Some(PriceLadder::parse(ladder).unwrap());
+    o.moq = Some(2);
+    o.stock = Some(100);
+    o.status = Some("published".into());
+    o.fetched_at = DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000 + day);
+    o
+}
+
+async fn suite(store: &dyn Store, base_id: i64) {
+    // Snapshots and change detection, in one transaction each; a repeat is ignored.
+    let a = offer(base_id, "2-99:10.20;100+:9.80", 0);
+    let first = store.record(&a, &Snapshot::of(&a, None)).await.unwrap();
+    assert!(first.inserted && first.changes.is_empty());
+    let b = offer(base_id, "2-99:10.05;100+:9.80", 1);
+    let second = store.record(&b, &Snapshot::of(&b, None)).await.unwrap();
+    assert_eq!(second.changes.len(), 1, "{:?}", second.changes);
+    let again = store.record(&b, &Snapshot::of(&b, None)).await.unwrap();
+    assert!(!again.inserted && again.changes.is_empty(), "no duplicate on a re-run");
+    let history = store.history(base_id, 0).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].tiers[&2], "10.05".parse::<Decimal>().unwrap(), "money round-trips exactly");
+    assert_eq!(history[1].tiers[&2].to_string(), "10.05");
+
+    // Watches: claim, lease, finish, back-off, snooze, remove.
+    let now = 1_800_000_000_000;
+    let rules = vec![AlertRule::PriceBelow { quantity: 10, target: Decimal::from(10) }, AlertRule::SoldOut];
+    let id = store
+        .add_watch(
+            &NewWatch { offer_id: Some(base_id), interval_secs: 3600, rules: rules.clone(), ..Default::default() },
+            now,
+        )
+        .await
+        .unwrap();
+    let listed = store.watches().await.unwrap();
+    let mine = listed.iter().find(|w| w.id == id).unwrap();
+    assert_eq!(mine.rules, rules);
+    let claimed = store.claim_due("w1", now, 60_000, 100).await.unwrap();
+    assert!(claimed.iter().any(|w| w.id == id));
+    let again = store.claim_due("w2", now + 1_000, 60_000, 100).await.unwrap();
+    assert!(!again.iter().any(|w| w.id == id), "claimed within the lease");
+    store.finish(id, true, now).await.unwrap();
+    let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
+    assert_eq!((w.next_due_ms, w.failures), (now + 3_600_000, 0));
+    for n in 1..=5 {
+        store.finish(id, false, now).await.unwrap();
+        let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
+        assert_eq!(w.failures, n);
+        assert_eq!(
+            w.next_due_ms - now,
+            (3_600_000i64 << n).min(86_400_000),
+            "exponential cool-down after {n} failures"
+        );
+    }
+    assert!(store.snooze(id, now + 10).await.unwrap());
+    assert_eq!(
+        store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap().snooze_until_ms,
+        Some(now + 10)
+    );
+
+    // Alerts are stored once.
+    let alert = Alert { offer_id: base_id, at: b.fetched_at, rule: "price_below".into(), message: "¥10.05".into() };
+    assert_eq!(store.save_alerts(id, std::slice::from_ref(&alert)).await.unwrap(), 1);
+    assert_eq!(store.save_alerts(id, std::slice::from_ref(&alert)).await.unwrap(), 0, "a re-run adds no duplicate");
+    assert_eq!(store.alerts_since(id, 0).await.unwrap(), 1);
+    assert!(store.remove_watch(id).await.unwrap());
+    assert!(!store.remove_watch(id).await.unwrap());
+}
+
+#[tokio::test]
+async fn sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqlStore::open(&format!("sqlite://{}", dir.path().join("open1688.db").display())).await.unwrap();
+    suite(&store, 1).await;
+    // Reopening applies no migration twice and keeps the data.
+    drop(store);
+    let store = SqlStore::open(&format!("sqlite://{}", dir.path().join("open1688.db").display())).await.unwrap();
+    assert_eq!(store.history(1, 0).await.unwrap().len(), 2);
+}
+
+/// A PostgreSQL URL with a fresh schema for this run (and the schema, to drop), or `None` (skip)
+/// when no server answers.
+async fn postgres_url() -> Option<(String, String, sqlx::PgPool)> {
+    let base = std::env::var("OPEN1688_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let schema = format!("t{}_{}", std::process::id(), Utc::now().timestamp_millis());
+    let pool = match sqlx::PgPool::connect(&base).await {
+        Ok(p) => p,
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => panic!("PostgreSQL must run under CI=true: {e}"),
+        Err(e) => {
+            eprintln!("SKIPPED: no PostgreSQL at {base} ({e}); start it to run the PostgreSQL half");
+            return None;
+        }
+    };
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some((format!("{base}{sep}options=-c%20search_path%3D{schema}"), schema, pool))
+}
+
+#[tokio::test]
+async fn postgres() {
+    let Some((url, schema, admin)) = postgres_url().await else { return };
+    let store = SqlStore::open(&url).await.unwrap();
+    suite(&store, 1).await;
+
+    // Two monitors claim concurrently: each due watch goes to exactly one of them.
+    let now = 1_900_000_000_000;
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        ids.push(
+            store
+                .add_watch(&NewWatch { offer_id: Some(1000 + i), interval_secs: 60, ..Default::default() }, now)
+                .await
+                .unwrap(),
+        );
+    }
+    let other = SqlStore::open(&url).await.unwrap();
+    let (a, b) = tokio::join!(store.claim_due("a", now, 60_000, 25), other.claim_due("b", now, 60_000, 25));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let mut all: Vec<i64> = a.iter().chain(&b).map(|w| w.id).collect();
+    all.sort_unstable();
+    let before = all.len();
+    all.dedup();
+    assert_eq!(before, all.len(), "no watch claimed twice");
+    assert_eq!(all.len(), 40, "every due watch claimed once");
+    drop((store, other));
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+}
