@@ -18,8 +18,12 @@
 
 pub mod alerts;
 pub mod db;
+pub mod monitor;
+pub mod notify;
 pub mod snapshot;
 
 pub use alerts::{Alert, AlertRule, evaluate, throttle};
 pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
+pub use monitor::{Monitor, MonitorStats};
+pub use notify::{Notifier, StdoutNotifier, WebhookNotifier};
 pub use snapshot::{Change, Snapshot, detect};
