@@ -203,3 +203,49 @@ pub fn ladder_steps(path: &Path, title: &str, tiers: &[(i64, Decimal)], up_to: i
         Ok(())
     })
 }
+
+/// One named line of a history chart: (time, price) points.
+pub type Series = (String, Vec<(chrono::DateTime<chrono::Utc>, Decimal)>);
+
+/// Price history: one line per tier over time.
+pub fn history_lines(
+    path: &Path,
+    title: &str,
+    series: &[Series],
+) -> anyhow::Result<()> {
+    let all: Vec<(i64, f64)> =
+        series.iter().flat_map(|(_, pts)| pts.iter().map(|(t, p)| (t.timestamp(), f(*p)))).collect();
+    if all.is_empty() {
+        bail!("no history to draw");
+    }
+    let (t0, t1) = all.iter().fold((i64::MAX, i64::MIN), |(a, b), (t, _)| (a.min(*t), b.max(*t)));
+    let t1 = t1.max(t0 + 1);
+    let max = all.iter().map(|p| p.1).fold(0.0, f64::max) * 1.2 + 0.01;
+    let colours = [RGBColor(41, 128, 185), RGBColor(192, 57, 43), RGBColor(39, 174, 96), RGBColor(142, 68, 173)];
+    both!(path, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FAMILY, 28))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..((t1 - t0) as f64 / 86_400.0), 0.0..max)?;
+        chart.configure_mesh().x_desc("天 days").y_desc("单价 unit price (¥)").label_style((FAMILY, 16)).draw()?;
+        for (i, (name, pts)) in series.iter().enumerate() {
+            let colour = colours[i % colours.len()];
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().map(|(t, p)| ((t.timestamp() - t0) as f64 / 86_400.0, f(*p))),
+                    colour.stroke_width(3),
+                ))?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .label_font((FAMILY, 16))
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
+        Ok(())
+    })
+}

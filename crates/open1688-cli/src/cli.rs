@@ -247,6 +247,35 @@ pub enum Command {
         #[arg(long, default_value_t = 30)]
         candidates: usize,
     },
+    /// Watch offers for price and stock changes (`add`, `list`, `remove`, `snooze`).
+    Watch {
+        /// What to do.
+        #[command(subcommand)]
+        action: WatchAction,
+    },
+    /// Run due watches: record snapshots, detect changes, raise alerts.
+    Monitor {
+        /// One round, then exit (default: keep running).
+        #[arg(long)]
+        once: bool,
+        /// Print run statistics at the end of each round.
+        #[arg(long)]
+        stats: bool,
+        /// Seconds between rounds.
+        #[arg(long, default_value_t = 60)]
+        tick: u64,
+        /// Also post alerts to this webhook (signed with OPEN1688_WEBHOOK_SECRET).
+        #[arg(long)]
+        webhook: Option<String>,
+    },
+    /// Price per tier and stock of an offer over time.
+    History {
+        /// The offer.
+        offer: i64,
+        /// Days back.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
     /// Run the sandbox gateway as a server.
     Sandbox {
         /// Port.
@@ -258,6 +287,55 @@ pub enum Command {
         /// Turn quotas off.
         #[arg(long)]
         quotas_off: bool,
+    },
+}
+
+/// `watch` actions.
+#[derive(Debug, Subcommand)]
+pub enum WatchAction {
+    /// Watch an offer.
+    Add {
+        /// The offer.
+        offer: i64,
+        /// Check every this many minutes.
+        #[arg(long, default_value_t = 60)]
+        every: i64,
+        /// Alert when the unit price at `--at` falls below this.
+        #[arg(long)]
+        below: Option<Decimal>,
+        /// Alert when the unit price at `--at` rises above this.
+        #[arg(long)]
+        above: Option<Decimal>,
+        /// Quantity the price is read at.
+        #[arg(long, default_value_t = 1)]
+        at: i64,
+        /// Alert on a move of at least this many percent.
+        #[arg(long)]
+        change: Option<Decimal>,
+        /// Alert when stock falls below this.
+        #[arg(long)]
+        stock_below: Option<i64>,
+        /// Rules from a TOML file (`[[rules]] kind = "price_below" …`) instead of flags.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// At most this many alerts a day.
+        #[arg(long)]
+        max_per_day: Option<i64>,
+    },
+    /// List watches.
+    List,
+    /// Stop watching.
+    Remove {
+        /// Watch id.
+        id: i64,
+    },
+    /// No alerts for a while.
+    Snooze {
+        /// Watch id.
+        id: i64,
+        /// Hours.
+        #[arg(long, default_value_t = 24)]
+        hours: i64,
     },
 }
 

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cli::{Cli, Command, ConfigAction};
-use commands::{basic, decide, source};
+use commands::{basic, decide, source, watch};
 use context::Ctx;
 use report::Sheet;
 
@@ -36,6 +36,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             return report::print(cli.global.format, &[&s]);
         }
         Command::Sandbox { port, seed, quotas_off } => return run_sandbox(*port, *seed, *quotas_off).await,
+        Command::Watch { action } => {
+            let sheets = watch::watch(action).await?;
+            let refs: Vec<&Sheet> = sheets.iter().collect();
+            return if refs.is_empty() { Ok(()) } else { report::print(cli.global.format, &refs) };
+        }
         _ => {}
     }
     let ctx = Ctx::new(&cli.global, config).await?;
@@ -65,7 +70,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Source { keyword, need, out, candidates } => {
             source::source(&ctx, keyword, need, out, *candidates).await?
         }
-        Command::Config { .. } | Command::Sandbox { .. } => unreachable!("handled above"),
+        Command::Monitor { once, stats, tick, webhook } => {
+            watch::monitor(&ctx, *once, *stats, *tick, webhook.as_deref()).await?
+        }
+        Command::History { offer, days } => watch::history(&ctx, *offer, *days).await?,
+        Command::Config { .. } | Command::Sandbox { .. } | Command::Watch { .. } => unreachable!("handled above"),
     };
     let refs: Vec<&Sheet> = sheets.iter().collect();
     report::print(ctx.format, &refs)?;

@@ -303,3 +303,35 @@ fn auth_status_refresh_logout_and_the_sandbox_server() {
         assert!(info[field].is_string(), "{field} in {line}");
     }
 }
+
+#[test]
+fn watch_monitor_and_history_use_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let run_db = |args: &[&str]| {
+        let out = open1688(dir.path()).env("DATABASE_URL", &db).args(args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, out, err) = run_db(&["watch", "add", OFFER, "--below", "8", "--at", "100", "--format", "json", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let id = serde_json::from_str::<Value>(&out).unwrap()[0]["id"].as_i64().unwrap();
+    let (code, out, _) = run_db(&["watch", "list", "--format", "json", "-q"]);
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()[0]["rules"], "price_below");
+    let (code, _, err) = run_db(&["monitor", "--once"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("checks 1 ok 1"), "{err}");
+    let (code, out, err) = run_db(&["history", OFFER, "--format", "json", "--chart", "history.png", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"][0]["last"], "8.20");
+    assert_chart(&dir.path().join("history.png"));
+    assert_eq!(run_db(&["watch", "snooze", &id.to_string(), "-q"]).0, 0);
+    assert_eq!(run_db(&["watch", "remove", &id.to_string(), "-q"]).0, 0);
+    assert_eq!(run_db(&["watch", "remove", &id.to_string(), "-q"]).0, 2, "no such watch");
+    assert_eq!(run_db(&["history", "1", "-q"]).0, 1, "no history");
+}

@@ -3,6 +3,7 @@
 pub mod basic;
 pub mod decide;
 pub mod source;
+pub mod watch;
 
 use futures::StreamExt;
 use open1688::{SearchQuery, SortOrder};
