@@ -208,11 +208,7 @@ pub fn ladder_steps(path: &Path, title: &str, tiers: &[(i64, Decimal)], up_to: i
 pub type Series = (String, Vec<(chrono::DateTime<chrono::Utc>, Decimal)>);
 
 /// Price history: one line per tier over time.
-pub fn history_lines(
-    path: &Path,
-    title: &str,
-    series: &[Series],
-) -> anyhow::Result<()> {
+pub fn history_lines(path: &Path, title: &str, series: &[Series]) -> anyhow::Result<()> {
     let all: Vec<(i64, f64)> =
         series.iter().flat_map(|(_, pts)| pts.iter().map(|(t, p)| (t.timestamp(), f(*p)))).collect();
     if all.is_empty() {
