@@ -38,8 +38,8 @@ pub struct Config {
     pub no_cache: bool,
     /// Where the file is (whether or not it exists).
     pub path: PathBuf,
-    /// Where tokens are kept.
-    pub token_path: PathBuf,
+    /// The key file that encrypts stored tokens (unless OPEN1688_SECRET_KEY is set).
+    pub key_path: PathBuf,
 }
 
 /// The default config file.
@@ -71,14 +71,14 @@ impl Config {
             }
             (None, None) => None,
         };
-        let token_path = path.parent().unwrap_or(Path::new(".")).join("token.json");
+        let key_path = path.parent().unwrap_or(Path::new(".")).join("secret.key");
         Ok(Self {
             credentials,
             endpoint: global.endpoint.clone().or_else(|| var(env::ENDPOINT)).or(file.endpoint),
             language: global.language.clone().or(file.language).unwrap_or_else(|| "en".into()),
             no_cache: global.no_cache || file.no_cache.unwrap_or(false),
             path,
-            token_path,
+            key_path,
         })
     }
 
@@ -98,7 +98,17 @@ impl Config {
             ("endpoint".into(), self.endpoint.clone().unwrap_or_else(|| open1688::DEFAULT_ENDPOINT.into())),
             ("language".into(), self.language.clone()),
             ("cache".into(), if self.no_cache { "off".into() } else { "on (in memory)".into() }),
-            ("token file".into(), self.token_path.display().to_string()),
+            (
+                "tokens".into(),
+                format!(
+                    "encrypted in the store; key {}",
+                    if std::env::var("OPEN1688_SECRET_KEY").is_ok() {
+                        "from OPEN1688_SECRET_KEY".to_owned()
+                    } else {
+                        self.key_path.display().to_string()
+                    }
+                ),
+            ),
         ]
     }
 }

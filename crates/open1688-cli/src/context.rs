@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
-use open1688::{Client, FileTokenStore, RateLimits};
+use open1688::{Client, RateLimits, TokenStore};
 use open1688_sandbox::Sandbox;
+use open1688_store::{EncryptedTokenStore, SecretKey};
 
 use crate::cli::{Format, Global};
 use crate::config::Config;
@@ -32,16 +33,21 @@ pub struct Ctx {
     pub chart: Option<std::path::PathBuf>,
 }
 
+/// Tokens live encrypted in the store (AES-256-GCM; key from OPEN1688_SECRET_KEY or a 0600 key
+/// file beside the config).
+async fn token_store(config: &Config, app_key: &str) -> anyhow::Result<Arc<dyn TokenStore>> {
+    let store = Arc::new(crate::commands::watch::open_store().await?);
+    let key = SecretKey::load_or_create(&config.key_path).map_err(|e| anyhow::anyhow!("token encryption key: {e}"))?;
+    Ok(Arc::new(EncryptedTokenStore::new(store, app_key, key)))
+}
+
 impl Ctx {
     /// Builds the client; starts the sandbox when there are no credentials.
     pub async fn new(global: &Global, config: Config) -> anyhow::Result<Self> {
         let mut builder = Client::builder();
         let sandbox = match &config.credentials {
             Some((key, secret)) => {
-                builder = builder
-                    .app_key(key)
-                    .app_secret(secret)
-                    .token_store(Arc::new(FileTokenStore::new(&config.token_path)));
+                builder = builder.app_key(key).app_secret(secret).token_store(token_store(&config, key).await?);
                 if let Some(endpoint) = &config.endpoint {
                     builder = builder.endpoint(endpoint);
                 }

@@ -173,6 +173,39 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// Saves an encrypted secret (nonce and ciphertext, base64) under a key.
+    pub async fn save_sealed(&self, key: &str, nonce: &str, ciphertext: &str, now_ms: i64) -> Result<()> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO tokens (app_key, nonce, ciphertext, updated_ms) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (app_key) DO UPDATE SET nonce = excluded.nonce, ciphertext = excluded.ciphertext, updated_ms = excluded.updated_ms",
+            )
+            .bind(key)
+            .bind(nonce)
+            .bind(ciphertext)
+            .bind(now_ms)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+
+    /// The encrypted secret under a key.
+    pub async fn load_sealed(&self, key: &str) -> Result<Option<(String, String)>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as("SELECT nonce, ciphertext FROM tokens WHERE app_key = $1").bind(key).fetch_optional(pool).await?
+        }))
+    }
+
+    /// Forgets the secret under a key.
+    pub async fn clear_sealed(&self, key: &str) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("DELETE FROM tokens WHERE app_key = $1").bind(key).execute(pool).await?.rows_affected());
+        Ok(())
+    }
+}
+
 fn snapshot_from(data: &str) -> Result<Snapshot> {
     serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("snapshot: {e}")))
 }

@@ -20,10 +20,12 @@ pub mod alerts;
 pub mod db;
 pub mod monitor;
 pub mod notify;
+pub mod secret;
 pub mod snapshot;
 
 pub use alerts::{Alert, AlertRule, evaluate, throttle};
 pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
 pub use monitor::{Monitor, MonitorStats};
 pub use notify::{Notifier, StdoutNotifier, WebhookNotifier};
+pub use secret::{EncryptedTokenStore, SecretKey};
 pub use snapshot::{Change, Snapshot, detect};

@@ -2,9 +2,14 @@
 //! `OPEN1688_TEST_PG` to use another). Without a PostgreSQL server the PostgreSQL half is skipped
 //! with a message, except under `CI=true`, where it must run.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
+use open1688::{Token, TokenStore};
 use open1688_store::{Alert, AlertRule, NewWatch, Snapshot, SqlStore, Store};
+use open1688_store::{EncryptedTokenStore, SecretKey};
 use rust_decimal::Decimal;
+use secrecy::ExposeSecret;
 use sourcing::{Offer, PriceLadder};
 
 fn offer(id: i64, ladder: &str, day: i64) -> Offer {
@@ -77,6 +82,27 @@ async fn suite(store: &dyn Store, base_id: i64) {
     assert!(!store.remove_watch(id).await.unwrap());
 }
 
+/// Tokens are stored encrypted: readable with the key, refused with another, never in clear.
+async fn token_suite(store: Arc<SqlStore>) {
+    let key = SecretKey::from_hex(&"ab".repeat(32)).unwrap();
+    let tokens = EncryptedTokenStore::new(store.clone(), "1000000", key);
+    assert!(tokens.load().await.unwrap().is_none());
+    let mut token = Token::from_access_token("AT-secret-value");
+    token.refresh_token = Some("RT-secret-value".to_owned().into());
+    token.member_id = Some("b2b-1".into());
+    tokens.save(&token).await.unwrap();
+    let back = tokens.load().await.unwrap().unwrap();
+    assert_eq!(back.access_token.expose_secret(), "AT-secret-value");
+    assert_eq!(back.refresh_token.unwrap().expose_secret(), "RT-secret-value");
+    let (_, sealed) = store.load_sealed("1000000").await.unwrap().unwrap();
+    assert!(!sealed.contains("secret-value"), "ciphertext only");
+    let wrong = EncryptedTokenStore::new(store.clone(), "1000000", SecretKey::from_hex(&"cd".repeat(32)).unwrap());
+    let err = wrong.load().await.unwrap_err();
+    assert!(err.to_string().contains("cannot be decrypted"), "{err}");
+    tokens.clear().await.unwrap();
+    assert!(tokens.load().await.unwrap().is_none());
+}
+
 #[tokio::test]
 async fn sqlite() {
     let dir = tempfile::tempdir().unwrap();
@@ -86,6 +112,7 @@ async fn sqlite() {
     drop(store);
     let store = SqlStore::open(&format!("sqlite://{}", dir.path().join("open1688.db").display())).await.unwrap();
     assert_eq!(store.history(1, 0).await.unwrap().len(), 2);
+    token_suite(Arc::new(store)).await;
 }
 
 /// A PostgreSQL URL with a fresh schema for this run (and the schema, to drop), or `None` (skip)
@@ -111,6 +138,7 @@ async fn postgres() {
     let Some((url, schema, admin)) = postgres_url().await else { return };
     let store = SqlStore::open(&url).await.unwrap();
     suite(&store, 1).await;
+    token_suite(Arc::new(SqlStore::open(&url).await.unwrap())).await;
 
     // Two monitors claim concurrently: each due watch goes to exactly one of them.
     let now = 1_900_000_000_000;

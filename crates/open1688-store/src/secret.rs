@@ -1,0 +1,154 @@
+//! OAuth tokens kept in the store, encrypted with AES-256-GCM. The key comes from
+//! `OPEN1688_SECRET_KEY` (64 hex digits) or from a key file created with 0600 permissions.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use async_trait::async_trait;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use open1688::{Token, TokenStore, TokenStoreError};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::db::SqlStore;
+
+/// Environment variable holding the key as 64 hex digits.
+pub const SECRET_KEY_ENV: &str = "OPEN1688_SECRET_KEY";
+
+/// A 256-bit key (never printed).
+#[derive(Clone)]
+pub struct SecretKey(Key<Aes256Gcm>);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+impl SecretKey {
+    /// From 64 hex digits.
+    pub fn from_hex(hex_text: &str) -> Result<Self, String> {
+        let bytes = hex::decode(hex_text.trim()).map_err(|_| format!("{SECRET_KEY_ENV} must be 64 hex digits"))?;
+        if bytes.len() != 32 {
+            return Err(format!("{SECRET_KEY_ENV} must be 64 hex digits (32 bytes), got {} bytes", bytes.len()));
+        }
+        Ok(Self(*Key::<Aes256Gcm>::from_slice(&bytes)))
+    }
+
+    /// `OPEN1688_SECRET_KEY`, else the key file (created with a random key, mode 0600).
+    pub fn load_or_create(key_file: &Path) -> Result<Self, String> {
+        if let Ok(hex_text) = std::env::var(SECRET_KEY_ENV) {
+            return Self::from_hex(&hex_text);
+        }
+        if let Ok(text) = std::fs::read_to_string(key_file) {
+            return Self::from_hex(&text).map_err(|e| format!("{}: {e}", key_file.display()));
+        }
+        let key = Aes256Gcm::generate_key(OsRng);
+        if let Some(dir) = key_file.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        write_private(key_file, hex::encode(key).as_bytes()).map_err(|e| format!("{}: {e}", key_file.display()))?;
+        Ok(Self(key))
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(bytes)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Plain {
+    access_token: String,
+    refresh_token: Option<String>,
+    access_expires_at: Option<DateTime<Utc>>,
+    refresh_expires_at: Option<DateTime<Utc>>,
+    member_id: Option<String>,
+    resource_owner: Option<String>,
+    ali_id: Option<String>,
+}
+
+/// The token of one app key, encrypted in the store.
+#[derive(Debug, Clone)]
+pub struct EncryptedTokenStore {
+    store: Arc<SqlStore>,
+    app_key: String,
+    key: SecretKey,
+}
+
+impl EncryptedTokenStore {
+    /// Tokens of `app_key` in `store`, under `key`.
+    pub fn new(store: Arc<SqlStore>, app_key: impl Into<String>, key: SecretKey) -> Self {
+        Self { store, app_key: app_key.into(), key }
+    }
+}
+
+fn backend(message: impl Into<String>) -> TokenStoreError {
+    TokenStoreError::Backend(message.into())
+}
+
+#[async_trait]
+impl TokenStore for EncryptedTokenStore {
+    async fn load(&self) -> Result<Option<Token>, TokenStoreError> {
+        let Some((nonce, ciphertext)) =
+            self.store.load_sealed(&self.app_key).await.map_err(|e| backend(e.to_string()))?
+        else {
+            return Ok(None);
+        };
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let nonce = b64.decode(nonce).map_err(|_| backend("stored token nonce is not base64"))?;
+        let ciphertext = b64.decode(ciphertext).map_err(|_| backend("stored token is not base64"))?;
+        if nonce.len() != 12 {
+            return Err(backend("stored token nonce has the wrong length"));
+        }
+        let plain = Aes256Gcm::new(&self.key.0)
+            .decrypt(Nonce::from_slice(&nonce), ciphertext.as_ref())
+            .map_err(|_| backend("stored token cannot be decrypted: wrong OPEN1688_SECRET_KEY or key file"))?;
+        let p: Plain =
+            serde_json::from_slice(&plain).map_err(|_| backend("stored token is unreadable after decryption"))?;
+        let mut token = Token::from_access_token(p.access_token);
+        token.refresh_token = p.refresh_token.map(SecretString::from);
+        token.access_expires_at = p.access_expires_at;
+        token.refresh_expires_at = p.refresh_expires_at;
+        token.member_id = p.member_id;
+        token.resource_owner = p.resource_owner;
+        token.ali_id = p.ali_id;
+        Ok(Some(token))
+    }
+
+    async fn save(&self, token: &Token) -> Result<(), TokenStoreError> {
+        let plain = serde_json::to_vec(&Plain {
+            access_token: token.access_token.expose_secret().to_owned(),
+            refresh_token: token.refresh_token.as_ref().map(|r| r.expose_secret().to_owned()),
+            access_expires_at: token.access_expires_at,
+            refresh_expires_at: token.refresh_expires_at,
+            member_id: token.member_id.clone(),
+            resource_owner: token.resource_owner.clone(),
+            ali_id: token.ali_id.clone(),
+        })
+        .map_err(|_| backend("cannot serialize the token"))?;
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let ciphertext = Aes256Gcm::new(&self.key.0)
+            .encrypt(&nonce, plain.as_ref())
+            .map_err(|_| backend("cannot encrypt the token"))?;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        self.store
+            .save_sealed(&self.app_key, &b64.encode(nonce), &b64.encode(ciphertext), Utc::now().timestamp_millis())
+            .await
+            .map_err(|e| backend(e.to_string()))
+    }
+
+    async fn clear(&self) -> Result<(), TokenStoreError> {
+        self.store.clear_sealed(&self.app_key).await.map_err(|e| backend(e.to_string()))
+    }
+}
