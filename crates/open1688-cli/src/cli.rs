@@ -111,6 +111,22 @@ pub struct SearchArgs {
     pub limit: Option<usize>,
 }
 
+impl SearchArgs {
+    /// A plain keyword search for at most `limit` items on one page.
+    pub fn keyword(keyword: impl Into<String>, limit: usize) -> Self {
+        Self {
+            keyword: keyword.into(),
+            category: None,
+            price_min: None,
+            price_max: None,
+            sort: None,
+            filter: Vec::new(),
+            pages: 1,
+            limit: Some(limit),
+        }
+    }
+}
+
 /// The need, for quotes and comparisons.
 #[derive(Debug, Args, Clone)]
 pub struct NeedArgs {

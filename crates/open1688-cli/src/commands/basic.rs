@@ -34,6 +34,33 @@ pub fn items_sheet(items: &[SearchItem]) -> Sheet {
     s
 }
 
+/// An empty price-tier sheet.
+pub fn tiers_sheet() -> Sheet {
+    Sheet::new("price tiers", &["offer_id", "min_qty", "max_qty", "unit_price"])
+}
+
+/// An empty SKU sheet.
+pub fn skus_sheet() -> Sheet {
+    Sheet::new("skus", &["offer_id", "sku_id", "attributes", "price", "stock"])
+}
+
+/// Adds an offer's tiers and SKUs to their sheets.
+pub fn push_tiers_and_skus(o: &sourcing::Offer, tiers: &mut Sheet, skus: &mut Sheet) {
+    for t in o.ladder.iter().flat_map(|l| l.tiers()) {
+        tiers.push(vec![Cell::Int(o.id), Cell::Int(t.min_qty), Cell::opt_int(t.max_qty), Cell::Money(t.unit_price)]);
+    }
+    for s in &o.skus {
+        let attrs = s.attributes.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(" ");
+        skus.push(vec![
+            Cell::Int(o.id),
+            Cell::Int(s.id),
+            Cell::Text(attrs),
+            Cell::opt_money(s.price),
+            Cell::opt_int(s.stock),
+        ]);
+    }
+}
+
 /// `search`.
 pub async fn search(ctx: &Ctx, args: &SearchArgs) -> anyhow::Result<Vec<Sheet>> {
     let items = fetch_items(ctx, args).await?;
@@ -64,8 +91,8 @@ pub async fn offer(ctx: &Ctx, ids: &[i64]) -> anyhow::Result<Vec<Sheet>> {
             "status",
         ],
     );
-    let mut tiers = Sheet::new("price tiers", &["offer_id", "min_qty", "max_qty", "unit_price"]);
-    let mut skus = Sheet::new("skus", &["offer_id", "sku_id", "attributes", "price", "stock"]);
+    let mut tiers = tiers_sheet();
+    let mut skus = skus_sheet();
     for c in &candidates {
         let o = &c.offer;
         offers.push(vec![
@@ -83,24 +110,7 @@ pub async fn offer(ctx: &Ctx, ids: &[i64]) -> anyhow::Result<Vec<Sheet>> {
             Cell::opt_text(o.supplier.open_id.clone()),
             Cell::opt_text(o.status.clone()),
         ]);
-        for t in o.ladder.iter().flat_map(|l| l.tiers()) {
-            tiers.push(vec![
-                Cell::Int(o.id),
-                Cell::Int(t.min_qty),
-                Cell::opt_int(t.max_qty),
-                Cell::Money(t.unit_price),
-            ]);
-        }
-        for s in &o.skus {
-            let attrs = s.attributes.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(" ");
-            skus.push(vec![
-                Cell::Int(o.id),
-                Cell::Int(s.id),
-                Cell::Text(attrs),
-                Cell::opt_money(s.price),
-                Cell::opt_int(s.stock),
-            ]);
-        }
+        push_tiers_and_skus(o, &mut tiers, &mut skus);
     }
     if let (Some(path), Some(first)) = (&ctx.chart, candidates.first())
         && let Some(ladder) = &first.offer.ladder

@@ -155,16 +155,7 @@ pub async fn compare_cmd(ctx: &Ctx, target: &str, need_args: &NeedArgs, max: usi
                 .into_iter()
                 .next()
                 .ok_or_else(|| anyhow::anyhow!("offer {id} could not be read"))?;
-            let args = SearchArgs {
-                keyword: reference.offer.title.clone(),
-                category: None,
-                price_min: None,
-                price_max: None,
-                sort: None,
-                filter: vec![],
-                pages: 1,
-                limit: Some(max),
-            };
+            let args = SearchArgs::keyword(reference.offer.title.as_str(), max);
             let items = fetch_items(ctx, &args).await?;
             let ids: Vec<i64> = items.iter().filter_map(|i| i.offer_id).filter(|&x| x != id).collect();
             let mut all = fetch_candidates(ctx, &ids, &items).await?;
@@ -172,16 +163,7 @@ pub async fn compare_cmd(ctx: &Ctx, target: &str, need_args: &NeedArgs, max: usi
             (all, Some(reference))
         }
         Err(_) => {
-            let args = SearchArgs {
-                keyword: target.into(),
-                category: None,
-                price_min: None,
-                price_max: None,
-                sort: None,
-                filter: vec![],
-                pages: 1,
-                limit: Some(max),
-            };
+            let args = SearchArgs::keyword(target, max);
             let items = fetch_items(ctx, &args).await?;
             let ids: Vec<i64> = items.iter().filter_map(|i| i.offer_id).collect();
             (fetch_candidates(ctx, &ids, &items).await?, None)

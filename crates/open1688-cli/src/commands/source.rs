@@ -8,7 +8,7 @@ use anyhow::Context;
 use rust_decimal::Decimal;
 use sourcing::{PlanLine, PlanOptions, compare, optimal_quantity, plan};
 
-use super::basic::load_scorecard;
+use super::basic::{load_scorecard, push_tiers_and_skus, skus_sheet, tiers_sheet};
 use super::decide::plan_sheets;
 use super::{default_freight, fetch_candidates, fetch_items, need, supplier_name};
 use crate::cli::{NeedArgs, SearchArgs};
@@ -24,16 +24,7 @@ pub async fn source(
     max: usize,
 ) -> anyhow::Result<Vec<Sheet>> {
     let n = need(need_args, None)?;
-    let args = SearchArgs {
-        keyword: keyword.to_owned(),
-        category: None,
-        price_min: None,
-        price_max: None,
-        sort: None,
-        filter: Vec::new(),
-        pages: 1,
-        limit: Some(max.clamp(1, 50)),
-    };
+    let args = SearchArgs::keyword(keyword, max.clamp(1, 50));
     ctx.note(&format!("1/4 searching {keyword:?}"));
     let items = fetch_items(ctx, &args).await?;
     if items.is_empty() {
@@ -65,8 +56,8 @@ pub async fn source(
         "offers",
         &["offer_id", "title", "title_en", "moq", "unit_price_at_need", "monthly_sales", "supplier", "url"],
     );
-    let mut tiers = Sheet::new("price tiers", &["offer_id", "min_qty", "max_qty", "unit_price"]);
-    let mut skus = Sheet::new("skus", &["offer_id", "sku_id", "attributes", "price", "stock"]);
+    let mut tiers = tiers_sheet();
+    let mut skus = skus_sheet();
     let mut suppliers =
         Sheet::new("suppliers", &["supplier", "years", "identities", "score", "band", "action", "explanation"]);
     for c in &candidates {
@@ -81,24 +72,7 @@ pub async fn source(
             Cell::Text(supplier_name(&c.supplier, o)),
             Cell::opt_text(o.detail_url.clone()),
         ]);
-        for t in o.ladder.iter().flat_map(|l| l.tiers()) {
-            tiers.push(vec![
-                Cell::Int(o.id),
-                Cell::Int(t.min_qty),
-                Cell::opt_int(t.max_qty),
-                Cell::Money(t.unit_price),
-            ]);
-        }
-        for s in &o.skus {
-            let attrs = s.attributes.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(" ");
-            skus.push(vec![
-                Cell::Int(o.id),
-                Cell::Int(s.id),
-                Cell::Text(attrs),
-                Cell::opt_money(s.price),
-                Cell::opt_int(s.stock),
-            ]);
-        }
+        push_tiers_and_skus(o, &mut tiers, &mut skus);
         let r = card.score(&c.supplier);
         let explanation = r
             .criteria
