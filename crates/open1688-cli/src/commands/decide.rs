@@ -144,6 +144,40 @@ pub async fn quote(
     Ok(sheets)
 }
 
+/// The comparison table: cost and score ranks, the Pareto front, the scorecard's action.
+pub fn comparison_sheet(cmp: &sourcing::Comparison) -> Sheet {
+    let mut s = Sheet::new(
+        "comparison",
+        &[
+            "offer_id",
+            "supplier",
+            "quantity",
+            "total",
+            "per_unit",
+            "score",
+            "cost_rank",
+            "score_rank",
+            "pareto",
+            "action",
+        ],
+    );
+    for r in &cmp.rows {
+        s.push(vec![
+            Cell::Int(r.offer_id),
+            Cell::Text(r.supplier.clone()),
+            Cell::Int(r.quantity),
+            Cell::Money(r.total),
+            Cell::Money(r.per_unit),
+            Cell::Num(r.score.round_dp(1)),
+            Cell::Int(r.cost_rank as i64),
+            Cell::Int(r.score_rank as i64),
+            Cell::Text(if r.pareto { "yes".into() } else { String::new() }),
+            Cell::Text(format!("{:?}", r.action).to_lowercase()),
+        ]);
+    }
+    s
+}
+
 /// `compare`: same-item candidates for an offer id, or the results of a keyword.
 pub async fn compare_cmd(ctx: &Ctx, target: &str, need_args: &NeedArgs, max: usize) -> anyhow::Result<Vec<Sheet>> {
     let n = need(need_args, None)?;
@@ -174,35 +208,7 @@ pub async fn compare_cmd(ctx: &Ctx, target: &str, need_args: &NeedArgs, max: usi
         None => candidates.iter().collect(),
     };
     let cmp = compare(&group, &n, &default_freight(), &card, Decimal::from(10))?;
-    let mut s = Sheet::new(
-        "comparison",
-        &[
-            "offer_id",
-            "supplier",
-            "quantity",
-            "total",
-            "per_unit",
-            "score",
-            "cost_rank",
-            "score_rank",
-            "pareto",
-            "action",
-        ],
-    );
-    for r in &cmp.rows {
-        s.push(vec![
-            Cell::Int(r.offer_id),
-            Cell::Text(r.supplier.clone()),
-            Cell::Int(r.quantity),
-            Cell::Money(r.total),
-            Cell::Money(r.per_unit),
-            Cell::Num(r.score.round_dp(1)),
-            Cell::Int(r.cost_rank as i64),
-            Cell::Int(r.score_rank as i64),
-            Cell::Text(if r.pareto { "yes".into() } else { String::new() }),
-            Cell::Text(format!("{:?}", r.action).to_lowercase()),
-        ]);
-    }
+    let s = comparison_sheet(&cmp);
     if let Some((id, reason)) = &cmp.best_value {
         ctx.note(&format!("best value: {id} — {reason}"));
     }

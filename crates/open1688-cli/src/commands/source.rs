@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use sourcing::{PlanLine, PlanOptions, compare, optimal_quantity, plan};
 
 use super::basic::{load_scorecard, push_tiers_and_skus, skus_sheet, tiers_sheet};
-use super::decide::plan_sheets;
+use super::decide::{comparison_sheet, plan_sheets};
 use super::{default_freight, fetch_candidates, fetch_items, need, supplier_name};
 use crate::cli::{NeedArgs, SearchArgs};
 use crate::context::Ctx;
@@ -90,19 +90,7 @@ pub async fn source(
             Cell::Text(explanation),
         ]);
     }
-    let mut comparison =
-        Sheet::new("comparison", &["offer_id", "supplier", "quantity", "total", "per_unit", "score", "pareto"]);
-    for r in &cmp.rows {
-        comparison.push(vec![
-            Cell::Int(r.offer_id),
-            Cell::Text(r.supplier.clone()),
-            Cell::Int(r.quantity),
-            Cell::Money(r.total),
-            Cell::Money(r.per_unit),
-            Cell::Num(r.score.round_dp(1)),
-            Cell::Text(if r.pareto { "yes".into() } else { String::new() }),
-        ]);
-    }
+    let comparison = comparison_sheet(&cmp);
     let plan_tabs = plan_sheets(&p);
     let mut summary = Sheet::new(
         "summary",
