@@ -21,6 +21,7 @@ pub mod db;
 pub mod monitor;
 pub mod notify;
 pub mod secret;
+pub mod shared;
 pub mod snapshot;
 
 pub use alerts::{Alert, AlertRule, evaluate, throttle};
@@ -28,4 +29,5 @@ pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
 pub use monitor::{Monitor, MonitorStats};
 pub use notify::{Notifier, StdoutNotifier, WebhookNotifier};
 pub use secret::{EncryptedTokenStore, SecretKey};
+pub use shared::{RedisBackend, RedisCache, RedisRateLimiter, TieredCache};
 pub use snapshot::{Change, Snapshot, detect};

@@ -9,7 +9,7 @@ use url::Url;
 use crate::cache::{CacheTtls, MemoryCache, ResponseCache};
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::limiter::RateLimits;
+use crate::limiter::{RateLimits, SharedRateLimiter};
 use crate::retry::RetryPolicy;
 use crate::token::Token;
 use crate::token_store::{MemoryTokenStore, TokenStore};
@@ -55,6 +55,7 @@ pub struct ClientBuilder {
     pub(crate) request_timeout: Duration,
     pub(crate) user_agent: String,
     pub(crate) limits: RateLimits,
+    pub(crate) shared_limiter: Option<Arc<dyn SharedRateLimiter>>,
     pub(crate) retry: RetryPolicy,
     pub(crate) token_store: Option<Arc<dyn TokenStore>>,
     pub(crate) access_token: Option<SecretString>,
@@ -78,6 +79,7 @@ impl Default for ClientBuilder {
             request_timeout: Duration::from_secs(30),
             user_agent: concat!("open1688/", env!("CARGO_PKG_VERSION")).to_owned(),
             limits: RateLimits::default(),
+            shared_limiter: None,
             retry: RetryPolicy::default(),
             token_store: None,
             access_token: None,
@@ -208,6 +210,13 @@ impl ClientBuilder {
     /// Send `_aop_timestamp` with every signed call (default on).
     pub fn send_timestamp(mut self, on: bool) -> Self {
         self.send_timestamp = on;
+        self
+    }
+
+    /// Paces calls through a limiter shared with other processes on the same app key (see
+    /// `open1688_store::RedisRateLimiter`); the local limits still apply whenever it is down.
+    pub fn shared_limiter(mut self, limiter: Arc<dyn SharedRateLimiter>) -> Self {
+        self.shared_limiter = Some(limiter);
         self
     }
 

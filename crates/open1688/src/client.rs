@@ -94,7 +94,10 @@ impl Client {
             endpoint,
             authorize_url: b.authorize_url,
             http,
-            gate: QuotaGate::new(b.limits),
+            gate: match b.shared_limiter {
+                Some(shared) => QuotaGate::with_shared(b.limits, shared),
+                None => QuotaGate::new(b.limits),
+            },
             budget: RetryBudget::new(&b.retry),
             retry: b.retry,
             clock: ServerClock::new(),

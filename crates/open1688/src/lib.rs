@@ -53,7 +53,7 @@ pub use cache::{CacheTtls, MemoryCache, ResponseCache};
 pub use client::Client;
 pub use error::{DecodeCategory, Error, Result};
 pub use image_search::{ImageSearch, ImageSource};
-pub use limiter::RateLimits;
+pub use limiter::{RateLimits, SharedLimiterUnavailable, SharedRateLimiter};
 pub use open1688_types as types;
 pub use open1688_types::Params;
 pub use retry::{ErrorClass, RetryPolicy};

@@ -1,6 +1,9 @@
 //! Quota-aware pacing: per-app and per-API GCRA limits (callers wait, never fail) and a local
 //! daily call cap (an error once used up).
 //!
+//! Several processes on one app key can share their pacing through a [`SharedRateLimiter`]
+//! (Redis in the store crate); when it cannot answer, the gate paces locally and carries on.
+//!
 //! The GCRA here *reserves* a departure time for each caller under a lock and then sleeps until
 //! it, instead of polling a limiter and sleeping until "maybe ready" (what `governor`'s
 //! `until_ready` does). Polling loses each timer overshoot, which cost 5 % of the rate at
@@ -11,6 +14,7 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
@@ -58,6 +62,23 @@ impl RateLimits {
         self.api_qps = qps;
         self
     }
+}
+
+/// Pacing shared by every process on one app key, so together they stay under its QPS.
+#[async_trait]
+pub trait SharedRateLimiter: Send + Sync + std::fmt::Debug {
+    /// Reserves the next departure for one call of `api` under `limits` and returns how long the
+    /// caller must wait for it.
+    async fn reserve(&self, api: &str, limits: &RateLimits) -> Result<Duration, SharedLimiterUnavailable>;
+}
+
+/// The shared limiter could not answer (its store is down); the caller paces locally instead,
+/// and a retry later may find it back.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the shared rate limiter is unavailable: {reason}")]
+pub struct SharedLimiterUnavailable {
+    /// What failed, without credentials.
+    pub reason: String,
 }
 
 /// Counts calls per China-time day against a cap.
@@ -129,6 +150,7 @@ pub struct QuotaGate {
     app: Gcra,
     per_api: Mutex<HashMap<String, Arc<Gcra>>>,
     daily: Option<DailyQuota>,
+    shared: Option<Arc<dyn SharedRateLimiter>>,
 }
 
 impl QuotaGate {
@@ -136,7 +158,12 @@ impl QuotaGate {
     pub fn new(limits: RateLimits) -> Self {
         let app = Gcra::new(limits.app_qps, limits.app_burst);
         let daily = limits.daily_quota.map(|limit| DailyQuota { limit, used: Mutex::new((i64::MIN, 0)) });
-        Self { limits, app, per_api: Mutex::new(HashMap::new()), daily }
+        Self { limits, app, per_api: Mutex::new(HashMap::new()), daily, shared: None }
+    }
+
+    /// A gate that paces through `shared` while it answers and locally when it does not.
+    pub fn with_shared(limits: RateLimits, shared: Arc<dyn SharedRateLimiter>) -> Self {
+        Self { shared: Some(shared), ..Self::new(limits) }
     }
 
     /// The configured limits.
@@ -161,6 +188,19 @@ impl QuotaGate {
             daily.take(now)?;
         }
         let start = Instant::now();
+        if let Some(shared) = &self.shared {
+            match shared.reserve(api, &self.limits).await {
+                Ok(wait) => {
+                    tokio::time::sleep(wait).await;
+                    return Ok(start.elapsed());
+                }
+                Err(e) => {
+                    // The shared limiter logs outages itself; each local fallback is counted.
+                    tracing::debug!(error = %e, "pacing locally");
+                    metrics::counter!("open1688_limiter_local_fallbacks_total").increment(1);
+                }
+            }
+        }
         let api_slot = self.api_pacer(api).reserve(start);
         let departure = self.app.reserve(api_slot);
         tokio::time::sleep_until(departure).await;
@@ -212,6 +252,28 @@ mod tests {
         // 10 intervals of 20 ms after the first call.
         let elapsed = start.elapsed();
         assert!(elapsed >= Duration::from_millis(199), "{elapsed:?}");
+    }
+
+    #[derive(Debug)]
+    struct Scripted(Mutex<Vec<Result<Duration, SharedLimiterUnavailable>>>);
+
+    #[async_trait]
+    impl SharedRateLimiter for Scripted {
+        async fn reserve(&self, _api: &str, _limits: &RateLimits) -> Result<Duration, SharedLimiterUnavailable> {
+            self.0.lock().unwrap().remove(0)
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_shared_limiter_sets_the_wait_and_an_outage_falls_back_to_local_pacing() {
+        let limits = RateLimits { app_qps: NonZeroU32::new(1).unwrap(), ..RateLimits::default() };
+        let down = SharedLimiterUnavailable { reason: "connection refused".into() };
+        let shared = Scripted(Mutex::new(vec![Ok(Duration::from_secs(7)), Err(down.clone()), Err(down)]));
+        let gate = QuotaGate::with_shared(limits, Arc::new(shared));
+        assert_eq!(gate.acquire("a", Utc::now()).await.unwrap(), Duration::from_secs(7));
+        // Local pacing: the first call goes at once, the next one a second later (1 QPS).
+        assert_eq!(gate.acquire("a", Utc::now()).await.unwrap(), Duration::ZERO);
+        assert_eq!(gate.acquire("a", Utc::now()).await.unwrap(), Duration::from_secs(1));
     }
 
     #[test]
