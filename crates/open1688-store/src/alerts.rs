@@ -52,6 +52,23 @@ pub enum AlertRule {
     BackInStock,
     /// Any tier's price changed, or a tier appeared or vanished.
     AnyTierChange,
+    /// A new offer entered a keyword's results (keyword watches only).
+    NewOffer,
+}
+
+impl AlertRule {
+    /// Why this rule cannot apply to a keyword watch (search results carry no stock and no
+    /// per-offer history), or to an offer watch; `None` when it can.
+    pub fn unsupported_for(&self, keyword_watch: bool) -> Option<&'static str> {
+        match self {
+            Self::LowestInDays { .. } if keyword_watch => Some("needs an offer watch (it reads the offer's history)"),
+            Self::StockBelow { .. } | Self::SoldOut | Self::BackInStock if keyword_watch => {
+                Some("needs an offer watch (search results report no stock)")
+            }
+            Self::NewOffer if !keyword_watch => Some("needs a keyword watch (it compares search results)"),
+            _ => None,
+        }
+    }
 }
 
 /// A raised alert.
@@ -67,7 +84,7 @@ pub struct Alert {
     pub message: String,
 }
 
-fn rule_name(rule: &AlertRule) -> String {
+pub(crate) fn rule_name(rule: &AlertRule) -> String {
     serde_json::to_value(rule).ok().and_then(|v| v["kind"].as_str().map(str::to_owned)).unwrap_or_default()
 }
 
@@ -166,6 +183,8 @@ pub fn evaluate(rules: &[AlertRule], history: &[Snapshot], changes: &[Change]) -
                     raise(rule, format!("price tiers changed: {}", tiers.join(", ")));
                 }
             }
+            // Only keyword watches take it (see `AlertRule::unsupported_for`).
+            AlertRule::NewOffer => {}
         }
     }
     out

@@ -15,6 +15,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::alerts::{Alert, AlertRule};
+use crate::jobs::JobStore;
 use crate::snapshot::{Change, Snapshot, detect};
 
 /// Why a store operation failed.
@@ -29,6 +30,9 @@ pub enum StoreError {
     /// Stored data could not be read back.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// A watch to add makes no sense (says which part); fix the input, a retry will not help.
+    #[error("invalid watch: {0}")]
+    InvalidWatch(String),
     /// The URL names no supported database.
     #[error("unsupported database URL {0:?} (use sqlite://… or postgres://…)")]
     Url(String),
@@ -77,6 +81,30 @@ pub struct NewWatch {
     pub max_per_day: Option<i64>,
 }
 
+impl NewWatch {
+    /// Checks the watch names exactly one target and rules that fit it.
+    pub fn validate(&self) -> Result<()> {
+        let keyword = match (&self.offer_id, &self.keyword) {
+            (Some(_), None) => false,
+            (None, Some(k)) if !k.trim().is_empty() => true,
+            (None, Some(_)) => return Err(StoreError::InvalidWatch("the keyword is empty".into())),
+            _ => return Err(StoreError::InvalidWatch("a watch needs either an offer id or a keyword".into())),
+        };
+        if self.interval_secs < 60 {
+            return Err(StoreError::InvalidWatch(format!(
+                "interval of {} s is below the 60 s minimum",
+                self.interval_secs
+            )));
+        }
+        for rule in &self.rules {
+            if let Some(why) = rule.unsupported_for(keyword) {
+                return Err(StoreError::InvalidWatch(format!("rule {} {why}", crate::alerts::rule_name(rule))));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What recording a snapshot did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
@@ -88,7 +116,7 @@ pub struct Recorded {
 
 /// Persistence for offers, history, watches and alerts.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: JobStore + Send + Sync {
     /// Saves an offer's latest state and its snapshot, and the changes since the last one, in one
     /// transaction.
     async fn record(&self, offer: &Offer, snapshot: &Snapshot) -> Result<Recorded>;
@@ -115,14 +143,14 @@ pub trait Store: Send + Sync {
     async fn alerts_since(&self, watch_id: i64, since_ms: i64) -> Result<u64>;
 }
 
-enum Backend {
+pub(crate) enum Backend {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
 
 /// The store on SQLite or PostgreSQL.
 pub struct SqlStore {
-    db: Backend,
+    pub(crate) db: Backend,
 }
 
 impl std::fmt::Debug for SqlStore {
@@ -135,13 +163,40 @@ impl std::fmt::Debug for SqlStore {
 }
 
 /// Runs the same body against whichever pool the store has.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! on_pool {
     ($self:ident, $pool:ident => $body:expr) => {
         match &$self.db {
-            Backend::Sqlite($pool) => $body,
-            Backend::Postgres($pool) => $body,
+            $crate::db::Backend::Sqlite($pool) => $body,
+            $crate::db::Backend::Postgres($pool) => $body,
         }
     };
+}
+
+/// Opens a write transaction. SQLite's must take the write lock at BEGIN (`IMMEDIATE`): a
+/// deferred transaction that reads first and writes later fails at once with "database is
+/// locked" when another connection wrote in between, instead of waiting out the busy timeout.
+#[async_trait]
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+#[async_trait]
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+#[async_trait]
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
 }
 
 /// Base delay of the cool-down after failures: interval × 2^failures, capped at a day.
@@ -243,7 +298,7 @@ impl Store for SqlStore {
         let snap_json = serde_json::to_string(snapshot).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let at = snapshot.at.timestamp_millis();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO offers (offer_id, title, supplier, data, updated_ms) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (offer_id) DO UPDATE SET title = excluded.title, supplier = excluded.supplier, \
@@ -316,7 +371,7 @@ impl Store for SqlStore {
                 .collect::<std::result::Result<_, _>>()
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             added += on_pool!(self, pool => {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 let mut n = 0;
                 for (rows, json) in batch.chunks(500).zip(data.chunks(500)) {
                     let mut qb = sqlx::QueryBuilder::new("INSERT INTO snapshots (offer_id, at_ms, stock, moq, status, data) ");
@@ -350,6 +405,7 @@ impl Store for SqlStore {
     }
 
     async fn add_watch(&self, watch: &NewWatch, now_ms: i64) -> Result<i64> {
+        watch.validate()?;
         let rules = serde_json::to_string(&watch.rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         Ok(on_pool!(self, pool => {
             sqlx::query_scalar(
@@ -404,7 +460,7 @@ impl Store for SqlStore {
                ORDER BY next_due_ms, id LIMIT $4{lock}) RETURNING {WATCH_COLUMNS}"
         );
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let rows = sqlx::query(&sql).bind(worker).bind(now_ms).bind(now_ms - lease_ms).bind(limit).fetch_all(&mut *tx).await?;
             tx.commit().await?;
             let mut watches: Vec<Watch> = rows.iter().map(watch_from_row).collect::<Result<_>>()?;
@@ -415,7 +471,7 @@ impl Store for SqlStore {
 
     async fn finish(&self, id: i64, ok: bool, now_ms: i64) -> Result<()> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<(i64, i64)> = sqlx::query_as("SELECT interval_secs, failures FROM watches WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -443,7 +499,7 @@ impl Store for SqlStore {
 
     async fn save_alerts(&self, watch_id: i64, alerts: &[Alert]) -> Result<u64> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut added = 0;
             for a in alerts {
                 added += sqlx::query(

@@ -18,6 +18,8 @@
 
 pub mod alerts;
 pub mod db;
+pub mod jobs;
+pub mod keyword;
 pub mod monitor;
 pub mod notify;
 pub mod secret;
@@ -26,6 +28,7 @@ pub mod snapshot;
 
 pub use alerts::{Alert, AlertRule, evaluate, throttle};
 pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
+pub use jobs::{JobRun, JobStore, RunProgress, RunStart, RunStatus};
 pub use monitor::{Monitor, MonitorStats};
 pub use notify::{Notifier, StdoutNotifier, WebhookNotifier};
 pub use secret::{EncryptedTokenStore, SecretKey};

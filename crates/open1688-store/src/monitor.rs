@@ -1,18 +1,24 @@
-//! The monitor: claims due watches, fetches each offer fresh, records the snapshot (changes are
-//! detected in the same transaction), evaluates the watch's rules, stores and sends new alerts,
-//! and schedules the next check — backing off exponentially after failures. A killed run leaves
-//! the database consistent: every step is idempotent, so the next run continues without
-//! duplicates.
+//! The monitor: claims due watches, checks several at once within the client's quota, records
+//! what it saw (offer snapshots with their changes, or a keyword's results as a checkpoint),
+//! evaluates the watch's rules, stores and sends new alerts, and schedules the next check —
+//! backing off exponentially after failures.
+//!
+//! Every cycle is a job run with a heartbeat. A killed run leaves the database consistent (each
+//! step is its own transaction and idempotent); the next run of the same worker marks it
+//! interrupted, takes back its claimed watches and continues without duplicates.
 
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use open1688::{Client, ErrorClass};
+use futures::StreamExt;
+use open1688::{CacheCounts, Client, ErrorClass, SearchQuery};
 use serde::Serialize;
 
-use crate::alerts::{Alert, evaluate, throttle};
+use crate::alerts::{Alert, AlertRule, evaluate, throttle};
 use crate::db::{Store, StoreError, Watch};
+use crate::jobs::{RunProgress, RunStatus};
+use crate::keyword::{Listings, evaluate_listings, listings};
 use crate::notify::Notifier;
 use crate::snapshot::Snapshot;
 
@@ -31,9 +37,19 @@ pub struct MonitorStats {
     pub mean_latency_ms: f64,
     /// 95th-percentile check latency in ms.
     pub p95_latency_ms: f64,
+    /// Cache hits over cache lookups since the monitor started (`None` before any lookup).
+    /// Checks read fresh data, so lookups come from other calls sharing the client.
+    pub cache_hit_rate: Option<f64>,
+    /// Gateway reads made fresh on purpose (each check's offer or search page).
+    pub fresh_reads: u64,
     /// Age of the stalest watched data in seconds (as of the last run).
     pub stalest_seconds: Option<i64>,
 }
+
+/// How many results of a keyword a keyword watch follows (one page).
+const KEYWORD_RESULTS: u32 = 50;
+/// How long a claim holds before another worker may take the watch.
+const LEASE_MS: i64 = 10 * 60_000;
 
 /// Runs watches.
 pub struct Monitor {
@@ -41,8 +57,10 @@ pub struct Monitor {
     client: Client,
     notifiers: Vec<Arc<dyn Notifier>>,
     worker: String,
+    concurrency: usize,
     latencies_ms: Vec<f64>,
     stats: MonitorStats,
+    cache_baseline: CacheCounts,
 }
 
 impl std::fmt::Debug for Monitor {
@@ -58,22 +76,38 @@ fn day_start(at: DateTime<Utc>) -> i64 {
     (Utc.from_utc_datetime(&midnight) - Duration::hours(8)).timestamp_millis()
 }
 
+/// The outcome of one watch's check.
+struct Checked {
+    latency_ms: f64,
+    result: Result<Vec<Alert>, CheckError>,
+}
+
 impl Monitor {
-    /// A monitor named `worker` (claims carry the name).
+    /// A monitor named `worker` (claims and job runs carry the name; a restarted worker with the
+    /// same name resumes what it had claimed). Checks 8 watches at a time.
     pub fn new(store: Arc<dyn Store>, client: Client, worker: impl Into<String>) -> Self {
+        let cache_baseline = client.cache_counts();
         Self {
             store,
             client,
             notifiers: Vec::new(),
             worker: worker.into(),
+            concurrency: 8,
             latencies_ms: Vec::new(),
             stats: MonitorStats::default(),
+            cache_baseline,
         }
     }
 
     /// Adds a notifier.
     pub fn notify_with(mut self, notifier: Arc<dyn Notifier>) -> Self {
         self.notifiers.push(notifier);
+        self
+    }
+
+    /// How many watches are checked at once (the client's rate limits still pace the calls).
+    pub fn concurrency(mut self, checks: usize) -> Self {
+        self.concurrency = checks.max(1);
         self
     }
 
@@ -86,100 +120,196 @@ impl Monitor {
             s.mean_latency_ms = l.iter().sum::<f64>() / l.len() as f64;
             s.p95_latency_ms = l[((l.len() as f64 * 0.95).ceil() as usize).clamp(1, l.len()) - 1];
         }
+        let now = self.client.cache_counts();
+        let since = CacheCounts {
+            hits: now.hits - self.cache_baseline.hits,
+            misses: now.misses - self.cache_baseline.misses,
+            fresh: now.fresh - self.cache_baseline.fresh,
+        };
+        s.cache_hit_rate = since.hit_rate();
+        s.fresh_reads = since.fresh;
         s
     }
 
-    /// Runs every watch due at `now` once; returns the alerts raised.
+    fn progress(&self, start: &MonitorStats) -> RunProgress {
+        let n = |now: u64, then: u64| i64::try_from(now - then).unwrap_or(i64::MAX);
+        RunProgress {
+            checks: n(self.stats.checks, start.checks),
+            succeeded: n(self.stats.succeeded, start.succeeded),
+            alerts: n(self.stats.alerts, start.alerts),
+        }
+    }
+
+    /// Runs every watch due at `now` once, as one job run; returns the alerts raised.
     pub async fn run_due(&mut self, now: DateTime<Utc>) -> Result<Vec<Alert>, StoreError> {
         let now_ms = now.timestamp_millis();
-        let mut raised = Vec::new();
-        loop {
-            let batch = self.store.claim_due(&self.worker, now_ms, 10 * 60_000, 32).await?;
-            if batch.is_empty() {
-                break;
-            }
-            for watch in batch {
-                let started = Instant::now();
-                let result = self.check(&watch, now).await;
-                self.latencies_ms.push(started.elapsed().as_secs_f64() * 1000.0);
-                self.stats.checks += 1;
-                let ok = match result {
-                    Ok(alerts) => {
-                        self.stats.succeeded += 1;
-                        self.stats.alerts += alerts.len() as u64;
-                        raised.extend(alerts);
-                        true
-                    }
-                    Err(CheckError::Api(e)) => {
-                        if e.class() == ErrorClass::Throttled {
-                            self.stats.throttled += 1;
-                        }
-                        tracing::warn!(watch = watch.id, error = %e, "watch check failed");
-                        false
-                    }
-                    Err(CheckError::Store(e)) => return Err(e),
-                };
-                self.store.finish(watch.id, ok, now_ms).await?;
-            }
+        let run = self.store.start_run("monitor", &self.worker, now_ms).await?;
+        if !run.interrupted.is_empty() {
+            tracing::warn!(
+                runs = ?run.interrupted,
+                released = run.released_claims,
+                "an earlier monitor run of this worker was killed; continuing its watches"
+            );
         }
+        let start = self.stats.clone();
+        let outcome = self.cycle(now, run.id).await;
+        let status = if outcome.is_ok() { RunStatus::Completed } else { RunStatus::Failed };
+        // A failed store may fail this too; the run then stays `running` and the next run of
+        // this worker marks it interrupted.
+        let finished = self.store.finish_run(run.id, status, self.progress(&start), now_ms).await;
+        let raised = outcome?;
+        finished?;
         let stalest = self.store.watches().await?.iter().filter_map(|w| w.last_run_ms).min();
         self.stats.stalest_seconds = stalest.map(|t| (now_ms - t) / 1000);
         Ok(raised)
     }
 
-    async fn check(&mut self, watch: &Watch, now: DateTime<Utc>) -> Result<Vec<Alert>, CheckError> {
+    async fn cycle(&mut self, now: DateTime<Utc>, run_id: i64) -> Result<Vec<Alert>, StoreError> {
+        let now_ms = now.timestamp_millis();
+        let run_start = self.stats.clone();
+        let batch_size = i64::try_from(self.concurrency * 16).unwrap_or(i64::MAX);
+        let mut raised = Vec::new();
+        loop {
+            let batch = self.store.claim_due(&self.worker, now_ms, LEASE_MS, batch_size).await?;
+            if batch.is_empty() {
+                break;
+            }
+            let this = &*self;
+            let outcomes: Vec<Checked> = futures::stream::iter(batch)
+                .map(|watch| async move { this.check_and_finish(&watch, now).await })
+                .buffer_unordered(self.concurrency)
+                .collect()
+                .await;
+            for checked in outcomes {
+                self.latencies_ms.push(checked.latency_ms);
+                self.stats.checks += 1;
+                match checked.result {
+                    Ok(alerts) => {
+                        self.stats.succeeded += 1;
+                        self.stats.alerts += alerts.len() as u64;
+                        raised.extend(alerts);
+                    }
+                    Err(CheckError::Api(e)) => {
+                        if e.class() == ErrorClass::Throttled {
+                            self.stats.throttled += 1;
+                        }
+                    }
+                    Err(CheckError::Store(e)) => return Err(e),
+                }
+            }
+            self.store.heartbeat(run_id, self.progress(&run_start), now_ms).await?;
+        }
+        Ok(raised)
+    }
+
+    async fn check_and_finish(&self, watch: &Watch, now: DateTime<Utc>) -> Checked {
+        let started = Instant::now();
+        let result = match &watch.keyword {
+            Some(keyword) => self.check_keyword(watch, keyword, now).await,
+            None => self.check_offer(watch, now).await,
+        };
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if let Err(CheckError::Api(e)) = &result {
+            tracing::warn!(watch = watch.id, error = %e, "watch check failed");
+        }
+        let result = match &result {
+            Err(CheckError::Store(_)) => result,
+            _ => match self.store.finish(watch.id, result.is_ok(), now.timestamp_millis()).await {
+                Ok(()) => result,
+                Err(e) => Err(CheckError::Store(e)),
+            },
+        };
+        Checked { latency_ms, result }
+    }
+
+    async fn check_offer(&self, watch: &Watch, now: DateTime<Utc>) -> Result<Vec<Alert>, CheckError> {
         let Some(offer_id) = watch.offer_id else { return Ok(Vec::new()) };
         let detail = self.client.fresh().offer(offer_id).await.map_err(CheckError::Api)?;
         let mut offer = sourcing::offer_from_detail(&detail, now)
             .map_err(|e| CheckError::Store(StoreError::Corrupt(e.to_string())))?;
         offer.fetched_at = now;
         let snapshot = Snapshot::of(&offer, None);
-        let recorded = self.store.record(&offer, &snapshot).await.map_err(CheckError::Store)?;
+        let recorded = self.store.record(&offer, &snapshot).await?;
         let longest = watch
             .rules
             .iter()
             .filter_map(|r| match r {
-                crate::alerts::AlertRule::LowestInDays { days, .. } => Some(*days),
+                AlertRule::LowestInDays { days, .. } => Some(*days),
                 _ => None,
             })
             .max()
             .unwrap_or(1);
-        let history = self
-            .store
-            .history(offer_id, (now - Duration::days(longest.max(1) + 1)).timestamp_millis())
-            .await
-            .map_err(CheckError::Store)?;
+        let since = (now - Duration::days(longest.max(1) + 1)).timestamp_millis();
+        let history = self.store.history(offer_id, since).await?;
         let alerts = evaluate(&watch.rules, &history, &recorded.changes);
-        let sent_today = self.store.alerts_since(watch.id, day_start(now)).await.map_err(CheckError::Store)?;
-        let snooze = watch.snooze_until_ms.and_then(DateTime::<Utc>::from_timestamp_millis);
-        let allowed = throttle(alerts, snooze, watch.max_per_day.map(|m| m as u32), sent_today as u32);
-        let added = self.store.save_alerts(watch.id, &allowed).await.map_err(CheckError::Store)?;
-        if added > 0 {
-            for n in &self.notifiers {
-                if let Err(e) = n.notify(&allowed).await {
-                    tracing::warn!(watch = watch.id, error = %e, "alerts not delivered");
-                }
-            }
-        }
-        Ok(if added > 0 { allowed } else { Vec::new() })
+        self.deliver(watch, alerts, now).await
     }
 
-    /// Runs forever: due watches every `tick`, with up to 10 % jitter between rounds.
+    async fn check_keyword(&self, watch: &Watch, keyword: &str, now: DateTime<Utc>) -> Result<Vec<Alert>, CheckError> {
+        let query = SearchQuery::new(keyword).page_size(KEYWORD_RESULTS).max_pages(1);
+        let fresh = self.client.fresh();
+        let items: Vec<_> = fresh.search(&query).collect::<Vec<_>>().await.into_iter().collect::<Result<_, _>>()?;
+        let summaries: Vec<_> = items.iter().filter_map(|i| sourcing::summary_from_search_item(i).ok()).collect();
+        let current = listings(&summaries);
+        let name = format!("watch:{}:results", watch.id);
+        let before: Option<Listings> = match self.store.checkpoint(&name).await? {
+            Some(text) => Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| CheckError::Store(StoreError::Corrupt(format!("checkpoint {name}: {e}"))))?,
+            ),
+            None => None,
+        };
+        let alerts = evaluate_listings(&watch.rules, keyword, before.as_ref(), &current, now);
+        // Alerts first, then the checkpoint: a kill in between re-raises the same alerts,
+        // which the store ignores as repeats, instead of losing them.
+        let sent = self.deliver(watch, alerts, now).await?;
+        let text = serde_json::to_string(&current).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.store.set_checkpoint(&name, &text, now.timestamp_millis()).await?;
+        Ok(sent)
+    }
+
+    /// Applies snooze and the daily cap, stores the alerts and notifies about the new ones.
+    async fn deliver(&self, watch: &Watch, alerts: Vec<Alert>, now: DateTime<Utc>) -> Result<Vec<Alert>, CheckError> {
+        let sent_today = self.store.alerts_since(watch.id, day_start(now)).await?;
+        let snooze = watch.snooze_until_ms.and_then(DateTime::<Utc>::from_timestamp_millis);
+        let cap = watch.max_per_day.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
+        let allowed = throttle(alerts, snooze, cap, u32::try_from(sent_today).unwrap_or(u32::MAX));
+        let added = self.store.save_alerts(watch.id, &allowed).await?;
+        if added == 0 {
+            return Ok(Vec::new());
+        }
+        for n in &self.notifiers {
+            if let Err(e) = n.notify(&allowed).await {
+                tracing::warn!(watch = watch.id, error = %e, "alerts not delivered");
+            }
+        }
+        Ok(allowed)
+    }
+
+    /// Runs forever: due watches every `tick`, with up to 10 % jitter between rounds so that
+    /// several monitors drift apart instead of claiming in lockstep.
     pub async fn run(&mut self, tick: StdDuration) -> Result<(), StoreError> {
         loop {
             self.run_due(Utc::now()).await?;
-            let jitter = tick.mul_f64(fastrand_fraction() * 0.1);
+            let jitter = tick.mul_f64(fastrand::f64() * 0.1);
             tokio::time::sleep(tick + jitter).await;
         }
     }
 }
 
-fn fastrand_fraction() -> f64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().subsec_nanos();
-    f64::from(nanos % 1000) / 1000.0
-}
-
 enum CheckError {
     Api(open1688::Error),
     Store(StoreError),
+}
+
+impl From<StoreError> for CheckError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<open1688::Error> for CheckError {
+    fn from(e: open1688::Error) -> Self {
+        Self::Api(e)
+    }
 }

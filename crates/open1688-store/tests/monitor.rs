@@ -159,3 +159,50 @@ async fn webhook_alerts_are_signed_and_retried() {
     let json: serde_json::Value = serde_json::from_slice(&got[0].1).unwrap();
     assert_eq!(json["alerts"][0]["offer_id"], 7);
 }
+
+#[tokio::test]
+async fn keyword_watches_report_new_offers_and_price_changes_once() {
+    let sandbox = Sandbox::builder().catalog_size(2_000, 200).simulated_clock(None).quotas_off().start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> =
+        Arc::new(SqlStore::open(&format!("sqlite://{}", dir.path().join("k.db").display())).await.unwrap());
+    let rules = vec![AlertRule::NewOffer, AlertRule::AnyTierChange];
+    let new = NewWatch { keyword: Some("保温杯".into()), interval_secs: 3600, rules, ..Default::default() };
+    let id = store.add_watch(&new, sandbox.now_ms()).await.unwrap();
+    let client = Client::builder()
+        .endpoint(sandbox.base_url())
+        .app_key(sandbox.app_key())
+        .app_secret(sandbox.app_secret())
+        .access_token(sandbox.access_token())
+        .rate_limits(RateLimits::unlimited())
+        .build()
+        .unwrap();
+    let mut monitor = Monitor::new(store.clone(), client, "kw");
+    let t0 = now(&sandbox);
+    assert!(monitor.run_due(t0).await.unwrap().is_empty(), "the first check only records");
+    let name = format!("watch:{id}:results");
+    let mut seen: BTreeMap<i64, open1688_store::keyword::Listing> =
+        serde_json::from_str(&store.checkpoint(&name).await.unwrap().unwrap()).unwrap();
+    assert!(seen.len() >= 10, "{} results remembered", seen.len());
+
+    // Pretend the last check saw one offer fewer and another at a different price. The sandbox's
+    // clock stands still, so its results are the same as before.
+    let gone = *seen.keys().next().unwrap();
+    seen.remove(&gone);
+    let (&repriced, listing) = seen.iter_mut().find(|(_, l)| l.price.is_some()).unwrap();
+    listing.price = Some("0.01".parse().unwrap());
+    store.set_checkpoint(&name, &serde_json::to_string(&seen).unwrap(), 0).await.unwrap();
+    let later = t0 + chrono::Duration::hours(2);
+    let got: BTreeSet<(i64, String)> =
+        monitor.run_due(later).await.unwrap().into_iter().map(|a| (a.offer_id, a.rule)).collect();
+    let want: BTreeSet<(i64, String)> =
+        [(gone, "new_offer".to_owned()), (repriced, "any_tier_change".to_owned())].into();
+    assert_eq!(got, want);
+    let again = monitor.run_due(later + chrono::Duration::hours(2)).await.unwrap();
+    assert!(again.is_empty(), "nothing changed since: {again:?}");
+    let runs = store.runs(10).await.unwrap();
+    assert_eq!(runs.len(), 3);
+    assert!(runs.iter().all(|r| r.status == open1688_store::RunStatus::Completed && r.progress.checks == 1));
+    assert_eq!(monitor.stats().fresh_reads, 3, "each check searched fresh");
+    sandbox.shutdown().await;
+}

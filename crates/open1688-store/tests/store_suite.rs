@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use open1688::{Token, TokenStore};
-use open1688_store::{Alert, AlertRule, NewWatch, Snapshot, SqlStore, Store};
+use open1688_store::{Alert, AlertRule, NewWatch, RunProgress, RunStatus, Snapshot, SqlStore, Store};
 use open1688_store::{EncryptedTokenStore, SecretKey};
 use rust_decimal::Decimal;
 use secrecy::ExposeSecret;
@@ -80,6 +80,61 @@ async fn suite(store: &dyn Store, base_id: i64) {
     assert_eq!(store.alerts_since(id, 0).await.unwrap(), 1);
     assert!(store.remove_watch(id).await.unwrap());
     assert!(!store.remove_watch(id).await.unwrap());
+
+    // Watches that make no sense are refused with the reason.
+    let bad = [
+        (NewWatch { interval_secs: 3600, ..Default::default() }, "either an offer id or a keyword"),
+        (NewWatch { keyword: Some(" ".into()), interval_secs: 3600, ..Default::default() }, "keyword is empty"),
+        (NewWatch { offer_id: Some(1), interval_secs: 5, ..Default::default() }, "60 s minimum"),
+        (
+            NewWatch {
+                keyword: Some("杯".into()),
+                interval_secs: 3600,
+                rules: vec![AlertRule::SoldOut],
+                ..Default::default()
+            },
+            "rule sold_out needs an offer watch",
+        ),
+        (
+            NewWatch { offer_id: Some(1), interval_secs: 3600, rules: vec![AlertRule::NewOffer], ..Default::default() },
+            "rule new_offer needs a keyword watch",
+        ),
+    ];
+    for (watch, why) in bad {
+        let err = store.add_watch(&watch, now).await.unwrap_err();
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    jobs_suite(store, now).await;
+}
+
+/// Job runs: a killed run is found by the worker's next run, which takes back its claims.
+async fn jobs_suite(store: &dyn Store, now: i64) {
+    let worker = format!("worker-{now}");
+    let watch = NewWatch { keyword: Some("保温杯".into()), interval_secs: 600, ..Default::default() };
+    let id = store.add_watch(&watch, now).await.unwrap();
+    let first = store.start_run("monitor", &worker, now).await.unwrap();
+    assert!(first.interrupted.is_empty());
+    assert!(store.claim_due(&worker, now, 600_000, 10).await.unwrap().iter().any(|w| w.id == id));
+    let progress = RunProgress { checks: 1, succeeded: 0, alerts: 0 };
+    store.heartbeat(first.id, progress, now + 5).await.unwrap();
+    // The worker dies here. Its next run marks the run interrupted and releases the claim.
+    let second = store.start_run("monitor", &worker, now + 60_000).await.unwrap();
+    assert_eq!((second.interrupted, second.released_claims), (vec![first.id], 1));
+    assert!(store.claim_due(&worker, now + 60_000, 600_000, 10).await.unwrap().iter().any(|w| w.id == id));
+    store.finish(id, true, now + 60_000).await.unwrap();
+    store.finish_run(second.id, RunStatus::Completed, progress, now + 61_000).await.unwrap();
+    let runs = store.runs(10).await.unwrap();
+    let status = |run: i64| runs.iter().find(|r| r.id == run).map(|r| (r.status, r.progress, r.worker.clone()));
+    assert_eq!(status(first.id), Some((RunStatus::Interrupted, progress, worker.clone())));
+    assert_eq!(status(second.id), Some((RunStatus::Completed, progress, worker.clone())));
+
+    // Checkpoints hold the latest value.
+    let name = format!("watch:{id}:results");
+    assert_eq!(store.checkpoint(&name).await.unwrap(), None);
+    store.set_checkpoint(&name, "{\"1\":1}", now).await.unwrap();
+    store.set_checkpoint(&name, "{\"1\":2}", now + 1).await.unwrap();
+    assert_eq!(store.checkpoint(&name).await.unwrap().as_deref(), Some("{\"1\":2}"));
+    store.remove_watch(id).await.unwrap();
 }
 
 /// Tokens are stored encrypted: readable with the key, refused with another, never in clear.

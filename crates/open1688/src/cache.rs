@@ -136,6 +136,73 @@ impl ResponseCache for MemoryCache {
     }
 }
 
+/// How one cacheable call was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CacheOutcome {
+    /// From the cache.
+    Hit,
+    /// Not cached yet (or expired): fetched and stored.
+    Miss,
+    /// The caller asked for a fresh answer ([`crate::Client::fresh`]): fetched and stored.
+    Fresh,
+}
+
+impl CacheOutcome {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Hit => "hit",
+            Self::Miss => "miss",
+            Self::Fresh => "fresh",
+        }
+    }
+}
+
+/// Counts of cacheable calls by how they were answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CacheCounts {
+    /// Answered from the cache.
+    pub hits: u64,
+    /// Fetched because nothing fresh was cached.
+    pub misses: u64,
+    /// Fetched because the caller asked for fresh data.
+    pub fresh: u64,
+}
+
+impl CacheCounts {
+    /// Hits over cache lookups (fresh reads do not look); `None` before any lookup.
+    pub fn hit_rate(&self) -> Option<f64> {
+        let lookups = self.hits + self.misses;
+        (lookups > 0).then(|| self.hits as f64 / lookups as f64)
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct CacheCounters {
+    hits: std::sync::atomic::AtomicU64,
+    misses: std::sync::atomic::AtomicU64,
+    fresh: std::sync::atomic::AtomicU64,
+}
+
+impl CacheCounters {
+    pub(crate) fn add(&self, outcome: CacheOutcome) {
+        let counter = match outcome {
+            CacheOutcome::Hit => &self.hits,
+            CacheOutcome::Miss => &self.misses,
+            CacheOutcome::Fresh => &self.fresh,
+        };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub(crate) fn snapshot(&self) -> CacheCounts {
+        use std::sync::atomic::Ordering::Relaxed;
+        CacheCounts {
+            hits: self.hits.load(Relaxed),
+            misses: self.misses.load(Relaxed),
+            fresh: self.fresh.load(Relaxed),
+        }
+    }
+}
+
 /// Per-key locks so identical concurrent calls make one gateway call.
 #[derive(Default)]
 pub(crate) struct InFlight {

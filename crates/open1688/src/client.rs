@@ -11,7 +11,7 @@ use tracing::{Instrument, field};
 use url::Url;
 
 use crate::builder::ClientBuilder;
-use crate::cache::{CacheTtls, InFlight, ResponseCache, cache_key};
+use crate::cache::{CacheCounters, CacheCounts, CacheOutcome, CacheTtls, InFlight, ResponseCache, cache_key};
 use crate::clock::ServerClock;
 use crate::error::{Error, Result};
 use crate::limiter::QuotaGate;
@@ -47,6 +47,7 @@ pub(crate) struct Inner {
     pub cache: Option<Arc<dyn ResponseCache>>,
     pub cache_ttls: CacheTtls,
     pub in_flight: InFlight,
+    pub cache_counts: CacheCounters,
 }
 
 impl std::fmt::Debug for Client {
@@ -108,6 +109,7 @@ impl Client {
             cache: b.cache,
             cache_ttls: b.cache_ttls,
             in_flight: InFlight::default(),
+            cache_counts: CacheCounters::default(),
         };
         Self { inner: Arc::new(inner), bypass_cache: false }
     }
@@ -153,8 +155,7 @@ impl Client {
         let key = cache_key(&api, &params);
         let label = api.to_string();
         if let Some(hit) = self.cached::<R::Output>(cache.as_ref(), &key).await {
-            metrics::counter!(telemetry::CACHE_REQUESTS_TOTAL, "api" => label, "kind" => kind, "result" => "hit")
-                .increment(1);
+            self.count_cache(label, kind, CacheOutcome::Hit);
             return Ok(hit);
         }
         // One caller fetches; identical concurrent callers wait and then read its answer.
@@ -162,13 +163,12 @@ impl Client {
         let guard = lock.lock().await;
         let result = match self.cached::<R::Output>(cache.as_ref(), &key).await {
             Some(hit) => {
-                metrics::counter!(telemetry::CACHE_REQUESTS_TOTAL, "api" => label, "kind" => kind, "result" => "hit")
-                    .increment(1);
+                self.count_cache(label, kind, CacheOutcome::Hit);
                 Ok(hit)
             }
             None => {
-                metrics::counter!(telemetry::CACHE_REQUESTS_TOTAL, "api" => label, "kind" => kind, "result" => "miss")
-                    .increment(1);
+                let outcome = if self.bypass_cache { CacheOutcome::Fresh } else { CacheOutcome::Miss };
+                self.count_cache(label, kind, outcome);
                 let result = self.send(spec).await;
                 if let Ok(value) = &result
                     && let Ok(body) = serde_json::to_vec(value)
@@ -181,6 +181,17 @@ impl Client {
         drop(guard);
         self.inner.in_flight.release(&key, lock);
         result
+    }
+
+    fn count_cache(&self, api: String, kind: &'static str, outcome: CacheOutcome) {
+        self.inner.cache_counts.add(outcome);
+        metrics::counter!(telemetry::CACHE_REQUESTS_TOTAL, "api" => api, "kind" => kind, "result" => outcome.label())
+            .increment(1);
+    }
+
+    /// How this client's cacheable calls were answered so far (all clones together).
+    pub fn cache_counts(&self) -> CacheCounts {
+        self.inner.cache_counts.snapshot()
     }
 
     async fn cached<T: DeserializeOwned>(&self, cache: &dyn ResponseCache, key: &str) -> Option<T> {

@@ -49,7 +49,7 @@ mod transport;
 
 pub use builder::{ClientBuilder, DEFAULT_ENDPOINT, env};
 pub use buyer::{MemberKey, SearchQuery, SortOrder};
-pub use cache::{CacheTtls, MemoryCache, ResponseCache};
+pub use cache::{CacheCounts, CacheTtls, MemoryCache, ResponseCache};
 pub use client::Client;
 pub use error::{DecodeCategory, Error, Result};
 pub use image_search::{ImageSearch, ImageSource};
