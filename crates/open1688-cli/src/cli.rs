@@ -283,6 +283,17 @@ pub enum Command {
         /// Also post alerts to this webhook (signed with OPEN1688_WEBHOOK_SECRET).
         #[arg(long)]
         webhook: Option<String>,
+        /// Also email alerts to this address (repeatable; SMTP from OPEN1688_SMTP_URL, sender
+        /// from OPEN1688_EMAIL_FROM).
+        #[arg(long)]
+        email: Vec<String>,
+        /// This monitor's name in claims and job runs. A restarted monitor with the same name
+        /// resumes what it had claimed; give each of several monitors on one host its own.
+        #[arg(long)]
+        worker: Option<String>,
+        /// Watches checked at once (the rate limits still pace the calls).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
     },
     /// Price per tier and stock of an offer over time.
     History {
@@ -312,7 +323,14 @@ pub enum WatchAction {
     /// Watch an offer.
     Add {
         /// The offer.
-        offer: i64,
+        #[arg(required_unless_present = "keyword")]
+        offer: Option<i64>,
+        /// Watch a keyword search's top results instead of one offer.
+        #[arg(long, conflicts_with = "offer")]
+        keyword: Option<String>,
+        /// Alert when a new offer enters the keyword's results.
+        #[arg(long, requires = "keyword")]
+        new_offers: bool,
         /// Check every this many minutes.
         #[arg(long, default_value_t = 60)]
         every: i64,

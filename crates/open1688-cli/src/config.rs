@@ -23,6 +23,8 @@ pub struct FileConfig {
     pub language: Option<String>,
     /// Turn the response cache off.
     pub no_cache: Option<bool>,
+    /// Redis for a cache and rate limiter shared by several processes (`REDIS_URL` wins).
+    pub redis_url: Option<String>,
 }
 
 /// The effective configuration.
@@ -36,10 +38,19 @@ pub struct Config {
     pub language: String,
     /// Cache off.
     pub no_cache: bool,
+    /// Redis shared by several processes on this app key, if any.
+    pub redis_url: Option<String>,
     /// Where the file is (whether or not it exists).
     pub path: PathBuf,
     /// The key file that encrypts stored tokens (unless OPEN1688_SECRET_KEY is set).
     pub key_path: PathBuf,
+}
+
+/// `host:port` of a Redis URL, without credentials.
+fn redis_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    rest.split('/').next().unwrap_or_default().to_owned()
 }
 
 /// The default config file.
@@ -77,6 +88,7 @@ impl Config {
             endpoint: global.endpoint.clone().or_else(|| var(env::ENDPOINT)).or(file.endpoint),
             language: global.language.clone().or(file.language).unwrap_or_else(|| "en".into()),
             no_cache: global.no_cache || file.no_cache.unwrap_or(false),
+            redis_url: var("REDIS_URL").or(file.redis_url),
             path,
             key_path,
         })
@@ -97,7 +109,22 @@ impl Config {
             ("app secret".into(), self.credentials.as_ref().map_or("(none)".into(), |c| redact(&c.1))),
             ("endpoint".into(), self.endpoint.clone().unwrap_or_else(|| open1688::DEFAULT_ENDPOINT.into())),
             ("language".into(), self.language.clone()),
-            ("cache".into(), if self.no_cache { "off".into() } else { "on (in memory)".into() }),
+            (
+                "cache".into(),
+                match (self.no_cache, &self.redis_url) {
+                    (true, _) => "off".into(),
+                    (false, None) => "on (in memory)".into(),
+                    (false, Some(_)) => "on (in memory, then Redis)".into(),
+                },
+            ),
+            (
+                "rate limiter".into(),
+                match &self.redis_url {
+                    // The URL may carry a password: show the host only.
+                    Some(url) => format!("shared through Redis at {}", redis_host(url)),
+                    None => "this process only".into(),
+                },
+            ),
             (
                 "tokens".into(),
                 format!(

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use open1688::{Client, RateLimits, TokenStore};
 use open1688_sandbox::Sandbox;
-use open1688_store::{EncryptedTokenStore, SecretKey};
+use open1688_store::{EncryptedTokenStore, RedisBackend, RedisCache, RedisRateLimiter, SecretKey, TieredCache};
 
 use crate::cli::{Format, Global};
 use crate::config::Config;
@@ -39,6 +39,28 @@ async fn token_store(config: &Config, app_key: &str) -> anyhow::Result<Arc<dyn T
     let store = Arc::new(crate::commands::watch::open_store().await?);
     let key = SecretKey::load_or_create(&config.key_path).map_err(|e| anyhow::anyhow!("token encryption key: {e}"))?;
     Ok(Arc::new(EncryptedTokenStore::new(store, app_key, key)))
+}
+
+/// Redis under the in-memory cache and as the shared rate limiter of the app key. Redis being
+/// down is not an error: the client logs it and works locally until it is back.
+fn with_redis(
+    builder: open1688::ClientBuilder,
+    url: &str,
+    config: &Config,
+    sandbox: Option<&Sandbox>,
+) -> anyhow::Result<open1688::ClientBuilder> {
+    let backend = RedisBackend::open(url).map_err(|e| crate::exit::usage(e.to_string()))?;
+    let app_key = match (&config.credentials, sandbox) {
+        (Some((key, _)), _) => key.clone(),
+        (None, Some(sandbox)) => sandbox.app_key().to_owned(),
+        (None, None) => return Ok(builder),
+    };
+    let mut builder = builder.shared_limiter(Arc::new(RedisRateLimiter::new(backend.clone(), app_key)));
+    if !config.no_cache {
+        let tiered = TieredCache::new(open1688::MemoryCache::default(), RedisCache::new(backend));
+        builder = builder.cache(Arc::new(tiered));
+    }
+    Ok(builder)
 }
 
 impl Ctx {
@@ -85,6 +107,9 @@ impl Ctx {
         }
         if let Some(qps) = global.qps.and_then(std::num::NonZeroU32::new) {
             builder = builder.rate_limits(RateLimits::default().with_app_qps(qps));
+        }
+        if let Some(url) = &config.redis_url {
+            builder = with_redis(builder, url, &config, sandbox.as_ref())?;
         }
         let client = builder.build()?;
         Ok(Self {

@@ -70,8 +70,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Source { keyword, need, out, candidates } => {
             source::source(&ctx, keyword, need, out, *candidates).await?
         }
-        Command::Monitor { once, stats, tick, webhook } => {
-            watch::monitor(&ctx, *once, *stats, *tick, webhook.as_deref()).await?
+        Command::Monitor { once, stats, tick, webhook, email, worker, concurrency } => {
+            let options = watch::MonitorOptions {
+                once: *once,
+                stats: *stats,
+                tick: *tick,
+                webhook: webhook.as_deref(),
+                email,
+                worker: worker.as_deref(),
+                concurrency: *concurrency,
+            };
+            watch::monitor(&ctx, options).await?
         }
         Command::History { offer, days } => watch::history(&ctx, *offer, *days).await?,
         Command::Config { .. } | Command::Sandbox { .. } | Command::Watch { .. } => unreachable!("handled above"),

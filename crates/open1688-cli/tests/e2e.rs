@@ -19,6 +19,8 @@ fn open1688(dir: &Path) -> Command {
         .env_remove("OPEN1688_ACCESS_TOKEN")
         .env_remove("OPEN1688_REFRESH_TOKEN")
         .env_remove("OPEN1688_ENDPOINT")
+        .env_remove("DATABASE_URL")
+        .env_remove("REDIS_URL")
         .current_dir(dir);
     cmd
 }
@@ -322,9 +324,16 @@ fn watch_monitor_and_history_use_the_store() {
     let (code, out, _) = run_db(&["watch", "list", "--format", "json", "-q"]);
     assert_eq!(code, 0);
     assert_eq!(serde_json::from_str::<Value>(&out).unwrap()[0]["rules"], "price_below");
-    let (code, _, err) = run_db(&["monitor", "--once"]);
+    let (code, out, err) = run_db(&["watch", "add", "--keyword", "保温杯", "--new-offers", "--format", "json", "-q"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("checks 1 ok 1"), "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()[0]["keyword"], "保温杯");
+    let (code, _, err) = run_db(&["watch", "add", "--keyword", "保温杯", "--stock-below", "5"]);
+    assert_eq!(code, 2, "a stock rule on a keyword watch is a usage error");
+    assert!(err.contains("stock_below needs an offer watch"), "{err}");
+    let (code, _, err) = run_db(&["monitor", "--once", "--worker", "e2e"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("checks 2 ok 2"), "{err}");
+    assert!(err.contains("cache hit rate n/a (2 fresh reads)"), "{err}");
     let (code, out, err) = run_db(&["history", OFFER, "--format", "json", "--chart", "history.png", "-q"]);
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();

@@ -18,6 +18,7 @@
 
 pub mod alerts;
 pub mod db;
+pub mod email;
 pub mod jobs;
 pub mod keyword;
 pub mod monitor;
@@ -28,6 +29,7 @@ pub mod snapshot;
 
 pub use alerts::{Alert, AlertRule, evaluate, throttle};
 pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
+pub use email::{EmailError, EmailNotifier};
 pub use jobs::{JobRun, JobStore, RunProgress, RunStart, RunStatus};
 pub use monitor::{Monitor, MonitorStats};
 pub use notify::{Notifier, StdoutNotifier, WebhookNotifier};

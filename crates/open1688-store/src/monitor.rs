@@ -224,12 +224,6 @@ impl Monitor {
 
     async fn check_offer(&self, watch: &Watch, now: DateTime<Utc>) -> Result<Vec<Alert>, CheckError> {
         let Some(offer_id) = watch.offer_id else { return Ok(Vec::new()) };
-        let detail = self.client.fresh().offer(offer_id).await.map_err(CheckError::Api)?;
-        let mut offer = sourcing::offer_from_detail(&detail, now)
-            .map_err(|e| CheckError::Store(StoreError::Corrupt(e.to_string())))?;
-        offer.fetched_at = now;
-        let snapshot = Snapshot::of(&offer, None);
-        let recorded = self.store.record(&offer, &snapshot).await?;
         let longest = watch
             .rules
             .iter()
@@ -240,8 +234,28 @@ impl Monitor {
             .max()
             .unwrap_or(1);
         let since = (now - Duration::days(longest.max(1) + 1)).timestamp_millis();
-        let history = self.store.history(offer_id, since).await?;
-        let alerts = evaluate(&watch.rules, &history, &recorded.changes);
+        let mut history = self.store.history(offer_id, since).await?;
+        // A snapshot taken since the watch fell due means a killed run already fetched it: use
+        // it rather than fetch again, so a restart adds no second snapshot for the same slot.
+        let changes = match history.last() {
+            Some(done) if done.at.timestamp_millis() >= watch.next_due_ms => {
+                let prev = history.len().checked_sub(2).map(|i| &history[i]);
+                prev.map(|p| crate::snapshot::detect(p, done)).unwrap_or_default()
+            }
+            _ => {
+                let detail = self.client.fresh().offer(offer_id).await?;
+                let mut offer = sourcing::offer_from_detail(&detail, now)
+                    .map_err(|e| CheckError::Store(StoreError::Corrupt(e.to_string())))?;
+                offer.fetched_at = now;
+                let snapshot = Snapshot::of(&offer, None);
+                let recorded = self.store.record(&offer, &snapshot).await?;
+                if recorded.inserted {
+                    history.push(snapshot);
+                }
+                recorded.changes
+            }
+        };
+        let alerts = evaluate(&watch.rules, &history, &changes);
         self.deliver(watch, alerts, now).await
     }
 

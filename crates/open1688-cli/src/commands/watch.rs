@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use chrono::{Duration, Utc};
-use open1688_store::{AlertRule, Monitor, NewWatch, SqlStore, StdoutNotifier, Store, WebhookNotifier};
+use open1688_store::{
+    AlertRule, EmailNotifier, Monitor, NewWatch, SqlStore, StdoutNotifier, Store, StoreError, WebhookNotifier,
+};
 use serde::Deserialize;
 
 use crate::cli::WatchAction;
@@ -36,7 +38,19 @@ pub async fn watch(action: &WatchAction) -> anyhow::Result<Vec<Sheet>> {
     let store = open_store().await?;
     let now = Utc::now().timestamp_millis();
     match action {
-        WatchAction::Add { offer, every, below, above, at, change, stock_below, rules, max_per_day } => {
+        WatchAction::Add {
+            offer,
+            keyword,
+            new_offers,
+            every,
+            below,
+            above,
+            at,
+            change,
+            stock_below,
+            rules,
+            max_per_day,
+        } => {
             if *every <= 0 || *at <= 0 {
                 return Err(usage("--every and --at must be at least 1"));
             }
@@ -54,29 +68,34 @@ pub async fn watch(action: &WatchAction) -> anyhow::Result<Vec<Sheet>> {
             list.extend(above.map(|target| AlertRule::PriceAbove { quantity: *at, target }));
             list.extend(change.map(|percent| AlertRule::PercentChange { quantity: *at, percent }));
             list.extend(stock_below.map(|units| AlertRule::StockBelow { units }));
-            if list.is_empty() {
-                list = vec![AlertRule::AnyTierChange, AlertRule::SoldOut, AlertRule::BackInStock];
+            if *new_offers {
+                list.push(AlertRule::NewOffer);
             }
-            let id = store
-                .add_watch(
-                    &NewWatch {
-                        offer_id: Some(*offer),
-                        keyword: None,
-                        interval_secs: every * 60,
-                        rules: list,
-                        max_per_day: *max_per_day,
-                    },
-                    now,
-                )
-                .await?;
-            let mut s = Sheet::new("watch", &["id", "offer_id"]);
-            s.push(vec![Cell::Int(id), Cell::Int(*offer)]);
+            if list.is_empty() {
+                list = match keyword {
+                    Some(_) => vec![AlertRule::NewOffer, AlertRule::AnyTierChange],
+                    None => vec![AlertRule::AnyTierChange, AlertRule::SoldOut, AlertRule::BackInStock],
+                };
+            }
+            let new = NewWatch {
+                offer_id: *offer,
+                keyword: keyword.clone(),
+                interval_secs: every * 60,
+                rules: list,
+                max_per_day: *max_per_day,
+            };
+            let id = match store.add_watch(&new, now).await {
+                Err(StoreError::InvalidWatch(why)) => return Err(usage(why)),
+                other => other?,
+            };
+            let mut s = Sheet::new("watch", &["id", "offer_id", "keyword"]);
+            s.push(vec![Cell::Int(id), Cell::opt_int(*offer), Cell::opt_text(keyword.clone())]);
             Ok(vec![s])
         }
         WatchAction::List => {
             let mut s = Sheet::new(
                 "watches",
-                &["id", "offer_id", "every_minutes", "rules", "next_due", "last_run", "failures"],
+                &["id", "offer_id", "keyword", "every_minutes", "rules", "next_due", "last_run", "failures"],
             );
             for w in store.watches().await? {
                 let rules = w
@@ -93,6 +112,7 @@ pub async fn watch(action: &WatchAction) -> anyhow::Result<Vec<Sheet>> {
                 s.push(vec![
                     Cell::Int(w.id),
                     Cell::opt_int(w.offer_id),
+                    Cell::opt_text(w.keyword.clone()),
                     Cell::Int(w.interval_secs / 60),
                     Cell::Text(rules),
                     Cell::opt_text(time(w.next_due_ms)),
@@ -117,28 +137,60 @@ pub async fn watch(action: &WatchAction) -> anyhow::Result<Vec<Sheet>> {
     }
 }
 
+/// What `monitor` was asked to do.
+pub struct MonitorOptions<'a> {
+    /// One round, then exit.
+    pub once: bool,
+    /// Print statistics after each round.
+    pub stats: bool,
+    /// Seconds between rounds.
+    pub tick: u64,
+    /// Webhook URL.
+    pub webhook: Option<&'a str>,
+    /// Email recipients.
+    pub email: &'a [String],
+    /// Worker name (default: the host name).
+    pub worker: Option<&'a str>,
+    /// Watches checked at once.
+    pub concurrency: usize,
+}
+
+/// The default worker name: this host's, so a restarted monitor resumes its own claims.
+fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "open1688".into())
+}
+
 /// `monitor`.
-pub async fn monitor(
-    ctx: &Ctx,
-    once: bool,
-    stats: bool,
-    tick: u64,
-    webhook: Option<&str>,
-) -> anyhow::Result<Vec<Sheet>> {
+pub async fn monitor(ctx: &Ctx, options: MonitorOptions<'_>) -> anyhow::Result<Vec<Sheet>> {
     let store: Arc<dyn Store> = Arc::new(open_store().await?);
-    let worker = format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "open1688".into()), std::process::id());
-    let mut monitor = Monitor::new(store, ctx.client.clone(), worker).notify_with(Arc::new(StdoutNotifier));
-    if let Some(url) = webhook {
+    let worker = options.worker.map_or_else(host_name, str::to_owned);
+    let mut monitor = Monitor::new(store, ctx.client.clone(), worker)
+        .concurrency(options.concurrency)
+        .notify_with(Arc::new(StdoutNotifier));
+    if let Some(url) = options.webhook {
         let secret = std::env::var("OPEN1688_WEBHOOK_SECRET")
             .map_err(|_| usage("--webhook needs OPEN1688_WEBHOOK_SECRET to sign the alerts"))?;
         monitor = monitor.notify_with(Arc::new(WebhookNotifier::new(url, secret.into_bytes())));
     }
+    if !options.email.is_empty() {
+        let smtp = std::env::var("OPEN1688_SMTP_URL")
+            .map_err(|_| usage("--email needs OPEN1688_SMTP_URL (smtp://host:port or smtps://user:pass@host:465)"))?;
+        let from = std::env::var("OPEN1688_EMAIL_FROM").unwrap_or_else(|_| "open1688 <open1688@localhost>".into());
+        let email = EmailNotifier::new(&smtp, &from, options.email).map_err(|e| usage(e.to_string()))?;
+        monitor = monitor.notify_with(Arc::new(email));
+    }
     loop {
         monitor.run_due(Utc::now()).await?;
-        if stats || once {
+        if options.stats || options.once {
             let s = monitor.stats();
             ctx.note(&format!(
-                "checks {} ok {} ({:.0} %), alerts {}, throttled {}, latency mean {:.0} ms p95 {:.0} ms, stalest data {}",
+                "checks {} ok {} ({:.0} %), alerts {}, throttled {}, latency mean {:.0} ms p95 {:.0} ms, \
+                 cache hit rate {} ({} fresh reads), stalest data {}",
                 s.checks,
                 s.succeeded,
                 if s.checks > 0 { s.succeeded as f64 * 100.0 / s.checks as f64 } else { 100.0 },
@@ -146,13 +198,15 @@ pub async fn monitor(
                 s.throttled,
                 s.mean_latency_ms,
                 s.p95_latency_ms,
+                s.cache_hit_rate.map_or("n/a".into(), |r| format!("{:.0} %", r * 100.0)),
+                s.fresh_reads,
                 s.stalest_seconds.map_or("n/a".into(), |x| format!("{x} s"))
             ));
         }
-        if once {
+        if options.once {
             return Ok(Vec::new());
         }
-        tokio::time::sleep(std::time::Duration::from_secs(tick.max(1))).await;
+        tokio::time::sleep(std::time::Duration::from_secs(options.tick.max(1))).await;
     }
 }
 
