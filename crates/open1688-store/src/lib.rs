@@ -19,6 +19,7 @@
 pub mod alerts;
 pub mod db;
 pub mod email;
+pub mod history;
 pub mod jobs;
 pub mod keyword;
 pub mod monitor;
@@ -30,6 +31,7 @@ pub mod snapshot;
 pub use alerts::{Alert, AlertRule, evaluate, throttle};
 pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
 pub use email::{EmailError, EmailNotifier};
+pub use history::HistoryPoint;
 pub use jobs::{JobRun, JobStore, RunProgress, RunStart, RunStatus};
 pub use monitor::{Monitor, MonitorStats};
 pub use notify::{Notifier, StdoutNotifier, WebhookNotifier};

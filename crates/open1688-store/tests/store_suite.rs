@@ -36,6 +36,21 @@ async fn suite(store: &dyn Store, base_id: i64) {
     assert_eq!(history.len(), 2);
     assert_eq!(history[1].tiers[&2], "10.05".parse::<Decimal>().unwrap(), "money round-trips exactly");
     assert_eq!(history[1].tiers[&2].to_string(), "10.05");
+    let prices = store.price_history(base_id, 0).await.unwrap();
+    assert_eq!(prices.len(), 2);
+    for (point, snap) in prices.iter().zip(&history) {
+        assert_eq!((point.at, &point.tiers, point.stock, point.moq), (snap.at, &snap.tiers, snap.stock, snap.moq));
+        assert_eq!(point.status, snap.status);
+    }
+    assert_eq!(store.price_history(base_id, b.fetched_at.timestamp_millis()).await.unwrap().len(), 1);
+    assert!(store.price_history(base_id + 1_000_000, 0).await.unwrap().is_empty());
+    // Imported history reads back the same way.
+    let mut imported = Snapshot::of(&b, None);
+    imported.offer_id = base_id + 1;
+    imported.status = None;
+    assert_eq!(store.import_snapshots(std::slice::from_ref(&imported)).await.unwrap(), 1);
+    let back = store.price_history(base_id + 1, 0).await.unwrap();
+    assert_eq!((back.len(), &back[0].tiers, back[0].status.as_deref()), (1, &imported.tiers, None));
 
     // Watches: claim, lease, finish, back-off, snooze, remove.
     let now = 1_800_000_000_000;
@@ -217,4 +232,37 @@ async fn postgres() {
     assert_eq!(all.len(), 40, "every due watch claimed once");
     drop((store, other));
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+}
+
+/// A database from before the compact history lines gets them filled in by the migration.
+#[tokio::test]
+async fn the_history_line_migration_fills_existing_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old-migrations");
+    std::fs::create_dir(&old).unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for name in ["0001_init.sql", "0002_tokens.sql", "0003_jobs.sql"] {
+        std::fs::copy(source.join(name), old.join(name)).unwrap();
+    }
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+    let a = offer(7, "2-99:10.20;100+:9.80", 0);
+    let snap = Snapshot::of(&a, None);
+    sqlx::query("INSERT INTO snapshots (offer_id, at_ms, stock, moq, status, data) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(7i64)
+        .bind(snap.at.timestamp_millis())
+        .bind(snap.stock)
+        .bind(snap.moq)
+        .bind(snap.status.clone())
+        .bind(serde_json::to_string(&snap).unwrap())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let store = SqlStore::open(&url.replace("?mode=rwc", "")).await.unwrap();
+    let points = store.price_history(7, 0).await.unwrap();
+    assert_eq!(points.len(), 1);
+    assert_eq!((&points[0].tiers, points[0].stock, points[0].moq), (&snap.tiers, snap.stock, snap.moq));
+    assert_eq!(points[0].status.as_deref(), Some("published"));
 }

@@ -214,7 +214,7 @@ pub async fn monitor(ctx: &Ctx, options: MonitorOptions<'_>) -> anyhow::Result<V
 pub async fn history(ctx: &Ctx, offer: i64, days: i64) -> anyhow::Result<Vec<Sheet>> {
     let store = open_store().await?;
     let since = (Utc::now() - Duration::days(days.max(1))).timestamp_millis();
-    let snaps = store.history(offer, since).await?;
+    let snaps = store.price_history(offer, since).await?;
     if snaps.is_empty() {
         return Err(anyhow::anyhow!(
             "no history for offer {offer} in the last {days} days (add a watch and run the monitor)"
