@@ -284,6 +284,9 @@ impl Monitor {
 
     /// Applies snooze and the daily cap, stores the alerts and notifies about the new ones.
     async fn deliver(&self, watch: &Watch, alerts: Vec<Alert>, now: DateTime<Utc>) -> Result<Vec<Alert>, CheckError> {
+        if alerts.is_empty() {
+            return Ok(alerts);
+        }
         let sent_today = self.store.alerts_since(watch.id, day_start(now)).await?;
         let snooze = watch.snooze_until_ms.and_then(DateTime::<Utc>::from_timestamp_millis);
         let cap = watch.max_per_day.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
