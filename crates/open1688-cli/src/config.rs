@@ -149,6 +149,8 @@ pub const TEMPLATE: &str = r#"# open1688 configuration. Flags and OPEN1688_* env
 # endpoint = "https://gw.open.1688.com"
 language = "en"
 # no_cache = false
+# Share the rate limiter and an L2 cache with other processes on this app key (REDIS_URL wins).
+# redis_url = "redis://127.0.0.1:6379"
 "#;
 
 /// Writes the template (0600, never overwriting).
@@ -166,4 +168,17 @@ pub fn init(path: &Path) -> anyhow::Result<bool> {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_parses_and_redis_urls_show_without_credentials() {
+        let file: FileConfig = toml::from_str(TEMPLATE).unwrap();
+        assert_eq!(file.language.as_deref(), Some("en"));
+        assert_eq!(redis_host("redis://user:hunter2@cache.internal:6380/2"), "cache.internal:6380");
+        assert_eq!(redis_host("redis://127.0.0.1:6379"), "127.0.0.1:6379");
+    }
 }
