@@ -7,9 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sourcing::Offer;
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -17,7 +15,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use crate::alerts::{Alert, AlertRule};
 use crate::history::{HistoryPoint, point_line};
 use crate::jobs::JobStore;
-use crate::snapshot::{Change, Snapshot, detect};
+use crate::record::{Observation, StoredOffer, StoredSupplier};
+use crate::snapshot::{Change, Snapshot};
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -118,9 +117,13 @@ pub struct Recorded {
 /// Persistence for offers, history, watches and alerts.
 #[async_trait]
 pub trait Store: JobStore + Send + Sync {
-    /// Saves an offer's latest state and its snapshot, and the changes since the last one, in one
-    /// transaction.
-    async fn record(&self, offer: &Offer, snapshot: &Snapshot) -> Result<Recorded>;
+    /// Saves what one fetch saw — the offer's latest state (normalized and as received), its
+    /// supplier, the snapshot and the changes since the last one — in one transaction.
+    async fn record(&self, seen: &Observation<'_>) -> Result<Recorded>;
+    /// An offer as last recorded.
+    async fn offer(&self, offer_id: i64) -> Result<Option<StoredOffer>>;
+    /// A supplier as last recorded (by `sourcing::plan::supplier_key`).
+    async fn supplier(&self, key: &str) -> Result<Option<StoredSupplier>>;
     /// Imports snapshots (a backfill of history) in batched transactions, without change
     /// detection; repeats are ignored. Returns how many were new.
     async fn import_snapshots(&self, snapshots: &[Snapshot]) -> Result<u64>;
@@ -170,11 +173,14 @@ impl std::fmt::Debug for SqlStore {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! on_pool {
-    ($self:ident, $pool:ident => $body:expr) => {
-        match &$self.db {
+    (backend $db:expr, $pool:ident => $body:expr) => {
+        match $db {
             $crate::db::Backend::Sqlite($pool) => $body,
             $crate::db::Backend::Postgres($pool) => $body,
         }
+    };
+    ($self:ident, $pool:ident => $body:expr) => {
+        $crate::on_pool!(backend &$self.db, $pool => $body)
     };
 }
 
@@ -265,7 +271,7 @@ impl SqlStore {
     }
 }
 
-fn snapshot_from(data: &str) -> Result<Snapshot> {
+pub(crate) fn snapshot_from(data: &str) -> Result<Snapshot> {
     serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("snapshot: {e}")))
 }
 
@@ -297,73 +303,16 @@ const WATCH_COLUMNS: &str =
 
 #[async_trait]
 impl Store for SqlStore {
-    async fn record(&self, offer: &Offer, snapshot: &Snapshot) -> Result<Recorded> {
-        let offer_json = serde_json::to_string(offer).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let snap_json = serde_json::to_string(snapshot).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let at = snapshot.at.timestamp_millis();
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO offers (offer_id, title, supplier, data, updated_ms) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (offer_id) DO UPDATE SET title = excluded.title, supplier = excluded.supplier, \
-                 data = excluded.data, updated_ms = excluded.updated_ms",
-            )
-            .bind(offer.id)
-            .bind(&offer.title)
-            .bind(offer.supplier.company.clone())
-            .bind(&offer_json)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            let previous: Option<String> =
-                sqlx::query_scalar("SELECT data FROM snapshots WHERE offer_id = $1 AND at_ms < $2 ORDER BY at_ms DESC LIMIT 1")
-                    .bind(offer.id)
-                    .bind(at)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let inserted: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO snapshots (offer_id, at_ms, stock, moq, status, data, point) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (offer_id, at_ms) DO NOTHING RETURNING id",
-            )
-            .bind(offer.id)
-            .bind(at)
-            .bind(snapshot.stock)
-            .bind(snapshot.moq)
-            .bind(snapshot.status.clone())
-            .bind(&snap_json)
-            .bind(point_line(snapshot))
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(snapshot_id) = inserted else {
-                tx.commit().await?;
-                return Ok(Recorded { changes: Vec::new(), inserted: false });
-            };
-            for (start, price) in &snapshot.tiers {
-                sqlx::query("INSERT INTO snapshot_tiers (snapshot_id, start_quantity, unit_price) VALUES ($1, $2, $3)")
-                    .bind(snapshot_id)
-                    .bind(*start)
-                    .bind(MoneyArg(*price))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let changes = match previous {
-                Some(data) => detect(&snapshot_from(&data)?, snapshot),
-                None => Vec::new(),
-            };
-            for change in &changes {
-                let data = serde_json::to_value(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let kind = data["kind"].as_str().unwrap_or_default().to_owned();
-                sqlx::query("INSERT INTO events (offer_id, at_ms, kind, data) VALUES ($1, $2, $3, $4)")
-                    .bind(offer.id)
-                    .bind(at)
-                    .bind(kind)
-                    .bind(data.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            Ok(Recorded { changes, inserted: true })
-        })
+    async fn record(&self, seen: &Observation<'_>) -> Result<Recorded> {
+        crate::record::record(&self.db, seen).await
+    }
+
+    async fn offer(&self, offer_id: i64) -> Result<Option<StoredOffer>> {
+        crate::record::offer(&self.db, offer_id).await
+    }
+
+    async fn supplier(&self, key: &str) -> Result<Option<StoredSupplier>> {
+        crate::record::supplier(&self.db, key).await
     }
 
     async fn import_snapshots(&self, snapshots: &[Snapshot]) -> Result<u64> {
@@ -538,38 +487,5 @@ impl Store for SqlStore {
             .fetch_one(pool)
             .await?);
         Ok(n.max(0) as u64)
-    }
-}
-
-/// A decimal that encodes as NUMERIC for PostgreSQL and as TEXT for SQLite.
-struct MoneyArg(Decimal);
-
-impl sqlx::Type<sqlx::Sqlite> for MoneyArg {
-    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
-        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
-    }
-}
-
-impl<'q> sqlx::Encode<'q, sqlx::Sqlite> for MoneyArg {
-    fn encode_by_ref(
-        &self,
-        buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
-    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-        <String as sqlx::Encode<'q, sqlx::Sqlite>>::encode(self.0.to_string(), buf)
-    }
-}
-
-impl sqlx::Type<sqlx::Postgres> for MoneyArg {
-    fn type_info() -> sqlx::postgres::PgTypeInfo {
-        <Decimal as sqlx::Type<sqlx::Postgres>>::type_info()
-    }
-}
-
-impl sqlx::Encode<'_, sqlx::Postgres> for MoneyArg {
-    fn encode_by_ref(
-        &self,
-        buf: &mut sqlx::postgres::PgArgumentBuffer,
-    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-        <Decimal as sqlx::Encode<'_, sqlx::Postgres>>::encode_by_ref(&self.0, buf)
     }
 }

@@ -20,6 +20,7 @@ use crate::db::{Store, StoreError, Watch};
 use crate::jobs::{RunProgress, RunStatus};
 use crate::keyword::{Listings, evaluate_listings, listings};
 use crate::notify::Notifier;
+use crate::record::Observation;
 use crate::snapshot::Snapshot;
 
 /// Figures of a monitor's runs.
@@ -58,6 +59,7 @@ pub struct Monitor {
     notifiers: Vec<Arc<dyn Notifier>>,
     worker: String,
     concurrency: usize,
+    scorecard: sourcing::Scorecard,
     latencies_ms: Vec<f64>,
     stats: MonitorStats,
     cache_baseline: CacheCounts,
@@ -93,6 +95,7 @@ impl Monitor {
             notifiers: Vec::new(),
             worker: worker.into(),
             concurrency: 8,
+            scorecard: sourcing::Scorecard::preset("default").expect("the default preset exists"),
             latencies_ms: Vec::new(),
             stats: MonitorStats::default(),
             cache_baseline,
@@ -108,6 +111,13 @@ impl Monitor {
     /// How many watches are checked at once (the client's rate limits still pace the calls).
     pub fn concurrency(mut self, checks: usize) -> Self {
         self.concurrency = checks.max(1);
+        self
+    }
+
+    /// The scorecard suppliers are scored with for `supplier_score_drop` changes (default: the
+    /// `default` preset).
+    pub fn scorecard(mut self, scorecard: sourcing::Scorecard) -> Self {
+        self.scorecard = scorecard;
         self
     }
 
@@ -247,8 +257,14 @@ impl Monitor {
                 let mut offer = sourcing::offer_from_detail(&detail, now)
                     .map_err(|e| CheckError::Store(StoreError::Corrupt(e.to_string())))?;
                 offer.fetched_at = now;
-                let snapshot = Snapshot::of(&offer, None);
-                let recorded = self.store.record(&offer, &snapshot).await?;
+                // The detail carries the seller's service signals: scored here so that a drop
+                // shows up as a change like any other.
+                let supplier = sourcing::supplier_from_detail(&detail);
+                let score = self.scorecard.score(&supplier).score;
+                let snapshot = Snapshot::of(&offer, Some(score));
+                let raw = serde_json::to_string(&detail).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let seen = Observation::new(&offer, &snapshot).raw(&raw).supplier(&supplier);
+                let recorded = self.store.record(&seen).await?;
                 if recorded.inserted {
                     history.push(snapshot);
                 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use open1688::{Token, TokenStore};
-use open1688_store::{Alert, AlertRule, NewWatch, RunProgress, RunStatus, Snapshot, SqlStore, Store};
+use open1688_store::{Alert, AlertRule, NewWatch, Observation, RunProgress, RunStatus, Snapshot, SqlStore, Store};
 use open1688_store::{EncryptedTokenStore, SecretKey};
 use rust_decimal::Decimal;
 use secrecy::ExposeSecret;
@@ -25,24 +25,42 @@ fn offer(id: i64, ladder: &str, day: i64) -> Offer {
 async fn suite(store: &dyn Store, base_id: i64) {
     // Snapshots and change detection, in one transaction each; a repeat is ignored.
     let a = offer(base_id, "2-99:10.20;100+:9.80", 0);
-    let first = store.record(&a, &Snapshot::of(&a, None)).await.unwrap();
+    let first = store.record(&Observation::new(&a, &Snapshot::of(&a, None))).await.unwrap();
     assert!(first.inserted && first.changes.is_empty());
     let b = offer(base_id, "2-99:10.05;100+:9.80", 1);
-    let second = store.record(&b, &Snapshot::of(&b, None)).await.unwrap();
+    let second = store.record(&Observation::new(&b, &Snapshot::of(&b, None))).await.unwrap();
     assert_eq!(second.changes.len(), 1, "{:?}", second.changes);
-    let again = store.record(&b, &Snapshot::of(&b, None)).await.unwrap();
+    // The latest offer keeps its raw answer; its supplier is kept with an exact score.
+    let mut supplier =
+        sourcing::Supplier { company: Some("义乌丰源".into()), years_on_platform: Some(6), ..Default::default() };
+    supplier.open_id = Some(format!("open-{base_id}"));
+    let mut c = offer(base_id, "2-99:10.05;100+:9.80", 2);
+    c.supplier.open_id = supplier.open_id.clone();
+    let scored = Snapshot::of(&c, Some("87.25".parse().unwrap()));
+    let raw = r#"{"offerId":1,"subject":"不锈钢保温杯"}"#;
+    store.record(&Observation::new(&c, &scored).raw(raw).supplier(&supplier)).await.unwrap();
+    let kept = store.offer(base_id).await.unwrap().unwrap();
+    assert_eq!((kept.offer.supplier.open_id.as_deref(), kept.raw.as_deref()), (supplier.open_id.as_deref(), Some(raw)));
+    let stored = store.supplier(&format!("open-{base_id}")).await.unwrap().unwrap();
+    assert_eq!((stored.supplier, stored.score.map(|s| s.to_string())), (supplier, Some("87.25".to_owned())));
+    let c2 = offer(base_id, "2-99:10.05;100+:9.80", 3);
+    store.record(&Observation::new(&c2, &Snapshot::of(&c2, None))).await.unwrap();
+    assert_eq!(store.offer(base_id).await.unwrap().unwrap().raw.as_deref(), Some(raw), "a record without raw keeps it");
+    assert!(store.offer(base_id + 5_000_000).await.unwrap().is_none());
+    let again = store.record(&Observation::new(&b, &Snapshot::of(&b, None))).await.unwrap();
     assert!(!again.inserted && again.changes.is_empty(), "no duplicate on a re-run");
     let history = store.history(base_id, 0).await.unwrap();
-    assert_eq!(history.len(), 2);
+    assert_eq!(history.len(), 4);
+    let history = &history[..2];
     assert_eq!(history[1].tiers[&2], "10.05".parse::<Decimal>().unwrap(), "money round-trips exactly");
     assert_eq!(history[1].tiers[&2].to_string(), "10.05");
     let prices = store.price_history(base_id, 0).await.unwrap();
-    assert_eq!(prices.len(), 2);
-    for (point, snap) in prices.iter().zip(&history) {
+    assert_eq!(prices.len(), 4);
+    for (point, snap) in prices.iter().zip(history) {
         assert_eq!((point.at, &point.tiers, point.stock, point.moq), (snap.at, &snap.tiers, snap.stock, snap.moq));
         assert_eq!(point.status, snap.status);
     }
-    assert_eq!(store.price_history(base_id, b.fetched_at.timestamp_millis()).await.unwrap().len(), 1);
+    assert_eq!(store.price_history(base_id, b.fetched_at.timestamp_millis()).await.unwrap().len(), 3);
     assert!(store.price_history(base_id + 1_000_000, 0).await.unwrap().is_empty());
     // Imported history reads back the same way.
     let mut imported = Snapshot::of(&b, None);
@@ -181,7 +199,7 @@ async fn sqlite() {
     // Reopening applies no migration twice and keeps the data.
     drop(store);
     let store = SqlStore::open(&format!("sqlite://{}", dir.path().join("open1688.db").display())).await.unwrap();
-    assert_eq!(store.history(1, 0).await.unwrap().len(), 2);
+    assert_eq!(store.history(1, 0).await.unwrap().len(), 4);
     token_suite(Arc::new(store)).await;
 }
 
