@@ -8,9 +8,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use open1688::{Client, RateLimits};
+use open1688::RateLimits;
 use open1688_sandbox::Sandbox;
 use open1688_store::{AlertRule, Monitor, NewWatch, SqlStore, Store};
+
+#[path = "../tests/support/sandbox_client.rs"]
+mod sandbox_client;
+use sandbox_client::client_builder;
 
 /// Peak resident memory of this process so far (VmHWM), in MB.
 fn peak_mb() -> f64 {
@@ -45,14 +49,7 @@ fn main() {
             store.add_watch(&watch, now_ms).await.unwrap();
         }
         // The client as the CLI builds it (in-memory cache on), without rate limits.
-        let client = Client::builder()
-            .endpoint(sandbox.base_url())
-            .app_key(sandbox.app_key())
-            .app_secret(sandbox.app_secret())
-            .access_token(sandbox.access_token())
-            .rate_limits(RateLimits::unlimited())
-            .build()
-            .unwrap();
+        let client = client_builder(&sandbox).rate_limits(RateLimits::unlimited()).build().unwrap();
         let before = peak_mb();
         let mut monitor = Monitor::new(store.clone(), client, "bench").concurrency(concurrency);
         let started = Instant::now();

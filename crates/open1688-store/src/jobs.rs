@@ -102,6 +102,29 @@ pub trait JobStore: Send + Sync {
     async fn set_checkpoint(&self, name: &str, value: &str, now_ms: i64) -> Result<()>;
 }
 
+impl SqlStore {
+    /// Progress and a heartbeat; with a status, the run's end.
+    async fn write_run(&self, run_id: i64, end: Option<RunStatus>, progress: RunProgress, now_ms: i64) -> Result<()> {
+        crate::on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE job_runs SET heartbeat_ms = $1, checks = $2, succeeded = $3, alerts = $4, \
+                 status = coalesce($5, status), finished_ms = CASE WHEN $5 IS NULL THEN finished_ms ELSE $1 END \
+                 WHERE id = $6",
+            )
+            .bind(now_ms)
+            .bind(progress.checks)
+            .bind(progress.succeeded)
+            .bind(progress.alerts)
+            .bind(end.map(RunStatus::as_str))
+            .bind(run_id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl JobStore for SqlStore {
     async fn start_run(&self, job: &str, worker: &str, now_ms: i64) -> Result<RunStart> {
@@ -135,36 +158,11 @@ impl JobStore for SqlStore {
     }
 
     async fn heartbeat(&self, run_id: i64, progress: RunProgress, now_ms: i64) -> Result<()> {
-        crate::on_pool!(self, pool => {
-            sqlx::query("UPDATE job_runs SET heartbeat_ms = $1, checks = $2, succeeded = $3, alerts = $4 WHERE id = $5")
-                .bind(now_ms)
-                .bind(progress.checks)
-                .bind(progress.succeeded)
-                .bind(progress.alerts)
-                .bind(run_id)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        Ok(())
+        self.write_run(run_id, None, progress, now_ms).await
     }
 
     async fn finish_run(&self, run_id: i64, status: RunStatus, progress: RunProgress, now_ms: i64) -> Result<()> {
-        crate::on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE job_runs SET heartbeat_ms = $1, finished_ms = $1, status = $2, checks = $3, succeeded = $4, alerts = $5 WHERE id = $6",
-            )
-            .bind(now_ms)
-            .bind(status.as_str())
-            .bind(progress.checks)
-            .bind(progress.succeeded)
-            .bind(progress.alerts)
-            .bind(run_id)
-            .execute(pool)
-            .await?
-            .rows_affected()
-        });
-        Ok(())
+        self.write_run(run_id, Some(status), progress, now_ms).await
     }
 
     async fn runs(&self, limit: i64) -> Result<Vec<JobRun>> {

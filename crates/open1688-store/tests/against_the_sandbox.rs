@@ -1,12 +1,15 @@
 //! Change detection against the truth: watch offers of the sandbox while its simulated clock runs
 //! 30 days; every net change the sandbox logged shows up as a detected change, and nothing else.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use open1688::{Client, RateLimits};
+use open1688::RateLimits;
 use open1688_sandbox::{ChangeKind, Sandbox};
 use open1688_store::{Change, Snapshot, detect};
+use support::sandbox_client::client_builder;
 
 /// What a day's log says changed, net: (offer, field) pairs whose first old and last new differ.
 fn net_changes(log: &[open1688_sandbox::Change]) -> BTreeSet<(i64, String)> {
@@ -82,16 +85,7 @@ async fn thirty_simulated_days_of_changes_are_all_detected() {
     let mut watched: BTreeSet<i64> =
         sandbox.changes(start, sandbox.now_ms()).iter().map(|c| c.offer_id).take(25).collect();
     watched.extend(sandbox.catalog().offers.iter().rev().take(5).map(|o| o.id));
-    let client = Client::builder()
-        .endpoint(sandbox.base_url())
-        .app_key(sandbox.app_key())
-        .app_secret(sandbox.app_secret())
-        .access_token(sandbox.access_token())
-        .refresh_token(sandbox.refresh_token())
-        .rate_limits(RateLimits::unlimited())
-        .no_cache()
-        .build()
-        .unwrap();
+    let client = client_builder(&sandbox).rate_limits(RateLimits::unlimited()).no_cache().build().unwrap();
     let snapshot = |detail: &open1688::types::api::detail::ProductDetail| {
         let offer = sourcing::offer_from_detail(detail, chrono::Utc::now()).unwrap();
         Snapshot::of(&offer, None)

@@ -2,6 +2,8 @@
 //! own change log (no misses, no false alarms), a re-run adds no duplicates, and the webhook
 //! notifier signs and retries.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -9,10 +11,11 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use open1688::{Client, RateLimits};
+use open1688::RateLimits;
 use open1688_sandbox::{ChangeKind, Sandbox};
 use open1688_store::notify::{SIGNATURE_HEADER, sign_webhook};
 use open1688_store::{Alert, AlertRule, Monitor, NewWatch, Notifier, SqlStore, Store, WebhookNotifier};
+use support::sandbox_client::client_builder;
 
 fn now(sandbox: &Sandbox) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_millis(sandbox.now_ms()).unwrap()
@@ -87,15 +90,7 @@ async fn thirty_days_of_alerts_match_the_change_log() {
             .await
             .unwrap();
     }
-    let client = Client::builder()
-        .endpoint(sandbox.base_url())
-        .app_key(sandbox.app_key())
-        .app_secret(sandbox.app_secret())
-        .access_token(sandbox.access_token())
-        .refresh_token(sandbox.refresh_token())
-        .rate_limits(RateLimits::unlimited())
-        .build()
-        .unwrap();
+    let client = client_builder(&sandbox).rate_limits(RateLimits::unlimited()).build().unwrap();
     let mut monitor = Monitor::new(store.clone(), client, "test");
     let first = monitor.run_due(now(&sandbox)).await.unwrap();
     assert!(first.is_empty(), "the first check only records: {first:?}");
@@ -169,14 +164,7 @@ async fn keyword_watches_report_new_offers_and_price_changes_once() {
     let rules = vec![AlertRule::NewOffer, AlertRule::AnyTierChange];
     let new = NewWatch { keyword: Some("保温杯".into()), interval_secs: 3600, rules, ..Default::default() };
     let id = store.add_watch(&new, sandbox.now_ms()).await.unwrap();
-    let client = Client::builder()
-        .endpoint(sandbox.base_url())
-        .app_key(sandbox.app_key())
-        .app_secret(sandbox.app_secret())
-        .access_token(sandbox.access_token())
-        .rate_limits(RateLimits::unlimited())
-        .build()
-        .unwrap();
+    let client = client_builder(&sandbox).rate_limits(RateLimits::unlimited()).build().unwrap();
     let mut monitor = Monitor::new(store.clone(), client, "kw");
     let t0 = now(&sandbox);
     assert!(monitor.run_due(t0).await.unwrap().is_empty(), "the first check only records");

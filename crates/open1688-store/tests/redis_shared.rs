@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use chrono::Utc;
 use open1688::limiter::QuotaGate;
-use open1688::{Client, MemoryCache, RateLimits, ResponseCache};
+use open1688::{MemoryCache, RateLimits, ResponseCache};
 use open1688_sandbox::Sandbox;
 use open1688_store::{RedisBackend, RedisCache, RedisRateLimiter, TieredCache};
 use support::redis::{OwnRedis, shared_redis};
+use support::sandbox_client::client_builder;
 
 fn unique(tag: &str) -> String {
     format!("{tag}-{}-{}", std::process::id(), Utc::now().timestamp_nanos_opt().unwrap_or_default())
@@ -85,11 +86,7 @@ async fn redis_stopping_mid_run_falls_back_to_local_and_recovers() {
     let Some(mut redis) = OwnRedis::start() else { return };
     let sandbox = Sandbox::builder().catalog_size(500, 50).quotas_off().start().await.unwrap();
     let backend = RedisBackend::open(&redis.url()).unwrap();
-    let client = Client::builder()
-        .endpoint(sandbox.base_url())
-        .app_key(sandbox.app_key())
-        .app_secret(sandbox.app_secret())
-        .access_token(sandbox.access_token())
+    let client = client_builder(&sandbox)
         .rate_limits(RateLimits::default().with_app_qps(50.try_into().unwrap()))
         .cache(Arc::new(tiered(&backend)))
         .shared_limiter(Arc::new(RedisRateLimiter::new(backend.clone(), sandbox.app_key())))
