@@ -294,6 +294,12 @@ pub enum Command {
         /// Watches checked at once (the rate limits still pace the calls).
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// Failures in a row that pause a watch.
+        #[arg(long, default_value_t = 5)]
+        pause_after: i64,
+        /// Minutes of the first pause; each further failure doubles it, up to a day.
+        #[arg(long, default_value_t = 60)]
+        cooldown: i64,
     },
     /// Price per tier and stock of an offer over time.
     History {

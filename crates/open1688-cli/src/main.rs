@@ -70,7 +70,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Source { keyword, need, out, candidates } => {
             source::source(&ctx, keyword, need, out, *candidates).await?
         }
-        Command::Monitor { once, stats, tick, webhook, email, worker, concurrency } => {
+        Command::Monitor { once, stats, tick, webhook, email, worker, concurrency, pause_after, cooldown } => {
             let options = watch::MonitorOptions {
                 once: *once,
                 stats: *stats,
@@ -79,6 +79,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 email,
                 worker: worker.as_deref(),
                 concurrency: *concurrency,
+                failures: open1688_store::FailurePolicy {
+                    pause_after: *pause_after,
+                    cooldown_ms: cooldown.saturating_mul(60_000),
+                    ..Default::default()
+                },
             };
             watch::monitor(&ctx, options).await?
         }

@@ -13,6 +13,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::alerts::{Alert, AlertRule};
+use crate::failure::{FailurePolicy, Finished};
 use crate::history::{HistoryPoint, point_line};
 use crate::jobs::JobStore;
 use crate::record::{Observation, StoredOffer, StoredSupplier};
@@ -142,8 +143,9 @@ pub trait Store: JobStore + Send + Sync {
     async fn snooze(&self, id: i64, until_ms: i64) -> Result<bool>;
     /// Claims up to `limit` due watches for `worker` (claims older than `lease_ms` are free again).
     async fn claim_due(&self, worker: &str, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Watch>>;
-    /// Ends a claimed run: success schedules the next check; failure backs off exponentially.
-    async fn finish(&self, id: i64, ok: bool, now_ms: i64) -> Result<()>;
+    /// Ends a claimed check: success schedules the next one; repeated failure pauses the watch
+    /// as `policy` says. `None` when the watch was removed meanwhile.
+    async fn finish(&self, id: i64, ok: bool, now_ms: i64, policy: &FailurePolicy) -> Result<Option<Finished>>;
     /// Stores alerts (a repeat of the same alert is ignored); returns how many were new.
     async fn save_alerts(&self, watch_id: i64, alerts: &[Alert]) -> Result<u64>;
     /// Alerts of a watch since a moment.
@@ -208,9 +210,6 @@ impl BeginWrite for PgPool {
         self.begin().await
     }
 }
-
-/// Base delay of the cool-down after failures: interval × 2^failures, capped at a day.
-const MAX_BACKOFF_MS: i64 = 86_400_000;
 
 impl SqlStore {
     /// Opens `sqlite://path` (created if missing) or `postgres://…`, and migrates.
@@ -429,7 +428,7 @@ impl Store for SqlStore {
         })
     }
 
-    async fn finish(&self, id: i64, ok: bool, now_ms: i64) -> Result<()> {
+    async fn finish(&self, id: i64, ok: bool, now_ms: i64, policy: &FailurePolicy) -> Result<Option<Finished>> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let row: Option<(i64, i64)> = sqlx::query_as("SELECT interval_secs, failures FROM watches WHERE id = $1")
@@ -438,22 +437,20 @@ impl Store for SqlStore {
                 .await?;
             let Some((interval_secs, failures)) = row else {
                 tx.commit().await?;
-                return Ok(());
+                return Ok(None);
             };
-            let failures = if ok { 0 } else { failures + 1 };
-            let base = interval_secs.max(1) * 1000;
-            let delay = if failures == 0 { base } else { (base << failures.min(20)).min(MAX_BACKOFF_MS.max(base)) };
+            let finished = policy.schedule(interval_secs, if ok { 0 } else { failures + 1 }, now_ms);
             sqlx::query(
                 "UPDATE watches SET failures = $1, last_run_ms = $2, next_due_ms = $3, claimed_by = NULL, claimed_ms = NULL WHERE id = $4",
             )
-            .bind(failures)
+            .bind(finished.failures)
             .bind(now_ms)
-            .bind(now_ms + delay)
+            .bind(finished.next_due_ms)
             .bind(id)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok(())
+            Ok(Some(finished))
         })
     }
 

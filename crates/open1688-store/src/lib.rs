@@ -19,6 +19,7 @@
 pub mod alerts;
 pub mod db;
 pub mod email;
+pub mod failure;
 pub mod history;
 pub mod jobs;
 pub mod keyword;
@@ -33,6 +34,7 @@ pub mod snapshot;
 pub use alerts::{Alert, AlertRule, evaluate, throttle};
 pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
 pub use email::{EmailError, EmailNotifier};
+pub use failure::{FailurePolicy, Finished};
 pub use history::HistoryPoint;
 pub use jobs::{JobRun, JobStore, RunProgress, RunStart, RunStatus};
 pub use monitor::{Monitor, MonitorStats};

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::alerts::{Alert, AlertRule, evaluate, throttle};
 use crate::db::{Store, StoreError, Watch};
+use crate::failure::FailurePolicy;
 use crate::jobs::{RunProgress, RunStatus};
 use crate::keyword::{Listings, evaluate_listings, listings};
 use crate::notify::Notifier;
@@ -34,6 +35,8 @@ pub struct MonitorStats {
     pub alerts: u64,
     /// Calls throttled by the gateway (after the SDK's own retries).
     pub throttled: u64,
+    /// Checks that failed and left their watch paused (see [`FailurePolicy`]).
+    pub paused: u64,
     /// Mean check latency in ms.
     pub mean_latency_ms: f64,
     /// 95th-percentile check latency in ms.
@@ -60,6 +63,7 @@ pub struct Monitor {
     worker: String,
     concurrency: usize,
     scorecard: sourcing::Scorecard,
+    failures: FailurePolicy,
     latencies_ms: Vec<f64>,
     stats: MonitorStats,
     cache_baseline: CacheCounts,
@@ -82,6 +86,8 @@ fn day_start(at: DateTime<Utc>) -> i64 {
 struct Checked {
     latency_ms: f64,
     result: Result<Vec<Alert>, CheckError>,
+    /// The check failed and the watch is now paused.
+    paused: bool,
 }
 
 impl Monitor {
@@ -96,6 +102,7 @@ impl Monitor {
             worker: worker.into(),
             concurrency: 8,
             scorecard: sourcing::Scorecard::preset("default").expect("the default preset exists"),
+            failures: FailurePolicy::default(),
             latencies_ms: Vec::new(),
             stats: MonitorStats::default(),
             cache_baseline,
@@ -118,6 +125,13 @@ impl Monitor {
     /// `default` preset).
     pub fn scorecard(mut self, scorecard: sourcing::Scorecard) -> Self {
         self.scorecard = scorecard;
+        self
+    }
+
+    /// When failing watches are paused (default: after 5 failures in a row, for 1 hour doubling
+    /// up to a day).
+    pub fn failure_policy(mut self, policy: FailurePolicy) -> Self {
+        self.failures = policy;
         self
     }
 
@@ -193,6 +207,7 @@ impl Monitor {
             for checked in outcomes {
                 self.latencies_ms.push(checked.latency_ms);
                 self.stats.checks += 1;
+                self.stats.paused += u64::from(checked.paused);
                 match checked.result {
                     Ok(alerts) => {
                         self.stats.succeeded += 1;
@@ -222,14 +237,30 @@ impl Monitor {
         if let Err(CheckError::Api(e)) = &result {
             tracing::warn!(watch = watch.id, error = %e, "watch check failed");
         }
+        let mut paused = false;
         let result = match &result {
             Err(CheckError::Store(_)) => result,
-            _ => match self.store.finish(watch.id, result.is_ok(), now.timestamp_millis()).await {
-                Ok(()) => result,
+            _ => match self.store.finish(watch.id, result.is_ok(), now.timestamp_millis(), &self.failures).await {
+                Ok(finished) => {
+                    if let (Some(f), Err(CheckError::Api(e))) = (finished, &result)
+                        && f.paused
+                    {
+                        paused = true;
+                        let until = DateTime::<Utc>::from_timestamp_millis(f.next_due_ms).unwrap_or(now);
+                        tracing::warn!(
+                            watch = watch.id,
+                            failures = f.failures,
+                            until = %until.to_rfc3339(),
+                            error = %e,
+                            "watch paused after failing repeatedly"
+                        );
+                    }
+                    result
+                }
                 Err(e) => Err(CheckError::Store(e)),
             },
         };
-        Checked { latency_ms, result }
+        Checked { latency_ms, result, paused }
     }
 
     async fn check_offer(&self, watch: &Watch, now: DateTime<Utc>) -> Result<Vec<Alert>, CheckError> {

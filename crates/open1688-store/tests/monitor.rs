@@ -116,7 +116,7 @@ async fn thirty_days_of_alerts_match_the_change_log() {
 
     // Running the same day again (a restarted monitor) changes nothing and raises nothing.
     for w in store.watches().await.unwrap() {
-        store.finish(w.id, true, sandbox.now_ms() - 86_400_000).await.unwrap();
+        store.finish(w.id, true, sandbox.now_ms() - 86_400_000, &Default::default()).await.unwrap();
     }
     assert!(monitor.run_due(now(&sandbox)).await.unwrap().is_empty(), "no duplicate alerts on a re-run");
 }
@@ -192,5 +192,32 @@ async fn keyword_watches_report_new_offers_and_price_changes_once() {
     assert_eq!(runs.len(), 3);
     assert!(runs.iter().all(|r| r.status == open1688_store::RunStatus::Completed && r.progress.checks == 1));
     assert_eq!(monitor.stats().fresh_reads, 3, "each check searched fresh");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_watch_failing_five_times_in_a_row_is_paused_and_reported() {
+    let sandbox = Sandbox::builder().catalog_size(500, 50).simulated_clock(None).quotas_off().start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> =
+        Arc::new(SqlStore::open(&format!("sqlite://{}", dir.path().join("p.db").display())).await.unwrap());
+    // No such offer: every check fails with a business error (not retryable).
+    let watch = NewWatch { offer_id: Some(1), interval_secs: 600, ..Default::default() };
+    let id = store.add_watch(&watch, sandbox.now_ms()).await.unwrap();
+    let client = client_builder(&sandbox).rate_limits(RateLimits::unlimited()).build().unwrap();
+    let policy = open1688_store::FailurePolicy { pause_after: 5, cooldown_ms: 3_600_000, max_cooldown_ms: 86_400_000 };
+    let mut monitor = Monitor::new(store.clone(), client, "pause").failure_policy(policy);
+    let mut at = now(&sandbox);
+    for round in 1..=5 {
+        monitor.run_due(at).await.unwrap();
+        let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
+        assert_eq!(w.failures, round);
+        let wait = if round < 5 { 600_000 } else { 3_600_000 };
+        assert_eq!(w.next_due_ms - at.timestamp_millis(), wait, "round {round}");
+        assert_eq!(monitor.stats().paused, u64::from(round == 5));
+        at += chrono::Duration::milliseconds(wait);
+    }
+    let stats = monitor.stats();
+    assert_eq!((stats.checks, stats.succeeded, stats.paused), (5, 0, 1));
     sandbox.shutdown().await;
 }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use open1688_store::{
-    AlertRule, EmailNotifier, Monitor, NewWatch, SqlStore, StdoutNotifier, Store, StoreError, WebhookNotifier,
+    AlertRule, EmailNotifier, FailurePolicy, Monitor, NewWatch, SqlStore, StdoutNotifier, Store, StoreError,
+    WebhookNotifier,
 };
 use serde::Deserialize;
 
@@ -31,6 +32,17 @@ pub async fn open_store() -> anyhow::Result<SqlStore> {
 #[derive(Deserialize)]
 struct RulesFile {
     rules: Vec<AlertRule>,
+}
+
+/// `active`, `snoozed` or `paused` (failing: past the default pause threshold and not due).
+fn watch_state(w: &open1688_store::Watch, now_ms: i64) -> &'static str {
+    if w.failures >= FailurePolicy::default().pause_after && w.next_due_ms > now_ms {
+        "paused"
+    } else if w.snooze_until_ms.is_some_and(|t| t > now_ms) {
+        "snoozed"
+    } else {
+        "active"
+    }
 }
 
 /// `watch …`.
@@ -95,7 +107,7 @@ pub async fn watch(action: &WatchAction) -> anyhow::Result<Vec<Sheet>> {
         WatchAction::List => {
             let mut s = Sheet::new(
                 "watches",
-                &["id", "offer_id", "keyword", "every_minutes", "rules", "next_due", "last_run", "failures"],
+                &["id", "offer_id", "keyword", "every_minutes", "rules", "next_due", "last_run", "failures", "state"],
             );
             for w in store.watches().await? {
                 let rules = w
@@ -118,6 +130,7 @@ pub async fn watch(action: &WatchAction) -> anyhow::Result<Vec<Sheet>> {
                     Cell::opt_text(time(w.next_due_ms)),
                     Cell::opt_text(w.last_run_ms.and_then(time)),
                     Cell::Int(w.failures),
+                    Cell::Text(watch_state(&w, now).into()),
                 ]);
             }
             Ok(vec![s])
@@ -153,6 +166,8 @@ pub struct MonitorOptions<'a> {
     pub worker: Option<&'a str>,
     /// Watches checked at once.
     pub concurrency: usize,
+    /// When failing watches are paused.
+    pub failures: FailurePolicy,
 }
 
 /// The default worker name: this host's, so a restarted monitor resumes its own claims.
@@ -169,8 +184,12 @@ fn host_name() -> String {
 pub async fn monitor(ctx: &Ctx, options: MonitorOptions<'_>) -> anyhow::Result<Vec<Sheet>> {
     let store: Arc<dyn Store> = Arc::new(open_store().await?);
     let worker = options.worker.map_or_else(host_name, str::to_owned);
+    if options.failures.pause_after < 1 || options.failures.cooldown_ms < 60_000 {
+        return Err(usage("--pause-after and --cooldown must be at least 1"));
+    }
     let mut monitor = Monitor::new(store, ctx.client.clone(), worker)
         .concurrency(options.concurrency)
+        .failure_policy(options.failures)
         .notify_with(Arc::new(StdoutNotifier));
     if let Some(url) = options.webhook {
         let secret = std::env::var("OPEN1688_WEBHOOK_SECRET")
@@ -189,13 +208,14 @@ pub async fn monitor(ctx: &Ctx, options: MonitorOptions<'_>) -> anyhow::Result<V
         if options.stats || options.once {
             let s = monitor.stats();
             ctx.note(&format!(
-                "checks {} ok {} ({:.0} %), alerts {}, throttled {}, latency mean {:.0} ms p95 {:.0} ms, \
+                "checks {} ok {} ({:.0} %), alerts {}, throttled {}, paused {}, latency mean {:.0} ms p95 {:.0} ms, \
                  cache hit rate {} ({} fresh reads), stalest data {}",
                 s.checks,
                 s.succeeded,
                 if s.checks > 0 { s.succeeded as f64 * 100.0 / s.checks as f64 } else { 100.0 },
                 s.alerts,
                 s.throttled,
+                s.paused,
                 s.mean_latency_ms,
                 s.p95_latency_ms,
                 s.cache_hit_rate.map_or("n/a".into(), |r| format!("{:.0} %", r * 100.0)),
