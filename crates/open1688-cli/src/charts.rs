@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use rust_decimal::Decimal;
@@ -207,34 +208,57 @@ pub fn ladder_steps(path: &Path, title: &str, tiers: &[(i64, Decimal)], up_to: i
 /// One named line of a history chart: (time, price) points.
 pub type Series = (String, Vec<(chrono::DateTime<chrono::Utc>, Decimal)>);
 
-/// Price history: one line per tier over time.
-pub fn history_lines(path: &Path, title: &str, series: &[Series]) -> anyhow::Result<()> {
+/// Price history: one line per tier over time, and stock on a second axis when known.
+pub fn history_lines(
+    path: &Path,
+    title: &str,
+    series: &[Series],
+    stock: &[(DateTime<Utc>, i64)],
+) -> anyhow::Result<()> {
     let all: Vec<(i64, f64)> =
         series.iter().flat_map(|(_, pts)| pts.iter().map(|(t, p)| (t.timestamp(), f(*p)))).collect();
     if all.is_empty() {
         bail!("no history to draw");
     }
-    let (t0, t1) = all.iter().fold((i64::MAX, i64::MIN), |(a, b), (t, _)| (a.min(*t), b.max(*t)));
-    let t1 = t1.max(t0 + 1);
+    let times = all.iter().map(|p| p.0).chain(stock.iter().map(|(t, _)| t.timestamp()));
+    let (t0, t1) = times.fold((i64::MAX, i64::MIN), |(a, b), t| (a.min(t), b.max(t)));
+    let days = (t1.max(t0 + 1) - t0) as f64 / 86_400.0;
+    let day = |t: &DateTime<Utc>| (t.timestamp() - t0) as f64 / 86_400.0;
     let max = all.iter().map(|p| p.1).fold(0.0, f64::max) * 1.2 + 0.01;
+    let max_stock = stock.iter().map(|(_, s)| *s as f64).fold(0.0, f64::max) * 1.2 + 1.0;
     let colours = [RGBColor(41, 128, 185), RGBColor(192, 57, 43), RGBColor(39, 174, 96), RGBColor(142, 68, 173)];
+    let stock_colour = RGBColor(127, 140, 141);
     both!(path, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FAMILY, 28))
             .margin(20)
             .x_label_area_size(50)
             .y_label_area_size(60)
-            .build_cartesian_2d(0f64..((t1 - t0) as f64 / 86_400.0), 0.0..max)?;
+            .right_y_label_area_size(if stock.is_empty() { 0 } else { 70 })
+            .build_cartesian_2d(0f64..days, 0.0..max)?
+            .set_secondary_coord(0f64..days, 0.0..max_stock);
         chart.configure_mesh().x_desc("天 days").y_desc("单价 unit price (¥)").label_style((FAMILY, 16)).draw()?;
         for (i, (name, pts)) in series.iter().enumerate() {
             let colour = colours[i % colours.len()];
             chart
-                .draw_series(LineSeries::new(
-                    pts.iter().map(|(t, p)| ((t.timestamp() - t0) as f64 / 86_400.0, f(*p))),
-                    colour.stroke_width(3),
-                ))?
+                .draw_series(LineSeries::new(pts.iter().map(|(t, p)| (day(t), f(*p))), colour.stroke_width(3)))?
                 .label(name.clone())
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
+        }
+        if !stock.is_empty() {
+            chart
+                .configure_secondary_axes()
+                .y_desc("库存 stock")
+                .y_label_formatter(&|v| format!("{v:.0}"))
+                .label_style((FAMILY, 16))
+                .draw()?;
+            chart
+                .draw_secondary_series(LineSeries::new(
+                    stock.iter().map(|(t, s)| (day(t), *s as f64)),
+                    stock_colour.stroke_width(2),
+                ))?
+                .label("库存 stock")
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], stock_colour.stroke_width(2)));
         }
         chart
             .configure_series_labels()

@@ -276,7 +276,8 @@ pub async fn history(ctx: &Ctx, offer: i64, days: i64) -> anyhow::Result<Vec<She
         series.push((format!("≥{start}"), points));
     }
     if let Some(path) = &ctx.chart {
-        crate::charts::history_lines(path, &format!("offer {offer} 价格走势 price history"), &series)?;
+        let stock: Vec<_> = snaps.iter().filter_map(|s| s.stock.map(|units| (s.at, units))).collect();
+        crate::charts::history_lines(path, &format!("offer {offer} 价格走势 price history"), &series, &stock)?;
         ctx.note(&format!("chart: {}", path.display()));
     }
     Ok(vec![summary, rows])
