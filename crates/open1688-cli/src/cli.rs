@@ -326,7 +326,7 @@ pub enum Command {
 /// `watch` actions.
 #[derive(Debug, Subcommand)]
 pub enum WatchAction {
-    /// Watch an offer.
+    /// Watch an offer or a keyword.
     Add {
         /// The offer.
         #[arg(required_unless_present = "keyword")]
@@ -376,6 +376,12 @@ pub enum WatchAction {
         /// Hours.
         #[arg(long, default_value_t = 24)]
         hours: i64,
+    },
+    /// The monitor's latest runs: worker, status (a killed run shows as interrupted), counts.
+    Runs {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
     },
 }
 

@@ -334,6 +334,11 @@ fn watch_monitor_and_history_use_the_store() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("checks 2 ok 2"), "{err}");
     assert!(err.contains("cache hit rate n/a (2 fresh reads)"), "{err}");
+    let (code, out, err) = run_db(&["watch", "runs", "--format", "json", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let runs: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((runs[0]["worker"].as_str(), runs[0]["status"].as_str()), (Some("e2e"), Some("completed")), "{runs}");
+    assert_eq!(runs[0]["checks"], 2);
     let (code, out, err) = run_db(&["history", OFFER, "--format", "json", "--chart", "history.png", "-q"]);
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();

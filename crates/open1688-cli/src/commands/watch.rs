@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{Duration, Utc};
 use open1688_store::{
-    AlertRule, EmailNotifier, FailurePolicy, Monitor, NewWatch, SqlStore, StdoutNotifier, Store, StoreError,
+    AlertRule, EmailNotifier, FailurePolicy, JobStore, Monitor, NewWatch, SqlStore, StdoutNotifier, Store, StoreError,
     WebhookNotifier,
 };
 use serde::Deserialize;
@@ -140,6 +140,25 @@ pub async fn watch(action: &WatchAction) -> anyhow::Result<Vec<Sheet>> {
                 return Err(usage(format!("no watch with id {id}")));
             }
             Ok(Vec::new())
+        }
+        WatchAction::Runs { limit } => {
+            let mut s =
+                Sheet::new("runs", &["id", "worker", "status", "started", "finished", "checks", "succeeded", "alerts"]);
+            let time = |ms: i64| chrono::DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339());
+            for run in store.runs((*limit).clamp(1, 10_000)).await? {
+                let status = serde_json::to_value(run.status)?.as_str().unwrap_or_default().to_owned();
+                s.push(vec![
+                    Cell::Int(run.id),
+                    Cell::Text(run.worker),
+                    Cell::Text(status),
+                    Cell::opt_text(time(run.started_ms)),
+                    Cell::opt_text(run.finished_ms.and_then(time)),
+                    Cell::Int(run.progress.checks),
+                    Cell::Int(run.progress.succeeded),
+                    Cell::Int(run.progress.alerts),
+                ]);
+            }
+            Ok(vec![s])
         }
         WatchAction::Snooze { id, hours } => {
             if !store.snooze(*id, now + hours * 3_600_000).await? {
