@@ -128,7 +128,12 @@ fn main() -> ExitCode {
     let verbose = cli.global.verbose;
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("OPEN1688_LOG").unwrap_or_else(|_| "error".into()))
+        // Operational warnings of the store (Redis gone, a watch paused) show by default; the
+        // SDK's retries only with -v.
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("OPEN1688_LOG")
+                .unwrap_or_else(|_| if verbose { "info".into() } else { "error,open1688_store=warn".into() }),
+        )
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,

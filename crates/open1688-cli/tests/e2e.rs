@@ -349,3 +349,18 @@ fn watch_monitor_and_history_use_the_store() {
     assert_eq!(run_db(&["watch", "remove", &id.to_string(), "-q"]).0, 2, "no such watch");
     assert_eq!(run_db(&["history", "1", "-q"]).0, 1, "no history");
 }
+
+#[test]
+fn an_unreachable_redis_is_reported_and_the_command_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 1.
+    let out = open1688(dir.path())
+        .env("REDIS_URL", "redis://127.0.0.1:1")
+        .args(["search", "保温杯", "--limit", "2"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Redis is unreachable; using the local cache and rate limiter"), "{stderr}");
+    assert_eq!(stderr.matches("Redis is unreachable").count(), 1, "logged once: {stderr}");
+}
