@@ -13,7 +13,10 @@ use super::RedisBackend;
 /// The same reservation as the SDK's local GCRA, applied to the API's pacer and then the app's.
 /// Times are microseconds on Redis's clock, kept as integers in strings so Lua's doubles never
 /// print them in exponent form.
+/// Redis before 5 must be told to replicate the writes rather than the script (which reads TIME);
+/// later versions always do and keep the call as a no-op.
 const RESERVE: &str = r"
+if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local function reserve(key, interval, tolerance, not_before)
