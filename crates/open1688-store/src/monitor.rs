@@ -176,7 +176,7 @@ impl Monitor {
             );
         }
         let start = self.stats.clone();
-        let outcome = self.cycle(now, run.id).await;
+        let outcome = self.cycle(now, run.id, &start).await;
         let status = if outcome.is_ok() { RunStatus::Completed } else { RunStatus::Failed };
         // A failed store may fail this too; the run then stays `running` and the next run of
         // this worker marks it interrupted.
@@ -188,9 +188,13 @@ impl Monitor {
         Ok(raised)
     }
 
-    async fn cycle(&mut self, now: DateTime<Utc>, run_id: i64) -> Result<Vec<Alert>, StoreError> {
+    async fn cycle(
+        &mut self,
+        now: DateTime<Utc>,
+        run_id: i64,
+        run_start: &MonitorStats,
+    ) -> Result<Vec<Alert>, StoreError> {
         let now_ms = now.timestamp_millis();
-        let run_start = self.stats.clone();
         let batch_size = i64::try_from(self.concurrency * 16).unwrap_or(i64::MAX);
         let mut raised = Vec::new();
         loop {
@@ -222,7 +226,7 @@ impl Monitor {
                     Err(CheckError::Store(e)) => return Err(e),
                 }
             }
-            self.store.heartbeat(run_id, self.progress(&run_start), now_ms).await?;
+            self.store.heartbeat(run_id, self.progress(run_start), now_ms).await?;
         }
         Ok(raised)
     }
