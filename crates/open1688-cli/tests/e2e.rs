@@ -364,3 +364,18 @@ fn an_unreachable_redis_is_reported_and_the_command_still_works() {
     assert!(stderr.contains("Redis is unreachable; using the local cache and rate limiter"), "{stderr}");
     assert_eq!(stderr.matches("Redis is unreachable").count(), 1, "logged once: {stderr}");
 }
+
+#[test]
+fn store_only_commands_never_start_a_gateway() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    for args in [&["watch", "list"][..], &["watch", "runs"], &["history", OFFER]] {
+        let started = std::time::Instant::now();
+        let out = open1688(dir.path()).env("DATABASE_URL", &db).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("sandbox"), "{args:?} started the sandbox: {stderr}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{args:?} took {:?}", started.elapsed());
+        let expected = if args[0] == "history" { 1 } else { 0 };
+        assert_eq!(out.status.code(), Some(expected), "{args:?}: {stderr}");
+    }
+}

@@ -19,7 +19,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod api;
 pub mod apis;
+pub mod call;
 pub mod catalog;
 pub mod clock;
 pub mod config;
@@ -28,6 +30,7 @@ pub mod faults;
 pub mod gateway;
 pub mod images;
 pub mod quota;
+pub mod reply;
 mod server;
 pub mod state;
 pub mod stats;
@@ -40,9 +43,3 @@ pub use faults::{Fault, FaultPlan, FaultRates};
 pub use server::{Sandbox, SandboxBuilder, StartError, router};
 pub use state::IssuedTokens;
 pub use stats::{CallCounts, StatsSnapshot};
-
-/// Compiles the README's examples as doc tests (here, where both the SDK and the sandbox are in
-/// reach), so the README stays true.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;

@@ -1,13 +1,11 @@
-//! Alert rules per watch: price below or above a target at a quantity, a % change since the last
-//! check, the lowest price in N days, stock below N, sold out, back in stock, any tier change;
-//! snooze until a moment, and at most N alerts a day. Rules fire on crossings, so a price that
-//! stays below its target alerts once, not at every check.
+//! Alert rules and alerts as the store keeps them: price below or above a target at a quantity, a
+//! % change since the last check, the lowest price in N days, stock below N, sold out, back in
+//! stock, any tier change, a new offer in a keyword's results. How rules are evaluated is the
+//! monitor's (`open1688-monitor`); the store only keeps them with their watch.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-
-use crate::snapshot::{Change, Snapshot};
 
 /// One rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,195 +82,9 @@ pub struct Alert {
     pub message: String,
 }
 
-pub(crate) fn rule_name(rule: &AlertRule) -> String {
-    serde_json::to_value(rule).ok().and_then(|v| v["kind"].as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-/// Alerts for the newest snapshot of `history` (oldest first) given the changes from the one
-/// before it.
-pub fn evaluate(rules: &[AlertRule], history: &[Snapshot], changes: &[Change]) -> Vec<Alert> {
-    let Some(now) = history.last() else { return Vec::new() };
-    let prev = history.len().checked_sub(2).map(|i| &history[i]);
-    let mut out = Vec::new();
-    let mut raise = |rule: &AlertRule, message: String| {
-        out.push(Alert { offer_id: now.offer_id, at: now.at, rule: rule_name(rule), message });
-    };
-    for rule in rules {
-        match rule {
-            AlertRule::PriceBelow { quantity, target } => {
-                let crossed = now.price_at(*quantity).is_some_and(|p| p < *target)
-                    && prev.is_none_or(|p| p.price_at(*quantity).is_none_or(|x| x >= *target));
-                if crossed {
-                    raise(
-                        rule,
-                        format!(
-                            "¥{} at {quantity} units, below the target ¥{target}",
-                            now.price_at(*quantity).unwrap_or_default()
-                        ),
-                    );
-                }
-            }
-            AlertRule::PriceAbove { quantity, target } => {
-                let crossed = now.price_at(*quantity).is_some_and(|p| p > *target)
-                    && prev.is_none_or(|p| p.price_at(*quantity).is_none_or(|x| x <= *target));
-                if crossed {
-                    raise(
-                        rule,
-                        format!(
-                            "¥{} at {quantity} units, above the target ¥{target}",
-                            now.price_at(*quantity).unwrap_or_default()
-                        ),
-                    );
-                }
-            }
-            AlertRule::PercentChange { quantity, percent } => {
-                if let (Some(old), Some(new)) = (prev.and_then(|p| p.price_at(*quantity)), now.price_at(*quantity))
-                    && !old.is_zero()
-                {
-                    let change = (new - old) / old * Decimal::ONE_HUNDRED;
-                    if change.abs() >= *percent {
-                        raise(
-                            rule,
-                            format!("price at {quantity} units moved {}% (¥{old} → ¥{new})", change.round_dp(1)),
-                        );
-                    }
-                }
-            }
-            AlertRule::LowestInDays { quantity, days } => {
-                let since = now.at - Duration::days(*days);
-                if let Some(p) = now.price_at(*quantity) {
-                    let earlier: Vec<Decimal> = history[..history.len() - 1]
-                        .iter()
-                        .filter(|s| s.at >= since)
-                        .filter_map(|s| s.price_at(*quantity))
-                        .collect();
-                    if !earlier.is_empty() && earlier.iter().all(|e| p < *e) {
-                        raise(rule, format!("¥{p} at {quantity} units is the lowest in {days} days"));
-                    }
-                }
-            }
-            AlertRule::StockBelow { units } => {
-                let below = |s: &Snapshot| s.stock.is_some_and(|x| x < *units);
-                if below(now) && prev.is_none_or(|p| !below(p)) {
-                    raise(rule, format!("stock {} is below {units}", now.stock.unwrap_or_default()));
-                }
-            }
-            AlertRule::SoldOut => {
-                if changes.contains(&Change::SoldOut) {
-                    raise(rule, "sold out".into());
-                }
-            }
-            AlertRule::BackInStock => {
-                if changes.contains(&Change::BackInStock) {
-                    raise(rule, "back in stock".into());
-                }
-            }
-            AlertRule::AnyTierChange => {
-                let tiers: Vec<String> = changes
-                    .iter()
-                    .filter_map(|c| match c {
-                        Change::TierPrice { start_quantity, old, new } => Some(format!(
-                            "from {start_quantity}: {} → {}",
-                            old.map_or("none".into(), |p| format!("¥{p}")),
-                            new.map_or("none".into(), |p| format!("¥{p}"))
-                        )),
-                        _ => None,
-                    })
-                    .collect();
-                if !tiers.is_empty() {
-                    raise(rule, format!("price tiers changed: {}", tiers.join(", ")));
-                }
-            }
-            // Only keyword watches take it (see `AlertRule::unsupported_for`).
-            AlertRule::NewOffer => {}
-        }
-    }
-    out
-}
-
-/// Snooze and the daily cap: keeps the alerts that may be sent now, given how many were sent
-/// today already.
-pub fn throttle(
-    alerts: Vec<Alert>,
-    snooze_until: Option<DateTime<Utc>>,
-    max_per_day: Option<u32>,
-    sent_today: u32,
-) -> Vec<Alert> {
-    let mut left = max_per_day.map(|m| m.saturating_sub(sent_today) as usize);
-    alerts
-        .into_iter()
-        .filter(|a| snooze_until.is_none_or(|until| a.at >= until))
-        .filter(|_| match &mut left {
-            Some(0) => false,
-            Some(n) => {
-                *n -= 1;
-                true
-            }
-            None => true,
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::snapshot::detect;
-    use std::collections::BTreeMap;
-
-    fn snap(day: i64, price: i64, stock: i64) -> Snapshot {
-        Snapshot {
-            offer_id: 1,
-            at: DateTime::<Utc>::UNIX_EPOCH + Duration::days(day),
-            tiers: BTreeMap::from([(1, Decimal::new(price, 2))]),
-            skus: BTreeMap::new(),
-            stock: Some(stock),
-            moq: Some(1),
-            status: Some("published".into()),
-            supplier_score: None,
-        }
-    }
-
-    fn run(rules: &[AlertRule], history: &[Snapshot]) -> Vec<String> {
-        let changes =
-            if history.len() >= 2 { detect(&history[history.len() - 2], &history[history.len() - 1]) } else { vec![] };
-        evaluate(rules, history, &changes).into_iter().map(|a| a.rule).collect()
-    }
-
-    #[test]
-    fn crossings_fire_once() {
-        let rules = [AlertRule::PriceBelow { quantity: 10, target: Decimal::new(900, 2) }];
-        assert!(run(&rules, &[snap(0, 1000, 5), snap(1, 950, 5)]).is_empty());
-        assert_eq!(run(&rules, &[snap(0, 1000, 5), snap(1, 850, 5)]), ["price_below"]);
-        assert!(run(&rules, &[snap(1, 850, 5), snap(2, 840, 5)]).is_empty(), "still below: no repeat");
-    }
-
-    #[test]
-    fn percent_lowest_stock_and_sold_out() {
-        let rules = [
-            AlertRule::PercentChange { quantity: 1, percent: Decimal::from(5) },
-            AlertRule::LowestInDays { quantity: 1, days: 30 },
-            AlertRule::StockBelow { units: 10 },
-            AlertRule::SoldOut,
-            AlertRule::BackInStock,
-            AlertRule::AnyTierChange,
-        ];
-        let fired = run(&rules, &[snap(0, 1000, 50), snap(1, 1100, 50), snap(2, 900, 0)]);
-        assert_eq!(fired, ["percent_change", "lowest_in_days", "stock_below", "sold_out", "any_tier_change"]);
-        let back = run(&rules, &[snap(2, 900, 0), snap(3, 900, 40)]);
-        assert_eq!(back, ["back_in_stock"]);
-    }
-
-    #[test]
-    fn snooze_and_daily_cap() {
-        let a = |day| Alert {
-            offer_id: 1,
-            at: DateTime::<Utc>::UNIX_EPOCH + Duration::days(day),
-            rule: "x".into(),
-            message: String::new(),
-        };
-        let kept =
-            throttle(vec![a(1), a(2), a(3), a(4)], Some(DateTime::<Utc>::UNIX_EPOCH + Duration::days(2)), Some(2), 0);
-        assert_eq!(kept.len(), 2);
-        assert!(throttle(vec![a(5)], None, Some(3), 3).is_empty());
+impl AlertRule {
+    /// The rule's kind as written in rule files and shown in lists (`price_below`, `sold_out`).
+    pub fn name(&self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v["kind"].as_str().map(str::to_owned)).unwrap_or_default()
     }
 }

@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::{Backend, Result, StoreError};
+use crate::error::{Result, StoreError};
+use crate::pool::Backend;
 
 /// An offer's prices and stock at one fetch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -5,7 +5,8 @@
 use async_trait::async_trait;
 use serde::Serialize;
 
-use crate::db::{BeginWrite, Result, SqlStore};
+use crate::error::Result;
+use crate::pool::{BeginWrite, SqlStore};
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -19,6 +20,12 @@ pub enum RunStatus {
     Failed,
     /// Found still running by the next run of the same worker: it was killed.
     Interrupted,
+}
+
+impl std::fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl RunStatus {

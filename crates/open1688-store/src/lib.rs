@@ -1,45 +1,44 @@
-//! Persistence and monitoring for open1688. This first part is the pure core: offer snapshots,
-//! change detection between consecutive snapshots, and alert rules with snooze and a daily cap.
+//! Persistence for open1688, and nothing else: offer snapshots with the changes between them,
+//! price and stock history, suppliers and raw answers, watches with their alert rules, leases and
+//! failure schedule, alerts, job runs and checkpoints, and OAuth tokens encrypted with
+//! AES-256-GCM — on SQLite (the default) or PostgreSQL behind one [`Store`] trait, with
+//! migrations for each. The monitor that uses it is `open1688-monitor`; Redis is
+//! `open1688-redis`.
 //!
 //! ```
-//! use open1688_store::{AlertRule, Snapshot, detect, evaluate};
+//! use open1688_store::{Change, Snapshot, detect};
 //! use sourcing::{Offer, PriceLadder};
 //!
 //! let mut before = Offer::new(1, "保温杯");
 //! before.ladder = Some(PriceLadder::parse("1-99:10.00;100+:9.00").unwrap());
 //! let mut after = before.clone();
 //! after.ladder = Some(PriceLadder::parse("1-99:8.50;100+:8.00").unwrap());
-//! let history = [Snapshot::of(&before, None), Snapshot::of(&after, None)];
-//! let changes = detect(&history[0], &history[1]);
-//! let rules = [AlertRule::PriceBelow { quantity: 50, target: "9.00".parse().unwrap() }];
-//! let alerts = evaluate(&rules, &history, &changes);
-//! assert_eq!(alerts.len(), 1);
+//! let changes = detect(&Snapshot::of(&before, None), &Snapshot::of(&after, None));
+//! assert!(changes.iter().any(|c| matches!(c, Change::TierPrice { start_quantity: 1, .. })));
 //! ```
 
 pub mod alerts;
 pub mod db;
-pub mod email;
+pub mod error;
 pub mod failure;
 pub mod history;
 pub mod jobs;
-pub mod keyword;
 mod money;
-pub mod monitor;
-pub mod notify;
+pub mod pool;
 pub mod record;
 pub mod secret;
-pub mod shared;
 pub mod snapshot;
+pub mod watch;
 
-pub use alerts::{Alert, AlertRule, evaluate, throttle};
-pub use db::{NewWatch, Recorded, SqlStore, Store, StoreError, Watch};
-pub use email::{EmailError, EmailNotifier};
+pub use alerts::{Alert, AlertRule};
+pub use db::Store;
+pub use error::{Result, StoreError};
 pub use failure::{FailurePolicy, Finished};
 pub use history::HistoryPoint;
 pub use jobs::{JobRun, JobStore, RunProgress, RunStart, RunStatus};
-pub use monitor::{Monitor, MonitorStats};
-pub use notify::{Notifier, StdoutNotifier, WebhookNotifier};
+pub use pool::SqlStore;
+pub use record::Recorded;
 pub use record::{Observation, StoredOffer, StoredSupplier};
 pub use secret::{EncryptedTokenStore, SecretKey};
-pub use shared::{RedisBackend, RedisCache, RedisRateLimiter, TieredCache};
 pub use snapshot::{Change, Snapshot, detect};
+pub use watch::{NewWatch, Watch, WatchState};

@@ -6,10 +6,24 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sourcing::{Offer, Supplier};
 
-use crate::db::{Backend, BeginWrite, Recorded, Result, StoreError, snapshot_from};
+use crate::error::{Result, StoreError};
 use crate::history::point_line;
 use crate::money::MoneyArg;
-use crate::snapshot::{Snapshot, detect};
+use crate::pool::{Backend, BeginWrite};
+use crate::snapshot::{Change, Snapshot, detect};
+
+/// What recording a snapshot did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Changes since the previous snapshot (empty for the first, or a repeat).
+    pub changes: Vec<Change>,
+    /// Whether the snapshot was new (a repeat of the same offer and moment is ignored).
+    pub inserted: bool,
+}
+
+pub(crate) fn snapshot_from(data: &str) -> Result<Snapshot> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("snapshot: {e}")))
+}
 
 /// What one fetch of an offer saw.
 #[derive(Debug, Clone, Copy)]

@@ -37,8 +37,7 @@ fn sign_and_encode(req: &KeywordQuery) -> String {
 
 /// A 50-item page built from the documented sample item with distinct ids and prices.
 fn page_of_50() -> Vec<u8> {
-    let path =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/responses/product.search.keywordQuery.json");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/responses/product.search.keywordQuery.json");
     let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).expect("fixture")).unwrap();
     let item = doc["result"]["result"]["data"][0].clone();
     let items: Vec<_> = (0..50)

@@ -9,7 +9,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::lenient;
-use crate::request::ApiResponse;
+
+/// A decoded response that may report a business failure inside an HTTP 200 body (spec §5.2).
+pub trait ApiResponse {
+    /// The failure the body reports, if any.
+    fn business_failure(&self) -> Option<BusinessFailure>;
+}
+
+impl ApiResponse for serde_json::Value {
+    fn business_failure(&self) -> Option<BusinessFailure> {
+        BusinessFailure::detect(self)
+    }
+}
 
 /// Which family's failure shape a body used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
-use crate::business::BusinessFailure;
+// The response side of a request lives with the business-failure shapes it detects.
+pub use crate::business::ApiResponse;
 use crate::params::{EncodeError, Params};
 use crate::signing::{PROTOCOL_PARAM2, sign_path};
 
@@ -67,17 +68,5 @@ pub trait ApiRequest {
     /// Whether the request carries `_aop_signature` (every business API; not the clock API).
     fn needs_signature(&self) -> bool {
         true
-    }
-}
-
-/// A decoded response that may report a business failure inside an HTTP 200 body (spec §5.2).
-pub trait ApiResponse {
-    /// The failure the body reports, if any.
-    fn business_failure(&self) -> Option<BusinessFailure>;
-}
-
-impl ApiResponse for serde_json::Value {
-    fn business_failure(&self) -> Option<BusinessFailure> {
-        BusinessFailure::detect(self)
     }
 }

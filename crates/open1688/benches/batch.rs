@@ -30,7 +30,7 @@ async fn main() {
     let fifty = NonZeroU32::new(50).unwrap();
     let limited = client(&sandbox, RateLimits { app_qps: fifty, api_qps: fifty, ..RateLimits::default() });
     let started = Instant::now();
-    let results = limited.offers(&ids, 16).await;
+    let results = limited.offers(&ids, "en", 16).await;
     let elapsed = started.elapsed().as_secs_f64();
     let failed = results.iter().filter(|r| r.is_err()).count();
     let throttled = sandbox.stats().total.by_code.get("gw.QosAppFrequencyLimit").copied().unwrap_or(0);
@@ -43,7 +43,7 @@ async fn main() {
     let ids: Vec<i64> = unlimited.catalog().offers.iter().take(5_000).map(|o| o.id).collect();
     let fast = client(&unlimited, RateLimits::unlimited());
     let started = Instant::now();
-    let results = fast.offers(&ids, 32).await;
+    let results = fast.offers(&ids, "en", 32).await;
     let now = chrono::Utc::now();
     let offers: Vec<_> = results.into_iter().map(|r| sourcing::offer_from_detail(&r.unwrap(), now).unwrap()).collect();
     let elapsed = started.elapsed().as_secs_f64();

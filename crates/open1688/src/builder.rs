@@ -6,12 +6,14 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-use crate::cache::{CacheTtls, MemoryCache, ResponseCache};
-use crate::client::Client;
+use crate::cache::{CacheCounters, CacheTtls, InFlight, MemoryCache, ResponseCache};
+use crate::client::{Client, Inner};
+use crate::clock::ServerClock;
 use crate::error::{Error, Result};
-use crate::limiter::{RateLimits, SharedRateLimiter};
-use crate::retry::RetryPolicy;
+use crate::limiter::{QuotaGate, RateLimits, SharedRateLimiter};
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::token::Token;
+use crate::token_state::TokenState;
 use crate::token_store::{MemoryTokenStore, TokenStore};
 
 /// The real gateway.
@@ -214,7 +216,7 @@ impl ClientBuilder {
     }
 
     /// Paces calls through a limiter shared with other processes on the same app key (see
-    /// `open1688_store::RedisRateLimiter`); the local limits still apply whenever it is down.
+    /// `open1688_redis::RedisRateLimiter`); the local limits still apply whenever it is down.
     pub fn shared_limiter(mut self, limiter: Arc<dyn SharedRateLimiter>) -> Self {
         self.shared_limiter = Some(limiter);
         self
@@ -287,6 +289,39 @@ impl ClientBuilder {
             (None, None) => None,
         };
         let store = self.token_store.clone().unwrap_or_else(|| Arc::new(MemoryTokenStore::new()));
-        Ok(Client::from_parts(self, app_key, app_secret, endpoint, http, store, initial))
+        Ok(Client::from_inner(Inner {
+            app_key,
+            app_secret,
+            endpoint,
+            authorize_url: self.authorize_url,
+            http,
+            gate: match self.shared_limiter {
+                Some(shared) => QuotaGate::with_shared(self.limits, shared),
+                None => QuotaGate::new(self.limits),
+            },
+            budget: RetryBudget::new(&self.retry),
+            retry: self.retry,
+            clock: ServerClock::new(),
+            clock_sync: tokio::sync::OnceCell::new(),
+            sync_clock: self.sync_clock,
+            send_timestamp: self.send_timestamp,
+            tokens: TokenState::new(store, initial, self.refresh_margin, self.refresh_warning),
+            cache: self.cache,
+            cache_ttls: self.cache_ttls,
+            in_flight: InFlight::default(),
+            cache_counts: CacheCounters::default(),
+        }))
+    }
+}
+
+impl Client {
+    /// A builder with the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `OPEN1688_*` environment variables.
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env().build()
     }
 }

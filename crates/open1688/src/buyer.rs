@@ -215,10 +215,24 @@ impl Client {
         payload("product.search.queryProductDetail", self.execute(&request).await?)
     }
 
-    /// Many offers' details, at most `concurrency` in flight (the rate limiter paces them), in
-    /// input order; a failed id is its own error and does not stop the batch.
-    pub async fn offers(&self, ids: &[i64], concurrency: usize) -> Vec<Result<ProductDetail>> {
-        stream::iter(ids.iter().map(|&id| self.offer(id))).buffered(concurrency.max(1)).collect().await
+    /// Many offers' details with translated fields in `language`, at most `concurrency` in
+    /// flight (the rate limiter paces them), in input order; a failed id is its own error and
+    /// does not stop the batch.
+    pub async fn offers(&self, ids: &[i64], language: &str, concurrency: usize) -> Vec<Result<ProductDetail>> {
+        self.offers_stream(ids, language, concurrency).map(|(_, detail)| detail).collect().await
+    }
+
+    /// The same batch as [`Client::offers`], as a stream of `(offer id, detail)` in input order,
+    /// so a caller can show progress or stop early.
+    pub fn offers_stream<'a>(
+        &'a self,
+        ids: &'a [i64],
+        language: &'a str,
+        concurrency: usize,
+    ) -> BoxStream<'a, (i64, Result<ProductDetail>)> {
+        stream::iter(ids.iter().map(move |&id| async move { (id, self.offer_in(id, language).await) }))
+            .buffered(concurrency.max(1))
+            .boxed()
     }
 
     /// A seller's offers (by `sellerOpenId`), item by item across pages.

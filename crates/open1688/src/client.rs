@@ -10,16 +10,13 @@ use serde::de::DeserializeOwned;
 use tracing::{Instrument, field};
 use url::Url;
 
-use crate::builder::ClientBuilder;
 use crate::cache::{CacheCounters, CacheCounts, CacheOutcome, CacheTtls, InFlight, ResponseCache, cache_key};
 use crate::clock::ServerClock;
 use crate::error::{Error, Result};
 use crate::limiter::QuotaGate;
-use crate::oauth::TokenState;
 use crate::retry::{ErrorClass, RetryBudget, RetryPolicy};
 use crate::telemetry;
-use crate::token::Token;
-use crate::token_store::TokenStore;
+use crate::token_state::TokenState;
 use crate::transport::{self, AttemptAuth};
 
 /// A client for one app key. Cheap to clone; clones share limits, tokens and the clock.
@@ -70,47 +67,8 @@ struct CallSpec<'a> {
 }
 
 impl Client {
-    /// A builder with the defaults.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from `OPEN1688_*` environment variables.
-    pub fn from_env() -> Result<Self> {
-        ClientBuilder::from_env().build()
-    }
-
-    pub(crate) fn from_parts(
-        b: ClientBuilder,
-        app_key: String,
-        app_secret: SecretString,
-        endpoint: Url,
-        http: reqwest::Client,
-        store: Arc<dyn TokenStore>,
-        initial: Option<Token>,
-    ) -> Self {
-        let inner = Inner {
-            app_key,
-            app_secret,
-            endpoint,
-            authorize_url: b.authorize_url,
-            http,
-            gate: match b.shared_limiter {
-                Some(shared) => QuotaGate::with_shared(b.limits, shared),
-                None => QuotaGate::new(b.limits),
-            },
-            budget: RetryBudget::new(&b.retry),
-            retry: b.retry,
-            clock: ServerClock::new(),
-            clock_sync: tokio::sync::OnceCell::new(),
-            sync_clock: b.sync_clock,
-            send_timestamp: b.send_timestamp,
-            tokens: TokenState::new(store, initial, b.refresh_margin, b.refresh_warning),
-            cache: b.cache,
-            cache_ttls: b.cache_ttls,
-            in_flight: InFlight::default(),
-            cache_counts: CacheCounters::default(),
-        };
+    /// A client over `inner` (built by [`crate::ClientBuilder`]).
+    pub(crate) fn from_inner(inner: Inner) -> Self {
         Self { inner: Arc::new(inner), bypass_cache: false }
     }
 

@@ -44,6 +44,7 @@ mod oauth;
 pub mod retry;
 pub mod telemetry;
 pub mod token;
+mod token_state;
 pub mod token_store;
 mod transport;
 

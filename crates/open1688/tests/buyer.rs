@@ -87,7 +87,7 @@ async fn a_batch_of_200_under_a_10_qps_quota_sees_no_throttling() {
     let limits = RateLimits { api_qps: NonZeroU32::new(10).unwrap(), ..RateLimits::default() };
     let client = builder_for(&sandbox).rate_limits(limits).build().unwrap();
     let ids: Vec<i64> = sandbox.catalog().offers.iter().take(199).map(|o| o.id).chain([1]).collect();
-    let results = client.offers(&ids, 16).await;
+    let results = client.offers(&ids, "en", 16).await;
     assert_eq!(results.len(), 200);
     for (id, r) in ids.iter().zip(&results).take(199) {
         assert_eq!(r.as_ref().unwrap().offer_id, Some(*id), "input order");

@@ -270,7 +270,7 @@ async fn typed_requests_decode_and_business_failures_are_typed() {
     let gw = FakeGateway::start().await;
     let sample = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/responses/product.search.keywordQuery.json"
+        "/../../fixtures/responses/product.search.keywordQuery.json"
     ))
     .unwrap();
     gw.script(

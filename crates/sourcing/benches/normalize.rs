@@ -9,8 +9,8 @@ use open1688_types::business::CrossBorderResponse;
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/responses").join(name);
-    serde_json::from_str(&std::fs::read_to_string(path).expect("shared fixtures beside the repository")).unwrap()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/responses").join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the fixtures folder of the repository")).unwrap()
 }
 
 fn detail_with_30_skus() -> ProductDetail {

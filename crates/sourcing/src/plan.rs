@@ -99,6 +99,25 @@ pub enum Violation {
     },
 }
 
+/// What to do about a violation, in one line (the same words on every surface).
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Violation::BelowMoq { offer_id, quantity, moq, add_units } => {
+                write!(f, "offer {offer_id}: {quantity} below MOQ {moq}, add {add_units}")
+            }
+            Violation::NotBatchMultiple { offer_id, quantity, batch, add_units } => {
+                write!(f, "offer {offer_id}: {quantity} not a multiple of {batch}, add {add_units}")
+            }
+            Violation::MixMinimum { top_up_offer, top_up_units, top_up_cost, .. } => write!(
+                f,
+                "mixed batch below the seller's minimum: add {top_up_units} of offer {top_up_offer} (¥{})",
+                top_up_cost.round_dp(2)
+            ),
+        }
+    }
+}
+
 /// Everything bought from one supplier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupplierOrder {

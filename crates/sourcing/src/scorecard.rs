@@ -144,6 +144,17 @@ pub enum Action {
     Prefer,
 }
 
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Action::Block => "block",
+            Action::Warn => "warn",
+            Action::Accept => "accept",
+            Action::Prefer => "prefer",
+        })
+    }
+}
+
 /// A score band: from `min` up to the next band's `min`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Band {

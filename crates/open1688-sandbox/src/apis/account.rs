@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::wire::platform_date_ms;
+use crate::call::Call;
 use crate::catalog::Supplier;
-use crate::gateway::Call;
-use crate::gateway::reply::Reply;
+use crate::reply::Reply;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -7,11 +7,11 @@ use super::wire::{
     SuccessType, crossborder_fail, crossborder_ok, get_i64, get_str, image_path, image_url, json_object, live_ladder,
     money, promotion, search_date, sku_image_path,
 };
+use crate::call::Call;
 use crate::catalog::drift::LiveOffer;
 use crate::catalog::model::tenths;
 use crate::catalog::{Catalog, Offer};
-use crate::gateway::Call;
-use crate::gateway::reply::Reply;
+use crate::reply::Reply;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

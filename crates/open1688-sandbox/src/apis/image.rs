@@ -7,11 +7,11 @@ use serde::Serialize;
 use super::items::ItemFlavor;
 use super::search::parse_query;
 use super::wire::{SuccessType, crossborder_fail, crossborder_ok, get_str, json_object};
+use crate::call::Call;
 use crate::catalog::image::{Design, design_hash, distance};
 use crate::catalog::rng::mix;
-use crate::gateway::Call;
-use crate::gateway::reply::Reply;
 use crate::images::{Region, StoredImage, UploadError};
+use crate::reply::Reply;
 
 /// `product.image.upload`.
 pub fn upload(call: &Call<'_>) -> Reply {

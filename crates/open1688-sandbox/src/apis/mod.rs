@@ -10,9 +10,9 @@ mod search;
 mod system;
 pub mod wire;
 
-use crate::gateway::Call;
-use crate::gateway::api::Api;
-use crate::gateway::reply::Reply;
+use crate::api::Api;
+use crate::call::Call;
+use crate::reply::Reply;
 
 /// Runs an API for a call that passed the gateway.
 pub fn dispatch(api: Api, call: &Call<'_>) -> Reply {

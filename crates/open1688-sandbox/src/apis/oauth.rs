@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use serde::Serialize;
 
 use super::wire::platform_date_ms;
+use crate::call::Call;
 use crate::config::RefreshGrantReturns;
-use crate::gateway::Call;
-use crate::gateway::reply::{Reply, to_json};
+use crate::reply::{Reply, to_json};
 use crate::tokens::Grant;
 
 /// The token response, fields in the order of the recorded sample.

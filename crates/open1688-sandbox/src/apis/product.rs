@@ -5,10 +5,10 @@
 use serde::Serialize;
 
 use super::wire::{image_path, live_ladder, money, money_f64, platform_date_ms, sku_image_path};
+use crate::call::Call;
 use crate::catalog::drift::LiveOffer;
 use crate::catalog::{Catalog, Offer};
-use crate::gateway::Call;
-use crate::gateway::reply::Reply;
+use crate::reply::Reply;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

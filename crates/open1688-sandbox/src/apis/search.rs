@@ -9,11 +9,11 @@ use super::items::{ItemFlavor, SearchItem, search_item};
 use super::wire::{
     SuccessType, crossborder_fail, crossborder_ok, get_decimal, get_i64, get_str, json_object, live_price,
 };
+use crate::call::Call;
 use crate::catalog::drift::LiveCatalog;
 use crate::catalog::{Catalog, Offer};
 use crate::config::PageSizeOverLimit;
-use crate::gateway::Call;
-use crate::gateway::reply::Reply;
+use crate::reply::Reply;
 
 /// A page of results (PageInfoV3 / PageInfoV4).
 #[derive(Serialize)]

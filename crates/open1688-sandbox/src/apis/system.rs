@@ -2,8 +2,8 @@
 //! `yyyyMMddHHmmssSSS+0800` string), spec §4.
 
 use super::wire::platform_date_ms;
-use crate::gateway::Call;
-use crate::gateway::reply::Reply;
+use crate::call::Call;
+use crate::reply::Reply;
 
 /// `system/currentTimeMillis`.
 pub fn current_time_millis(call: &Call<'_>) -> Reply {

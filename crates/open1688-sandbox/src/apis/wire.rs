@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::catalog::Offer;
 use crate::catalog::drift::LiveOffer;
-use crate::gateway::reply::Reply;
+use crate::reply::Reply;
 
 /// `success` as the API documents it: a boolean in most, the string `"true"` in some (§5.2).
 #[derive(Clone, Copy, Debug)]

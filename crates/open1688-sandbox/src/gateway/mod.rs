@@ -1,8 +1,5 @@
 //! The gateway: routing, the checks of spec §5.1 in their order, faults, dispatch to the APIs.
 
-pub mod api;
-pub mod reply;
-
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -12,27 +9,14 @@ use axum::response::Response;
 use open1688_types::signing::SIGNATURE_PARAM;
 use open1688_types::{GatewayErrorCode, Params, SortRule, verify};
 
+use crate::api::{Api, Guard};
 use crate::apis;
+use crate::call::Call;
 use crate::config::{AppConfig, OAuthSignature};
 use crate::faults::Fault;
+use crate::reply::{Reply, html_error};
 use crate::state::SandboxState;
 use crate::stats::Outcome;
-use api::{Api, Guard};
-use reply::{Reply, html_error};
-
-/// One call that passed the gateway, as the API handlers see it.
-pub struct Call<'a> {
-    /// Sandbox state.
-    pub state: &'a SandboxState,
-    /// Merged query and body parameters.
-    pub params: &'a Params,
-    /// The calling app.
-    pub app: &'a AppConfig,
-    /// The member the access token acts for (business APIs).
-    pub member: Option<usize>,
-    /// Sandbox time of the call.
-    pub now_ms: i64,
-}
 
 /// `/openapi/{protocol}/{version}/{namespace}/{name}/{appKey}`, GET or POST.
 pub async fn openapi(State(state): State<Arc<SandboxState>>, uri: Uri, body: Bytes) -> Response {

@@ -15,14 +15,14 @@ pub async fn small_sandbox() -> Sandbox {
     Sandbox::builder().catalog_size(3_000, 240).simulated_clock(None).start().await.expect("sandbox starts")
 }
 
-/// Reads a documented response sample from `../shared/fixtures/responses`.
+/// Reads a documented response sample from the repository's `fixtures/responses`.
 pub fn fixture(name: &str) -> Value {
     let dir = std::env::var_os("OPEN1688_FIXTURES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures"));
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("cannot read fixture {} (shared/ must sit beside the repository): {e}", path.display())
+        panic!("cannot read fixture {} (the repository's fixtures/ folder, or OPEN1688_FIXTURES): {e}", path.display())
     });
     serde_json::from_str(&text).unwrap()
 }

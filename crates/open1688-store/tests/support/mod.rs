@@ -1,5 +1,3 @@
-//! Helpers shared by this crate's integration tests (each test binary uses some of them).
-#![allow(dead_code)]
+//! Helpers shared by this crate's integration tests.
 
-pub mod redis;
 pub mod sandbox_client;

@@ -1,0 +1,46 @@
+//! Arguments of the administrative commands: config, auth, sandbox.
+
+use clap::{Args, Subcommand};
+
+/// `config` actions.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Write a commented configuration file (never overwrites).
+    Init,
+    /// Show the effective configuration, secrets redacted.
+    Show,
+}
+
+/// `auth` actions.
+#[derive(Debug, Subcommand)]
+pub enum AuthAction {
+    /// Open the authorize page, receive the code on a loopback address, store the token.
+    Login {
+        /// Print the URL instead of opening a browser.
+        #[arg(long)]
+        no_browser: bool,
+        /// Loopback port for the redirect.
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+    },
+    /// The stored token's member and expiry.
+    Status,
+    /// Refresh the access token now.
+    Refresh,
+    /// Forget the stored token.
+    Logout,
+}
+
+/// `sandbox`.
+#[derive(Debug, Args, Clone)]
+pub struct SandboxArgs {
+    /// Port.
+    #[arg(long, default_value_t = 8688)]
+    pub port: u16,
+    /// Catalog seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Turn quotas off.
+    #[arg(long)]
+    pub quotas_off: bool,
+}

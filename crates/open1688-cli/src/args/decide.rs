@@ -1,0 +1,169 @@
+//! Arguments of the decision commands: analyze, quote, compare, plan, recommend, source.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use open1688_jobs::{CompareRequest, CompareTarget, NeedRequest, QuoteRequest, RecommendRequest, SourceRequest};
+use rust_decimal::Decimal;
+
+use super::SearchArgs;
+
+/// The need, for quotes and comparisons.
+#[derive(Debug, Args, Clone)]
+pub struct NeedArgs {
+    /// Units needed.
+    #[arg(long, allow_negative_numbers = true)]
+    pub need: i64,
+    /// Expected sales per day (default: the offer's monthly sales / 30).
+    #[arg(long)]
+    pub daily_sales: Option<Decimal>,
+    /// Holding cost per unit per day.
+    #[arg(long)]
+    pub holding_cost: Option<Decimal>,
+    /// At most this many units above the need.
+    #[arg(long)]
+    pub max_overstock: Option<i64>,
+}
+
+impl NeedArgs {
+    /// The application layer's need.
+    pub fn request(&self) -> NeedRequest {
+        NeedRequest {
+            need: self.need,
+            daily_sales: self.daily_sales,
+            holding_cost: self.holding_cost,
+            max_overstock: self.max_overstock,
+        }
+    }
+}
+
+/// `analyze`.
+#[derive(Debug, Args, Clone)]
+pub struct AnalyzeArgs {
+    /// Search filters.
+    #[command(flatten)]
+    pub search: SearchArgs,
+    /// Price the market at this quantity.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    pub quantity: i64,
+}
+
+/// `quote`.
+#[derive(Debug, Args, Clone)]
+pub struct QuoteArgs {
+    /// The offer.
+    pub offer: i64,
+    /// The need.
+    #[command(flatten)]
+    pub need: NeedArgs,
+    /// For this SKU (per-SKU prices).
+    #[arg(long)]
+    pub sku: Option<i64>,
+    /// Compare up to this many split batches.
+    #[arg(long, default_value_t = 3)]
+    pub batches: i64,
+}
+
+impl QuoteArgs {
+    /// The application layer's request.
+    pub fn request(&self) -> QuoteRequest {
+        QuoteRequest { offer_id: self.offer, need: self.need.request(), sku: self.sku, batches: self.batches }
+    }
+}
+
+/// `compare`.
+#[derive(Debug, Args, Clone)]
+pub struct CompareArgs {
+    /// An offer id or a keyword.
+    pub target: String,
+    /// The need.
+    #[command(flatten)]
+    pub need: NeedArgs,
+    /// Candidates to fetch at most.
+    #[arg(long, default_value_t = 40)]
+    pub candidates: usize,
+}
+
+impl CompareArgs {
+    /// The application layer's request.
+    pub fn request(&self) -> CompareRequest {
+        CompareRequest {
+            target: CompareTarget::parse(&self.target),
+            need: self.need.request(),
+            candidates: Some(self.candidates),
+        }
+    }
+}
+
+/// `plan`.
+#[derive(Debug, Args, Clone)]
+pub struct PlanArgs {
+    /// The lines: CSV (`offer_id,sku_id,quantity`) or TOML (`[[lines]]`).
+    pub file: PathBuf,
+    /// Raise quantities where that lowers the total.
+    #[arg(long)]
+    pub optimize: bool,
+}
+
+/// `recommend`.
+#[derive(Debug, Args, Clone)]
+pub struct RecommendArgs {
+    /// Search filters.
+    #[command(flatten)]
+    pub search: SearchArgs,
+    /// Price at this quantity.
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    pub quantity: i64,
+    /// At most this unit price at the quantity.
+    #[arg(long)]
+    pub max_unit_price: Option<Decimal>,
+    /// At most this MOQ.
+    #[arg(long)]
+    pub max_moq: Option<i64>,
+    /// Required supplier identity (repeatable), e.g. `super_factory`.
+    #[arg(long)]
+    pub identity: Vec<String>,
+    /// Minimum supplier score.
+    #[arg(long)]
+    pub min_score: Option<Decimal>,
+    /// Ships within this many hours.
+    #[arg(long)]
+    pub ships_within: Option<u32>,
+}
+
+impl RecommendArgs {
+    /// The application layer's filters.
+    pub fn request(&self) -> RecommendRequest {
+        RecommendRequest {
+            quantity: self.quantity,
+            max_unit_price: self.max_unit_price,
+            max_moq: self.max_moq,
+            identity: self.identity.clone(),
+            min_score: self.min_score,
+            ships_within: self.ships_within,
+        }
+    }
+}
+
+/// `source`.
+#[derive(Debug, Args, Clone)]
+pub struct SourceArgs {
+    /// Search words.
+    pub keyword: String,
+    /// The need.
+    #[command(flatten)]
+    pub need: NeedArgs,
+    /// Output folder for the workbook.
+    #[arg(long, default_value = "open1688-out")]
+    pub out: PathBuf,
+    /// Candidates to fetch details for.
+    #[arg(long, default_value_t = 30)]
+    pub candidates: usize,
+}
+
+impl SourceArgs {
+    /// The application layer's request.
+    pub fn request(&self) -> SourceRequest {
+        SourceRequest { keyword: self.keyword.clone(), need: self.need.request(), candidates: Some(self.candidates) }
+    }
+}

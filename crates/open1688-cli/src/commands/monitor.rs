@@ -1,0 +1,94 @@
+//! `monitor`: the store's watches checked by [`Monitor::run`], alerts to stdout and, when asked,
+//! a webhook and email.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use open1688_monitor::{EmailNotifier, FailurePolicy, Monitor, MonitorStats, StdoutNotifier, WebhookNotifier};
+use open1688_store::Store;
+
+use crate::args::MonitorArgs;
+use crate::context::Ctx;
+use crate::exit::{CliError, usage};
+
+/// The default worker name: this host's, so a restarted monitor resumes its own claims.
+fn default_worker(ctx: &Ctx) -> String {
+    ctx.settings
+        .env
+        .hostname
+        .clone()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "open1688".into())
+}
+
+/// One line of figures after a round.
+fn stats_line(s: &MonitorStats) -> String {
+    format!(
+        "checks {} ok {} ({:.0} %), alerts {}, throttled {}, paused {}, latency mean {:.0} ms p95 {:.0} ms, \
+         cache hit rate {} ({} fresh reads), stalest data {}",
+        s.checks,
+        s.succeeded,
+        if s.checks > 0 { s.succeeded as f64 * 100.0 / s.checks as f64 } else { 100.0 },
+        s.alerts,
+        s.throttled,
+        s.paused,
+        s.mean_latency_ms,
+        s.p95_latency_ms,
+        s.cache_hit_rate.map_or("n/a".into(), |r| format!("{:.0} %", r * 100.0)),
+        s.fresh_reads,
+        s.stalest_seconds.map_or("n/a".into(), |x| format!("{x} s"))
+    )
+}
+
+/// `monitor`.
+pub async fn monitor(ctx: &Ctx, args: &MonitorArgs) -> Result<(), CliError> {
+    if args.pause_after < 1 || args.cooldown < 1 {
+        return Err(usage("--pause-after and --cooldown must be at least 1"));
+    }
+    let failures = FailurePolicy {
+        pause_after: args.pause_after,
+        cooldown_ms: args.cooldown.saturating_mul(60_000),
+        ..FailurePolicy::default()
+    };
+    let store: Arc<dyn Store> = ctx.store().await?;
+    let client = ctx.gateway().await?.client.clone();
+    let worker = args.worker.clone().unwrap_or_else(|| default_worker(ctx));
+    let mut monitor = Monitor::new(store, client, worker)
+        .concurrency(args.concurrency)
+        .failure_policy(failures)
+        .notify_with(Arc::new(StdoutNotifier));
+    if let Some(url) = &args.webhook {
+        let secret = ctx
+            .settings
+            .env
+            .webhook_secret
+            .clone()
+            .ok_or_else(|| usage("--webhook needs OPEN1688_WEBHOOK_SECRET to sign the alerts"))?;
+        monitor = monitor.notify_with(Arc::new(WebhookNotifier::new(url, secret.into_bytes())));
+    }
+    if !args.email.is_empty() {
+        let env = &ctx.settings.env;
+        let smtp = env
+            .smtp_url
+            .as_deref()
+            .ok_or_else(|| usage("--email needs OPEN1688_SMTP_URL (smtp://host:port or smtps://user:pass@host:465)"))?;
+        let from = env.email_from.as_deref().unwrap_or("open1688 <open1688@localhost>");
+        let email = EmailNotifier::new(smtp, from, &args.email).map_err(|e| usage(e.to_string()))?;
+        monitor = monitor.notify_with(Arc::new(email));
+    }
+    if args.once {
+        monitor.run_due(chrono::Utc::now()).await?;
+        ctx.note(&stats_line(&monitor.stats()));
+        return Ok(());
+    }
+    let show = args.stats;
+    monitor
+        .run(Duration::from_secs(args.tick.max(1)), |stats| {
+            if show {
+                ctx.note(&stats_line(stats));
+            }
+        })
+        .await?;
+    Ok(())
+}

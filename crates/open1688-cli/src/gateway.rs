@@ -1,0 +1,116 @@
+//! The gateway the commands talk to: the real one with credentials, else an in-process sandbox
+//! (said in one line on stderr). Tokens live encrypted in the store; Redis, when configured,
+//! shares the cache and the rate limiter with other processes on the app key.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use open1688::{Client, ClientBuilder, RateLimits};
+use open1688_redis::{RedisBackend, RedisCache, RedisRateLimiter, TieredCache};
+use open1688_sandbox::Sandbox;
+use open1688_store::{EncryptedTokenStore, SecretKey, SqlStore};
+
+use crate::exit::{CliError, usage};
+use crate::settings::Settings;
+
+/// A client, and the sandbox it talks to when no credentials are configured (held so that it
+/// serves until the command ends).
+pub struct Gateway {
+    /// The SDK client.
+    pub client: Client,
+    /// The in-process sandbox, without credentials.
+    pub sandbox: Option<Sandbox>,
+}
+
+/// How the client is built beyond the settings.
+pub struct GatewayOptions {
+    /// Calls per second the app key may make, when higher than the default.
+    pub qps: Option<u32>,
+    /// No note about the sandbox.
+    pub quiet: bool,
+}
+
+impl Gateway {
+    /// Builds the client; starts the sandbox when there are no credentials.
+    pub async fn start(
+        settings: &Settings,
+        options: &GatewayOptions,
+        store: Option<Arc<SqlStore>>,
+    ) -> Result<Self, CliError> {
+        let mut builder = Client::builder();
+        let sandbox = match &settings.credentials {
+            Some((key, secret)) => {
+                let store = store.ok_or_else(|| anyhow::anyhow!("the token store is needed with credentials"))?;
+                let secret_key = SecretKey::load_or_create(&settings.key_path)
+                    .map_err(|e| anyhow::anyhow!("token encryption key: {e}"))?;
+                builder = builder
+                    .app_key(key)
+                    .app_secret(secret)
+                    .token_store(Arc::new(EncryptedTokenStore::new(store, key, secret_key)));
+                if let Some(endpoint) = &settings.endpoint {
+                    builder = builder.endpoint(endpoint);
+                }
+                // Tokens from the environment win over the stored one.
+                if let Some(token) = &settings.env.access_token {
+                    builder = builder.access_token(token);
+                }
+                if let Some(token) = &settings.env.refresh_token {
+                    builder = builder.refresh_token(token);
+                }
+                None
+            }
+            None => {
+                let sandbox = Sandbox::builder().start().await.context("starting the built-in sandbox")?;
+                if !options.quiet {
+                    eprintln!(
+                        "open1688: no app key configured; using the built-in sandbox at {} ({} offers; see `open1688 config init`)",
+                        sandbox.base_url(),
+                        sandbox.catalog().offers.len()
+                    );
+                }
+                builder = builder
+                    .endpoint(sandbox.base_url())
+                    .authorize_url(sandbox.authorize_url())
+                    .app_key(sandbox.app_key())
+                    .app_secret(sandbox.app_secret())
+                    .access_token(sandbox.access_token())
+                    .refresh_token(sandbox.refresh_token())
+                    .rate_limits(RateLimits::default());
+                Some(sandbox)
+            }
+        };
+        if settings.no_cache {
+            builder = builder.no_cache();
+        }
+        if let Some(qps) = options.qps.and_then(std::num::NonZeroU32::new) {
+            builder = builder.rate_limits(RateLimits::default().with_app_qps(qps));
+        }
+        if let Some(url) = &settings.redis_url {
+            let app_key = match (&settings.credentials, &sandbox) {
+                (Some((key, _)), _) => key.clone(),
+                (None, Some(sandbox)) => sandbox.app_key().to_owned(),
+                (None, None) => String::new(),
+            };
+            builder = with_redis(builder, url, &app_key, settings.no_cache)?;
+        }
+        let client = builder.build()?;
+        Ok(Self { client, sandbox })
+    }
+
+    /// Gateway calls the built-in sandbox counted so far (`None` against the real gateway).
+    pub fn sandbox_calls(&self) -> Option<u64> {
+        self.sandbox.as_ref().map(|s| s.stats().total.calls)
+    }
+}
+
+/// Redis under the in-memory cache and as the shared rate limiter of the app key. Redis being
+/// down is not an error: the client logs it and works locally until it is back.
+fn with_redis(builder: ClientBuilder, url: &str, app_key: &str, no_cache: bool) -> Result<ClientBuilder, CliError> {
+    let backend = RedisBackend::open(url).map_err(|e| usage(e.to_string()))?;
+    let mut builder = builder.shared_limiter(Arc::new(RedisRateLimiter::new(backend.clone(), app_key.to_owned())));
+    if !no_cache {
+        let tiered = TieredCache::new(open1688::MemoryCache::default(), RedisCache::new(backend));
+        builder = builder.cache(Arc::new(tiered));
+    }
+    Ok(builder)
+}

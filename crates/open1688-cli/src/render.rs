@@ -1,0 +1,47 @@
+//! Sheets on stdout: aligned tables for people (CJK-width aware), JSON with stable field names
+//! (money as exact decimal strings), or CSV sections.
+
+use std::io::Write;
+
+use comfy_table::{ContentArrangement, Table, presets};
+use open1688_jobs::sheet::sheets_json;
+use open1688_jobs::{Cell, Sheet};
+
+use crate::args::Format;
+
+/// A sheet as an aligned table.
+fn table(sheet: &Sheet) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header(sheet.columns.iter().copied());
+    for row in &sheet.rows {
+        t.add_row(row.iter().map(Cell::display));
+    }
+    t.to_string()
+}
+
+/// Prints sheets in the chosen format (several sheets: titled tables, one JSON object keyed by
+/// sheet name, CSV sections separated by a blank line).
+pub fn print(format: Format, sheets: &[Sheet]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Table => {
+            for (i, s) in sheets.iter().enumerate() {
+                if sheets.len() > 1 {
+                    writeln!(out, "{}{}", if i > 0 { "\n" } else { "" }, s.name)?;
+                }
+                writeln!(out, "{}", table(s))?;
+            }
+        }
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&sheets_json(sheets))?)?,
+        Format::Csv => {
+            for (i, s) in sheets.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                write!(out, "{}", s.csv()?)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,312 @@
+//! The effective settings: flags over environment (`OPEN1688_*`, `DATABASE_URL`, `REDIS_URL`) over
+//! the config file in the user's config directory. Every environment variable the CLI reads is
+//! read here, once.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use open1688_jobs::SourcingPolicy;
+use serde::{Deserialize, Serialize};
+
+use crate::args::Global;
+use crate::exit::CliError;
+
+/// The environment variables the CLI reads, read once at start.
+#[derive(Clone, Default)]
+pub struct Environment {
+    /// `OPEN1688_APP_KEY`.
+    pub app_key: Option<String>,
+    /// `OPEN1688_APP_SECRET`.
+    pub app_secret: Option<String>,
+    /// `OPEN1688_ENDPOINT`.
+    pub endpoint: Option<String>,
+    /// `OPEN1688_ACCESS_TOKEN`: wins over the stored token.
+    pub access_token: Option<String>,
+    /// `OPEN1688_REFRESH_TOKEN`: wins over the stored token.
+    pub refresh_token: Option<String>,
+    /// `DATABASE_URL`: PostgreSQL instead of the default SQLite file.
+    pub database_url: Option<String>,
+    /// `REDIS_URL`: a cache and rate limiter shared with other processes.
+    pub redis_url: Option<String>,
+    /// Whether `OPEN1688_SECRET_KEY` is set (the store reads the key itself).
+    pub secret_key_set: bool,
+    /// `OPEN1688_WEBHOOK_SECRET`: signs webhook alerts.
+    pub webhook_secret: Option<String>,
+    /// `OPEN1688_SMTP_URL`: the mail server for email alerts.
+    pub smtp_url: Option<String>,
+    /// `OPEN1688_EMAIL_FROM`: the sender of email alerts.
+    pub email_from: Option<String>,
+    /// `HOSTNAME`: part of the monitor's default worker name.
+    pub hostname: Option<String>,
+}
+
+impl std::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secrets and URLs that may carry passwords stay out of debug output.
+        f.debug_struct("Environment").field("app_key", &self.app_key).finish_non_exhaustive()
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+impl Environment {
+    /// Reads the process environment.
+    pub fn read() -> Self {
+        use open1688::env;
+        Self {
+            app_key: var(env::APP_KEY),
+            app_secret: var(env::APP_SECRET),
+            endpoint: var(env::ENDPOINT),
+            access_token: var(env::ACCESS_TOKEN),
+            refresh_token: var(env::REFRESH_TOKEN),
+            database_url: var("DATABASE_URL"),
+            redis_url: var("REDIS_URL"),
+            secret_key_set: std::env::var_os("OPEN1688_SECRET_KEY").is_some(),
+            webhook_secret: std::env::var("OPEN1688_WEBHOOK_SECRET").ok(),
+            smtp_url: var("OPEN1688_SMTP_URL"),
+            email_from: var("OPEN1688_EMAIL_FROM"),
+            hostname: var("HOSTNAME"),
+        }
+    }
+}
+
+/// The config file's contents.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    /// App key.
+    pub app_key: Option<String>,
+    /// App secret.
+    pub app_secret: Option<String>,
+    /// Gateway endpoint.
+    pub endpoint: Option<String>,
+    /// Language of translated fields.
+    pub language: Option<String>,
+    /// Turn the response cache off.
+    pub no_cache: Option<bool>,
+    /// Redis for a cache and rate limiter shared by several processes (`REDIS_URL` wins).
+    pub redis_url: Option<String>,
+    /// The sourcing policy: freight assumed, score tolerance, candidate counts.
+    pub sourcing: Option<SourcingPolicy>,
+}
+
+/// The effective configuration.
+#[derive(Clone)]
+pub struct Settings {
+    /// App key and secret, when configured.
+    pub credentials: Option<(String, String)>,
+    /// Gateway endpoint.
+    pub endpoint: Option<String>,
+    /// Language of translated fields.
+    pub language: String,
+    /// Cache off.
+    pub no_cache: bool,
+    /// Redis shared by several processes on this app key, if any.
+    pub redis_url: Option<String>,
+    /// The policy every job decides with.
+    pub policy: SourcingPolicy,
+    /// Where the file is (whether or not it exists).
+    pub path: PathBuf,
+    /// The key file that encrypts stored tokens (unless OPEN1688_SECRET_KEY is set).
+    pub key_path: PathBuf,
+    /// The environment as read at start.
+    pub env: Environment,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("app_key", &self.credentials.as_ref().map(|c| &c.0))
+            .field("endpoint", &self.endpoint)
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `host:port` of a Redis URL, without credentials.
+pub fn redis_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    rest.split('/').next().unwrap_or_default().to_owned()
+}
+
+/// The default config file.
+pub fn default_path() -> PathBuf {
+    dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("open1688").join("config.toml")
+}
+
+impl Settings {
+    /// Resolves flags, environment and file.
+    pub fn load(global: &Global, env: Environment) -> Result<Self, CliError> {
+        let path = global.config.clone().unwrap_or_else(default_path);
+        let file = if path.exists() {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            toml::from_str::<FileConfig>(&text)
+                .map_err(|e| CliError::Usage(format!("config file {}: {e}", path.display())))?
+        } else {
+            FileConfig::default()
+        };
+        let app_key = global.app_key.clone().or_else(|| env.app_key.clone()).or(file.app_key);
+        let app_secret = global.app_secret.clone().or_else(|| env.app_secret.clone()).or(file.app_secret);
+        let credentials = match (app_key, app_secret) {
+            (Some(k), Some(s)) => Some((k, s)),
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(CliError::Usage("an app key needs its app secret (and the other way round)".into()));
+            }
+            (None, None) => None,
+        };
+        let policy = file.sourcing.unwrap_or_default();
+        policy.validate().map_err(|e| CliError::Usage(format!("config file {}: {e}", path.display())))?;
+        let key_path = path.parent().unwrap_or(Path::new(".")).join("secret.key");
+        Ok(Self {
+            credentials,
+            endpoint: global.endpoint.clone().or_else(|| env.endpoint.clone()).or(file.endpoint),
+            language: global.language.clone().or(file.language).unwrap_or_else(|| "en".into()),
+            no_cache: global.no_cache || file.no_cache.unwrap_or(false),
+            redis_url: env.redis_url.clone().or(file.redis_url),
+            policy,
+            path,
+            key_path,
+            env,
+        })
+    }
+
+    /// A redacted view for `config show`.
+    pub fn show(&self) -> Vec<(String, String)> {
+        // The first two characters at most, counted in characters (a secret may be any text).
+        let redact = |s: &str| {
+            if s.chars().count() <= 4 {
+                "****".to_owned()
+            } else {
+                format!("{}****", s.chars().take(2).collect::<String>())
+            }
+        };
+        vec![
+            (
+                "config file".into(),
+                format!("{}{}", self.path.display(), if self.path.exists() { "" } else { " (not created)" }),
+            ),
+            (
+                "app key".into(),
+                self.credentials.as_ref().map_or("(none: the built-in sandbox is used)".into(), |c| c.0.clone()),
+            ),
+            ("app secret".into(), self.credentials.as_ref().map_or("(none)".into(), |c| redact(&c.1))),
+            ("endpoint".into(), self.endpoint.clone().unwrap_or_else(|| open1688::DEFAULT_ENDPOINT.into())),
+            ("language".into(), self.language.clone()),
+            (
+                "cache".into(),
+                match (self.no_cache, &self.redis_url) {
+                    (true, _) => "off".into(),
+                    (false, None) => "on (in memory)".into(),
+                    (false, Some(_)) => "on (in memory, then Redis)".into(),
+                },
+            ),
+            (
+                "rate limiter".into(),
+                match &self.redis_url {
+                    // The URL may carry a password: show the host only.
+                    Some(url) => format!("shared through Redis at {}", redis_host(url)),
+                    None => "this process only".into(),
+                },
+            ),
+            (
+                "tokens".into(),
+                format!(
+                    "encrypted in the store; key {}",
+                    if self.env.secret_key_set {
+                        "from OPEN1688_SECRET_KEY".to_owned()
+                    } else {
+                        self.key_path.display().to_string()
+                    }
+                ),
+            ),
+            (
+                "sourcing policy".into(),
+                format!(
+                    "score tolerance {}, same-item threshold {}, {} candidates (source) / {} (compare)",
+                    self.policy.score_tolerance,
+                    self.policy.same_item_threshold,
+                    self.policy.source_candidates,
+                    self.policy.compare_candidates
+                ),
+            ),
+        ]
+    }
+}
+
+/// The file `config init` writes.
+pub const TEMPLATE: &str = r#"# open1688 configuration. Flags and OPEN1688_* environment variables override these.
+# Without app_key and app_secret every command runs against the built-in sandbox.
+
+# app_key = "1234567"
+# app_secret = "your-app-secret"
+# endpoint = "https://gw.open.1688.com"
+language = "en"
+# no_cache = false
+# Share the rate limiter and an L2 cache with other processes on this app key (REDIS_URL wins).
+# redis_url = "redis://127.0.0.1:6379"
+
+# How jobs decide (these are the defaults).
+# [sourcing]
+# score_tolerance = "10"        # best value: cheapest among suppliers within this many points of the best score
+# same_item_threshold = 0.35    # title similarity from which two listings are the same item
+# source_candidates = 30        # offers the source job reads (at most 50)
+# compare_candidates = 40       # offers compare reads
+# detail_concurrency = 8        # details in flight at once (the rate limiter still paces them)
+# histogram_bins = 10
+# top_suppliers = 10
+# scorecard = "default"         # default, legacy_credit, legacy_factory or a TOML file
+# freight = { model = { kind = "by_weight", first_kg = "1", first_fee = "8", additional_per_kg = "3" } }
+"#;
+
+/// Writes the template (0600, never overwriting); `false` when the file already exists.
+pub fn init(path: &Path) -> anyhow::Result<bool> {
+    if path.exists() {
+        return Ok(false);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(path, TEMPLATE).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_parses_with_the_policy_uncommented_and_redis_urls_show_without_credentials() {
+        let file: FileConfig = toml::from_str(TEMPLATE).unwrap();
+        assert_eq!(file.language.as_deref(), Some("en"));
+        let uncommented: String = TEMPLATE
+            .lines()
+            .map(|l| {
+                if l.starts_with("# [sourcing]")
+                    || l.starts_with("# ")
+                        && l.contains(" = ")
+                        && !l.contains("app_")
+                        && !l.contains("endpoint")
+                        && !l.contains("no_cache")
+                        && !l.contains("redis_url")
+                {
+                    l.trim_start_matches("# ")
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let file: FileConfig = toml::from_str(&uncommented).unwrap();
+        assert_eq!(file.sourcing.unwrap(), SourcingPolicy::default(), "the template shows the defaults");
+        assert_eq!(redis_host("redis://user:hunter2@cache.internal:6380/2"), "cache.internal:6380");
+        assert_eq!(redis_host("redis://127.0.0.1:6379"), "127.0.0.1:6379");
+    }
+}

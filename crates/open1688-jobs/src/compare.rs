@@ -1,0 +1,138 @@
+//! `compare`: candidates for a need ranked by landed cost and supplier score, the Pareto front
+//! and the best-value pick — for a keyword, or for the same item as a given offer.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sourcing::{Candidate, Comparison, compare};
+
+use crate::candidates::{NeedRequest, item_ids};
+use crate::error::Result;
+use crate::jobs::{Jobs, load_scorecard};
+use crate::progress::Progress;
+use crate::search::SearchRequest;
+use crate::sheet::{Cell, Sheet};
+
+/// What to compare.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompareTarget {
+    /// The results of a keyword search.
+    Keyword(String),
+    /// Listings of the same item as this offer (searched by its title).
+    SameItemAs(i64),
+}
+
+impl CompareTarget {
+    /// An offer id when the text is a whole number, else a keyword.
+    pub fn parse(text: &str) -> Self {
+        text.trim().parse::<i64>().map_or_else(|_| Self::Keyword(text.to_owned()), Self::SameItemAs)
+    }
+}
+
+/// A comparison request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareRequest {
+    /// The keyword or reference offer.
+    pub target: CompareTarget,
+    /// The need every candidate is priced at.
+    #[serde(flatten)]
+    pub need: NeedRequest,
+    /// Candidates to read at most (default: the policy's `compare_candidates`).
+    #[serde(default)]
+    pub candidates: Option<usize>,
+}
+
+/// The comparison and the candidates it ranked.
+#[derive(Debug, Clone, Serialize)]
+pub struct CompareReport {
+    /// Ranks, Pareto front, scorecard actions and the best-value pick with its reason.
+    pub comparison: Comparison,
+}
+
+impl Jobs {
+    /// `compare`: rank candidates for a need.
+    pub async fn compare(&self, request: &CompareRequest, progress: &Progress) -> Result<CompareReport> {
+        let need = request.need.resolve(None)?;
+        let policy = self.sourcing_policy();
+        let card = load_scorecard(&policy.scorecard)?;
+        let max = request.candidates.unwrap_or(policy.compare_candidates).max(1);
+        let candidates: Vec<Candidate>;
+        let group: Vec<&Candidate> = match &request.target {
+            CompareTarget::SameItemAs(id) => {
+                let reference = self.named_candidate(*id, progress).await?;
+                let search = SearchRequest::keyword(reference.offer.title.as_str(), max);
+                let items = self.search_items(&search, progress).await?;
+                let ids: Vec<i64> = item_ids(&items).into_iter().filter(|x| x != id).collect();
+                let mut all = self.candidates(&ids, &items, progress).await?;
+                all.push(reference.clone());
+                candidates = all;
+                sourcing::compare::same_item_as(&reference.offer, &candidates, policy.same_item_threshold)
+            }
+            CompareTarget::Keyword(keyword) => {
+                let search = SearchRequest::keyword(keyword.as_str(), max);
+                let items = self.search_items(&search, progress).await?;
+                candidates = self.candidates(&item_ids(&items), &items, progress).await?;
+                candidates.iter().collect()
+            }
+        };
+        let comparison = compare(&group, &need, &policy.freight, &card, policy.score_tolerance)?;
+        Ok(CompareReport { comparison })
+    }
+}
+
+impl CompareReport {
+    /// The comparison table.
+    pub fn sheets(&self) -> Vec<Sheet> {
+        vec![comparison_sheet(&self.comparison)]
+    }
+
+    /// Landed cost per unit by supplier as bars (`title` names what was compared).
+    #[cfg(feature = "charts")]
+    pub fn chart(&self, path: &std::path::Path, title: &str) -> Result<()> {
+        crate::charts::supplier_bars(
+            path,
+            &format!("{title}: 供应商到岸单价 landed cost by supplier"),
+            &bars(&self.comparison, usize::MAX),
+        )
+    }
+}
+
+/// Landed cost per unit of the first `n` rows, for bar charts.
+pub fn bars(cmp: &Comparison, n: usize) -> Vec<(String, Decimal)> {
+    cmp.rows.iter().take(n).map(|r| (r.supplier.clone(), r.per_unit)).collect()
+}
+
+/// The comparison table: cost and score ranks, the Pareto front, the scorecard's action.
+pub fn comparison_sheet(cmp: &Comparison) -> Sheet {
+    let mut s = Sheet::new(
+        "comparison",
+        &[
+            "offer_id",
+            "supplier",
+            "quantity",
+            "total",
+            "per_unit",
+            "score",
+            "cost_rank",
+            "score_rank",
+            "pareto",
+            "action",
+        ],
+    );
+    for r in &cmp.rows {
+        s.push(vec![
+            Cell::Int(r.offer_id),
+            Cell::Text(r.supplier.clone()),
+            Cell::Int(r.quantity),
+            Cell::Money(r.total),
+            Cell::Money(r.per_unit),
+            Cell::Num(r.score.round_dp(1)),
+            Cell::count(r.cost_rank),
+            Cell::count(r.score_rank),
+            Cell::flag(r.pareto),
+            Cell::Text(r.action.to_string()),
+        ]);
+    }
+    s
+}

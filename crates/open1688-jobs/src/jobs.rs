@@ -1,0 +1,70 @@
+//! [`Jobs`]: what every job runs with — a gateway client, the language of translated fields and
+//! the sourcing policy. Each job is a method in the module named after it.
+
+use open1688::Client;
+use sourcing::Scorecard;
+
+use crate::error::{JobError, Result};
+use crate::policy::SourcingPolicy;
+
+/// The application layer's entry point: one per gateway client, shared by every surface.
+///
+/// Jobs are methods (`search`, `offers`, `quote`, `compare`, `plan`, `analyze`, `recommend`,
+/// `seller`, `source`, …), each taking a typed request and a [`crate::Progress`] and returning a
+/// typed, serializable report.
+#[derive(Debug, Clone)]
+pub struct Jobs {
+    client: Client,
+    language: String,
+    policy: SourcingPolicy,
+}
+
+impl Jobs {
+    /// Jobs over `client`, with English translations and the default policy.
+    pub fn new(client: Client) -> Self {
+        Self { client, language: "en".into(), policy: SourcingPolicy::default() }
+    }
+
+    /// Translated fields (English titles, attribute names) in `language`, e.g. `en` or `ja`.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = language.into();
+        self
+    }
+
+    /// Decides with `policy` instead of the defaults.
+    pub fn policy(mut self, policy: SourcingPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The gateway client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The language of translated fields.
+    pub fn language_ref(&self) -> &str {
+        &self.language
+    }
+
+    /// The policy jobs decide with.
+    pub fn sourcing_policy(&self) -> &SourcingPolicy {
+        &self.policy
+    }
+}
+
+/// A scorecard preset (`default`, `legacy_credit`, `legacy_factory`) or a TOML file.
+pub fn load_scorecard(name: &str) -> Result<Scorecard> {
+    if let Some(card) = Scorecard::preset(name) {
+        return Ok(card);
+    }
+    let text = std::fs::read_to_string(name).map_err(|e| {
+        JobError::invalid(
+            "scorecard",
+            format!(
+                "scorecard {name:?} is neither a preset (default, legacy_credit, legacy_factory) nor a readable file: {e}"
+            ),
+        )
+    })?;
+    Scorecard::from_toml(&text).map_err(|e| JobError::invalid("scorecard", e.to_string()))
+}

@@ -1,0 +1,79 @@
+//! The application layer of open1688: every user-facing job as a typed function that returns a
+//! typed, serializable report. The CLI, the HTTP service and the MCP server all call these and
+//! render the same reports; none of them decides anything itself.
+//!
+//! - [`Jobs`] holds the gateway client, the language and the [`SourcingPolicy`]; its methods are
+//!   the jobs that call the gateway: [`Jobs::search`], [`Jobs::offers`], [`Jobs::image_search`],
+//!   [`Jobs::seller`], [`Jobs::analyze`], [`Jobs::quote`], [`Jobs::compare`], [`Jobs::plan`],
+//!   [`Jobs::recommend`] and the main job, [`Jobs::source`].
+//! - Jobs over the store need no gateway: [`history::history`] and the [`watches`] functions.
+//! - Long jobs report through a [`Progress`] (stages, counted work, notes) and stop when its
+//!   cancellation token is cancelled.
+//! - Every report has `sheets()`: the same tables for a terminal, CSV, JSON rows and the
+//!   workbook ([`workbook`], feature `xlsx`); reports with a picture have `chart()` (feature
+//!   `charts`).
+//! - Errors are [`JobError`]s whose [`ErrorKind`] a surface maps to an exit code or a status.
+//!
+//! ```
+//! use open1688_jobs::{Jobs, NeedRequest, Progress, QuoteRequest, SourcingPolicy};
+//!
+//! async fn how_many(client: open1688::Client) -> open1688_jobs::Result<i64> {
+//!     let jobs = Jobs::new(client).language("en").policy(SourcingPolicy::default());
+//!     let request = QuoteRequest { offer_id: 630526089341, need: NeedRequest::units(95), sku: None, batches: 3 };
+//!     let report = jobs.quote(&request, &Progress::silent()).await?;
+//!     // The same report renders as tables, JSON or a workbook.
+//!     assert!(!report.sheets().is_empty());
+//!     Ok(report.advice.best().quantity)
+//! }
+//! ```
+
+pub mod analyze;
+pub mod candidates;
+#[cfg(feature = "charts")]
+pub mod charts;
+pub mod compare;
+pub mod error;
+pub mod history;
+pub mod image_search;
+pub mod jobs;
+pub mod offers;
+pub mod plan;
+pub mod plan_file;
+pub mod policy;
+pub mod progress;
+pub mod quote;
+pub mod recommend;
+pub mod search;
+pub mod seller;
+pub mod sheet;
+pub mod source;
+mod source_outputs;
+pub mod watches;
+#[cfg(feature = "xlsx")]
+pub mod workbook;
+
+pub use analyze::AnalyzeReport;
+pub use candidates::{NeedRequest, supplier_name};
+pub use compare::{CompareReport, CompareRequest, CompareTarget};
+pub use error::{ErrorKind, JobError, Result};
+pub use history::HistoryReport;
+pub use image_search::{ImageSearchRequest, picture_source};
+pub use jobs::{Jobs, load_scorecard};
+pub use offers::OffersReport;
+pub use plan::{PlanReport, PlanRequest};
+pub use plan_file::{PlanFormat, parse_plan, read_plan_file};
+pub use policy::SourcingPolicy;
+pub use progress::{Progress, ProgressEvent};
+pub use quote::{QuoteReport, QuoteRequest};
+pub use recommend::{RecommendReport, RecommendRequest};
+pub use search::{SearchReport, SearchRequest, Sort};
+pub use seller::SellerReport;
+pub use sheet::{Cell, Sheet};
+pub use source::{SourceReport, SourceRequest};
+pub use tokio_util::sync::CancellationToken;
+
+/// Compiles the README's examples as doc tests (here, where the SDK, the engine, the application
+/// layer and, as a dev-dependency, the sandbox are all in reach), so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,119 @@
+//! `plan`: purchase lines become orders by supplier, with freight, mixed batches and the
+//! violations each order has, with the smallest fix.
+
+use serde::{Deserialize, Serialize};
+use sourcing::{PlanLine, PlanOptions, PurchasePlan, plan};
+
+use crate::error::{JobError, Result};
+use crate::jobs::Jobs;
+use crate::progress::Progress;
+use crate::sheet::{Cell, Sheet};
+
+/// A plan request: the lines (from a plan file, a form or JSON) and whether to raise quantities
+/// where that lowers the total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// The lines, in order; errors name them by 1-based position.
+    pub lines: Vec<PlanLine>,
+    /// Raise quantities where a higher tier lowers the total.
+    #[serde(default)]
+    pub optimize: bool,
+}
+
+/// The plan by supplier.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanReport {
+    /// Orders by supplier, totals, violations and the raises the optimizer made.
+    pub plan: PurchasePlan,
+}
+
+impl Jobs {
+    /// `plan`: orders by supplier for the request's lines. An offer that cannot be read fails the
+    /// job, naming the first line that asks for it.
+    pub async fn plan(&self, request: &PlanRequest, progress: &Progress) -> Result<PlanReport> {
+        if request.lines.is_empty() {
+            return Err(JobError::invalid("lines", "the plan has no lines"));
+        }
+        if let Some(i) = request.lines.iter().position(|l| l.quantity <= 0) {
+            let line = i + 1;
+            return Err(JobError::invalid(
+                format!("plan line {line}"),
+                format!("plan line {line}: quantity must be at least 1, got {}", request.lines[i].quantity),
+            ));
+        }
+        let mut ids: Vec<i64> = request.lines.iter().map(|l| l.offer_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let line_of = |id: i64| request.lines.iter().position(|l| l.offer_id == id).map_or(0, |i| i + 1);
+        let candidates = match self.named_candidates(&ids, progress).await {
+            Ok(c) => c,
+            Err(JobError::Gateway { context, source }) => {
+                let line = ids.iter().find(|id| context == format!("offer {id}")).map_or(0, |id| line_of(*id));
+                return Err(JobError::Gateway { context: format!("plan line {line}: {context}"), source });
+            }
+            Err(other) => return Err(other),
+        };
+        let offers: Vec<sourcing::Offer> = candidates.into_iter().map(|c| c.offer).collect();
+        if let Some(missing) = ids.iter().find(|id| !offers.iter().any(|o| o.id == **id)) {
+            return Err(JobError::NotFound(format!(
+                "plan line {}: offer {missing} could not be read",
+                line_of(*missing)
+            )));
+        }
+        let options = PlanOptions {
+            freight: self.sourcing_policy().freight.clone(),
+            optimize: request.optimize,
+            ..PlanOptions::default()
+        };
+        Ok(PlanReport { plan: plan(&request.lines, &offers, &options)? })
+    }
+}
+
+impl PlanReport {
+    /// Sheets: the plan by supplier (with a total row) and its lines.
+    pub fn sheets(&self) -> Vec<Sheet> {
+        plan_sheets(&self.plan)
+    }
+}
+
+/// Plan sheets: by supplier, then lines.
+pub fn plan_sheets(p: &PurchasePlan) -> Vec<Sheet> {
+    let mut lines =
+        Sheet::new("plan lines", &["supplier", "line", "offer_id", "sku_id", "quantity", "unit_price", "amount"]);
+    let mut by_supplier =
+        Sheet::new("plan by supplier", &["supplier", "company", "mixed", "goods", "freight", "total", "violations"]);
+    for o in &p.orders {
+        for l in &o.lines {
+            lines.push(vec![
+                Cell::Text(o.supplier.clone()),
+                Cell::count(l.line),
+                Cell::Int(l.offer_id),
+                Cell::opt_int(l.sku_id),
+                Cell::Int(l.quantity),
+                Cell::Money(l.unit_price),
+                Cell::Money(l.amount),
+            ]);
+        }
+        let violations = o.violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        by_supplier.push(vec![
+            Cell::Text(o.supplier.clone()),
+            Cell::opt_text(o.company.clone()),
+            Cell::flag(o.mixed),
+            Cell::Money(o.goods),
+            Cell::Money(o.freight),
+            Cell::Money(o.total),
+            Cell::Text(violations),
+        ]);
+    }
+    by_supplier.push(vec![
+        Cell::Text("TOTAL".into()),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Money(p.goods),
+        Cell::Money(p.freight),
+        Cell::Money(p.total),
+        Cell::Empty,
+    ]);
+    vec![by_supplier, lines]
+}

@@ -1,0 +1,111 @@
+//! Plan files: CSV (`offer_id,sku_id,quantity`, header optional, `#` comments) or TOML
+//! (`[[lines]]` tables). Every error names the file and line.
+
+use serde::Deserialize;
+use sourcing::PlanLine;
+
+use crate::error::{JobError, Result};
+
+/// The format of a plan file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanFormat {
+    /// `offer_id,sku_id,quantity` lines.
+    Csv,
+    /// `[[lines]]` tables with `offer_id`, optional `sku_id`, `quantity`.
+    Toml,
+}
+
+impl PlanFormat {
+    /// TOML for a `.toml` name, CSV otherwise.
+    pub fn from_name(name: &str) -> Self {
+        if name.to_ascii_lowercase().ends_with(".toml") { Self::Toml } else { Self::Csv }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanFile {
+    lines: Vec<PlanLine>,
+}
+
+/// Reads plan lines from a file on disk (format by extension).
+pub fn read_plan_file(path: &std::path::Path) -> Result<Vec<PlanLine>> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| JobError::invalid("plan", format!("cannot read plan file {name}: {e}")))?;
+    parse_plan(&text, PlanFormat::from_name(&name), &name)
+}
+
+/// Parses plan lines; `name` is how errors refer to the file (a path or an upload's name).
+pub fn parse_plan(text: &str, format: PlanFormat, name: &str) -> Result<Vec<PlanLine>> {
+    let lines = match format {
+        PlanFormat::Toml => {
+            toml::from_str::<PlanFile>(text)
+                .map_err(|e| JobError::invalid("plan", format!("plan file {name}: {e}")))?
+                .lines
+        }
+        PlanFormat::Csv => parse_csv(text, name)?,
+    };
+    if lines.is_empty() {
+        return Err(JobError::invalid("plan", format!("plan file {name} has no lines")));
+    }
+    for (i, l) in lines.iter().enumerate() {
+        if l.quantity <= 0 {
+            return Err(JobError::invalid(
+                format!("plan line {}", i + 1),
+                format!("plan file {name} line {}: quantity must be at least 1, got {}", i + 1, l.quantity),
+            ));
+        }
+    }
+    Ok(lines)
+}
+
+fn parse_csv(text: &str, name: &str) -> Result<Vec<PlanLine>> {
+    let mut lines = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line_no = n + 1;
+        let raw = raw.trim().trim_start_matches('\u{feff}');
+        if raw.is_empty() || raw.starts_with('#') || (line_no == 1 && raw.starts_with("offer")) {
+            continue;
+        }
+        let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
+        let bad = |what: &str| {
+            JobError::invalid(
+                format!("plan line {line_no}"),
+                format!("plan file {name} line {line_no}: {what} (expected offer_id,sku_id,quantity): {raw:?}"),
+            )
+        };
+        let [offer, sku, quantity] = fields[..] else { return Err(bad("three fields")) };
+        let offer_id = offer.parse().map_err(|_| bad("offer_id is not a whole number"))?;
+        let sku_id =
+            if sku.is_empty() { None } else { Some(sku.parse().map_err(|_| bad("sku_id is not a whole number"))?) };
+        let quantity: i64 = quantity.parse().map_err(|_| bad("quantity is not a whole number"))?;
+        if quantity <= 0 {
+            return Err(bad("quantity must be at least 1"));
+        }
+        lines.push(PlanLine { offer_id, sku_id, quantity });
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_and_toml_give_the_same_lines_and_errors_name_the_line() {
+        let csv = "offer_id,sku_id,quantity\n# a comment\n1,,10\n2,5,20\n";
+        let toml = "[[lines]]\noffer_id = 1\nquantity = 10\n[[lines]]\noffer_id = 2\nsku_id = 5\nquantity = 20\n";
+        let a = parse_plan(csv, PlanFormat::Csv, "p.csv").unwrap();
+        assert_eq!(a, parse_plan(toml, PlanFormat::Toml, "p.toml").unwrap());
+        assert_eq!(a[1], PlanLine { offer_id: 2, sku_id: Some(5), quantity: 20 });
+
+        let e = parse_plan("1,,10\n1,,ten\n", PlanFormat::Csv, "p.csv").unwrap_err();
+        assert!(e.to_string().contains("line 2") && e.to_string().contains("quantity"), "{e}");
+        assert!(matches!(e, JobError::Invalid { ref field, .. } if field == "plan line 2"));
+        assert!(parse_plan("1,10\n", PlanFormat::Csv, "p.csv").unwrap_err().to_string().contains("three fields"));
+        assert!(parse_plan("", PlanFormat::Csv, "p.csv").unwrap_err().to_string().contains("no lines"));
+        let negative = "[[lines]]\noffer_id = 1\nquantity = -3\n";
+        assert!(parse_plan(negative, PlanFormat::Toml, "p.toml").unwrap_err().to_string().contains("line 1"));
+    }
+}

@@ -1,0 +1,107 @@
+//! The sourcing policy: every default and tolerance a job decides with, in one documented place,
+//! loadable from the `[sourcing]` table of the config file.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sourcing::{Freight, FreightModel};
+
+/// The assumptions and tolerances behind every job's decisions. The defaults are what the CLI
+/// has always used; a team can set its own in the config file:
+///
+/// ```toml
+/// [sourcing]
+/// score_tolerance = "5"
+/// source_candidates = 50
+/// freight = { model = { kind = "flat", fee = "12" }, free_over = "500" }
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourcingPolicy {
+    /// Freight assumed for each supplier's shipment (offers do not state it): by default ¥8 for
+    /// the first kg and ¥3 each further kg, the domestic express rates 1688 sellers quote.
+    pub freight: Freight,
+    /// The best-value pick is the cheapest landed cost among suppliers scoring within this many
+    /// points of the best score (default 10).
+    pub score_tolerance: Decimal,
+    /// Title similarity (0–1) above which two listings count as the same item (default 0.35).
+    pub same_item_threshold: f64,
+    /// Offers whose details the `source` job reads (default 30, at most 50: one search page).
+    pub source_candidates: usize,
+    /// Candidates `compare` reads for a keyword or around an offer (default 40).
+    pub compare_candidates: usize,
+    /// Offer details in flight at once; the rate limiter still paces them (default 8).
+    pub detail_concurrency: usize,
+    /// Bins of the market report's price histogram, table and chart alike (default 10).
+    pub histogram_bins: usize,
+    /// Suppliers listed in the market report's top lists (default 10).
+    pub top_suppliers: usize,
+    /// The scorecard preset or TOML file that scores suppliers (default `default`).
+    pub scorecard: String,
+}
+
+impl Default for SourcingPolicy {
+    fn default() -> Self {
+        Self {
+            freight: Freight {
+                model: FreightModel::ByWeight {
+                    first_kg: Decimal::ONE,
+                    first_fee: Decimal::from(8),
+                    additional_per_kg: Decimal::from(3),
+                },
+                free_over: None,
+            },
+            score_tolerance: Decimal::from(10),
+            same_item_threshold: 0.35,
+            source_candidates: 30,
+            compare_candidates: 40,
+            detail_concurrency: 8,
+            histogram_bins: 10,
+            top_suppliers: 10,
+            scorecard: "default".into(),
+        }
+    }
+}
+
+impl SourcingPolicy {
+    /// Checks the values are usable; the message names the field.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.score_tolerance.is_sign_negative() {
+            return Err(format!("sourcing.score_tolerance must not be negative, got {}", self.score_tolerance));
+        }
+        if !(0.0..=1.0).contains(&self.same_item_threshold) {
+            return Err(format!(
+                "sourcing.same_item_threshold must be between 0 and 1, got {}",
+                self.same_item_threshold
+            ));
+        }
+        for (name, value, max) in [
+            ("source_candidates", self.source_candidates, 50),
+            ("compare_candidates", self.compare_candidates, 2_000),
+            ("detail_concurrency", self.detail_concurrency, 64),
+            ("histogram_bins", self.histogram_bins, 200),
+            ("top_suppliers", self.top_suppliers, 1_000),
+        ] {
+            if value == 0 || value > max {
+                return Err(format!("sourcing.{name} must be between 1 and {max}, got {value}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_table_keeps_the_other_defaults_and_bad_values_are_named() {
+        let policy: SourcingPolicy = toml::from_str("score_tolerance = \"5\"\nsource_candidates = 20").unwrap();
+        assert_eq!(policy.score_tolerance, Decimal::from(5));
+        assert_eq!(policy.source_candidates, 20);
+        assert_eq!(policy.freight, SourcingPolicy::default().freight);
+        assert!(policy.validate().is_ok());
+        let bad = SourcingPolicy { same_item_threshold: 2.0, ..SourcingPolicy::default() };
+        assert!(bad.validate().unwrap_err().contains("same_item_threshold"));
+        assert!(toml::from_str::<SourcingPolicy>("tolerance = 3").is_err(), "unknown keys are refused");
+    }
+}

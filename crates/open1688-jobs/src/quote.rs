@@ -1,0 +1,128 @@
+//! `quote`: how many to buy of one offer — the options table, buy now versus split batches, and
+//! the stock risk of each.
+
+use serde::{Deserialize, Serialize};
+use sourcing::{Offer, QuantityAdvice, RiskThresholds, SplitOption, optimal_quantity, split_options};
+
+use crate::candidates::NeedRequest;
+use crate::error::{JobError, Result};
+use crate::jobs::Jobs;
+use crate::progress::Progress;
+use crate::sheet::{Cell, Sheet};
+
+/// A quote request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteRequest {
+    /// The offer.
+    pub offer_id: i64,
+    /// The need.
+    #[serde(flatten)]
+    pub need: NeedRequest,
+    /// Price this SKU (offers priced per SKU).
+    #[serde(default)]
+    pub sku: Option<i64>,
+    /// Compare buying in up to this many split batches (default 3).
+    #[serde(default = "default_batches")]
+    pub batches: i64,
+}
+
+fn default_batches() -> i64 {
+    3
+}
+
+/// The answer: which quantity to buy and why, and the split-batch comparison when a sales rate
+/// is known.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteReport {
+    /// The offer quoted.
+    pub offer: Offer,
+    /// The options table and the recommended row, with its reason.
+    pub advice: QuantityAdvice,
+    /// Buy now versus 2…k batches; `None` without a sales rate (given or from monthly sales).
+    pub batches: Option<Vec<SplitOption>>,
+}
+
+impl Jobs {
+    /// `quote`: the optimal quantity of one offer for a need.
+    pub async fn quote(&self, request: &QuoteRequest, progress: &Progress) -> Result<QuoteReport> {
+        request.need.resolve(None)?;
+        if !(1..=100).contains(&request.batches) {
+            return Err(JobError::invalid(
+                "batches",
+                format!("batches must be between 1 and 100, got {}", request.batches),
+            ));
+        }
+        let c = self.named_candidate(request.offer_id, progress).await?;
+        let need = request.need.resolve(Some(&c.offer))?;
+        let freight = &self.sourcing_policy().freight;
+        let advice = optimal_quantity(&c.offer, request.sku, &need, freight)?;
+        let batches = match need.daily_sales {
+            Some(daily) => Some(split_options(
+                &c.offer,
+                request.sku,
+                advice.best().quantity,
+                daily,
+                request.batches,
+                freight,
+                &RiskThresholds::default(),
+            )?),
+            None => None,
+        };
+        Ok(QuoteReport { offer: c.offer, advice, batches })
+    }
+}
+
+impl QuoteReport {
+    /// Sheets: the options, and the batches when known.
+    pub fn sheets(&self) -> Vec<Sheet> {
+        let mut options = Sheet::new(
+            "options",
+            &["quantity", "unit_price", "goods", "freight", "holding", "total", "extra_units", "saving", "recommended"],
+        );
+        for (i, o) in self.advice.options.iter().enumerate() {
+            options.push(vec![
+                Cell::Int(o.quantity),
+                Cell::Money(o.unit_price),
+                Cell::Money(o.goods),
+                Cell::Money(o.freight),
+                Cell::Money(o.holding),
+                Cell::Money(o.total),
+                Cell::Int(o.extra_units),
+                Cell::Money(o.saving),
+                Cell::flag(i == self.advice.recommended),
+            ]);
+        }
+        let mut sheets = vec![options];
+        if let Some(batches) = &self.batches {
+            let mut s = Sheet::new(
+                "batches",
+                &["batches", "per_batch", "unit_price", "total", "extra_cost", "turnover_days", "risk"],
+            );
+            for o in batches {
+                s.push(vec![
+                    Cell::Int(o.batches),
+                    Cell::Int(o.per_batch),
+                    Cell::Money(o.unit_price),
+                    Cell::Money(o.total),
+                    Cell::Money(o.extra_cost),
+                    Cell::Num(o.turnover_days),
+                    Cell::Text(o.risk.to_string()),
+                ]);
+            }
+            sheets.push(s);
+        }
+        sheets
+    }
+
+    /// The offer's price ladder as steps, up to twice the recommended quantity.
+    #[cfg(feature = "charts")]
+    pub fn chart(&self, path: &std::path::Path) -> Result<()> {
+        crate::charts::ladder_steps(
+            path,
+            &format!("{} 阶梯价 price ladder", self.offer.title),
+            &crate::offers::ladder_points(&self.offer),
+            self.advice.best().quantity.saturating_mul(2),
+        )
+    }
+}

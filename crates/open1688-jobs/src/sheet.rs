@@ -1,0 +1,142 @@
+//! The tabular view of a report: named columns of typed cells. Every surface renders the same
+//! sheets: the CLI as aligned tables, JSON or CSV, the workbook as XLSX sheets, the service as
+//! JSON rows. Column names are the JSON field names and CSV headers, so they are a stable API.
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Value as Json};
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A whole number (ids, quantities).
+    Int(i64),
+    /// Money in yuan, shown with two decimals.
+    Money(Decimal),
+    /// Another exact decimal (scores, rates, days).
+    Num(Decimal),
+    /// Unknown or not applicable.
+    Empty,
+}
+
+impl Cell {
+    /// Text, or empty when absent.
+    pub fn opt_text(v: Option<impl Into<String>>) -> Self {
+        v.map_or(Cell::Empty, |s| Cell::Text(s.into()))
+    }
+
+    /// A whole number, or empty when absent.
+    pub fn opt_int(v: Option<i64>) -> Self {
+        v.map_or(Cell::Empty, Cell::Int)
+    }
+
+    /// Money, or empty when absent.
+    pub fn opt_money(v: Option<Decimal>) -> Self {
+        v.map_or(Cell::Empty, Cell::Money)
+    }
+
+    /// A count (`usize`) as a whole number; counts beyond `i64` do not occur in practice and
+    /// saturate rather than wrap.
+    pub fn count(n: usize) -> Self {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// `yes` when true, empty otherwise.
+    pub fn flag(v: bool) -> Self {
+        Cell::Text(if v { "yes".into() } else { String::new() })
+    }
+
+    /// The text a table or CSV shows.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Money(d) => format!("{:.2}", d.round_dp(2)),
+            Cell::Num(d) => d.normalize().to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// The JSON value: exact decimals as strings, because JSON numbers are read back as floats;
+    /// money always with two decimals, as in the table.
+    pub fn json(&self) -> Json {
+        match self {
+            Cell::Text(s) => Json::String(s.clone()),
+            Cell::Int(i) => Json::from(*i),
+            Cell::Money(_) => Json::String(self.display()),
+            Cell::Num(d) => Json::String(d.normalize().to_string()),
+            Cell::Empty => Json::Null,
+        }
+    }
+}
+
+/// A table with named columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// The sheet's name: the XLSX sheet name, the title above a table, the key in JSON.
+    pub name: String,
+    /// Column names: the JSON field names and CSV headers.
+    pub columns: Vec<&'static str>,
+    /// The rows, each as long as `columns`.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Sheet {
+    /// An empty sheet.
+    pub fn new(name: &str, columns: &[&'static str]) -> Self {
+        Self { name: name.to_owned(), columns: columns.to_vec(), rows: Vec::new() }
+    }
+
+    /// Adds a row (as many cells as columns).
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    /// The rows as a JSON array of objects keyed by column name.
+    pub fn json(&self) -> Json {
+        Json::Array(
+            self.rows
+                .iter()
+                .map(|row| {
+                    Json::Object(
+                        self.columns.iter().zip(row).map(|(c, v)| ((*c).to_owned(), v.json())).collect::<Map<_, _>>(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// The sheet as CSV text with a header line.
+    pub fn csv(&self) -> Result<String, csv::Error> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&self.columns)?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(Cell::display))?;
+        }
+        let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// Several sheets as one JSON value: a single sheet's rows, or an object keyed by sheet name.
+pub fn sheets_json(sheets: &[Sheet]) -> Json {
+    match sheets {
+        [one] => one.json(),
+        many => Json::Object(many.iter().map(|s| (s.name.clone(), s.json())).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_a_two_decimal_string_and_empty_is_null() {
+        let mut s = Sheet::new("t", &["id", "price", "note"]);
+        s.push(vec![Cell::Int(1), Cell::Money("8.2".parse().unwrap()), Cell::Empty]);
+        assert_eq!(s.json(), serde_json::json!([{"id": 1, "price": "8.20", "note": null}]));
+        assert_eq!(s.csv().unwrap(), "id,price,note\n1,8.20,\n");
+    }
+}

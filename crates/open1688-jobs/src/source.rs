@@ -1,0 +1,173 @@
+//! `source`: the main job. Search → details → supplier scorecards → comparison → the optimal
+//! quantity from the best-value pick → a plan; then a workbook and charts for the buyer.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sourcing::{Candidate, Comparison, PlanLine, PlanOptions, PurchasePlan, QuantityAdvice, ScoreReport};
+
+use crate::candidates::{NeedRequest, item_ids, supplier_name};
+use crate::error::{JobError, Result};
+use crate::jobs::{Jobs, load_scorecard};
+use crate::progress::Progress;
+use crate::search::SearchRequest;
+
+/// A sourcing request: what to buy and how many.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRequest {
+    /// Search words.
+    pub keyword: String,
+    /// The need.
+    #[serde(flatten)]
+    pub need: NeedRequest,
+    /// Offers to read (default: the policy's `source_candidates`; at most 50).
+    #[serde(default)]
+    pub candidates: Option<usize>,
+}
+
+/// One candidate with its supplier's scorecard verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoredCandidate {
+    /// The offer.
+    pub offer: sourcing::Offer,
+    /// Its supplier.
+    pub supplier: sourcing::Supplier,
+    /// The supplier's score, band, action and explanation.
+    pub score: ScoreReport,
+    /// Unit price at the need, when the offer has one.
+    pub unit_price_at_need: Option<Decimal>,
+}
+
+/// The decision: what to buy, from whom, at what landed cost, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceDecision {
+    /// The offer picked.
+    pub offer_id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its supplier's name.
+    pub supplier: String,
+    /// Units to buy (may exceed the need where a higher tier costs less in total).
+    pub quantity: i64,
+    /// Unit price at that quantity.
+    pub unit_price: Decimal,
+    /// Goods and freight for that quantity.
+    pub landed_total: Decimal,
+    /// Landed cost per unit.
+    pub landed_per_unit: Decimal,
+    /// Why this offer and this quantity.
+    pub why: String,
+}
+
+/// Everything the sourcing job found and decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    /// The keyword searched.
+    pub keyword: String,
+    /// Units needed.
+    pub need: i64,
+    /// The decision.
+    pub decision: SourceDecision,
+    /// Every candidate read, scored.
+    pub candidates: Vec<ScoredCandidate>,
+    /// The comparison of all candidates.
+    pub comparison: Comparison,
+    /// The quantity options for the pick.
+    pub advice: QuantityAdvice,
+    /// The plan for the pick (optimized).
+    pub plan: PurchasePlan,
+}
+
+/// The job's stages, for progress.
+const STAGES: u32 = 4;
+
+impl Jobs {
+    /// `source`: search, read, score, compare and decide. Stages 1–3 of 4 are reported here; the
+    /// fourth is writing the workbook ([`SourceReport::write_outputs`]).
+    pub async fn source(&self, request: &SourceRequest, progress: &Progress) -> Result<SourceReport> {
+        let need = request.need.resolve(None)?;
+        let policy = self.sourcing_policy();
+        let card = load_scorecard(&policy.scorecard)?;
+        let max = request.candidates.unwrap_or(policy.source_candidates).clamp(1, 50);
+        let search = SearchRequest::keyword(request.keyword.as_str(), max);
+        search.validate()?;
+        progress.stage(1, STAGES, format!("searching {:?}", request.keyword));
+        let items = self.search_items(&search, progress).await?;
+        if items.is_empty() {
+            return Err(JobError::NoAnswer(format!("no offers found for {:?}", request.keyword)));
+        }
+        progress.stage(2, STAGES, format!("reading {} offers", items.len()));
+        let candidates = self.candidates(&item_ids(&items), &items, progress).await?;
+        progress.check()?;
+        progress.stage(3, STAGES, "scoring suppliers and comparing landed costs");
+        let refs: Vec<&Candidate> = candidates.iter().collect();
+        let comparison = sourcing::compare(&refs, &need, &policy.freight, &card, policy.score_tolerance)?;
+        let (best_id, reason) = comparison
+            .best_value
+            .clone()
+            .ok_or_else(|| JobError::NoAnswer("no candidate from an acceptable supplier".into()))?;
+        let best = candidates
+            .iter()
+            .find(|c| c.offer.id == best_id)
+            .ok_or_else(|| JobError::NoAnswer(format!("the pick {best_id} is not among the candidates")))?;
+        let mut need_for_best = need.clone();
+        need_for_best.daily_sales = need_for_best.daily_sales.or_else(|| sourcing::batches::daily_sales(&best.offer));
+        let advice = sourcing::optimal_quantity(&best.offer, None, &need_for_best, &policy.freight)?;
+        let option = advice.best().clone();
+        let plan = sourcing::plan(
+            &[PlanLine { offer_id: best_id, sku_id: None, quantity: option.quantity }],
+            std::slice::from_ref(&best.offer),
+            &PlanOptions { freight: policy.freight.clone(), optimize: true, ..PlanOptions::default() },
+        )?;
+        let per_unit = plan.total.checked_div(Decimal::from(option.quantity)).ok_or(sourcing::EngineError::Overflow)?;
+        let decision = SourceDecision {
+            offer_id: best_id,
+            title: best.offer.title.clone(),
+            supplier: supplier_name(&best.supplier, &best.offer),
+            quantity: option.quantity,
+            unit_price: option.unit_price,
+            landed_total: plan.total,
+            landed_per_unit: per_unit,
+            why: format!("{reason}. {}", advice.reason),
+        };
+        let scored = candidates
+            .into_iter()
+            .map(|c| ScoredCandidate {
+                score: card.score(&c.supplier),
+                unit_price_at_need: sourcing::cost::unit_price(&c.offer, None, need.quantity).ok(),
+                offer: c.offer,
+                supplier: c.supplier,
+            })
+            .collect();
+        Ok(SourceReport {
+            keyword: request.keyword.clone(),
+            need: need.quantity,
+            decision,
+            candidates: scored,
+            comparison,
+            advice,
+            plan,
+        })
+    }
+}
+
+impl SourceReport {
+    /// The one line a person reads first.
+    pub fn summary_line(&self) -> String {
+        let d = &self.decision;
+        format!(
+            "buy {} × offer {} from {} at ¥{} landed (¥{} a unit): {}",
+            d.quantity,
+            d.offer_id,
+            d.supplier,
+            d.landed_total.round_dp(2),
+            d.landed_per_unit.round_dp(2),
+            self.advice.reason
+        )
+    }
+
+    /// The picked candidate.
+    pub fn pick(&self) -> Option<&ScoredCandidate> {
+        self.candidates.iter().find(|c| c.offer.id == self.decision.offer_id)
+    }
+}

@@ -1,0 +1,175 @@
+//! The application layer against an in-process sandbox (the default catalog, quotas off): each
+//! job's report, its sheets and files, progress events, cancellation, the policy, and errors that
+//! name the field at fault.
+
+use std::sync::{Arc, Mutex};
+
+use open1688::RateLimits;
+use open1688_jobs::{
+    CompareRequest, CompareTarget, ErrorKind, JobError, Jobs, NeedRequest, PlanRequest, Progress, ProgressEvent,
+    QuoteRequest, SearchRequest, SourceRequest, SourcingPolicy,
+};
+use open1688_sandbox::Sandbox;
+use sourcing::PlanLine;
+
+/// An offer of the default catalog (seed 1688): tiers 50–499 at ¥8.20 and 500+ at ¥7.95.
+const OFFER: i64 = 630526089341;
+
+async fn sandbox_jobs() -> (Sandbox, Jobs) {
+    let sandbox = Sandbox::builder().quotas_off().start().await.expect("the sandbox starts");
+    let client = open1688::Client::builder()
+        .endpoint(sandbox.base_url())
+        .app_key(sandbox.app_key())
+        .app_secret(sandbox.app_secret())
+        .access_token(sandbox.access_token())
+        .refresh_token(sandbox.refresh_token())
+        .rate_limits(RateLimits::unlimited())
+        .build()
+        .unwrap();
+    (sandbox, Jobs::new(client))
+}
+
+fn recording() -> (Progress, Arc<Mutex<Vec<ProgressEvent>>>) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let log = events.clone();
+    (Progress::new(move |e| log.lock().unwrap().push(e.clone())), events)
+}
+
+#[tokio::test]
+async fn quote_matches_the_documented_answer_and_renders_its_sheets() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let request = QuoteRequest {
+        offer_id: OFFER,
+        need: NeedRequest { daily_sales: Some(5.into()), ..NeedRequest::units(95) },
+        sku: None,
+        batches: 2,
+    };
+    let report = jobs.quote(&request, &Progress::silent()).await.unwrap();
+    let best = report.advice.best();
+    assert_eq!((best.quantity, best.total.to_string()), (95, "934.00".to_owned()), "README's quote example");
+    let sheets = report.sheets();
+    assert_eq!(sheets.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["options", "batches"]);
+    assert_eq!(sheets[1].rows.len(), 2, "buy now and two batches");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["advice"]["options"][0]["total"], "934.00", "money serializes as a decimal string");
+}
+
+#[tokio::test]
+async fn bad_requests_name_the_field_before_any_call() {
+    let (sandbox, jobs) = sandbox_jobs().await;
+    let before = sandbox.stats().total.calls;
+    let quote = QuoteRequest { offer_id: OFFER, need: NeedRequest::units(-5), sku: None, batches: 3 };
+    match jobs.quote(&quote, &Progress::silent()).await {
+        Err(JobError::Invalid { field, message }) => {
+            assert_eq!(field, "need");
+            assert!(message.contains("got -5"), "{message}");
+        }
+        other => panic!("expected an invalid need, got {other:?}"),
+    }
+    let search = SearchRequest { keyword: "  ".into(), ..SearchRequest::default() };
+    let err = jobs.search(&search, &Progress::silent()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid);
+    let err = jobs.analyze(&SearchRequest::keyword("保温杯", 5), 0, &Progress::silent()).await.unwrap_err();
+    assert!(matches!(err, JobError::Invalid { ref field, .. } if field == "quantity"), "{err}");
+    assert_eq!(sandbox.stats().total.calls, before, "nothing was sent");
+}
+
+#[tokio::test]
+async fn plan_errors_name_the_line_of_an_unknown_offer() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let request = PlanRequest {
+        lines: vec![
+            PlanLine { offer_id: OFFER, sku_id: None, quantity: 60 },
+            PlanLine { offer_id: 1, sku_id: None, quantity: 10 },
+        ],
+        optimize: false,
+    };
+    let err = jobs.plan(&request, &Progress::silent()).await.unwrap_err();
+    assert!(err.to_string().starts_with("plan line 2: offer 1"), "{err}");
+    let ok = PlanRequest { lines: request.lines[..1].to_vec(), optimize: true };
+    let report = jobs.plan(&ok, &Progress::silent()).await.unwrap();
+    assert_eq!(report.plan.orders.len(), 1);
+    let by_supplier = &report.sheets()[0];
+    assert_eq!(by_supplier.rows.last().unwrap()[0], open1688_jobs::Cell::Text("TOTAL".into()));
+}
+
+#[tokio::test]
+async fn source_reports_stages_and_every_detail_and_writes_its_files() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let (progress, events) = recording();
+    let request = SourceRequest { keyword: "保温杯".into(), need: NeedRequest::units(300), candidates: Some(12) };
+    let report = jobs.source(&request, &progress).await.unwrap();
+    assert!(report.candidates.len() <= 12 && !report.candidates.is_empty());
+    assert!(report.pick().is_some(), "the decision is one of the candidates");
+    assert!(report.decision.quantity >= 300);
+    assert!(
+        report
+            .summary_line()
+            .starts_with(&format!("buy {} × offer {}", report.decision.quantity, report.decision.offer_id))
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let files = report.write_outputs(dir.path(), &progress).unwrap();
+    let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    for name in ["sourcing.xlsx", "price-histogram.png", "suppliers.png", "scorecard.png"] {
+        assert!(names.contains(&name.to_owned()), "{name} in {names:?}");
+        assert!(std::fs::metadata(dir.path().join(name)).unwrap().len() > 1_000, "{name} has content");
+    }
+
+    let events = events.lock().unwrap();
+    let stages: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e {
+            ProgressEvent::Stage { step, of: 4, .. } => Some(*step),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stages, [1, 2, 3, 4]);
+    let details = events.iter().filter(|e| matches!(e, ProgressEvent::Advance { task: "offer details" })).count();
+    assert_eq!(details, 12, "one advance per detail read");
+}
+
+#[tokio::test]
+async fn a_cancelled_job_stops_with_cancelled_and_fetches_nothing_more() {
+    let (sandbox, jobs) = sandbox_jobs().await;
+    let progress = Progress::silent();
+    progress.cancellation().cancel();
+    let request = SourceRequest { keyword: "保温杯".into(), need: NeedRequest::units(10), candidates: Some(20) };
+    let before = sandbox.stats().total.calls;
+    let err = jobs.source(&request, &progress).await.unwrap_err();
+    assert!(matches!(err, JobError::Cancelled), "{err}");
+    assert_eq!(err.kind(), ErrorKind::Cancelled);
+    assert_eq!(sandbox.stats().total.calls, before, "no call after the cancellation");
+
+    // Cancelled while reading details: the job returns promptly instead of finishing the batch.
+    let (progress, _) = recording();
+    let cancel = progress.cancellation().clone();
+    let watcher = Progress::new(move |e| {
+        if matches!(e, ProgressEvent::Advance { task: "offer details" }) {
+            cancel.cancel();
+        }
+    })
+    .with_cancellation(progress.cancellation().clone());
+    let err = jobs.source(&request, &watcher).await.unwrap_err();
+    assert!(matches!(err, JobError::Cancelled), "{err}");
+}
+
+#[tokio::test]
+async fn the_policy_decides_candidate_counts_and_the_same_item_group() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let jobs =
+        jobs.policy(SourcingPolicy { compare_candidates: 6, same_item_threshold: 1.0, ..SourcingPolicy::default() });
+    let keyword = CompareRequest {
+        target: CompareTarget::Keyword("保温杯".into()),
+        need: NeedRequest::units(100),
+        candidates: None,
+    };
+    let report = jobs.compare(&keyword, &Progress::silent()).await.unwrap();
+    assert!(report.comparison.rows.len() <= 6, "the policy's candidate count");
+    // A threshold of 1.0 keeps only listings with the very same title: the reference itself.
+    let same =
+        CompareRequest { target: CompareTarget::SameItemAs(OFFER), need: NeedRequest::units(100), candidates: None };
+    let report = jobs.compare(&same, &Progress::silent()).await.unwrap();
+    assert!(report.comparison.rows.iter().any(|r| r.offer_id == OFFER));
+    assert!(report.comparison.rows.len() < 6);
+}

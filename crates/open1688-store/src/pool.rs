@@ -1,0 +1,97 @@
+//! The connection pool behind [`SqlStore`]: SQLite by default (a file, WAL, busy timeout) or
+//! PostgreSQL (by URL), migrations applied on open, and write transactions that take their lock
+//! up front.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::error::{Result, StoreError};
+
+pub(crate) enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The store on SQLite or PostgreSQL.
+pub struct SqlStore {
+    pub(crate) db: Backend,
+}
+
+impl std::fmt::Debug for SqlStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.db {
+            Backend::Sqlite(_) => "SqlStore(sqlite)",
+            Backend::Postgres(_) => "SqlStore(postgres)",
+        })
+    }
+}
+
+/// Runs the same body against whichever pool the store has.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! on_pool {
+    (backend $db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::pool::Backend::Sqlite($pool) => $body,
+            $crate::pool::Backend::Postgres($pool) => $body,
+        }
+    };
+    ($self:ident, $pool:ident => $body:expr) => {
+        $crate::on_pool!(backend &$self.db, $pool => $body)
+    };
+}
+
+/// Opens a write transaction. SQLite's must take the write lock at BEGIN (`IMMEDIATE`): a
+/// deferred transaction that reads first and writes later fails at once with "database is
+/// locked" when another connection wrote in between, instead of waiting out the busy timeout.
+#[async_trait]
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>;
+}
+
+#[async_trait]
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+#[async_trait]
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
+impl SqlStore {
+    /// Opens `sqlite://path` (created if missing) or `postgres://…`, and migrates.
+    pub async fn open(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool =
+                PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Ok(Self { db: Backend::Postgres(pool) })
+        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // With WAL, NORMAL keeps the database consistent across crashes (the last
+                // transactions may roll back) at a fraction of FULL's fsyncs.
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Ok(Self { db: Backend::Sqlite(pool) })
+        } else {
+            Err(StoreError::Url(url.to_owned()))
+        }
+    }
+}
