@@ -28,6 +28,7 @@ pub struct Ctx {
     /// No progress or notes.
     pub quiet: bool,
     qps: Option<u32>,
+    allow_insecure_http: bool,
     store: OnceCell<Arc<SqlStore>>,
     gateway: OnceCell<Gateway>,
 }
@@ -42,6 +43,7 @@ impl Ctx {
             chart: global.chart.clone(),
             quiet: global.quiet,
             qps: global.qps,
+            allow_insecure_http: global.allow_insecure_http,
             store: OnceCell::new(),
             gateway: OnceCell::new(),
         }
@@ -73,7 +75,8 @@ impl Ctx {
     pub async fn gateway(&self) -> Result<&Gateway, CliError> {
         self.gateway
             .get_or_try_init(|| async {
-                let options = GatewayOptions { qps: self.qps, quiet: self.quiet };
+                let options =
+                    GatewayOptions { qps: self.qps, quiet: self.quiet, allow_insecure_http: self.allow_insecure_http };
                 // Tokens are kept in the store only with credentials; the sandbox needs none.
                 let store = match self.settings.credentials {
                     Some(_) => Some(self.store().await?),

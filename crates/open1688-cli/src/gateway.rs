@@ -28,6 +28,8 @@ pub struct GatewayOptions {
     pub qps: Option<u32>,
     /// No note about the sandbox.
     pub quiet: bool,
+    /// Allow plain http to another machine.
+    pub allow_insecure_http: bool,
 }
 
 impl Gateway {
@@ -82,6 +84,7 @@ impl Gateway {
         if settings.no_cache {
             builder = builder.no_cache();
         }
+        builder = builder.allow_insecure_http(options.allow_insecure_http);
         if let Some(qps) = options.qps.and_then(std::num::NonZeroU32::new) {
             builder = builder.rate_limits(RateLimits::default().with_app_qps(qps));
         }

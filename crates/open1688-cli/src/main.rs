@@ -8,6 +8,7 @@
 mod args;
 mod commands;
 mod context;
+mod environment;
 mod exit;
 mod gateway;
 mod login;
@@ -22,10 +23,17 @@ use clap::Parser;
 use args::{Cli, Command};
 use commands::{admin, decide, lookup, monitor, source, watch};
 use context::Ctx;
+use environment::Environment;
 use exit::CliError;
-use settings::{Environment, Settings};
+use settings::Settings;
 
 async fn run(cli: Cli) -> Result<(), CliError> {
+    if cli.global.app_secret.is_some() && !cli.global.quiet {
+        eprintln!(
+            "open1688: warning: --app-secret is visible to other users in the process list; \
+             prefer OPEN1688_APP_SECRET or app_secret in the config file (0600)"
+        );
+    }
     let settings = Settings::load(&cli.global, Environment::read())?;
     if let Some(chart) = &cli.global.chart {
         open1688_jobs::charts::check_extension(chart)?;

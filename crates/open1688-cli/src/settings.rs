@@ -1,6 +1,6 @@
 //! The effective settings: flags over environment (`OPEN1688_*`, `DATABASE_URL`, `REDIS_URL`) over
-//! the config file in the user's config directory. Every environment variable the CLI reads is
-//! read here, once.
+//! the config file in the user's config directory. The environment itself is read once, in
+//! [`crate::environment`].
 
 use std::path::{Path, PathBuf};
 
@@ -9,68 +9,8 @@ use open1688_jobs::SourcingPolicy;
 use serde::{Deserialize, Serialize};
 
 use crate::args::Global;
+use crate::environment::Environment;
 use crate::exit::CliError;
-
-/// The environment variables the CLI reads, read once at start.
-#[derive(Clone, Default)]
-pub struct Environment {
-    /// `OPEN1688_APP_KEY`.
-    pub app_key: Option<String>,
-    /// `OPEN1688_APP_SECRET`.
-    pub app_secret: Option<String>,
-    /// `OPEN1688_ENDPOINT`.
-    pub endpoint: Option<String>,
-    /// `OPEN1688_ACCESS_TOKEN`: wins over the stored token.
-    pub access_token: Option<String>,
-    /// `OPEN1688_REFRESH_TOKEN`: wins over the stored token.
-    pub refresh_token: Option<String>,
-    /// `DATABASE_URL`: PostgreSQL instead of the default SQLite file.
-    pub database_url: Option<String>,
-    /// `REDIS_URL`: a cache and rate limiter shared with other processes.
-    pub redis_url: Option<String>,
-    /// Whether `OPEN1688_SECRET_KEY` is set (the store reads the key itself).
-    pub secret_key_set: bool,
-    /// `OPEN1688_WEBHOOK_SECRET`: signs webhook alerts.
-    pub webhook_secret: Option<String>,
-    /// `OPEN1688_SMTP_URL`: the mail server for email alerts.
-    pub smtp_url: Option<String>,
-    /// `OPEN1688_EMAIL_FROM`: the sender of email alerts.
-    pub email_from: Option<String>,
-    /// `HOSTNAME`: part of the monitor's default worker name.
-    pub hostname: Option<String>,
-}
-
-impl std::fmt::Debug for Environment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Secrets and URLs that may carry passwords stay out of debug output.
-        f.debug_struct("Environment").field("app_key", &self.app_key).finish_non_exhaustive()
-    }
-}
-
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-impl Environment {
-    /// Reads the process environment.
-    pub fn read() -> Self {
-        use open1688::env;
-        Self {
-            app_key: var(env::APP_KEY),
-            app_secret: var(env::APP_SECRET),
-            endpoint: var(env::ENDPOINT),
-            access_token: var(env::ACCESS_TOKEN),
-            refresh_token: var(env::REFRESH_TOKEN),
-            database_url: var("DATABASE_URL"),
-            redis_url: var("REDIS_URL"),
-            secret_key_set: std::env::var_os("OPEN1688_SECRET_KEY").is_some(),
-            webhook_secret: std::env::var("OPEN1688_WEBHOOK_SECRET").ok(),
-            smtp_url: var("OPEN1688_SMTP_URL"),
-            email_from: var("OPEN1688_EMAIL_FROM"),
-            hostname: var("HOSTNAME"),
-        }
-    }
-}
 
 /// The config file's contents.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -283,29 +223,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_template_parses_with_the_policy_uncommented_and_redis_urls_show_without_credentials() {
+    fn the_template_parses_shows_the_policy_defaults_and_redis_urls_show_without_credentials() {
         let file: FileConfig = toml::from_str(TEMPLATE).unwrap();
         assert_eq!(file.language.as_deref(), Some("en"));
-        let uncommented: String = TEMPLATE
-            .lines()
-            .map(|l| {
-                if l.starts_with("# [sourcing]")
-                    || l.starts_with("# ")
-                        && l.contains(" = ")
-                        && !l.contains("app_")
-                        && !l.contains("endpoint")
-                        && !l.contains("no_cache")
-                        && !l.contains("redis_url")
-                {
-                    l.trim_start_matches("# ")
-                } else {
-                    l
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        let file: FileConfig = toml::from_str(&uncommented).unwrap();
-        assert_eq!(file.sourcing.unwrap(), SourcingPolicy::default(), "the template shows the defaults");
+        // Uncommenting the `[sourcing]` table (the template's last part) gives the defaults.
+        let (head, policy) = TEMPLATE.split_at(TEMPLATE.find("# [sourcing]").unwrap());
+        let policy: String = policy.lines().map(|l| format!("{}\n", l.trim_start_matches("# "))).collect();
+        let file: FileConfig = toml::from_str(&format!("{head}{policy}")).unwrap();
+        assert_eq!(file.sourcing.unwrap(), SourcingPolicy::default());
         assert_eq!(redis_host("redis://user:hunter2@cache.internal:6380/2"), "cache.internal:6380");
         assert_eq!(redis_host("redis://127.0.0.1:6379"), "127.0.0.1:6379");
     }

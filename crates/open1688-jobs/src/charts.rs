@@ -42,7 +42,9 @@ pub fn check_extension(path: &Path) -> Result<()> {
     }
 }
 
-/// Draws on a PNG or SVG file chosen by extension.
+/// Draws on a PNG or SVG file chosen by extension. PNGs are drawn into a pixel buffer and encoded
+/// with the `image` crate the SDK already uses (plotters' own encoder would pull in a second,
+/// older `image`).
 fn draw(
     path: &Path,
     paint: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Drawn,
@@ -55,8 +57,17 @@ fn draw(
         let root = SVGBackend::new(path, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(Box::from).and_then(|()| paint_svg(&root)).and_then(|()| Ok(root.present()?))
     } else {
-        let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(Box::from).and_then(|()| paint(&root)).and_then(|()| Ok(root.present()?))
+        let (width, height) = SIZE;
+        let mut pixels = vec![0u8; width as usize * height as usize * 3];
+        let painted: Drawn = {
+            let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+            root.fill(&WHITE).map_err(Box::from).and_then(|()| paint(&root)).and_then(|()| Ok(root.present()?))
+        };
+        painted.and_then(|()| {
+            let picture =
+                image::RgbImage::from_raw(width, height, pixels).ok_or("the chart buffer has the wrong size")?;
+            Ok(picture.save_with_format(path, image::ImageFormat::Png)?)
+        })
     };
     drawn.map_err(|e| JobError::output(path, e))
 }

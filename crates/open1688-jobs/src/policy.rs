@@ -5,6 +5,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::{Freight, FreightModel};
 
+use crate::error::JobError;
+
 /// The assumptions and tolerances behind every job's decisions. The defaults are what the CLI
 /// has always used; a team can set its own in the config file:
 ///
@@ -63,15 +65,18 @@ impl Default for SourcingPolicy {
 }
 
 impl SourcingPolicy {
-    /// Checks the values are usable; the message names the field.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the values are usable; the error names the field (`sourcing.…`).
+    pub fn validate(&self) -> Result<(), JobError> {
         if self.score_tolerance.is_sign_negative() {
-            return Err(format!("sourcing.score_tolerance must not be negative, got {}", self.score_tolerance));
+            return Err(JobError::invalid(
+                "sourcing.score_tolerance",
+                format!("sourcing.score_tolerance must not be negative, got {}", self.score_tolerance),
+            ));
         }
         if !(0.0..=1.0).contains(&self.same_item_threshold) {
-            return Err(format!(
-                "sourcing.same_item_threshold must be between 0 and 1, got {}",
-                self.same_item_threshold
+            return Err(JobError::invalid(
+                "sourcing.same_item_threshold",
+                format!("sourcing.same_item_threshold must be between 0 and 1, got {}", self.same_item_threshold),
             ));
         }
         for (name, value, max) in [
@@ -82,7 +87,10 @@ impl SourcingPolicy {
             ("top_suppliers", self.top_suppliers, 1_000),
         ] {
             if value == 0 || value > max {
-                return Err(format!("sourcing.{name} must be between 1 and {max}, got {value}"));
+                return Err(JobError::invalid(
+                    format!("sourcing.{name}"),
+                    format!("sourcing.{name} must be between 1 and {max}, got {value}"),
+                ));
             }
         }
         Ok(())
@@ -101,7 +109,9 @@ mod tests {
         assert_eq!(policy.freight, SourcingPolicy::default().freight);
         assert!(policy.validate().is_ok());
         let bad = SourcingPolicy { same_item_threshold: 2.0, ..SourcingPolicy::default() };
-        assert!(bad.validate().unwrap_err().contains("same_item_threshold"));
+        assert!(
+            matches!(bad.validate(), Err(JobError::Invalid { field, .. }) if field == "sourcing.same_item_threshold")
+        );
         assert!(toml::from_str::<SourcingPolicy>("tolerance = 3").is_err(), "unknown keys are refused");
     }
 }

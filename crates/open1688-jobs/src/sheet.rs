@@ -58,6 +58,15 @@ impl Cell {
         }
     }
 
+    /// The CSV field: the displayed text, with formula-like text defused (OWASP's advice on CSV
+    /// injection). Numbers are never touched: a negative amount stays a number.
+    fn csv_field(&self) -> String {
+        match self {
+            Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
+            other => other.display(),
+        }
+    }
+
     /// The JSON value: exact decimals as strings, because JSON numbers are read back as floats;
     /// money always with two decimals, as in the table.
     pub fn json(&self) -> Json {
@@ -108,12 +117,13 @@ impl Sheet {
         )
     }
 
-    /// The sheet as CSV text with a header line.
+    /// The sheet as CSV text with a header line. Text that a spreadsheet would run as a formula
+    /// (a title starting with `=`, `+`, `-` or `@`, from a seller) is prefixed with `'`.
     pub fn csv(&self) -> Result<String, csv::Error> {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(&self.columns)?;
         for row in &self.rows {
-            w.write_record(row.iter().map(Cell::display))?;
+            w.write_record(row.iter().map(Cell::csv_field))?;
         }
         let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -138,5 +148,17 @@ mod tests {
         s.push(vec![Cell::Int(1), Cell::Money("8.2".parse().unwrap()), Cell::Empty]);
         assert_eq!(s.json(), serde_json::json!([{"id": 1, "price": "8.20", "note": null}]));
         assert_eq!(s.csv().unwrap(), "id,price,note\n1,8.20,\n");
+    }
+
+    #[test]
+    fn csv_defuses_formulas_in_text_but_not_negative_numbers() {
+        let mut s = Sheet::new("t", &["title", "saving"]);
+        s.push(vec![Cell::Text("=HYPERLINK(\"http://x\")".into()), Cell::Money("-3.5".parse().unwrap())]);
+        s.push(vec![Cell::Text("@SUM(A1)".into()), Cell::Int(-2)]);
+        s.push(vec![Cell::Text("保温杯 -20%".into()), Cell::Empty]);
+        let csv = s.csv().unwrap();
+        assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",-3.50"), "{csv}");
+        assert!(csv.contains("'@SUM(A1),-2"), "{csv}");
+        assert!(csv.contains("保温杯 -20%,"), "{csv}");
     }
 }

@@ -8,7 +8,7 @@ use lettre::message::header::ContentTransferEncoding;
 use lettre::message::{Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::notify::Notifier;
+use crate::notify::{Notifier, NotifyError};
 use open1688_store::Alert;
 
 /// The email notifier could not be set up (says which setting is wrong).
@@ -73,7 +73,7 @@ impl EmailNotifier {
         Ok(Self { transport, from, to, attempts: 3 })
     }
 
-    fn message(&self, alerts: &[Alert]) -> Result<Message, String> {
+    fn message(&self, alerts: &[Alert]) -> Result<Message, NotifyError> {
         let subject = match alerts {
             [one] => format!("open1688: offer {} {}", one.offer_id, one.rule),
             many => format!("open1688: {} alerts", many.len()),
@@ -91,13 +91,13 @@ impl EmailNotifier {
             .header(lettre::message::header::ContentType::TEXT_PLAIN)
             .header(ContentTransferEncoding::Base64)
             .body(body);
-        builder.singlepart(part).map_err(|e| e.to_string())
+        builder.singlepart(part).map_err(|e| NotifyError::Encode { channel: "email", reason: e.to_string() })
     }
 }
 
 #[async_trait]
 impl Notifier for EmailNotifier {
-    async fn notify(&self, alerts: &[Alert]) -> Result<(), String> {
+    async fn notify(&self, alerts: &[Alert]) -> Result<(), NotifyError> {
         if alerts.is_empty() {
             return Ok(());
         }
@@ -110,11 +110,13 @@ impl Notifier for EmailNotifier {
             match self.transport.send(message.clone()).await {
                 Ok(_) => return Ok(()),
                 // 5xx: the server refuses this message for good (bad recipient, policy).
-                Err(e) if e.is_permanent() => return Err(format!("the SMTP server refused the alerts: {e}")),
+                Err(e) if e.is_permanent() => {
+                    return Err(NotifyError::Refused { channel: "email", reason: e.to_string() });
+                }
                 Err(e) => last = e.to_string(),
             }
         }
-        Err(format!("email not sent after {} attempts: {last}", self.attempts))
+        Err(NotifyError::Unreachable { channel: "email", attempts: self.attempts, last })
     }
 }
 

@@ -30,6 +30,6 @@ pub mod rules;
 #[cfg(feature = "email")]
 pub use email::{EmailError, EmailNotifier};
 pub use monitor::{Monitor, MonitorStats};
-pub use notify::{Notifier, StdoutNotifier, WebhookNotifier};
+pub use notify::{Notifier, NotifyError, StdoutNotifier, WebhookNotifier};
 pub use open1688_store::{FailurePolicy, Finished};
 pub use rules::{evaluate, throttle};

@@ -222,6 +222,7 @@ impl Monitor {
                             self.stats.throttled += 1;
                         }
                     }
+                    Err(CheckError::Data(_)) => {}
                     Err(CheckError::Store(e)) => return Err(e),
                 }
             }
@@ -237,7 +238,7 @@ impl Monitor {
             None => self.check_offer(watch, now).await,
         };
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-        if let Err(CheckError::Api(e)) = &result {
+        if let Err(e @ (CheckError::Api(_) | CheckError::Data(_))) = &result {
             tracing::warn!(watch = watch.id, error = %e, "watch check failed");
         }
         let mut paused = false;
@@ -245,7 +246,7 @@ impl Monitor {
             Err(CheckError::Store(_)) => result,
             _ => match self.store.finish(watch.id, result.is_ok(), now.timestamp_millis(), &self.failures).await {
                 Ok(finished) => {
-                    if let (Some(f), Err(CheckError::Api(e))) = (finished, &result)
+                    if let (Some(f), Err(e @ (CheckError::Api(_) | CheckError::Data(_)))) = (finished, &result)
                         && f.paused
                     {
                         paused = true;
@@ -289,7 +290,7 @@ impl Monitor {
             _ => {
                 let detail = self.client.fresh().offer(offer_id).await?;
                 let mut offer = sourcing::offer_from_detail(&detail, now)
-                    .map_err(|e| CheckError::Store(StoreError::Corrupt(e.to_string())))?;
+                    .map_err(|e| CheckError::Data(format!("offer {offer_id}: {e}")))?;
                 offer.fetched_at = now;
                 // The detail carries the seller's service signals: scored here so that a drop
                 // shows up as a change like any other.
@@ -316,11 +317,14 @@ impl Monitor {
         let summaries: Vec<_> = items.iter().filter_map(|i| sourcing::summary_from_search_item(i).ok()).collect();
         let current = listings(&summaries);
         let name = format!("watch:{}:results", watch.id);
+        // An unreadable checkpoint (written by another version, or damaged) is treated as none:
+        // this check starts the comparison afresh instead of failing every cycle.
         let before: Option<Listings> = match self.store.checkpoint(&name).await? {
-            Some(text) => Some(
-                serde_json::from_str(&text)
-                    .map_err(|e| CheckError::Store(StoreError::Corrupt(format!("checkpoint {name}: {e}"))))?,
-            ),
+            Some(text) => serde_json::from_str(&text)
+                .inspect_err(
+                    |e| tracing::warn!(watch = watch.id, error = %e, "unreadable keyword checkpoint; starting afresh"),
+                )
+                .ok(),
             None => None,
         };
         let alerts = evaluate_listings(&watch.rules, keyword, before.as_ref(), &current, now);
@@ -370,9 +374,25 @@ impl Monitor {
     }
 }
 
+/// Why one watch's check failed. A gateway or data failure fails that check (the watch backs
+/// off); a store failure stops the cycle, since no further check could be recorded.
 enum CheckError {
+    /// The gateway call failed (after the SDK's retries).
     Api(open1688::Error),
+    /// The gateway's answer could not be used (an offer that does not normalize).
+    Data(String),
+    /// The store failed.
     Store(StoreError),
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Api(e) => e.fmt(f),
+            Self::Data(why) => f.write_str(why),
+            Self::Store(e) => e.fmt(f),
+        }
+    }
 }
 
 impl From<StoreError> for CheckError {

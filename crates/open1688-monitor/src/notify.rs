@@ -9,11 +9,50 @@ use sha2::Sha256;
 
 use open1688_store::Alert;
 
+/// Why alerts could not be delivered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotifyError {
+    /// The receiver refused them (an HTTP 4xx, an SMTP 5xx): sending the same alerts again will
+    /// not help until the receiver or its settings change.
+    #[error("{channel} refused the alerts: {reason}")]
+    Refused {
+        /// `webhook` or `email`.
+        channel: &'static str,
+        /// What the receiver answered.
+        reason: String,
+    },
+    /// The receiver did not take them after every attempt: a later retry may help.
+    #[error("{channel} unreachable after {attempts} attempts: {last}")]
+    Unreachable {
+        /// `webhook` or `email`.
+        channel: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The alerts could not be encoded for the channel (a bug, or an address that is invalid).
+    #[error("the alerts could not be encoded for {channel}: {reason}")]
+    Encode {
+        /// `webhook` or `email`.
+        channel: &'static str,
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl NotifyError {
+    /// Whether trying again later may deliver the alerts.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Unreachable { .. })
+    }
+}
+
 /// Delivers alerts.
 #[async_trait]
 pub trait Notifier: Send + Sync {
     /// Sends alerts; `Err` says why they could not be delivered.
-    async fn notify(&self, alerts: &[Alert]) -> Result<(), String>;
+    async fn notify(&self, alerts: &[Alert]) -> Result<(), NotifyError>;
 }
 
 /// Prints each alert as one line on stdout.
@@ -22,7 +61,7 @@ pub struct StdoutNotifier;
 
 #[async_trait]
 impl Notifier for StdoutNotifier {
-    async fn notify(&self, alerts: &[Alert]) -> Result<(), String> {
+    async fn notify(&self, alerts: &[Alert]) -> Result<(), NotifyError> {
         for a in alerts {
             println!("{} offer {} [{}] {}", a.at.to_rfc3339(), a.offer_id, a.rule, a.message);
         }
@@ -59,17 +98,24 @@ pub fn sign_webhook(secret: &[u8], body: &[u8]) -> String {
 impl WebhookNotifier {
     /// A webhook with 4 attempts.
     pub fn new(url: impl Into<String>, secret: impl Into<Vec<u8>>) -> Self {
-        Self { url: url.into(), secret: secret.into(), attempts: 4, http: reqwest::Client::new() }
+        // No redirects: the signed alerts go to the configured receiver or nowhere.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            // What `reqwest::Client::new()` would also panic on: no TLS backend could start.
+            .expect("the HTTP client starts (rustls is compiled in)");
+        Self { url: url.into(), secret: secret.into(), attempts: 4, http }
     }
 }
 
 #[async_trait]
 impl Notifier for WebhookNotifier {
-    async fn notify(&self, alerts: &[Alert]) -> Result<(), String> {
+    async fn notify(&self, alerts: &[Alert]) -> Result<(), NotifyError> {
         if alerts.is_empty() {
             return Ok(());
         }
-        let body = serde_json::to_vec(&serde_json::json!({ "alerts": alerts })).map_err(|e| e.to_string())?;
+        let body = serde_json::to_vec(&serde_json::json!({ "alerts": alerts }))
+            .map_err(|e| NotifyError::Encode { channel: "webhook", reason: e.to_string() })?;
         let signature = sign_webhook(&self.secret, &body);
         let mut last = String::new();
         for attempt in 0..self.attempts {
@@ -88,13 +134,20 @@ impl Notifier for WebhookNotifier {
             match sent {
                 Ok(r) if r.status().is_success() => return Ok(()),
                 Ok(r) if r.status().is_client_error() => {
-                    return Err(format!("webhook refused the alerts: HTTP {}", r.status()));
+                    return Err(NotifyError::Refused { channel: "webhook", reason: format!("HTTP {}", r.status()) });
+                }
+                // A redirect is not followed (the signed alerts go to the configured receiver
+                // only), and asking again would be redirected again.
+                Ok(r) if r.status().is_redirection() => {
+                    let reason = format!("HTTP {} (redirects are not followed; configure the final URL)", r.status());
+                    return Err(NotifyError::Refused { channel: "webhook", reason });
                 }
                 Ok(r) => last = format!("HTTP {}", r.status()),
-                Err(e) => last = e.to_string(),
+                // Without the URL: it may carry a token.
+                Err(e) => last = e.without_url().to_string(),
             }
         }
-        Err(format!("webhook unreachable after {} attempts: {last}", self.attempts))
+        Err(NotifyError::Unreachable { channel: "webhook", attempts: self.attempts, last })
     }
 }
 

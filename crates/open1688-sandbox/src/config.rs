@@ -251,9 +251,11 @@ pub enum PageSizeOverLimit {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProtocolConfig {
-    /// Accept lower-case hex signatures (§2.1).
+    /// Accept lower-case hex signatures (§2.1). Off by default: the real gateway's tolerance is
+    /// not documented, and the sandbox exists to catch signing bugs first.
     pub accept_lowercase_signature: bool,
     /// Also accept signatures computed with the key-sorted rule of third-party clients (§2.1).
+    /// Off by default (§2.1: the most common signing bug); a lenient switch for experiments.
     pub accept_key_sorted_signature: bool,
     /// Reject `_aop_timestamp` further than this from the sandbox clock; none disables (§4).
     pub timestamp_tolerance_seconds: Option<i64>,
@@ -288,8 +290,8 @@ pub struct ProtocolConfig {
 impl Default for ProtocolConfig {
     fn default() -> Self {
         Self {
-            accept_lowercase_signature: true,
-            accept_key_sorted_signature: true,
+            accept_lowercase_signature: false,
+            accept_key_sorted_signature: false,
             timestamp_tolerance_seconds: Some(600),
             timestamp_error_code: "gw.TimestampInvalid".into(),
             oauth_signature: OAuthSignature::VerifyIfPresent,

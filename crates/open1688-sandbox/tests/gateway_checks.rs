@@ -131,20 +131,27 @@ async fn daily_quota_runs_out_with_no_usage_left() {
 }
 
 #[tokio::test]
-async fn lenient_signatures_and_parameters_in_the_query_string() {
+async fn strict_signatures_by_default_a_lenient_switch_and_parameters_in_the_query_string() {
     let sandbox = small_sandbox().await;
     let caller = Caller::demo(&sandbox);
     let path = caller.path(CB, KEYWORD);
     let mut params = Params::new();
     params.set_raw("offerQueryParam", query());
     params.set_raw("access_token", sandbox.access_token());
+    // A key that is a prefix of another (`offer`, `offerQueryParam`) is where the key-sorted rule
+    // and the official sorted(key+value) rule disagree (vector V5).
+    params.set_raw("offer", "abc");
     let official = params.signature(&path, caller.secret.as_bytes());
 
+    // The default sandbox refuses the two most common signing bugs (spec §2.1).
     let lower = format!("{}&_aop_signature={}", params.to_form_body(), official.to_lowercase());
-    assert_eq!(caller.post(&path, &lower).await.status, 200, "lower-case hex accepted");
+    assert_eq!(caller.post(&path, &lower).await.error_code(), "gw.SignatureInvalid", "lower-case hex refused");
     let by_key = sign_with(SortRule::ByKey, &path, caller.secret.as_bytes(), params.iter());
-    let body = format!("{}&_aop_signature={by_key}", params.to_form_body());
-    assert_eq!(caller.post(&path, &body).await.status, 200, "key-sorted signatures accepted by default");
+    assert_ne!(by_key, official, "the two rules must disagree on these parameters");
+    let key_sorted = format!("{}&_aop_signature={by_key}", params.to_form_body());
+    assert_eq!(caller.post(&path, &key_sorted).await.error_code(), "gw.SignatureInvalid", "key-sorted refused");
+    let right = format!("{}&_aop_signature={official}", params.to_form_body());
+    assert_eq!(caller.post(&path, &right).await.status, 200);
 
     // GET with everything in the query string.
     let mut signed = params.clone();
@@ -153,22 +160,27 @@ async fn lenient_signatures_and_parameters_in_the_query_string() {
     let get = reqwest::get(url).await.unwrap();
     assert_eq!(get.status(), 200);
 
-    let strict = Sandbox::builder()
+    // The lenient switch, for experiments with third-party clients.
+    let lenient = Sandbox::builder()
         .catalog_size(3_000, 240)
         .protocol(|p| {
-            p.accept_lowercase_signature = false;
-            p.accept_key_sorted_signature = false;
+            p.accept_lowercase_signature = true;
+            p.accept_key_sorted_signature = true;
         })
         .start()
         .await
         .unwrap();
-    let strict_caller = Caller::demo(&strict);
+    let lenient_caller = Caller::demo(&lenient);
     let mut params = Params::new();
     params.set_raw("offerQueryParam", query());
-    params.set_raw("access_token", strict.access_token());
-    let official = params.signature(&path, strict_caller.secret.as_bytes());
+    params.set_raw("access_token", lenient.access_token());
+    params.set_raw("offer", "abc");
+    let official = params.signature(&path, lenient_caller.secret.as_bytes());
     let lower = format!("{}&_aop_signature={}", params.to_form_body(), official.to_lowercase());
-    assert_eq!(strict_caller.post(&path, &lower).await.error_code(), "gw.SignatureInvalid");
+    assert_eq!(lenient_caller.post(&path, &lower).await.status, 200, "lower-case hex accepted when asked");
+    let by_key = sign_with(SortRule::ByKey, &path, lenient_caller.secret.as_bytes(), params.iter());
+    let body = format!("{}&_aop_signature={by_key}", params.to_form_body());
+    assert_eq!(lenient_caller.post(&path, &body).await.status, 200, "key-sorted accepted when asked");
 }
 
 #[tokio::test]

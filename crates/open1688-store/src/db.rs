@@ -163,6 +163,7 @@ impl Store for SqlStore {
         // PostgreSQL: concurrent monitors skip rows another one is claiming (each due watch runs
         // once per cycle). SQLite serializes writers, so the plain statement is already exclusive.
         let lock = match self.db {
+            #[cfg(feature = "postgres")]
             Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite(_) => "",
         };

@@ -141,6 +141,7 @@ pub(crate) async fn price_history(db: &Backend, offer_id: i64, since_ms: i64) ->
                 None => Vec::new(),
             }
         }
+        #[cfg(feature = "postgres")]
         Backend::Postgres(pool) => {
             let lines: Vec<String> = sqlx::query_scalar(
                 "SELECT coalesce(point, '') FROM snapshots WHERE offer_id = $1 AND at_ms >= $2 ORDER BY at_ms",

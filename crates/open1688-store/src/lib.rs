@@ -39,6 +39,6 @@ pub use jobs::{JobRun, JobStore, RunProgress, RunStart, RunStatus};
 pub use pool::SqlStore;
 pub use record::Recorded;
 pub use record::{Observation, StoredOffer, StoredSupplier};
-pub use secret::{EncryptedTokenStore, SecretKey};
+pub use secret::{EncryptedTokenStore, SecretKey, SecretKeyError};
 pub use snapshot::{Change, Snapshot, detect};
 pub use watch::{NewWatch, Watch, WatchState};

@@ -20,12 +20,14 @@ impl<'q> sqlx::Encode<'q, sqlx::Sqlite> for MoneyArg {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl sqlx::Type<sqlx::Postgres> for MoneyArg {
     fn type_info() -> sqlx::postgres::PgTypeInfo {
         <Decimal as sqlx::Type<sqlx::Postgres>>::type_info()
     }
 }
 
+#[cfg(feature = "postgres")]
 impl sqlx::Encode<'_, sqlx::Postgres> for MoneyArg {
     fn encode_by_ref(
         &self,

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+#[cfg(feature = "postgres")]
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
@@ -13,6 +14,7 @@ use crate::error::{Result, StoreError};
 
 pub(crate) enum Backend {
     Sqlite(SqlitePool),
+    #[cfg(feature = "postgres")]
     Postgres(PgPool),
 }
 
@@ -25,6 +27,7 @@ impl std::fmt::Debug for SqlStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self.db {
             Backend::Sqlite(_) => "SqlStore(sqlite)",
+            #[cfg(feature = "postgres")]
             Backend::Postgres(_) => "SqlStore(postgres)",
         })
     }
@@ -37,6 +40,7 @@ macro_rules! on_pool {
     (backend $db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::pool::Backend::Sqlite($pool) => $body,
+            #[cfg(feature = "postgres")]
             $crate::pool::Backend::Postgres($pool) => $body,
         }
     };
@@ -62,6 +66,7 @@ impl BeginWrite for SqlitePool {
     }
 }
 
+#[cfg(feature = "postgres")]
 #[async_trait]
 impl BeginWrite for PgPool {
     type Db = sqlx::Postgres;
@@ -74,10 +79,18 @@ impl SqlStore {
     /// Opens `sqlite://path` (created if missing) or `postgres://…`, and migrates.
     pub async fn open(url: &str) -> Result<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool =
-                PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
-            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-            Ok(Self { db: Backend::Postgres(pool) })
+            #[cfg(feature = "postgres")]
+            {
+                let pool = PgPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+                Ok(Self { db: Backend::Postgres(pool) })
+            }
+            #[cfg(not(feature = "postgres"))]
+            Err(StoreError::Url("postgres://… (this build has no PostgreSQL: enable the `postgres` feature)".into()))
         } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
             let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
                 .create_if_missing(true)
@@ -91,7 +104,7 @@ impl SqlStore {
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             Ok(Self { db: Backend::Sqlite(pool) })
         } else {
-            Err(StoreError::Url(url.to_owned()))
+            Err(StoreError::Url(crate::error::redact_url(url)))
         }
     }
 }

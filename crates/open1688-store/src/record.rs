@@ -180,6 +180,7 @@ pub(crate) async fn supplier(db: &Backend, key: &str) -> Result<Option<StoredSup
                 .fetch_optional(pool)
                 .await?
         }
+        #[cfg(feature = "postgres")]
         Backend::Postgres(pool) => {
             sqlx::query_as("SELECT data, score::TEXT, updated_ms FROM suppliers WHERE supplier_key = $1")
                 .bind(key)

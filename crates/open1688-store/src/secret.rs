@@ -18,6 +18,29 @@ use crate::pool::SqlStore;
 /// Environment variable holding the key as 64 hex digits.
 pub const SECRET_KEY_ENV: &str = "OPEN1688_SECRET_KEY";
 
+/// Why the token encryption key could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretKeyError {
+    /// The key text is not 64 hex digits; `origin` says where it came from (the variable or the
+    /// file). Fix the key; a retry will not help.
+    #[error("{origin} must be 64 hex digits (32 bytes): {reason}")]
+    Malformed {
+        /// `OPEN1688_SECRET_KEY` or the key file's path.
+        origin: String,
+        /// What is wrong with it (never the key itself).
+        reason: String,
+    },
+    /// The key file or its folder could not be read or written.
+    #[error("{}: {source}", path.display())]
+    File {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// A 256-bit key (never printed).
 #[derive(Clone)]
 pub struct SecretKey(Key<Aes256Gcm>);
@@ -29,28 +52,34 @@ impl std::fmt::Debug for SecretKey {
 }
 
 impl SecretKey {
-    /// From 64 hex digits.
-    pub fn from_hex(hex_text: &str) -> Result<Self, String> {
-        let bytes = hex::decode(hex_text.trim()).map_err(|_| format!("{SECRET_KEY_ENV} must be 64 hex digits"))?;
+    /// From 64 hex digits (as `OPEN1688_SECRET_KEY` holds them).
+    pub fn from_hex(hex_text: &str) -> Result<Self, SecretKeyError> {
+        Self::parse(hex_text, SECRET_KEY_ENV)
+    }
+
+    fn parse(hex_text: &str, origin: &str) -> Result<Self, SecretKeyError> {
+        let malformed = |reason: String| SecretKeyError::Malformed { origin: origin.to_owned(), reason };
+        let bytes = hex::decode(hex_text.trim()).map_err(|e| malformed(e.to_string()))?;
         if bytes.len() != 32 {
-            return Err(format!("{SECRET_KEY_ENV} must be 64 hex digits (32 bytes), got {} bytes", bytes.len()));
+            return Err(malformed(format!("got {} bytes", bytes.len())));
         }
         Ok(Self(*Key::<Aes256Gcm>::from_slice(&bytes)))
     }
 
     /// `OPEN1688_SECRET_KEY`, else the key file (created with a random key, mode 0600).
-    pub fn load_or_create(key_file: &Path) -> Result<Self, String> {
+    pub fn load_or_create(key_file: &Path) -> Result<Self, SecretKeyError> {
         if let Ok(hex_text) = std::env::var(SECRET_KEY_ENV) {
             return Self::from_hex(&hex_text);
         }
         if let Ok(text) = std::fs::read_to_string(key_file) {
-            return Self::from_hex(&text).map_err(|e| format!("{}: {e}", key_file.display()));
+            return Self::parse(&text, &key_file.display().to_string());
         }
         let key = Aes256Gcm::generate_key(OsRng);
         if let Some(dir) = key_file.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|source| SecretKeyError::File { path: dir.to_owned(), source })?;
         }
-        write_private(key_file, hex::encode(key).as_bytes()).map_err(|e| format!("{}: {e}", key_file.display()))?;
+        write_private(key_file, hex::encode(key).as_bytes())
+            .map_err(|source| SecretKeyError::File { path: key_file.to_owned(), source })?;
         Ok(Self(key))
     }
 }

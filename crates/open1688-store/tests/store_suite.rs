@@ -207,6 +207,7 @@ async fn sqlite() {
 
 /// A PostgreSQL URL with a fresh schema for this run (and the schema, to drop), or `None` (skip)
 /// when no server answers.
+#[cfg(feature = "postgres")]
 async fn postgres_url() -> Option<(String, String, sqlx::PgPool)> {
     let base = std::env::var("OPEN1688_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let schema = format!("t{}_{}", std::process::id(), Utc::now().timestamp_millis());
@@ -223,6 +224,7 @@ async fn postgres_url() -> Option<(String, String, sqlx::PgPool)> {
     Some((format!("{base}{sep}options=-c%20search_path%3D{schema}"), schema, pool))
 }
 
+#[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres() {
     let Some((url, schema, admin)) = postgres_url().await else { return };

@@ -97,9 +97,19 @@ impl GatewayErrorCode {
         Self::NoUsageLeft,
     ];
 
-    /// Parses a wire code; unknown codes are kept as [`GatewayErrorCode::Other`].
+    /// Parses a wire code; unknown codes are kept as [`GatewayErrorCode::Other`]. Spellings seen
+    /// in the field are accepted (spec §4: `gw.QosAPIFrequencyLimit`, and codes without the `gw.`
+    /// prefix on other Alibaba gateways): the prefix is optional and case does not matter.
     pub fn parse(code: &str) -> Self {
-        Self::KNOWN.into_iter().find(|known| known.as_str() == code).unwrap_or_else(|| Self::Other(code.to_owned()))
+        let bare = |c: &str| {
+            let c = c.trim();
+            c.strip_prefix("gw.").unwrap_or(c).to_ascii_lowercase()
+        };
+        let wanted = bare(code);
+        Self::KNOWN
+            .into_iter()
+            .find(|known| bare(known.as_str()) == wanted)
+            .unwrap_or_else(|| Self::Other(code.to_owned()))
     }
 
     /// The wire spelling.
@@ -158,6 +168,18 @@ impl fmt::Display for GatewayErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_spelling_of_a_known_code_parses_to_it() {
+        for spelling in
+            ["gw.QosApiFrequencyLimit", "gw.QosAPIFrequencyLimit", "QosAPIFrequencyLimit", " qosapifrequencylimit "]
+        {
+            assert_eq!(GatewayErrorCode::parse(spelling), GatewayErrorCode::QosApiFrequencyLimit, "{spelling}");
+        }
+        assert_eq!(GatewayErrorCode::parse("QosAppFrequencyLimit"), GatewayErrorCode::QosAppFrequencyLimit);
+        assert_eq!(GatewayErrorCode::parse("401"), GatewayErrorCode::Unauthorized);
+        assert_eq!(GatewayErrorCode::parse("gw.Unheard"), GatewayErrorCode::Other("gw.Unheard".into()));
+    }
 
     #[test]
     fn codes_round_trip() {

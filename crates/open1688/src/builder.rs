@@ -65,6 +65,7 @@ pub struct ClientBuilder {
     pub(crate) refresh_margin: Duration,
     pub(crate) refresh_warning: Duration,
     pub(crate) send_timestamp: bool,
+    pub(crate) allow_insecure_http: bool,
     pub(crate) sync_clock: bool,
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
     pub(crate) cache_ttls: CacheTtls,
@@ -89,6 +90,7 @@ impl Default for ClientBuilder {
             refresh_margin: Duration::from_secs(300),
             refresh_warning: Duration::from_secs(14 * 24 * 3600),
             send_timestamp: true,
+            allow_insecure_http: false,
             sync_clock: true,
             cache: Some(Arc::new(MemoryCache::default())),
             cache_ttls: CacheTtls::default(),
@@ -209,6 +211,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Allows a plain `http://` endpoint on another machine. Off by default: over plain HTTP the
+    /// access token and every signed request cross the network in clear text; only this machine
+    /// (a local sandbox) is allowed without it.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Send `_aop_timestamp` with every signed call (default on).
     pub fn send_timestamp(mut self, on: bool) -> Self {
         self.send_timestamp = on;
@@ -264,9 +274,19 @@ impl ClientBuilder {
         if !matches!(endpoint.scheme(), "http" | "https") {
             return Err(Error::Config(format!("endpoint {:?} must be http or https", self.endpoint)));
         }
+        if endpoint.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&endpoint) {
+            return Err(Error::Config(format!(
+                "endpoint {} is plain http to another machine: the token and signature would cross the network \
+                 in clear text; use https (or allow_insecure_http(true) to force it)",
+                endpoint.host_str().unwrap_or_default()
+            )));
+        }
         Url::parse(&self.authorize_url)
             .map_err(|e| Error::Config(format!("authorize URL {:?} is not a URL: {e}", self.authorize_url)))?;
         let http = reqwest::Client::builder()
+            // A redirect would re-send the signed form (access token, client secret, refresh
+            // token) to wherever it points: the gateway never redirects, so none is followed.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)
             .user_agent(self.user_agent.clone())
@@ -314,6 +334,16 @@ impl ClientBuilder {
     }
 }
 
+/// Whether the URL's host is this machine (`localhost`, 127.0.0.0/8, `::1`).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 impl Client {
     /// A builder with the defaults.
     pub fn builder() -> ClientBuilder {
@@ -323,5 +353,24 @@ impl Client {
     /// A client configured from `OPEN1688_*` environment variables.
     pub fn from_env() -> Result<Self> {
         ClientBuilder::from_env().build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_for_this_machine_unless_forced() {
+        let build = |endpoint: &str, force: bool| {
+            Client::builder().app_key("1").app_secret("s").endpoint(endpoint).allow_insecure_http(force).build()
+        };
+        for local in ["http://127.0.0.1:8688", "http://localhost:1", "http://[::1]:8688", "https://gw.open.1688.com"] {
+            assert!(build(local, false).is_ok(), "{local}");
+        }
+        let err = build("http://gw.example.com", false).unwrap_err().to_string();
+        assert!(err.contains("clear text") && err.contains("gw.example.com"), "{err}");
+        assert!(build("http://10.1.2.3:8688", false).is_err());
+        assert!(build("http://gw.example.com", true).is_ok(), "forced");
     }
 }

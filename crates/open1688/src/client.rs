@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use open1688_types::api::system::{CURRENT_TIME_MILLIS, CurrentTimeMillis};
-use open1688_types::{ApiId, ApiRequest, ApiResponse, GatewayErrorCode, Params};
+use open1688_types::{ApiId, ApiRequest, ApiResponse, Params};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use tracing::{Instrument, field};
@@ -236,17 +236,17 @@ impl Client {
                 Err(e) => e,
             };
             let class = err.class();
-            let stale_clock = matches!(&err, Error::Gateway { code: GatewayErrorCode::TimestampInvalid, .. });
-            if stale_clock && inner.sync_clock && !resynced_clock && spec.api != &CURRENT_TIME_MILLIS {
-                // The gateway's clock moved away from ours since the last measurement (a long
-                // run, a suspended laptop, a simulated clock): measure again and resend once.
-                resynced_clock = true;
-                tracing::info!(api = %api_label, "timestamp rejected; measuring the gateway clock again");
-                Box::pin(self.sync_clock()).await?;
-                continue;
-            }
             match class {
                 ErrorClass::Fatal => return Err(err),
+                // The gateway's clock moved away from ours since the last measurement (a long
+                // run, a suspended laptop, a simulated clock): measure again and resend once.
+                ErrorClass::ClockSkew if inner.sync_clock && !resynced_clock && spec.api != &CURRENT_TIME_MILLIS => {
+                    resynced_clock = true;
+                    tracing::info!(api = %api_label, "timestamp rejected; measuring the gateway clock again");
+                    Box::pin(self.sync_clock()).await?;
+                    continue;
+                }
+                ErrorClass::ClockSkew => return Err(err),
                 ErrorClass::AuthExpired if spec.needs_token && !refreshed_after_rejection => {
                     refreshed_after_rejection = true;
                     tracing::info!(api = %api_label, "access token rejected; refreshing once");

@@ -12,6 +12,15 @@ use crate::error::{Error, Result};
 use crate::token::Token;
 use crate::token_state::Refresher;
 
+/// A fresh `state` for [`Client::authorize_url`]: 128 bits from the operating system's random
+/// source, as 32 hex digits, so a forged redirect cannot guess it. Check it before anything else
+/// in the redirect.
+pub fn new_oauth_state() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Config(format!("no random source for the OAuth state: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 impl Refresher for Client {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock().now()
@@ -113,5 +122,18 @@ impl Client {
             category: crate::error::DecodeCategory::Shape,
             body: String::new(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_are_128_random_bits_in_hex() {
+        let (a, b) = (new_oauth_state().unwrap(), new_oauth_state().unwrap());
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
     }
 }

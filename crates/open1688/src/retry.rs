@@ -14,6 +14,9 @@ pub enum ErrorClass {
     Transient,
     /// The access token was rejected: refresh it once, then retry immediately.
     AuthExpired,
+    /// The gateway rejected the request's timestamp: its clock moved away from the one measured.
+    /// Measure the gateway clock again and resend once, immediately.
+    ClockSkew,
     /// Retrying cannot help: signature, ACL, parameters, unsupported API, quota exhausted, …
     Fatal,
 }
@@ -30,6 +33,7 @@ impl ErrorClass {
             Self::Throttled => "throttled",
             Self::Transient => "transient",
             Self::AuthExpired => "auth_expired",
+            Self::ClockSkew => "clock_skew",
             Self::Fatal => "fatal",
         }
     }
@@ -46,6 +50,9 @@ pub enum TransportErrorKind {
     Interrupted,
     /// The request could not be built or the TLS setup is wrong: a local, permanent problem.
     Setup,
+    /// The answer is larger than the SDK reads (16 MiB): not
+    /// a gateway answer, and asking again would bring the same.
+    TooLarge,
 }
 
 impl std::fmt::Display for TransportErrorKind {
@@ -54,6 +61,7 @@ impl std::fmt::Display for TransportErrorKind {
             Self::Connect => "connect",
             Self::Timeout => "timeout",
             Self::Interrupted => "interrupted",
+            Self::TooLarge => "too large",
             Self::Setup => "setup",
         })
     }
@@ -93,13 +101,13 @@ pub fn classify(failure: Failure<'_>) -> ErrorClass {
         Failure::Http { code: Some(code), status } => match code {
             C::QosAppFrequencyLimit | C::QosApiFrequencyLimit => ErrorClass::Throttled,
             C::Unauthorized => ErrorClass::AuthExpired,
+            C::TimestampInvalid => ErrorClass::ClockSkew,
             C::NoUsageLeft
             | C::AppKeyNotFound
             | C::AppKeyMissing
             | C::ApiUnsupported
             | C::SignatureMissing
             | C::SignatureInvalid
-            | C::TimestampInvalid
             | C::AclDecline
             | C::ParamMissing => ErrorClass::Fatal,
             _ => classify(Failure::Http { status, code: None }),
@@ -110,7 +118,7 @@ pub fn classify(failure: Failure<'_>) -> ErrorClass {
             408 | 500 | 502 | 503 | 504 => ErrorClass::Transient,
             _ => ErrorClass::Fatal,
         },
-        Failure::Transport(TransportErrorKind::Setup) => ErrorClass::Fatal,
+        Failure::Transport(TransportErrorKind::Setup | TransportErrorKind::TooLarge) => ErrorClass::Fatal,
         Failure::Transport(_) => ErrorClass::Transient,
         Failure::MalformedBody { .. } => ErrorClass::Transient,
         Failure::UnexpectedShape | Failure::Business | Failure::LocalQuotaExhausted => ErrorClass::Fatal,
@@ -166,9 +174,13 @@ impl RetryPolicy {
         base.saturating_mul(factor).min(self.max_delay)
     }
 
-    /// Full jitter: a uniform wait in `[0, ceiling]`, so synchronized clients spread out.
+    /// Full jitter: a uniform wait in `[0, ceiling]`, so synchronized clients spread out. After a
+    /// throttle the wait starts at the throttle base (1 s by default): the gateway's window has to
+    /// pass, and an immediate retry would only be throttled again.
     pub fn delay(&self, class: ErrorClass, retry: u32) -> Duration {
-        self.ceiling(class, retry).mul_f64(fastrand::f64())
+        let ceiling = self.ceiling(class, retry);
+        let floor = if class == ErrorClass::Throttled { self.throttle_base_delay.min(ceiling) } else { Duration::ZERO };
+        floor + (ceiling - floor).mul_f64(fastrand::f64())
     }
 }
 
@@ -217,7 +229,7 @@ mod tests {
             (C::ApiUnsupported, 400, ErrorClass::Fatal),
             (C::SignatureMissing, 400, ErrorClass::Fatal),
             (C::SignatureInvalid, 400, ErrorClass::Fatal),
-            (C::TimestampInvalid, 400, ErrorClass::Fatal),
+            (C::TimestampInvalid, 400, ErrorClass::ClockSkew),
             (C::Unauthorized, 401, ErrorClass::AuthExpired),
             (C::AclDecline, 400, ErrorClass::Fatal),
             (C::ParamMissing, 400, ErrorClass::Fatal),
@@ -266,6 +278,8 @@ mod tests {
         for retry in 1..10 {
             let d = p.delay(ErrorClass::Transient, retry);
             assert!(d <= p.ceiling(ErrorClass::Transient, retry));
+            let t = p.delay(ErrorClass::Throttled, retry);
+            assert!(t >= p.throttle_base_delay && t <= p.ceiling(ErrorClass::Throttled, retry), "{t:?}");
         }
     }
 

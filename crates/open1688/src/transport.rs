@@ -58,8 +58,33 @@ pub(crate) async fn post(
         .await
         .map_err(|e| transport_error(api, &e))?;
     let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(|e| transport_error(api, &e))?;
+    let body = read_capped(response, MAX_BODY_BYTES, api).await?;
     Ok((status, body))
+}
+
+/// The largest answer read from the gateway. The largest documented answers (a 50-item page, a
+/// detail with hundreds of SKUs) are well under 1 MiB; anything near this is not a gateway answer,
+/// and reading it whole would only fill memory.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads a body of at most `limit` bytes, refusing a larger one as soon as it shows.
+async fn read_capped(mut response: reqwest::Response, limit: usize, api: &ApiId) -> Result<bytes::Bytes, Error> {
+    let too_large = || Error::Transport {
+        api: api.to_string(),
+        kind: TransportErrorKind::TooLarge,
+        message: format!("the answer is larger than {limit} bytes"),
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(api, &e))? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 fn transport_error(api: &ApiId, e: &reqwest::Error) -> Error {

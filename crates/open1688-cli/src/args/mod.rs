@@ -52,12 +52,17 @@ pub struct Global {
     /// App key (overrides OPEN1688_APP_KEY and the config file).
     #[arg(long, global = true)]
     pub app_key: Option<String>,
-    /// App secret (overrides OPEN1688_APP_SECRET and the config file).
+    /// App secret (overrides OPEN1688_APP_SECRET and the config file). Other users of this
+    /// machine can read it in the process list: prefer the variable or the config file.
     #[arg(long, global = true, hide_env_values = true)]
     pub app_secret: Option<String>,
     /// Gateway endpoint (overrides OPEN1688_ENDPOINT and the config file).
     #[arg(long, global = true)]
     pub endpoint: Option<String>,
+    /// Allow a plain http:// endpoint on another machine (the token then crosses the network in
+    /// clear text). Without it only https, or http to this machine, is accepted.
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
     /// Language of translated fields.
     #[arg(long, global = true)]
     pub language: Option<String>,
