@@ -112,7 +112,7 @@ fn with_redis(builder: ClientBuilder, url: &str, app_key: &str, no_cache: bool) 
     let backend = RedisBackend::open(url).map_err(|e| usage(e.to_string()))?;
     let mut builder = builder.shared_limiter(Arc::new(RedisRateLimiter::new(backend.clone(), app_key.to_owned())));
     if !no_cache {
-        let tiered = TieredCache::new(open1688::MemoryCache::default(), RedisCache::new(backend));
+        let tiered = TieredCache::new(open1688::MemoryCache::default(), RedisCache::new(backend, app_key));
         builder = builder.cache(Arc::new(tiered));
     }
     Ok(builder)

@@ -21,8 +21,18 @@ fn table(sheet: &Sheet) -> String {
 }
 
 /// Prints sheets in the chosen format (several sheets: titled tables, one JSON object keyed by
-/// sheet name, CSV sections separated by a blank line).
+/// sheet name, CSV sections separated by a blank line). A reader that stops early (`| head`) is
+/// not an error.
 pub fn print(format: Format, sheets: &[Sheet]) -> anyhow::Result<()> {
+    match write_all(format, sheets) {
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+fn write_all(format: Format, sheets: &[Sheet]) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Table => {

@@ -105,10 +105,12 @@ pub fn price_histogram(path: &Path, title: &str, bins: &[Bin], mean: Decimal, me
             let to = f(b.to).max(f(b.from) + (hi - lo) / 100.0);
             Rectangle::new([(f(b.from), 0), (to, count)], RGBColor(70, 130, 180).filled())
         }))?;
-        for (value, label, colour) in [(f(mean), "mean 均值", RED), (f(median), "median 中位数", GREEN)] {
+        // Labels from the exact decimals, rounded as the tables round them.
+        for (value, label, colour) in [(mean, "mean 均值", RED), (median, "median 中位数", GREEN)] {
+            let x = f(value);
             chart
-                .draw_series(LineSeries::new([(value, 0), (value, top)], colour.stroke_width(3)))?
-                .label(format!("{label} ¥{value:.2}"))
+                .draw_series(LineSeries::new([(x, 0), (x, top)], colour.stroke_width(3)))?
+                .label(format!("{label} ¥{:.2}", value.round_dp(2)))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
         }
         chart
@@ -125,26 +127,38 @@ pub fn price_histogram(path: &Path, title: &str, bins: &[Bin], mean: Decimal, me
 pub fn supplier_bars(path: &Path, title: &str, rows: &[(String, Decimal)]) -> Result<()> {
     let max = rows.iter().map(|r| f(r.1)).fold(0.0, f64::max) * 1.15 + 0.01;
     let n = rows.len().max(1);
+    // The first row (the cheapest) on top, each bar centred on its supplier's name.
+    let name = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+            rows.get(n - 1 - i).map_or(String::new(), |r| r.0.chars().take(14).collect())
+        }
+        SegmentValue::Last => String::new(),
+    };
     both!(path, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FAMILY, 28))
             .margin(20)
-            .x_label_area_size(30)
+            .x_label_area_size(50)
             .y_label_area_size(260)
-            .build_cartesian_2d(0.0..max, 0..n)?;
+            // Plotters ranges include their end: 0..n-1 gives exactly n slots.
+            .build_cartesian_2d(0.0..max, (0..n - 1).into_segmented())?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
-            .y_label_formatter(&|i| rows.get(*i).map_or(String::new(), |r| r.0.chars().take(14).collect()))
+            .y_label_formatter(&name)
             .x_desc("到岸单价 landed cost per unit (¥)")
             .label_style((FAMILY, 16))
             .draw()?;
-        chart.draw_series(
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| Rectangle::new([(0.0, i), (f(r.1), i + 1)], RGBColor(230, 126, 34).filled())),
-        )?;
+        chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
+            let slot = n - 1 - i;
+            let mut bar = Rectangle::new(
+                [(0.0, SegmentValue::Exact(slot)), (f(r.1), SegmentValue::Exact(slot + 1))],
+                RGBColor(230, 126, 34).filled(),
+            );
+            bar.set_margin(4, 4, 0, 0);
+            bar
+        }))?;
         Ok(())
     })
 }

@@ -47,6 +47,8 @@ pub mod search;
 pub mod seller;
 pub mod sheet;
 pub mod source;
+#[cfg(all(feature = "xlsx", feature = "charts"))]
+mod source_files;
 mod source_outputs;
 pub mod watches;
 #[cfg(feature = "xlsx")]

@@ -1,7 +1,7 @@
 //! The monitor of open1688: it claims due watches from the store, reads fresh data within the
 //! app's quota, records snapshots (the store detects what changed), evaluates the watch's alert
 //! rules ([`rules`]), follows keyword searches ([`keyword`]), and sends new alerts through
-//! notifiers (stdout, a signed webhook, email). Failing watches are paused by a
+//! notifiers (stdout, a signed webhook with a verifier for receivers ([`webhook`]), email). Failing watches are paused by a
 //! [`FailurePolicy`]; every cycle is a job run with a heartbeat, so a killed monitor resumes.
 //!
 //! ```
@@ -26,10 +26,12 @@ pub mod keyword;
 pub mod monitor;
 pub mod notify;
 pub mod rules;
+pub mod webhook;
 
 #[cfg(feature = "email")]
 pub use email::{EmailError, EmailNotifier};
 pub use monitor::{Monitor, MonitorStats};
-pub use notify::{Notifier, NotifyError, StdoutNotifier, WebhookNotifier};
+pub use notify::{Notifier, NotifyError, StdoutNotifier};
 pub use open1688_store::{FailurePolicy, Finished};
 pub use rules::{evaluate, throttle};
+pub use webhook::{WeakSecret, WebhookNotifier, verify_webhook};

@@ -196,8 +196,12 @@ impl Monitor {
         let now_ms = now.timestamp_millis();
         let batch_size = i64::try_from(self.concurrency * 16).unwrap_or(i64::MAX);
         let mut raised = Vec::new();
+        // Claims are stamped with the time the cycle has reached, not its start, and renewed at
+        // every heartbeat: a cycle longer than the lease keeps the watches it is still checking.
+        let started = Instant::now();
+        let reached = || now_ms.saturating_add(i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX));
         loop {
-            let batch = self.store.claim_due(&self.worker, now_ms, LEASE_MS, batch_size).await?;
+            let batch = self.store.claim_due(&self.worker, reached(), LEASE_MS, batch_size).await?;
             if batch.is_empty() {
                 break;
             }
@@ -226,6 +230,7 @@ impl Monitor {
                     Err(CheckError::Store(e)) => return Err(e),
                 }
             }
+            self.store.renew_claims(&self.worker, reached()).await?;
             self.store.heartbeat(run_id, self.progress(run_start), now_ms).await?;
         }
         Ok(raised)
@@ -244,7 +249,11 @@ impl Monitor {
         let mut paused = false;
         let result = match &result {
             Err(CheckError::Store(_)) => result,
-            _ => match self.store.finish(watch.id, result.is_ok(), now.timestamp_millis(), &self.failures).await {
+            _ => match self
+                .store
+                .finish(watch.id, &self.worker, result.is_ok(), now.timestamp_millis(), &self.failures)
+                .await
+            {
                 Ok(finished) => {
                     if let (Some(f), Err(e @ (CheckError::Api(_) | CheckError::Data(_)))) = (finished, &result)
                         && f.paused

@@ -12,7 +12,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use open1688::RateLimits;
-use open1688_monitor::notify::{SIGNATURE_HEADER, sign_webhook};
+use open1688_monitor::webhook::{DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_webhook};
 use open1688_monitor::{Monitor, Notifier, WebhookNotifier};
 use open1688_sandbox::{ChangeKind, Sandbox};
 use open1688_store::{Alert, AlertRule, NewWatch, SqlStore, Store};
@@ -117,14 +117,16 @@ async fn thirty_days_of_alerts_match_the_change_log() {
 
     // Running the same day again (a restarted monitor) changes nothing and raises nothing.
     for w in store.watches().await.unwrap() {
-        store.finish(w.id, true, sandbox.now_ms() - 86_400_000, &Default::default()).await.unwrap();
+        store.finish(w.id, "test", true, sandbox.now_ms() - 86_400_000, &Default::default()).await.unwrap();
     }
     assert!(monitor.run_due(now(&sandbox)).await.unwrap().is_empty(), "no duplicate alerts on a re-run");
 }
 
 #[tokio::test]
 async fn webhook_alerts_are_signed_and_retried() {
-    let received: Arc<Mutex<Vec<(String, Bytes)>>> = Arc::default();
+    // Each delivery as received: its timestamp, delivery id and signature headers, and its body.
+    type Received = Vec<([String; 3], Bytes)>;
+    let received: Arc<Mutex<Received>> = Arc::default();
     let failures_left = Arc::new(Mutex::new(2));
     let (rx, left) = (received.clone(), failures_left.clone());
     let app = axum::Router::new().route(
@@ -137,8 +139,15 @@ async fn webhook_alerts_are_signed_and_retried() {
                     *left -= 1;
                     return StatusCode::SERVICE_UNAVAILABLE;
                 }
-                let sig = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-                rx.lock().unwrap().push((sig, body));
+                let header =
+                    |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                let seen = [header(TIMESTAMP_HEADER), header(DELIVERY_HEADER), header(SIGNATURE_HEADER)];
+                let mut rx = rx.lock().unwrap();
+                rx.push((seen, body));
+                // The first delivery that gets through is answered 429 once, to be retried.
+                if rx.len() == 1 {
+                    return StatusCode::TOO_MANY_REQUESTS;
+                }
                 StatusCode::OK
             }
         }),
@@ -146,13 +155,18 @@ async fn webhook_alerts_are_signed_and_retried() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let hook = WebhookNotifier::new(format!("http://{addr}/hook"), b"hook-secret".to_vec());
+    let secret = b"hook-secret-of-thirty-two-bytes!".to_vec();
+    let hook = WebhookNotifier::new(format!("http://{addr}/hook"), secret.clone()).unwrap();
     let alert = Alert { offer_id: 7, at: Utc::now(), rule: "sold_out".into(), message: "sold out".into() };
     hook.notify(&[alert]).await.unwrap();
     let got = received.lock().unwrap();
-    assert_eq!(got.len(), 1, "delivered once after two 503s");
-    assert_eq!(got[0].0, sign_webhook(b"hook-secret", &got[0].1), "signature verifies");
-    let json: serde_json::Value = serde_json::from_slice(&got[0].1).unwrap();
+    assert_eq!(got.len(), 2, "after two 503s, a 429 and then the delivery");
+    assert_eq!(got[0].0, got[1].0, "every attempt carries the same timestamp, delivery id and signature");
+    let [timestamp, delivery, signature] = &got[1].0;
+    let fresh = Duration::from_secs(300);
+    verify_webhook(&secret, timestamp, delivery, signature, &got[1].1, Utc::now(), fresh)
+        .expect("the signature verifies");
+    let json: serde_json::Value = serde_json::from_slice(&got[1].1).unwrap();
     assert_eq!(json["alerts"][0]["offer_id"], 7);
 }
 

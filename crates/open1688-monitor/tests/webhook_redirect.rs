@@ -32,7 +32,7 @@ async fn a_redirecting_receiver_is_refused_not_followed() {
         "HTTP/1.1 308 Permanent Redirect\r\nlocation: {elsewhere}/\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
     );
     let (receiver, asked) = serve(redirect).await;
-    let hook = WebhookNotifier::new(receiver, b"a-secret-of-at-least-thirty-two-bytes".to_vec());
+    let hook = WebhookNotifier::new(receiver, b"a-secret-of-at-least-thirty-two-bytes".to_vec()).unwrap();
     let alert = Alert { offer_id: 1, at: Utc::now(), rule: "price_below".into(), message: "¥8 at 100".into() };
     let err = hook.notify(&[alert]).await.unwrap_err();
     assert!(matches!(err, NotifyError::Refused { channel: "webhook", .. }), "{err}");

@@ -11,21 +11,28 @@ use super::RedisBackend;
 /// Keys live under this prefix; the version changes if the cached format ever does.
 const PREFIX: &str = "open1688:cache:v1:";
 
-/// Response bodies in Redis, each with its own TTL (`SET … PX`), shared by every process.
+/// Response bodies in Redis, each with its own TTL (`SET … PX`), shared by every process of one
+/// app key. Keys are namespaced by the app key: two apps on one Redis never read each other's
+/// answers (they may differ by the authorized member).
 #[derive(Debug, Clone)]
 pub struct RedisCache {
     backend: RedisBackend,
+    namespace: String,
 }
 
 impl RedisCache {
-    /// A cache on `backend`.
-    pub fn new(backend: RedisBackend) -> Self {
-        Self { backend }
+    /// The cache of `app_key` on `backend`.
+    pub fn new(backend: RedisBackend, app_key: &str) -> Self {
+        Self { backend, namespace: format!("{PREFIX}{app_key}:") }
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.namespace)
     }
 
     /// The body and its remaining time to live, if present; `None` also when Redis is down.
     pub async fn get_with_ttl(&self, key: &str) -> Option<(Bytes, Duration)> {
-        let key = format!("{PREFIX}{key}");
+        let key = self.key(key);
         let found = self
             .backend
             .run(|mut c| async move {
@@ -48,7 +55,7 @@ impl ResponseCache for RedisCache {
     }
 
     async fn put(&self, key: &str, value: Bytes, ttl: Duration) {
-        let key = format!("{PREFIX}{key}");
+        let key = self.key(key);
         let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
         let _ = self
             .backend
@@ -59,7 +66,7 @@ impl ResponseCache for RedisCache {
     }
 
     async fn remove(&self, key: &str) {
-        let key = format!("{PREFIX}{key}");
+        let key = self.key(key);
         let _ =
             self.backend.run(|mut c| async move { redis::cmd("DEL").arg(&key).query_async::<()>(&mut c).await }).await;
     }

@@ -20,8 +20,10 @@ fn unique(tag: &str) -> String {
     format!("{tag}-{}-{}", std::process::id(), Utc::now().timestamp_nanos_opt().unwrap_or_default())
 }
 
+const APP: &str = "1000000";
+
 fn tiered(backend: &RedisBackend) -> TieredCache {
-    TieredCache::new(MemoryCache::new(1 << 20), RedisCache::new(backend.clone()))
+    TieredCache::new(MemoryCache::new(1 << 20), RedisCache::new(backend.clone(), APP))
 }
 
 #[tokio::test]
@@ -33,10 +35,11 @@ async fn the_l2_cache_is_shared_between_processes_and_keeps_each_ttl() {
     assert!(cache_b.get(&key).await.is_none());
     cache_a.put(&key, Bytes::from_static(b"{\"offer\":1}"), Duration::from_secs(3)).await;
     assert_eq!(cache_b.get(&key).await.as_deref(), Some(&b"{\"offer\":1}"[..]), "B reads A's answer from Redis");
-    let (_, left) = RedisCache::new(b.clone()).get_with_ttl(&key).await.unwrap();
+    let (_, left) = RedisCache::new(b.clone(), APP).get_with_ttl(&key).await.unwrap();
     assert!(left <= Duration::from_secs(3) && left > Duration::from_secs(2), "{left:?}");
+    assert!(RedisCache::new(b.clone(), "2000001").get(&key).await.is_none(), "another app key never reads it");
     cache_a.remove(&key).await;
-    assert!(RedisCache::new(b).get(&key).await.is_none(), "removal reaches Redis");
+    assert!(RedisCache::new(b, APP).get(&key).await.is_none(), "removal reaches Redis");
     // B's L1 copied the answer only for the rest of its TTL.
     tokio::time::sleep(Duration::from_millis(3_100)).await;
     assert!(cache_b.get(&key).await.is_none());

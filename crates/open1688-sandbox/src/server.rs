@@ -233,6 +233,20 @@ impl Sandbox {
         self.tokens(DEMO_APP_KEY).map_or("", |t| t.refresh_token.as_str())
     }
 
+    /// What a client needs to talk to this sandbox, as the one JSON line the sandbox servers print
+    /// on start: `base_url`, `authorize_url`, `app_key`, `app_secret`, `access_token`,
+    /// `refresh_token`.
+    pub fn connection_line(&self) -> serde_json::Value {
+        serde_json::json!({
+            "base_url": self.base_url(),
+            "authorize_url": self.authorize_url(),
+            "app_key": self.app_key(),
+            "app_secret": self.app_secret(),
+            "access_token": self.access_token(),
+            "refresh_token": self.refresh_token(),
+        })
+    }
+
     /// Issues more tokens for an app (acting for its default member, or `login_id`).
     pub fn issue_tokens(&self, app_key: &str, login_id: Option<&str>) -> Option<IssuedTokens> {
         let member = match login_id {

@@ -44,9 +44,20 @@ pub trait Store: JobStore + Send + Sync {
     async fn snooze(&self, id: i64, until_ms: i64) -> Result<bool>;
     /// Claims up to `limit` due watches for `worker` (claims older than `lease_ms` are free again).
     async fn claim_due(&self, worker: &str, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Watch>>;
-    /// Ends a claimed check: success schedules the next one; repeated failure pauses the watch
-    /// as `policy` says. `None` when the watch was removed meanwhile.
-    async fn finish(&self, id: i64, ok: bool, now_ms: i64, policy: &FailurePolicy) -> Result<Option<Finished>>;
+    /// Ends `worker`'s check of a watch: success schedules the next one; repeated failure pauses
+    /// the watch as `policy` says. `None` when the watch was removed meanwhile, or when another
+    /// worker holds its claim now (this one's lease ran out): only the claim's holder finishes.
+    async fn finish(
+        &self,
+        id: i64,
+        worker: &str,
+        ok: bool,
+        now_ms: i64,
+        policy: &FailurePolicy,
+    ) -> Result<Option<Finished>>;
+    /// Renews every claim `worker` holds to `now_ms`, so a long cycle keeps the watches it is still
+    /// checking; returns how many were renewed.
+    async fn renew_claims(&self, worker: &str, now_ms: i64) -> Result<u64>;
     /// Stores alerts (a repeat of the same alert is ignored); returns how many were new.
     async fn save_alerts(&self, watch_id: i64, alerts: &[Alert]) -> Result<u64>;
     /// Alerts of a watch since a moment.
@@ -182,17 +193,29 @@ impl Store for SqlStore {
         })
     }
 
-    async fn finish(&self, id: i64, ok: bool, now_ms: i64, policy: &FailurePolicy) -> Result<Option<Finished>> {
+    async fn finish(
+        &self,
+        id: i64,
+        worker: &str,
+        ok: bool,
+        now_ms: i64,
+        policy: &FailurePolicy,
+    ) -> Result<Option<Finished>> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let row: Option<(i64, i64)> = sqlx::query_as("SELECT interval_secs, failures FROM watches WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let Some((interval_secs, failures)) = row else {
+            let row: Option<(i64, i64, Option<String>)> =
+                sqlx::query_as("SELECT interval_secs, failures, claimed_by FROM watches WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((interval_secs, failures, claimed_by)) = row else {
                 tx.commit().await?;
                 return Ok(None);
             };
+            if claimed_by.is_some_and(|holder| holder != worker) {
+                tx.commit().await?;
+                return Ok(None);
+            }
             let finished = policy.schedule(interval_secs, if ok { 0 } else { failures + 1 }, now_ms);
             sqlx::query(
                 "UPDATE watches SET failures = $1, last_run_ms = $2, next_due_ms = $3, paused_until_ms = $4, claimed_by = NULL, claimed_ms = NULL WHERE id = $5",
@@ -207,6 +230,17 @@ impl Store for SqlStore {
             tx.commit().await?;
             Ok(Some(finished))
         })
+    }
+
+    async fn renew_claims(&self, worker: &str, now_ms: i64) -> Result<u64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query("UPDATE watches SET claimed_ms = $2 WHERE claimed_by = $1 AND claimed_ms < $2")
+                .bind(worker)
+                .bind(now_ms)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
     }
 
     async fn save_alerts(&self, watch_id: i64, alerts: &[Alert]) -> Result<u64> {

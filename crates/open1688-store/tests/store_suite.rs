@@ -89,19 +89,28 @@ async fn suite(store: &dyn Store, base_id: i64) {
     assert!(claimed.iter().any(|w| w.id == id));
     let again = store.claim_due("w2", now + 1_000, 60_000, 100).await.unwrap();
     assert!(!again.iter().any(|w| w.id == id), "claimed within the lease");
-    store.finish(id, true, now, &FailurePolicy::default()).await.unwrap();
+    // A long cycle renews its claims: past the first lease, w2 still cannot take the watch.
+    assert!(store.renew_claims("w1", now + 50_000).await.unwrap() >= 1);
+    let renewed = store.claim_due("w2", now + 70_000, 60_000, 100).await.unwrap();
+    assert!(!renewed.iter().any(|w| w.id == id), "the renewed claim holds");
+    assert!(
+        store.finish(id, "w2", true, now, &FailurePolicy::default()).await.unwrap().is_none(),
+        "only the claim's holder finishes"
+    );
+    assert_eq!(store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap().last_run_ms, None);
+    store.finish(id, "w1", true, now, &FailurePolicy::default()).await.unwrap();
     let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
     assert_eq!((w.next_due_ms, w.failures), (now + 3_600_000, 0));
     // Four failures keep the schedule; the fifth pauses the watch, each further one doubles it.
     let policy = FailurePolicy { pause_after: 5, cooldown_ms: 7_200_000, max_cooldown_ms: 86_400_000 };
     for n in 1..=8 {
-        let finished = store.finish(id, false, now, &policy).await.unwrap().unwrap();
+        let finished = store.finish(id, "w1", false, now, &policy).await.unwrap().unwrap();
         let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
         assert_eq!((w.failures, w.next_due_ms, finished.paused), (n, finished.next_due_ms, n >= 5));
         let expected = if n < 5 { 3_600_000 } else { (7_200_000i64 << (n - 5)).min(86_400_000) };
         assert_eq!(w.next_due_ms - now, expected, "after {n} failures");
     }
-    assert!(store.finish(id + 1_000_000, true, now, &policy).await.unwrap().is_none(), "a removed watch");
+    assert!(store.finish(id + 1_000_000, "w1", true, now, &policy).await.unwrap().is_none(), "a removed watch");
     assert!(store.snooze(id, now + 10).await.unwrap());
     assert_eq!(
         store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap().snooze_until_ms,
@@ -156,7 +165,7 @@ async fn jobs_suite(store: &dyn Store, now: i64) {
     let second = store.start_run("monitor", &worker, now + 60_000).await.unwrap();
     assert_eq!((second.interrupted, second.released_claims), (vec![first.id], 1));
     assert!(store.claim_due(&worker, now + 60_000, 600_000, 10).await.unwrap().iter().any(|w| w.id == id));
-    store.finish(id, true, now + 60_000, &FailurePolicy::default()).await.unwrap();
+    store.finish(id, &worker, true, now + 60_000, &FailurePolicy::default()).await.unwrap();
     store.finish_run(second.id, RunStatus::Completed, progress, now + 61_000).await.unwrap();
     let runs = store.runs(10).await.unwrap();
     let status = |run: i64| runs.iter().find(|r| r.id == run).map(|r| (r.status, r.progress, r.worker.clone()));

@@ -35,6 +35,10 @@ pub struct RateLimits {
     pub api_overrides: HashMap<String, NonZeroU32>,
     /// Local cap on calls per day (China time); `None` for no cap.
     pub daily_quota: Option<u64>,
+    /// With a shared limiter, the share of these limits this process paces at while the shared
+    /// limiter does not answer: 1/N of the app's and each API's QPS (default 4). N processes
+    /// then stay within the app's quota together instead of using N times it.
+    pub shared_fallback_share: NonZeroU32,
 }
 
 impl Default for RateLimits {
@@ -45,6 +49,7 @@ impl Default for RateLimits {
             api_qps: NonZeroU32::new(5).expect("non-zero"),
             api_overrides: HashMap::new(),
             daily_quota: None,
+            shared_fallback_share: NonZeroU32::new(4).expect("non-zero"),
         }
     }
 }
@@ -53,7 +58,7 @@ impl RateLimits {
     /// Limits high enough never to wait (for sandboxes with quotas off and for benchmarks).
     pub fn unlimited() -> Self {
         let max = NonZeroU32::new(1_000_000).expect("non-zero");
-        Self { app_qps: max, app_burst: max, api_qps: max, api_overrides: HashMap::new(), daily_quota: None }
+        Self { app_qps: max, app_burst: max, api_qps: max, ..Self::default() }
     }
 
     /// Sets the app-wide QPS and, unless an override exists, the per-API QPS to the same value.
@@ -151,19 +156,43 @@ pub struct QuotaGate {
     per_api: Mutex<HashMap<String, Arc<Gcra>>>,
     daily: Option<DailyQuota>,
     shared: Option<Arc<dyn SharedRateLimiter>>,
+    /// Local pacing runs at 1/`local_share` of the limits: 1 alone, the fallback share with a
+    /// shared limiter (local pacing is then only the fallback).
+    local_share: NonZeroU32,
+    /// Whether the last call paced locally because the shared limiter did not answer.
+    falling_back: std::sync::atomic::AtomicBool,
+}
+
+/// `qps / share`, at least 1.
+fn share_of(qps: NonZeroU32, share: NonZeroU32) -> NonZeroU32 {
+    NonZeroU32::new(qps.get() / share.get()).unwrap_or(NonZeroU32::MIN)
 }
 
 impl QuotaGate {
     /// A gate enforcing `limits`.
     pub fn new(limits: RateLimits) -> Self {
-        let app = Gcra::new(limits.app_qps, limits.app_burst);
-        let daily = limits.daily_quota.map(|limit| DailyQuota { limit, used: Mutex::new((i64::MIN, 0)) });
-        Self { limits, app, per_api: Mutex::new(HashMap::new()), daily, shared: None }
+        Self::build(limits, None)
     }
 
-    /// A gate that paces through `shared` while it answers and locally when it does not.
+    /// A gate that paces through `shared` while it answers and, when it does not, locally at
+    /// [`RateLimits::shared_fallback_share`] of the limits (said once per outage in the log).
     pub fn with_shared(limits: RateLimits, shared: Arc<dyn SharedRateLimiter>) -> Self {
-        Self { shared: Some(shared), ..Self::new(limits) }
+        Self::build(limits, Some(shared))
+    }
+
+    fn build(limits: RateLimits, shared: Option<Arc<dyn SharedRateLimiter>>) -> Self {
+        let local_share = if shared.is_some() { limits.shared_fallback_share } else { NonZeroU32::MIN };
+        let app = Gcra::new(share_of(limits.app_qps, local_share), share_of(limits.app_burst, local_share));
+        let daily = limits.daily_quota.map(|limit| DailyQuota { limit, used: Mutex::new((i64::MIN, 0)) });
+        Self {
+            limits,
+            app,
+            per_api: Mutex::new(HashMap::new()),
+            daily,
+            shared,
+            local_share,
+            falling_back: std::sync::atomic::AtomicBool::new(false),
+        }
     }
 
     /// The configured limits.
@@ -176,7 +205,7 @@ impl QuotaGate {
         map.entry(api.to_owned())
             .or_insert_with(|| {
                 let qps = self.limits.api_overrides.get(api).copied().unwrap_or(self.limits.api_qps);
-                Arc::new(Gcra::new(qps, NonZeroU32::MIN))
+                Arc::new(Gcra::new(share_of(qps, self.local_share), NonZeroU32::MIN))
             })
             .clone()
     }
@@ -191,11 +220,21 @@ impl QuotaGate {
         if let Some(shared) = &self.shared {
             match shared.reserve(api, &self.limits).await {
                 Ok(wait) => {
+                    self.falling_back.store(false, std::sync::atomic::Ordering::Relaxed);
                     tokio::time::sleep(wait).await;
                     return Ok(start.elapsed());
                 }
                 Err(e) => {
-                    // The shared limiter logs outages itself; each local fallback is counted.
+                    // The shared limiter logs its outages; the share this process falls back to
+                    // is said once per outage, and each local fallback is counted.
+                    if !self.falling_back.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                        tracing::warn!(
+                            share = self.local_share.get(),
+                            app_qps = share_of(self.limits.app_qps, self.local_share).get(),
+                            "the shared rate limiter is not answering; pacing this process at 1/{} of the app's rate",
+                            self.local_share
+                        );
+                    }
                     tracing::debug!(error = %e, "pacing locally");
                     metrics::counter!("open1688_limiter_local_fallbacks_total").increment(1);
                 }
@@ -265,8 +304,29 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn an_outage_paces_at_the_fallback_share_not_the_full_rate() {
+        // 8 QPS for the app, shared by 4: alone, this process may send 2 a second.
+        let limits = RateLimits {
+            app_qps: NonZeroU32::new(8).unwrap(),
+            api_qps: NonZeroU32::new(8).unwrap(),
+            ..RateLimits::default()
+        };
+        let down = SharedLimiterUnavailable { reason: "connection refused".into() };
+        let gate = QuotaGate::with_shared(limits, Arc::new(Scripted(Mutex::new(vec![Err(down); 5]))));
+        let start = tokio::time::Instant::now();
+        for _ in 0..5 {
+            gate.acquire("a", Utc::now()).await.unwrap();
+        }
+        assert_eq!(start.elapsed(), Duration::from_secs(2), "4 intervals of 500 ms, not of 125 ms");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn the_shared_limiter_sets_the_wait_and_an_outage_falls_back_to_local_pacing() {
-        let limits = RateLimits { app_qps: NonZeroU32::new(1).unwrap(), ..RateLimits::default() };
+        let limits = RateLimits {
+            app_qps: NonZeroU32::new(1).unwrap(),
+            shared_fallback_share: NonZeroU32::MIN,
+            ..RateLimits::default()
+        };
         let down = SharedLimiterUnavailable { reason: "connection refused".into() };
         let shared = Scripted(Mutex::new(vec![Ok(Duration::from_secs(7)), Err(down.clone()), Err(down)]));
         let gate = QuotaGate::with_shared(limits, Arc::new(shared));

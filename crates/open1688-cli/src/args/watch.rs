@@ -90,8 +90,9 @@ pub struct MonitorArgs {
     /// from OPEN1688_EMAIL_FROM).
     #[arg(long)]
     pub email: Vec<String>,
-    /// This monitor's name in claims and job runs. A restarted monitor with the same name
-    /// resumes what it had claimed; give each of several monitors on one host its own.
+    /// This monitor's name in claims and job runs (default: host and process id). A monitor
+    /// restarted with the same name resumes what it had claimed; without one, a killed monitor's
+    /// claims pass to the others when their 10-minute lease ends.
     #[arg(long)]
     pub worker: Option<String>,
     /// Watches checked at once (the rate limits still pace the calls).

@@ -60,15 +60,7 @@ pub async fn sandbox(args: &SandboxArgs) -> Result<(), CliError> {
         builder = builder.quotas_off();
     }
     let sandbox = builder.start().await.map_err(anyhow::Error::from)?;
-    let line = serde_json::json!({
-        "base_url": sandbox.base_url(),
-        "authorize_url": sandbox.authorize_url(),
-        "app_key": sandbox.app_key(),
-        "app_secret": sandbox.app_secret(),
-        "access_token": sandbox.access_token(),
-        "refresh_token": sandbox.refresh_token(),
-    });
-    println!("{line}");
+    println!("{}", sandbox.connection_line());
     eprintln!("open1688 sandbox listening on {}; Ctrl-C stops it", sandbox.base_url());
     tokio::signal::ctrl_c().await.map_err(anyhow::Error::from)?;
     sandbox.shutdown().await;

@@ -11,15 +11,19 @@ use crate::args::MonitorArgs;
 use crate::context::Ctx;
 use crate::exit::{CliError, usage};
 
-/// The default worker name: this host's, so a restarted monitor resumes its own claims.
+/// The default worker name: host and process id, so two monitors on one host never finish or
+/// release each other's claims. A monitor restarted with the same `--worker` resumes its claims;
+/// without it, a killed monitor's claims are taken over when their lease ends.
 fn default_worker(ctx: &Ctx) -> String {
-    ctx.settings
+    let host = ctx
+        .settings
         .env
         .hostname
         .clone()
         .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
         .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "open1688".into())
+        .unwrap_or_else(|| "open1688".into());
+    format!("{host}-{}", std::process::id())
 }
 
 /// One line of figures after a round.
@@ -65,7 +69,9 @@ pub async fn monitor(ctx: &Ctx, args: &MonitorArgs) -> Result<(), CliError> {
             .webhook_secret
             .clone()
             .ok_or_else(|| usage("--webhook needs OPEN1688_WEBHOOK_SECRET to sign the alerts"))?;
-        monitor = monitor.notify_with(Arc::new(WebhookNotifier::new(url, secret.into_bytes())));
+        let hook = WebhookNotifier::new(url, secret.into_bytes())
+            .map_err(|e| usage(format!("OPEN1688_WEBHOOK_SECRET: {e}")))?;
+        monitor = monitor.notify_with(Arc::new(hook));
     }
     if !args.email.is_empty() {
         let env = &ctx.settings.env;

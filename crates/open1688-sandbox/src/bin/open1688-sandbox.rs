@@ -91,15 +91,7 @@ async fn main() -> anyhow::Result<()> {
         .start()
         .await
         .context("starting the sandbox")?;
-    let line = serde_json::json!({
-        "base_url": sandbox.base_url(),
-        "authorize_url": sandbox.authorize_url(),
-        "app_key": sandbox.app_key(),
-        "app_secret": sandbox.app_secret(),
-        "access_token": sandbox.access_token(),
-        "refresh_token": sandbox.refresh_token(),
-    });
-    println!("{line}");
+    println!("{}", sandbox.connection_line());
     eprintln!(
         "open1688 sandbox listening on {} ({} offers); Ctrl-C stops it",
         sandbox.base_url(),

@@ -1,0 +1,70 @@
+//! The sourcing job's files: the workbook (every sheet of the report) and the charts (price
+//! histogram, supplier bars, scorecard radar, price ladder). Needs the `xlsx` and `charts`
+//! features.
+
+use std::path::{Path, PathBuf};
+
+use crate::candidates::supplier_name;
+use crate::compare::bars;
+use crate::error::{JobError, Result};
+use crate::offers::ladder_points;
+use crate::progress::Progress;
+use crate::seller::radar_axes;
+use crate::source::SourceReport;
+
+impl SourceReport {
+    /// Writes `sourcing.xlsx` and the charts into `dir` (created if needed), reporting stage 4 of
+    /// the job, and returns the files written.
+    pub fn write_outputs(&self, dir: &Path, progress: &Progress) -> Result<Vec<PathBuf>> {
+        progress.check()?;
+        progress.stage(4, 4, "writing the workbook");
+        std::fs::create_dir_all(dir).map_err(|e| JobError::output(dir, e))?;
+        let mut written = Vec::new();
+        let workbook = dir.join("sourcing.xlsx");
+        let sheets = self.sheets();
+        crate::workbook::write_xlsx(&workbook, &sheets.iter().collect::<Vec<_>>())?;
+        written.push(workbook);
+
+        let points: Vec<sourcing::PricePoint> =
+            self.candidates.iter().filter_map(|c| sourcing::PricePoint::from_offer(&c.offer, self.need)).collect();
+        if let Ok(market) = sourcing::market_report(&points, 10, 0) {
+            let path = dir.join("price-histogram.png");
+            crate::charts::price_histogram(
+                &path,
+                &format!("{} 价格分布 @ {}", self.keyword, self.need),
+                &market.histogram,
+                market.price.mean,
+                market.price.median,
+            )?;
+            written.push(path);
+        }
+        let path = dir.join("suppliers.png");
+        crate::charts::supplier_bars(
+            &path,
+            &format!("{}: 到岸单价 landed cost per unit", self.keyword),
+            &bars(&self.comparison, 15),
+        )?;
+        written.push(path);
+        if let Some(pick) = self.pick() {
+            let path = dir.join("scorecard.png");
+            crate::charts::scorecard_radar(
+                &path,
+                &format!("{} {}", supplier_name(&pick.supplier, &pick.offer), pick.score.score.round_dp(1)),
+                &radar_axes(&pick.score),
+            )?;
+            written.push(path);
+            let tiers = ladder_points(&pick.offer);
+            if !tiers.is_empty() {
+                let path = dir.join("ladder.png");
+                crate::charts::ladder_steps(
+                    &path,
+                    &format!("{} 阶梯价", pick.offer.title),
+                    &tiers,
+                    self.need.saturating_mul(2),
+                )?;
+                written.push(path);
+            }
+        }
+        Ok(written)
+    }
+}
