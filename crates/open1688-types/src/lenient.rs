@@ -3,7 +3,9 @@
 //! The gateway sends `success` as `true` or `"true"`, `expires_in` as `"36000"` or `36000`,
 //! prices as strings in some models and doubles in others, and two date formats. Every decoder
 //! here reads all of those, treats `null` and `""` as absent, and fails with a clear message on
-//! anything else. Use them as `#[serde(default, deserialize_with = "lenient::opt_…")]`.
+//! anything else. Use them as `#[serde(default, deserialize_with = "lenient::opt_…")]`. The
+//! [`tolerant`] variants turn a value they cannot read into `None` instead: response models use
+//! them, so one odd value (`"A"` for a count) does not fail a whole page.
 
 use std::fmt;
 use std::str::FromStr;
@@ -26,6 +28,9 @@ enum Scalar<'a> {
     U64(u64),
     F64(f64),
     Str(std::borrow::Cow<'a, str>),
+    /// An object or array where a scalar was expected, read to its end (so a tolerant decoder
+    /// can skip it and the rest of the document still decodes).
+    Structured(&'static str),
 }
 
 struct ScalarVisitor;
@@ -66,6 +71,14 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Structured("an object"))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Structured("an array"))
+    }
 }
 
 fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
@@ -77,15 +90,18 @@ fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
 
 /// `true`, `false`, `"true"`, `"false"`, `1`, `0`, `"1"`, `"0"`, `"Y"`/`"N"`.
 pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    match scalar(d)? {
+    to_bool(scalar(d)?).map_err(de::Error::custom)
+}
+
+fn to_bool(v: Scalar<'_>) -> Result<Option<bool>, String> {
+    match v {
         Scalar::Absent => Ok(None),
         Scalar::Bool(b) => Ok(Some(b)),
         Scalar::I64(0) | Scalar::U64(0) => Ok(Some(false)),
         Scalar::I64(1) | Scalar::U64(1) => Ok(Some(true)),
-        Scalar::Str(s) => parse_bool(s.trim())
-            .map(Some)
-            .ok_or_else(|| de::Error::custom(format_args!("expected a boolean, got string {s:?}"))),
-        Scalar::I64(_) | Scalar::U64(_) | Scalar::F64(_) => Err(de::Error::custom("expected a boolean, got a number")),
+        Scalar::Str(s) => parse_bool(s.trim()).map(Some).ok_or_else(|| format!("expected a boolean, got string {s:?}")),
+        Scalar::I64(_) | Scalar::U64(_) | Scalar::F64(_) => Err("expected a boolean, got a number".into()),
+        Scalar::Structured(what) => Err(format!("expected a boolean, got {what}")),
     }
 }
 
@@ -98,26 +114,46 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 /// An `i64` from a number or a decimal string; a double is accepted only when it is integral.
+/// Counts as sellers write them are read too: `"1,234"`, `"1万+"` (10,000), `"2.5万"`, `"500+"`.
 pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    match scalar(d)? {
+    to_i64(scalar(d)?).map_err(de::Error::custom)
+}
+
+fn to_i64(v: Scalar<'_>) -> Result<Option<i64>, String> {
+    match v {
         Scalar::Absent => Ok(None),
         Scalar::I64(v) => Ok(Some(v)),
-        Scalar::U64(v) => {
-            i64::try_from(v).map(Some).map_err(|_| de::Error::custom(format_args!("integer {v} does not fit in i64")))
-        }
-        Scalar::F64(v) => {
-            integral_f64(v).map(Some).ok_or_else(|| de::Error::custom(format_args!("expected an integer, got {v}")))
-        }
+        Scalar::U64(v) => i64::try_from(v).map(Some).map_err(|_| format!("integer {v} does not fit in i64")),
+        Scalar::F64(v) => integral_f64(v).map(Some).ok_or_else(|| format!("expected an integer, got {v}")),
         Scalar::Str(s) => {
             let t = s.trim();
             t.parse::<i64>()
                 .ok()
                 .or_else(|| t.parse::<f64>().ok().and_then(integral_f64))
+                .or_else(|| parse_count(t))
                 .map(Some)
-                .ok_or_else(|| de::Error::custom(format_args!("expected an integer, got string {s:?}")))
+                .ok_or_else(|| format!("expected an integer, got string {s:?}"))
         }
-        Scalar::Bool(_) => Err(de::Error::custom("expected an integer, got a boolean")),
+        Scalar::Bool(_) => Err("expected an integer, got a boolean".into()),
+        Scalar::Structured(what) => Err(format!("expected an integer, got {what}")),
     }
+}
+
+/// A count as shown to buyers: thousands commas, a trailing `+` (at least), and the Chinese
+/// magnitudes 万 (10⁴) and 亿 (10⁸): `"1万+"` → 10,000, `"2.5万"` → 25,000. `None` when it is not
+/// one, or does not fit.
+pub fn parse_count(s: &str) -> Option<i64> {
+    let t = s.trim().trim_end_matches('+').trim().replace(',', "");
+    let (number, scale) = if let Some(n) = t.strip_suffix('万') {
+        (n, Decimal::from(10_000))
+    } else if let Some(n) = t.strip_suffix('亿') {
+        (n, Decimal::from(100_000_000))
+    } else {
+        (t.as_str(), Decimal::ONE)
+    };
+    let value = Decimal::from_str(number.trim()).ok()?.checked_mul(scale)?;
+    use rust_decimal::prelude::ToPrimitive;
+    value.trunc().to_i64()
 }
 
 fn integral_f64(v: f64) -> Option<i64> {
@@ -130,17 +166,22 @@ fn integral_f64(v: f64) -> Option<i64> {
 /// Doubles go through their shortest decimal representation, so `445.0` becomes `445` and
 /// `1.21` becomes `1.21`, never `1.2099999…`.
 pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-    match scalar(d)? {
+    to_decimal(scalar(d)?).map_err(de::Error::custom)
+}
+
+fn to_decimal(v: Scalar<'_>) -> Result<Option<Decimal>, String> {
+    match v {
         Scalar::Absent => Ok(None),
         Scalar::I64(v) => Ok(Some(Decimal::from(v))),
         Scalar::U64(v) => Ok(Some(Decimal::from(v))),
-        Scalar::F64(v) => decimal_from_f64(v)
-            .map(Some)
-            .ok_or_else(|| de::Error::custom(format_args!("number {v} is not a representable decimal"))),
-        Scalar::Str(s) => parse_decimal(&s)
-            .map(Some)
-            .ok_or_else(|| de::Error::custom(format_args!("expected a decimal amount, got string {s:?}"))),
-        Scalar::Bool(_) => Err(de::Error::custom("expected a decimal amount, got a boolean")),
+        Scalar::F64(v) => {
+            decimal_from_f64(v).map(Some).ok_or_else(|| format!("number {v} is not a representable decimal"))
+        }
+        Scalar::Str(s) => {
+            parse_decimal(&s).map(Some).ok_or_else(|| format!("expected a decimal amount, got string {s:?}"))
+        }
+        Scalar::Bool(_) => Err("expected a decimal amount, got a boolean".into()),
+        Scalar::Structured(what) => Err(format!("expected a decimal amount, got {what}")),
     }
 }
 
@@ -170,31 +211,65 @@ pub fn parse_rate(s: &str) -> Option<Decimal> {
 
 /// A string from a string or a number (ids such as `attributeId` arrive as both).
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match d.deserialize_any(ScalarVisitor)? {
+    to_text(d.deserialize_any(ScalarVisitor)?).map_err(de::Error::custom)
+}
+
+fn to_text(v: Scalar<'_>) -> Result<Option<String>, String> {
+    match v {
         Scalar::Absent => Ok(None),
         Scalar::Str(s) => Ok(Some(s.into_owned())),
         Scalar::I64(v) => Ok(Some(v.to_string())),
         Scalar::U64(v) => Ok(Some(v.to_string())),
         Scalar::F64(v) => Ok(Some(v.to_string())),
         Scalar::Bool(b) => Ok(Some(b.to_string())),
+        Scalar::Structured(what) => Err(format!("expected a string, got {what}")),
     }
 }
 
 /// A date in either platform format: `20170126094556000+0800` (`alibaba.*`, OAuth) or
 /// `2024-04-20 08:00:00` (cross-border, China time). Epoch milliseconds are accepted too.
 pub fn opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-    match scalar(d)? {
+    to_datetime(scalar(d)?).map_err(de::Error::custom)
+}
+
+fn to_datetime(v: Scalar<'_>) -> Result<Option<DateTime<FixedOffset>>, String> {
+    match v {
         Scalar::Absent => Ok(None),
-        Scalar::I64(ms) => from_epoch_ms(ms).map(Some).ok_or_else(|| de::Error::custom("timestamp out of range")),
-        Scalar::U64(ms) => i64::try_from(ms)
-            .ok()
-            .and_then(from_epoch_ms)
-            .map(Some)
-            .ok_or_else(|| de::Error::custom("timestamp out of range")),
-        Scalar::Str(s) => {
-            parse_datetime(&s).map(Some).ok_or_else(|| de::Error::custom(format_args!("unrecognised date {s:?}")))
+        Scalar::I64(ms) => from_epoch_ms(ms).map(Some).ok_or_else(|| "timestamp out of range".into()),
+        Scalar::U64(ms) => {
+            i64::try_from(ms).ok().and_then(from_epoch_ms).map(Some).ok_or_else(|| "timestamp out of range".into())
         }
-        Scalar::F64(_) | Scalar::Bool(_) => Err(de::Error::custom("expected a date string")),
+        Scalar::Str(s) => parse_datetime(&s).map(Some).ok_or_else(|| format!("unrecognised date {s:?}")),
+        Scalar::F64(_) | Scalar::Bool(_) => Err("expected a date string".into()),
+        Scalar::Structured(what) => Err(format!("expected a date string, got {what}")),
+    }
+}
+
+/// Tolerant decoding for the optional fields of response models: a value that cannot be read as
+/// the field's type (`"A"` for a number, an object for a date) becomes `None` and the rest of the
+/// item still decodes. Only a malformed document (bad JSON) is an error.
+pub mod tolerant {
+    use super::*;
+
+    /// An integer or count, else `None`.
+    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Ok(to_i64(scalar(d)?).unwrap_or(None))
+    }
+    /// A decimal amount, else `None`.
+    pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(to_decimal(scalar(d)?).unwrap_or(None))
+    }
+    /// A boolean, else `None`.
+    pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        Ok(to_bool(scalar(d)?).unwrap_or(None))
+    }
+    /// A date in any platform format, else `None`.
+    pub fn opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+        Ok(to_datetime(scalar(d)?).unwrap_or(None))
+    }
+    /// A string from a string or a number, else `None` (an object or array).
+    pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(to_text(d.deserialize_any(ScalarVisitor)?).unwrap_or(None))
     }
 }
 
@@ -220,17 +295,25 @@ fn assemble(date: [u32; 3], time: [u32; 4], offset: FixedOffset) -> Option<DateT
     offset.from_local_datetime(&naive).single()
 }
 
-/// `yyyyMMddHHmmssSSS±zzzz`
+/// `yyyyMMddHHmmssSSS±zzzz`, or without the milliseconds (`yyyyMMddHHmmss±zzzz`, as some OAuth
+/// answers write `refresh_token_timeout`).
 fn parse_compact(t: &str) -> Option<DateTime<FixedOffset>> {
     let b = t.as_bytes();
-    if b.len() != 22 || !matches!(b[17], b'+' | b'-') {
+    let zone_at = match b.len() {
+        22 => 17,
+        19 => 14,
+        _ => return None,
+    };
+    if !matches!(b[zone_at], b'+' | b'-') {
         return None;
     }
-    let zone = i32::try_from(digits(&b[18..20])? * 3600 + digits(&b[20..22])? * 60).ok()?;
-    let offset = FixedOffset::east_opt(if b[17] == b'-' { -zone } else { zone })?;
+    let zone = i32::try_from(digits(&b[zone_at + 1..zone_at + 3])? * 3600 + digits(&b[zone_at + 3..zone_at + 5])? * 60)
+        .ok()?;
+    let offset = FixedOffset::east_opt(if b[zone_at] == b'-' { -zone } else { zone })?;
+    let millis = if zone_at == 17 { digits(&b[14..17])? } else { 0 };
     assemble(
         [digits(&b[0..4])?, digits(&b[4..6])?, digits(&b[6..8])?],
-        [digits(&b[8..10])?, digits(&b[10..12])?, digits(&b[12..14])?, digits(&b[14..17])?],
+        [digits(&b[8..10])?, digits(&b[10..12])?, digits(&b[12..14])?, millis],
         offset,
     )
 }
@@ -353,5 +436,36 @@ mod tests {
     fn strings_from_numbers() {
         assert_eq!(probe(json!({ "s": 3216 })).unwrap().s.as_deref(), Some("3216"));
         assert_eq!(probe(json!({ "s": "1398" })).unwrap().s.as_deref(), Some("1398"));
+    }
+
+    #[test]
+    fn counts_as_sellers_write_them() {
+        for (text, want) in [("1万+", 10_000), ("2.5万", 25_000), ("1,234", 1_234), ("500+", 500), ("3亿", 300_000_000)]
+        {
+            assert_eq!(parse_count(text), Some(want), "{text}");
+        }
+        assert_eq!(parse_count("many"), None);
+        assert_eq!(parse_count("99999999999999亿"), None, "does not fit");
+        assert_eq!(probe(json!({ "i": "1万+" })).unwrap().i, Some(10_000));
+    }
+
+    #[test]
+    fn tolerant_decoders_skip_odd_values_but_not_bad_json() {
+        #[derive(Deserialize, Debug)]
+        struct Tolerant {
+            #[serde(default, deserialize_with = "tolerant::opt_i64")]
+            i: Option<i64>,
+            #[serde(default, deserialize_with = "tolerant::opt_decimal")]
+            d: Option<Decimal>,
+            #[serde(default, deserialize_with = "tolerant::opt_string")]
+            s: Option<String>,
+            #[serde(default, deserialize_with = "tolerant::opt_bool")]
+            b: Option<bool>,
+            next: i64,
+        }
+        let t: Tolerant = serde_json::from_str(r#"{"i":"A","d":{"x":[1,2]},"s":[1],"b":"maybe","next":7}"#).unwrap();
+        assert_eq!((t.i, t.d, t.s, t.b, t.next), (None, None, None, None, 7), "odd values skipped, the rest read");
+        assert!(serde_json::from_str::<Tolerant>(r#"{"i":"A","next":"#).is_err(), "truncated JSON still fails");
+        assert!(probe(json!({ "i": "A" })).is_err(), "the strict decoders still refuse");
     }
 }

@@ -28,8 +28,10 @@ pub struct TokenResponse {
     /// Present when `need_refresh_token=true`; a refresh grant may omit it (keep the old one).
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub refresh_token: Option<String>,
-    /// When the refresh token expires (`yyyyMMddHHmmssSSS+0800`).
-    #[serde(default, deserialize_with = "lenient::opt_datetime")]
+    /// When the refresh token expires (`yyyyMMddHHmmssSSS+0800`, sometimes without the
+    /// milliseconds). A value that is not a date is `None`: the token exchange must not fail for
+    /// an optional field.
+    #[serde(default, deserialize_with = "lenient::tolerant::opt_datetime")]
     pub refresh_token_timeout: Option<DateTime<FixedOffset>>,
     /// The group-wide numeric id.
     #[serde(default, rename = "aliId", deserialize_with = "lenient::opt_string")]

@@ -257,11 +257,16 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path_and_category() {
-        let body = br#"{"result":{"success":true,"code":"200","result":{"data":[{"offerId":1},{"offerId":"x1"}]}}}"#;
+        // An odd value in a field is `None` (tolerant decoding); an item that is not an object at
+        // all is a shape error, named by its path.
+        let body = br#"{"result":{"success":true,"code":"200","result":{"data":[{"offerId":"x1"}]}}}"#;
+        let page = interpret::<CrossBorderResponse<SearchPage>>(&API, 200, body, &[]).unwrap();
+        assert_eq!(page.into_payload().unwrap().data[0].offer_id, None);
+        let body = br#"{"result":{"success":true,"code":"200","result":{"data":[{"offerId":1},"x1"]}}}"#;
         let err = interpret::<CrossBorderResponse<SearchPage>>(&API, 200, body, &[]).unwrap_err();
         match err {
             Error::Decode { path, category, .. } => {
-                assert_eq!(path, "result.result.data[1].offerId");
+                assert_eq!(path, "result.result.data[1]");
                 assert_eq!(category, DecodeCategory::Shape);
             }
             other => panic!("{other:?}"),

@@ -118,7 +118,7 @@ pub fn unit_price(offer: &Offer, sku: Option<i64>, quantity: i64) -> Result<Deci
         return Err(EngineError::BadQuantity { quantity });
     }
     if let Some(sku_id) = sku
-        && offer.quote_type == Some(QuoteType::BySku)
+        && offer.quote_type.is_some_and(QuoteType::is_priced_per_sku)
     {
         let sku = offer
             .skus

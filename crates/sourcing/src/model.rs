@@ -18,6 +18,9 @@ pub enum QuoteType {
     BySku,
     /// 2: SKUs exist, the price follows the quantity ladder.
     SkusByQuantity,
+    /// 3: each SKU has its own price range (the official cross-border model's SKU_PRICE_RANGE);
+    /// priced per SKU like 1.
+    SkuPriceRange,
     /// A value the model does not know.
     Other(i64),
 }
@@ -29,8 +32,14 @@ impl QuoteType {
             0 => Self::ByQuantity,
             1 => Self::BySku,
             2 => Self::SkusByQuantity,
+            3 => Self::SkuPriceRange,
             other => Self::Other(other),
         }
+    }
+
+    /// Whether a unit's price is its SKU's own (1 and 3) rather than the offer's ladder.
+    pub fn is_priced_per_sku(self) -> bool {
+        matches!(self, Self::BySku | Self::SkuPriceRange)
     }
 }
 

@@ -38,8 +38,10 @@ pub fn offer_from_detail(d: &ProductDetail, fetched_at: DateTime<Utc>) -> Result
     let id = d.offer_id.ok_or(NormalizeError::MissingId)?;
     let sale = d.product_sale_info.as_ref();
     let quote_type = sale.and_then(|s| s.quote_type).map(QuoteType::from_wire);
+    // `priceRangeList`, or the older model's `priceRanges` when the list is absent.
     let tiers: Vec<(i64, Decimal)> = sale
-        .map(|s| s.price_range_list.iter().filter_map(|t| Some((t.start_quantity?, t.price?))).collect())
+        .map(|s| if s.price_range_list.is_empty() { &s.price_ranges } else { &s.price_range_list })
+        .map(|ranges| ranges.iter().filter_map(|t| Some((t.start_quantity?, t.price?))).collect())
         .unwrap_or_default();
     let ladder = if tiers.is_empty() {
         // Quote type 1 without a ladder: the cheapest SKU from the MOQ on.
@@ -99,7 +101,7 @@ pub fn offer_from_detail(d: &ProductDetail, fetched_at: DateTime<Utc>) -> Result
             dispatch_guarantee: shipping.and_then(|s| s.shipping_time_guarantee.clone()),
         },
         mix: d.seller_mix_setting.as_ref().map(|m| MixRule {
-            allowed: m.general_hunpi.unwrap_or(false),
+            allowed: m.general_hunpi.or(m.is_general_hunpi).unwrap_or(false),
             min_amount: m.mix_amount.filter(|a| !a.is_zero()),
             min_pieces: m.mix_number.filter(|&n| n > 0),
         }),
@@ -207,5 +209,28 @@ mod tests {
     fn a_detail_without_an_id_is_an_error_not_a_zero() {
         let d = ProductDetail::default();
         assert_eq!(offer_from_detail(&d, Utc::now()).unwrap_err(), NormalizeError::MissingId);
+    }
+
+    #[test]
+    fn the_official_models_spellings_are_read_too() {
+        // The older `priceRanges`, quote type 3 and `isGeneralHunpi` (spec: accept either).
+        let d: ProductDetail = serde_json::from_value(serde_json::json!({
+            "offerId": 1,
+            "productSaleInfo": {
+                "quoteType": 3,
+                "priceRanges": [{"startQuantity": 3, "price": 445.0}, {"startQuantity": 100, "price": 420.0}]
+            },
+            "sellerMixSetting": {"isGeneralHunpi": true, "mixAmount": "100", "mixNumber": 10}
+        }))
+        .unwrap();
+        let o = offer_from_detail(&d, Utc::now()).unwrap();
+        assert_eq!(o.quote_type, Some(QuoteType::SkuPriceRange));
+        assert!(o.quote_type.is_some_and(QuoteType::is_priced_per_sku));
+        let tiers = o.ladder.unwrap();
+        assert_eq!(
+            tiers.tiers().iter().map(|t| (t.min_qty, t.unit_price)).collect::<Vec<_>>(),
+            [(3, Decimal::from(445)), (100, Decimal::from(420))]
+        );
+        assert!(o.mix.unwrap().allowed);
     }
 }

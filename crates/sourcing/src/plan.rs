@@ -186,7 +186,7 @@ fn price_of(offer: &Offer, sku: Option<i64>, tier_qty: i64) -> Result<Decimal, E
             .iter()
             .find(|s| s.id == sku_id)
             .ok_or(EngineError::UnknownSku { offer: offer.id, sku: sku_id })?;
-        if offer.quote_type == Some(QuoteType::BySku) {
+        if offer.quote_type.is_some_and(QuoteType::is_priced_per_sku) {
             return found.price.ok_or(EngineError::NoPrice { offer: offer.id });
         }
     }

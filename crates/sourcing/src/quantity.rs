@@ -125,7 +125,7 @@ fn candidates(offer: &Offer, sku: Option<i64>, need: &Need, freight: &Freight) -
     let q0 = smallest_order(offer, need.quantity)?;
     let batch = offer.batch_number;
     let mut qs = vec![q0];
-    let per_sku = sku.is_some() && offer.quote_type == Some(QuoteType::BySku);
+    let per_sku = sku.is_some() && offer.quote_type.is_some_and(QuoteType::is_priced_per_sku);
     if !per_sku && let Some(ladder) = &offer.ladder {
         qs.extend(ladder.tiers().iter().map(|t| round_up_to(t.min_qty, batch)).filter(|&q| q > q0));
     }

@@ -177,7 +177,9 @@ crate::wire_struct! {
         amount_on_sale: Option<i64> = "amountOnSale",
         /// The price ladder.
         price_range_list: Vec<PriceRange> = "priceRangeList",
-        /// 0: by quantity, no SKUs; 1: per SKU; 2: SKUs priced by quantity.
+        /// The ladder under its older name (`priceRanges`), read when `priceRangeList` is absent.
+        price_ranges: Vec<PriceRange> = "priceRanges",
+        /// 0: by quantity, no SKUs; 1: per SKU; 2: SKUs priced by quantity; 3: per-SKU ranges.
         quote_type: Option<i64> = "quoteType",
         /// Unit.
         unit_info: Option<UnitInfo> = "unitInfo",
@@ -231,6 +233,8 @@ crate::wire_struct! {
     pub struct MixSetting {
         /// Mixing allowed.
         general_hunpi: Option<bool> = "generalHunpi",
+        /// The same flag as the official model names it; either may come.
+        is_general_hunpi: Option<bool> = "isGeneralHunpi",
         /// Minimum order amount in yuan.
         mix_amount: Option<Decimal> = "mixAmount",
         /// Minimum pieces.

@@ -76,7 +76,9 @@ pub struct ProductGetResponse {
 
 impl ApiResponse for ProductGetResponse {
     fn business_failure(&self) -> Option<BusinessFailure> {
-        (self.success == Some(false) || self.err_msg.is_some()).then(|| BusinessFailure {
+        // An empty `errMsg` beside the product is not a failure.
+        let err_msg = self.err_msg.as_deref().is_some_and(|m| !m.trim().is_empty());
+        (self.success == Some(false) || err_msg).then(|| BusinessFailure {
             family: ResponseFamily::ProductGet,
             code: None,
             message: self.err_msg.clone(),
