@@ -29,6 +29,7 @@ pub struct Ctx {
     pub quiet: bool,
     qps: Option<u32>,
     allow_insecure_http: bool,
+    allow_private_urls: bool,
     store: OnceCell<Arc<SqlStore>>,
     gateway: OnceCell<Gateway>,
 }
@@ -44,6 +45,7 @@ impl Ctx {
             quiet: global.quiet,
             qps: global.qps,
             allow_insecure_http: global.allow_insecure_http,
+            allow_private_urls: global.allow_private_urls,
             store: OnceCell::new(),
             gateway: OnceCell::new(),
         }
@@ -75,8 +77,12 @@ impl Ctx {
     pub async fn gateway(&self) -> Result<&Gateway, CliError> {
         self.gateway
             .get_or_try_init(|| async {
-                let options =
-                    GatewayOptions { qps: self.qps, quiet: self.quiet, allow_insecure_http: self.allow_insecure_http };
+                let options = GatewayOptions {
+                    qps: self.qps,
+                    quiet: self.quiet,
+                    allow_insecure_http: self.allow_insecure_http,
+                    allow_private_urls: self.allow_private_urls,
+                };
                 // Tokens are kept in the store only with credentials; the sandbox needs none.
                 let store = match self.settings.credentials {
                     Some(_) => Some(self.store().await?),

@@ -30,6 +30,8 @@ pub struct GatewayOptions {
     pub quiet: bool,
     /// Allow plain http to another machine.
     pub allow_insecure_http: bool,
+    /// Allow picture URLs on private addresses.
+    pub allow_private_urls: bool,
 }
 
 impl Gateway {
@@ -84,7 +86,9 @@ impl Gateway {
         if settings.no_cache {
             builder = builder.no_cache();
         }
-        builder = builder.allow_insecure_http(options.allow_insecure_http);
+        builder = builder
+            .allow_insecure_http(options.allow_insecure_http)
+            .allow_private_image_urls(options.allow_private_urls);
         if let Some(qps) = options.qps.and_then(std::num::NonZeroU32::new) {
             builder = builder.rate_limits(RateLimits::default().with_app_qps(qps));
         }

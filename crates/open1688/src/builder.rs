@@ -66,6 +66,7 @@ pub struct ClientBuilder {
     pub(crate) refresh_warning: Duration,
     pub(crate) send_timestamp: bool,
     pub(crate) allow_insecure_http: bool,
+    pub(crate) allow_private_image_urls: bool,
     pub(crate) sync_clock: bool,
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
     pub(crate) cache_ttls: CacheTtls,
@@ -91,6 +92,7 @@ impl Default for ClientBuilder {
             refresh_warning: Duration::from_secs(14 * 24 * 3600),
             send_timestamp: true,
             allow_insecure_http: false,
+            allow_private_image_urls: false,
             sync_clock: true,
             cache: Some(Arc::new(MemoryCache::default())),
             cache_ttls: CacheTtls::default(),
@@ -211,6 +213,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Allows image search to fetch picture URLs on this machine or a private network. Off by
+    /// default: a URL a user gives is fetched only from public addresses (never loopback,
+    /// private ranges or the cloud metadata address).
+    pub fn allow_private_image_urls(mut self, allow: bool) -> Self {
+        self.allow_private_image_urls = allow;
+        self
+    }
+
     /// Allows a plain `http://` endpoint on another machine. Off by default: over plain HTTP the
     /// access token and every signed request cross the network in clear text; only this machine
     /// (a local sandbox) is allowed without it.
@@ -325,6 +335,8 @@ impl ClientBuilder {
             clock_sync: tokio::sync::OnceCell::new(),
             sync_clock: self.sync_clock,
             send_timestamp: self.send_timestamp,
+            allow_private_image_urls: self.allow_private_image_urls,
+            request_timeout: self.request_timeout,
             tokens: TokenState::new(store, initial, self.refresh_margin, self.refresh_warning),
             cache: self.cache,
             cache_ttls: self.cache_ttls,

@@ -40,6 +40,8 @@ pub(crate) struct Inner {
     pub clock_sync: tokio::sync::OnceCell<()>,
     pub sync_clock: bool,
     pub send_timestamp: bool,
+    pub allow_private_image_urls: bool,
+    pub request_timeout: Duration,
     pub tokens: TokenState,
     pub cache: Option<Arc<dyn ResponseCache>>,
     pub cache_ttls: CacheTtls,

@@ -18,6 +18,10 @@ use crate::error::{Error, Result};
 pub const MAX_UPLOAD_BYTES: usize = 3 * 1024 * 1024;
 /// Longest side kept; larger pictures are scaled down.
 pub const MAX_SIDE: u32 = 2000;
+/// Longest side decoded at all: larger canvases are refused before memory is allocated for them.
+pub const MAX_DECODE_SIDE: u32 = 12_000;
+/// Most memory a decode may allocate.
+pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Where the picture comes from.
 #[derive(Debug, Clone)]
@@ -66,7 +70,14 @@ pub fn prepare_image(bytes: Vec<u8>, name: &str) -> Result<Vec<u8>> {
     let bad = |reason: String| Error::Image { source_name: name.to_owned(), reason };
     let format = image::guess_format(&bytes).map_err(|_| bad("not a picture in a known format".into()))?;
     let acceptable_format = matches!(format, ImageFormat::Jpeg | ImageFormat::Png);
-    let img = image::load_from_memory(&bytes).map_err(|e| bad(format!("cannot decode: {e}")))?;
+    // Decoding limits: a small file may claim a huge canvas (a decompression bomb).
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DECODE_SIDE);
+    limits.max_image_height = Some(MAX_DECODE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    let mut reader = image::ImageReader::with_format(Cursor::new(&bytes), format);
+    reader.limits(limits);
+    let img = reader.decode().map_err(|e| bad(format!("cannot decode: {e}")))?;
     let (w, h) = img.dimensions();
     if acceptable_format && bytes.len() <= MAX_UPLOAD_BYTES && w.max(h) <= MAX_SIDE {
         return Ok(bytes);
@@ -89,11 +100,8 @@ impl Client {
             ImageSource::Bytes(b) => Ok(b.clone()),
             ImageSource::Path(p) => tokio::fs::read(p).await.map_err(|e| bad(format!("cannot read: {e}"))),
             ImageSource::Url(u) => {
-                let response = self.inner.http.get(u).send().await.map_err(|e| bad(format!("cannot fetch: {e}")))?;
-                if !response.status().is_success() {
-                    return Err(bad(format!("HTTP {}", response.status())));
-                }
-                Ok(response.bytes().await.map_err(|e| bad(format!("cannot fetch: {e}")))?.to_vec())
+                let timeout = self.inner.request_timeout;
+                crate::picture_url::fetch(u, self.inner.allow_private_image_urls, timeout).await.map_err(bad)
             }
         }
     }

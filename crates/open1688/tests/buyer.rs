@@ -101,7 +101,9 @@ async fn a_batch_of_200_under_a_10_qps_quota_sees_no_throttling() {
 #[tokio::test]
 async fn image_search_puts_same_factory_siblings_in_the_top_5() {
     let sandbox = Sandbox::builder().quotas_off().start().await.unwrap();
-    let client = builder_for(&sandbox).rate_limits(RateLimits::unlimited()).build().unwrap();
+    // The sandbox serves its pictures on this machine: allowed explicitly.
+    let client =
+        builder_for(&sandbox).rate_limits(RateLimits::unlimited()).allow_private_image_urls(true).build().unwrap();
     let mut groups: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
     for o in &sandbox.catalog().offers {
         groups.entry(o.group).or_default().push(o.id);

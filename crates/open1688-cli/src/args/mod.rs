@@ -63,6 +63,10 @@ pub struct Global {
     /// clear text). Without it only https, or http to this machine, is accepted.
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
+    /// Let image-search fetch picture URLs on this machine or a private network (refused by
+    /// default: a URL is fetched from public addresses only).
+    #[arg(long, global = true)]
+    pub allow_private_urls: bool,
     /// Language of translated fields.
     #[arg(long, global = true)]
     pub language: Option<String>,

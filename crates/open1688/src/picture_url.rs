@@ -1,0 +1,121 @@
+//! Fetching a picture from a URL a user gave, as a hostile network input: only http(s), only
+//! public addresses unless allowed (no loopback, private, link-local — cloud metadata lives at
+//! 169.254.169.254 — or other reserved ranges), the address checked is the address connected to
+//! (no DNS rebinding), no redirects, a size cap and a timeout.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use url::Url;
+
+/// The largest picture fetched from a URL (the upload is re-encoded to at most 3 MB).
+pub const MAX_PICTURE_BYTES: usize = 10 * 1024 * 1024;
+const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Whether `ip` is anything but a public unicast address: loopback, private, link-local, carrier
+/// NAT, unspecified, broadcast, documentation, multicast, unique-local or an IPv4 address mapped
+/// into IPv6 that is one of those.
+pub fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || v4.is_multicast()
+                || (a == 100 && (64..128).contains(&b)) // 100.64.0.0/10, carrier-grade NAT
+                || a == 0
+                || a >= 240
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_private(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00 // fc00::/7, unique local
+                || (first & 0xffc0) == 0xfe80 // fe80::/10, link local
+        }
+    }
+}
+
+/// Why a picture URL was not fetched; the text goes into `Error::Image`.
+pub(crate) async fn fetch(text: &str, allow_private: bool, timeout: Duration) -> Result<Vec<u8>, String> {
+    let url = Url::parse(text).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("only http and https URLs are fetched".into());
+    }
+    let host = url.host_str().ok_or("the URL has no host")?.trim_matches(['[', ']']).to_owned();
+    let port = url.port_or_known_default().ok_or("the URL has no port")?;
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| format!("cannot resolve {host}: {e}"))?
+        .collect();
+    let Some(&address) = addresses.first() else { return Err(format!("{host} has no address")) };
+    if !allow_private && let Some(private) = addresses.iter().find(|a| is_private(a.ip())) {
+        return Err(format!(
+            "refused: {host} resolves to the non-public address {} (pictures are fetched from public addresses only)",
+            private.ip()
+        ));
+    }
+    // The connection goes to the address just checked, whatever DNS answers next.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(&host, address)
+        .timeout(timeout.min(FETCH_TIMEOUT))
+        .build()
+        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+    let mut response = http.get(url).send().await.map_err(|e| format!("cannot fetch: {}", e.without_url()))?;
+    if response.status().is_redirection() {
+        return Err(format!("HTTP {}: redirects are not followed; give the picture's final URL", response.status()));
+    }
+    if !response.status().is_success() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let too_large = || format!("larger than {MAX_PICTURE_BYTES} bytes");
+    if response.content_length().is_some_and(|n| n > MAX_PICTURE_BYTES as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| format!("cannot fetch: {}", e.without_url()))? {
+        if body.len() + chunk.len() > MAX_PICTURE_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_unicast_addresses_are_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::1",
+            "fc00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::",
+        ] {
+            assert!(is_private(private.parse().unwrap()), "{private}");
+        }
+        for public in ["8.8.8.8", "47.246.1.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"] {
+            assert!(!is_private(public.parse().unwrap()), "{public}");
+        }
+    }
+}
