@@ -38,12 +38,16 @@ pub enum StartError {
 
 /// The router of a sandbox state (exposed for embedding in another server).
 pub fn router(state: Arc<SandboxState>) -> Router {
+    // An upload carries a picture of up to `max_image_bytes` as base64 (4/3 larger), which form
+    // encoding may triple again; the default 2 MB body limit would refuse what the API accepts.
+    let body_limit = state.protocol.max_image_bytes.saturating_mul(4).saturating_add(1024 * 1024);
     Router::new()
         .route("/openapi/{*path}", any(gateway::openapi))
         .route("/oauth/authorize", get(web::authorize_page).post(web::authorize_decision))
         .route("/img/ibank/{file}", get(web::gallery_image))
         .route("/img/sku/{file}", get(web::sku_image))
         .merge(control::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .with_state(state)
 }
 
@@ -148,6 +152,14 @@ impl SandboxBuilder {
         let listener =
             TcpListener::bind(self.addr).await.map_err(|source| StartError::Bind { addr: self.addr, source })?;
         let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: self.addr, source })?;
+        if !addr.ip().is_loopback() {
+            tracing::warn!(
+                %addr,
+                "the sandbox listens beyond this machine: its /_sandbox control routes (clock, faults, \
+                 reset) have no authentication and its demo app's secret is public; bind to 127.0.0.1 \
+                 unless every machine that can reach it is trusted"
+            );
+        }
         let base_url = format!("http://{addr}");
         let config = self.config;
         let url = base_url.clone();

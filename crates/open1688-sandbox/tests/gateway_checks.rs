@@ -226,3 +226,18 @@ async fn the_signature_vectors_verify_in_the_sandbox() {
     }
     assert!(checked >= 6, "V1–V4, V6, V7 checked: {checked}");
 }
+
+#[tokio::test]
+async fn a_two_megabyte_form_is_read_and_refused_and_the_sandbox_keeps_answering() {
+    let sandbox = small_sandbox().await;
+    let caller = Caller::demo(&sandbox);
+    let path = caller.path(CB, KEYWORD);
+    // 200,000 distinct names, unsigned: parsed in linear time (Params::from_form_bodies), refused.
+    let body: String = (0..200_000).map(|i| format!("p{i}=xy&")).collect();
+    assert!(body.len() > 2_000_000, "{}", body.len());
+    let answer = caller.post(&path, &body).await;
+    assert_eq!(answer.status, 400, "{}", answer.body.chars().take(200).collect::<String>());
+    assert!(answer.error_code().starts_with("gw."), "a gateway error: {}", answer.error_code());
+    let time = caller.call("system", "currentTime", &[("_aop_timestamp", &sandbox.now_ms().to_string())]).await;
+    assert_eq!(time.status, 200, "still answering");
+}

@@ -140,11 +140,27 @@ impl Params {
 
     /// Parses a form body (or query string) into parameters, later duplicates replacing earlier ones.
     pub fn from_form_body(body: &[u8]) -> Self {
-        let mut params = Params::new();
-        for (k, v) in form_urlencoded::parse(body) {
-            params.set_raw(&k, v.into_owned());
+        Self::from_form_bodies(&[body])
+    }
+
+    /// Parses form bodies in order (a name in a later body replaces the earlier value, as the
+    /// query string and the body of one request are merged), in time linear in their size: a
+    /// body of a million names must not tie the parser up before anything is authenticated.
+    pub fn from_form_bodies(bodies: &[&[u8]]) -> Self {
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for body in bodies {
+            for (k, v) in form_urlencoded::parse(body) {
+                match index.get(k.as_ref()) {
+                    Some(&i) => entries[i].1 = v.into_owned(),
+                    None => {
+                        index.insert(k.clone().into_owned(), entries.len());
+                        entries.push((k.into_owned(), v.into_owned()));
+                    }
+                }
+            }
         }
-        params
+        Self { entries }
     }
 }
 
@@ -167,6 +183,16 @@ impl<'a> IntoIterator for &'a Params {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_names_parse_in_linear_time_and_later_bodies_win() {
+        // 200,000 distinct names (a 2.4 MB body): quadratic parsing would take minutes here.
+        let body: String = (0..200_000).map(|i| format!("k{i}=v&")).collect();
+        let params = Params::from_form_bodies(&[b"k1=query&only=q", body.as_bytes()]);
+        assert_eq!(params.iter().count(), 200_001);
+        assert_eq!(params.get("k1"), Some("v"), "the body's value replaces the query's");
+        assert_eq!(params.get("only"), Some("q"));
+    }
     use serde_json::json;
 
     #[test]

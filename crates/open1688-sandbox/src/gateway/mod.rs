@@ -51,10 +51,7 @@ pub async fn openapi(State(state): State<Arc<SandboxState>>, uri: Uri, body: Byt
         return finish(&state, None, api.name(), &request_id, Reply::gateway(GatewayErrorCode::AppKeyNotFound), None);
     };
 
-    let mut params = Params::from_form_body(uri.query().unwrap_or("").as_bytes());
-    for (k, v) in form_urlencoded::parse(&body) {
-        params.set_raw(&k, v.into_owned());
-    }
+    let params = Params::from_form_bodies(&[uri.query().unwrap_or("").as_bytes(), &body]);
     let now_ms = state.clock.now_ms();
 
     let checked = check(&state, api, app, path, &params, now_ms);
@@ -86,8 +83,21 @@ pub async fn openapi(State(state): State<Arc<SandboxState>>, uri: Uri, body: Byt
         _ => {}
     }
 
-    let call = Call { state: &state, params: &params, app, member, now_ms };
-    let reply = apis::dispatch(api, &call);
+    let reply = if api == Api::ImageUpload {
+        // Decoding a picture is CPU work of up to seconds: off the async workers, so other calls
+        // keep being answered meanwhile.
+        let (shared, app) = (state.clone(), app.clone());
+        let decoded = tokio::task::spawn_blocking(move || {
+            apis::dispatch(api, &Call { state: &shared, params: &params, app: &app, member, now_ms })
+        })
+        .await;
+        match decoded {
+            Ok(reply) => reply,
+            Err(_) => return html_error(500),
+        }
+    } else {
+        apis::dispatch(api, &Call { state: &state, params: &params, app, member, now_ms })
+    };
     finish(&state, Some(app_key), api.name(), &request_id, reply, fault)
 }
 
