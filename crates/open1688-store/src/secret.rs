@@ -30,6 +30,15 @@ pub enum SecretKeyError {
         /// What is wrong with it (never the key itself).
         reason: String,
     },
+    /// The key file can be read or written by other users: refused until `chmod 600` (or
+    /// `OPEN1688_SECRET_KEY` is used instead).
+    #[error("{} has mode {mode:o}: other users can read the token key; run chmod 600 on it", path.display())]
+    Unprotected {
+        /// The key file.
+        path: std::path::PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// The key file or its folder could not be read or written.
     #[error("{}: {source}", path.display())]
     File {
@@ -72,14 +81,28 @@ impl SecretKey {
             return Self::from_hex(&hex_text);
         }
         if let Ok(text) = std::fs::read_to_string(key_file) {
+            check_private(key_file)?;
             return Self::parse(&text, &key_file.display().to_string());
         }
         let key = Aes256Gcm::generate_key(OsRng);
         if let Some(dir) = key_file.parent() {
             std::fs::create_dir_all(dir).map_err(|source| SecretKeyError::File { path: dir.to_owned(), source })?;
         }
-        write_private(key_file, hex::encode(key).as_bytes())
-            .map_err(|source| SecretKeyError::File { path: key_file.to_owned(), source })?;
+        // Written whole under a temporary name, synced, then renamed: a crash never leaves a
+        // half-written key, and an existing key file is never replaced (the rename is refused
+        // when one appeared meanwhile).
+        let tmp = key_file.with_file_name(format!(
+            ".{}.{}.tmp",
+            key_file.file_name().map_or_else(|| "secret.key".into(), |n| n.to_string_lossy().into_owned()),
+            hex::encode(Aes256Gcm::generate_nonce(&mut OsRng))
+        ));
+        let file_error = |source| SecretKeyError::File { path: key_file.to_owned(), source };
+        write_private(&tmp, hex::encode(key).as_bytes()).map_err(file_error)?;
+        if key_file.exists() {
+            let _ = std::fs::remove_file(&tmp);
+            return Self::load_or_create(key_file);
+        }
+        std::fs::rename(&tmp, key_file).map_err(file_error)?;
         Ok(Self(key))
     }
 }
@@ -93,7 +116,25 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path)?.write_all(bytes)
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// Refuses a key file other users can read or write (as ssh refuses an unprotected private key).
+fn check_private(path: &Path) -> Result<(), SecretKeyError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|source| SecretKeyError::File { path: path.to_owned(), source })?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(SecretKeyError::Unprotected { path: path.to_owned(), mode: mode & 0o777 });
+        }
+    }
+    Ok(())
 }
 
 #[derive(Serialize, Deserialize)]
@@ -213,5 +254,33 @@ impl SqlStore {
     pub async fn clear_sealed(&self, key: &str) -> crate::Result<()> {
         crate::on_pool!(self, pool => sqlx::query("DELETE FROM tokens WHERE app_key = $1").bind(key).execute(pool).await?.rows_affected());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_key_file_is_created_private_whole_and_refused_when_others_can_read_it() {
+        use std::os::unix::fs::PermissionsExt;
+        // Only the file path matters here; OPEN1688_SECRET_KEY is not set in the test runner.
+        if std::env::var_os(SECRET_KEY_ENV).is_some() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("conf/secret.key");
+        let created = SecretKey::load_or_create(&path).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let names: Vec<_> =
+            std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind: {names:?}");
+        let again = SecretKey::load_or_create(&path).unwrap();
+        assert_eq!(created.0, again.0, "the same key is read back");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = SecretKey::load_or_create(&path).unwrap_err();
+        assert!(matches!(err, SecretKeyError::Unprotected { mode: 0o644, .. }), "{err}");
+        assert!(err.to_string().contains("chmod 600"), "{err}");
     }
 }

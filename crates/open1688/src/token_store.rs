@@ -102,24 +102,29 @@ impl FileTokenStore {
     }
 }
 
+/// Writes a new private (0600) file: `create_new` refuses an existing path, a symbolic link
+/// planted there included, so the token never goes where someone else pointed it.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
     let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // `mode` applies only when the file is created; tighten a pre-existing one too.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// A fresh temporary name beside `path`, unpredictable so it cannot be prepared in advance.
+fn temporary_beside(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let mut salt = [0u8; 8];
+    getrandom::fill(&mut salt).map_err(|e| std::io::Error::other(format!("no random source: {e}")))?;
+    let name = path.file_name().map_or_else(|| "token".into(), |n| n.to_string_lossy().into_owned());
+    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(path.with_file_name(format!(".{name}.{salt}.tmp")))
 }
 
 #[async_trait]
@@ -142,13 +147,16 @@ impl TokenStore for FileTokenStore {
         let bytes = serde_json::to_vec_pretty(&StoredToken::from(token))
             .map_err(|e| TokenStoreError::Backend(format!("cannot serialize token: {}", category(&e))))?;
         let path = self.path.clone();
-        let tmp = path.with_extension("tmp");
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent)?;
             }
-            write_private(&tmp, &bytes)?;
-            std::fs::rename(&tmp, &path)
+            let tmp = temporary_beside(&path)?;
+            if let Err(e) = write_private(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path)) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+            Ok(())
         })
         .await
         .map_err(|e| TokenStoreError::Backend(format!("token writer task failed: {e}")))?
@@ -208,5 +216,25 @@ mod tests {
         let err = FileTokenStore::new(&path).load().await.unwrap_err().to_string();
         assert!(err.contains("not a valid token file"), "{err}");
         assert!(!err.contains("SECRET"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_planted_link_at_the_old_temporary_name_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "untouched").unwrap();
+        // Where the store used to write first, and the names a writer might try.
+        std::os::unix::fs::symlink(&victim, dir.path().join("token.tmp")).unwrap();
+        let store = FileTokenStore::new(dir.path().join("token.json"));
+        store.save(&Token::from_access_token("AT-2")).await.unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        assert_eq!(store.load().await.unwrap().unwrap().access_token.expose_secret(), "AT-2");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp") && n != "token.tmp")
+            .collect();
+        assert!(left.is_empty(), "no temporary file left behind: {left:?}");
     }
 }
