@@ -73,17 +73,9 @@ pub async fn history(store: &dyn Store, offer_id: i64, days: i64, now: DateTime<
     Ok(HistoryReport { offer_id, days, tiers, points })
 }
 
-/// `(last − first) / first × 100`, 0 when `first` is 0; checked, so a tiny first price cannot
-/// overflow (the change then saturates at the largest decimal).
+/// The change from the first price to the last in percent, to two places; 0 when the first was 0.
 fn percent_change(first: Decimal, last: Decimal) -> Decimal {
-    if first.is_zero() {
-        return Decimal::ZERO;
-    }
-    (last - first)
-        .checked_div(first)
-        .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
-        .unwrap_or(if last > first { Decimal::MAX } else { Decimal::MIN })
-        .round_dp(2)
+    sourcing::percent_change(first, last).unwrap_or_default().round_dp(2)
 }
 
 impl HistoryReport {

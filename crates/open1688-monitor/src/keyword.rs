@@ -72,13 +72,11 @@ pub fn evaluate_listings(
                 AlertRule::PercentChange { quantity, percent } => {
                     let old = prev.and_then(|p| price_for(p, *quantity));
                     if let (Some(old), Some(new)) = (old, price_for(listing, *quantity))
-                        && !old.is_zero()
+                        && let Some(change) = sourcing::percent_change(old, new)
+                        && change.abs() >= *percent
                     {
-                        let change = (new - old) / old * Decimal::ONE_HUNDRED;
-                        if change.abs() >= *percent {
-                            let pct = change.round_dp(1);
-                            raise(rule, format!("offer {offer_id} moved {pct}% (¥{old} → ¥{new})"));
-                        }
+                        let pct = change.round_dp(1);
+                        raise(rule, format!("offer {offer_id} moved {pct}% (¥{old} → ¥{new})"));
                     }
                 }
                 AlertRule::AnyTierChange => {

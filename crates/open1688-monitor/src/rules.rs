@@ -46,19 +46,10 @@ pub fn evaluate(rules: &[AlertRule], history: &[Snapshot], changes: &[Change]) -
             }
             AlertRule::PercentChange { quantity, percent } => {
                 if let (Some(old), Some(new)) = (prev.and_then(|p| p.price_at(*quantity)), now.price_at(*quantity))
-                    && !old.is_zero()
+                    && let Some(change) = sourcing::percent_change(old, new)
+                    && change.abs() >= *percent
                 {
-                    // A move too large to represent is as large as a move gets.
-                    let change = (new - old)
-                        .checked_div(old)
-                        .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
-                        .unwrap_or(if new > old { Decimal::MAX } else { Decimal::MIN });
-                    if change.abs() >= *percent {
-                        raise(
-                            rule,
-                            format!("price at {quantity} units moved {}% (¥{old} → ¥{new})", change.round_dp(1)),
-                        );
-                    }
+                    raise(rule, format!("price at {quantity} units moved {}% (¥{old} → ¥{new})", change.round_dp(1)));
                 }
             }
             AlertRule::LowestInDays { quantity, days } => {

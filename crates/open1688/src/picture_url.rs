@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::transport::CappedRead;
+
 /// The largest picture fetched from a URL (the upload is re-encoded to at most 3 MB).
 pub const MAX_PICTURE_BYTES: usize = 10 * 1024 * 1024;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
@@ -70,25 +72,18 @@ pub(crate) async fn fetch(text: &str, allow_private: bool, timeout: Duration) ->
         .timeout(timeout.min(FETCH_TIMEOUT))
         .build()
         .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
-    let mut response = http.get(url).send().await.map_err(|e| format!("cannot fetch: {}", e.without_url()))?;
+    let response = http.get(url).send().await.map_err(|e| format!("cannot fetch: {}", e.without_url()))?;
     if response.status().is_redirection() {
         return Err(format!("HTTP {}: redirects are not followed; give the picture's final URL", response.status()));
     }
     if !response.status().is_success() {
         return Err(format!("HTTP {}", response.status()));
     }
-    let too_large = || format!("larger than {MAX_PICTURE_BYTES} bytes");
-    if response.content_length().is_some_and(|n| n > MAX_PICTURE_BYTES as u64) {
-        return Err(too_large());
+    match crate::transport::read_capped(response, MAX_PICTURE_BYTES).await {
+        Ok(body) => Ok(body.to_vec()),
+        Err(CappedRead::TooLarge) => Err(format!("larger than {MAX_PICTURE_BYTES} bytes")),
+        Err(CappedRead::Failed(e)) => Err(format!("cannot fetch: {}", e.without_url())),
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| format!("cannot fetch: {}", e.without_url()))? {
-        if body.len() + chunk.len() > MAX_PICTURE_BYTES {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 #[cfg(test)]

@@ -58,7 +58,14 @@ pub(crate) async fn post(
         .await
         .map_err(|e| transport_error(api, &e))?;
     let status = response.status().as_u16();
-    let body = read_capped(response, MAX_BODY_BYTES, api).await?;
+    let body = read_capped(response, MAX_BODY_BYTES).await.map_err(|e| match e {
+        CappedRead::TooLarge => Error::Transport {
+            api: api.to_string(),
+            kind: TransportErrorKind::TooLarge,
+            message: format!("the answer is larger than {MAX_BODY_BYTES} bytes"),
+        },
+        CappedRead::Failed(e) => transport_error(api, &e),
+    })?;
     Ok((status, body))
 }
 
@@ -67,20 +74,23 @@ pub(crate) async fn post(
 /// and reading it whole would only fill memory.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
+/// Why a capped read stopped.
+pub(crate) enum CappedRead {
+    /// The body is longer than the limit (said by its length, or found while reading).
+    TooLarge,
+    /// The connection failed while reading.
+    Failed(reqwest::Error),
+}
+
 /// Reads a body of at most `limit` bytes, refusing a larger one as soon as it shows.
-async fn read_capped(mut response: reqwest::Response, limit: usize, api: &ApiId) -> Result<bytes::Bytes, Error> {
-    let too_large = || Error::Transport {
-        api: api.to_string(),
-        kind: TransportErrorKind::TooLarge,
-        message: format!("the answer is larger than {limit} bytes"),
-    };
+pub(crate) async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes, CappedRead> {
     if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Err(too_large());
+        return Err(CappedRead::TooLarge);
     }
     let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(api, &e))? {
+    while let Some(chunk) = response.chunk().await.map_err(CappedRead::Failed)? {
         if body.len() + chunk.len() > limit {
-            return Err(too_large());
+            return Err(CappedRead::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }

@@ -26,7 +26,7 @@ pub use compare::{Candidate, Comparison, Filters, Ranking, Recommendation, compa
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
 pub use error::EngineError;
 pub use ladder::{LadderError, PriceLadder, Tier};
-pub use market::{Distribution, MarketReport, PricePoint, market_report};
+pub use market::{Distribution, MarketReport, PricePoint, market_report, percent_change};
 pub use model::{Offer, OfferSummary, QuoteType, Sku, Supplier};
 pub use normalize::{
     NormalizeError, offer_from_detail, summary_from_search_item, supplier_from_account, supplier_from_detail,

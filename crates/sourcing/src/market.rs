@@ -178,9 +178,33 @@ pub fn market_report(points: &[PricePoint], bins: usize, top: usize) -> Result<M
     Ok(MarketReport { price, moq, histogram, top_by_listings, top_by_sales, category_mix })
 }
 
+/// The change from `from` to `to` in percent; `None` when `from` is zero (no base to compare
+/// with). Checked: a move too large to represent (from a tiny price, between extremes) saturates
+/// at `Decimal::MAX` or `Decimal::MIN` instead of overflowing.
+pub fn percent_change(from: Decimal, to: Decimal) -> Option<Decimal> {
+    if from.is_zero() {
+        return None;
+    }
+    let saturated = if (to > from) == from.is_sign_positive() { Decimal::MAX } else { Decimal::MIN };
+    Some(
+        to.checked_sub(from)
+            .and_then(|d| d.checked_div(from))
+            .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+            .unwrap_or(saturated),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_change_is_checked() {
+        assert_eq!(percent_change(Decimal::from(10), Decimal::from(8)), Some(Decimal::from(-20)));
+        assert_eq!(percent_change(Decimal::ZERO, Decimal::from(8)), None);
+        assert_eq!(percent_change(Decimal::new(1, 28), Decimal::MAX), Some(Decimal::MAX));
+        assert_eq!(percent_change(Decimal::MAX, Decimal::MIN), Some(Decimal::MIN));
+    }
 
     #[test]
     fn percentiles_interpolate_between_ranks() {
