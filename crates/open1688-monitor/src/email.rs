@@ -73,7 +73,7 @@ impl EmailNotifier {
         Ok(Self { transport, from, to, attempts: 3 })
     }
 
-    fn message(&self, alerts: &[Alert]) -> Result<Message, NotifyError> {
+    fn message(&self, delivery_id: &str, alerts: &[Alert]) -> Result<Message, NotifyError> {
         let subject = match alerts {
             [one] => format!("open1688: offer {} {}", one.offer_id, one.rule),
             many => format!("open1688: {} alerts", many.len()),
@@ -82,7 +82,12 @@ impl EmailNotifier {
             .iter()
             .map(|a| format!("{}  offer {}  [{}]  {}\n", a.at.to_rfc3339(), a.offer_id, a.rule, a.message))
             .collect();
-        let mut builder = Message::builder().from(self.from.clone()).subject(subject);
+        // The delivery id as the Message-ID: a re-sent delivery is the same message to mail
+        // clients and to filters that drop duplicates.
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .subject(subject)
+            .message_id(Some(format!("<{delivery_id}@open1688.alerts>")));
         for to in &self.to {
             builder = builder.to(to.clone());
         }
@@ -97,11 +102,15 @@ impl EmailNotifier {
 
 #[async_trait]
 impl Notifier for EmailNotifier {
-    async fn notify(&self, alerts: &[Alert]) -> Result<(), NotifyError> {
+    fn channel(&self) -> &'static str {
+        "email"
+    }
+
+    async fn notify(&self, delivery_id: &str, alerts: &[Alert]) -> Result<(), NotifyError> {
         if alerts.is_empty() {
             return Ok(());
         }
-        let message = self.message(alerts)?;
+        let message = self.message(delivery_id, alerts)?;
         let mut last = String::new();
         for attempt in 0..self.attempts {
             if attempt > 0 {

@@ -1,7 +1,7 @@
 //! The monitor of open1688: it claims due watches from the store, reads fresh data within the
 //! app's quota, records snapshots (the store detects what changed), evaluates the watch's alert
-//! rules ([`rules`]), follows keyword searches ([`keyword`]), and sends new alerts through
-//! notifiers (stdout, a signed webhook with a verifier for receivers ([`webhook`]), email). Failing watches are paused by a
+//! rules ([`rules`]), follows keyword searches ([`keyword`]), and sends new alerts through an outbox
+//! ([`outbox`], stored with the alerts, so none is lost) to notifiers (stdout, a signed webhook with a verifier for receivers ([`webhook`]), email). Failing watches are paused by a
 //! [`FailurePolicy`]; every cycle is a job run with a heartbeat, so a killed monitor resumes.
 //!
 //! ```
@@ -25,6 +25,7 @@ pub mod email;
 pub mod keyword;
 pub mod monitor;
 pub mod notify;
+pub mod outbox;
 pub mod rules;
 pub mod webhook;
 
@@ -32,6 +33,7 @@ pub mod webhook;
 pub use email::{EmailError, EmailNotifier};
 pub use monitor::{Monitor, MonitorStats};
 pub use notify::{Notifier, NotifyError, StdoutNotifier};
+pub use open1688_store::delivery_id;
 pub use open1688_store::{FailurePolicy, Finished};
 pub use rules::{evaluate, throttle};
 pub use webhook::{WeakSecret, WebhookNotifier, verify_webhook};

@@ -1,7 +1,8 @@
 //! The monitor: claims due watches, checks several at once within the client's quota, records
 //! what it saw (offer snapshots with their changes, or a keyword's results as a checkpoint),
-//! evaluates the watch's rules, stores and sends new alerts, and schedules the next check —
-//! backing off exponentially after failures.
+//! evaluates the watch's rules, stores new alerts with their pending deliveries, sends them
+//! through the outbox ([`crate::outbox`]), and schedules the next check — backing off
+//! exponentially after failures.
 //!
 //! Every cycle is a job run with a heartbeat. A killed run leaves the database consistent (each
 //! step is its own transaction and idempotent); the next run of the same worker marks it
@@ -47,6 +48,12 @@ pub struct MonitorStats {
     pub fresh_reads: u64,
     /// Age of the stalest watched data in seconds (as of the last run).
     pub stalest_seconds: Option<i64>,
+    /// Deliveries of alerts the notifiers' receivers took.
+    pub delivered: u64,
+    /// Delivery attempts that failed (each is retried later; see [`crate::outbox`]).
+    pub delivery_failures: u64,
+    /// Deliveries still waiting to be sent (as of the last run), on any channel.
+    pub pending_deliveries: u64,
 }
 
 /// How many results of a keyword a keyword watch follows (one page).
@@ -184,6 +191,7 @@ impl Monitor {
         finished?;
         let stalest = self.store.watches().await?.iter().filter_map(|w| w.last_run_ms).min();
         self.stats.stalest_seconds = stalest.map(|t| (now_ms - t) / 1000);
+        self.stats.pending_deliveries = self.store.pending_deliveries().await?;
         Ok(raised)
     }
 
@@ -200,6 +208,8 @@ impl Monitor {
         // every heartbeat: a cycle longer than the lease keeps the watches it is still checking.
         let started = Instant::now();
         let reached = || now_ms.saturating_add(i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX));
+        // What an earlier cycle (or a killed run) left unsent goes out first.
+        self.send_outbox(reached()).await?;
         loop {
             let batch = self.store.claim_due(&self.worker, reached(), LEASE_MS, batch_size).await?;
             if batch.is_empty() {
@@ -230,10 +240,18 @@ impl Monitor {
                     Err(CheckError::Store(e)) => return Err(e),
                 }
             }
+            self.send_outbox(reached()).await?;
             self.store.renew_claims(&self.worker, reached()).await?;
             self.store.heartbeat(run_id, self.progress(run_start), now_ms).await?;
         }
         Ok(raised)
+    }
+
+    async fn send_outbox(&mut self, now_ms: i64) -> Result<(), StoreError> {
+        let pass = crate::outbox::send_due(&*self.store, &self.notifiers, &self.worker, now_ms).await?;
+        self.stats.delivered += pass.delivered;
+        self.stats.delivery_failures += pass.failed;
+        Ok(())
     }
 
     async fn check_and_finish(&self, watch: &Watch, now: DateTime<Utc>) -> Checked {
@@ -345,7 +363,8 @@ impl Monitor {
         Ok(sent)
     }
 
-    /// Applies snooze and the daily cap, stores the alerts and notifies about the new ones.
+    /// Applies snooze and the daily cap, then stores the alerts with a pending delivery per
+    /// notifier (sent by the outbox after the batch); returns the new ones.
     async fn deliver(&self, watch: &Watch, alerts: Vec<Alert>, now: DateTime<Utc>) -> Result<Vec<Alert>, CheckError> {
         if alerts.is_empty() {
             return Ok(alerts);
@@ -354,16 +373,8 @@ impl Monitor {
         let snooze = watch.snooze_until_ms.and_then(DateTime::<Utc>::from_timestamp_millis);
         let cap = watch.max_per_day.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
         let allowed = throttle(alerts, snooze, cap, u32::try_from(sent_today).unwrap_or(u32::MAX));
-        let added = self.store.save_alerts(watch.id, &allowed).await?;
-        if added == 0 {
-            return Ok(Vec::new());
-        }
-        for n in &self.notifiers {
-            if let Err(e) = n.notify(&allowed).await {
-                tracing::warn!(watch = watch.id, error = %e, "alerts not delivered");
-            }
-        }
-        Ok(allowed)
+        let channels: Vec<&str> = self.notifiers.iter().map(|n| n.channel()).collect();
+        Ok(self.store.save_alerts(watch.id, &allowed, &channels, now.timestamp_millis()).await?)
     }
 
     /// Runs until the store fails: due watches every `tick`, with up to 10 % jitter between

@@ -44,11 +44,21 @@ impl NotifyError {
     }
 }
 
-/// Delivers alerts.
+/// Delivers alerts. The monitor queues every new alert for each notifier's [`channel`] in the
+/// transaction that stores it, and calls [`notify`] until the receiver took it: a notifier may be
+/// called more than once with the same delivery id (after a crash, or a failed attempt) and
+/// should pass the id on, so a receiver can drop repeats.
+///
+/// [`channel`]: Notifier::channel
+/// [`notify`]: Notifier::notify
 #[async_trait]
 pub trait Notifier: Send + Sync {
-    /// Sends alerts; `Err` says why they could not be delivered.
-    async fn notify(&self, alerts: &[Alert]) -> Result<(), NotifyError>;
+    /// The name deliveries for this notifier are queued under (`stdout`, `webhook`, `email`): it
+    /// must stay the same across restarts, or queued deliveries wait for a notifier that is gone.
+    fn channel(&self) -> &'static str;
+
+    /// Sends one delivery of alerts; `Err` says why they could not be delivered.
+    async fn notify(&self, delivery_id: &str, alerts: &[Alert]) -> Result<(), NotifyError>;
 }
 
 /// Prints each alert as one line on stdout.
@@ -57,7 +67,11 @@ pub struct StdoutNotifier;
 
 #[async_trait]
 impl Notifier for StdoutNotifier {
-    async fn notify(&self, alerts: &[Alert]) -> Result<(), NotifyError> {
+    fn channel(&self) -> &'static str {
+        "stdout"
+    }
+
+    async fn notify(&self, _delivery_id: &str, alerts: &[Alert]) -> Result<(), NotifyError> {
         for a in alerts {
             println!("{} offer {} [{}] {}", a.at.to_rfc3339(), a.offer_id, a.rule, a.message);
         }

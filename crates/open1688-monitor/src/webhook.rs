@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use open1688_store::Alert;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::notify::{Notifier, NotifyError};
 
@@ -93,21 +93,6 @@ pub fn verify_webhook(
     mac(secret, at, delivery, body).verify_slice(&given).map_err(|_| VerifyError::Signature)
 }
 
-/// A delivery id for `alerts`: the same alerts always get the same id (a re-delivery after a crash
-/// included), different alerts a different one.
-pub fn delivery_id(alerts: &[Alert]) -> String {
-    let mut hash = Sha256::new();
-    for a in alerts {
-        hash.update(a.offer_id.to_be_bytes());
-        hash.update(a.at.timestamp_millis().to_be_bytes());
-        hash.update(a.rule.as_bytes());
-        hash.update([0]);
-        hash.update(a.message.as_bytes());
-        hash.update([0]);
-    }
-    hex::encode(&hash.finalize()[..16])
-}
-
 /// Posts alerts as JSON to a URL, signed with a shared secret.
 #[derive(Clone)]
 pub struct WebhookNotifier {
@@ -140,6 +125,13 @@ impl WebhookNotifier {
             .expect("the HTTP client starts (rustls is compiled in)");
         Ok(Self { url: url.into(), secret, attempts: 4, http })
     }
+
+    /// How many times one call tries before it reports the receiver unreachable (default 4, at
+    /// least 1). The monitor's outbox retries later on its own schedule either way.
+    pub fn attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts.max(1);
+        self
+    }
 }
 
 /// How long a 429 asks to wait (`Retry-After` in seconds), if it says and it is not too long.
@@ -150,7 +142,11 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
 
 #[async_trait]
 impl Notifier for WebhookNotifier {
-    async fn notify(&self, alerts: &[Alert]) -> Result<(), NotifyError> {
+    fn channel(&self) -> &'static str {
+        "webhook"
+    }
+
+    async fn notify(&self, delivery: &str, alerts: &[Alert]) -> Result<(), NotifyError> {
         if alerts.is_empty() {
             return Ok(());
         }
@@ -158,8 +154,7 @@ impl Notifier for WebhookNotifier {
             .map_err(|e| NotifyError::Encode { channel: "webhook", reason: e.to_string() })?;
         // Signed once: every attempt carries the same timestamp, delivery id and signature.
         let timestamp = Utc::now().timestamp();
-        let delivery = delivery_id(alerts);
-        let signature = sign_webhook(&self.secret, timestamp, &delivery, &body);
+        let signature = sign_webhook(&self.secret, timestamp, delivery, &body);
         let mut last = String::new();
         let mut wait = Duration::ZERO;
         for attempt in 0..self.attempts {
@@ -171,7 +166,7 @@ impl Notifier for WebhookNotifier {
                 .post(&self.url)
                 .header("content-type", "application/json")
                 .header(TIMESTAMP_HEADER, timestamp.to_string())
-                .header(DELIVERY_HEADER, &delivery)
+                .header(DELIVERY_HEADER, delivery)
                 .header(SIGNATURE_HEADER, &signature)
                 .body(body.clone())
                 .timeout(Duration::from_secs(10))
@@ -217,10 +212,6 @@ impl Notifier for WebhookNotifier {
 mod tests {
     use super::*;
 
-    fn alert(offer_id: i64) -> Alert {
-        Alert { offer_id, at: DateTime::<Utc>::UNIX_EPOCH, rule: "sold_out".into(), message: "sold out".into() }
-    }
-
     #[test]
     fn a_signature_verifies_once_and_only_unchanged_and_fresh() {
         let secret = [7u8; 32];
@@ -241,10 +232,7 @@ mod tests {
     }
 
     #[test]
-    fn delivery_ids_are_stable_per_alert_set_and_secrets_must_be_long() {
-        assert_eq!(delivery_id(&[alert(1), alert(2)]), delivery_id(&[alert(1), alert(2)]));
-        assert_ne!(delivery_id(&[alert(1)]), delivery_id(&[alert(2)]));
-        assert_eq!(delivery_id(&[alert(1)]).len(), 32);
+    fn secrets_must_be_long() {
         assert_eq!(WebhookNotifier::new("http://127.0.0.1:1/", b"short".to_vec()).unwrap_err(), WeakSecret { len: 5 });
         assert!(WebhookNotifier::new("http://127.0.0.1:1/", vec![1u8; 32]).is_ok());
     }

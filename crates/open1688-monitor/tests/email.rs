@@ -82,10 +82,11 @@ async fn alerts_arrive_by_email_after_a_transient_refusal() {
         },
         Alert { offer_id: 610_000_002, at, rule: "sold_out".into(), message: "sold out 已售罄".into() },
     ];
-    notifier.notify(&alerts).await.unwrap();
+    notifier.notify("0123abcd", &alerts).await.unwrap();
     let mail = received.lock().unwrap().pop().expect("one message received");
     assert!(mail.contains("Subject: open1688: 2 alerts"), "{mail}");
     assert!(mail.contains("To: buyer@example.com"), "{mail}");
+    assert!(mail.contains("Message-ID: <0123abcd@open1688.alerts>"), "the delivery id: {mail}");
     let (_, body) = mail.split_once("\n\n").unwrap();
     let text =
         String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body.replace('\n', "").trim()).unwrap())

@@ -158,11 +158,12 @@ async fn webhook_alerts_are_signed_and_retried() {
     let secret = b"hook-secret-of-thirty-two-bytes!".to_vec();
     let hook = WebhookNotifier::new(format!("http://{addr}/hook"), secret.clone()).unwrap();
     let alert = Alert { offer_id: 7, at: Utc::now(), rule: "sold_out".into(), message: "sold out".into() };
-    hook.notify(&[alert]).await.unwrap();
+    hook.notify("delivery-1", &[alert]).await.unwrap();
     let got = received.lock().unwrap();
     assert_eq!(got.len(), 2, "after two 503s, a 429 and then the delivery");
     assert_eq!(got[0].0, got[1].0, "every attempt carries the same timestamp, delivery id and signature");
     let [timestamp, delivery, signature] = &got[1].0;
+    assert_eq!(delivery, "delivery-1", "the outbox's delivery id is sent as given");
     let fresh = Duration::from_secs(300);
     verify_webhook(&secret, timestamp, delivery, signature, &got[1].1, Utc::now(), fresh)
         .expect("the signature verifies");

@@ -11,6 +11,7 @@ use crate::failure::{FailurePolicy, Finished};
 use crate::history::{HistoryPoint, point_line};
 use crate::jobs::JobStore;
 use crate::on_pool;
+use crate::outbox::Delivery;
 use crate::pool::{Backend, BeginWrite, SqlStore};
 use crate::record::{Observation, Recorded, StoredOffer, StoredSupplier, snapshot_from};
 use crate::snapshot::Snapshot;
@@ -58,8 +59,24 @@ pub trait Store: JobStore + Send + Sync {
     /// Renews every claim `worker` holds to `now_ms`, so a long cycle keeps the watches it is still
     /// checking; returns how many were renewed.
     async fn renew_claims(&self, worker: &str, now_ms: i64) -> Result<u64>;
-    /// Stores alerts (a repeat of the same alert is ignored); returns how many were new.
-    async fn save_alerts(&self, watch_id: i64, alerts: &[Alert]) -> Result<u64>;
+    /// Stores alerts (a repeat of a stored alert is ignored) and queues the new ones for delivery
+    /// on each of `channels`, in one transaction; returns the new alerts. See [`crate::outbox`].
+    async fn save_alerts(&self, watch_id: i64, alerts: &[Alert], channels: &[&str], now_ms: i64) -> Result<Vec<Alert>>;
+    /// Claims up to `limit` deliveries due at `now_ms` on `channels` for `worker`, for `lease_ms`.
+    async fn claim_deliveries(
+        &self,
+        worker: &str,
+        channels: &[&str],
+        now_ms: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>>;
+    /// Marks a claimed delivery sent.
+    async fn delivered(&self, row: i64, now_ms: i64) -> Result<()>;
+    /// Records a failed delivery attempt (the error without secrets) and when to try again.
+    async fn delivery_failed(&self, row: i64, error: &str, next_attempt_ms: i64) -> Result<()>;
+    /// How many deliveries wait to be sent.
+    async fn pending_deliveries(&self) -> Result<u64>;
     /// Alerts of a watch since a moment.
     async fn alerts_since(&self, watch_id: i64, since_ms: i64) -> Result<u64>;
 }
@@ -243,27 +260,31 @@ impl Store for SqlStore {
         }))
     }
 
-    async fn save_alerts(&self, watch_id: i64, alerts: &[Alert]) -> Result<u64> {
-        on_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let mut added = 0;
-            for a in alerts {
-                added += sqlx::query(
-                    "INSERT INTO alerts (watch_id, offer_id, at_ms, rule, message) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (watch_id, offer_id, at_ms, rule) DO NOTHING",
-                )
-                .bind(watch_id)
-                .bind(a.offer_id)
-                .bind(a.at.timestamp_millis())
-                .bind(&a.rule)
-                .bind(&a.message)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            }
-            tx.commit().await?;
-            Ok(added)
-        })
+    async fn save_alerts(&self, watch_id: i64, alerts: &[Alert], channels: &[&str], now_ms: i64) -> Result<Vec<Alert>> {
+        crate::outbox::save_alerts(&self.db, watch_id, alerts, channels, now_ms).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        worker: &str,
+        channels: &[&str],
+        now_ms: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>> {
+        crate::outbox::claim_deliveries(&self.db, worker, channels, now_ms, lease_ms, limit).await
+    }
+
+    async fn delivered(&self, row: i64, now_ms: i64) -> Result<()> {
+        crate::outbox::delivered(&self.db, row, now_ms).await
+    }
+
+    async fn delivery_failed(&self, row: i64, error: &str, next_attempt_ms: i64) -> Result<()> {
+        crate::outbox::delivery_failed(&self.db, row, error, next_attempt_ms).await
+    }
+
+    async fn pending_deliveries(&self) -> Result<u64> {
+        crate::outbox::pending(&self.db).await
     }
 
     async fn alerts_since(&self, watch_id: i64, since_ms: i64) -> Result<u64> {

@@ -119,9 +119,37 @@ async fn suite(store: &dyn Store, base_id: i64) {
 
     // Alerts are stored once.
     let alert = Alert { offer_id: base_id, at: b.fetched_at, rule: "price_below".into(), message: "¥10.05".into() };
-    assert_eq!(store.save_alerts(id, std::slice::from_ref(&alert)).await.unwrap(), 1);
-    assert_eq!(store.save_alerts(id, std::slice::from_ref(&alert)).await.unwrap(), 0, "a re-run adds no duplicate");
+    // Their deliveries are queued with them, one per channel (channels unique to this run: a
+    // shared PostgreSQL keeps earlier runs' rows).
+    let hook = format!("webhook-{base_id}");
+    let mail = format!("email-{base_id}");
+    let channels = [hook.as_str(), mail.as_str()];
+    let new = store.save_alerts(id, std::slice::from_ref(&alert), &channels, now).await.unwrap();
+    assert_eq!(new, vec![alert.clone()]);
+    let again = store.save_alerts(id, std::slice::from_ref(&alert), &channels, now).await.unwrap();
+    assert!(again.is_empty(), "a re-run adds no duplicate alert and queues nothing");
     assert_eq!(store.alerts_since(id, 0).await.unwrap(), 1);
+    let claimed = store.claim_deliveries("w1", &[hook.as_str()], now, 60_000, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1, "only the asked channel");
+    let d = &claimed[0];
+    assert_eq!((d.watch_id, &d.alerts, d.attempts), (id, &vec![alert.clone()], 0));
+    assert_eq!(d.delivery_id, open1688_store::delivery_id(id, std::slice::from_ref(&alert)));
+    assert!(
+        store.claim_deliveries("w2", &[hook.as_str()], now + 59_999, 60_000, 10).await.unwrap().is_empty(),
+        "a claimed delivery is not claimed again within its lease"
+    );
+    // A killed sender's claim runs out; a failed attempt is retried when asked, with the same id.
+    let retaken = store.claim_deliveries("w2", &[hook.as_str()], now + 60_000, 60_000, 10).await.unwrap();
+    assert_eq!(retaken.iter().map(|d| d.row).collect::<Vec<_>>(), vec![d.row]);
+    store.delivery_failed(d.row, "HTTP 503", now + 120_000).await.unwrap();
+    assert!(store.claim_deliveries("w2", &[hook.as_str()], now + 119_999, 1, 10).await.unwrap().is_empty());
+    let retry = store.claim_deliveries("w2", &[hook.as_str()], now + 120_000, 60_000, 10).await.unwrap();
+    assert_eq!((retry[0].attempts, &retry[0].delivery_id), (1, &d.delivery_id));
+    store.delivered(d.row, now + 120_001).await.unwrap();
+    assert!(store.claim_deliveries("w2", &[hook.as_str()], i64::MAX / 2, 1, 10).await.unwrap().is_empty(), "sent");
+    let mail_due = store.claim_deliveries("w1", &[mail.as_str()], now, 60_000, 10).await.unwrap();
+    assert_eq!(mail_due.len(), 1, "the other channel still waits");
+    store.delivered(mail_due[0].row, now).await.unwrap();
     assert!(store.remove_watch(id).await.unwrap());
     assert!(!store.remove_watch(id).await.unwrap());
 

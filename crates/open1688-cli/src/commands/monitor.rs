@@ -30,7 +30,7 @@ fn default_worker(ctx: &Ctx) -> String {
 fn stats_line(s: &MonitorStats) -> String {
     format!(
         "checks {} ok {} ({:.0} %), alerts {}, throttled {}, paused {}, latency mean {:.0} ms p95 {:.0} ms, \
-         cache hit rate {} ({} fresh reads), stalest data {}",
+         cache hit rate {} ({} fresh reads), stalest data {}, deliveries sent {} failed {} pending {}",
         s.checks,
         s.succeeded,
         if s.checks > 0 { s.succeeded as f64 * 100.0 / s.checks as f64 } else { 100.0 },
@@ -41,7 +41,10 @@ fn stats_line(s: &MonitorStats) -> String {
         s.p95_latency_ms,
         s.cache_hit_rate.map_or("n/a".into(), |r| format!("{:.0} %", r * 100.0)),
         s.fresh_reads,
-        s.stalest_seconds.map_or("n/a".into(), |x| format!("{x} s"))
+        s.stalest_seconds.map_or("n/a".into(), |x| format!("{x} s")),
+        s.delivered,
+        s.delivery_failures,
+        s.pending_deliveries
     )
 }
 
