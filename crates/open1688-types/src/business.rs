@@ -8,8 +8,6 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::lenient;
-
 /// A decoded response that may report a business failure inside an HTTP 200 body (spec §5.2).
 pub trait ApiResponse {
     /// The failure the body reports, if any.
@@ -106,29 +104,26 @@ impl BusinessFailure {
     }
 }
 
-/// The cross-border wrapper: `{"result":{"success","code","message","result":T}}`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct CrossBorderResponse<T> {
-    /// The inner result model (the wrapper has no other documented field).
-    #[serde(default = "Option::default")]
-    pub result: Option<CrossBorderResult<T>>,
+crate::envelope! {
+    /// The cross-border wrapper: `{"result":{"success","code","message","result":T}}`.
+    pub struct CrossBorderResponse<T> {
+        /// The inner result model (the wrapper has no other documented field).
+        payload result: Option<CrossBorderResult<T>> = "result",
+    }
 }
 
-/// The inner `ResultModel` of a cross-border response.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct CrossBorderResult<T> {
-    /// `true` or `"true"` depending on the API.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
-    pub success: Option<bool>,
-    /// `"200"` on success.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    pub code: Option<String>,
-    /// `"成功"` on success.
-    #[serde(default, deserialize_with = "lenient::opt_string")]
-    pub message: Option<String>,
-    /// The payload.
-    #[serde(default = "Option::default")]
-    pub result: Option<T>,
+crate::envelope! {
+    /// The inner `ResultModel` of a cross-border response.
+    pub struct CrossBorderResult<T> {
+        /// The payload.
+        payload result: Option<T> = "result",
+        /// `true` or `"true"` depending on the API.
+        success: Option<bool> = "success",
+        /// `"200"` on success.
+        code: Option<String> = "code",
+        /// `"成功"` on success.
+        message: Option<String> = "message",
+    }
 }
 
 impl<T> CrossBorderResponse<T> {
@@ -151,21 +146,18 @@ impl<T> ApiResponse for CrossBorderResponse<T> {
     }
 }
 
-/// The `alibaba.account.*` wrapper: `{"result":T,"success","errorCode","errorMessage"}`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct AccountResponse<T> {
-    /// The payload.
-    #[serde(default = "Option::default")]
-    pub result: Option<T>,
-    /// Absent in the documented samples; `false` on failure.
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
-    pub success: Option<bool>,
-    /// Failure code.
-    #[serde(default, rename = "errorCode", deserialize_with = "lenient::opt_string")]
-    pub error_code: Option<String>,
-    /// Failure message.
-    #[serde(default, rename = "errorMessage", deserialize_with = "lenient::opt_string")]
-    pub error_message: Option<String>,
+crate::envelope! {
+    /// The `alibaba.account.*` wrapper: `{"result":T,"success","errorCode","errorMessage"}`.
+    pub struct AccountResponse<T> {
+        /// The payload.
+        payload result: Option<T> = "result",
+        /// Absent in the documented samples; `false` on failure.
+        success: Option<bool> = "success",
+        /// Failure code.
+        error_code: Option<String> = "errorCode",
+        /// Failure message.
+        error_message: Option<String> = "errorMessage",
+    }
 }
 
 impl<T> ApiResponse for AccountResponse<T> {
@@ -246,5 +238,18 @@ mod tests {
             serde_json::from_value(json!({"result":{"success":false,"code":"404","message":"offer not found"}}))
                 .unwrap();
         assert_eq!(bad.business_failure().unwrap().to_string(), "404: offer not found");
+    }
+
+    #[test]
+    fn wrappers_keep_the_fields_they_do_not_name() {
+        let body = json!({"result":{"success":true,"code":"200","result":"42","traceId":"t1"},"requestId":"r1"});
+        let ok: CrossBorderResponse<String> = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(ok.extra["requestId"], "r1");
+        assert_eq!(ok.result.as_ref().unwrap().extra["traceId"], "t1");
+        assert_eq!(serde_json::to_value(&ok).unwrap(), body, "written back as received");
+        let account: AccountResponse<String> =
+            serde_json::from_value(json!({"result":"x","success":"maybe","errorCode":7,"hint":[1]})).unwrap();
+        assert_eq!((account.success, account.error_code.as_deref()), (None, Some("7")));
+        assert_eq!(account.extra["hint"], json!([1]));
     }
 }

@@ -26,12 +26,14 @@
 
 pub mod api;
 pub mod business;
+pub mod envelope;
 pub mod gateway_error;
 pub mod lenient;
 pub mod oauth;
 pub mod params;
 pub mod request;
 pub mod signing;
+pub mod skipped;
 pub mod wire_struct;
 
 pub use business::{BusinessFailure, ResponseFamily};
@@ -39,6 +41,7 @@ pub use gateway_error::{GatewayErrorBody, GatewayErrorCode};
 pub use params::{EncodeError, Json, Params, WireValue};
 pub use request::{ApiId, ApiRequest, ApiResponse};
 pub use signing::{SortRule, sign, sign_path, sign_with, verify};
+pub use skipped::{SkippedItem, collect_skipped};
 
 /// System parameter: the user's token.
 pub const ACCESS_TOKEN: &str = "access_token";

@@ -103,10 +103,136 @@ impl<T: WireStruct> FieldDecode for Option<T> {
         d.deserialize_any(NestedVisitor(std::marker::PhantomData))
     }
 }
-/// Lists treat `null` as empty.
-impl<T: DeserializeOwned> FieldDecode for Vec<T> {
+/// An element of a response list, read on its own: one that cannot be read as its type is
+/// skipped (and noted, see [`crate::skipped`]) instead of failing the whole list.
+pub trait ListItem: Sized {
+    /// Reads one element; `Err` says what was there instead (`"a string"`).
+    fn item<'de, D: Deserializer<'de>>(d: D) -> Result<Result<Self, &'static str>, D::Error>;
+}
+
+impl<T: WireStruct> ListItem for T {
+    fn item<'de, D: Deserializer<'de>>(d: D) -> Result<Result<Self, &'static str>, D::Error> {
+        // Straight to the model when the element is an object; anything else is named.
+        struct ShapeVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: WireStruct> Visitor<'de> for ShapeVisitor<T> {
+            type Value = Result<T, &'static str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Ok)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Err("an array"))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Err("null"))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Err("null"))
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Err("a string"))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Err("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Err("a number"))
+            }
+        }
+        d.deserialize_any(ShapeVisitor(std::marker::PhantomData))
+    }
+}
+
+impl ListItem for String {
+    fn item<'de, D: Deserializer<'de>>(d: D) -> Result<Result<Self, &'static str>, D::Error> {
+        // A number or a flag where a tag belongs is kept as its text; objects and lists are not
+        // tags.
+        Ok(match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(s),
+            serde_json::Value::Number(n) => Ok(n.to_string()),
+            serde_json::Value::Bool(b) => Ok(b.to_string()),
+            serde_json::Value::Null => Err("null"),
+            serde_json::Value::Array(_) => Err("an array"),
+            serde_json::Value::Object(_) => Err("an object"),
+        })
+    }
+}
+
+/// Lists decode element by element: `null` (or any non-list) is empty, and an element that is
+/// not its model's shape is skipped and noted, so one bad item does not fail a page.
+impl<T: ListItem> FieldDecode for Vec<T> {
     fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        lenient::null_as_default(d)
+        struct ItemSeed<T>(std::marker::PhantomData<T>);
+        impl<'de, T: ListItem> de::DeserializeSeed<'de> for ItemSeed<T> {
+            type Value = Result<T, &'static str>;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                T::item(d)
+            }
+        }
+        struct ListVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: ListItem> Visitor<'de> for ListVisitor<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                let mut index = 0;
+                while let Some(item) = seq.next_element_seed(ItemSeed::<T>(std::marker::PhantomData))? {
+                    match item {
+                        Ok(item) => out.push(item),
+                        Err(found) => crate::skipped::note(crate::skipped::SkippedItem {
+                            model: crate::skipped::model_name::<T>(),
+                            index,
+                            found,
+                        }),
+                    }
+                    index += 1;
+                }
+                Ok(out)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Vec::new())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Vec::new())
+            }
+        }
+        d.deserialize_any(ListVisitor(std::marker::PhantomData))
     }
 }
 
@@ -236,6 +362,40 @@ mod tests {
         let back = serde_json::to_value(&o).unwrap();
         assert_eq!(back["traceInfo"], "x");
         assert_eq!(back["offerId"], 620201390233_i64);
+    }
+
+    crate::wire_struct! {
+        /// A probe page.
+        pub struct Page {
+            /// Items.
+            data: Vec<Outer> = "data",
+        }
+    }
+
+    #[test]
+    fn a_page_with_bad_items_keeps_the_good_ones_and_reports_the_rest() {
+        let body =
+            r#"{"data":[{"offerId":1,"tags":["a",2,true,null,{}]},"oops",null,{"offerId":"A"},[1],{"offerId":4}]}"#;
+        let (page, skipped) = crate::collect_skipped(|| serde_json::from_str::<Page>(body));
+        let page = page.unwrap();
+        assert_eq!(page.data.iter().map(|o| o.id).collect::<Vec<_>>(), [Some(1), None, Some(4)]);
+        assert_eq!(page.data[0].tags, ["a", "2", "true"]);
+        let said: Vec<String> = skipped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said,
+            [
+                "String #3: null where the model belongs",
+                "String #4: an object where the model belongs",
+                "Outer #1: a string where the model belongs",
+                "Outer #2: null where the model belongs",
+                "Outer #4: an array where the model belongs",
+            ]
+        );
+        // A list that is not a list is empty; outside `collect_skipped` nothing is recorded.
+        let odd: Page = serde_json::from_str(r#"{"data":"none"}"#).unwrap();
+        assert!(odd.data.is_empty());
+        let (_, none) = crate::collect_skipped(|| ());
+        assert!(none.is_empty());
     }
 
     #[test]

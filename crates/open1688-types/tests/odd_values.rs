@@ -50,6 +50,31 @@ fn a_page_with_odd_values_in_one_item_keeps_every_item() {
 }
 
 #[test]
+fn a_page_with_a_structurally_bad_item_skips_it_reports_it_and_keeps_the_rest() {
+    let mut v = sample();
+    let items = v["result"]["result"]["data"].as_array_mut().unwrap();
+    let good = items[0].clone();
+    items.insert(0, json!("620201390233"));
+    items.push(json!(null));
+    items.push(good.clone());
+    let (page, skipped) = open1688_types::collect_skipped(|| {
+        serde_json::from_str::<CrossBorderResponse<SearchPage>>(&v.to_string()).map(|r| r.into_payload().unwrap())
+    });
+    let page = page.expect("the page survives");
+    assert_eq!(page.data.len(), 2, "both good items");
+    assert_eq!(page.data[0], page.data[1]);
+    let said: Vec<String> = skipped.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        said,
+        ["SearchItem #0: a string where the model belongs", "SearchItem #2: null where the model belongs"]
+    );
+    // Unknown top-level fields of the wrappers are kept.
+    v["requestId"] = json!("r-1");
+    let resp: CrossBorderResponse<SearchPage> = serde_json::from_str(&v.to_string()).unwrap();
+    assert_eq!(resp.extra["requestId"], "r-1");
+}
+
+#[test]
 fn malformed_json_still_fails() {
     let text = sample().to_string();
     let truncated = &text[..text.len() / 2];

@@ -178,8 +178,14 @@ fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Er
         (format!("byte {}", e.valid_up_to()), invalid.unwrap_or_else(|| serde::de::Error::custom("invalid UTF-8")))
     })?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| (e.path().to_string(), e.into_inner()))?;
+    let (value, skipped) = open1688_types::collect_skipped(|| serde_path_to_error::deserialize::<_, T>(&mut de));
+    let value = value.map_err(|e| (e.path().to_string(), e.into_inner()))?;
     de.end().map_err(|e| (".".to_owned(), e))?;
+    if !skipped.is_empty() {
+        // One malformed item does not fail the page; say which were left out.
+        let items: Vec<String> = skipped.iter().take(10).map(ToString::to_string).collect();
+        tracing::warn!(skipped = skipped.len(), items = ?items, "items the gateway sent malformed were skipped");
+    }
     Ok(value)
 }
 

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use crate::business::{BusinessFailure, ResponseFamily};
 use crate::params::{EncodeError, Params};
@@ -60,18 +59,16 @@ impl ApiRequest for ProductGetByIdList {
     }
 }
 
-/// The `alibaba.product.get` answer: top-level `errMsg` on failure.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ProductGetResponse {
-    /// Present in samples.
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
-    pub success: Option<bool>,
-    /// The product.
-    #[serde(default, rename = "productInfo")]
-    pub product_info: Option<ProductInfo>,
-    /// Failure message.
-    #[serde(default, rename = "errMsg", deserialize_with = "crate::lenient::opt_string")]
-    pub err_msg: Option<String>,
+crate::wire_struct! {
+    /// The `alibaba.product.get` answer: top-level `errMsg` on failure.
+    pub struct ProductGetResponse {
+        /// Present in samples.
+        success: Option<bool> = "success",
+        /// The product.
+        product_info: Option<ProductInfo> = "productInfo",
+        /// Failure message.
+        err_msg: Option<String> = "errMsg",
+    }
 }
 
 impl ApiResponse for ProductGetResponse {
@@ -86,18 +83,16 @@ impl ApiResponse for ProductGetResponse {
     }
 }
 
-/// The `alibaba.product.getByIdList` answer.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ProductListResponse {
-    /// The member's products among the ids.
-    #[serde(default, rename = "productList", deserialize_with = "crate::lenient::null_as_default")]
-    pub product_list: Vec<ProductInfo>,
-    /// `false` on failure.
-    #[serde(default, deserialize_with = "crate::lenient::opt_bool")]
-    pub success: Option<bool>,
-    /// Failure message.
-    #[serde(default, deserialize_with = "crate::lenient::opt_string")]
-    pub message: Option<String>,
+crate::wire_struct! {
+    /// The `alibaba.product.getByIdList` answer.
+    pub struct ProductListResponse {
+        /// The member's products among the ids.
+        product_list: Vec<ProductInfo> = "productList",
+        /// `false` on failure.
+        success: Option<bool> = "success",
+        /// Failure message.
+        message: Option<String> = "message",
+    }
 }
 
 impl ApiResponse for ProductListResponse {
