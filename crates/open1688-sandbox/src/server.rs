@@ -13,6 +13,7 @@ use crate::catalog::Catalog;
 use crate::catalog::drift::Change;
 use crate::config::{AppConfig, DEMO_APP_KEY, ProtocolConfig, SandboxConfig};
 use crate::faults::FaultPlan;
+use crate::listen::Deadlines;
 use crate::state::{IssuedTokens, SandboxState};
 use crate::stats::StatsSnapshot;
 use crate::{control, gateway, web};
@@ -56,11 +57,16 @@ pub fn router(state: Arc<SandboxState>) -> Router {
 pub struct SandboxBuilder {
     config: SandboxConfig,
     addr: SocketAddr,
+    deadlines: Deadlines,
 }
 
 impl Default for SandboxBuilder {
     fn default() -> Self {
-        Self { config: SandboxConfig::default(), addr: SocketAddr::from(([127, 0, 0, 1], 0)) }
+        Self {
+            config: SandboxConfig::default(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            deadlines: Deadlines::default(),
+        }
     }
 }
 
@@ -146,6 +152,13 @@ impl SandboxBuilder {
         self
     }
 
+    /// How long the server waits for a request's headers and for the whole request (default
+    /// 10 s and 60 s; see [`Deadlines`]).
+    pub fn deadlines(mut self, deadlines: Deadlines) -> Self {
+        self.deadlines = deadlines;
+        self
+    }
+
     /// Generates the catalog, binds, and serves in the background.
     pub async fn start(self) -> Result<Sandbox, StartError> {
         self.config.validate()?;
@@ -176,14 +189,13 @@ impl SandboxBuilder {
             }
         }
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = router(state.clone());
+        let deadlines = self.deadlines;
+        let app = crate::listen::with_request_deadline(router(state.clone()), deadlines.request);
         let task = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-                tracing::error!(error = %e, "sandbox server stopped");
-            }
+            crate::listen::serve(listener, app, deadlines, shutdown).await;
         });
         Ok(Sandbox { state, base_url, tokens, stop: Some(stop), task: Some(task) })
     }
