@@ -31,7 +31,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     if cli.global.app_secret.is_some() && !cli.global.quiet {
         eprintln!(
             "open1688: warning: --app-secret is visible to other users in the process list; \
-             prefer OPEN1688_APP_SECRET or app_secret in the config file (0600)"
+             prefer --app-secret-file, OPEN1688_APP_SECRET or app_secret in the config file (0600)"
         );
     }
     let settings = Settings::load(&cli.global, Environment::read())?;

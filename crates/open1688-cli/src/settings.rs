@@ -72,6 +72,43 @@ pub fn redis_host(url: &str) -> String {
     rest.split('/').next().unwrap_or_default().to_owned()
 }
 
+/// The app secret from `--app-secret-file`: the file's first line, or standard input's for `-`.
+fn read_secret_file(path: &Path) -> Result<String, CliError> {
+    let text = if path == Path::new("-") {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| CliError::Usage(format!("--app-secret-file -: reading standard input: {e}")))?;
+        line
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| CliError::Usage(format!("--app-secret-file {}: {e}", path.display())))?
+    };
+    let secret = text.lines().next().unwrap_or_default().trim().to_owned();
+    if secret.is_empty() {
+        return Err(CliError::Usage(format!("--app-secret-file {}: the first line is empty", path.display())));
+    }
+    Ok(secret)
+}
+
+/// Warns when a config file holding the app secret can be read by other users.
+fn warn_if_readable_by_others(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            eprintln!(
+                "open1688: warning: {} holds the app secret and other users can read it; run chmod 600 on it",
+                path.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 /// The default config file.
 pub fn default_path() -> PathBuf {
     dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("open1688").join("config.toml")
@@ -89,7 +126,11 @@ impl Settings {
             FileConfig::default()
         };
         let app_key = global.app_key.clone().or_else(|| env.app_key.clone()).or(file.app_key);
-        let app_secret = global.app_secret.clone().or_else(|| env.app_secret.clone()).or(file.app_secret);
+        let from_file = global.app_secret_file.as_deref().map(read_secret_file).transpose()?;
+        if file.app_secret.is_some() {
+            warn_if_readable_by_others(&path);
+        }
+        let app_secret = global.app_secret.clone().or(from_file).or_else(|| env.app_secret.clone()).or(file.app_secret);
         let credentials = match (app_key, app_secret) {
             (Some(k), Some(s)) => Some((k, s)),
             (Some(_), None) | (None, Some(_)) => {

@@ -230,6 +230,29 @@ fn config_init_and_show_redact_the_secret() {
     let r = run(dir.path(), &["config", "show", "--app-key", "7654321", "--app-secret", "very-secret-value"]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("7654321") && !r.stdout.contains("very-secret-value"), "{}", r.stdout);
+    assert!(r.stderr.contains("--app-secret is visible"), "a secret on the command line warns: {}", r.stderr);
+    // From a file, and from standard input: no warning, the same credentials.
+    std::fs::write(dir.path().join("secret.txt"), "very-secret-value\n").unwrap();
+    let r = run(dir.path(), &["config", "show", "--app-key", "7654321", "--app-secret-file", "secret.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("ve****") && !r.stdout.contains("very-secret-value"), "{}", r.stdout);
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let mut child = open1688(dir.path())
+        .args(["config", "show", "--app-key", "7654321", "--app-secret-file", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"very-secret-value\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ve****"));
+    let r = run(dir.path(), &["config", "show", "--app-key", "7654321", "--app-secret-file", "missing.txt"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--app-secret-file missing.txt"), "{}", r.stderr);
 }
 
 #[test]

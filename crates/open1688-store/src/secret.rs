@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng};
+use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use async_trait::async_trait;
 use base64::Engine;
@@ -148,7 +148,7 @@ struct Plain {
     ali_id: Option<String>,
 }
 
-/// The token of one app key, encrypted in the store.
+/// The token of one app key, encrypted in the store with the app key as associated data.
 #[derive(Debug, Clone)]
 pub struct EncryptedTokenStore {
     store: Arc<SqlStore>,
@@ -161,6 +161,16 @@ impl EncryptedTokenStore {
     pub fn new(store: Arc<SqlStore>, app_key: impl Into<String>, key: SecretKey) -> Self {
         Self { store, app_key: app_key.into(), key }
     }
+}
+
+/// Marks a row sealed with the app key as associated data (rows without it predate that, and
+/// are sealed again with it when next read).
+const BOUND: &str = "v2:";
+
+/// The associated data of a token row: the app key it belongs to, so a row copied under another
+/// app key does not decrypt.
+fn associated_data(app_key: &str) -> Vec<u8> {
+    format!("open1688 token v2 for app {app_key}").into_bytes()
 }
 
 fn backend(message: impl Into<String>) -> TokenStoreError {
@@ -176,14 +186,24 @@ impl TokenStore for EncryptedTokenStore {
             return Ok(None);
         };
         let b64 = base64::engine::general_purpose::STANDARD;
+        let (bound, nonce) = match nonce.strip_prefix(BOUND) {
+            Some(rest) => (true, rest),
+            None => (false, nonce.as_str()),
+        };
         let nonce = b64.decode(nonce).map_err(|_| backend("stored token nonce is not base64"))?;
         let ciphertext = b64.decode(ciphertext).map_err(|_| backend("stored token is not base64"))?;
         if nonce.len() != 12 {
             return Err(backend("stored token nonce has the wrong length"));
         }
+        let aad = if bound { associated_data(&self.app_key) } else { Vec::new() };
         let plain = Aes256Gcm::new(&self.key.0)
-            .decrypt(Nonce::from_slice(&nonce), ciphertext.as_ref())
-            .map_err(|_| backend("stored token cannot be decrypted: wrong OPEN1688_SECRET_KEY or key file"))?;
+            .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ciphertext, aad: &aad })
+            .map_err(|_| {
+                backend(
+                    "stored token cannot be decrypted: wrong OPEN1688_SECRET_KEY or key file, or the row belongs to \
+                     another app key",
+                )
+            })?;
         let p: Plain =
             serde_json::from_slice(&plain).map_err(|_| backend("stored token is unreadable after decryption"))?;
         let mut token = Token::from_access_token(p.access_token);
@@ -193,6 +213,10 @@ impl TokenStore for EncryptedTokenStore {
         token.member_id = p.member_id;
         token.resource_owner = p.resource_owner;
         token.ali_id = p.ali_id;
+        if !bound {
+            // Sealed before rows were bound to their app key: seal it again, bound.
+            self.save(&token).await?;
+        }
         Ok(Some(token))
     }
 
@@ -208,12 +232,14 @@ impl TokenStore for EncryptedTokenStore {
         })
         .map_err(|_| backend("cannot serialize the token"))?;
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let aad = associated_data(&self.app_key);
         let ciphertext = Aes256Gcm::new(&self.key.0)
-            .encrypt(&nonce, plain.as_ref())
+            .encrypt(&nonce, Payload { msg: &plain, aad: &aad })
             .map_err(|_| backend("cannot encrypt the token"))?;
         let b64 = base64::engine::general_purpose::STANDARD;
+        let nonce = format!("{BOUND}{}", b64.encode(nonce));
         self.store
-            .save_sealed(&self.app_key, &b64.encode(nonce), &b64.encode(ciphertext), Utc::now().timestamp_millis())
+            .save_sealed(&self.app_key, &nonce, &b64.encode(ciphertext), Utc::now().timestamp_millis())
             .await
             .map_err(|e| backend(e.to_string()))
     }

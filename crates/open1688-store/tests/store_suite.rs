@@ -226,6 +226,28 @@ async fn token_suite(store: Arc<SqlStore>) {
     let wrong = EncryptedTokenStore::new(store.clone(), "1000000", SecretKey::from_hex(&"cd".repeat(32)).unwrap());
     let err = wrong.load().await.unwrap_err();
     assert!(err.to_string().contains("cannot be decrypted"), "{err}");
+    // A row copied under another app key does not decrypt there: the app key is bound to it.
+    let (nonce, sealed) = store.load_sealed("1000000").await.unwrap().unwrap();
+    store.save_sealed("2000000", &nonce, &sealed, 0).await.unwrap();
+    let other = EncryptedTokenStore::new(store.clone(), "2000000", SecretKey::from_hex(&"ab".repeat(32)).unwrap());
+    assert!(other.load().await.unwrap_err().to_string().contains("another app key"));
+    other.clear().await.unwrap();
+    // A row sealed before rows were bound (no associated data) still reads, and is sealed again,
+    // bound, on that first read.
+    {
+        use aes_gcm::aead::{Aead, KeyInit};
+        use base64::Engine;
+        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&[0xab; 32]).unwrap();
+        let nonce = [7u8; 12];
+        let plain = br#"{"access_token":"AT-old","refresh_token":null}"#;
+        let old = cipher.encrypt(aes_gcm::Nonce::from_slice(&nonce), plain.as_ref()).unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        store.save_sealed("1000000", &b64.encode(nonce), &b64.encode(old), 0).await.unwrap();
+    }
+    assert_eq!(tokens.load().await.unwrap().unwrap().access_token.expose_secret(), "AT-old");
+    let (nonce, _) = store.load_sealed("1000000").await.unwrap().unwrap();
+    assert!(nonce.starts_with("v2:"), "upgraded on read: {nonce}");
+    assert_eq!(tokens.load().await.unwrap().unwrap().access_token.expose_secret(), "AT-old");
     tokens.clear().await.unwrap();
     assert!(tokens.load().await.unwrap().is_none());
 }

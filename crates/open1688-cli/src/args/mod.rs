@@ -56,6 +56,10 @@ pub struct Global {
     /// machine can read it in the process list: prefer the variable or the config file.
     #[arg(long, global = true, hide_env_values = true)]
     pub app_secret: Option<String>,
+    /// Read the app secret from a file (its first line), or from standard input with `-`:
+    /// nothing shows in the process list.
+    #[arg(long, global = true, value_name = "FILE", env = "OPEN1688_APP_SECRET_FILE", conflicts_with = "app_secret")]
+    pub app_secret_file: Option<PathBuf>,
     /// Gateway endpoint (overrides OPEN1688_ENDPOINT and the config file).
     #[arg(long, global = true)]
     pub endpoint: Option<String>,
