@@ -275,4 +275,40 @@ mod tests {
         assert_eq!(redis_host("redis://user:hunter2@cache.internal:6380/2"), "cache.internal:6380");
         assert_eq!(redis_host("redis://127.0.0.1:6379"), "127.0.0.1:6379");
     }
+
+    proptest::proptest! {
+        /// Config files with any keys and values parse, or say why; what parses validates or
+        /// says why, and `config show` renders any secret (non-ASCII included).
+        #[test]
+        fn config_files_never_panic(
+            lines in proptest::collection::vec(
+                (
+                    "(app_key|app_secret|endpoint|language|no_cache|redis_url|bogus|\\[sourcing\\]|score_tolerance|histogram_bins|source_candidates|detail_concurrency|same_item_threshold)",
+                    "(\"[^\"\\\\]{0,12}\"|-?[0-9]{1,25}(\\.[0-9]{0,30})?|true|nan|inf|\\{\\}|\\[\\]|)",
+                ),
+                0..8,
+            ),
+            junk in ".{0,80}",
+            secret in "\\PC{0,12}",
+        ) {
+            let text: String = lines.iter().map(|(k, v)| if k.starts_with('[') { format!("{k}\n") } else { format!("{k} = {v}\n") }).collect();
+            for text in [text.as_str(), junk.as_str()] {
+                if let Ok(file) = toml::from_str::<FileConfig>(text) {
+                    let _ = file.sourcing.unwrap_or_default().validate();
+                }
+            }
+            let settings = Settings {
+                credentials: Some(("1".into(), secret)),
+                endpoint: None,
+                language: "en".into(),
+                no_cache: false,
+                redis_url: None,
+                policy: SourcingPolicy::default(),
+                path: PathBuf::from("config.toml"),
+                key_path: PathBuf::from("secret.key"),
+                env: Environment::default(),
+            };
+            let _ = settings.show();
+        }
+    }
 }

@@ -305,7 +305,9 @@ impl Monitor {
             })
             .max()
             .unwrap_or(1);
-        let since = (now - Duration::days(longest.max(1) + 1)).timestamp_millis();
+        // Rules are range-checked when stored; a row written before that is clamped, not a panic.
+        let window = Duration::days(longest.clamp(1, open1688_store::alerts::MAX_RULE_DAYS) + 1);
+        let since = now.checked_sub_signed(window).map_or(i64::MIN, |t| t.timestamp_millis());
         let mut history = self.store.history(offer_id, since).await?;
         // A snapshot taken since the watch fell due means a killed run already fetched it: use
         // it rather than fetch again, so a restart adds no second snapshot for the same slot.

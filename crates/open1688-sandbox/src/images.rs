@@ -27,6 +27,11 @@ pub enum UploadError {
     NotAnImage,
 }
 
+/// The widest or tallest upload decoded (pixels).
+const MAX_DECODE_SIDE: u32 = 10_000;
+/// The most memory one decode may allocate (bytes).
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// A crop region `x1,x2,y1,y2` in the original image's pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {
@@ -67,7 +72,17 @@ pub struct StoredImage {
 impl StoredImage {
     /// Decodes image bytes.
     pub fn decode(bytes: &[u8]) -> Result<Self, UploadError> {
-        let img = image::load_from_memory(bytes).map_err(|_| UploadError::NotAnImage)?;
+        // A few kilobytes may claim a huge canvas (a decompression bomb): the platform's own
+        // pictures are at most a few thousand pixels a side, so anything beyond is refused
+        // before a pixel is allocated.
+        let format = image::guess_format(bytes).map_err(|_| UploadError::NotAnImage)?;
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(MAX_DECODE_SIDE);
+        limits.max_image_height = Some(MAX_DECODE_SIDE);
+        limits.max_alloc = Some(MAX_DECODE_BYTES);
+        let mut reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+        reader.limits(limits);
+        let img = reader.decode().map_err(|_| UploadError::NotAnImage)?;
         let (width, height) = img.dimensions();
         let thumb = if width > THUMB || height > THUMB {
             img.resize(THUMB, THUMB, image::imageops::FilterType::Triangle).to_rgb8()

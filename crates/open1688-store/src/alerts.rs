@@ -54,7 +54,44 @@ pub enum AlertRule {
     NewOffer,
 }
 
+/// The largest quantity a rule may read a price at, or a stock threshold (a billion units).
+pub const MAX_RULE_UNITS: i64 = 1_000_000_000;
+/// The longest `lowest_in_days` window (ten years).
+pub const MAX_RULE_DAYS: i64 = 3_650;
+/// The largest price target (¥1 billion a unit).
+const MAX_RULE_PRICE: i64 = 1_000_000_000;
+/// The largest percent change threshold.
+const MAX_RULE_PERCENT: i64 = 100_000;
+
 impl AlertRule {
+    /// Why this rule's values are out of range (a quantity of 0, a window of 10^8 days, a negative
+    /// target), or `None` when they make sense. Values are checked when a watch is stored, so the
+    /// monitor never meets one it cannot compute with.
+    pub fn out_of_range(&self) -> Option<String> {
+        let quantity = |q: i64| {
+            (!(1..=MAX_RULE_UNITS).contains(&q)).then(|| format!("quantity {q} is outside 1..={MAX_RULE_UNITS}"))
+        };
+        let price = |p: Decimal| {
+            (p <= Decimal::ZERO || p > Decimal::from(MAX_RULE_PRICE))
+                .then(|| format!("target {p} is outside 0 (exclusive) to {MAX_RULE_PRICE}"))
+        };
+        match self {
+            Self::PriceBelow { quantity: q, target } | Self::PriceAbove { quantity: q, target } => {
+                quantity(*q).or_else(|| price(*target))
+            }
+            Self::PercentChange { quantity: q, percent } => quantity(*q).or_else(|| {
+                (*percent <= Decimal::ZERO || *percent > Decimal::from(MAX_RULE_PERCENT))
+                    .then(|| format!("percent {percent} is outside 0 (exclusive) to {MAX_RULE_PERCENT}"))
+            }),
+            Self::LowestInDays { quantity: q, days } => quantity(*q).or_else(|| {
+                (!(1..=MAX_RULE_DAYS).contains(days)).then(|| format!("days {days} is outside 1..={MAX_RULE_DAYS}"))
+            }),
+            Self::StockBelow { units } => (!(1..=MAX_RULE_UNITS).contains(units))
+                .then(|| format!("units {units} is outside 1..={MAX_RULE_UNITS}")),
+            Self::SoldOut | Self::BackInStock | Self::AnyTierChange | Self::NewOffer => None,
+        }
+    }
+
     /// Why this rule cannot apply to a keyword watch (search results carry no stock and no
     /// per-offer history), or to an offer watch; `None` when it can.
     pub fn unsupported_for(&self, keyword_watch: bool) -> Option<&'static str> {

@@ -85,6 +85,10 @@ pub struct NewWatch {
     pub max_per_day: Option<i64>,
 }
 
+/// The longest interval between checks (a year): longer ones are a typo, and would overflow
+/// schedules.
+pub const MAX_INTERVAL_SECS: i64 = 365 * 86_400;
+
 impl NewWatch {
     /// Checks the watch names exactly one target and rules that fit it.
     pub fn validate(&self) -> Result<()> {
@@ -100,9 +104,23 @@ impl NewWatch {
                 self.interval_secs
             )));
         }
+        if self.interval_secs > MAX_INTERVAL_SECS {
+            return Err(StoreError::InvalidWatch(format!(
+                "interval of {} s is above the {MAX_INTERVAL_SECS} s (one year) maximum",
+                self.interval_secs
+            )));
+        }
+        if let Some(cap) = self.max_per_day
+            && cap < 1
+        {
+            return Err(StoreError::InvalidWatch(format!("max per day {cap} must be at least 1")));
+        }
         for rule in &self.rules {
             if let Some(why) = rule.unsupported_for(keyword) {
                 return Err(StoreError::InvalidWatch(format!("rule {} {why}", rule.name())));
+            }
+            if let Some(why) = rule.out_of_range() {
+                return Err(StoreError::InvalidWatch(format!("rule {}: {why}", rule.name())));
             }
         }
         Ok(())

@@ -154,6 +154,20 @@ async fn suite(store: &dyn Store, base_id: i64) {
     assert!(!store.remove_watch(id).await.unwrap());
 
     // Watches that make no sense are refused with the reason.
+    let rule = |r: AlertRule| NewWatch { offer_id: Some(1), interval_secs: 3600, rules: vec![r], ..Default::default() };
+    let bad = [
+        (rule(AlertRule::LowestInDays { quantity: 1, days: 100_000_000 }), "days 100000000 is outside 1..=3650"),
+        (rule(AlertRule::PriceBelow { quantity: i64::MAX, target: Decimal::ONE }), "quantity 9223372036854775807"),
+        (rule(AlertRule::PriceAbove { quantity: 1, target: Decimal::ZERO }), "target 0 is outside"),
+        (rule(AlertRule::PercentChange { quantity: 1, percent: Decimal::MAX }), "percent"),
+        (rule(AlertRule::StockBelow { units: -5 }), "units -5"),
+        (NewWatch { offer_id: Some(1), interval_secs: i64::MAX, ..Default::default() }, "one year"),
+        (NewWatch { offer_id: Some(1), interval_secs: 3600, max_per_day: Some(0), ..Default::default() }, "at least 1"),
+    ];
+    for (watch, why) in bad {
+        let err = store.add_watch(&watch, now).await.unwrap_err().to_string();
+        assert!(err.contains(why), "{err} should say {why}");
+    }
     let bad = [
         (NewWatch { interval_secs: 3600, ..Default::default() }, "either an offer id or a keyword"),
         (NewWatch { keyword: Some(" ".into()), interval_secs: 3600, ..Default::default() }, "keyword is empty"),

@@ -113,4 +113,26 @@ mod tests {
             assert!(!is_private(public.parse().unwrap()), "{public}");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any text is refused or fetched with a reason, never a panic. Hosts are address
+        /// literals on private networks or malformed, so no case waits for DNS or a connection.
+        #[test]
+        fn picture_urls_never_panic(
+            scheme in "(https?|ftp|file|data|javascript|HTTP)",
+            host in r"(127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|10\.[0-9]{1,4}\.0\.1|169\.254\.169\.254|\[::1\]|\[fe80::[0-9a-f]{1,4}\]|0x7f\.1|2130706433|[%@:/?#\[\]]{0,4}|)",
+            port in "(:[0-9]{0,6})?",
+            rest in ".{0,30}",
+            garbage in ".{0,40}",
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let url = format!("{scheme}://{host}{port}/{rest}");
+            for text in [url.as_str(), garbage.as_str()] {
+                let refused = rt.block_on(fetch(text, false, Duration::from_millis(200)));
+                proptest::prop_assert!(refused.is_err(), "{text} was fetched");
+            }
+        }
+    }
 }
