@@ -32,6 +32,10 @@ pub struct FaultRates {
     pub throttle: f64,
     /// The caller's access token is revoked and the call gets the 401.
     pub revoke_token: f64,
+    /// No answer for `stall_ms` (a client with a shorter timeout gives up), then a normal one.
+    pub stall: f64,
+    /// How long a stalled call waits before answering, in ms (default 0: use 30 s).
+    pub stall_ms: u64,
 }
 
 /// Which faults apply where.
@@ -62,6 +66,8 @@ pub enum Fault {
     Throttle,
     /// The token is revoked.
     RevokeToken,
+    /// The answer is held back (a timeout for most clients).
+    Stall,
 }
 
 impl Fault {
@@ -74,6 +80,7 @@ impl Fault {
             Fault::Malformed => "malformed".into(),
             Fault::Throttle => "throttle".into(),
             Fault::RevokeToken => "revoke_token".into(),
+            Fault::Stall => "stall".into(),
         }
     }
 }
@@ -102,11 +109,14 @@ impl FaultPlan {
             (rates.malformed, Fault::Malformed),
             (rates.throttle, Fault::Throttle),
             (rates.revoke_token, Fault::RevokeToken),
+            (rates.stall, Fault::Stall),
         ];
         let mut edge = 0.0;
         for (rate, fault) in table {
             edge += rate;
             if draw < edge {
+                let stall_ms = if rates.stall_ms == 0 { 30_000 } else { rates.stall_ms };
+                let latency = if fault == Fault::Stall { latency + Duration::from_millis(stall_ms) } else { latency };
                 return (latency, Some(fault));
             }
         }

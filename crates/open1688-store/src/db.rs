@@ -77,8 +77,10 @@ pub trait Store: JobStore + Send + Sync {
     async fn delivery_failed(&self, row: i64, error: &str, next_attempt_ms: i64) -> Result<()>;
     /// How many deliveries wait to be sent.
     async fn pending_deliveries(&self) -> Result<u64>;
-    /// Alerts of a watch since a moment.
+    /// How many alerts a watch raised since a moment.
     async fn alerts_since(&self, watch_id: i64, since_ms: i64) -> Result<u64>;
+    /// The alerts a watch raised since a moment, oldest first.
+    async fn alerts(&self, watch_id: i64, since_ms: i64) -> Result<Vec<Alert>>;
 }
 
 #[async_trait]
@@ -285,6 +287,23 @@ impl Store for SqlStore {
 
     async fn pending_deliveries(&self) -> Result<u64> {
         crate::outbox::pending(&self.db).await
+    }
+
+    async fn alerts(&self, watch_id: i64, since_ms: i64) -> Result<Vec<Alert>> {
+        let rows: Vec<(i64, i64, String, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT offer_id, at_ms, rule, message FROM alerts WHERE watch_id = $1 AND at_ms >= $2 ORDER BY at_ms, id")
+                .bind(watch_id)
+                .bind(since_ms)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(|(offer_id, at_ms, rule, message)| {
+                let at = chrono::DateTime::from_timestamp_millis(at_ms)
+                    .ok_or_else(|| StoreError::Corrupt(format!("alert time {at_ms} is out of range")))?;
+                Ok(Alert { offer_id, at, rule, message })
+            })
+            .collect()
     }
 
     async fn alerts_since(&self, watch_id: i64, since_ms: i64) -> Result<u64> {
