@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, Command};
-use commands::{admin, decide, lookup, monitor, source, watch};
+use commands::{admin, decide, lookup, monitor, serve, source, watch};
 use context::Ctx;
 use environment::Environment;
 use exit::CliError;
@@ -62,6 +62,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             Vec::new()
         }
         Command::History(args) => watch::history(&ctx, args).await?,
+        Command::Serve(args) => serve::serve(&ctx, args).await?,
     };
     if sheets.is_empty() {
         return Ok(());

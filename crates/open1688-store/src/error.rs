@@ -15,6 +15,9 @@ pub enum StoreError {
     /// A watch to add makes no sense (says which part); fix the input, a retry will not help.
     #[error("invalid watch: {0}")]
     InvalidWatch(String),
+    /// Something else to store makes no sense (an API key without a name); fix the input.
+    #[error("{0}")]
+    Invalid(String),
     /// The URL names no supported database. Holds the URL without its password.
     #[error("unsupported database URL {0:?} (use sqlite://… or postgres://…)")]
     Url(String),

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod alerts;
+pub mod api_keys;
 pub mod db;
 pub mod error;
 pub mod failure;
@@ -32,6 +33,7 @@ pub mod snapshot;
 pub mod watch;
 
 pub use alerts::{Alert, AlertRule};
+pub use api_keys::{ApiKey, NewApiKey, Scope};
 pub use db::Store;
 pub use error::{Result, StoreError};
 pub use failure::{FailurePolicy, Finished};

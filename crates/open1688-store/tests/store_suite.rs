@@ -223,6 +223,31 @@ async fn jobs_suite(store: &dyn Store, now: i64) {
     store.remove_watch(id).await.unwrap();
 }
 
+/// API keys: shown once, stored hashed, refused when altered or revoked.
+async fn keys_suite(store: &SqlStore) {
+    use open1688_store::Scope;
+    let made = store.add_api_key(" erp ", Scope::Write, 7).await.unwrap();
+    assert_eq!((made.key.name.as_str(), made.key.scope), ("erp", Scope::Write));
+    assert!(made.text.starts_with(&format!("o1688_{}_", made.key.id)));
+    assert_eq!(store.authenticate_api_key(&made.text).await.unwrap(), Some(made.key.clone()));
+    let secret = made.text.rsplit('_').next().unwrap();
+    let listed = store.api_keys().await.unwrap();
+    assert!(listed.iter().any(|k| k.id == made.key.id));
+    // Nothing stored or listed carries the secret.
+    assert!(!format!("{listed:?}").contains(secret));
+    let mut altered = made.text.clone();
+    altered.pop();
+    altered.push(if made.text.ends_with('0') { '1' } else { '0' });
+    assert_eq!(store.authenticate_api_key(&altered).await.unwrap(), None, "another secret");
+    let other_id = made.text.replacen(&format!("_{}_", made.key.id), &format!("_{}_", made.key.id + 100_000), 1);
+    assert_eq!(store.authenticate_api_key(&other_id).await.unwrap(), None, "another id");
+    assert_eq!(store.authenticate_api_key("Bearer nonsense").await.unwrap(), None);
+    assert!(store.revoke_api_key(made.key.id, 9).await.unwrap());
+    assert!(!store.revoke_api_key(made.key.id, 9).await.unwrap(), "revoked once");
+    assert_eq!(store.authenticate_api_key(&made.text).await.unwrap(), None, "revoked");
+    assert!(store.add_api_key("  ", Scope::Read, 7).await.unwrap_err().to_string().contains("needs a name"));
+}
+
 /// Tokens are stored encrypted: readable with the key, refused with another, never in clear.
 async fn token_suite(store: Arc<SqlStore>) {
     let key = SecretKey::from_hex(&"ab".repeat(32)).unwrap();
@@ -275,6 +300,7 @@ async fn sqlite() {
     drop(store);
     let store = SqlStore::open(&format!("sqlite://{}", dir.path().join("open1688.db").display())).await.unwrap();
     assert_eq!(store.history(1, 0).await.unwrap().len(), 4);
+    keys_suite(&store).await;
     token_suite(Arc::new(store)).await;
 }
 
@@ -303,6 +329,7 @@ async fn postgres() {
     let Some((url, schema, admin)) = postgres_url().await else { return };
     let store = SqlStore::open(&url).await.unwrap();
     suite(&store, 1).await;
+    keys_suite(&store).await;
     token_suite(Arc::new(SqlStore::open(&url).await.unwrap())).await;
 
     // Two monitors claim concurrently: each due watch goes to exactly one of them.

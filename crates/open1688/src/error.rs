@@ -205,6 +205,18 @@ impl Error {
         }
     }
 
+    /// The platform's own error code, when the platform refused the call: the gateway's
+    /// `error_code`, a business failure's code, or the OAuth `error`.
+    pub fn platform_code(&self) -> Option<&str> {
+        match self {
+            Self::Gateway { code, .. } => Some(code.as_str()),
+            Self::Business { failure, .. } => failure.code.as_deref(),
+            Self::OAuth { error, .. } => Some(error.as_str()),
+            Self::RetriesExhausted { last, .. } => last.platform_code(),
+            _ => None,
+        }
+    }
+
     /// Whether the same call may succeed if made again later.
     pub fn is_retryable(&self) -> bool {
         self.class().is_retryable()

@@ -4,6 +4,7 @@
 mod admin;
 mod decide;
 mod lookup;
+mod serve;
 mod watch;
 
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use admin::{AuthAction, ConfigAction, SandboxArgs};
 pub use decide::{AnalyzeArgs, CompareArgs, PlanArgs, QuoteArgs, RecommendArgs, SourceArgs};
 pub use lookup::{ImageSearchArgs, OfferArgs, SearchArgs, SellerArgs};
+pub use serve::{KeyAction, ServeArgs, ServeCommand};
 pub use watch::{HistoryArgs, MonitorArgs, WatchAction, WatchAddArgs};
 
 /// Sourcing on 1688 from the command line: search, detail, quotes, plans and the sourcing job.
@@ -140,4 +142,6 @@ pub enum Command {
     History(HistoryArgs),
     /// Run the sandbox gateway as a server.
     Sandbox(SandboxArgs),
+    /// The sourcing data service: an HTTP API with keys over the same jobs (`serve keys …` for keys).
+    Serve(ServeArgs),
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod decide;
 pub mod lookup;
 pub mod monitor;
+pub mod serve;
 pub mod source;
 pub mod watch;
 

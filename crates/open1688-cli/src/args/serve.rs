@@ -1,0 +1,48 @@
+//! Arguments of `serve`: the service itself, and its API keys.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Subcommand};
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default; another address is reachable from the network).
+    #[arg(long, default_value = "127.0.0.1:8688")]
+    pub listen: SocketAddr,
+    /// Key management instead of serving.
+    #[command(subcommand)]
+    pub keys: Option<ServeCommand>,
+}
+
+/// `serve keys …`.
+#[derive(Debug, Subcommand)]
+pub enum ServeCommand {
+    /// The service's API keys (`add`, `list`, `revoke`).
+    Keys {
+        /// What to do.
+        #[command(subcommand)]
+        action: KeyAction,
+    },
+}
+
+/// `serve keys` actions.
+#[derive(Debug, Subcommand)]
+pub enum KeyAction {
+    /// Make a key; it is printed once and only its hash is kept.
+    Add {
+        /// Who or what it is for (`erp`).
+        #[arg(long)]
+        name: String,
+        /// `read` (GET routes), `write` (also changes and jobs) or `admin`.
+        #[arg(long, default_value = "read")]
+        scope: String,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Revoke a key: requests with it get 401 from then on.
+    Revoke {
+        /// The key's id.
+        id: i64,
+    },
+}

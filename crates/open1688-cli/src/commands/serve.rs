@@ -1,0 +1,74 @@
+//! `serve`: starts the service over this process's jobs and store; `serve keys` manages its keys.
+
+use chrono::Utc;
+use open1688_jobs::{Cell, Sheet};
+use open1688_server::ServiceState;
+use open1688_store::Scope;
+
+use crate::args::{KeyAction, ServeArgs, ServeCommand};
+use crate::context::Ctx;
+use crate::exit::{CliError, usage};
+
+/// `serve` and `serve keys …`.
+pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> {
+    if let Some(ServeCommand::Keys { action }) = &args.keys {
+        return keys(ctx, action).await;
+    }
+    let store = ctx.store().await?;
+    let jobs = std::sync::Arc::new(ctx.jobs().await?);
+    let state = ServiceState { jobs, store };
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let quiet = ctx.quiet;
+    open1688_server::serve(state, args.listen, shutdown, |addr| {
+        if !quiet {
+            // The one line scripts wait for: where to send requests.
+            eprintln!("open1688: serving on http://{addr} (every /v1 route needs an API key: open1688 serve keys add)");
+        }
+    })
+    .await
+    .map_err(|e| usage(format!("cannot listen on {}: {e}", args.listen)))?;
+    Ok(Vec::new())
+}
+
+async fn keys(ctx: &Ctx, action: &KeyAction) -> Result<Vec<Sheet>, CliError> {
+    let store = ctx.store().await?;
+    let now = Utc::now().timestamp_millis();
+    match action {
+        KeyAction::Add { name, scope } => {
+            let scope: Scope = scope.parse().map_err(usage)?;
+            let made = store.add_api_key(name, scope, now).await.map_err(|e| usage(e.to_string()))?;
+            ctx.note("the key is shown once; only its hash is kept");
+            let mut s = Sheet::new("key", &["id", "name", "scope", "key"]);
+            s.push(vec![
+                Cell::Int(made.key.id),
+                Cell::Text(made.key.name),
+                Cell::Text(made.key.scope.as_str().into()),
+                Cell::Text(made.text),
+            ]);
+            Ok(vec![s])
+        }
+        KeyAction::List => {
+            let mut s = Sheet::new("keys", &["id", "name", "scope", "created", "revoked"]);
+            let at = |ms: i64| chrono::DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339());
+            for k in store.api_keys().await? {
+                s.push(vec![
+                    Cell::Int(k.id),
+                    Cell::Text(k.name),
+                    Cell::Text(k.scope.as_str().into()),
+                    Cell::opt_text(at(k.created_ms)),
+                    Cell::opt_text(k.revoked_ms.and_then(at)),
+                ]);
+            }
+            Ok(vec![s])
+        }
+        KeyAction::Revoke { id } => {
+            if !store.revoke_api_key(*id, now).await? {
+                return Err(usage(format!("no active key with id {id}")));
+            }
+            ctx.note(&format!("key {id} revoked"));
+            Ok(Vec::new())
+        }
+    }
+}

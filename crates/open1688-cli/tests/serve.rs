@@ -1,0 +1,178 @@
+//! End to end: the real `open1688 serve` binary over its built-in sandbox, driven over HTTP —
+//! keys and scopes (401, 403, a revoked key), problem documents for bad input, lookups,
+//! decisions, watches from creation to removal, body limits, health.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const OFFER: &str = "630526089341";
+
+fn open1688(dir: &Path, db: &str) -> Command {
+    let mut cmd = Command::cargo_bin("open1688").expect("the binary is built");
+    cmd.env("OPEN1688_CONFIG", dir.join("config.toml"))
+        .env("DATABASE_URL", db)
+        .env_remove("OPEN1688_APP_KEY")
+        .env_remove("OPEN1688_APP_SECRET")
+        .env_remove("OPEN1688_ACCESS_TOKEN")
+        .env_remove("OPEN1688_REFRESH_TOKEN")
+        .env_remove("OPEN1688_ENDPOINT")
+        .env_remove("REDIS_URL")
+        .current_dir(dir);
+    cmd
+}
+
+/// Makes a key with `scope`; returns (id, key).
+fn key(dir: &Path, db: &str, name: &str, scope: &str) -> (i64, String) {
+    let out = open1688(dir, db)
+        .args(["serve", "keys", "add", "--name", name, "--scope", scope, "--format", "json", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &v[0];
+    (row["id"].as_i64().unwrap(), row["key"].as_str().unwrap().to_owned())
+}
+
+struct Service {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &Path, db: &str) -> Service {
+    let mut child = open1688(dir, db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let base = loop {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "the service says where it listens");
+        if let Some(rest) = line.split("serving on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    // Keep draining stderr so the service never blocks on a full pipe.
+    std::thread::spawn(move || for _ in err.lines() {});
+    Service { child, base }
+}
+
+async fn call(method: reqwest::Method, url: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    let mut req = reqwest::Client::new().request(method, url);
+    if let Some(key) = key {
+        req = req.bearer_auth(key);
+    }
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status();
+    let problem = res.headers().get("content-type").is_some_and(|v| v.as_bytes() == b"application/problem+json");
+    let text = res.text().await.unwrap();
+    let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+    if !status.is_success() {
+        assert!(problem, "errors are problem documents: {status} {value}");
+        assert_eq!(value["status"], status.as_u16(), "{value}");
+    }
+    (status, value)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_answers_with_keys_scopes_and_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, reader) = key(dir.path(), &db, "dashboard", "read");
+    let (writer_id, writer) = key(dir.path(), &db, "erp", "write");
+    let svc = start(dir.path(), &db);
+    let url = |path: &str| format!("{}{path}", svc.base);
+    use reqwest::Method as M;
+
+    // Health needs no key; everything under /v1 does.
+    assert_eq!(call(M::GET, &url("/healthz"), None, None).await.0, StatusCode::OK);
+    let (status, ready) = call(M::GET, &url("/readyz"), None, None).await;
+    assert_eq!((status, ready["store"].as_str()), (StatusCode::OK, Some("ok")));
+    let (status, p) = call(M::GET, &url("/v1/watches"), None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{p}");
+    let forged = format!("{}0", &writer[..writer.len() - 1]);
+    assert_eq!(call(M::GET, &url("/v1/watches"), Some(&forged), None).await.0, StatusCode::UNAUTHORIZED);
+    let (status, p) = call(M::POST, &url("/v1/watches"), Some(&reader), Some(json!({"offer": 1}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a read key cannot change anything: {p}");
+    assert!(p["detail"].as_str().unwrap().contains("needs write"), "{p}");
+
+    // Lookups.
+    let (status, found) = call(M::GET, &url("/v1/search?keyword=保温杯&limit=3&sort=price"), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let (status, p) = call(M::GET, &url("/v1/search?keyword=杯&sort=cheapest"), Some(&reader), None).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("query")), "{p}");
+    let (status, offer) = call(M::GET, &url(&format!("/v1/offers/{OFFER}")), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::OK, "{offer}");
+    assert!(offer.to_string().contains(OFFER));
+    let (status, p) = call(M::GET, &url("/v1/offers/-5"), Some(&reader), None).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("id")), "{p}");
+    let (status, p) = call(M::GET, &url("/v1/offers/abc"), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
+    assert_eq!(call(M::GET, &url("/v1/nothing"), Some(&reader), None).await.0, StatusCode::NOT_FOUND);
+
+    // Decisions: a quote, and a bad need named by its field.
+    let (status, quote) = call(
+        M::POST,
+        &url("/v1/quote"),
+        Some(&writer),
+        Some(json!({"offer_id": OFFER.parse::<i64>().unwrap(), "need": 300})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{quote}");
+    assert!(quote["advice"].is_object(), "{quote}");
+    let (status, p) =
+        call(M::POST, &url("/v1/quote"), Some(&writer), Some(json!({"offer_id": 1, "need": "lots"}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
+
+    // Watches from creation to removal.
+    let (status, added) = call(
+        M::POST,
+        &url("/v1/watches"),
+        Some(&writer),
+        Some(json!({"offer": OFFER.parse::<i64>().unwrap(), "below": "8", "at": 100})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    let id = added["id"].as_i64().unwrap();
+    let (_, list) = call(M::GET, &url("/v1/watches"), Some(&reader), None).await;
+    assert!(list.to_string().contains(OFFER), "{list}");
+    let snooze = url(&format!("/v1/watches/{id}/snooze"));
+    assert_eq!(call(M::POST, &snooze, Some(&writer), Some(json!({"hours": 2}))).await.0, StatusCode::NO_CONTENT);
+    let (status, alerts) = call(M::GET, &url(&format!("/v1/watches/{id}/alerts")), Some(&reader), None).await;
+    assert_eq!((status, alerts), (StatusCode::OK, json!([])));
+    let (status, p) = call(M::GET, &url(&format!("/v1/offers/{OFFER}/history")), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no history before the monitor ran: {p}");
+    assert_eq!(call(M::GET, &url("/v1/runs"), Some(&reader), None).await.0, StatusCode::OK);
+    let watch = url(&format!("/v1/watches/{id}"));
+    assert_eq!(call(M::DELETE, &watch, Some(&writer), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(call(M::DELETE, &watch, Some(&writer), None).await.0, StatusCode::NOT_FOUND);
+
+    // A body over the limit is refused before it is read whole.
+    let huge = json!({"offer": 1, "keyword": "x".repeat(2 * 1024 * 1024)});
+    assert_eq!(call(M::POST, &url("/v1/watches"), Some(&writer), Some(huge)).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A revoked key is refused from then on.
+    let out = open1688(dir.path(), &db).args(["serve", "keys", "revoke", &writer_id.to_string()]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(call(M::GET, &url("/v1/watches"), Some(&writer), None).await.0, StatusCode::UNAUTHORIZED);
+    let listed = open1688(dir.path(), &db).args(["serve", "keys", "list", "--format", "json"]).output().unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert!(listed.contains("erp") && !listed.contains(&writer[writer.len() - 20..]), "{listed}");
+}

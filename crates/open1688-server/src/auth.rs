@@ -1,0 +1,73 @@
+//! API keys on every `/v1` route: `Authorization: Bearer o1688_…` (or `X-Api-Key`). A missing
+//! or unknown key is 401, a key whose scope is too small for the method is 403: reading needs
+//! `read`, anything that changes state or starts work needs `write`.
+
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use open1688_store::{ApiKey, Scope};
+
+use crate::problem::Problem;
+use crate::state::ServiceState;
+
+/// The scope a request needs.
+pub fn required_scope(method: &Method) -> Scope {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) { Scope::Read } else { Scope::Write }
+}
+
+/// The key a request presents, as text.
+fn presented(request: &Request) -> Option<&str> {
+    let headers = request.headers();
+    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        return value.strip_prefix("Bearer ").map(str::trim);
+    }
+    headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim)
+}
+
+/// Refuses requests without a valid key of a sufficient scope; passes the key on to handlers.
+pub async fn require_key(State(state): State<ServiceState>, mut request: Request, next: Next) -> Response {
+    let Some(text) = presented(&request) else {
+        return unauthorized(
+            "an API key is required: send Authorization: Bearer o1688_… (see `open1688 serve keys add`)",
+        );
+    };
+    let key: ApiKey = match state.store.authenticate_api_key(text).await {
+        Ok(Some(key)) => key,
+        Ok(None) => return unauthorized("the API key is unknown or revoked"),
+        Err(e) => return Problem::from(e).into_response(),
+    };
+    let needed = required_scope(request.method());
+    if key.scope < needed {
+        let detail = format!(
+            "the key {:?} has scope {}; {} {} needs {}",
+            key.name,
+            key.scope.as_str(),
+            request.method(),
+            request.uri().path(),
+            needed.as_str()
+        );
+        return Problem::new(StatusCode::FORBIDDEN, detail).into_response();
+    }
+    request.extensions_mut().insert(key);
+    next.run(request).await
+}
+
+fn unauthorized(detail: &str) -> Response {
+    let mut response = Problem::new(StatusCode::UNAUTHORIZED, detail).into_response();
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_needs_read_and_everything_else_write() {
+        assert_eq!(required_scope(&Method::GET), Scope::Read);
+        for m in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+            assert_eq!(required_scope(&m), Scope::Write, "{m}");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! `open1688 serve`: the sourcing data service. Business systems call one HTTP API (JSON in and
+//! out, money as decimal strings, errors as RFC 9457 problem documents) that answers from the
+//! application layer (`open1688-jobs`) — the same jobs the CLI runs — behind API keys with
+//! scopes. The CLI wires it up (`open1688 serve`, `open1688 serve keys …`).
+//!
+//! ```
+//! use axum::http::StatusCode;
+//! use open1688_server::problem::Problem;
+//!
+//! let p = Problem::invalid("need", "need must be at least 1, got 0");
+//! assert_eq!((p.status, p.field.as_deref()), (400, Some("need")));
+//! assert_eq!(Problem::new(StatusCode::NOT_FOUND, "no offer 1").title, "Not Found");
+//! ```
+
+pub mod app;
+pub mod auth;
+pub mod extract;
+pub mod problem;
+pub mod routes;
+pub mod state;
+
+pub use app::{router, serve};
+pub use problem::Problem;
+pub use state::ServiceState;

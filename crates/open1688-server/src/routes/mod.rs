@@ -1,0 +1,6 @@
+//! The service's routes, one module per family: operations, lookups, decisions, watching.
+
+pub mod decide;
+pub mod lookup;
+pub mod ops;
+pub mod watch;

@@ -1,0 +1,22 @@
+//! What every request handler shares: the application layer's jobs (the client, its cache and
+//! its limiter inside), the store, and the service's settings.
+
+use std::sync::Arc;
+
+use open1688_jobs::Jobs;
+use open1688_store::SqlStore;
+
+/// The service's shared state.
+#[derive(Clone)]
+pub struct ServiceState {
+    /// The application layer (every answer comes from it).
+    pub jobs: Arc<Jobs>,
+    /// The store: watches, history, alerts, job runs, API keys.
+    pub store: Arc<SqlStore>,
+}
+
+impl std::fmt::Debug for ServiceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceState").field("store", &self.store).finish_non_exhaustive()
+    }
+}
