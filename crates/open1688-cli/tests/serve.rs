@@ -51,8 +51,9 @@ impl Drop for Service {
 }
 
 fn start(dir: &Path, db: &str) -> Service {
+    let jobs = dir.join("jobs");
     let mut child = open1688(dir, db)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--jobs-dir", jobs.to_str().unwrap()])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -163,6 +164,55 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let watch = url(&format!("/v1/watches/{id}"));
     assert_eq!(call(M::DELETE, &watch, Some(&writer), None).await.0, StatusCode::NO_CONTENT);
     assert_eq!(call(M::DELETE, &watch, Some(&writer), None).await.0, StatusCode::NOT_FOUND);
+
+    // The sourcing job runs in the background: 202, progress, the report, its files, cancel.
+    let (status, job) =
+        call(M::POST, &url("/v1/jobs/source"), Some(&writer), Some(json!({"keyword": "保温杯", "need": 300}))).await;
+    assert_eq!((status, job["status"].as_str()), (StatusCode::ACCEPTED, Some("running")), "{job}");
+    let id = job["id"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 32, "128 random bits");
+    let (status, p) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&reader), None).await;
+    assert!(status == StatusCode::CONFLICT || status == StatusCode::OK, "{status} {p}");
+    let done = loop {
+        let (_, view) = call(M::GET, &url(&format!("/v1/jobs/{id}")), Some(&reader), None).await;
+        if view["status"] != "running" {
+            break view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(done["status"], "succeeded", "{done}");
+    let (status, report) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(report["decision"].is_object() || report.to_string().contains("offer_id"), "{report}");
+    let files: Vec<String> = done["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect();
+    assert!(files.iter().any(|f| f == "sourcing.xlsx"), "{files:?}");
+    let workbook = reqwest::Client::new()
+        .get(url(&format!("/v1/jobs/{id}/files/sourcing.xlsx")))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(workbook.status(), StatusCode::OK);
+    assert_eq!(&workbook.bytes().await.unwrap()[..2], b"PK", "an XLSX (zip) file");
+    let (status, _) = call(M::GET, &url(&format!("/v1/jobs/{id}/files/..%2Fstore.db")), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "only the job's listed files");
+    assert_eq!(call(M::GET, &url("/v1/jobs/0123"), Some(&reader), None).await.0, StatusCode::NOT_FOUND);
+    let (status, _) =
+        call(M::POST, &url("/v1/jobs/source"), Some(&reader), Some(json!({"keyword": "杯", "need": 1}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "jobs need write");
+    let (_, second) =
+        call(M::POST, &url("/v1/jobs/source"), Some(&writer), Some(json!({"keyword": "保温杯", "need": 300}))).await;
+    let second_id = second["id"].as_str().unwrap();
+    let (status, _) = call(M::DELETE, &url(&format!("/v1/jobs/{second_id}")), Some(&writer), None).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let ended = loop {
+        let (_, view) = call(M::GET, &url(&format!("/v1/jobs/{second_id}")), Some(&reader), None).await;
+        if view["status"] != "running" {
+            break view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(ended["status"] == "cancelled" || ended["status"] == "succeeded", "{ended}");
 
     // A body over the limit is refused before it is read whole.
     let huge = json!({"offer": 1, "keyword": "x".repeat(2 * 1024 * 1024)});

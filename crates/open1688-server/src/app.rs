@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::require_key;
 use crate::problem::Problem;
-use crate::routes::{decide, lookup, ops, watch};
+use crate::routes::{decide, jobs, lookup, ops, watch};
 use crate::state::ServiceState;
 
 /// The largest request body accepted (plans and watch rules are small).
@@ -36,6 +36,10 @@ pub fn router(state: ServiceState) -> Router {
         .route("/watches/{id}/snooze", post(watch::snooze))
         .route("/watches/{id}/alerts", get(watch::alerts))
         .route("/runs", get(watch::runs))
+        .route("/jobs/source", post(jobs::submit_source))
+        .route("/jobs/{id}", get(jobs::status).delete(jobs::cancel))
+        .route("/jobs/{id}/result", get(jobs::result))
+        .route("/jobs/{id}/files/{name}", get(jobs::file))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), require_key));
     let app = Router::new()

@@ -15,10 +15,12 @@
 pub mod app;
 pub mod auth;
 pub mod extract;
+pub mod job_board;
 pub mod problem;
 pub mod routes;
 pub mod state;
 
 pub use app::{router, serve};
+pub use job_board::JobBoard;
 pub use problem::Problem;
 pub use state::ServiceState;

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use open1688_jobs::Jobs;
 use open1688_store::SqlStore;
 
+use crate::job_board::JobBoard;
+
 /// The service's shared state.
 #[derive(Clone)]
 pub struct ServiceState {
@@ -13,6 +15,8 @@ pub struct ServiceState {
     pub jobs: Arc<Jobs>,
     /// The store: watches, history, alerts, job runs, API keys.
     pub store: Arc<SqlStore>,
+    /// Background jobs (the sourcing job) and their results.
+    pub board: JobBoard,
 }
 
 impl std::fmt::Debug for ServiceState {

@@ -10,6 +10,9 @@ pub struct ServeArgs {
     /// Address to listen on (loopback by default; another address is reachable from the network).
     #[arg(long, default_value = "127.0.0.1:8688")]
     pub listen: SocketAddr,
+    /// Folder for the files background jobs write (default: `jobs` in the data directory).
+    #[arg(long, value_name = "DIR")]
+    pub jobs_dir: Option<std::path::PathBuf>,
     /// Key management instead of serving.
     #[command(subcommand)]
     pub keys: Option<ServeCommand>,

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use open1688_jobs::{Cell, Sheet};
-use open1688_server::ServiceState;
+use open1688_server::{JobBoard, ServiceState};
 use open1688_store::Scope;
 
 use crate::args::{KeyAction, ServeArgs, ServeCommand};
@@ -16,7 +16,11 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     }
     let store = ctx.store().await?;
     let jobs = std::sync::Arc::new(ctx.jobs().await?);
-    let state = ServiceState { jobs, store };
+    let jobs_dir = args
+        .jobs_dir
+        .clone()
+        .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("jobs"));
+    let state = ServiceState { jobs, store, board: JobBoard::new(jobs_dir) };
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

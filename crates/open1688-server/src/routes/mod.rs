@@ -1,6 +1,7 @@
 //! The service's routes, one module per family: operations, lookups, decisions, watching.
 
 pub mod decide;
+pub mod jobs;
 pub mod lookup;
 pub mod ops;
 pub mod watch;

@@ -1,0 +1,93 @@
+//! Long jobs over HTTP: the sourcing job is submitted (202 with the job's id and where to poll),
+//! polled for progress, fetched as JSON with its workbook and charts, or cancelled.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use open1688_jobs::SourceRequest;
+
+use crate::extract;
+use crate::job_board::{JobStatus, JobView};
+use crate::problem::Problem;
+use crate::state::ServiceState;
+
+fn unknown(id: &str) -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, format!("no job {id} (jobs are kept while the service runs)"))
+}
+
+/// `POST /v1/jobs/source`: starts the sourcing job; 202 with its view and a `Location`.
+pub async fn submit_source(
+    State(state): State<ServiceState>,
+    body: Result<Json<SourceRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    let request = extract::json(body)?;
+    let jobs = state.jobs.clone();
+    let view = state.board.submit("source", move |progress, dir| async move {
+        let report = jobs.source(&request, &progress).await?;
+        let files = report.write_outputs(&dir, &progress)?;
+        let json = serde_json::to_value(&report)
+            .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the report did not encode: {e}")))?;
+        Ok((json, files))
+    });
+    let location = format!("/v1/jobs/{}", view.id);
+    let mut response = (StatusCode::ACCEPTED, Json(view)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// `GET /v1/jobs/{id}`: status, stage, counted progress, notes, the files once done.
+pub async fn status(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Json<JobView>, Problem> {
+    state.board.view(&id).map(Json).ok_or_else(|| unknown(&id))
+}
+
+/// `GET /v1/jobs/{id}/result`: the report, once the job succeeded (409 before; the job's own
+/// problem when it failed).
+pub async fn result(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Response, Problem> {
+    let view = state.board.view(&id).ok_or_else(|| unknown(&id))?;
+    match view.status {
+        JobStatus::Succeeded => Ok(Json(state.board.result(&id).unwrap_or_default()).into_response()),
+        JobStatus::Running => Err(Problem::new(StatusCode::CONFLICT, format!("job {id} is still running"))),
+        JobStatus::Failed | JobStatus::Cancelled => Err(view.error.unwrap_or_else(|| {
+            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("job {id} ended without a result"))
+        })),
+    }
+}
+
+/// `GET /v1/jobs/{id}/files/{name}`: a workbook or chart the job wrote.
+pub async fn file(
+    State(state): State<ServiceState>,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    let path = state.board.file(&id, &name).ok_or_else(|| {
+        Problem::new(StatusCode::NOT_FOUND, format!("job {id} has no file {name:?} (see its `files`)"))
+    })?;
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("reading {name}: {e}")))?;
+    let kind = match path.extension().and_then(|e| e.to_str()) {
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    };
+    let disposition = format!("attachment; filename=\"{name}\"");
+    let mut response = Body::from(bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// `DELETE /v1/jobs/{id}`: cancels a running job (202 with its view; nothing further is fetched).
+pub async fn cancel(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Response, Problem> {
+    let view = state.board.cancel(&id).ok_or_else(|| unknown(&id))?;
+    Ok((StatusCode::ACCEPTED, Json(view)).into_response())
+}
