@@ -72,6 +72,17 @@ fn start(dir: &Path, db: &str) -> Service {
     Service { child, base }
 }
 
+/// The first string under `key` anywhere in `v`.
+fn find(v: &Value, key: &str) -> Option<String> {
+    match v {
+        Value::Object(m) => {
+            m.get(key).and_then(Value::as_str).map(str::to_owned).or_else(|| m.values().find_map(|x| find(x, key)))
+        }
+        Value::Array(a) => a.iter().find_map(|x| find(x, key)),
+        _ => None,
+    }
+}
+
 async fn call(method: reqwest::Method, url: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
     let mut req = reqwest::Client::new().request(method, url);
     if let Some(key) = key {

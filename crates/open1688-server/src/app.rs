@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::require_key;
 use crate::problem::Problem;
-use crate::routes::{decide, jobs, lookup, ops, watch};
+use crate::routes::{decide, jobs, lookup, ops, picture, watch};
 use crate::state::ServiceState;
 
 /// The largest request body accepted (plans and watch rules are small).
@@ -27,6 +27,9 @@ pub fn router(state: ServiceState) -> Router {
     let v1 = Router::new()
         .route("/search", get(lookup::search))
         .route("/offers/{id}", get(lookup::offer))
+        .route("/sellers/{id}", get(lookup::seller))
+        .route("/analyze", get(lookup::analyze))
+        .route("/image-search", post(picture::image_search).layer(DefaultBodyLimit::max(picture::MAX_PICTURE_BYTES)))
         .route("/offers/{id}/history", get(watch::offer_history))
         .route("/quote", post(decide::quote))
         .route("/compare", post(decide::compare))

@@ -1,6 +1,7 @@
 //! API keys on every `/v1` route: `Authorization: Bearer o1688_…` (or `X-Api-Key`). A missing
-//! or unknown key is 401, a key whose scope is too small for the method is 403: reading needs
-//! `read`, anything that changes state or starts work needs `write`.
+//! or unknown key is 401, a key whose scope is too small is 403: reading needs `read` (the
+//! computations sent as POST — quote, compare, plan, image search — included), anything that
+//! changes state or starts a background job needs `write`.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -11,9 +12,14 @@ use open1688_store::{ApiKey, Scope};
 use crate::problem::Problem;
 use crate::state::ServiceState;
 
+/// Routes taking a POST body that only compute an answer and change nothing.
+const COMPUTATIONS: &[&str] = &["/v1/quote", "/v1/compare", "/v1/plan", "/v1/image-search"];
+
 /// The scope a request needs.
-pub fn required_scope(method: &Method) -> Scope {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) { Scope::Read } else { Scope::Write }
+pub fn required_scope(method: &Method, path: &str) -> Scope {
+    let reads = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+        || (*method == Method::POST && COMPUTATIONS.contains(&path));
+    if reads { Scope::Read } else { Scope::Write }
 }
 
 /// The key a request presents, as text.
@@ -37,14 +43,19 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
         Ok(None) => return unauthorized("the API key is unknown or revoked"),
         Err(e) => return Problem::from(e).into_response(),
     };
-    let needed = required_scope(request.method());
+    // Nested under /v1, the router sees the path without the prefix; the original URI has it.
+    let path = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| request.uri().path().to_owned(), |u| u.path().to_owned());
+    let needed = required_scope(request.method(), &path);
     if key.scope < needed {
         let detail = format!(
             "the key {:?} has scope {}; {} {} needs {}",
             key.name,
             key.scope.as_str(),
             request.method(),
-            request.uri().path(),
+            path,
             needed.as_str()
         );
         return Problem::new(StatusCode::FORBIDDEN, detail).into_response();
@@ -64,10 +75,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reading_needs_read_and_everything_else_write() {
-        assert_eq!(required_scope(&Method::GET), Scope::Read);
+    fn reading_and_computing_need_read_and_everything_else_write() {
+        assert_eq!(required_scope(&Method::GET, "/v1/watches"), Scope::Read);
+        assert_eq!(required_scope(&Method::POST, "/v1/quote"), Scope::Read);
+        assert_eq!(required_scope(&Method::POST, "/v1/image-search"), Scope::Read);
         for m in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
-            assert_eq!(required_scope(&m), Scope::Write, "{m}");
+            assert_eq!(required_scope(&m, "/v1/watches"), Scope::Write, "{m}");
         }
+        assert_eq!(required_scope(&Method::POST, "/v1/jobs/source"), Scope::Write);
+        assert_eq!(required_scope(&Method::POST, "/v1/quote/../watches"), Scope::Write);
     }
 }

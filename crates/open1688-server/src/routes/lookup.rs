@@ -13,7 +13,6 @@ use crate::state::ServiceState;
 
 /// `GET /v1/search` parameters: the CLI's `search` flags.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Search words (required).
     pub keyword: String,
@@ -71,4 +70,49 @@ pub async fn offer(
         return Err(Problem::invalid("id", format!("the offer id must be positive, got {id}")));
     }
     Ok(Json(state.jobs.offers(&[id], &Progress::silent()).await?))
+}
+
+/// `GET /v1/sellers/{id}` parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SellerParams {
+    /// The scorecard preset or file name (default `default`).
+    pub scorecard: Option<String>,
+}
+
+/// `GET /v1/sellers/{id}`: a seller's offers and scorecard (`id` is a login id or open id).
+pub async fn seller(
+    State(state): State<ServiceState>,
+    Path(id): Path<String>,
+    params: Result<Query<SellerParams>, QueryRejection>,
+) -> Result<Json<open1688_jobs::SellerReport>, Problem> {
+    let scorecard = extract::query(params)?.scorecard.unwrap_or_else(|| "default".into());
+    if scorecard.contains(['/', '\\']) {
+        // Scorecard files are the operator's, named in the config; callers pick presets.
+        return Err(Problem::invalid("scorecard", "name a scorecard preset, not a file path"));
+    }
+    Ok(Json(state.jobs.seller(&id, &scorecard, &Progress::silent()).await?))
+}
+
+/// `GET /v1/analyze` parameters: a search and the quantity prices are read at.
+#[derive(Debug, Deserialize)]
+pub struct AnalyzeParams {
+    /// Quantity the market's prices are compared at (default 100).
+    pub quantity: Option<i64>,
+    /// The search (as for `/v1/search`).
+    #[serde(flatten)]
+    pub search: SearchParams,
+}
+
+/// `GET /v1/analyze?keyword=…&quantity=100`: the market for a keyword — price distribution,
+/// suppliers, identities.
+pub async fn analyze(
+    State(state): State<ServiceState>,
+    params: Result<Query<AnalyzeParams>, QueryRejection>,
+) -> Result<Json<open1688_jobs::AnalyzeReport>, Problem> {
+    let params = extract::query(params)?;
+    let quantity = params.quantity.unwrap_or(100);
+    let mut search = params.search.request();
+    search.limit = Some(search.limit.unwrap_or(20).max(50));
+    Ok(Json(state.jobs.analyze(&search, quantity, &Progress::silent()).await?))
 }

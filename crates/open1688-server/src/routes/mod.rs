@@ -4,4 +4,5 @@ pub mod decide;
 pub mod jobs;
 pub mod lookup;
 pub mod ops;
+pub mod picture;
 pub mod watch;
