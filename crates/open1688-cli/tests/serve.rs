@@ -139,11 +139,36 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
     assert_eq!(call(M::GET, &url("/v1/nothing"), Some(&reader), None).await.0, StatusCode::NOT_FOUND);
 
-    // Decisions: a quote, and a bad need named by its field.
+    // The seller behind the offer, the market for a keyword, a picture uploaded or refused.
+    let open_id = find(&offer, "open_id").expect("the offer names its seller");
+    let (status, seller) = call(M::GET, &url(&format!("/v1/sellers/{open_id}")), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::OK, "{seller}");
+    let bad_card = url(&format!("/v1/sellers/{open_id}?scorecard=/etc/passwd"));
+    let (status, p) = call(M::GET, &bad_card, Some(&reader), None).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("scorecard")), "{p}");
+    let (status, market) = call(M::GET, &url("/v1/analyze?keyword=数据线&quantity=100"), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::OK, "{market}");
+    let png: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00,
+        0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18,
+        0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let http = reqwest::Client::new();
+    let upload = http.post(url("/v1/image-search?limit=5")).bearer_auth(&reader).header("content-type", "image/png");
+    let pictured = upload.body(png.to_vec()).send().await.unwrap();
+    assert_eq!(pictured.status(), StatusCode::OK, "{}", pictured.text().await.unwrap());
+    let private = Some(json!({"url": "http://127.0.0.1:1/x.png"}));
+    let (status, p) = call(M::POST, &url("/v1/image-search"), Some(&reader), private).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a private address is refused: {p}");
+    let text = http.post(url("/v1/image-search")).bearer_auth(&reader).header("content-type", "text/plain");
+    assert_eq!(text.body("hi").send().await.unwrap().status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // Decisions (computations: a read key may ask): a quote, and a bad need named by its field.
     let (status, quote) = call(
         M::POST,
         &url("/v1/quote"),
-        Some(&writer),
+        Some(&reader),
         Some(json!({"offer_id": OFFER.parse::<i64>().unwrap(), "need": 300})),
     )
     .await;
