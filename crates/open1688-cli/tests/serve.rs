@@ -50,10 +50,11 @@ impl Drop for Service {
     }
 }
 
-fn start(dir: &Path, db: &str) -> Service {
+fn start(dir: &Path, db: &str, monitor: &[&str]) -> Service {
     let jobs = dir.join("jobs");
     let mut child = open1688(dir, db)
         .args(["serve", "--listen", "127.0.0.1:0", "--jobs-dir", jobs.to_str().unwrap()])
+        .args(monitor)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -109,7 +110,8 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let db = format!("sqlite://{}", dir.path().join("store.db").display());
     let (_, reader) = key(dir.path(), &db, "dashboard", "read");
     let (writer_id, writer) = key(dir.path(), &db, "erp", "write");
-    let svc = start(dir.path(), &db);
+    // Without the monitor: the history below must still be empty when it is asked for.
+    let svc = start(dir.path(), &db, &["--no-monitor"]);
     let url = |path: &str| format!("{}{path}", svc.base);
     use reqwest::Method as M;
 
@@ -261,4 +263,31 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let listed = open1688(dir.path(), &db).args(["serve", "keys", "list", "--format", "json"]).output().unwrap();
     let listed = String::from_utf8(listed.stdout).unwrap();
     assert!(listed.contains("erp") && !listed.contains(&writer[writer.len() - 20..]), "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monitor_inside_the_service_streams_alerts_as_they_are_raised() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, reader) = key(dir.path(), &db, "screen", "read");
+    let (_, writer) = key(dir.path(), &db, "erp", "write");
+    let svc = start(dir.path(), &db, &["--monitor-tick", "1"]);
+    let mut stream =
+        reqwest::Client::new().get(format!("{}/v1/alerts/stream", svc.base)).bearer_auth(&reader).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    // A target far above the price: the first check crosses it and raises one alert.
+    let watch = json!({"offer": OFFER.parse::<i64>().unwrap(), "below": "100000", "at": 100});
+    let (status, _) =
+        call(reqwest::Method::POST, &format!("{}/v1/watches", svc.base), Some(&writer), Some(watch)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !seen.contains("event: alert") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.expect("an alert within 30 s").unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk.expect("the stream stays open")));
+    }
+    let data = seen.split("event: alert").nth(1).unwrap();
+    assert!(data.contains(OFFER) && data.contains("price_below"), "{seen}");
+    assert!(data.contains("\nid: "), "each alert carries its delivery id: {seen}");
 }

@@ -39,6 +39,7 @@ pub fn router(state: ServiceState) -> Router {
         .route("/watches/{id}/snooze", post(watch::snooze))
         .route("/watches/{id}/alerts", get(watch::alerts))
         .route("/runs", get(watch::runs))
+        .route("/alerts/stream", get(crate::alert_stream::stream))
         .route("/jobs/source", post(jobs::submit_source))
         .route("/jobs/{id}", get(jobs::status).delete(jobs::cancel))
         .route("/jobs/{id}/result", get(jobs::result))

@@ -12,6 +12,7 @@
 //! assert_eq!(Problem::new(StatusCode::NOT_FOUND, "no offer 1").title, "Not Found");
 //! ```
 
+pub mod alert_stream;
 pub mod app;
 pub mod auth;
 pub mod extract;
@@ -20,6 +21,7 @@ pub mod problem;
 pub mod routes;
 pub mod state;
 
+pub use alert_stream::StreamNotifier;
 pub use app::{router, serve};
 pub use job_board::JobBoard;
 pub use problem::Problem;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use open1688_jobs::Jobs;
 use open1688_store::SqlStore;
 
+use crate::alert_stream::StreamNotifier;
 use crate::job_board::JobBoard;
 
 /// The service's shared state.
@@ -17,6 +18,8 @@ pub struct ServiceState {
     pub store: Arc<SqlStore>,
     /// Background jobs (the sourcing job) and their results.
     pub board: JobBoard,
+    /// Alerts as the service's monitor raises them, for live listeners.
+    pub alerts: StreamNotifier,
 }
 
 impl std::fmt::Debug for ServiceState {

@@ -13,6 +13,12 @@ pub struct ServeArgs {
     /// Folder for the files background jobs write (default: `jobs` in the data directory).
     #[arg(long, value_name = "DIR")]
     pub jobs_dir: Option<std::path::PathBuf>,
+    /// Do not run the monitor inside the service (run `open1688 monitor` elsewhere instead).
+    #[arg(long)]
+    pub no_monitor: bool,
+    /// Seconds between the monitor's rounds of due watches.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub monitor_tick: u64,
     /// Key management instead of serving.
     #[command(subcommand)]
     pub keys: Option<ServeCommand>,

@@ -14,7 +14,7 @@ use crate::exit::{CliError, usage};
 /// The default worker name: host and process id, so two monitors on one host never finish or
 /// release each other's claims. A monitor restarted with the same `--worker` resumes its claims;
 /// without it, a killed monitor's claims are taken over when their lease ends.
-fn default_worker(ctx: &Ctx) -> String {
+pub(crate) fn default_worker(ctx: &Ctx) -> String {
     let host = ctx
         .settings
         .env

@@ -2,7 +2,11 @@
 
 use chrono::Utc;
 use open1688_jobs::{Cell, Sheet};
-use open1688_server::{JobBoard, ServiceState};
+use std::sync::Arc;
+use std::time::Duration;
+
+use open1688_monitor::Monitor;
+use open1688_server::{JobBoard, ServiceState, StreamNotifier};
 use open1688_store::Scope;
 
 use crate::args::{KeyAction, ServeArgs, ServeCommand};
@@ -15,12 +19,30 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         return keys(ctx, action).await;
     }
     let store = ctx.store().await?;
-    let jobs = std::sync::Arc::new(ctx.jobs().await?);
+    let jobs = Arc::new(ctx.jobs().await?);
     let jobs_dir = args
         .jobs_dir
         .clone()
         .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("jobs"));
-    let state = ServiceState { jobs, store, board: JobBoard::new(jobs_dir) };
+    let alerts = StreamNotifier::new();
+    let state = ServiceState {
+        jobs: jobs.clone(),
+        store: store.clone(),
+        board: JobBoard::new(jobs_dir),
+        alerts: alerts.clone(),
+    };
+    if !args.no_monitor {
+        // The monitor shares the service's client (its cache and its rate limiter) and store;
+        // its alerts go to live listeners of /v1/alerts/stream (the store keeps them all).
+        let worker = super::monitor::default_worker(ctx);
+        let mut monitor = Monitor::new(store, jobs.client().clone(), worker).notify_with(Arc::new(alerts));
+        let tick = Duration::from_secs(args.monitor_tick.max(1));
+        tokio::spawn(async move {
+            if let Err(e) = monitor.run(tick, |_| {}).await {
+                tracing::error!(error = %e, "the service's monitor stopped: the store failed");
+            }
+        });
+    }
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
