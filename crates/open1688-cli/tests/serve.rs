@@ -256,6 +256,37 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let huge = json!({"offer": 1, "keyword": "x".repeat(2 * 1024 * 1024)});
     assert_eq!(call(M::POST, &url("/v1/watches"), Some(&writer), Some(huge)).await.0, StatusCode::PAYLOAD_TOO_LARGE);
 
+    // Platform pushes: signed with the app secret (here the built-in sandbox's), stored once per
+    // msgId, refused when the signature does not match; no API key involved.
+    let message = format!(
+        r#"{{"msgId":77001,"gmtBorn":1700000000000,"type":"PRODUCT_RELATION_VIEW_PRODUCT_NEW_OR_MODIFY","userInfo":"b2b-1","data":{{"productIds":"{OFFER}","msgSendTime":"2023-11-15 06:13:20"}}}}"#
+    );
+    let secret = open1688_sandbox::DEMO_APP_SECRET.as_bytes();
+    let signature = open1688::types::sign("", secret, [("message", message.as_str())]);
+    let form = |m: &str, s: &str| {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("message", m)
+            .append_pair("_aop_signature", s)
+            .finish()
+    };
+    let push = |body: String| {
+        reqwest::Client::new()
+            .post(url("/push/1688"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    assert_eq!(push(form(&message, &signature)).await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(push(form(&message, &signature)).await.unwrap().status(), StatusCode::NO_CONTENT, "a redelivery");
+    let tampered = message.replace("77001", "77002");
+    assert_eq!(push(form(&tampered, &signature)).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(push("message=%7B%7D".into()).await.unwrap().status(), StatusCode::BAD_REQUEST);
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_messages").fetch_one(&pool).await.unwrap();
+    assert_eq!(stored, 1, "stored once, the tampered one not at all");
+    let raw: String = sqlx::query_scalar("SELECT message FROM push_messages").fetch_one(&pool).await.unwrap();
+    assert_eq!(raw, message, "kept exactly as received");
+
     // A revoked key is refused from then on.
     let out = open1688(dir.path(), &db).args(["serve", "keys", "revoke", &writer_id.to_string()]).output().unwrap();
     assert!(out.status.success());

@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::require_key;
 use crate::problem::Problem;
-use crate::routes::{decide, jobs, lookup, ops, picture, watch};
+use crate::routes::{decide, jobs, lookup, ops, picture, push, watch};
 use crate::state::ServiceState;
 
 /// The largest request body accepted (plans and watch rules are small).
@@ -49,6 +49,7 @@ pub fn router(state: ServiceState) -> Router {
     let app = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
+        .route("/push/1688", post(push::receive))
         .nest("/v1", v1)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

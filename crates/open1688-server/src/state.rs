@@ -20,6 +20,8 @@ pub struct ServiceState {
     pub board: JobBoard,
     /// Alerts as the service's monitor raises them, for live listeners.
     pub alerts: StreamNotifier,
+    /// The app secret pushes are signed with (`None`: pushes are refused with 503).
+    pub push_secret: Option<Arc<[u8]>>,
 }
 
 impl std::fmt::Debug for ServiceState {

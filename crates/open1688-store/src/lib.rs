@@ -27,6 +27,7 @@ pub mod jobs;
 mod money;
 pub mod outbox;
 pub mod pool;
+pub mod pushes;
 pub mod record;
 pub mod secret;
 pub mod snapshot;

@@ -274,15 +274,18 @@ mod tests {
     #[test]
     fn decode_errors_name_the_path_and_category() {
         // An odd value in a field is `None` (tolerant decoding); an item that is not an object at
-        // all is a shape error, named by its path.
+        // all is skipped (and logged), the page survives; a wrapper of the wrong shape is a shape
+        // error, named by its path.
         let body = br#"{"result":{"success":true,"code":"200","result":{"data":[{"offerId":"x1"}]}}}"#;
         let page = interpret::<CrossBorderResponse<SearchPage>>(&API, 200, body, &[]).unwrap();
         assert_eq!(page.into_payload().unwrap().data[0].offer_id, None);
         let body = br#"{"result":{"success":true,"code":"200","result":{"data":[{"offerId":1},"x1"]}}}"#;
-        let err = interpret::<CrossBorderResponse<SearchPage>>(&API, 200, body, &[]).unwrap_err();
+        let page = interpret::<CrossBorderResponse<SearchPage>>(&API, 200, body, &[]).unwrap();
+        assert_eq!(page.into_payload().unwrap().data.iter().map(|i| i.offer_id).collect::<Vec<_>>(), [Some(1)]);
+        let err = interpret::<CrossBorderResponse<SearchPage>>(&API, 200, br#"{"result":[1]}"#, &[]).unwrap_err();
         match err {
             Error::Decode { path, category, .. } => {
-                assert_eq!(path, "result.result.data[1]");
+                assert_eq!(path, "result");
                 assert_eq!(category, DecodeCategory::Shape);
             }
             other => panic!("{other:?}"),

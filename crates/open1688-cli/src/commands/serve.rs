@@ -25,11 +25,19 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         .clone()
         .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("jobs"));
     let alerts = StreamNotifier::new();
+    // Pushes are signed with the app secret: the configured one, or the built-in sandbox's.
+    let gateway = ctx.gateway().await?;
+    let push_secret: Option<Arc<[u8]>> = match (&ctx.settings.credentials, &gateway.sandbox) {
+        (Some((_, secret)), _) => Some(Arc::from(secret.as_bytes())),
+        (None, Some(sandbox)) => Some(Arc::from(sandbox.app_secret().as_bytes())),
+        (None, None) => None,
+    };
     let state = ServiceState {
         jobs: jobs.clone(),
         store: store.clone(),
         board: JobBoard::new(jobs_dir),
         alerts: alerts.clone(),
+        push_secret,
     };
     if !args.no_monitor {
         // The monitor shares the service's client (its cache and its rate limiter) and store;

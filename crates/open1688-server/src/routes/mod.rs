@@ -5,4 +5,5 @@ pub mod jobs;
 pub mod lookup;
 pub mod ops;
 pub mod picture;
+pub mod push;
 pub mod watch;

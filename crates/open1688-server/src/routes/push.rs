@@ -1,0 +1,33 @@
+//! `POST /push/1688`: message pushes from the 1688 Open Platform. No API key — the platform signs
+//! each push with the app secret instead, and only a verified push is stored. Each `msgId` is
+//! stored once (pushes arrive more than once and out of order); the answer is 204 only once the
+//! message is stored, so a push that could not be stored is delivered again. A product message
+//! makes the watches of the offers it names due now.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use chrono::Utc;
+use open1688::types::{Params, PushError, verify_push};
+
+use crate::problem::Problem;
+use crate::state::ServiceState;
+
+/// `POST /push/1688`.
+pub async fn receive(State(state): State<ServiceState>, uri: Uri, body: Bytes) -> Result<StatusCode, Problem> {
+    let Some(secret) = state.push_secret.as_deref() else {
+        return Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "pushes need the app secret configured"));
+    };
+    let params = Params::from_form_bodies(&[uri.query().unwrap_or_default().as_bytes(), &body]);
+    let push = verify_push(&params, secret).map_err(|e| match e {
+        PushError::Signature => Problem::new(StatusCode::UNAUTHORIZED, e.to_string()),
+        other => Problem::invalid("message", other.to_string()),
+    })?;
+    let now = Utc::now().timestamp_millis();
+    let new = state.store.record_push(&push, now).await?;
+    if new && !push.offer_ids.is_empty() {
+        let due = state.store.make_due(&push.offer_ids, now).await?;
+        tracing::info!(msg = %push.msg_id, topic = %push.topic, offers = ?push.offer_ids, watches = due, "product push: watches due now");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
