@@ -302,7 +302,7 @@ async fn the_monitor_inside_the_service_streams_alerts_as_they_are_raised() {
     let db = format!("sqlite://{}", dir.path().join("store.db").display());
     let (_, reader) = key(dir.path(), &db, "screen", "read");
     let (_, writer) = key(dir.path(), &db, "erp", "write");
-    let svc = start(dir.path(), &db, &["--monitor-tick", "1"]);
+    let svc = start(dir.path(), &db, &["--monitor-tick", "1", "--key-rate", "1"]);
     let mut stream =
         reqwest::Client::new().get(format!("{}/v1/alerts/stream", svc.base)).bearer_auth(&reader).send().await.unwrap();
     assert_eq!(stream.status(), StatusCode::OK);
@@ -321,4 +321,20 @@ async fn the_monitor_inside_the_service_streams_alerts_as_they_are_raised() {
     let data = seen.split("event: alert").nth(1).unwrap();
     assert!(data.contains(OFFER) && data.contains("price_below"), "{seen}");
     assert!(data.contains("\nid: "), "each alert carries its delivery id: {seen}");
+
+    // One request a second per key (bursts of two): a flood gets 429 with Retry-After, and
+    // another key is not held back.
+    let flood = reqwest::Client::new();
+    let mut limited = None;
+    for _ in 0..5 {
+        let r = flood.get(format!("{}/v1/watches", svc.base)).bearer_auth(&writer).send().await.unwrap();
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(r);
+            break;
+        }
+    }
+    let limited = limited.expect("the flood was limited");
+    assert!(limited.headers().contains_key("retry-after"));
+    let (status, _) = call(reqwest::Method::GET, &format!("{}/v1/runs", svc.base), Some(&reader), None).await;
+    assert!(status == StatusCode::OK || status == StatusCode::TOO_MANY_REQUESTS);
 }

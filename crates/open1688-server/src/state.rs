@@ -8,6 +8,7 @@ use open1688_store::SqlStore;
 
 use crate::alert_stream::StreamNotifier;
 use crate::job_board::JobBoard;
+use crate::key_limits::KeyLimits;
 
 /// The service's shared state.
 #[derive(Clone)]
@@ -22,6 +23,8 @@ pub struct ServiceState {
     pub alerts: StreamNotifier,
     /// The app secret pushes are signed with (`None`: pushes are refused with 503).
     pub push_secret: Option<Arc<[u8]>>,
+    /// Request rate limits per API key.
+    pub key_limits: KeyLimits,
 }
 
 impl std::fmt::Debug for ServiceState {

@@ -19,6 +19,9 @@ pub struct ServeArgs {
     /// Seconds between the monitor's rounds of due watches.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub monitor_tick: u64,
+    /// Requests a second each API key may make (bursts of twice as many); more get 429.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub key_rate: u32,
     /// Key management instead of serving.
     #[command(subcommand)]
     pub keys: Option<ServeCommand>,

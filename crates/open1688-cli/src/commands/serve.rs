@@ -2,11 +2,12 @@
 
 use chrono::Utc;
 use open1688_jobs::{Cell, Sheet};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use open1688_monitor::Monitor;
-use open1688_server::{JobBoard, ServiceState, StreamNotifier};
+use open1688_server::{JobBoard, KeyLimits, ServiceState, StreamNotifier};
 use open1688_store::Scope;
 
 use crate::args::{KeyAction, ServeArgs, ServeCommand};
@@ -24,6 +25,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         .jobs_dir
         .clone()
         .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("jobs"));
+    let rate = NonZeroU32::new(args.key_rate).ok_or_else(|| usage("--key-rate must be at least 1"))?;
     let alerts = StreamNotifier::new();
     // Pushes are signed with the app secret: the configured one, or the built-in sandbox's.
     let gateway = ctx.gateway().await?;
@@ -38,6 +40,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         board: JobBoard::new(jobs_dir),
         alerts: alerts.clone(),
         push_secret,
+        key_limits: KeyLimits::new(rate, rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN))),
     };
     if !args.no_monitor {
         // The monitor shares the service's client (its cache and its rate limiter) and store;
