@@ -1,20 +1,14 @@
-//! Alerts as they are raised, for `GET /v1/alerts/stream` (Server-Sent Events). The monitor
+//! Alerts as they are raised, for `GET /v1/alerts/stream` (Server-Sent Events, served by
+//! [`crate::routes::alerts`]). The monitor
 //! inside the service delivers each batch of new alerts to a [`StreamNotifier`], which hands them
 //! to every connected listener; a listener that falls behind misses the oldest (and is told how
 //! many), the store keeps them all (`GET /v1/watches/{id}/alerts`).
 
-use std::convert::Infallible;
-
 use async_trait::async_trait;
-use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures::Stream;
 use open1688_monitor::{Notifier, NotifyError};
 use open1688_store::Alert;
 use serde::Serialize;
 use tokio::sync::broadcast;
-
-use crate::state::ServiceState;
 
 /// One alert as streamed, with the delivery it came in (the id receivers deduplicate on).
 #[derive(Debug, Clone, Serialize)]
@@ -63,18 +57,4 @@ impl Notifier for StreamNotifier {
         }
         Ok(())
     }
-}
-
-/// `GET /v1/alerts/stream`: `event: alert` with the alert as JSON, as the monitor raises them;
-/// `event: lagged` with how many were missed when this listener fell behind.
-pub async fn stream(State(state): State<ServiceState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let events = futures::stream::unfold(state.alerts.subscribe(), |mut rx| async move {
-        let event = match rx.recv().await {
-            Ok(a) => Event::default().event("alert").id(a.delivery_id.clone()).json_data(&a).unwrap_or_default(),
-            Err(broadcast::error::RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
-            Err(broadcast::error::RecvError::Closed) => return None,
-        };
-        Some((Ok(event), rx))
-    });
-    Sse::new(events).keep_alive(KeepAlive::default())
 }

@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::require_key;
 use crate::problem::Problem;
-use crate::routes::{decide, jobs, lookup, ops, picture, push, watch};
+use crate::routes::{alerts, decide, jobs, lookup, ops, picture, push, watch};
 use crate::state::ServiceState;
 
 /// The largest request body accepted (plans and watch rules are small).
@@ -39,7 +39,7 @@ pub fn router(state: ServiceState) -> Router {
         .route("/watches/{id}/snooze", post(watch::snooze))
         .route("/watches/{id}/alerts", get(watch::alerts))
         .route("/runs", get(watch::runs))
-        .route("/alerts/stream", get(crate::alert_stream::stream))
+        .route("/alerts/stream", get(alerts::stream))
         .route("/jobs/source", post(jobs::submit_source))
         .route("/jobs/{id}", get(jobs::status).delete(jobs::cancel))
         .route("/jobs/{id}/result", get(jobs::result))

@@ -223,6 +223,25 @@ async fn jobs_suite(store: &dyn Store, now: i64) {
     store.remove_watch(id).await.unwrap();
 }
 
+/// Pushes: each msgId once; a product push makes its offers' watches due.
+async fn push_suite(store: &SqlStore, base: i64) {
+    let raw =
+        format!(r#"{{"msgId":{base},"type":"PRODUCT_RELATION_VIEW_PRODUCT_CHANGE","data":{{"productIds":"{base}"}}}}"#);
+    let push = open1688::types::push::decode_envelope(&raw).unwrap();
+    assert_eq!(push.offer_ids, vec![base]);
+    assert!(store.record_push(&push, 5).await.unwrap());
+    assert!(!store.record_push(&push, 6).await.unwrap(), "a redelivery stores nothing");
+    let id = store
+        .add_watch(&NewWatch { offer_id: Some(base), interval_secs: 3600, ..Default::default() }, 1_000)
+        .await
+        .unwrap();
+    store.finish(id, "w", true, 1_000, &FailurePolicy::default()).await.unwrap();
+    assert_eq!(store.make_due(&push.offer_ids, 2_000).await.unwrap(), 1);
+    let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
+    assert_eq!(w.next_due_ms, 2_000, "due now instead of in an hour");
+    store.remove_watch(id).await.unwrap();
+}
+
 /// API keys: shown once, stored hashed, refused when altered or revoked.
 async fn keys_suite(store: &SqlStore) {
     use open1688_store::Scope;
@@ -301,6 +320,7 @@ async fn sqlite() {
     let store = SqlStore::open(&format!("sqlite://{}", dir.path().join("open1688.db").display())).await.unwrap();
     assert_eq!(store.history(1, 0).await.unwrap().len(), 4);
     keys_suite(&store).await;
+    push_suite(&store, 9_100_000_001).await;
     token_suite(Arc::new(store)).await;
 }
 
@@ -330,6 +350,8 @@ async fn postgres() {
     let store = SqlStore::open(&url).await.unwrap();
     suite(&store, 1).await;
     keys_suite(&store).await;
+    let base = 9_200_000_000 + chrono::Utc::now().timestamp_millis() % 1_000_000_000;
+    push_suite(&store, base).await;
     token_suite(Arc::new(SqlStore::open(&url).await.unwrap())).await;
 
     // Two monitors claim concurrently: each due watch goes to exactly one of them.

@@ -202,7 +202,7 @@ pub async fn soak(size: SoakSize) -> SoakReport {
             // Killed in the middle of a cycle: a new monitor of the same worker resumes.
             let mut doomed = monitor;
             let task = tokio::spawn(async move { doomed.run_due(now).await.map(|_| doomed.stats()) });
-            tokio::time::sleep(Duration::from_millis(40)).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
             task.abort();
             if let Ok(Ok(stats)) = task.await {
                 report.checks += stats.checks;

@@ -1,5 +1,6 @@
 //! The service's routes, one module per family: operations, lookups, decisions, watching.
 
+pub mod alerts;
 pub mod decide;
 pub mod jobs;
 pub mod lookup;
