@@ -180,6 +180,21 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
         call(M::POST, &url("/v1/quote"), Some(&writer), Some(json!({"offer_id": 1, "need": "lots"}))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
 
+    // A plan as an uploaded CSV file, a malformed line named, and recommendations.
+    let http = reqwest::Client::new();
+    let csv = format!("offer_id,sku_id,quantity\n{OFFER},,300\n");
+    let plan = http.post(url("/v1/plan?optimize=true")).bearer_auth(&reader).header("content-type", "text/csv");
+    let planned = plan.body(csv).send().await.unwrap();
+    assert_eq!(planned.status(), StatusCode::OK, "{}", planned.text().await.unwrap());
+    let bad = http.post(url("/v1/plan")).bearer_auth(&reader).header("content-type", "text/csv");
+    let bad = bad.body("offer_id,sku_id,quantity\nabc,,3\n").send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = bad.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("line"), "the line is named: {problem}");
+    let wanted = json!({"search": {"keyword": "保温杯", "limit": 10}, "recommend": {"quantity": 100}});
+    let (status, picks) = call(M::POST, &url("/v1/recommend"), Some(&reader), Some(wanted)).await;
+    assert_eq!(status, StatusCode::OK, "{picks}");
+
     // Watches from creation to removal.
     let (status, added) = call(
         M::POST,

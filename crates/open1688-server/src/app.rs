@@ -34,6 +34,7 @@ pub fn router(state: ServiceState) -> Router {
         .route("/quote", post(decide::quote))
         .route("/compare", post(decide::compare))
         .route("/plan", post(decide::plan))
+        .route("/recommend", post(decide::recommend))
         .route("/watches", get(watch::list).post(watch::add))
         .route("/watches/{id}", axum::routing::delete(watch::remove))
         .route("/watches/{id}/snooze", post(watch::snooze))

@@ -1,10 +1,16 @@
-//! Decisions: quote (the optimal quantity), compare, plan — JSON requests as the application
-//! layer defines them, JSON reports back.
+//! Decisions: quote (the optimal quantity), compare, plan (JSON or an uploaded plan file),
+//! recommend — requests as the application layer defines them, JSON reports back.
 
 use axum::Json;
-use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
-use open1688_jobs::{CompareReport, CompareRequest, PlanReport, PlanRequest, Progress, QuoteReport, QuoteRequest};
+use axum::body::Bytes;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use open1688_jobs::{
+    CompareReport, CompareRequest, PlanFormat, PlanReport, PlanRequest, Progress, QuoteReport, QuoteRequest,
+    RecommendReport, RecommendRequest, SearchRequest, parse_plan,
+};
+use serde::Deserialize;
 
 use crate::extract;
 use crate::problem::Problem;
@@ -28,11 +34,68 @@ pub async fn compare(
     Ok(Json(state.jobs.compare(&request, &Progress::silent()).await?))
 }
 
-/// `POST /v1/plan`: a purchase plan by supplier, with violations and their fixes.
+/// `POST /v1/plan?optimize=true` query parameters (for uploaded files).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanParams {
+    /// Raise quantities where a higher tier lowers the total.
+    #[serde(default)]
+    pub optimize: bool,
+}
+
+/// `POST /v1/plan`: a purchase plan by supplier, with violations and their fixes. The body is a
+/// JSON plan request, or a plan file as the CLI reads it: `text/csv` (`offer_id,sku_id,quantity`)
+/// or `application/toml` (`[[lines]]`), with `?optimize=true`.
 pub async fn plan(
     State(state): State<ServiceState>,
-    body: Result<Json<PlanRequest>, JsonRejection>,
+    params: Result<Query<PlanParams>, QueryRejection>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Json<PlanReport>, Problem> {
-    let request = extract::json(body)?;
+    let kind = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let format = if kind.starts_with("text/csv") {
+        Some(PlanFormat::Csv)
+    } else if kind.starts_with("application/toml") {
+        Some(PlanFormat::Toml)
+    } else {
+        None
+    };
+    let request = match format {
+        Some(format) => {
+            let text = std::str::from_utf8(&body)
+                .map_err(|e| Problem::invalid("body", format!("the plan file is not UTF-8: {e}")))?;
+            let optimize = extract::query(params)?.optimize;
+            PlanRequest { lines: parse_plan(text, format, "upload")?, optimize }
+        }
+        None if kind.starts_with("application/json") => {
+            serde_json::from_slice(&body).map_err(|e| Problem::invalid("body", format!("not a plan request: {e}")))?
+        }
+        None => {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send JSON {\"lines\": […]}, or a plan file as text/csv or application/toml",
+            ));
+        }
+    };
     Ok(Json(state.jobs.plan(&request, &Progress::silent()).await?))
+}
+
+/// `POST /v1/recommend` body: the search, and what a recommendation must meet.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendBody {
+    /// The search the candidates come from (as for `/v1/search`).
+    pub search: SearchRequest,
+    /// Quantity, price and supplier conditions.
+    #[serde(default)]
+    pub recommend: RecommendRequest,
+}
+
+/// `POST /v1/recommend`: offers of a search that meet the conditions, ranked.
+pub async fn recommend(
+    State(state): State<ServiceState>,
+    body: Result<Json<RecommendBody>, JsonRejection>,
+) -> Result<Json<RecommendReport>, Problem> {
+    let RecommendBody { search, recommend } = extract::json(body)?;
+    Ok(Json(state.jobs.recommend(&search, &recommend, &Progress::silent()).await?))
 }
