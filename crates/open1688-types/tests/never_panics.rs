@@ -2,7 +2,8 @@
 //! repeated names), signature checks over them, and every lenient scalar decoder on any JSON.
 
 use open1688_types::lenient;
-use open1688_types::{Params, SortRule, verify};
+use open1688_types::push::decode_envelope;
+use open1688_types::{Params, SortRule, verify, verify_push};
 use proptest::prelude::*;
 use serde::Deserialize;
 
@@ -32,12 +33,26 @@ proptest! {
     ) {
         for body in [raw.as_slice(), form.as_bytes()] {
             let params = Params::from_form_bodies(&[body, form.as_bytes()]);
+            // A platform push arrives as the same kind of form.
+            let _ = verify_push(&params, b"secret");
             let pairs: Vec<(String, String)> =
                 params.iter().filter(|(k, _)| *k != "_aop_signature").map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
             for rule in [SortRule::Official, SortRule::ByKey] {
                 let _ = verify(rule, &path, b"secret", pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &signature);
             }
         }
+    }
+
+    #[test]
+    fn push_envelopes_never_panic(
+        text in ".{0,120}",
+        id in prop_oneof![any::<i64>().prop_map(|n| n.to_string()), Just("\"\"".to_owned()), Just("1e400".to_owned())],
+        topic in "(PRODUCT_[A-Z_]{0,12}|FENXIAO_PRICE_CHANGE|ORDER_[A-Z]{0,6})",
+        ids in "[0-9, a-z-]{0,40}",
+    ) {
+        let _ = decode_envelope(&text);
+        let built = format!(r#"{{"msgId":{id},"type":"{topic}","data":{{"productIds":"{ids}","OfferInventoryChangeList":[{{"offerId":"{ids}"}}]}}}}"#);
+        let _ = decode_envelope(&built);
     }
 
     #[test]
