@@ -75,6 +75,24 @@ impl BeginWrite for PgPool {
     }
 }
 
+/// Decides whether a SQLite connection handed back to the pool may be reused: not when it is
+/// still inside a transaction nobody owns. sqlx's SQLite `BEGIN` is not cancellation-safe: a
+/// future dropped after the worker ran `BEGIN IMMEDIATE` and acknowledged it, but before the
+/// acknowledgement was read (an aborted task, a request past its deadline), leaves the connection
+/// in a transaction with no `Transaction` to roll it back. Pooled again, it would hold the write
+/// lock (every other writer: "database is locked") and refuse every later `BEGIN IMMEDIATE`.
+/// Closing it rolls the transaction back. The ping first lets the worker run rollbacks already
+/// queued by dropped `Transaction`s, so a properly abandoned transaction does not cost a reconnect.
+async fn release_outside_transaction(conn: &mut sqlx::SqliteConnection) -> std::result::Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    conn.ping().await?;
+    let orphaned = conn.is_in_transaction();
+    if orphaned {
+        tracing::warn!("closing a SQLite connection left inside a cancelled transaction");
+    }
+    Ok(!orphaned)
+}
+
 impl SqlStore {
     /// Opens `sqlite://path` (created if missing) or `postgres://…`, and migrates.
     pub async fn open(url: &str) -> Result<Self> {
@@ -100,11 +118,60 @@ impl SqlStore {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
-            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .after_release(|conn, _| Box::pin(release_outside_transaction(conn)))
+                .connect_with(options)
+                .await?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             Ok(Self { db: Backend::Sqlite(pool) })
         } else {
             Err(StoreError::Url(crate::error::redact_url(url)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    use super::*;
+
+    /// Polls a `BEGIN IMMEDIATE` a few times, lets the worker answer, then drops it unread: for one
+    /// of the poll counts the worker has acknowledged the `BEGIN` that nobody will roll back.
+    async fn abandon_begin(pool: &SqlitePool, polls: usize) {
+        let mut begin = pin!(pool.begin_write());
+        let mut cx = Context::from_waker(Waker::noop());
+        for _ in 0..polls {
+            if let Poll::Ready(tx) = begin.as_mut().poll(&mut cx) {
+                drop(tx);
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(15)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_begin_never_leaves_the_pool_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let store = SqlStore::open(&url).await.unwrap();
+        let Backend::Sqlite(pool) = &store.db else { unreachable!("a sqlite URL opens SQLite") };
+        for polls in 1..=8 {
+            abandon_begin(pool, polls).await;
+            // Every connection of the pool must still begin, write and commit.
+            let mut held = Vec::new();
+            for _ in 0..4 {
+                let mut tx = tokio::time::timeout(Duration::from_secs(5), pool.begin_write())
+                    .await
+                    .expect("a write transaction starts while no other is open")
+                    .unwrap_or_else(|e| panic!("after abandoning a BEGIN at poll {polls}: {e}"));
+                sqlx::query("CREATE TABLE IF NOT EXISTS probe (n INTEGER)").execute(&mut *tx).await.unwrap();
+                tx.commit().await.unwrap();
+                held.push(pool.acquire().await.unwrap());
+            }
         }
     }
 }
