@@ -89,21 +89,34 @@ fn cause_chain(e: &CliError) -> String {
     text
 }
 
+/// Logs to stderr, filtered by `OPEN1688_LOG` (else by `-v`), as JSON lines when
+/// `OPEN1688_LOG_FORMAT=json` (for log collectors). Operational warnings of the store (Redis gone,
+/// a watch paused) show by default, the SDK's retries only with -v, and the service's request
+/// lines whenever it serves.
+fn init_logging(verbose: bool, serving: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OPEN1688_LOG").unwrap_or_else(|_| {
+        if verbose {
+            "info".into()
+        } else if serving {
+            "error,open1688_store=warn,open1688_redis=warn,open1688_monitor=warn,open1688_server=info".into()
+        } else {
+            "error,open1688_store=warn,open1688_redis=warn,open1688_monitor=warn".into()
+        }
+    });
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter);
+    if std::env::var("OPEN1688_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().with_current_span(true).init();
+    } else {
+        builder.init();
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbose = cli.global.verbose;
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        // Operational warnings of the store (Redis gone, a watch paused) show by default; the
-        // SDK's retries only with -v.
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("OPEN1688_LOG").unwrap_or_else(|_| {
-            if verbose {
-                "info".into()
-            } else {
-                "error,open1688_store=warn,open1688_redis=warn,open1688_monitor=warn".into()
-            }
-        }))
-        .init();
+    // The service handles its own stop signals (it drains requests and jobs first).
+    let serving = matches!(&cli.command, Command::Serve(args) if args.keys.is_none());
+    init_logging(verbose, serving);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -112,6 +125,9 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        if serving {
+            return run(cli).await;
+        }
         tokio::select! {
             r = run(cli) => r,
             _ = tokio::signal::ctrl_c() => {

@@ -2,107 +2,12 @@
 //! keys and scopes (401, 403, a revoked key), problem documents for bad input, lookups,
 //! decisions, watches from creation to removal, body limits, health.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
-use assert_cmd::cargo::CommandCargoExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const OFFER: &str = "630526089341";
+mod service;
 
-fn open1688(dir: &Path, db: &str) -> Command {
-    let mut cmd = Command::cargo_bin("open1688").expect("the binary is built");
-    cmd.env("OPEN1688_CONFIG", dir.join("config.toml"))
-        .env("DATABASE_URL", db)
-        .env_remove("OPEN1688_APP_KEY")
-        .env_remove("OPEN1688_APP_SECRET")
-        .env_remove("OPEN1688_ACCESS_TOKEN")
-        .env_remove("OPEN1688_REFRESH_TOKEN")
-        .env_remove("OPEN1688_ENDPOINT")
-        .env_remove("REDIS_URL")
-        .current_dir(dir);
-    cmd
-}
-
-/// Makes a key with `scope`; returns (id, key).
-fn key(dir: &Path, db: &str, name: &str, scope: &str) -> (i64, String) {
-    let out = open1688(dir, db)
-        .args(["serve", "keys", "add", "--name", name, "--scope", scope, "--format", "json", "-q"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let row = &v[0];
-    (row["id"].as_i64().unwrap(), row["key"].as_str().unwrap().to_owned())
-}
-
-struct Service {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(dir: &Path, db: &str, monitor: &[&str]) -> Service {
-    let jobs = dir.join("jobs");
-    let mut child = open1688(dir, db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--jobs-dir", jobs.to_str().unwrap()])
-        .args(monitor)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let base = loop {
-        line.clear();
-        assert!(err.read_line(&mut line).unwrap() > 0, "the service says where it listens");
-        if let Some(rest) = line.split("serving on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    // Keep draining stderr so the service never blocks on a full pipe.
-    std::thread::spawn(move || for _ in err.lines() {});
-    Service { child, base }
-}
-
-/// The first string under `key` anywhere in `v`.
-fn find(v: &Value, key: &str) -> Option<String> {
-    match v {
-        Value::Object(m) => {
-            m.get(key).and_then(Value::as_str).map(str::to_owned).or_else(|| m.values().find_map(|x| find(x, key)))
-        }
-        Value::Array(a) => a.iter().find_map(|x| find(x, key)),
-        _ => None,
-    }
-}
-
-async fn call(method: reqwest::Method, url: &str, key: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = reqwest::Client::new().request(method, url);
-    if let Some(key) = key {
-        req = req.bearer_auth(key);
-    }
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let problem = res.headers().get("content-type").is_some_and(|v| v.as_bytes() == b"application/problem+json");
-    let text = res.text().await.unwrap();
-    let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-    if !status.is_success() {
-        assert!(problem, "errors are problem documents: {status} {value}");
-        assert_eq!(value["status"], status.as_u16(), "{value}");
-    }
-    (status, value)
-}
+use service::{OFFER, call, find, key, open1688, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_service_answers_with_keys_scopes_and_problems() {
@@ -152,12 +57,7 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("scorecard")), "{p}");
     let (status, market) = call(M::GET, &url("/v1/analyze?keyword=数据线&quantity=100"), Some(&reader), None).await;
     assert_eq!(status, StatusCode::OK, "{market}");
-    let png: &[u8] = &[
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
-        0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53, 0xDE, 0x00, 0x00, 0x00,
-        0x0C, 0x49, 0x44, 0x41, 0x54, 0x08, 0xD7, 0x63, 0xF8, 0xCF, 0xC0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18,
-        0xDD, 0x8D, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-    ];
+    let png = service::TINY_PNG;
     let http = reqwest::Client::new();
     let upload = http.post(url("/v1/image-search?limit=5")).bearer_auth(&reader).header("content-type", "image/png");
     let pictured = upload.body(png.to_vec()).send().await.unwrap();

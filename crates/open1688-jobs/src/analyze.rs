@@ -11,7 +11,7 @@ use crate::search::SearchRequest;
 use crate::sheet::{Cell, Sheet};
 
 /// Market statistics for a search.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AnalyzeReport {
     /// The keyword searched.
     pub keyword: String,

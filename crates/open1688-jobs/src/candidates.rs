@@ -98,7 +98,7 @@ pub(crate) fn item_ids(items: &[SearchItem]) -> Vec<i64> {
 }
 
 /// What a user needs: units, and optionally the sales rate and holding cost behind the advice.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NeedRequest {
     /// Units needed (at least 1).

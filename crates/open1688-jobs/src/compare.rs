@@ -13,7 +13,7 @@ use crate::search::SearchRequest;
 use crate::sheet::{Cell, Sheet};
 
 /// What to compare.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CompareTarget {
     /// The results of a keyword search.
@@ -30,7 +30,7 @@ impl CompareTarget {
 }
 
 /// A comparison request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompareRequest {
     /// The keyword or reference offer.
@@ -44,7 +44,7 @@ pub struct CompareRequest {
 }
 
 /// The comparison and the candidates it ranked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CompareReport {
     /// Ranks, Pareto front, scorecard actions and the best-value pick with its reason.
     pub comparison: Comparison,

@@ -12,7 +12,7 @@ use crate::error::{JobError, Result};
 use crate::sheet::{Cell, Sheet};
 
 /// One tier's prices over the window.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TierSummary {
     /// The tier's first quantity.
     pub tier_from: i64,
@@ -29,7 +29,7 @@ pub struct TierSummary {
 }
 
 /// An offer's history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HistoryReport {
     /// The offer.
     pub offer_id: i64,

@@ -10,7 +10,7 @@ use crate::progress::Progress;
 use crate::search::SearchReport;
 
 /// A picture search.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageSearchRequest {
     /// Results at most (1–50).

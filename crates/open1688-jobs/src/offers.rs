@@ -10,14 +10,14 @@ use crate::progress::Progress;
 use crate::sheet::{Cell, Sheet};
 
 /// Details of the offers asked for, normalized, each with its supplier.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OffersReport {
     /// The offers, in the order asked.
     pub offers: Vec<OfferDetail>,
 }
 
 /// One offer with its supplier.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OfferDetail {
     /// The offer: ladder, SKUs, MOQ, shipping.
     pub offer: Offer,

@@ -11,7 +11,7 @@ use crate::sheet::{Cell, Sheet};
 
 /// A plan request: the lines (from a plan file, a form or JSON) and whether to raise quantities
 /// where that lowers the total.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     /// The lines, in order; errors name them by 1-based position.
@@ -22,7 +22,7 @@ pub struct PlanRequest {
 }
 
 /// The plan by supplier.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanReport {
     /// Orders by supplier, totals, violations and the raises the optimizer made.
     pub plan: PurchasePlan,

@@ -22,7 +22,7 @@ impl PlanFormat {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PlanFile {
     lines: Vec<PlanLine>,

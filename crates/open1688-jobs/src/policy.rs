@@ -16,7 +16,7 @@ use crate::error::JobError;
 /// source_candidates = 50
 /// freight = { model = { kind = "flat", fee = "12" }, free_over = "500" }
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SourcingPolicy {
     /// Freight assumed for each supplier's shipment (offers do not state it): by default ¥8 for

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::error::{JobError, Result};
 
 /// One thing a job reports while it runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ProgressEvent {
     /// A numbered stage of a multi-stage job began (`step` of `of`, e.g. 2 of 4 "reading 30 offers").

@@ -11,7 +11,7 @@ use crate::progress::Progress;
 use crate::sheet::{Cell, Sheet};
 
 /// A quote request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     /// The offer.
@@ -33,7 +33,7 @@ fn default_batches() -> i64 {
 
 /// The answer: which quantity to buy and why, and the split-batch comparison when a sales rate
 /// is known.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QuoteReport {
     /// The offer quoted.
     pub offer: Offer,

@@ -12,7 +12,7 @@ use crate::search::SearchRequest;
 use crate::sheet::{Cell, Sheet};
 
 /// What a recommendation must satisfy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RecommendRequest {
     /// Prices are read at this quantity (default 1).
@@ -43,7 +43,7 @@ impl Default for RecommendRequest {
 }
 
 /// One recommended offer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecommendedOffer {
     /// 1 = best value.
     pub rank: usize,
@@ -62,7 +62,7 @@ pub struct RecommendedOffer {
 }
 
 /// The recommendations, best first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecommendReport {
     /// Best value first.
     pub offers: Vec<RecommendedOffer>,

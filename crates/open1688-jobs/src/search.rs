@@ -14,7 +14,7 @@ use crate::progress::{Progress, ProgressEvent};
 use crate::sheet::{Cell, Sheet};
 
 /// The order of search results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sort {
     /// Cheapest first.
@@ -39,7 +39,7 @@ impl From<Sort> for SortOrder {
 }
 
 /// A keyword search with the platform's filters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchRequest {
     /// Search words, Chinese or English.
@@ -120,7 +120,7 @@ impl SearchRequest {
 }
 
 /// Search results: the items as the platform sent them, and their normalized summaries.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchReport {
     /// The items as sent (their raw fields feed offer completion and keyword watches).
     #[serde(skip)]

@@ -13,7 +13,7 @@ use crate::search::offers_sheet;
 use crate::sheet::{Cell, Sheet};
 
 /// A seller, judged.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SellerReport {
     /// The seller's open id.
     pub open_id: String,

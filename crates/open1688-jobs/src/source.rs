@@ -12,7 +12,7 @@ use crate::progress::Progress;
 use crate::search::SearchRequest;
 
 /// A sourcing request: what to buy and how many.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRequest {
     /// Search words.
@@ -26,7 +26,7 @@ pub struct SourceRequest {
 }
 
 /// One candidate with its supplier's scorecard verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ScoredCandidate {
     /// The offer.
     pub offer: sourcing::Offer,
@@ -39,7 +39,7 @@ pub struct ScoredCandidate {
 }
 
 /// The decision: what to buy, from whom, at what landed cost, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SourceDecision {
     /// The offer picked.
     pub offer_id: i64,
@@ -60,7 +60,7 @@ pub struct SourceDecision {
 }
 
 /// Everything the sourcing job found and decided.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SourceReport {
     /// The keyword searched.
     pub keyword: String,

@@ -12,7 +12,7 @@ use crate::sheet::{Cell, Sheet};
 
 /// A watch to add: an offer or a keyword, how often, and the alert rules (from terms, a rules
 /// file, or both).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct WatchRequest {
     /// The offer to watch.
@@ -57,7 +57,7 @@ impl Default for WatchRequest {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
     rules: Vec<AlertRule>,
@@ -105,7 +105,7 @@ impl WatchRequest {
 }
 
 /// A watch just added.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WatchAdded {
     /// Its id.
     pub id: i64,
@@ -136,7 +136,7 @@ pub async fn add_watch(store: &dyn Store, request: &WatchRequest, now: DateTime<
 }
 
 /// One watch as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WatchRow {
     /// Its id.
     pub id: i64,
@@ -159,7 +159,7 @@ pub struct WatchRow {
 }
 
 /// The watches.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WatchList {
     /// In id order.
     pub watches: Vec<WatchRow>,
@@ -230,7 +230,7 @@ pub async fn snooze_watch(store: &dyn Store, id: i64, hours: i64, now: DateTime<
 }
 
 /// The monitor's latest runs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RunList {
     /// Newest first.
     pub runs: Vec<JobRun>,

@@ -14,7 +14,7 @@ use sourcing::OfferSummary;
 use open1688_store::{Alert, AlertRule};
 
 /// One offer in a keyword's results, as the watch remembers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Listing {
     /// Wholesale (first-tier) price.
     pub price: Option<Decimal>,

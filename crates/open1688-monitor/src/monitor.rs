@@ -25,7 +25,7 @@ use crate::notify::Notifier;
 use crate::rules::{evaluate, throttle};
 
 /// Figures of a monitor's runs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MonitorStats {
     /// Watch checks attempted.
     pub checks: u64,

@@ -7,54 +7,86 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use open1688_sandbox::listen::{self, Deadlines};
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use crate::api::{keyed_routes, open_routes, v1_routes};
 use crate::auth::require_key;
 use crate::problem::Problem;
-use crate::routes::{alerts, decide, jobs, lookup, ops, picture, push, watch};
 use crate::state::ServiceState;
+use crate::telemetry;
 
 /// The largest request body accepted (plans and watch rules are small).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How long a request may take, from its headers to its answer.
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(120);
 
+/// How the service is put on the network, beyond its routes.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Browser origins allowed to call the API (`https://erp.example.com`); none (the default)
+    /// turns CORS off, and browsers on other sites cannot read the answers.
+    pub cors_origins: Vec<HeaderValue>,
+}
+
+impl ServeOptions {
+    /// Options with these CORS origins, each checked to be an origin (`scheme://host[:port]`).
+    pub fn with_cors_origins<S: AsRef<str>>(origins: &[S]) -> Result<Self, String> {
+        let cors_origins = origins
+            .iter()
+            .map(|o| {
+                let o = o.as_ref().trim_end_matches('/');
+                let scheme_ok = o.starts_with("https://") || o.starts_with("http://");
+                let rest = o.split_once("://").map_or("", |(_, r)| r);
+                if !scheme_ok || rest.is_empty() || rest.contains(['/', '?', '#', '*']) {
+                    return Err(format!("CORS origin {o:?} is not scheme://host[:port] (no path, no wildcard)"));
+                }
+                HeaderValue::from_str(o).map_err(|e| format!("CORS origin {o:?}: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { cors_origins })
+    }
+
+    /// The CORS layer, when origins are configured: the API's methods and headers, answers'
+    /// request id and `Location` readable, preflight cached an hour. Preflight requests carry no
+    /// key, so this layer sits outside the key check.
+    fn cors(&self) -> Option<CorsLayer> {
+        (!self.cors_origins.is_empty()).then(|| {
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(self.cors_origins.clone()))
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
+                .allow_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    HeaderName::from_static("x-api-key"),
+                    HeaderName::from_static(telemetry::REQUEST_ID),
+                ])
+                .expose_headers([header::LOCATION, header::RETRY_AFTER, HeaderName::from_static(telemetry::REQUEST_ID)])
+                .max_age(Duration::from_secs(3600))
+        })
+    }
+}
+
 /// The service's routes over `state`.
-pub fn router(state: ServiceState) -> Router {
-    let v1 = Router::new()
-        .route("/search", get(lookup::search))
-        .route("/offers/{id}", get(lookup::offer))
-        .route("/sellers/{id}", get(lookup::seller))
-        .route("/analyze", get(lookup::analyze))
-        .route("/image-search", post(picture::image_search).layer(DefaultBodyLimit::max(picture::MAX_PICTURE_BYTES)))
-        .route("/offers/{id}/history", get(watch::offer_history))
-        .route("/quote", post(decide::quote))
-        .route("/compare", post(decide::compare))
-        .route("/plan", post(decide::plan))
-        .route("/recommend", post(decide::recommend))
-        .route("/watches", get(watch::list).post(watch::add))
-        .route("/watches/{id}", axum::routing::delete(watch::remove))
-        .route("/watches/{id}/snooze", post(watch::snooze))
-        .route("/watches/{id}/alerts", get(watch::alerts))
-        .route("/runs", get(watch::runs))
-        .route("/alerts/stream", get(alerts::stream))
-        .route("/jobs/source", post(jobs::submit_source))
-        .route("/jobs/{id}", get(jobs::status).delete(jobs::cancel))
-        .route("/jobs/{id}/result", get(jobs::result))
-        .route("/jobs/{id}/files/{name}", get(jobs::file))
-        .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), require_key));
-    let app = Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/push/1688", post(push::receive))
+pub fn router(state: ServiceState, options: &ServeOptions) -> Router {
+    let keyed = || axum::middleware::from_fn_with_state(state.clone(), require_key);
+    let (v1, _) = v1_routes().split_for_parts();
+    let v1 = v1.fallback(not_found).layer(keyed());
+    let (metrics, _) = keyed_routes().split_for_parts();
+    let (open, _) = open_routes().split_for_parts();
+    let app = open
+        .merge(metrics.route_layer(keyed()))
         .nest("/v1", v1)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(telemetry::observe))
         .with_state(state);
+    let app = match options.cors() {
+        Some(cors) => app.layer(cors),
+        None => app,
+    };
     listen::with_request_deadline(app, REQUEST_DEADLINE)
 }
 
@@ -66,6 +98,7 @@ async fn not_found() -> Problem {
 /// from other machines.
 pub async fn serve(
     state: ServiceState,
+    options: &ServeOptions,
     addr: SocketAddr,
     shutdown: impl Future<Output = ()>,
     bound: impl FnOnce(SocketAddr),
@@ -78,7 +111,7 @@ pub async fn serve(
     bound(local);
     listen::serve(
         listener,
-        router(state),
+        router(state, options),
         Deadlines { headers: Duration::from_secs(10), request: REQUEST_DEADLINE },
         shutdown,
     )

@@ -1,7 +1,8 @@
 //! API keys on every `/v1` route: `Authorization: Bearer o1688_…` (or `X-Api-Key`). A missing
 //! or unknown key is 401, a key whose scope is too small is 403: reading needs `read` (the
 //! computations sent as POST — quote, compare, plan, image search — included), anything that
-//! changes state or starts a background job needs `write`.
+//! changes state or starts a background job needs `write`; keys themselves (`/v1/keys`) need
+//! `admin`.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -17,6 +18,9 @@ const COMPUTATIONS: &[&str] = &["/v1/quote", "/v1/compare", "/v1/plan", "/v1/rec
 
 /// The scope a request needs.
 pub fn required_scope(method: &Method, path: &str) -> Scope {
+    if path == "/v1/keys" || path.starts_with("/v1/keys/") {
+        return Scope::Admin;
+    }
     let reads = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
         || (*method == Method::POST && COMPUTATIONS.contains(&path));
     if reads { Scope::Read } else { Scope::Write }
@@ -66,6 +70,7 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
         return Problem { retry_after: Some(seconds), ..Problem::new(StatusCode::TOO_MANY_REQUESTS, detail) }
             .into_response();
     }
+    tracing::Span::current().record("key", key.id);
     request.extensions_mut().insert(key);
     next.run(request).await
 }
@@ -90,5 +95,8 @@ mod tests {
         }
         assert_eq!(required_scope(&Method::POST, "/v1/jobs/source"), Scope::Write);
         assert_eq!(required_scope(&Method::POST, "/v1/quote/../watches"), Scope::Write);
+        assert_eq!(required_scope(&Method::GET, "/v1/keys"), Scope::Admin);
+        assert_eq!(required_scope(&Method::DELETE, "/v1/keys/3"), Scope::Admin);
+        assert_eq!(required_scope(&Method::GET, "/metrics"), Scope::Read);
     }
 }

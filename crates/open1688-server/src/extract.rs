@@ -28,3 +28,21 @@ pub fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, Problem> 
         ..Problem::new(StatusCode::BAD_REQUEST, rejection.body_text())
     })
 }
+
+/// A positive numeric id from the path (`/v1/watches/{id}`), or a 400 problem naming `id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Id {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Problem> {
+        let axum::extract::Path(text) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Problem::invalid("id", e.body_text()))?;
+        match text.parse::<i64>() {
+            Ok(id) if id > 0 => Ok(Self(id)),
+            _ => Err(Problem::invalid("id", format!("the id must be a positive number, got {text:?}"))),
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! Long jobs run in the background: a submitted job gets an id at once, runs on its own task,
 //! reports its progress here, and keeps its result (the report as JSON and the files it wrote)
-//! for callers to fetch; a caller may cancel it. Jobs live in this process's memory; their output
-//! files live in the service's output folder, one folder per job.
+//! for callers to fetch; a caller may cancel it. Each job has a folder under the service's jobs
+//! folder holding its files, its view (`job.json`, written when it starts and when it ends) and its
+//! report (`result.json`), so a restarted service still answers for it; a job that was running
+//! when the service stopped is reported `interrupted`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -9,12 +11,12 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use open1688_jobs::{CancellationToken, Progress, ProgressEvent};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::problem::Problem;
 
 /// Where a job is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     /// Running.
@@ -25,15 +27,30 @@ pub enum JobStatus {
     Failed,
     /// Cancelled by a caller.
     Cancelled,
+    /// The service stopped while it ran; submit it again.
+    Interrupted,
+}
+
+impl JobStatus {
+    /// The status as sent (`running`, `succeeded`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::Interrupted => "interrupted",
+        }
+    }
 }
 
 /// A job as a caller sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JobView {
     /// The job's id.
     pub id: String,
     /// What it is (`source`).
-    pub kind: &'static str,
+    pub kind: String,
     /// Where it is.
     pub status: JobStatus,
     /// When it was submitted.
@@ -56,9 +73,42 @@ pub struct JobView {
 
 struct Entry {
     view: Mutex<JobView>,
+    /// The report of a job that ended in this process (one from before a restart is read from
+    /// its `result.json`).
     result: Mutex<Option<serde_json::Value>>,
     cancel: CancellationToken,
     dir: PathBuf,
+}
+
+/// The view's file in a job's folder.
+const VIEW_FILE: &str = "job.json";
+/// The report's file in a job's folder.
+const RESULT_FILE: &str = "result.json";
+
+impl Entry {
+    /// Writes the view (and the report, when there is one) to the job's folder. A failure is
+    /// logged, not fatal: the job still answers from memory while this process runs.
+    fn persist(&self) {
+        let view = lock(&self.view).clone();
+        let result = lock(&self.result).clone();
+        let written = std::fs::create_dir_all(&self.dir).and_then(|()| {
+            if let Some(report) = &result {
+                write_json(&self.dir.join(RESULT_FILE), report)?;
+            }
+            write_json(&self.dir.join(VIEW_FILE), &view)
+        });
+        if let Err(e) = written {
+            tracing::warn!(job = %view.id, error = %e, "the job's state could not be written; it is lost on restart");
+        }
+    }
+}
+
+/// Writes JSON through a temporary file and a rename, so a crash leaves the old file or the new.
+fn write_json(path: &std::path::Path, value: &impl Serialize) -> std::io::Result<()> {
+    let text = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    let partial = path.with_extension("json.partial");
+    std::fs::write(&partial, text)?;
+    std::fs::rename(partial, path)
 }
 
 /// The jobs of this process.
@@ -83,9 +133,44 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl JobBoard {
-    /// A board whose jobs write their files under `root`.
+    /// A board whose jobs write their files under `root`, with the jobs found there from earlier
+    /// runs: their views and reports as they were, and a job that was running marked
+    /// `interrupted`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { jobs: Arc::default(), root: root.into() }
+        let board = Self { jobs: Arc::default(), root: root.into() };
+        board.load_earlier();
+        board
+    }
+
+    fn load_earlier(&self) {
+        let Ok(dirs) = std::fs::read_dir(&self.root) else { return };
+        let mut jobs = lock(&self.jobs);
+        for dir in dirs.flatten().map(|d| d.path()) {
+            let Some(mut view) = std::fs::read(dir.join(VIEW_FILE))
+                .ok()
+                .and_then(|bytes| serde_json::from_slice::<JobView>(&bytes).ok())
+            else {
+                continue;
+            };
+            if dir.file_name().and_then(|n| n.to_str()) != Some(view.id.as_str()) {
+                continue; // A folder copied or renamed by hand: not a job of this board.
+            }
+            let interrupted = view.status == JobStatus::Running;
+            if interrupted {
+                interrupt(&mut view);
+            }
+            let entry = Arc::new(Entry {
+                view: Mutex::new(view),
+                result: Mutex::new(None),
+                cancel: CancellationToken::new(),
+                dir,
+            });
+            if interrupted {
+                entry.persist();
+            }
+            let id = lock(&entry.view).id.clone();
+            jobs.insert(id, entry);
+        }
     }
 
     /// Starts `work` as a job of `kind`; returns its view (status `running`) at once. `work` gets
@@ -98,7 +183,7 @@ impl JobBoard {
         let id = new_id();
         let view = JobView {
             id: id.clone(),
-            kind,
+            kind: kind.to_owned(),
             status: JobStatus::Running,
             submitted_at: Utc::now(),
             finished_at: None,
@@ -116,28 +201,14 @@ impl JobBoard {
             dir: self.root.join(&id),
         });
         lock(&self.jobs).insert(id, entry.clone());
+        entry.persist();
         let sink = entry.clone();
         let progress = Progress::new(move |event| record(&sink, event)).with_cancellation(entry.cancel.clone());
         let running = work(progress, entry.dir.clone());
         tokio::spawn(async move {
             let output = running.await;
-            let mut view = lock(&entry.view);
-            view.finished_at = Some(Utc::now());
-            match output {
-                Ok((report, files)) => {
-                    view.status = JobStatus::Succeeded;
-                    view.files = files.iter().filter_map(|f| f.file_name()?.to_str().map(str::to_owned)).collect();
-                    *lock(&entry.result) = Some(report);
-                }
-                Err(problem) if entry.cancel.is_cancelled() => {
-                    view.status = JobStatus::Cancelled;
-                    view.error = Some(problem);
-                }
-                Err(problem) => {
-                    view.status = JobStatus::Failed;
-                    view.error = Some(problem);
-                }
-            }
+            finish(&entry, output);
+            entry.persist();
         });
         view
     }
@@ -147,9 +218,77 @@ impl JobBoard {
         lock(&self.jobs).get(id).map(|e| lock(&e.view).clone())
     }
 
-    /// A finished job's report.
+    /// How many jobs there are in each status.
+    pub fn counts(&self) -> HashMap<JobStatus, u64> {
+        let mut counts = HashMap::new();
+        for entry in lock(&self.jobs).values() {
+            *counts.entry(lock(&entry.view).status).or_default() += 1;
+        }
+        counts
+    }
+
+    /// Lets running jobs finish for up to `grace`, then stops the rest and records them as
+    /// `interrupted` (in memory and in their folders); returns how many were interrupted.
+    pub async fn shutdown(&self, grace: std::time::Duration) -> usize {
+        let deadline = tokio::time::Instant::now() + grace;
+        while self.counts().get(&JobStatus::Running).copied().unwrap_or(0) > 0 && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let running: Vec<Arc<Entry>> =
+            lock(&self.jobs).values().filter(|e| lock(&e.view).status == JobStatus::Running).cloned().collect();
+        for entry in &running {
+            entry.cancel.cancel();
+            interrupt(&mut lock(&entry.view));
+            entry.persist();
+        }
+        running.len()
+    }
+}
+
+/// Marks a view interrupted: the service stopped before the job ended.
+fn interrupt(view: &mut JobView) {
+    view.status = JobStatus::Interrupted;
+    view.finished_at = Some(Utc::now());
+    view.error = Some(Problem::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "the service stopped while the job ran; submit it again",
+    ));
+}
+
+/// Records a job's end in its view, unless the service already marked it interrupted.
+fn finish(entry: &Entry, output: JobOutput) {
+    let mut view = lock(&entry.view);
+    if view.status != JobStatus::Running {
+        return;
+    }
+    view.finished_at = Some(Utc::now());
+    match output {
+        Ok((report, files)) => {
+            view.status = JobStatus::Succeeded;
+            view.files = files.iter().filter_map(|f| f.file_name()?.to_str().map(str::to_owned)).collect();
+            *lock(&entry.result) = Some(report);
+        }
+        Err(problem) if entry.cancel.is_cancelled() => {
+            view.status = JobStatus::Cancelled;
+            view.error = Some(problem);
+        }
+        Err(problem) => {
+            view.status = JobStatus::Failed;
+            view.error = Some(problem);
+        }
+    }
+}
+
+impl JobBoard {
+    /// A finished job's report (read from its folder for a job of an earlier run).
     pub fn result(&self, id: &str) -> Option<serde_json::Value> {
-        lock(&self.jobs).get(id).and_then(|e| lock(&e.result).clone())
+        let entry = lock(&self.jobs).get(id).cloned()?;
+        if let Some(report) = lock(&entry.result).clone() {
+            return Some(report);
+        }
+        let bytes = std::fs::read(entry.dir.join(RESULT_FILE)).ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 
     /// A file a finished job wrote, by name (only names the job listed: no path escapes).

@@ -13,17 +13,21 @@
 //! ```
 
 pub mod alert_stream;
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod extract;
 pub mod job_board;
 pub mod key_limits;
+pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;
+pub mod telemetry;
 
 pub use alert_stream::StreamNotifier;
-pub use app::{router, serve};
+pub use api::document;
+pub use app::{ServeOptions, router, serve};
 pub use job_board::JobBoard;
 pub use key_limits::KeyLimits;
 pub use problem::Problem;

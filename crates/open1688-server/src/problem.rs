@@ -5,25 +5,32 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use open1688_jobs::{ErrorKind, JobError};
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 /// One problem, as sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A URI naming the kind of problem (`about:blank` when the status says it all).
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    #[schema(value_type = String)]
+    pub kind: Cow<'static, str>,
     /// The status's short meaning (`Bad Request`).
-    pub title: &'static str,
+    #[schema(value_type = String)]
+    pub title: Cow<'static, str>,
     /// The HTTP status.
     pub status: u16,
     /// What was wrong, for a person.
-    pub detail: String,
+    #[schema(value_type = String)]
+    pub detail: Box<str>,
     /// The request field at fault, for 400 and 422.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub field: Option<Box<str>>,
     /// The platform's error code, for 502.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
     pub platform_code: Option<Box<str>>,
     /// Seconds to wait before asking again, for 429 (also the `Retry-After` header).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,10 +41,10 @@ impl Problem {
     /// A problem with `status` and `detail`.
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
         Self {
-            kind: "about:blank",
-            title: status.canonical_reason().unwrap_or("Error"),
+            kind: Cow::Borrowed("about:blank"),
+            title: Cow::Borrowed(status.canonical_reason().unwrap_or("Error")),
             status: status.as_u16(),
-            detail: detail.into(),
+            detail: detail.into().into_boxed_str(),
             field: None,
             platform_code: None,
             retry_after: None,
@@ -46,7 +53,7 @@ impl Problem {
 
     /// A bad request naming its field.
     pub fn invalid(field: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { field: Some(field.into()), ..Self::new(StatusCode::BAD_REQUEST, detail) }
+        Self { field: Some(field.into().into_boxed_str()), ..Self::new(StatusCode::BAD_REQUEST, detail) }
     }
 }
 

@@ -25,6 +25,9 @@ pub struct ServiceState {
     pub push_secret: Option<Arc<[u8]>>,
     /// Request rate limits per API key.
     pub key_limits: KeyLimits,
+    /// The process's metrics, rendered at `/metrics` (`None`: only the figures read from the
+    /// store at scrape time).
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 impl std::fmt::Debug for ServiceState {

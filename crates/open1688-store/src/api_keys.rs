@@ -12,7 +12,7 @@ use crate::on_pool;
 use crate::pool::SqlStore;
 
 /// What a key may do; each scope includes the ones below it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Reading: searches, offers, reports, watches, history.
@@ -48,7 +48,7 @@ impl std::str::FromStr for Scope {
 }
 
 /// A key as listed (without its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ApiKey {
     /// The key's id (the number in `o1688_<id>_…`).
     pub id: i64,
@@ -85,6 +85,9 @@ fn parse(text: &str) -> Option<(i64, &str)> {
     (secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit())).then_some((id, secret))
 }
 
+/// The longest name a key may have.
+pub const MAX_KEY_NAME_CHARS: usize = 100;
+
 type KeyRow = (i64, String, String, i64, Option<i64>);
 
 fn key_from(row: KeyRow) -> Result<ApiKey> {
@@ -99,6 +102,9 @@ impl SqlStore {
         let name = name.trim();
         if name.is_empty() {
             return Err(StoreError::Invalid("an API key needs a name".into()));
+        }
+        if name.chars().count() > MAX_KEY_NAME_CHARS {
+            return Err(StoreError::Invalid(format!("an API key's name is at most {MAX_KEY_NAME_CHARS} characters")));
         }
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("no random source for the key: {e}")))?;

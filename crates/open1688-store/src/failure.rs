@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// When a failing watch is paused and for how long.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FailurePolicy {
     /// Failures in a row that pause a watch (default 5).
     pub pause_after: i64,
@@ -22,7 +22,7 @@ impl Default for FailurePolicy {
 }
 
 /// Where a watch stands after a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Finished {
     /// Failures in a row (0 after a success).
     pub failures: i64,

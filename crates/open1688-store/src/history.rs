@@ -15,7 +15,7 @@ use crate::error::{Result, StoreError};
 use crate::pool::Backend;
 
 /// An offer's prices and stock at one fetch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct HistoryPoint {
     /// When it was fetched.
     pub at: DateTime<Utc>,

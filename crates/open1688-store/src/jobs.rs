@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::pool::{BeginWrite, SqlStore};
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     /// Still going (or killed, if its heartbeat is old).
@@ -49,7 +49,7 @@ impl RunStatus {
 }
 
 /// Counts of a run so far.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RunProgress {
     /// Checks attempted.
     pub checks: i64,
@@ -60,7 +60,7 @@ pub struct RunProgress {
 }
 
 /// One run of a job.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct JobRun {
     /// Id.
     pub id: i64,

@@ -17,6 +17,7 @@
 //! assert!(changes.iter().any(|c| matches!(c, Change::TierPrice { start_quantity: 1, .. })));
 //! ```
 
+pub mod alert_log;
 pub mod alerts;
 pub mod api_keys;
 pub mod db;
@@ -33,6 +34,7 @@ pub mod secret;
 pub mod snapshot;
 pub mod watch;
 
+pub use alert_log::{AlertQuery, LoggedAlert};
 pub use alerts::{Alert, AlertRule};
 pub use api_keys::{ApiKey, NewApiKey, Scope};
 pub use db::Store;

@@ -58,7 +58,7 @@ impl<'a> Observation<'a> {
 }
 
 /// A supplier as last recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StoredSupplier {
     /// `sourcing::supplier_key`: the seller open id, else the company name.
     pub key: String,
@@ -71,7 +71,7 @@ pub struct StoredSupplier {
 }
 
 /// An offer as last recorded.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StoredOffer {
     /// The normalized offer.
     pub offer: Offer,

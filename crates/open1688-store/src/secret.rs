@@ -137,7 +137,7 @@ fn check_private(path: &Path) -> Result<(), SecretKeyError> {
     Ok(())
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 struct Plain {
     access_token: String,
     refresh_token: Option<String>,

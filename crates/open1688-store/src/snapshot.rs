@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sourcing::Offer;
 
 /// What an offer looked like at one fetch.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Snapshot {
     /// The offer.
     pub offer_id: i64,
@@ -63,7 +63,7 @@ impl Snapshot {
 }
 
 /// One detected change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
     /// A tier's price changed (or a tier appeared or vanished: `None` on that side).

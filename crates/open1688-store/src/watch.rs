@@ -8,7 +8,7 @@ use crate::alerts::AlertRule;
 use crate::error::{Result, StoreError};
 
 /// A watch: an offer (or a keyword) checked on an interval with alert rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Watch {
     /// Id.
     pub id: i64,
@@ -35,7 +35,7 @@ pub struct Watch {
 }
 
 /// Where a watch stands, from what is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WatchState {
     /// Checked on its schedule, alerts on.

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use open1688::{Token, TokenStore};
 use open1688_store::{
-    Alert, AlertRule, FailurePolicy, NewWatch, Observation, RunProgress, RunStatus, Snapshot, SqlStore, Store,
+    Alert, AlertQuery, AlertRule, FailurePolicy, NewWatch, Observation, RunProgress, RunStatus, Snapshot, SqlStore,
+    Store,
 };
 use open1688_store::{EncryptedTokenStore, SecretKey};
 use rust_decimal::Decimal;
@@ -242,6 +243,46 @@ async fn push_suite(store: &SqlStore, base: i64) {
     store.remove_watch(id).await.unwrap();
 }
 
+/// The service-wide alert log: newest first, filtered, acknowledged once.
+async fn alert_log_suite(store: &SqlStore, base: i64) {
+    let watch = |offer| NewWatch { offer_id: Some(offer), interval_secs: 3600, ..Default::default() };
+    let (w1, w2) =
+        (store.add_watch(&watch(base), 0).await.unwrap(), store.add_watch(&watch(base + 1), 0).await.unwrap());
+    let at = |ms| DateTime::<Utc>::from_timestamp_millis(ms).unwrap();
+    let alert = |offer, ms, rule: &str| Alert { offer_id: offer, at: at(ms), rule: rule.into(), message: "m".into() };
+    store
+        .save_alerts(w1, &[alert(base, 1_000, "sold_out"), alert(base, 3_000, "back_in_stock")], &[], 0)
+        .await
+        .unwrap();
+    store.save_alerts(w2, &[alert(base + 1, 2_000, "price_below")], &[], 0).await.unwrap();
+    let all = |q: AlertQuery| async move {
+        let mut rows = store.alert_log(&q).await.unwrap();
+        rows.retain(|a| a.watch_id == w1 || a.watch_id == w2);
+        rows
+    };
+    let every = all(AlertQuery { limit: 100, ..Default::default() }).await;
+    let times: Vec<i64> = every.iter().map(|a| a.alert.at.timestamp_millis()).collect();
+    assert_eq!(times, [3_000, 2_000, 1_000], "newest first");
+    let mine = all(AlertQuery { watch_id: Some(w2), limit: 100, ..Default::default() }).await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(all(AlertQuery { since_ms: 2_000, limit: 100, ..Default::default() }).await.len(), 2);
+
+    let first = store.acknowledge_alert(every[0].id, "erp", 5_000).await.unwrap().unwrap();
+    assert_eq!(
+        (first.acknowledged_at.map(|t| t.timestamp_millis()), first.acknowledged_by.as_deref()),
+        (Some(5_000), Some("erp"))
+    );
+    let again = store.acknowledge_alert(every[0].id, "someone else", 9_000).await.unwrap().unwrap();
+    assert_eq!(again, first, "the first acknowledgement stays");
+    assert!(store.acknowledge_alert(-1, "erp", 5_000).await.unwrap().is_none());
+    let open = all(AlertQuery { unacknowledged: true, limit: 100, ..Default::default() }).await;
+    assert_eq!(open.len(), 2);
+    assert!(open.iter().all(|a| a.id != every[0].id));
+    for id in [w1, w2] {
+        store.remove_watch(id).await.unwrap();
+    }
+}
+
 /// API keys: shown once, stored hashed, refused when altered or revoked.
 async fn keys_suite(store: &SqlStore) {
     use open1688_store::Scope;
@@ -321,6 +362,7 @@ async fn sqlite() {
     assert_eq!(store.history(1, 0).await.unwrap().len(), 4);
     keys_suite(&store).await;
     push_suite(&store, 9_100_000_001).await;
+    alert_log_suite(&store, 9_100_100_001).await;
     token_suite(Arc::new(store)).await;
 }
 
@@ -352,6 +394,7 @@ async fn postgres() {
     keys_suite(&store).await;
     let base = 9_200_000_000 + chrono::Utc::now().timestamp_millis() % 1_000_000_000;
     push_suite(&store, base).await;
+    alert_log_suite(&store, base + 100_000).await;
     token_suite(Arc::new(SqlStore::open(&url).await.unwrap())).await;
 
     // Two monitors claim concurrently: each due watch goes to exactly one of them.

@@ -9,7 +9,7 @@ use crate::error::EngineError;
 use crate::model::Offer;
 
 /// Stock risk by turnover days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Risk {
     /// Sells within the medium threshold.
@@ -31,7 +31,7 @@ impl std::fmt::Display for Risk {
 }
 
 /// Turnover thresholds in days (defaults: medium above 45, high above 90).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RiskThresholds {
     /// Days above which risk is medium.
     pub medium_days: Decimal,
@@ -59,7 +59,7 @@ impl RiskThresholds {
 }
 
 /// One way of splitting the purchase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SplitOption {
     /// Number of batches (1 = buy now).
     pub batches: i64,

@@ -48,7 +48,7 @@ pub fn same_item(a: &Offer, b: &Offer, threshold: f64) -> bool {
 }
 
 /// One compared candidate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ComparisonRow {
     /// Offer.
     pub offer_id: i64,
@@ -73,7 +73,7 @@ pub struct ComparisonRow {
 }
 
 /// The comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Comparison {
     /// Rows, cheapest per unit first.
     pub rows: Vec<ComparisonRow>,
@@ -152,7 +152,7 @@ pub fn compare(
 }
 
 /// Filters for recommendations.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Filters {
     /// At most this unit price at this quantity.
     pub max_price_at: Option<(i64, Decimal)>,
@@ -167,7 +167,7 @@ pub struct Filters {
 }
 
 /// Ranking weights (any scale): lower price, higher score, more sales.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ranking {
     /// Weight of price (cheaper is better).
     pub price: Decimal,
@@ -184,7 +184,7 @@ impl Default for Ranking {
 }
 
 /// A recommended offer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Recommendation {
     /// Offer.
     pub offer_id: i64,

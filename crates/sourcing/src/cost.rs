@@ -10,7 +10,7 @@ use crate::error::EngineError;
 use crate::model::{Offer, QuoteType};
 
 /// How a shipment's freight is charged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FreightModel {
     /// No freight (the seller ships free, or the buyer collects).
@@ -32,7 +32,7 @@ pub enum FreightModel {
 }
 
 /// Freight terms: a model and an optional free-shipping threshold on the goods amount.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Freight {
     /// How freight is charged below the threshold.
     pub model: FreightModel,
@@ -67,7 +67,7 @@ impl Freight {
 }
 
 /// Dated exchange rates from CNY into one currency, as the user supplies them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ExchangeRates {
     /// Target currency code (`USD`).
     pub currency: String,
@@ -90,7 +90,7 @@ impl ExchangeRates {
 }
 
 /// What buying a quantity costs, delivered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LandedCost {
     /// Units bought.
     pub quantity: i64,

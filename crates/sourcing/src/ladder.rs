@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// One tier: from `min_qty` (up to `max_qty`, derived from the next tier) at `unit_price`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Tier {
     /// First quantity of the tier.
     pub min_qty: i64,
@@ -59,7 +59,7 @@ pub enum LadderError {
 }
 
 /// Prices falling (or staying) as quantity rises; validated on construction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PriceLadder {
     tiers: Vec<Tier>,
 }

@@ -11,7 +11,7 @@ use crate::error::EngineError;
 use crate::model::{Offer, OfferSummary};
 
 /// One listing as the statistics see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PricePoint {
     /// Offer.
     pub offer_id: i64,
@@ -55,7 +55,7 @@ impl PricePoint {
 }
 
 /// Distribution of a set of values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Distribution {
     /// Values.
     pub count: usize,
@@ -108,7 +108,7 @@ impl Distribution {
 }
 
 /// One histogram bin `[from, to)` (the last bin includes `to`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Bin {
     /// Lower edge.
     pub from: Decimal,
@@ -119,7 +119,7 @@ pub struct Bin {
 }
 
 /// Statistics of a result set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MarketReport {
     /// Unit prices.
     pub price: Distribution,

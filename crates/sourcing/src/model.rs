@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ladder::PriceLadder;
 
 /// How an offer is priced (`quoteType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuoteType {
     /// 0: by quantity, no SKUs.
@@ -44,7 +44,7 @@ impl QuoteType {
 }
 
 /// Category ids from top to leaf, with the leaf's name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CategoryPath {
     /// Top, second and leaf ids where known.
     pub ids: Vec<i64>,
@@ -53,7 +53,7 @@ pub struct CategoryPath {
 }
 
 /// The selling unit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Unit {
     /// Chinese (`件`).
     pub name: Option<String>,
@@ -62,7 +62,7 @@ pub struct Unit {
 }
 
 /// Package and dispatch.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Shipping {
     /// Gross weight per unit in kg.
     pub weight_kg: Option<Decimal>,
@@ -76,7 +76,7 @@ pub struct Shipping {
 
 /// The seller's mixed-batch rule (混批): the tier follows the combined quantity across SKUs or
 /// offers, once the minimum amount and pieces are met.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MixRule {
     /// Mixing allowed.
     pub allowed: bool,
@@ -87,7 +87,7 @@ pub struct MixRule {
 }
 
 /// Who sells an offer, as far as the offer itself says.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SupplierRef {
     /// `sellerOpenId`.
     pub open_id: Option<String>,
@@ -96,7 +96,7 @@ pub struct SupplierRef {
 }
 
 /// One stock-keeping unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Sku {
     /// SKU id.
     pub id: i64,
@@ -115,7 +115,7 @@ pub struct Sku {
 }
 
 /// A fully described offer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Offer {
     /// Offer id.
     pub id: i64,
@@ -213,7 +213,7 @@ impl Offer {
 }
 
 /// Service scores on the platform's 0–5 scale.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ServiceScores {
     /// Composite.
     pub composite: Option<Decimal>,
@@ -230,7 +230,7 @@ pub struct ServiceScores {
 }
 
 /// What is known about a supplier.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Supplier {
     /// `sellerOpenId`.
     pub open_id: Option<String>,
@@ -302,7 +302,7 @@ impl Supplier {
 }
 
 /// A search result: less than an [`Offer`], enough to rank and pick.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OfferSummary {
     /// Offer id.
     pub id: i64,

@@ -14,7 +14,7 @@ use crate::error::EngineError;
 use crate::model::{Offer, QuoteType};
 
 /// One thing to buy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanLine {
     /// The offer.
     pub offer_id: i64,
@@ -25,7 +25,7 @@ pub struct PlanLine {
 }
 
 /// How to plan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanOptions {
     /// Freight per supplier shipment.
     pub freight: Freight,
@@ -36,7 +36,7 @@ pub struct PlanOptions {
 }
 
 /// A line with its price.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PricedLine {
     /// Position in the input (1-based).
     pub line: usize,
@@ -53,7 +53,7 @@ pub struct PricedLine {
 }
 
 /// A rule the group breaks, with the smallest fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Violation {
     /// The offer's quantity is below its MOQ (and no mixed batch waives it).
@@ -119,7 +119,7 @@ impl std::fmt::Display for Violation {
 }
 
 /// Everything bought from one supplier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SupplierOrder {
     /// Supplier key (open id, else company, else `offer:{id}`).
     pub supplier: String,
@@ -142,7 +142,7 @@ pub struct SupplierOrder {
 }
 
 /// A quantity the optimizer raised.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Raise {
     /// Line (1-based).
     pub line: usize,
@@ -155,7 +155,7 @@ pub struct Raise {
 }
 
 /// The plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PurchasePlan {
     /// One order per supplier, in order of first appearance.
     pub orders: Vec<SupplierOrder>,

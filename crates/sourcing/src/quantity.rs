@@ -13,7 +13,7 @@ use crate::error::EngineError;
 use crate::model::{Offer, QuoteType};
 
 /// What the buyer needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Need {
     /// Units needed.
     pub quantity: i64,
@@ -33,7 +33,7 @@ impl Need {
 }
 
 /// One priced candidate quantity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuantityOption {
     /// Units.
     pub quantity: i64,
@@ -54,7 +54,7 @@ pub struct QuantityOption {
 }
 
 /// The options table and the recommendation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct QuantityAdvice {
     /// Candidates, smallest quantity first.
     pub options: Vec<QuantityOption>,

@@ -10,7 +10,7 @@ use crate::error::EngineError;
 use crate::model::Supplier;
 
 /// A supplier signal a criterion reads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Signal {
     /// Years on the platform (`tpYear`).
@@ -71,7 +71,7 @@ impl Signal {
 }
 
 /// How a signal becomes a 0–100 sub-score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Normalization {
     /// `worst` scores 0 and `best` 100, linear between, clamped (`best < worst` when lower is
@@ -118,7 +118,7 @@ impl Normalization {
 }
 
 /// One criterion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Criterion {
     /// What it is called in explanations.
     pub name: String,
@@ -131,7 +131,7 @@ pub struct Criterion {
 }
 
 /// What to do with a supplier in a band.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Do not buy.
@@ -156,7 +156,7 @@ impl std::fmt::Display for Action {
 }
 
 /// A score band: from `min` up to the next band's `min`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Band {
     /// Name (`excellent`).
     pub name: String,
@@ -167,7 +167,7 @@ pub struct Band {
 }
 
 /// What happens when a supplier lacks a signal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MissingPolicy {
     /// Leave the criterion out and spread its weight over the others.
@@ -180,7 +180,7 @@ pub enum MissingPolicy {
 }
 
 /// A scorecard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Scorecard {
     /// Name.
     pub name: String,
@@ -193,7 +193,7 @@ pub struct Scorecard {
 }
 
 /// One criterion's part of a score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CriterionScore {
     /// Criterion name.
     pub name: String,
@@ -210,7 +210,7 @@ pub struct CriterionScore {
 }
 
 /// A supplier's score with its explanation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScoreReport {
     /// 0–100.
     pub score: Decimal,

@@ -22,6 +22,14 @@ pub struct ServeArgs {
     /// Requests a second each API key may make (bursts of twice as many); more get 429.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub key_rate: u32,
+    /// A browser origin allowed to call the API (`https://erp.example.com`; repeat for more).
+    /// Without one, CORS is off.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+    /// Seconds running jobs get to finish when the service is stopped (Ctrl-C, SIGTERM); jobs
+    /// still running then are recorded as interrupted.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub shutdown_grace: u64,
     /// Key management instead of serving.
     #[command(subcommand)]
     pub keys: Option<ServeCommand>,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use open1688_monitor::Monitor;
-use open1688_server::{JobBoard, KeyLimits, ServiceState, StreamNotifier};
+use open1688_server::{JobBoard, KeyLimits, ServeOptions, ServiceState, StreamNotifier};
 use open1688_store::Scope;
 
 use crate::args::{KeyAction, ServeArgs, ServeCommand};
@@ -26,6 +26,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         .clone()
         .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("jobs"));
     let rate = NonZeroU32::new(args.key_rate).ok_or_else(|| usage("--key-rate must be at least 1"))?;
+    let options = ServeOptions::with_cors_origins(&args.cors_origins).map_err(usage)?;
     let alerts = StreamNotifier::new();
     // Pushes are signed with the app secret: the configured one, or the built-in sandbox's.
     let gateway = ctx.gateway().await?;
@@ -34,10 +35,12 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         (None, Some(sandbox)) => Some(Arc::from(sandbox.app_secret().as_bytes())),
         (None, None) => None,
     };
+    let board = JobBoard::new(jobs_dir);
     let state = ServiceState {
         jobs: jobs.clone(),
         store: store.clone(),
-        board: JobBoard::new(jobs_dir),
+        board: board.clone(),
+        metrics: open1688_server::telemetry::install_recorder(),
         alerts: alerts.clone(),
         push_secret,
         key_limits: KeyLimits::new(rate, rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN))),
@@ -54,11 +57,8 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
             }
         });
     }
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
     let quiet = ctx.quiet;
-    open1688_server::serve(state, args.listen, shutdown, |addr| {
+    open1688_server::serve(state, &options, args.listen, stop_signal(), |addr| {
         if !quiet {
             // The one line scripts wait for: where to send requests.
             eprintln!("open1688: serving on http://{addr} (every /v1 route needs an API key: open1688 serve keys add)");
@@ -66,7 +66,35 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     })
     .await
     .map_err(|e| usage(format!("cannot listen on {}: {e}", args.listen)))?;
+    // New requests are refused now; running jobs get their grace, then are recorded interrupted.
+    let interrupted = board.shutdown(Duration::from_secs(args.shutdown_grace)).await;
+    if !quiet {
+        eprintln!("open1688: stopped ({interrupted} running job(s) interrupted)");
+    }
     Ok(Vec::new())
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM (what service managers and orchestrators send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 async fn keys(ctx: &Ctx, action: &KeyAction) -> Result<Vec<Sheet>, CliError> {

@@ -17,6 +17,8 @@ use crate::problem::Problem;
 use crate::state::ServiceState;
 
 /// `POST /v1/quote`: which quantity of an offer to buy for a need, and why.
+#[utoipa::path(post, path = "/quote", tag = "decide", request_body = QuoteRequest,
+    responses((status = 200, description = "The quantity to buy and the options weighed.", body = QuoteReport), crate::openapi::Failures))]
 pub async fn quote(
     State(state): State<ServiceState>,
     body: Result<Json<QuoteRequest>, JsonRejection>,
@@ -26,6 +28,8 @@ pub async fn quote(
 }
 
 /// `POST /v1/compare`: offers of one item side by side, ranked, with the Pareto front.
+#[utoipa::path(post, path = "/compare", tag = "decide", request_body = CompareRequest,
+    responses((status = 200, description = "The offers ranked, with the Pareto front.", body = CompareReport), crate::openapi::Failures))]
 pub async fn compare(
     State(state): State<ServiceState>,
     body: Result<Json<CompareRequest>, JsonRejection>,
@@ -35,7 +39,8 @@ pub async fn compare(
 }
 
 /// `POST /v1/plan?optimize=true` query parameters (for uploaded files).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PlanParams {
     /// Raise quantities where a higher tier lowers the total.
@@ -46,6 +51,12 @@ pub struct PlanParams {
 /// `POST /v1/plan`: a purchase plan by supplier, with violations and their fixes. The body is a
 /// JSON plan request, or a plan file as the CLI reads it: `text/csv` (`offer_id,sku_id,quantity`)
 /// or `application/toml` (`[[lines]]`), with `?optimize=true`.
+#[utoipa::path(post, path = "/plan", tag = "decide", params(PlanParams),
+    request_body(description = "A plan request, or a plan file as the CLI reads it.", content(
+        (PlanRequest = "application/json"),
+        (String = "text/csv", example = "offer_id,sku_id,quantity\n630526089341,,300\n"),
+        (String = "application/toml"))),
+    responses((status = 200, description = "The plan by supplier, with violations and fixes.", body = PlanReport), crate::openapi::Failures))]
 pub async fn plan(
     State(state): State<ServiceState>,
     params: Result<Query<PlanParams>, QueryRejection>,
@@ -81,7 +92,7 @@ pub async fn plan(
 }
 
 /// `POST /v1/recommend` body: the search, and what a recommendation must meet.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecommendBody {
     /// The search the candidates come from (as for `/v1/search`).
@@ -92,6 +103,8 @@ pub struct RecommendBody {
 }
 
 /// `POST /v1/recommend`: offers of a search that meet the conditions, ranked.
+#[utoipa::path(post, path = "/recommend", tag = "decide", request_body = RecommendBody,
+    responses((status = 200, description = "The offers that meet the conditions, ranked.", body = RecommendReport), crate::openapi::Failures))]
 pub async fn recommend(
     State(state): State<ServiceState>,
     body: Result<Json<RecommendBody>, JsonRejection>,

@@ -19,6 +19,9 @@ fn unknown(id: &str) -> Problem {
 }
 
 /// `POST /v1/jobs/source`: starts the sourcing job; 202 with its view and a `Location`.
+#[utoipa::path(post, path = "/jobs/source", tag = "jobs", request_body = SourceRequest,
+    responses((status = 202, description = "The job, started; poll its `Location`.", body = JobView,
+        headers(("Location" = String, description = "Where to poll the job."))), crate::openapi::Failures))]
 pub async fn submit_source(
     State(state): State<ServiceState>,
     body: Result<Json<SourceRequest>, JsonRejection>,
@@ -41,24 +44,33 @@ pub async fn submit_source(
 }
 
 /// `GET /v1/jobs/{id}`: status, stage, counted progress, notes, the files once done.
+#[utoipa::path(get, path = "/jobs/{id}", tag = "jobs", params(("id" = String, Path, description = "The job id.")),
+    responses((status = 200, description = "The job's progress.", body = JobView), crate::openapi::Failures))]
 pub async fn status(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Json<JobView>, Problem> {
     state.board.view(&id).map(Json).ok_or_else(|| unknown(&id))
 }
 
 /// `GET /v1/jobs/{id}/result`: the report, once the job succeeded (409 before; the job's own
 /// problem when it failed).
+#[utoipa::path(get, path = "/jobs/{id}/result", tag = "jobs", params(("id" = String, Path, description = "The job id.")),
+    responses((status = 200, description = "The sourcing report.", body = open1688_jobs::SourceReport), crate::openapi::Failures))]
 pub async fn result(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let view = state.board.view(&id).ok_or_else(|| unknown(&id))?;
     match view.status {
         JobStatus::Succeeded => Ok(Json(state.board.result(&id).unwrap_or_default()).into_response()),
         JobStatus::Running => Err(Problem::new(StatusCode::CONFLICT, format!("job {id} is still running"))),
-        JobStatus::Failed | JobStatus::Cancelled => Err(view.error.unwrap_or_else(|| {
+        JobStatus::Failed | JobStatus::Cancelled | JobStatus::Interrupted => Err(view.error.unwrap_or_else(|| {
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("job {id} ended without a result"))
         })),
     }
 }
 
 /// `GET /v1/jobs/{id}/files/{name}`: a workbook or chart the job wrote.
+#[utoipa::path(get, path = "/jobs/{id}/files/{name}", tag = "jobs",
+    params(("id" = String, Path, description = "The job id."), ("name" = String, Path, description = "A name from the job's `files`.")),
+    responses((status = 200, description = "The file.", content(
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (Vec<u8> = "image/png"), (String = "image/svg+xml"), (serde_json::Value = "application/json"))), crate::openapi::Failures))]
 pub async fn file(
     State(state): State<ServiceState>,
     Path((id, name)): Path<(String, String)>,
@@ -87,6 +99,8 @@ pub async fn file(
 }
 
 /// `DELETE /v1/jobs/{id}`: cancels a running job (202 with its view; nothing further is fetched).
+#[utoipa::path(delete, path = "/jobs/{id}", tag = "jobs", params(("id" = String, Path, description = "The job id.")),
+    responses((status = 202, description = "The job is told to stop.", body = JobView), crate::openapi::Failures))]
 pub async fn cancel(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let view = state.board.cancel(&id).ok_or_else(|| unknown(&id))?;
     Ok((StatusCode::ACCEPTED, Json(view)).into_response())

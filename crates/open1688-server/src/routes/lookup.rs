@@ -7,12 +7,13 @@ use open1688_jobs::{OffersReport, Progress, SearchReport, SearchRequest, Sort};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::extract;
+use crate::extract::{self, Id};
 use crate::problem::Problem;
 use crate::state::ServiceState;
 
 /// `GET /v1/search` parameters: the CLI's `search` flags.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Search words (required).
     pub keyword: String,
@@ -51,6 +52,8 @@ impl SearchParams {
 }
 
 /// `GET /v1/search?keyword=…`: one or more pages of results, normalized.
+#[utoipa::path(get, path = "/search", tag = "lookup", params(SearchParams),
+    responses((status = 200, description = "The results, normalized.", body = SearchReport), crate::openapi::Failures))]
 pub async fn search(
     State(state): State<ServiceState>,
     params: Result<Query<SearchParams>, QueryRejection>,
@@ -60,20 +63,16 @@ pub async fn search(
 }
 
 /// `GET /v1/offers/{id}`: an offer's detail, normalized, with its supplier's scorecard.
-pub async fn offer(
-    State(state): State<ServiceState>,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-) -> Result<Json<OffersReport>, Problem> {
-    let Path(id) =
-        id.map_err(|e| Problem::invalid("id", format!("the offer id must be a number: {}", e.body_text())))?;
-    if id <= 0 {
-        return Err(Problem::invalid("id", format!("the offer id must be positive, got {id}")));
-    }
+#[utoipa::path(get, path = "/offers/{id}", tag = "lookup",
+    params(("id" = i64, Path, description = "The offer id.")),
+    responses((status = 200, description = "The offer and its supplier's scorecard.", body = OffersReport), crate::openapi::Failures))]
+pub async fn offer(State(state): State<ServiceState>, Id(id): Id) -> Result<Json<OffersReport>, Problem> {
     Ok(Json(state.jobs.offers(&[id], &Progress::silent()).await?))
 }
 
 /// `GET /v1/sellers/{id}` parameters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SellerParams {
     /// The scorecard preset or file name (default `default`).
@@ -81,6 +80,9 @@ pub struct SellerParams {
 }
 
 /// `GET /v1/sellers/{id}`: a seller's offers and scorecard (`id` is a login id or open id).
+#[utoipa::path(get, path = "/sellers/{id}", tag = "lookup",
+    params(("id" = String, Path, description = "The seller's login id or open id."), SellerParams),
+    responses((status = 200, description = "The seller's offers and scorecard.", body = open1688_jobs::SellerReport), crate::openapi::Failures))]
 pub async fn seller(
     State(state): State<ServiceState>,
     Path(id): Path<String>,
@@ -95,15 +97,19 @@ pub async fn seller(
 }
 
 /// `GET /v1/analyze` parameters: a search and the quantity prices are read at.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnalyzeParams {
     /// Quantity the market's prices are compared at (default 100).
     pub quantity: Option<i64>,
-    /// The search (as for `/v1/search`).
+    /// The search (as for `/v1/search`; its parameters are documented from [`SearchParams`]).
     #[serde(flatten)]
+    #[param(ignore)]
     pub search: SearchParams,
 }
 
+#[utoipa::path(get, path = "/analyze", tag = "lookup", params(AnalyzeParams, SearchParams),
+    responses((status = 200, description = "The market's statistics.", body = open1688_jobs::AnalyzeReport), crate::openapi::Failures))]
 /// `GET /v1/analyze?keyword=…&quantity=100`: the market for a keyword — price distribution,
 /// suppliers, identities.
 pub async fn analyze(

@@ -3,7 +3,9 @@
 pub mod alerts;
 pub mod decide;
 pub mod jobs;
+pub mod keys;
 pub mod lookup;
+pub mod metrics;
 pub mod ops;
 pub mod picture;
 pub mod push;

@@ -14,6 +14,13 @@ use crate::problem::Problem;
 use crate::state::ServiceState;
 
 /// `POST /push/1688`.
+#[utoipa::path(post, path = "/push/1688", tag = "ops", security(()),
+    request_body(description = "The platform's form: `message` (the JSON envelope) and `_aop_signature`.",
+        content_type = "application/x-www-form-urlencoded", content = std::collections::HashMap<String, String>),
+    responses((status = 204, description = "Stored (or already stored)."),
+        (status = 400, description = "Not a push message.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "The signature does not verify.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The app secret is not configured.", body = Problem, content_type = "application/problem+json")))]
 pub async fn receive(State(state): State<ServiceState>, uri: Uri, body: Bytes) -> Result<StatusCode, Problem> {
     let Some(secret) = state.push_secret.as_deref() else {
         return Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "pushes need the app secret configured"));

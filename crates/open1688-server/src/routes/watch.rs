@@ -3,8 +3,9 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use open1688_jobs::HistoryReport;
 use open1688_jobs::history::history;
@@ -12,16 +13,20 @@ use open1688_jobs::watches::{self, RunList, WatchAdded, WatchList, WatchRequest}
 use open1688_store::{Alert, Store};
 use serde::Deserialize;
 
-use crate::extract;
+use crate::extract::{self, Id};
 use crate::problem::Problem;
 use crate::state::ServiceState;
 
 /// `GET /v1/watches`: every watch with its state.
+#[utoipa::path(get, path = "/watches", tag = "watch",
+    responses((status = 200, description = "Every watch with its state.", body = WatchList), crate::openapi::Failures))]
 pub async fn list(State(state): State<ServiceState>) -> Result<Json<WatchList>, Problem> {
     Ok(Json(watches::list_watches(&*state.store, Utc::now()).await?))
 }
 
 /// `POST /v1/watches`: a new watch (an offer or a keyword, with rules), due now. 201.
+#[utoipa::path(post, path = "/watches", tag = "watch", request_body = WatchRequest,
+    responses((status = 201, description = "The watch, stored and due now.", body = WatchAdded), crate::openapi::Failures))]
 pub async fn add(
     State(state): State<ServiceState>,
     body: Result<Json<WatchRequest>, JsonRejection>,
@@ -31,13 +36,15 @@ pub async fn add(
 }
 
 /// `DELETE /v1/watches/{id}`: 204, or 404 when there is no such watch.
-pub async fn remove(State(state): State<ServiceState>, Path(id): Path<i64>) -> Result<StatusCode, Problem> {
+#[utoipa::path(delete, path = "/watches/{id}", tag = "watch", params(("id" = i64, Path, description = "The watch id.")),
+    responses((status = 204, description = "The watch is gone (its history stays)."), crate::openapi::Failures))]
+pub async fn remove(State(state): State<ServiceState>, Id(id): Id) -> Result<StatusCode, Problem> {
     watches::remove_watch(&*state.store, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /v1/watches/{id}/snooze` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Snooze {
     /// Hours to stay silent.
@@ -45,9 +52,11 @@ pub struct Snooze {
 }
 
 /// `POST /v1/watches/{id}/snooze`: silences a watch's alerts for some hours. 204.
+#[utoipa::path(post, path = "/watches/{id}/snooze", tag = "watch", params(("id" = i64, Path, description = "The watch id.")), request_body = Snooze,
+    responses((status = 204, description = "The watch is silent until then."), crate::openapi::Failures))]
 pub async fn snooze(
     State(state): State<ServiceState>,
-    Path(id): Path<i64>,
+    Id(id): Id,
     body: Result<Json<Snooze>, JsonRejection>,
 ) -> Result<StatusCode, Problem> {
     let Snooze { hours } = extract::json(body)?;
@@ -56,7 +65,8 @@ pub async fn snooze(
 }
 
 /// `?since_ms=` for alerts.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Since {
     /// Alerts from this moment on (epoch ms; default: all).
@@ -64,9 +74,11 @@ pub struct Since {
 }
 
 /// `GET /v1/watches/{id}/alerts`: a watch's alerts, oldest first.
+#[utoipa::path(get, path = "/watches/{id}/alerts", tag = "watch", params(("id" = i64, Path, description = "The watch id."), Since),
+    responses((status = 200, description = "The watch's alerts, oldest first.", body = Vec<Alert>), crate::openapi::Failures))]
 pub async fn alerts(
     State(state): State<ServiceState>,
-    Path(id): Path<i64>,
+    Id(id): Id,
     params: Result<Query<Since>, QueryRejection>,
 ) -> Result<Json<Vec<Alert>>, Problem> {
     let since = extract::query(params)?.since_ms.unwrap_or(0);
@@ -74,7 +86,8 @@ pub async fn alerts(
 }
 
 /// `?days=` for history.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Days {
     /// Days back (default 30).
@@ -82,17 +95,86 @@ pub struct Days {
 }
 
 /// `GET /v1/offers/{id}/history`: prices, stock and MOQ over time, from the store.
+#[utoipa::path(get, path = "/offers/{id}/history", tag = "watch",
+    params(("id" = i64, Path, description = "The offer id."), Days),
+    responses((status = 200, description = "The offer's snapshots over the days asked.", body = HistoryReport), crate::openapi::Failures))]
 pub async fn offer_history(
     State(state): State<ServiceState>,
-    Path(id): Path<i64>,
+    Id(id): Id,
     params: Result<Query<Days>, QueryRejection>,
 ) -> Result<Json<HistoryReport>, Problem> {
     let days = extract::query(params)?.days.unwrap_or(30);
     Ok(Json(history(&*state.store, id, days, Utc::now()).await?))
 }
 
+/// `GET /v1/offers/{id}/history.png`: the history drawn, a line per tier and stock.
+#[utoipa::path(get, path = "/offers/{id}/history.png", tag = "watch",
+    params(("id" = i64, Path, description = "The offer id."), Days),
+    responses((status = 200, description = "The chart as PNG.", content_type = "image/png", body = Vec<u8>), crate::openapi::Failures))]
+pub async fn history_png(
+    State(state): State<ServiceState>,
+    Id(id): Id,
+    params: Result<Query<Days>, QueryRejection>,
+) -> Result<Response, Problem> {
+    history_chart(state, id, params, ChartFormat::Png).await
+}
+
+/// `GET /v1/offers/{id}/history.svg`: the history drawn, as SVG.
+#[utoipa::path(get, path = "/offers/{id}/history.svg", tag = "watch",
+    params(("id" = i64, Path, description = "The offer id."), Days),
+    responses((status = 200, description = "The chart as SVG.", content_type = "image/svg+xml", body = String), crate::openapi::Failures))]
+pub async fn history_svg(
+    State(state): State<ServiceState>,
+    Id(id): Id,
+    params: Result<Query<Days>, QueryRejection>,
+) -> Result<Response, Problem> {
+    history_chart(state, id, params, ChartFormat::Svg).await
+}
+
+/// The picture formats a chart is drawn in.
+#[derive(Debug, Clone, Copy)]
+enum ChartFormat {
+    Png,
+    Svg,
+}
+
+/// Draws an offer's history in a scratch file (the charts library draws to files) on a blocking
+/// thread, and answers with its bytes; 404 when the store has no snapshot of the offer.
+async fn history_chart(
+    state: ServiceState,
+    id: i64,
+    params: Result<Query<Days>, QueryRejection>,
+    format: ChartFormat,
+) -> Result<Response, Problem> {
+    let days = extract::query(params)?.days.unwrap_or(30);
+    let report = history(&*state.store, id, days, Utc::now()).await?;
+    if report.points.is_empty() {
+        return Err(Problem::new(
+            StatusCode::NOT_FOUND,
+            format!("no snapshot of offer {id} in the last {days} days (watch it to keep a history)"),
+        ));
+    }
+    let (suffix, kind) = match format {
+        ChartFormat::Png => (".png", "image/png"),
+        ChartFormat::Svg => (".svg", "image/svg+xml"),
+    };
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, Problem> {
+        let failed = |e: &dyn std::fmt::Display| {
+            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("drawing the chart failed: {e}"))
+        };
+        let file =
+            tempfile::Builder::new().prefix("open1688-history-").suffix(suffix).tempfile().map_err(|e| failed(&e))?;
+        report.chart(file.path()).map_err(|e| failed(&e))?;
+        std::fs::read(file.path()).map_err(|e| failed(&e))
+    })
+    .await
+    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("drawing the chart failed: {e}")))??;
+    Ok(([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response())
+}
+
 /// `?limit=` for job runs.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
     /// Runs at most (default 20, at most 500).
@@ -100,6 +182,8 @@ pub struct Limit {
 }
 
 /// `GET /v1/runs`: the monitor's latest job runs.
+#[utoipa::path(get, path = "/runs", tag = "watch", params(Limit),
+    responses((status = 200, description = "The latest runs, newest first.", body = RunList), crate::openapi::Failures))]
 pub async fn runs(
     State(state): State<ServiceState>,
     params: Result<Query<Limit>, QueryRejection>,
