@@ -35,7 +35,7 @@ fn kind_code(kind: ErrorKind) -> u8 {
         ErrorKind::QuotaExhausted => 4,
         // A missing offer, watch or history is a runtime answer, as a failed search would be;
         // an unknown watch id is the user's mistake (see `CliError::exit_code`).
-        ErrorKind::NotFound | ErrorKind::Cancelled | ErrorKind::Failed => 1,
+        ErrorKind::NotFound | ErrorKind::NoAnswer | ErrorKind::Cancelled | ErrorKind::Failed => 1,
     }
 }
 

@@ -114,6 +114,10 @@ pub struct NeedRequest {
     pub max_overstock: Option<i64>,
 }
 
+/// The most units a need or a plan line may ask for (a billion): beyond any wholesale order, and
+/// far enough from `i64` that prices times quantities never come near overflowing.
+pub const MAX_UNITS: i64 = 1_000_000_000;
+
 impl NeedRequest {
     /// A need of `units` and nothing else.
     pub fn units(units: i64) -> Self {
@@ -125,6 +129,9 @@ impl NeedRequest {
     pub fn resolve(&self, offer: Option<&Offer>) -> Result<Need> {
         if self.need <= 0 {
             return Err(JobError::invalid("need", format!("--need must be at least 1, got {}", self.need)));
+        }
+        if self.need > MAX_UNITS {
+            return Err(JobError::invalid("need", format!("--need must be at most {MAX_UNITS}, got {}", self.need)));
         }
         if self.daily_sales.is_some_and(|d| d.is_sign_negative()) {
             return Err(JobError::invalid("daily_sales", "daily sales must not be negative"));

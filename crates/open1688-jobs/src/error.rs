@@ -14,6 +14,9 @@ pub enum ErrorKind {
     Authorization,
     /// The app's call quota is spent: retry later.
     QuotaExhausted,
+    /// The job ran and nothing met the request (no priced offer, no acceptable supplier): a
+    /// wider search or looser conditions may find an answer; a retry of the same cannot.
+    NoAnswer,
     /// The job was cancelled by its caller.
     Cancelled,
     /// Anything else: the platform, the store or the machine failed; a retry may help.
@@ -101,7 +104,8 @@ impl JobError {
                     ErrorKind::Failed
                 }
             },
-            Self::Store(_) | Self::NoAnswer(_) | Self::Output { .. } => ErrorKind::Failed,
+            Self::NoAnswer(_) => ErrorKind::NoAnswer,
+            Self::Store(_) | Self::Output { .. } => ErrorKind::Failed,
             Self::Cancelled => ErrorKind::Cancelled,
         }
     }
@@ -114,6 +118,8 @@ pub fn gateway_kind(e: &open1688::Error) -> ErrorKind {
         ErrorKind::QuotaExhausted
     } else if e.is_authorization() {
         ErrorKind::Authorization
+    } else if e.is_not_found() {
+        ErrorKind::NotFound
     } else if matches!(e, open1688::Error::InvalidRequest(_) | open1688::Error::Image { .. }) {
         ErrorKind::Invalid
     } else {

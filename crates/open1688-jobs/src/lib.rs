@@ -55,7 +55,7 @@ pub mod watches;
 pub mod workbook;
 
 pub use analyze::AnalyzeReport;
-pub use candidates::{NeedRequest, supplier_name};
+pub use candidates::{MAX_UNITS, NeedRequest, supplier_name};
 pub use compare::{CompareReport, CompareRequest, CompareTarget};
 pub use error::{ErrorKind, JobError, Result};
 pub use history::HistoryReport;

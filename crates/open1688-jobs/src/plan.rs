@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use sourcing::{PlanLine, PlanOptions, PurchasePlan, plan};
 
+use crate::candidates::MAX_UNITS;
 use crate::error::{JobError, Result};
 use crate::jobs::Jobs;
 use crate::progress::Progress;
@@ -35,12 +36,18 @@ impl Jobs {
         if request.lines.is_empty() {
             return Err(JobError::invalid("lines", "the plan has no lines"));
         }
-        if let Some(i) = request.lines.iter().position(|l| l.quantity <= 0) {
+        for (i, l) in request.lines.iter().enumerate() {
             let line = i + 1;
-            return Err(JobError::invalid(
-                format!("plan line {line}"),
-                format!("plan line {line}: quantity must be at least 1, got {}", request.lines[i].quantity),
-            ));
+            let why = if l.offer_id <= 0 {
+                format!("offer_id must be a positive offer id, got {}", l.offer_id)
+            } else if !(1..=MAX_UNITS).contains(&l.quantity) {
+                format!("quantity must be 1 to {MAX_UNITS}, got {}", l.quantity)
+            } else if l.sku_id.is_some_and(|s| s <= 0) {
+                format!("sku_id must be a positive SKU id or empty, got {}", l.sku_id.unwrap_or_default())
+            } else {
+                continue;
+            };
+            return Err(JobError::invalid(format!("plan line {line}"), format!("plan line {line}: {why}")));
         }
         let mut ids: Vec<i64> = request.lines.iter().map(|l| l.offer_id).collect();
         ids.sort_unstable();

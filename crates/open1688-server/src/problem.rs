@@ -66,7 +66,7 @@ impl From<JobError> for Problem {
         let detail = e.to_string();
         match (&e, e.kind()) {
             (JobError::Invalid { field, .. }, _) => Self::invalid(field.clone(), detail),
-            (_, ErrorKind::Invalid) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail),
+            (_, ErrorKind::Invalid | ErrorKind::NoAnswer) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail),
             (_, ErrorKind::NotFound) => Self::new(StatusCode::NOT_FOUND, detail),
             (_, ErrorKind::QuotaExhausted) => {
                 Self { retry_after: Some(QUOTA_RETRY_SECONDS), ..Self::new(StatusCode::TOO_MANY_REQUESTS, detail) }

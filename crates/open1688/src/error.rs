@@ -217,6 +217,24 @@ impl Error {
         }
     }
 
+    /// Whether the platform answered that the thing asked for does not exist (an offer id, a
+    /// member): a business failure with a not-found code. The protocol spec lists no such codes;
+    /// these are the ones the answers we know carry (`404` for offers and products,
+    /// `MEMBER_NOT_FOUND` for accounts), matched with the common spellings.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Self::Business { failure, .. } => failure.code.as_deref().is_some_and(|code| {
+                let code = code.to_ascii_uppercase();
+                code == "404"
+                    || code.ends_with("NOT_FOUND")
+                    || code.ends_with("NOT_EXIST")
+                    || code.ends_with("NOT_EXISTS")
+            }),
+            Self::RetriesExhausted { last, .. } => last.is_not_found(),
+            _ => false,
+        }
+    }
+
     /// Whether the same call may succeed if made again later.
     pub fn is_retryable(&self) -> bool {
         self.class().is_retryable()
@@ -259,5 +277,23 @@ mod tests {
         let wrapped =
             Error::RetriesExhausted { api: "a".into(), attempts: 3, reason: "attempt limit", last: Box::new(t) };
         assert_eq!(wrapped.class(), ErrorClass::Transient);
+    }
+
+    #[test]
+    fn not_found_is_a_business_failure_with_a_not_found_code() {
+        let business = |code: &str| Error::Business {
+            api: "a".into(),
+            failure: open1688_types::BusinessFailure {
+                family: open1688_types::ResponseFamily::CrossBorder,
+                code: Some(code.into()),
+                message: None,
+            },
+        };
+        for code in ["404", "MEMBER_NOT_FOUND", "product_not_exist"] {
+            assert!(business(code).is_not_found(), "{code}");
+        }
+        for code in ["500", "PARAM_ERROR", "NOT_FOUNDATION"] {
+            assert!(!business(code).is_not_found(), "{code}");
+        }
     }
 }
