@@ -36,6 +36,43 @@ pub struct SandboxConfig {
     pub quotas_off: bool,
     /// Faults to inject.
     pub faults: FaultPlan,
+    /// How message pushes are delivered (and misdelivered) to apps with a `push_url`.
+    pub pushes: PushConfig,
+}
+
+/// Delivery of message pushes: retries, and fault switches (shares from 0 to 1).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PushConfig {
+    /// Share of messages delivered twice.
+    pub duplicate: f64,
+    /// Share of messages held back and delivered after the next one.
+    pub reorder: f64,
+    /// Share of delivery attempts sent with a corrupted signature (the receiver must refuse it;
+    /// the retry is signed correctly).
+    pub bad_signature: f64,
+    /// Attempts per message before it is parked as failed.
+    pub attempts: u32,
+    /// Milliseconds (real time) before the first retry; each retry waits twice as long.
+    pub retry_ms: u64,
+    /// Milliseconds (real time) a receiver has to answer one attempt.
+    pub timeout_ms: u64,
+    /// Seed of the fault switches.
+    pub seed: u64,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        Self {
+            duplicate: 0.0,
+            reorder: 0.0,
+            bad_signature: 0.0,
+            attempts: 4,
+            retry_ms: 500,
+            timeout_ms: 10_000,
+            seed: 1688,
+        }
+    }
 }
 
 /// Error reading a configuration file.
@@ -96,6 +133,25 @@ impl SandboxConfig {
                 return Err(ConfigError::Invalid(format!("app {}: qps and api_qps must be positive", app.app_key)));
             }
         }
+        let p = &self.pushes;
+        for (name, share) in [("duplicate", p.duplicate), ("reorder", p.reorder), ("bad_signature", p.bad_signature)] {
+            if !(0.0..=1.0).contains(&share) {
+                return Err(ConfigError::Invalid(format!("pushes.{name} must be a share from 0 to 1, got {share}")));
+            }
+        }
+        if p.attempts == 0 {
+            return Err(ConfigError::Invalid("pushes.attempts must be at least 1".into()));
+        }
+        for app in self.all_apps() {
+            if let Some(url) = &app.push_url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "app {}: push_url {url:?} is not an http(s) URL",
+                    app.app_key
+                )));
+            }
+        }
         if self.catalog.offers == 0 || self.catalog.suppliers < 24 {
             return Err(ConfigError::Invalid("the catalog needs offers and at least 24 suppliers".into()));
         }
@@ -138,6 +194,12 @@ pub struct AppConfig {
     pub daily_quota: Option<u64>,
     /// Login id of the member the app's ready token belongs to; default: the first supplier.
     pub member: Option<String>,
+    /// Where the platform pushes the app's messages (the callback URL registered in the app
+    /// console); none: no pushes.
+    pub push_url: Option<String>,
+    /// Offers the app's member follows: product messages are pushed for these only (every offer
+    /// that changes when empty).
+    pub follows: Vec<i64>,
 }
 
 impl std::fmt::Debug for AppConfig {
@@ -168,6 +230,8 @@ impl Default for AppConfig {
             api_overrides: BTreeMap::new(),
             daily_quota: None,
             member: None,
+            push_url: None,
+            follows: Vec::new(),
         }
     }
 }

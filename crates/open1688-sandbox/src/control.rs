@@ -30,6 +30,7 @@ pub fn routes() -> Router<Arc<SandboxState>> {
         .route("/_sandbox/faults", get(faults).put(set_faults).delete(clear_faults))
         .route("/_sandbox/stats", get(stats).delete(reset_stats))
         .route("/_sandbox/changes", get(changes))
+        .route("/_sandbox/pushes", get(pushes).put(set_push_target))
         .route("/_sandbox/quotas", post(set_quotas))
         .route("/_sandbox/tokens", post(issue_tokens))
         .route("/_sandbox/tokens/revoke", post(revoke_tokens))
@@ -148,6 +149,36 @@ async fn changes(State(s): Shared, Query(q): Query<ChangesQuery>) -> Response {
 #[derive(Deserialize)]
 struct QuotaSwitch {
     enabled: bool,
+}
+
+async fn pushes(State(s): Shared) -> Response {
+    Json(s.pushes.stats()).into_response()
+}
+
+/// `PUT /_sandbox/pushes`: where an app's messages go (the demo app's when `app_key` is left out;
+/// no `url` stops its pushes).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PushRegistration {
+    app_key: Option<String>,
+    url: Option<String>,
+    #[serde(default)]
+    follows: Vec<i64>,
+}
+
+async fn set_push_target(State(s): Shared, Json(r): Json<PushRegistration>) -> Response {
+    let app_key = r.app_key.unwrap_or_else(|| crate::config::DEMO_APP_KEY.to_owned());
+    if !s.apps.contains_key(&app_key) {
+        return (StatusCode::NOT_FOUND, format!("no app {app_key}")).into_response();
+    }
+    if let Some(url) = &r.url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return (StatusCode::BAD_REQUEST, format!("push url {url:?} is not an http(s) URL")).into_response();
+    }
+    let target = r.url.map(|url| crate::push_log::PushTarget { url, follows: r.follows });
+    s.pushes.set_target(&app_key, target);
+    Json(s.pushes.targets()).into_response()
 }
 
 async fn set_quotas(State(s): Shared, Json(q): Json<QuotaSwitch>) -> Response {

@@ -30,6 +30,8 @@ pub mod faults;
 pub mod gateway;
 pub mod images;
 pub mod listen;
+pub mod push;
+pub mod push_log;
 pub mod quota;
 pub mod reply;
 mod server;

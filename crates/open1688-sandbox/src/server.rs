@@ -134,6 +134,22 @@ impl SandboxBuilder {
         self
     }
 
+    /// Pushes the demo app's messages to `url` (its registered callback), for the offers in
+    /// `follows` (every offer that changes when empty).
+    pub fn push_to(self, url: impl Into<String>, follows: Vec<i64>) -> Self {
+        let mut demo =
+            self.config.apps.iter().find(|a| a.app_key == DEMO_APP_KEY).cloned().unwrap_or_else(AppConfig::demo);
+        demo.push_url = Some(url.into());
+        demo.follows = follows;
+        self.app(demo)
+    }
+
+    /// How pushes are delivered (retries, and the duplicate, reorder and bad-signature switches).
+    pub fn push_delivery(mut self, pushes: crate::config::PushConfig) -> Self {
+        self.config.pushes = pushes;
+        self
+    }
+
     /// Faults from the start.
     pub fn faults(mut self, plan: FaultPlan) -> Self {
         self.config.faults = plan;
@@ -197,7 +213,8 @@ impl SandboxBuilder {
             };
             crate::listen::serve(listener, app, deadlines, shutdown).await;
         });
-        Ok(Sandbox { state, base_url, tokens, stop: Some(stop), task: Some(task) })
+        let sender = crate::push::spawn_sender(&state);
+        Ok(Sandbox { state, base_url, tokens, stop: Some(stop), task: Some(task), sender })
     }
 }
 
@@ -209,6 +226,7 @@ pub struct Sandbox {
     tokens: Vec<(String, IssuedTokens)>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    sender: tokio::task::JoinHandle<()>,
 }
 
 impl Sandbox {
@@ -295,6 +313,16 @@ impl Sandbox {
         &self.state
     }
 
+    /// Registers where an app's messages are pushed (`None` stops its pushes).
+    pub fn set_push_target(&self, app_key: &str, target: Option<crate::push_log::PushTarget>) {
+        self.state.pushes.set_target(app_key, target);
+    }
+
+    /// What the push sender has done so far.
+    pub fn push_stats(&self) -> crate::push_log::PushStats {
+        self.state.pushes.stats()
+    }
+
     /// Now on the sandbox clock (epoch ms).
     pub fn now_ms(&self) -> i64 {
         self.state.clock.now_ms()
@@ -332,6 +360,7 @@ impl Sandbox {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        self.sender.abort();
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }

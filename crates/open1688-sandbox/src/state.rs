@@ -59,6 +59,8 @@ pub struct SandboxState {
     pub base_url: String,
     requests: AtomicU64,
     config: SandboxConfig,
+    /// Message ids and delivery counters of pushes.
+    pub pushes: crate::push_log::PushLog,
 }
 
 impl std::fmt::Debug for SandboxState {
@@ -92,8 +94,14 @@ impl SandboxState {
             images: ImageStore::default(),
             base_url,
             requests: AtomicU64::new(0),
+            pushes: crate::push_log::PushLog::new(&config.all_apps()),
             config,
         }
+    }
+
+    /// How pushes are delivered.
+    pub fn push_config(&self) -> &crate::config::PushConfig {
+        &self.config.pushes
     }
 
     /// The catalog's live state, caught up with the clock.

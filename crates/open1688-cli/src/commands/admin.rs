@@ -59,6 +59,9 @@ pub async fn sandbox(args: &SandboxArgs) -> Result<(), CliError> {
     if args.quotas_off {
         builder = builder.quotas_off();
     }
+    if let Some(url) = &args.push_url {
+        builder = builder.push_to(url.clone(), args.follows.clone());
+    }
     let sandbox = builder.start().await.map_err(anyhow::Error::from)?;
     println!("{}", sandbox.connection_line());
     eprintln!("open1688 sandbox listening on {}; Ctrl-C stops it", sandbox.base_url());

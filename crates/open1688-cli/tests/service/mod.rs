@@ -77,12 +77,19 @@ impl Drop for Service {
     }
 }
 
-/// Starts `open1688 serve` with `flags`; returns once it says where it listens.
+/// Starts `open1688 serve` with `flags` over its built-in sandbox; returns once it says where it
+/// listens.
 pub fn start(dir: &Path, db: &str, flags: &[&str]) -> Service {
+    start_with_env(dir, db, flags, &[])
+}
+
+/// Starts `open1688 serve` with `flags` and environment variables (a gateway and credentials).
+pub fn start_with_env(dir: &Path, db: &str, flags: &[&str], env: &[(&str, String)]) -> Service {
     let jobs = dir.join("jobs");
     let mut child = open1688(dir, db)
         .args(["serve", "--listen", "127.0.0.1:0", "--jobs-dir", jobs.to_str().unwrap()])
         .args(flags)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
