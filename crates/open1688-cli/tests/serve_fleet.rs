@@ -1,0 +1,134 @@
+//! Two `open1688 serve` instances on one PostgreSQL and one Redis, against one sandbox: their
+//! monitors never check a watch twice, and their monitors and API requests together stay within
+//! the app's quota (the sandbox throttles nothing). Without PostgreSQL or Redis the test is skipped with a
+//! message, except under `CI=true`.
+
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use open1688_sandbox::Sandbox;
+use open1688_store::{NewWatch, SqlStore, Store};
+
+mod service;
+
+use service::{call, key, start_with_env};
+
+fn required(what: &str, url: &str) {
+    assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{what} must run under CI=true ({url})");
+    eprintln!("SKIPPED: no {what} at {url}");
+}
+
+/// The shared Redis, or `None` to skip.
+fn redis_url() -> Option<String> {
+    let url = std::env::var("OPEN1688_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let host = url.trim_start_matches("redis://").split('/').next().unwrap_or_default().to_owned();
+    let up = host
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok());
+    if !up {
+        required("Redis", &url);
+    }
+    up.then_some(url)
+}
+
+/// A PostgreSQL URL on a fresh schema (and the admin pool and schema name to drop it), or `None`.
+async fn postgres() -> Option<(String, sqlx::PgPool, String)> {
+    let base = std::env::var("OPEN1688_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let pool = match sqlx::PgPool::connect(&base).await {
+        Ok(p) => p,
+        Err(_) => {
+            required("PostgreSQL", &base);
+            return None;
+        }
+    };
+    let schema = format!("fleet{}_{}", std::process::id(), chrono::Utc::now().timestamp_millis());
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some((format!("{base}{sep}options=-c%20search_path%3D{schema}"), pool, schema))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_services_on_one_database_never_check_a_watch_twice_and_share_the_quota() {
+    let Some(redis) = redis_url() else { return };
+    let Some((db, admin, schema)) = postgres().await else { return };
+    // 10 QPS with a burst of 2: a call beyond the app's quota is throttled and counted.
+    let sandbox = Sandbox::builder().catalog_size(2_000, 200).demo_limits(10.0, 2, 10.0, None).start().await.unwrap();
+    let store = SqlStore::open(&db).await.unwrap();
+    let offers: Vec<i64> = sandbox.catalog().offers.iter().map(|o| o.id).skip(100).take(40).collect();
+    let now = chrono::Utc::now().timestamp_millis();
+    for &id in &offers {
+        store
+            .add_watch(&NewWatch { offer_id: Some(id), interval_secs: 3600, ..Default::default() }, now)
+            .await
+            .unwrap();
+    }
+
+    let env = [
+        ("OPEN1688_ENDPOINT", sandbox.base_url().to_owned()),
+        ("OPEN1688_APP_KEY", sandbox.app_key().to_owned()),
+        ("OPEN1688_APP_SECRET", sandbox.app_secret().to_owned()),
+        ("OPEN1688_ACCESS_TOKEN", sandbox.access_token().to_owned()),
+        ("OPEN1688_SECRET_KEY", "cd".repeat(32)),
+        ("REDIS_URL", redis),
+    ];
+    let flags = ["--monitor-tick", "1", "--qps", "10"];
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let started = Instant::now();
+    let (_, reader) = key(a.path(), &db, "erp", "read");
+    let first = start_with_env(a.path(), &db, &flags, &env);
+    let second = start_with_env(b.path(), &db, &flags, &env);
+
+    // While the monitors run, callers read other offers through both services at once.
+    let lookups: Vec<i64> = sandbox.catalog().offers.iter().map(|o| o.id).take(40).collect();
+    let mut callers = Vec::new();
+    for (n, chunk) in lookups.chunks(20).enumerate() {
+        let base = if n == 0 { first.base.clone() } else { second.base.clone() };
+        let (chunk, reader) = (chunk.to_vec(), reader.clone());
+        callers.push(tokio::spawn(async move {
+            for id in chunk {
+                let (status, body) =
+                    call(reqwest::Method::GET, &format!("{base}/v1/offers/{id}"), Some(&reader), None).await;
+                assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+            }
+        }));
+    }
+    for caller in callers {
+        caller.await.unwrap();
+    }
+
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let watches = store.watches().await.unwrap();
+        if watches.iter().all(|w| w.last_run_ms.is_some()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the services' monitors did not check every watch");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let elapsed = started.elapsed();
+    // Let a late double check, if there were one, reach the sandbox before counting.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let stats = sandbox.stats();
+    let throttled: u64 =
+        ["gw.QosAppFrequencyLimit", "gw.QosApiFrequencyLimit"].iter().filter_map(|c| stats.total.by_code.get(*c)).sum();
+    assert!(throttled <= 1, "no call over the app's QPS: {:?}", stats.total.by_code);
+    let details = stats.api("product.search.queryProductDetail").calls;
+    assert_eq!(details, 80, "40 lookups, and each watch checked exactly once");
+    let per_offer: Vec<(i64, i64)> =
+        sqlx::query_as(&format!("SELECT offer_id, COUNT(*) FROM {schema}.snapshots GROUP BY offer_id"))
+            .fetch_all(&admin)
+            .await
+            .unwrap();
+    assert_eq!(per_offer.len(), 40);
+    assert!(per_offer.iter().all(|(_, n)| *n == 1), "one snapshot per watch: {per_offer:?}");
+    // 80 details at 10 QPS together take about 8 s; each service pacing alone would take 4.
+    assert!(elapsed >= Duration::from_secs(7), "{} calls in {elapsed:?}", stats.total.calls);
+    for service in [first, second] {
+        let log = service.log();
+        assert!(!log.contains("Redis is unreachable"), "{log}");
+    }
+    drop(store);
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+}
