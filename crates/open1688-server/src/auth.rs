@@ -42,10 +42,16 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
             "an API key is required: send Authorization: Bearer o1688_… (see `open1688 serve keys add`)",
         );
     };
-    let key: ApiKey = match state.store.authenticate_api_key(text).await {
-        Ok(Some(key)) => key,
-        Ok(None) => return unauthorized("the API key is unknown or revoked"),
-        Err(e) => return Problem::from(e).into_response(),
+    let key: ApiKey = match state.verified_keys.get(text) {
+        Some(key) => key,
+        None => match state.store.authenticate_api_key(text).await {
+            Ok(Some(key)) => {
+                state.verified_keys.insert(text, key.clone());
+                key
+            }
+            Ok(None) => return unauthorized("the API key is unknown or revoked"),
+            Err(e) => return Problem::from(e).into_response(),
+        },
     };
     // Nested under /v1, the router sees the path without the prefix; the original URI has it.
     let path = request

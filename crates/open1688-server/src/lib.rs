@@ -13,11 +13,13 @@
 //! ```
 
 pub mod alert_stream;
+pub mod answer_cache;
 pub mod api;
 pub mod app;
 pub mod auth;
 pub mod extract;
 pub mod job_board;
+pub mod key_cache;
 pub mod key_limits;
 pub mod openapi;
 pub mod problem;
@@ -26,9 +28,11 @@ pub mod state;
 pub mod telemetry;
 
 pub use alert_stream::StreamNotifier;
+pub use answer_cache::AnswerCache;
 pub use api::document;
 pub use app::{ServeOptions, router, serve};
 pub use job_board::JobBoard;
+pub use key_cache::KeyCache;
 pub use key_limits::KeyLimits;
 pub use problem::Problem;
 pub use state::ServiceState;

@@ -7,7 +7,9 @@ use open1688_jobs::Jobs;
 use open1688_store::SqlStore;
 
 use crate::alert_stream::StreamNotifier;
+use crate::answer_cache::AnswerCache;
 use crate::job_board::JobBoard;
+use crate::key_cache::KeyCache;
 use crate::key_limits::KeyLimits;
 
 /// The service's shared state.
@@ -25,6 +27,10 @@ pub struct ServiceState {
     pub push_secret: Option<Arc<[u8]>>,
     /// Request rate limits per API key.
     pub key_limits: KeyLimits,
+    /// Keys verified a moment ago (see [`KeyCache`]).
+    pub verified_keys: KeyCache,
+    /// Offer answers finished a moment ago (see [`AnswerCache`]).
+    pub answers: AnswerCache,
     /// The process's metrics, rendered at `/metrics` (`None`: only the figures read from the
     /// store at scrape time).
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,

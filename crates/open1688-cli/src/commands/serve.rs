@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use open1688_monitor::Monitor;
-use open1688_server::{JobBoard, KeyLimits, ServeOptions, ServiceState, StreamNotifier};
+use open1688_server::{AnswerCache, JobBoard, KeyCache, KeyLimits, ServeOptions, ServiceState, StreamNotifier};
 use open1688_store::Scope;
 
 use crate::args::{KeyAction, ServeArgs, ServeCommand};
@@ -41,6 +41,12 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         store: store.clone(),
         board: board.clone(),
         metrics: open1688_server::telemetry::install_recorder(),
+        verified_keys: KeyCache::new(open1688_server::key_cache::DEFAULT_KEY_TTL),
+        answers: AnswerCache::new(if ctx.settings.no_cache {
+            Duration::ZERO
+        } else {
+            open1688_server::answer_cache::DEFAULT_ANSWER_TTL
+        }),
         alerts: alerts.clone(),
         push_secret,
         key_limits: KeyLimits::new(rate, rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN))),

@@ -64,6 +64,7 @@ pub async fn add(
     responses((status = 204, description = "Revoked; requests with it are refused from now on."), Failures))]
 pub async fn revoke(State(state): State<ServiceState>, Path(id): Path<i64>) -> Result<StatusCode, Problem> {
     if state.store.revoke_api_key(id, Utc::now().timestamp_millis()).await? {
+        state.verified_keys.forget_all();
         tracing::info!(key = id, "API key revoked over HTTP");
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -1,8 +1,11 @@
 //! Lookups: keyword search (query parameters as the CLI's flags), offer details, seller reports.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use open1688_jobs::{OffersReport, Progress, SearchReport, SearchRequest, Sort};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -66,8 +69,19 @@ pub async fn search(
 #[utoipa::path(get, path = "/offers/{id}", tag = "lookup",
     params(("id" = i64, Path, description = "The offer id.")),
     responses((status = 200, description = "The offer and its supplier's scorecard.", body = OffersReport), crate::openapi::Failures))]
-pub async fn offer(State(state): State<ServiceState>, Id(id): Id) -> Result<Json<OffersReport>, Problem> {
-    Ok(Json(state.jobs.offers(&[id], &Progress::silent()).await?))
+pub async fn offer(State(state): State<ServiceState>, Id(id): Id) -> Result<Response, Problem> {
+    let body = match state.answers.get(id) {
+        Some(body) => body,
+        None => {
+            let report = state.jobs.offers(&[id], &Progress::silent()).await?;
+            let body = Bytes::from(serde_json::to_vec(&report).map_err(|e| {
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the report did not encode: {e}"))
+            })?);
+            state.answers.insert(id, body.clone());
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /v1/sellers/{id}` parameters.
