@@ -2,7 +2,6 @@
 //! limiter stay under the app's QPS as the sandbox counts it, and a monitor killed mid-cycle
 //! leaves a consistent database that a restart completes without duplicate snapshots.
 
-use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,6 +9,10 @@ use std::time::{Duration, Instant};
 use assert_cmd::cargo::CommandCargoExt;
 use open1688_sandbox::Sandbox;
 use open1688_store::{AlertRule, JobStore, NewWatch, RunStatus, SqlStore, Store};
+
+mod service;
+
+use service::redis_url;
 
 /// A monitor process on the sandbox's app with its own store.
 fn monitor(sandbox: &Sandbox, db: &str, redis: Option<&str>, args: &[&str]) -> Command {
@@ -49,22 +52,6 @@ fn finish(child: Child) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "monitor failed: {stderr}");
     stderr
-}
-
-/// The shared Redis, or `None` to skip (never under `CI=true`).
-fn redis_url() -> Option<String> {
-    let url = std::env::var("OPEN1688_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let host = url.trim_start_matches("redis://").split('/').next().unwrap_or_default().to_owned();
-    let up = host
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut a| a.next())
-        .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok());
-    if !up {
-        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "Redis must run under CI=true ({url})");
-        eprintln!("skipped: no Redis at {url}");
-    }
-    up.then_some(url)
 }
 
 fn throttled(sandbox: &Sandbox) -> u64 {

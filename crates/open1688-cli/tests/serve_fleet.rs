@@ -3,7 +3,6 @@
 //! the app's quota (the sandbox throttles nothing). Without PostgreSQL or Redis the test is skipped with a
 //! message, except under `CI=true`.
 
-use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use open1688_sandbox::Sandbox;
@@ -11,27 +10,7 @@ use open1688_store::{NewWatch, SqlStore, Store};
 
 mod service;
 
-use service::{call, key, start_with_env};
-
-fn required(what: &str, url: &str) {
-    assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{what} must run under CI=true ({url})");
-    eprintln!("SKIPPED: no {what} at {url}");
-}
-
-/// The shared Redis, or `None` to skip.
-fn redis_url() -> Option<String> {
-    let url = std::env::var("OPEN1688_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let host = url.trim_start_matches("redis://").split('/').next().unwrap_or_default().to_owned();
-    let up = host
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut a| a.next())
-        .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok());
-    if !up {
-        required("Redis", &url);
-    }
-    up.then_some(url)
-}
+use service::{call, key, redis_url, required, start_with_env};
 
 /// A PostgreSQL URL on a fresh schema (and the admin pool and schema name to drop it), or `None`.
 async fn postgres() -> Option<(String, sqlx::PgPool, String)> {

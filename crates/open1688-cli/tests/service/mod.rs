@@ -4,9 +4,11 @@
 #![allow(dead_code)] // Each test file uses its own part of this.
 
 use std::io::{BufRead, BufReader};
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use assert_cmd::cargo::CommandCargoExt;
 use reqwest::StatusCode;
@@ -145,4 +147,25 @@ pub async fn call(method: reqwest::Method, url: &str, key: Option<&str>, body: O
         assert_eq!(value["status"], status.as_u16(), "{value}");
     }
     (status, value)
+}
+
+/// Says a server the test needs is missing: a skip with a message, a failure under `CI=true`.
+pub fn required(what: &str, url: &str) {
+    assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{what} must run under CI=true ({url})");
+    eprintln!("SKIPPED: no {what} at {url}");
+}
+
+/// The shared Redis, or `None` to skip.
+pub fn redis_url() -> Option<String> {
+    let url = std::env::var("OPEN1688_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let host = url.trim_start_matches("redis://").split('/').next().unwrap_or_default().to_owned();
+    let up = host
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).is_ok());
+    if !up {
+        required("Redis", &url);
+    }
+    up.then_some(url)
 }
