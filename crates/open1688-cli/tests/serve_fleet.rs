@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use open1688_sandbox::Sandbox;
+use open1688_sandbox::config::AppConfig;
 use open1688_store::{NewWatch, SqlStore, Store};
 
 mod service;
@@ -32,8 +33,19 @@ async fn postgres() -> Option<(String, sqlx::PgPool, String)> {
 async fn two_services_on_one_database_never_check_a_watch_twice_and_share_the_quota() {
     let Some(redis) = redis_url() else { return };
     let Some((db, admin, schema)) = postgres().await else { return };
-    // 10 QPS with a burst of 2: a call beyond the app's quota is throttled and counted.
-    let sandbox = Sandbox::builder().catalog_size(2_000, 200).demo_limits(10.0, 2, 10.0, None).start().await.unwrap();
+    // An app of this run's own: the shared Redis keeps cached answers and limiter state by app
+    // key, and an earlier run's must not answer this one's lookups. 10 QPS with a burst of 2: a
+    // call beyond the app's quota is throttled and counted.
+    let app_key = format!("fleet{}{}", std::process::id(), chrono::Utc::now().timestamp_millis());
+    let app = AppConfig {
+        qps: 10.0,
+        burst: 2,
+        api_qps: 10.0,
+        api_burst: 2,
+        ..AppConfig::new(app_key.clone(), "fleet-secret")
+    };
+    let sandbox = Sandbox::builder().catalog_size(2_000, 200).app(app).start().await.unwrap();
+    let tokens = sandbox.tokens(&app_key).unwrap().clone();
     let store = SqlStore::open(&db).await.unwrap();
     let offers: Vec<i64> = sandbox.catalog().offers.iter().map(|o| o.id).skip(100).take(40).collect();
     let now = chrono::Utc::now().timestamp_millis();
@@ -46,9 +58,9 @@ async fn two_services_on_one_database_never_check_a_watch_twice_and_share_the_qu
 
     let env = [
         ("OPEN1688_ENDPOINT", sandbox.base_url().to_owned()),
-        ("OPEN1688_APP_KEY", sandbox.app_key().to_owned()),
-        ("OPEN1688_APP_SECRET", sandbox.app_secret().to_owned()),
-        ("OPEN1688_ACCESS_TOKEN", sandbox.access_token().to_owned()),
+        ("OPEN1688_APP_KEY", app_key.clone()),
+        ("OPEN1688_APP_SECRET", "fleet-secret".to_owned()),
+        ("OPEN1688_ACCESS_TOKEN", tokens.access_token.clone()),
         ("OPEN1688_SECRET_KEY", "cd".repeat(32)),
         ("REDIS_URL", redis),
     ];
