@@ -13,10 +13,10 @@ use crate::catalog::Catalog;
 use crate::catalog::drift::Change;
 use crate::config::{AppConfig, DEMO_APP_KEY, ProtocolConfig, SandboxConfig};
 use crate::faults::FaultPlan;
-use crate::listen::Deadlines;
 use crate::state::{IssuedTokens, SandboxState};
 use crate::stats::StatsSnapshot;
 use crate::{control, gateway, web};
+use open1688_listen::Deadlines;
 
 /// Why the sandbox did not start.
 #[derive(Debug, thiserror::Error)]
@@ -206,12 +206,16 @@ impl SandboxBuilder {
         }
         let (stop, stopped) = oneshot::channel::<()>();
         let deadlines = self.deadlines;
-        let app = crate::listen::with_request_deadline(router(state.clone()), deadlines.request);
+        let app = open1688_listen::with_request_deadline(
+            router(state.clone()),
+            deadlines.request,
+            open1688_listen::plain_timeout,
+        );
         let task = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            crate::listen::serve(listener, app, deadlines, shutdown).await;
+            open1688_listen::serve(listener, app, deadlines, shutdown).await;
         });
         let sender = crate::push::spawn_sender(&state);
         Ok(Sandbox { state, base_url, tokens, stop: Some(stop), task: Some(task), sender })

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
-use open1688_sandbox::listen::{self, Deadlines};
+use open1688_listen::{self as listen, Deadlines};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -87,7 +87,14 @@ pub fn router(state: ServiceState, options: &ServeOptions) -> Router {
         Some(cors) => app.layer(cors),
         None => app,
     };
-    listen::with_request_deadline(app, REQUEST_DEADLINE)
+    listen::with_request_deadline(app, REQUEST_DEADLINE, timed_out)
+}
+
+/// The 408 a request past [`REQUEST_DEADLINE`] gets, as a problem document.
+fn timed_out() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    Problem::new(StatusCode::REQUEST_TIMEOUT, format!("the request took longer than {} s", REQUEST_DEADLINE.as_secs()))
+        .into_response()
 }
 
 async fn not_found() -> Problem {

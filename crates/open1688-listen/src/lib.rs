@@ -1,7 +1,21 @@
 //! Serving a router with the limits a network-facing server needs and `axum::serve` does not set:
 //! a deadline for a request's headers (a client that trickles them — slowloris — is cut off),
 //! and a deadline for the whole request (a trickled body, a stuck handler), after which the
-//! client gets 408. Shutdown is graceful: connections finish their requests, then close.
+//! client gets 408. Shutdown is graceful: connections finish their requests, then close. The
+//! sandbox and the service both serve through it.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use axum::{Router, routing::get};
+//! use open1688_listen::{Deadlines, plain_timeout, serve, with_request_deadline};
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let app = with_request_deadline(Router::new().route("/", get(|| async { "hi" })), Duration::from_secs(30), plain_timeout);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! serve(listener, app, Deadlines::default(), async { let _ = tokio::signal::ctrl_c().await; }).await;
+//! # Ok(())
+//! # }
+//! ```
 
 use std::future::Future;
 use std::time::Duration;
@@ -10,7 +24,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -33,14 +47,20 @@ impl Default for Deadlines {
     }
 }
 
-/// Adds the request deadline to a router: past it, the client gets 408 and the handler stops.
-pub fn with_request_deadline(router: Router, deadline: Duration) -> Router {
+/// Adds the request deadline to a router: past it, the handler stops and the client gets
+/// `timed_out()` (a 408 in the server's own error format).
+pub fn with_request_deadline(router: Router, deadline: Duration, timed_out: fn() -> Response) -> Router {
     router.layer(axum::middleware::from_fn(move |req: Request, next: Next| async move {
         match tokio::time::timeout(deadline, next.run(req)).await {
             Ok(response) => response,
-            Err(_) => (StatusCode::REQUEST_TIMEOUT, "the request took too long").into_response(),
+            Err(_) => timed_out(),
         }
     }))
+}
+
+/// A plain-text 408.
+pub fn plain_timeout() -> Response {
+    (StatusCode::REQUEST_TIMEOUT, "the request took too long").into_response()
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, with the header deadline set on
