@@ -24,6 +24,7 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     assert_eq!(call(M::GET, &url("/healthz"), None, None).await.0, StatusCode::OK);
     let (status, ready) = call(M::GET, &url("/readyz"), None, None).await;
     assert_eq!((status, ready["store"].as_str()), (StatusCode::OK, Some("ok")));
+    assert_eq!(ready["gateway_token"], "valid", "{ready}");
     let (status, p) = call(M::GET, &url("/v1/watches"), None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{p}");
     // The same key with its last digit changed (to another digit, whatever it was).
@@ -109,6 +110,17 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let id = added["id"].as_i64().unwrap();
     let (_, list) = call(M::GET, &url("/v1/watches"), Some(&reader), None).await;
     assert!(list.to_string().contains(OFFER), "{list}");
+    // Replaced: another rule and interval, the same id; a bad replacement is named.
+    let replacement = json!({"offer": OFFER.parse::<i64>().unwrap(), "above": "99", "at": 10, "every_minutes": 30});
+    let (status, replaced) = call(M::PUT, &url(&format!("/v1/watches/{id}")), Some(&writer), Some(replacement)).await;
+    assert_eq!((status, replaced["id"].as_i64()), (StatusCode::OK, Some(id)), "{replaced}");
+    let (_, list) = call(M::GET, &url("/v1/watches"), Some(&reader), None).await;
+    assert!(list.to_string().contains("price_above"), "{list}");
+    let (status, p) =
+        call(M::PUT, &url(&format!("/v1/watches/{id}")), Some(&writer), Some(json!({"every_minutes": 30}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
+    let (status, _) = call(M::PUT, &url("/v1/watches/999999"), Some(&writer), Some(json!({"offer": 1}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let snooze = url(&format!("/v1/watches/{id}/snooze"));
     assert_eq!(call(M::POST, &snooze, Some(&writer), Some(json!({"hours": 2}))).await.0, StatusCode::NO_CONTENT);
     let (status, alerts) = call(M::GET, &url(&format!("/v1/watches/{id}/alerts")), Some(&reader), None).await;

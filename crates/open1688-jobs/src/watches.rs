@@ -216,6 +216,25 @@ impl WatchList {
 }
 
 /// Removes watch `id`; an unknown id is the request's fault.
+/// Replaces what watch `id` watches and how; it keeps its history and alerts and is due now.
+pub async fn replace_watch(
+    store: &dyn Store,
+    id: i64,
+    request: &WatchRequest,
+    now: DateTime<Utc>,
+) -> Result<WatchAdded> {
+    let new = request.to_new_watch()?;
+    let replaced = match store.replace_watch(id, &new, now.timestamp_millis()).await {
+        Err(StoreError::InvalidWatch(why)) => return Err(JobError::invalid("watch", why)),
+        other => other?,
+    };
+    if !replaced {
+        return Err(JobError::NotFound(format!("no watch with id {id}")));
+    }
+    Ok(WatchAdded { id, offer_id: new.offer_id, keyword: new.keyword })
+}
+
+/// Removes watch `id`; its history stays.
 pub async fn remove_watch(store: &dyn Store, id: i64) -> Result<()> {
     if store.remove_watch(id).await? { Ok(()) } else { Err(JobError::NotFound(format!("no watch with id {id}"))) }
 }

@@ -31,7 +31,7 @@ pub(crate) fn v1_routes() -> OpenApiRouter<ServiceState> {
         .routes(routes!(decide::plan))
         .routes(routes!(decide::recommend))
         .routes(routes!(watch::list, watch::add))
-        .routes(routes!(watch::remove))
+        .routes(routes!(watch::replace, watch::remove))
         .routes(routes!(watch::snooze))
         .routes(routes!(watch::alerts))
         .routes(routes!(watch::runs))

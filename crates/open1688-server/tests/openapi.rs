@@ -47,6 +47,7 @@ fn the_document_is_openapi_3_1_and_names_every_route() {
         ("/v1/recommend", "post"),
         ("/v1/watches", "get"),
         ("/v1/watches", "post"),
+        ("/v1/watches/{id}", "put"),
         ("/v1/watches/{id}", "delete"),
         ("/v1/watches/{id}/snooze", "post"),
         ("/v1/watches/{id}/alerts", "get"),

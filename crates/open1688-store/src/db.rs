@@ -41,6 +41,10 @@ pub trait Store: JobStore + Send + Sync {
     async fn watches(&self) -> Result<Vec<Watch>>;
     /// Deletes a watch.
     async fn remove_watch(&self, id: i64) -> Result<bool>;
+    /// Replaces what watch `id` watches and how (offer or keyword, interval, rules, daily cap),
+    /// keeping its history, alerts and snooze, and makes it due now; `false` when there is no
+    /// such watch. Checked as [`Store::add_watch`] checks a new one.
+    async fn replace_watch(&self, id: i64, watch: &NewWatch, now_ms: i64) -> Result<bool>;
     /// Snoozes a watch's alerts until a moment.
     async fn snooze(&self, id: i64, until_ms: i64) -> Result<bool>;
     /// Claims up to `limit` due watches for `worker` (claims older than `lease_ms` are free again).
@@ -177,6 +181,28 @@ impl Store for SqlStore {
             on_pool!(self, pool => sqlx::query("DELETE FROM watches WHERE id = $1").bind(id).execute(pool).await?.rows_affected())
                 > 0,
         )
+    }
+
+    async fn replace_watch(&self, id: i64, watch: &NewWatch, now_ms: i64) -> Result<bool> {
+        watch.validate()?;
+        let rules = serde_json::to_string(&watch.rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let changed = on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE watches SET offer_id = $1, keyword = $2, interval_secs = $3, rules = $4, max_per_day = $5, \
+                 next_due_ms = $6, failures = 0, paused_until_ms = NULL WHERE id = $7",
+            )
+            .bind(watch.offer_id)
+            .bind(watch.keyword.clone())
+            .bind(watch.interval_secs)
+            .bind(rules)
+            .bind(watch.max_per_day)
+            .bind(now_ms)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed > 0)
     }
 
     async fn snooze(&self, id: i64, until_ms: i64) -> Result<bool> {

@@ -240,6 +240,13 @@ async fn push_suite(store: &SqlStore, base: i64) {
     assert_eq!(store.make_due(&push.offer_ids, 2_000).await.unwrap(), 1);
     let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
     assert_eq!(w.next_due_ms, 2_000, "due now instead of in an hour");
+    // Replaced in place: what and how, due now; an unknown id or a bad watch changes nothing.
+    let replaced = NewWatch { keyword: Some("杯".into()), interval_secs: 7_200, ..Default::default() };
+    assert!(store.replace_watch(id, &replaced, 3_000).await.unwrap());
+    let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
+    assert_eq!((w.offer_id, w.keyword.as_deref(), w.interval_secs, w.next_due_ms), (None, Some("杯"), 7_200, 3_000));
+    assert!(!store.replace_watch(-1, &replaced, 3_000).await.unwrap());
+    assert!(store.replace_watch(id, &NewWatch { interval_secs: 7_200, ..Default::default() }, 4_000).await.is_err());
     store.remove_watch(id).await.unwrap();
 }
 

@@ -35,6 +35,20 @@ pub async fn add(
     Ok((StatusCode::CREATED, Json(watches::add_watch(&*state.store, &request, Utc::now()).await?)))
 }
 
+/// `PUT /v1/watches/{id}`: replaces what a watch watches and how (the body as for a new one);
+/// its history, alerts and snooze stay, and it is due now.
+#[utoipa::path(put, path = "/watches/{id}", tag = "watch", params(("id" = i64, Path, description = "The watch id.")),
+    request_body = WatchRequest,
+    responses((status = 200, description = "The watch as it now is.", body = WatchAdded), crate::openapi::Failures))]
+pub async fn replace(
+    State(state): State<ServiceState>,
+    Id(id): Id,
+    body: Result<Json<WatchRequest>, JsonRejection>,
+) -> Result<Json<WatchAdded>, Problem> {
+    let request = extract::json(body)?;
+    Ok(Json(watches::replace_watch(&*state.store, id, &request, Utc::now()).await?))
+}
+
 /// `DELETE /v1/watches/{id}`: 204, or 404 when there is no such watch.
 #[utoipa::path(delete, path = "/watches/{id}", tag = "watch", params(("id" = i64, Path, description = "The watch id.")),
     responses((status = 204, description = "The watch is gone (its history stays)."), crate::openapi::Failures))]
