@@ -54,7 +54,7 @@ pub async fn list(
 /// `POST /v1/alerts/{id}/acknowledge`: marks an alert dealt with, by the key's name. Acknowledging
 /// it again keeps the first acknowledgement.
 #[utoipa::path(post, path = "/alerts/{id}/acknowledge", tag = "watch",
-    params(("id" = i64, Path, description = "The alert's id.")),
+    params(("id" = i64, Path, description = "The alert's id.", minimum = 1)),
     responses((status = 200, description = "The alert, acknowledged.", body = LoggedAlert), Failures))]
 pub async fn acknowledge(
     State(state): State<ServiceState>,

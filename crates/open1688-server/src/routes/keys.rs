@@ -19,6 +19,7 @@ use crate::state::ServiceState;
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
     /// Who or what the key is for (`erp`, `storefront import`), at most 100 characters.
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// What it may do.
     pub scope: Scope,
@@ -60,7 +61,7 @@ pub async fn add(
 /// `DELETE /v1/keys/{id}`: revokes a key at once. 204, or 404 when there is no such key or it
 /// was revoked already.
 #[utoipa::path(delete, path = "/keys/{id}", tag = "keys",
-    params(("id" = i64, Path, description = "The key's id (the number in `o1688_<id>_…`).")),
+    params(("id" = i64, Path, description = "The key's id (the number in `o1688_<id>_…`).", minimum = 1)),
     responses((status = 204, description = "Revoked; requests with it are refused from now on."), Failures))]
 pub async fn revoke(State(state): State<ServiceState>, Path(id): Path<i64>) -> Result<StatusCode, Problem> {
     if state.store.revoke_api_key(id, Utc::now().timestamp_millis()).await? {

@@ -19,8 +19,10 @@ use crate::state::ServiceState;
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Search words (required).
+    #[param(min_length = 1)]
     pub keyword: String,
     /// Items at most (default 20).
+    #[param(minimum = 1)]
     pub limit: Option<usize>,
     /// Pages at most (default 1).
     pub pages: Option<u32>,
@@ -67,7 +69,7 @@ pub async fn search(
 
 /// `GET /v1/offers/{id}`: an offer's detail, normalized, with its supplier's scorecard.
 #[utoipa::path(get, path = "/offers/{id}", tag = "lookup",
-    params(("id" = i64, Path, description = "The offer id.")),
+    params(("id" = i64, Path, description = "The offer id.", minimum = 1)),
     responses((status = 200, description = "The offer and its supplier's scorecard.", body = OffersReport), crate::openapi::Failures))]
 pub async fn offer(State(state): State<ServiceState>, Id(id): Id) -> Result<Response, Problem> {
     let body = match state.answers.get(id) {

@@ -37,7 +37,7 @@ pub async fn add(
 
 /// `PUT /v1/watches/{id}`: replaces what a watch watches and how (the body as for a new one);
 /// its history, alerts and snooze stay, and it is due now.
-#[utoipa::path(put, path = "/watches/{id}", tag = "watch", params(("id" = i64, Path, description = "The watch id.")),
+#[utoipa::path(put, path = "/watches/{id}", tag = "watch", params(("id" = i64, Path, description = "The watch id.", minimum = 1)),
     request_body = WatchRequest,
     responses((status = 200, description = "The watch as it now is.", body = WatchAdded), crate::openapi::Failures))]
 pub async fn replace(
@@ -50,7 +50,7 @@ pub async fn replace(
 }
 
 /// `DELETE /v1/watches/{id}`: 204, or 404 when there is no such watch.
-#[utoipa::path(delete, path = "/watches/{id}", tag = "watch", params(("id" = i64, Path, description = "The watch id.")),
+#[utoipa::path(delete, path = "/watches/{id}", tag = "watch", params(("id" = i64, Path, description = "The watch id.", minimum = 1)),
     responses((status = 204, description = "The watch is gone (its history stays)."), crate::openapi::Failures))]
 pub async fn remove(State(state): State<ServiceState>, Id(id): Id) -> Result<StatusCode, Problem> {
     watches::remove_watch(&*state.store, id).await?;
@@ -66,7 +66,7 @@ pub struct Snooze {
 }
 
 /// `POST /v1/watches/{id}/snooze`: silences a watch's alerts for some hours. 204.
-#[utoipa::path(post, path = "/watches/{id}/snooze", tag = "watch", params(("id" = i64, Path, description = "The watch id.")), request_body = Snooze,
+#[utoipa::path(post, path = "/watches/{id}/snooze", tag = "watch", params(("id" = i64, Path, description = "The watch id.", minimum = 1)), request_body = Snooze,
     responses((status = 204, description = "The watch is silent until then."), crate::openapi::Failures))]
 pub async fn snooze(
     State(state): State<ServiceState>,
@@ -88,7 +88,7 @@ pub struct Since {
 }
 
 /// `GET /v1/watches/{id}/alerts`: a watch's alerts, oldest first.
-#[utoipa::path(get, path = "/watches/{id}/alerts", tag = "watch", params(("id" = i64, Path, description = "The watch id."), Since),
+#[utoipa::path(get, path = "/watches/{id}/alerts", tag = "watch", params(("id" = i64, Path, description = "The watch id.", minimum = 1), Since),
     responses((status = 200, description = "The watch's alerts, oldest first.", body = Vec<Alert>), crate::openapi::Failures))]
 pub async fn alerts(
     State(state): State<ServiceState>,
@@ -110,7 +110,7 @@ pub struct Days {
 
 /// `GET /v1/offers/{id}/history`: prices, stock and MOQ over time, from the store.
 #[utoipa::path(get, path = "/offers/{id}/history", tag = "watch",
-    params(("id" = i64, Path, description = "The offer id."), Days),
+    params(("id" = i64, Path, description = "The offer id.", minimum = 1), Days),
     responses((status = 200, description = "The offer's snapshots over the days asked.", body = HistoryReport), crate::openapi::Failures))]
 pub async fn offer_history(
     State(state): State<ServiceState>,
@@ -123,7 +123,7 @@ pub async fn offer_history(
 
 /// `GET /v1/offers/{id}/history.png`: the history drawn, a line per tier and stock.
 #[utoipa::path(get, path = "/offers/{id}/history.png", tag = "watch",
-    params(("id" = i64, Path, description = "The offer id."), Days),
+    params(("id" = i64, Path, description = "The offer id.", minimum = 1), Days),
     responses((status = 200, description = "The chart as PNG.", content_type = "image/png", body = Vec<u8>), crate::openapi::Failures))]
 pub async fn history_png(
     State(state): State<ServiceState>,
@@ -135,7 +135,7 @@ pub async fn history_png(
 
 /// `GET /v1/offers/{id}/history.svg`: the history drawn, as SVG.
 #[utoipa::path(get, path = "/offers/{id}/history.svg", tag = "watch",
-    params(("id" = i64, Path, description = "The offer id."), Days),
+    params(("id" = i64, Path, description = "The offer id.", minimum = 1), Days),
     responses((status = 200, description = "The chart as SVG.", content_type = "image/svg+xml", body = String), crate::openapi::Failures))]
 pub async fn history_svg(
     State(state): State<ServiceState>,
