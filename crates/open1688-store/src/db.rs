@@ -151,8 +151,7 @@ impl Store for SqlStore {
     }
 
     async fn add_watch(&self, watch: &NewWatch, now_ms: i64) -> Result<i64> {
-        watch.validate()?;
-        let rules = serde_json::to_string(&watch.rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let rules = watch.checked_rules()?;
         Ok(on_pool!(self, pool => {
             sqlx::query_scalar(
                 "INSERT INTO watches (offer_id, keyword, interval_secs, rules, max_per_day, next_due_ms) \
@@ -184,8 +183,7 @@ impl Store for SqlStore {
     }
 
     async fn replace_watch(&self, id: i64, watch: &NewWatch, now_ms: i64) -> Result<bool> {
-        watch.validate()?;
-        let rules = serde_json::to_string(&watch.rules).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let rules = watch.checked_rules()?;
         let changed = on_pool!(self, pool => {
             sqlx::query(
                 "UPDATE watches SET offer_id = $1, keyword = $2, interval_secs = $3, rules = $4, max_per_day = $5, \

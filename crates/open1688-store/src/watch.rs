@@ -90,6 +90,12 @@ pub struct NewWatch {
 pub const MAX_INTERVAL_SECS: i64 = 365 * 86_400;
 
 impl NewWatch {
+    /// The rules as stored (JSON), once the watch is checked ([`NewWatch::validate`]).
+    pub(crate) fn checked_rules(&self) -> Result<String> {
+        self.validate()?;
+        serde_json::to_string(&self.rules).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
     /// Checks the watch names exactly one target and rules that fit it.
     pub fn validate(&self) -> Result<()> {
         let keyword = match (&self.offer_id, &self.keyword) {

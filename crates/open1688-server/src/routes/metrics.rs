@@ -30,27 +30,20 @@ pub async fn metrics(State(state): State<ServiceState>) -> Result<Response, Prob
 /// The figures read when scraped: each watch's data age and state, jobs by status, deliveries
 /// waiting.
 async fn scrape_time_figures(state: &ServiceState, out: &mut String) -> Result<(), Problem> {
-    let now = Utc::now();
-    let now_ms = now.timestamp_millis();
+    let now_ms = Utc::now().timestamp_millis();
     let watches = state.store.watches().await?;
-    let _ = writeln!(
-        out,
-        "# HELP open1688_watch_data_age_seconds Seconds since the watch's data was last read (-1: never)."
-    );
-    let _ = writeln!(out, "# TYPE open1688_watch_data_age_seconds gauge");
+    gauge(out, "open1688_watch_data_age_seconds", "Seconds since the watch's data was last read (-1: never).");
     let mut by_state = std::collections::BTreeMap::<String, u64>::new();
     for w in &watches {
         let age = w.last_run_ms.map_or(-1.0, |ms| (now_ms.saturating_sub(ms)) as f64 / 1000.0);
         let _ = writeln!(out, "open1688_watch_data_age_seconds{{watch=\"{}\"}} {age}", w.id);
         *by_state.entry(w.state(now_ms).to_string()).or_default() += 1;
     }
-    let _ = writeln!(out, "# HELP open1688_watches Watches by state.");
-    let _ = writeln!(out, "# TYPE open1688_watches gauge");
+    gauge(out, "open1688_watches", "Watches by state.");
     for (name, n) in by_state {
         let _ = writeln!(out, "open1688_watches{{state=\"{name}\"}} {n}");
     }
-    let _ = writeln!(out, "# HELP open1688_service_jobs Background jobs of this process by status.");
-    let _ = writeln!(out, "# TYPE open1688_service_jobs gauge");
+    gauge(out, "open1688_service_jobs", "Background jobs of this process by status.");
     let counts = state.board.counts();
     for status in
         [JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed, JobStatus::Cancelled, JobStatus::Interrupted]
@@ -59,8 +52,13 @@ async fn scrape_time_figures(state: &ServiceState, out: &mut String) -> Result<(
         let _ = writeln!(out, "open1688_service_jobs{{status=\"{}\"}} {n}", status.as_str());
     }
     let pending = state.store.pending_deliveries().await?;
-    let _ = writeln!(out, "# HELP open1688_alert_deliveries_pending Alert deliveries waiting to be sent.");
-    let _ = writeln!(out, "# TYPE open1688_alert_deliveries_pending gauge");
+    gauge(out, "open1688_alert_deliveries_pending", "Alert deliveries waiting to be sent.");
     let _ = writeln!(out, "open1688_alert_deliveries_pending {pending}");
     Ok(())
+}
+
+/// Starts a gauge's block: its help and type lines.
+fn gauge(out: &mut String, name: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} gauge");
 }
