@@ -63,6 +63,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::History(args) => watch::history(&ctx, args).await?,
         Command::Serve(args) => serve::serve(&ctx, args).await?,
+        Command::Mcp(args) => serve::mcp(&ctx, args).await?,
     };
     if sheets.is_empty() {
         return Ok(());

@@ -70,6 +70,9 @@ pub enum JobError {
     Cancelled,
 }
 
+/// The wait [`JobError::retry_after`] suggests when the platform's quota is spent.
+pub const QUOTA_RETRY: std::time::Duration = std::time::Duration::from_secs(3_600);
+
 /// The result of a job.
 pub type Result<T, E = JobError> = std::result::Result<T, E>;
 
@@ -87,6 +90,23 @@ impl JobError {
     /// A failed write of `path`.
     pub fn output(path: &std::path::Path, message: impl std::fmt::Display) -> Self {
         Self::Output { path: path.display().to_string(), message: message.to_string() }
+    }
+
+    /// How long the caller should wait before asking again, for a spent quota: until the local
+    /// daily cap resets, else an hour (the platform's daily quota renews at midnight China time,
+    /// so an hour is a polite first retry). `None` for every other failure.
+    pub fn retry_after(&self, now: chrono::DateTime<chrono::Utc>) -> Option<std::time::Duration> {
+        if self.kind() != ErrorKind::QuotaExhausted {
+            return None;
+        }
+        let reset = match self {
+            Self::Gateway { source, .. } => match source.as_ref() {
+                open1688::Error::DailyQuotaExhausted { resets_at, .. } => (*resets_at - now).to_std().ok(),
+                _ => None,
+            },
+            _ => None,
+        };
+        Some(reset.unwrap_or(QUOTA_RETRY).max(std::time::Duration::from_secs(1)))
     }
 
     /// What kind of failure this is, for exit codes and HTTP statuses.
@@ -140,5 +160,16 @@ mod tests {
         assert_eq!(JobError::Cancelled.kind(), ErrorKind::Cancelled);
         let refused = open1688::Error::InvalidRequest("bad".into());
         assert_eq!(JobError::gateway("offer 1", refused).kind(), ErrorKind::Invalid);
+    }
+
+    #[test]
+    fn a_spent_quota_says_when_to_ask_again() {
+        let now = chrono::Utc::now();
+        let cap = open1688::Error::DailyQuotaExhausted { limit: 10, resets_at: now + chrono::Duration::minutes(30) };
+        let wait = JobError::gateway("search", cap).retry_after(now).unwrap();
+        assert_eq!(wait.as_secs(), 30 * 60);
+        let past = open1688::Error::DailyQuotaExhausted { limit: 10, resets_at: now - chrono::Duration::minutes(1) };
+        assert_eq!(JobError::gateway("search", past).retry_after(now), Some(QUOTA_RETRY));
+        assert_eq!(JobError::NotFound("offer 1".into()).retry_after(now), None);
     }
 }

@@ -117,6 +117,66 @@ impl HistoryReport {
     }
 }
 
+/// The picture formats a chart is drawn in.
+#[cfg(feature = "charts")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartFormat {
+    /// A PNG picture.
+    Png,
+    /// An SVG drawing.
+    Svg,
+}
+
+#[cfg(feature = "charts")]
+impl ChartFormat {
+    /// The file extension, with its dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Png => ".png",
+            Self::Svg => ".svg",
+        }
+    }
+
+    /// The media type (`image/png`).
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Self::Png => "image/png",
+            Self::Svg => "image/svg+xml",
+        }
+    }
+}
+
+/// An offer's history over the last `days` drawn as a picture: a line per tier, stock on a
+/// second axis. Drawn on a blocking thread in a scratch file (the charts library draws to files).
+/// Not found when the store has no snapshot of the offer in that time.
+#[cfg(feature = "charts")]
+pub async fn history_chart(
+    store: &dyn Store,
+    offer_id: i64,
+    days: i64,
+    now: DateTime<Utc>,
+    format: ChartFormat,
+) -> Result<Vec<u8>> {
+    let report = history(store, offer_id, days, now).await?;
+    if report.points.is_empty() {
+        return Err(JobError::NotFound(format!(
+            "no snapshot of offer {offer_id} in the last {days} days (watch it to keep a history)"
+        )));
+    }
+    let scratch = std::path::Path::new("history chart");
+    tokio::task::spawn_blocking(move || {
+        let file = tempfile::Builder::new()
+            .prefix("open1688-history-")
+            .suffix(format.extension())
+            .tempfile()
+            .map_err(|e| JobError::output(scratch, e))?;
+        report.chart(file.path())?;
+        std::fs::read(file.path()).map_err(|e| JobError::output(file.path(), e))
+    })
+    .await
+    .map_err(|e| JobError::output(scratch, e))?
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

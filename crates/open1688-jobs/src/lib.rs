@@ -27,6 +27,7 @@
 //! }
 //! ```
 
+pub mod alerts;
 pub mod analyze;
 pub mod candidates;
 #[cfg(feature = "charts")]
@@ -43,6 +44,7 @@ pub mod policy;
 pub mod progress;
 pub mod quote;
 pub mod recommend;
+pub mod schema;
 pub mod search;
 pub mod seller;
 pub mod sheet;
@@ -54,6 +56,7 @@ pub mod watches;
 #[cfg(feature = "xlsx")]
 pub mod workbook;
 
+pub use alerts::AlertList;
 pub use analyze::AnalyzeReport;
 pub use candidates::{MAX_UNITS, NeedRequest, supplier_name};
 pub use compare::{CompareReport, CompareRequest, CompareTarget};

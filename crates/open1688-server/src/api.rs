@@ -67,7 +67,7 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
             .nest("/v1", v1_routes())
             .split_for_parts();
         crate::openapi::name_operations(&mut doc);
-        crate::openapi::merge_closed_flattening(&mut doc);
+        open1688_jobs::schema::merge_closed_flattening(&mut doc);
         doc
     })
 }

@@ -10,6 +10,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use open1688_listen::{self as listen, Deadlines};
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::api::{keyed_routes, open_routes, v1_routes};
@@ -29,6 +30,12 @@ pub struct ServeOptions {
     /// Browser origins allowed to call the API (`https://erp.example.com`); none (the default)
     /// turns CORS off, and browsers on other sites cannot read the answers.
     pub cors_origins: Vec<HeaderValue>,
+    /// The MCP server answered at `/mcp` (streamable HTTP, behind the same keys); none leaves
+    /// `/mcp` unrouted.
+    pub mcp: Option<open1688_mcp::SourcingServer>,
+    /// Cancelled when the service stops, ending MCP sessions (their event streams would otherwise
+    /// hold connections open past the stop).
+    pub mcp_stop: CancellationToken,
 }
 
 impl ServeOptions {
@@ -46,7 +53,13 @@ impl ServeOptions {
                 HeaderValue::from_str(o).map_err(|e| format!("CORS origin {o:?}: {e}"))
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { cors_origins })
+        Ok(Self { cors_origins, ..Self::default() })
+    }
+
+    /// Answers MCP clients at `/mcp` with `server`.
+    pub fn with_mcp(mut self, server: open1688_mcp::SourcingServer) -> Self {
+        self.mcp = Some(server);
+        self
     }
 
     /// The CORS layer, when origins are configured: the API's methods and headers, answers'
@@ -76,8 +89,14 @@ pub fn router(state: ServiceState, options: &ServeOptions) -> Router {
     let v1 = v1.fallback(not_found).layer(keyed());
     let (metrics, _) = keyed_routes().split_for_parts();
     let (open, _) = open_routes().split_for_parts();
+    let mut open = open.merge(metrics.route_layer(keyed()));
+    if let Some(mcp) = &options.mcp {
+        // Keyed like every /v1 route; the key travels with the request to the tools, which check
+        // its scope before changing anything.
+        let endpoint = open1688_mcp::http_service(mcp.clone(), options.mcp_stop.clone());
+        open = open.merge(Router::new().route_service("/mcp", endpoint).layer(keyed()));
+    }
     let app = open
-        .merge(metrics.route_layer(keyed()))
         .nest("/v1", v1)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -116,6 +135,11 @@ pub async fn serve(
         tracing::warn!(%local, "the service listens beyond this machine: every /v1 route needs an API key; put TLS in front of it");
     }
     bound(local);
+    let mcp_stop = options.mcp_stop.clone();
+    let shutdown = async move {
+        shutdown.await;
+        mcp_stop.cancel();
+    };
     listen::serve(
         listener,
         router(state, options),

@@ -2,7 +2,7 @@
 //! or unknown key is 401, a key whose scope is too small is 403: reading needs `read` (the
 //! computations sent as POST — quote, compare, plan, image search — included), anything that
 //! changes state or starts a background job needs `write`; keys themselves (`/v1/keys`) need
-//! `admin`.
+//! `admin`. `/mcp` needs any key; the MCP tools that change the store check for `write` themselves.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -20,6 +20,10 @@ const COMPUTATIONS: &[&str] = &["/v1/quote", "/v1/compare", "/v1/plan", "/v1/rec
 pub fn required_scope(method: &Method, path: &str) -> Scope {
     if path == "/v1/keys" || path.starts_with("/v1/keys/") {
         return Scope::Admin;
+    }
+    if path == "/mcp" {
+        // Any key may talk to the MCP server; its tools that change the store check for `write`.
+        return Scope::Read;
     }
     let reads = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
         || (*method == Method::POST && COMPUTATIONS.contains(&path));
@@ -104,5 +108,6 @@ mod tests {
         assert_eq!(required_scope(&Method::GET, "/v1/keys"), Scope::Admin);
         assert_eq!(required_scope(&Method::DELETE, "/v1/keys/3"), Scope::Admin);
         assert_eq!(required_scope(&Method::GET, "/metrics"), Scope::Read);
+        assert_eq!(required_scope(&Method::POST, "/mcp"), Scope::Read);
     }
 }

@@ -98,50 +98,6 @@ fn failure_name(status: &str) -> String {
     format!("Failure{status}")
 }
 
-/// Rewrites the schemas of structs that flatten a struct refusing unknown fields (a quote
-/// request flattens the need): utoipa writes them as `allOf` of the two, but the flattened part's
-/// `additionalProperties: false` then forbids the outer fields, so no request could satisfy the
-/// document. serde accepts exactly the union of the fields and refuses anything else, which is
-/// one object with both parts' properties and `additionalProperties: false`.
-pub fn merge_closed_flattening(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::schema::{AdditionalProperties, Object, Schema};
-    let Some(components) = doc.components.as_mut() else { return };
-    let originals = components.schemas.clone();
-    let object_of = |part: &RefOr<Schema>| -> Option<Object> {
-        let schema = match part {
-            RefOr::Ref(r) => {
-                let name = r.ref_location.strip_prefix("#/components/schemas/")?;
-                match originals.get(name)? {
-                    RefOr::T(schema) => schema,
-                    RefOr::Ref(_) => return None,
-                }
-            }
-            RefOr::T(schema) => schema,
-        };
-        match schema {
-            Schema::Object(object) => Some(object.clone()),
-            _ => None,
-        }
-    };
-    let closed = |o: &Object| matches!(o.additional_properties.as_deref(), Some(AdditionalProperties::FreeForm(false)));
-    for schema in components.schemas.values_mut() {
-        let RefOr::T(Schema::AllOf(all)) = schema else { continue };
-        let Some(parts) = all.items.iter().map(object_of).collect::<Option<Vec<Object>>>() else { continue };
-        if !parts.iter().any(closed) {
-            continue;
-        }
-        let mut merged = Object::new();
-        merged.schema_type = utoipa::openapi::schema::SchemaType::Type(utoipa::openapi::schema::Type::Object);
-        merged.description = all.description.clone();
-        for part in parts {
-            merged.properties.extend(part.properties);
-            merged.required.extend(part.required);
-        }
-        merged.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
-        *schema = RefOr::T(Schema::Object(merged));
-    }
-}
-
 /// Gives every operation an id made of its method and path (`get_v1_offers_id_history_png`):
 /// unique by construction, where the handlers' names (`list`, `add`) repeat across families.
 pub fn name_operations(doc: &mut utoipa::openapi::OpenApi) {

@@ -57,10 +57,6 @@ impl Problem {
     }
 }
 
-/// How long a caller whose quota is spent should wait: the platform's daily quota renews at
-/// midnight China time, so an hour is a polite first retry.
-const QUOTA_RETRY_SECONDS: u64 = 3_600;
-
 impl From<JobError> for Problem {
     fn from(e: JobError) -> Self {
         let detail = e.to_string();
@@ -69,7 +65,8 @@ impl From<JobError> for Problem {
             (_, ErrorKind::Invalid | ErrorKind::NoAnswer) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail),
             (_, ErrorKind::NotFound) => Self::new(StatusCode::NOT_FOUND, detail),
             (_, ErrorKind::QuotaExhausted) => {
-                Self { retry_after: Some(QUOTA_RETRY_SECONDS), ..Self::new(StatusCode::TOO_MANY_REQUESTS, detail) }
+                let wait = e.retry_after(chrono::Utc::now()).unwrap_or(open1688_jobs::error::QUOTA_RETRY);
+                Self { retry_after: Some(wait.as_secs()), ..Self::new(StatusCode::TOO_MANY_REQUESTS, detail) }
             }
             (JobError::Gateway { source, .. }, _) => Self {
                 platform_code: source.platform_code().map(Box::from),

@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use admin::{AuthAction, ConfigAction, SandboxArgs};
 pub use decide::{AnalyzeArgs, CompareArgs, PlanArgs, QuoteArgs, RecommendArgs, SourceArgs};
 pub use lookup::{ImageSearchArgs, OfferArgs, SearchArgs, SellerArgs};
-pub use serve::{KeyAction, ServeArgs, ServeCommand};
+pub use serve::{KeyAction, McpArgs, ServeArgs, ServeCommand};
 pub use watch::{HistoryArgs, MonitorArgs, WatchAction, WatchAddArgs};
 
 /// Sourcing on 1688 from the command line: search, detail, quotes, plans and the sourcing job.
@@ -144,4 +144,6 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// The sourcing data service: an HTTP API with keys over the same jobs (`serve keys …` for keys).
     Serve(ServeArgs),
+    /// The sourcing toolkit for AI agents: a Model Context Protocol server on stdin/stdout.
+    Mcp(McpArgs),
 }

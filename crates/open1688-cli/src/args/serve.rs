@@ -1,4 +1,4 @@
-//! Arguments of `serve`: the service itself, and its API keys.
+//! Arguments of `serve` (the service itself, and its API keys) and of `mcp`.
 
 use std::net::SocketAddr;
 
@@ -30,6 +30,12 @@ pub struct ServeArgs {
     /// still running then are recorded as interrupted.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub shutdown_grace: u64,
+    /// Folder for the files MCP clients' tools write (default: `mcp` in the data directory).
+    #[arg(long, value_name = "DIR")]
+    pub mcp_dir: Option<std::path::PathBuf>,
+    /// Do not answer MCP clients at `/mcp`.
+    #[arg(long)]
+    pub no_mcp: bool,
     /// Key management instead of serving.
     #[command(subcommand)]
     pub keys: Option<ServeCommand>,
@@ -65,4 +71,13 @@ pub enum KeyAction {
         /// The key's id.
         id: i64,
     },
+}
+
+/// `mcp`.
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Folder for the files tools write, such as the sourcing job's workbook and charts (default:
+    /// `mcp` in the data directory).
+    #[arg(long, value_name = "DIR")]
+    pub outputs_dir: Option<std::path::PathBuf>,
 }

@@ -1,4 +1,5 @@
-//! `serve`: starts the service over this process's jobs and store; `serve keys` manages its keys.
+//! `serve`: starts the service over this process's jobs and store; `serve keys` manages its keys;
+//! `mcp`: the same jobs for an AI agent on stdin/stdout.
 
 use chrono::Utc;
 use open1688_jobs::{Cell, Sheet};
@@ -10,7 +11,9 @@ use open1688_monitor::Monitor;
 use open1688_server::{AnswerCache, JobBoard, KeyCache, KeyLimits, ServeOptions, ServiceState, StreamNotifier};
 use open1688_store::Scope;
 
-use crate::args::{KeyAction, ServeArgs, ServeCommand};
+use open1688_mcp::SourcingServer;
+
+use crate::args::{KeyAction, McpArgs, ServeArgs, ServeCommand};
 use crate::context::Ctx;
 use crate::exit::{CliError, usage};
 
@@ -26,7 +29,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         .clone()
         .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("jobs"));
     let rate = NonZeroU32::new(args.key_rate).ok_or_else(|| usage("--key-rate must be at least 1"))?;
-    let options = ServeOptions::with_cors_origins(&args.cors_origins).map_err(usage)?;
+    let mut options = ServeOptions::with_cors_origins(&args.cors_origins).map_err(usage)?;
     let alerts = StreamNotifier::new();
     // Pushes are signed with the app secret: the configured one, or the built-in sandbox's.
     let gateway = ctx.gateway().await?;
@@ -36,6 +39,14 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         (None, None) => None,
     };
     let board = JobBoard::new(jobs_dir);
+    if !args.no_mcp {
+        let outputs = args.mcp_dir.clone().unwrap_or_else(default_mcp_dir);
+        let mcp = SourcingServer::builder(jobs.clone(), store.clone())
+            .outputs_dir(outputs)
+            .sandbox(gateway.sandbox.is_some())
+            .build();
+        options = options.with_mcp(mcp);
+    }
     let state = ServiceState {
         jobs: jobs.clone(),
         store: store.clone(),
@@ -78,6 +89,22 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         eprintln!("open1688: stopped ({interrupted} running job(s) interrupted)");
     }
     Ok(Vec::new())
+}
+
+/// `mcp`: the MCP server on stdin/stdout, until the client closes them.
+pub async fn mcp(ctx: &Ctx, args: &McpArgs) -> Result<Vec<Sheet>, CliError> {
+    let store = ctx.store().await?;
+    let jobs = Arc::new(ctx.jobs().await?);
+    let sandbox = ctx.gateway().await?.sandbox.is_some();
+    let outputs = args.outputs_dir.clone().unwrap_or_else(default_mcp_dir);
+    let server = SourcingServer::builder(jobs, store).outputs_dir(outputs).sandbox(sandbox).build();
+    open1688_mcp::serve_stdio(server).await.map_err(|e| usage(e.to_string()))?;
+    Ok(Vec::new())
+}
+
+/// Where MCP tools keep their files unless told otherwise.
+fn default_mcp_dir() -> std::path::PathBuf {
+    dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("mcp")
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what service managers and orchestrators send).

@@ -48,7 +48,7 @@ pub async fn list(
         unacknowledged: f.unacknowledged,
         limit: f.limit.unwrap_or(100),
     };
-    Ok(Json(state.store.alert_log(&query).await?))
+    Ok(Json(open1688_jobs::alerts::list_alerts(&state.store, &query).await?.alerts))
 }
 
 /// `POST /v1/alerts/{id}/acknowledge`: marks an alert dealt with, by the key's name. Acknowledging

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use open1688_jobs::HistoryReport;
-use open1688_jobs::history::history;
+use open1688_jobs::history::{ChartFormat, history};
 use open1688_jobs::watches::{self, RunList, WatchAdded, WatchList, WatchRequest};
 use open1688_store::{Alert, Store};
 use serde::Deserialize;
@@ -145,15 +145,7 @@ pub async fn history_svg(
     history_chart(state, id, params, ChartFormat::Svg).await
 }
 
-/// The picture formats a chart is drawn in.
-#[derive(Debug, Clone, Copy)]
-enum ChartFormat {
-    Png,
-    Svg,
-}
-
-/// Draws an offer's history in a scratch file (the charts library draws to files) on a blocking
-/// thread, and answers with its bytes; 404 when the store has no snapshot of the offer.
+/// Answers with an offer's history drawn in `format` (404 without any snapshot in the days asked).
 async fn history_chart(
     state: ServiceState,
     id: i64,
@@ -161,29 +153,8 @@ async fn history_chart(
     format: ChartFormat,
 ) -> Result<Response, Problem> {
     let days = extract::query(params)?.days.unwrap_or(30);
-    let report = history(&*state.store, id, days, Utc::now()).await?;
-    if report.points.is_empty() {
-        return Err(Problem::new(
-            StatusCode::NOT_FOUND,
-            format!("no snapshot of offer {id} in the last {days} days (watch it to keep a history)"),
-        ));
-    }
-    let (suffix, kind) = match format {
-        ChartFormat::Png => (".png", "image/png"),
-        ChartFormat::Svg => (".svg", "image/svg+xml"),
-    };
-    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, Problem> {
-        let failed = |e: &dyn std::fmt::Display| {
-            Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("drawing the chart failed: {e}"))
-        };
-        let file =
-            tempfile::Builder::new().prefix("open1688-history-").suffix(suffix).tempfile().map_err(|e| failed(&e))?;
-        report.chart(file.path()).map_err(|e| failed(&e))?;
-        std::fs::read(file.path()).map_err(|e| failed(&e))
-    })
-    .await
-    .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("drawing the chart failed: {e}")))??;
-    Ok(([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response())
+    let bytes = open1688_jobs::history::history_chart(&*state.store, id, days, Utc::now(), format).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, format.media_type())], bytes).into_response())
 }
 
 /// `?limit=` for job runs.

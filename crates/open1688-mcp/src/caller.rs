@@ -1,0 +1,76 @@
+//! Who is calling: the person at this machine (stdio) or the holder of a service API key (HTTP).
+//! It decides what a call may do (adding a watch needs a `write` key; files on this machine are
+//! read for a local caller only) and whose last sourcing job the resources show.
+
+use open1688_store::{ApiKey, Scope};
+use rmcp::service::{RequestContext, RoleServer};
+
+/// The caller of one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    /// The process's own user, over stdio.
+    Local,
+    /// A service client, by the API key it presented (the service checked it before the request
+    /// reached the MCP server).
+    Key {
+        /// The key's id.
+        id: i64,
+        /// The key's name, for messages.
+        name: String,
+        /// What the key may do.
+        scope: Scope,
+    },
+}
+
+impl Caller {
+    /// The caller of the request `context` belongs to: the API key the service attached to the
+    /// HTTP request, else the local user.
+    pub fn of(context: &RequestContext<RoleServer>) -> Self {
+        context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<ApiKey>())
+            .map_or(Self::Local, |key| Self::Key { id: key.id, name: key.name.clone(), scope: key.scope })
+    }
+
+    /// Why this caller may not change the store, if it may not.
+    pub fn cannot_write(&self, tool: &str) -> Option<String> {
+        match self {
+            Self::Key { name, scope, .. } if *scope < Scope::Write => Some(format!(
+                "the key {name:?} has scope {}; {tool} changes the store and needs a key with scope write",
+                scope.as_str()
+            )),
+            _ => None,
+        }
+    }
+
+    /// Whether files on the server's machine may be read for this caller (pictures, scorecards).
+    pub fn reads_local_files(&self) -> bool {
+        matches!(self, Self::Local)
+    }
+
+    /// The folder name this caller's job outputs live under.
+    pub fn folder(&self) -> String {
+        match self {
+            Self::Local => "local".into(),
+            Self::Key { id, .. } => format!("key-{id}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_key_cannot_write_and_reads_no_local_file() {
+        let reader = Caller::Key { id: 7, name: "agent".into(), scope: Scope::Read };
+        assert!(reader.cannot_write("watch_offer").unwrap().contains("scope read"));
+        assert!(!reader.reads_local_files());
+        assert_eq!(reader.folder(), "key-7");
+        let writer = Caller::Key { id: 8, name: "ops".into(), scope: Scope::Write };
+        assert!(writer.cannot_write("watch_offer").is_none());
+        assert!(Caller::Local.cannot_write("watch_offer").is_none());
+        assert!(Caller::Local.reads_local_files());
+    }
+}

@@ -1,0 +1,39 @@
+//! [`Toolkit`]: what tools and resources work with — the application layer, the store and the
+//! outputs folder — below the server that routes requests to them.
+
+use std::sync::Arc;
+
+use open1688_jobs::Jobs;
+use open1688_store::SqlStore;
+
+use crate::outputs::Outputs;
+
+/// The application layer's jobs, the store and the tools' files.
+#[derive(Debug, Clone)]
+pub struct Toolkit {
+    jobs: Arc<Jobs>,
+    store: Arc<SqlStore>,
+    outputs: Outputs,
+}
+
+impl Toolkit {
+    /// A toolkit over `jobs` and `store`, keeping files in `outputs`.
+    pub fn new(jobs: Arc<Jobs>, store: Arc<SqlStore>, outputs: Outputs) -> Self {
+        Self { jobs, store, outputs }
+    }
+
+    /// The application layer.
+    pub fn jobs(&self) -> &Jobs {
+        &self.jobs
+    }
+
+    /// The store.
+    pub fn store(&self) -> &SqlStore {
+        &self.store
+    }
+
+    /// The tools' files.
+    pub fn outputs(&self) -> &Outputs {
+        &self.outputs
+    }
+}

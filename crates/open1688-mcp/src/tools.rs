@@ -1,0 +1,163 @@
+//! The tool table: every tool's name, what it is for and what it costs in gateway calls, its
+//! input and output schemas (from the same `utoipa` derives as the service's OpenAPI document)
+//! and its hints. [`crate::call`] runs them.
+
+use std::sync::{Arc, OnceLock};
+
+use open1688_jobs::alerts::AlertList;
+use open1688_jobs::watches::{WatchAdded, WatchList, WatchRequest};
+use open1688_jobs::{
+    AnalyzeReport, CompareReport, CompareRequest, HistoryReport, OffersReport, PlanReport, PlanRequest, QuoteReport,
+    QuoteRequest, SearchReport, SearchRequest, SellerReport, SourceReport, SourceRequest, schema::json_schema,
+};
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+
+use crate::arguments::{AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, SameItemArgs, SupplierArgs};
+
+/// What a tool touches, for its hints and for the scope an HTTP caller's key needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Reads the platform (through the cache and the app's quota); changes nothing.
+    ReadsPlatform,
+    /// Reads this installation's store only (watches, history, alerts); no gateway call.
+    ReadsStore,
+    /// Adds to the store (a watch): an HTTP caller's key needs the `write` scope.
+    Writes,
+}
+
+/// One tool as the table describes it.
+pub struct ToolSpec {
+    /// The tool's name, as agents call it.
+    pub name: &'static str,
+    /// A short human title.
+    pub title: &'static str,
+    /// What it is for, and what it costs in gateway calls.
+    pub description: &'static str,
+    /// What it touches.
+    pub effect: Effect,
+    input: fn() -> JsonObject,
+    output: fn() -> JsonObject,
+}
+
+macro_rules! spec {
+    ($name:literal, $title:literal, $effect:ident, $input:ty => $output:ty, $description:expr) => {
+        ToolSpec {
+            name: $name,
+            title: $title,
+            description: $description,
+            effect: Effect::$effect,
+            input: json_schema::<$input>,
+            output: json_schema::<$output>,
+        }
+    };
+}
+
+/// Every tool, in the order `tools/list` gives them.
+pub const TOOLS: &[ToolSpec] = &[
+    spec!("search_offers", "Search offers", ReadsPlatform, SearchRequest => SearchReport,
+        "Search 1688 wholesale offers by keyword (Chinese or English), with price bounds, a category, the \
+         platform's filters and a sort. Returns normalized summaries: id, title, price range, MOQ, monthly sales, \
+         supplier. Cost: 1 gateway call per page fetched (`pages`, default 1); a repeated search within the \
+         cache's lifetime costs nothing."),
+    spec!("search_by_image", "Search by picture", ReadsPlatform, ImageSearchArgs => SearchReport,
+        "Find offers that look like a picture: an https URL, or (over stdio only) a file on this machine. \
+         Cost: 2 gateway calls (the picture's upload, then the search)."),
+    spec!("get_offer", "Read offers", ReadsPlatform, GetOfferArgs => OffersReport,
+        "Read offers in full: the wholesale price ladder (tiers), SKUs with their prices and stock, MOQ, \
+         mixed-batch rules, shipping, and the supplier as the offer describes it. Money is a decimal string in \
+         CNY. Cost: 1 gateway call per offer (cached answers cost nothing)."),
+    spec!("quote", "Quote a quantity", ReadsPlatform, QuoteRequest => QuoteReport,
+        "How many units of one offer to buy for a need, and why: every quantity worth considering (the need, \
+         each tier break, MOQ and batch rules) with its goods, freight and landed cost, the recommended row, \
+         and buying now versus in split batches when a sales rate is known. Cost: 1 gateway call."),
+    spec!("compare", "Compare offers", ReadsPlatform, CompareRequest => CompareReport,
+        "Rank the offers of a keyword search (`target: {\"keyword\": …}`), or the listings of the same item as \
+         an offer (`target: {\"same_item_as\": id}`), by landed cost at the need and by supplier score, with \
+         the Pareto front and the best-value pick and its reason. Cost: 1 search call plus 1 call per \
+         candidate read (`candidates`, default 40)."),
+    spec!("find_same_item", "Find the same item", ReadsPlatform, SameItemArgs => CompareReport,
+        "Find other sellers' listings of the same item as an offer and rank them for a need (landed cost, \
+         supplier score, Pareto front). Cost: 1 call for the offer, 1 search call, plus 1 call per listing read \
+         (`candidates`, default 40)."),
+    spec!("plan_purchase", "Plan a purchase", ReadsPlatform, PlanRequest => PlanReport,
+        "Turn purchase lines (offer, optional SKU, quantity) into a plan by supplier: tier prices, freight, \
+         totals, every rule a line breaks (MOQ, batch multiple, mixed-batch minimum) with its fix, and with \
+         `optimize` quantities raised where a higher tier lowers the total. Cost: 1 gateway call per distinct \
+         offer."),
+    spec!("source", "Source a product", ReadsPlatform, SourceRequest => SourceReport,
+        "The whole sourcing job: search a keyword, read the candidates, score their suppliers, compare landed \
+         costs, pick what to buy, from whom and how many, plan it, and write a workbook and charts (read them \
+         as resources). Sends progress notifications when the call carries a progress token, and stops when \
+         cancelled. Cost: 1 search call plus 1 call per candidate (`candidates`, default 30, at most 50)."),
+    spec!("analyze_market", "Analyze a market", ReadsPlatform, AnalyzeArgs => AnalyzeReport,
+        "The market for a keyword at a quantity: price distribution (quartiles, histogram), suppliers, \
+         identities (factories, super factories), top suppliers. Reads search results only, no offer detail. \
+         Cost: 1 gateway call per 50 offers (`limit`, default 50, at most 100)."),
+    spec!("supplier_report", "Judge a supplier", ReadsPlatform, SupplierArgs => SellerReport,
+        "A seller's profile and offers, judged by a scorecard: score, band, action (accept, review, block) and \
+         each criterion's contribution. Cost: 1 call for the seller's listing plus 1 offer call (1 more to \
+         resolve a login id)."),
+    spec!("watch_offer", "Watch an offer", Writes, WatchRequest => WatchAdded,
+        "Watch an offer (or a keyword's top results) so the monitor records its prices and stock over time and \
+         raises alerts: price below or above a level at a quantity, a move of some percent, stock below a \
+         level, new offers for a keyword. Cost: no call now; each check later costs 1 call (`every_minutes`, \
+         default 60)."),
+    spec!("list_watches", "List watches", ReadsStore, NoArgs => WatchList,
+        "Every watch with its state (active, snoozed, paused with the last error), its rules, when it was last \
+         checked and when it is due. Cost: none (reads the store)."),
+    spec!("price_history", "Price history", ReadsStore, HistoryArgs => HistoryReport,
+        "An offer's recorded prices per tier, stock and MOQ over the last days, with the change over the \
+         period. History exists for watched offers; the chart is the resource \
+         `open1688://offers/{id}/history.png`. Cost: none (reads the store)."),
+    spec!("list_alerts", "List alerts", ReadsStore, AlertArgs => AlertList,
+        "Alerts the watches raised, newest first: which watch and offer, the rule, what happened, and whether \
+         someone acknowledged it. Cost: none (reads the store)."),
+];
+
+/// The spec of the tool named `name`.
+pub fn spec(name: &str) -> Option<&'static ToolSpec> {
+    TOOLS.iter().find(|t| t.name == name)
+}
+
+/// The tools as `tools/list` answers them (schemas are built once).
+pub fn listed() -> &'static [Tool] {
+    static LISTED: OnceLock<Vec<Tool>> = OnceLock::new();
+    LISTED.get_or_init(|| TOOLS.iter().map(ToolSpec::tool).collect())
+}
+
+impl ToolSpec {
+    /// The protocol's description of this tool.
+    pub fn tool(&self) -> Tool {
+        let mut input = (self.input)();
+        // Agents read the schema's own description less often than the tool's; keep one.
+        input.remove("description");
+        let annotations = ToolAnnotations::with_title(self.title)
+            .read_only(self.effect != Effect::Writes)
+            .destructive(false)
+            .idempotent(self.effect != Effect::Writes)
+            .open_world(self.effect == Effect::ReadsPlatform);
+        Tool::new(self.name, self.description, input)
+            .with_title(self.title)
+            .with_raw_output_schema(Arc::new((self.output)()))
+            .with_annotations(annotations)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tool_has_a_unique_name_object_schemas_and_a_cost() {
+        let mut names = std::collections::HashSet::new();
+        for tool in listed() {
+            assert!(names.insert(tool.name.clone()), "{} twice", tool.name);
+            assert_eq!(tool.input_schema.get("type").and_then(|t| t.as_str()), Some("object"), "{}", tool.name);
+            let output = tool.output_schema.as_ref().unwrap();
+            assert_eq!(output.get("type").and_then(|t| t.as_str()), Some("object"), "{}", tool.name);
+            let description = tool.description.as_deref().unwrap();
+            assert!(description.contains("Cost:"), "{} does not say what it costs", tool.name);
+        }
+        assert_eq!(names.len(), 14);
+    }
+}
