@@ -22,7 +22,8 @@ pub async fn list_alerts(store: &SqlStore, query: &AlertQuery) -> Result<AlertLi
 impl AlertList {
     /// One table: when, which watch, what, acknowledged by whom.
     pub fn sheets(&self) -> Vec<Sheet> {
-        let mut sheet = Sheet::new("alerts", &["id", "watch_id", "offer_id", "at", "rule", "message", "acknowledged_by"]);
+        let mut sheet =
+            Sheet::new("alerts", &["id", "watch_id", "offer_id", "at", "rule", "message", "acknowledged_by"]);
         for a in &self.alerts {
             sheet.push(vec![
                 Cell::Int(a.id),

@@ -83,7 +83,9 @@ pub fn json_schema<T: ToSchema>() -> Map<String, Value> {
             defs.insert(name, value);
         }
     }
-    if references(&Value::Object(root.clone())).contains(&root_name) || defs.values().any(|d| references(d).contains(&root_name)) {
+    if references(&Value::Object(root.clone())).contains(&root_name)
+        || defs.values().any(|d| references(d).contains(&root_name))
+    {
         // A recursive type refers to itself: keep it reachable by name too.
         defs.insert(root_name.clone(), Value::Object(root.clone()));
     }

@@ -16,7 +16,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::arguments::{AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, SameItemArgs, SupplierArgs};
+use crate::arguments::{
+    AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, SameItemArgs, SupplierArgs,
+};
 use crate::caller::Caller;
 use crate::toolkit::Toolkit;
 
@@ -68,7 +70,10 @@ pub async fn run(
         "get_offer" => {
             let args: GetOfferArgs = parse(name, arguments)?;
             if args.offer_ids.len() > 20 {
-                return Err(JobError::invalid("offer_ids", format!("at most 20 offers a call, got {}", args.offer_ids.len())));
+                return Err(JobError::invalid(
+                    "offer_ids",
+                    format!("at most 20 offers a call, got {}", args.offer_ids.len()),
+                ));
             }
             Answer::of(&jobs.offers(&args.offer_ids, progress).await?)
         }
@@ -76,8 +81,11 @@ pub async fn run(
         "compare" => Answer::of(&jobs.compare(&parse::<CompareRequest>(name, arguments)?, progress).await?),
         "find_same_item" => {
             let args: SameItemArgs = parse(name, arguments)?;
-            let request =
-                CompareRequest { target: CompareTarget::SameItemAs(args.offer_id), need: args.need, candidates: args.candidates };
+            let request = CompareRequest {
+                target: CompareTarget::SameItemAs(args.offer_id),
+                need: args.need,
+                candidates: args.candidates,
+            };
             Answer::of(&jobs.compare(&request, progress).await?)
         }
         "plan_purchase" => Answer::of(&jobs.plan(&parse::<PlanRequest>(name, arguments)?, progress).await?),
@@ -148,9 +156,7 @@ fn parse<T: DeserializeOwned>(tool: &str, arguments: JsonObject) -> Result<T> {
 fn alert_query(args: &AlertArgs, now_ms: i64) -> Result<AlertQuery> {
     let since_ms = match args.hours {
         None => 0,
-        Some(hours) if hours >= 1 => {
-            now_ms.saturating_sub(hours.checked_mul(3_600_000).unwrap_or(i64::MAX)).max(0)
-        }
+        Some(hours) if hours >= 1 => now_ms.saturating_sub(hours.checked_mul(3_600_000).unwrap_or(i64::MAX)).max(0),
         Some(hours) => return Err(JobError::invalid("hours", format!("hours must be at least 1, got {hours}"))),
     };
     let limit = args.limit.unwrap_or(50);

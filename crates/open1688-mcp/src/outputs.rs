@@ -78,7 +78,13 @@ impl Outputs {
                 let meta = entry.metadata().ok().filter(std::fs::Metadata::is_file)?;
                 let name = entry.file_name().into_string().ok()?;
                 let media_type = media_type(&name)?;
-                Some(OutputFile { uri: format!("{LAST_SOURCE}{name}"), name, media_type, size: meta.len(), path: entry.path() })
+                Some(OutputFile {
+                    uri: format!("{LAST_SOURCE}{name}"),
+                    name,
+                    media_type,
+                    size: meta.len(),
+                    path: entry.path(),
+                })
             })
             .collect();
         files.sort_by(|a, b| a.name.cmp(&b.name));

@@ -96,7 +96,10 @@ impl SourcingServer {
         progress: &open1688_jobs::Progress,
     ) -> Result<CallToolResult, McpError> {
         let Some(spec) = tools::spec(&request.name) else {
-            return Err(McpError::invalid_params(format!("no tool named {:?}; tools/list lists them", request.name), None));
+            return Err(McpError::invalid_params(
+                format!("no tool named {:?}; tools/list lists them", request.name),
+                None,
+            ));
         };
         if spec.effect == tools::Effect::Writes
             && let Some(refusal) = caller.cannot_write(spec.name)
@@ -202,7 +205,9 @@ impl ServerHandler for SourcingServer {
             Err(e) if e.kind() == open1688_jobs::ErrorKind::NotFound => {
                 Err(McpError::resource_not_found(e.to_string(), None))
             }
-            Err(e) if e.kind() == open1688_jobs::ErrorKind::Invalid => Err(McpError::invalid_params(e.to_string(), None)),
+            Err(e) if e.kind() == open1688_jobs::ErrorKind::Invalid => {
+                Err(McpError::invalid_params(e.to_string(), None))
+            }
             Err(e) => Err(McpError::internal_error(e.to_string(), None)),
         }
     }
@@ -221,6 +226,8 @@ impl ServerHandler for SourcingServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, McpError> {
         let arguments = request.arguments.unwrap_or_default();
-        prompts::get(&request.name, &arguments).map(Into::into).map_err(|message| McpError::invalid_params(message, None))
+        prompts::get(&request.name, &arguments)
+            .map(Into::into)
+            .map_err(|message| McpError::invalid_params(message, None))
     }
 }

@@ -12,7 +12,9 @@ use open1688_jobs::{
 };
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 
-use crate::arguments::{AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, SameItemArgs, SupplierArgs};
+use crate::arguments::{
+    AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, SameItemArgs, SupplierArgs,
+};
 
 /// What a tool touches, for its hints and for the scope an HTTP caller's key needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,10 +25,8 @@ pub enum ServeError {
 /// Serves `server` on stdin and stdout until the client closes them. Nothing else may write to
 /// stdout meanwhile (logs go to stderr).
 pub async fn serve_stdio(server: SourcingServer) -> Result<(), ServeError> {
-    let running = server
-        .serve(rmcp::transport::io::stdio_pipes())
-        .await
-        .map_err(|e| ServeError::Initialize(e.to_string()))?;
+    let running =
+        server.serve(rmcp::transport::io::stdio_pipes()).await.map_err(|e| ServeError::Initialize(e.to_string()))?;
     running.waiting().await.map_err(|e| ServeError::Session(e.to_string()))?;
     Ok(())
 }
@@ -36,7 +34,10 @@ pub async fn serve_stdio(server: SourcingServer) -> Result<(), ServeError> {
 /// `server` as a streamable HTTP endpoint (a tower service to mount at `/mcp`), stopping its
 /// sessions when `stop` is cancelled. Callers are authenticated by the service in front of it,
 /// which attaches the API key to each request; the key is what the tools see as the caller.
-pub fn http_service(server: SourcingServer, stop: CancellationToken) -> StreamableHttpService<SourcingServer, LocalSessionManager> {
+pub fn http_service(
+    server: SourcingServer,
+    stop: CancellationToken,
+) -> StreamableHttpService<SourcingServer, LocalSessionManager> {
     let mut config = StreamableHttpServerConfig::default();
     config.cancellation_token = stop;
     // The SDK's Host allow-list defends unauthenticated local servers against DNS rebinding; this

@@ -1,0 +1,91 @@
+//! End to end over streamable HTTP: `/mcp` inside the real `open1688 serve`, reached by the
+//! official Rust SDK's client, with and without an API key. The key is the caller: a read key
+//! cannot add a watch, and each key sees only its own sourcing job's files.
+
+mod mcp;
+mod service;
+
+use mcp::{Recorder, call, error, ok};
+use rmcp::ServiceExt as _;
+use rmcp::model::ReadResourceRequestParams;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use serde_json::json;
+use service::{OFFER, key, start};
+
+fn transport(base: &str, key: Option<&str>) -> StreamableHttpClientTransport<reqwest::Client> {
+    let mut config = StreamableHttpClientTransportConfig::with_uri(format!("{base}/mcp"));
+    if let Some(key) = key {
+        config = config.auth_header(key);
+    }
+    StreamableHttpClientTransport::from_config(config)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_service_answers_mcp_clients_by_their_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, reader) = key(dir.path(), &db, "agent", "read");
+    let (_, writer) = key(dir.path(), &db, "ops-agent", "write");
+    let mcp_dir = dir.path().join("mcp");
+    let mut service = start(dir.path(), &db, &["--no-monitor", "--mcp-dir", mcp_dir.to_str().unwrap()]);
+    let base = service.base.clone();
+
+    // Without a key, or with a wrong one, the session never starts.
+    assert!(().serve(transport(&base, None)).await.is_err(), "no key, no session");
+    assert!(().serve(transport(&base, Some("o1688_1_wrong"))).await.is_err(), "an unknown key, no session");
+
+    // A read key: every read tool, no watch.
+    let recorder = Recorder::default();
+    let agent = recorder.clone().serve(transport(&base, Some(&reader))).await.expect("a read key starts a session");
+    assert!(agent.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default().contains("SANDBOX"));
+    assert_eq!(agent.list_all_tools().await.unwrap().len(), 14);
+    let offer: i64 = OFFER.parse().unwrap();
+    let detail = ok("get_offer", &call(&agent, "get_offer", json!({"offer_ids": [offer]})).await);
+    assert_eq!(detail["offers"][0]["offer"]["id"], offer);
+    let refused = error("watch_offer", &call(&agent, "watch_offer", json!({"offer": offer, "below": "9"})).await);
+    assert!(refused.contains("scope read") && refused.contains("write"), "{refused}");
+    let e = error("search_by_image", &call(&agent, "search_by_image", json!({"picture": "/etc/passwd"})).await);
+    assert!(e.contains("https:// URL"), "no file on the service's machine is read: {e}");
+    let e = error(
+        "supplier_report",
+        &call(&agent, "supplier_report", json!({"seller": "x", "scorecard": "/etc/x.toml"})).await,
+    );
+    assert!(e.contains("preset"), "{e}");
+
+    // The sourcing job over HTTP: progress notifications on the request's stream, files as resources.
+    let sourced =
+        ok("source", &call(&agent, "source", json!({"keyword": "保温杯", "need": 300, "candidates": 6})).await);
+    assert_eq!(sourced["need"], 300);
+    assert!(recorder.progress.lock().unwrap().iter().any(|p| p.total == Some(4.0)), "progress reached the client");
+    let workbook = ReadResourceRequestParams::new("open1688://source/last/sourcing.xlsx");
+    assert!(agent.read_resource(workbook.clone()).await.is_ok());
+
+    // A write key: watches; and it does not see the read key's job.
+    let ops = ().serve(transport(&base, Some(&writer))).await.expect("a write key starts a session");
+    let added = ok("watch_offer", &call(&ops, "watch_offer", json!({"offer": offer, "below": "9", "at": 100})).await);
+    assert!(added["id"].as_i64().is_some_and(|id| id > 0), "{added}");
+    let listed = ok("list_watches", &call(&agent, "list_watches", json!({})).await);
+    assert_eq!(listed["watches"].as_array().unwrap().len(), 1, "the read key sees the watch: {listed}");
+    assert!(ops.read_resource(workbook).await.is_err(), "one key never reads another's job files");
+    let uris: Vec<String> = ops.list_all_resources().await.unwrap().into_iter().map(|r| r.uri).collect();
+    assert!(!uris.iter().any(|u| u.starts_with("open1688://source/last/")), "{uris:?}");
+
+    // Open sessions do not hold the service up when it is stopped.
+    let stopping = std::time::Instant::now();
+    let status = tokio::task::spawn_blocking(move || service.stop()).await.unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(stopping.elapsed() < std::time::Duration::from_secs(8), "stopped in {:?}", stopping.elapsed());
+    drop((agent, ops));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_mcp_leaves_the_route_unserved() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, reader) = key(dir.path(), &db, "agent", "read");
+    let service = start(dir.path(), &db, &["--no-monitor", "--no-mcp"]);
+    let url = format!("{}/mcp", service.base);
+    let (status, _) = service::call(reqwest::Method::POST, &url, Some(&reader), Some(json!({}))).await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
+}
