@@ -220,3 +220,44 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
 
     client.cancel().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_spent_quota_is_a_tool_error_that_says_when_to_retry() {
+    // A gateway whose app may make four calls a day.
+    let sandbox = open1688_sandbox::Sandbox::builder()
+        .catalog_size(200, 30)
+        .demo_limits(50.0, 50, 50.0, Some(4))
+        .start()
+        .await
+        .unwrap();
+    let offers: Vec<i64> = sandbox.catalog().offers.iter().take(8).map(|o| o.id).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let mut command = tokio::process::Command::from(open1688(dir.path(), &db));
+    command
+        .args(["mcp", "--outputs-dir", dir.path().join("mcp").to_str().unwrap()])
+        .env("OPEN1688_ENDPOINT", sandbox.base_url())
+        .env("OPEN1688_APP_KEY", sandbox.app_key())
+        .env("OPEN1688_APP_SECRET", sandbox.app_secret())
+        .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token());
+    let (transport, _) = TokioChildProcess::builder(command).stderr(Stdio::null()).spawn().unwrap();
+    let client = ().serve(transport).await.expect("the server initializes");
+    let info = client.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default();
+    assert!(!info.contains("SANDBOX") && info.contains("real 1688"), "with an app key it says so: {info}");
+    ok("get_offer", &call(&client, "get_offer", json!({"offer_ids": [offers[0]]})).await);
+    let mut spent = None;
+    for offer in &offers[1..] {
+        let result = call(&client, "get_offer", json!({"offer_ids": [offer]})).await;
+        if result.is_error == Some(true) {
+            spent = Some(result);
+            break;
+        }
+    }
+    let spent = spent.expect("the quota runs out within eight offers");
+    let message = error("get_offer", &spent);
+    assert!(message.contains("quota is spent; retry in 60 min"), "{message}");
+    let meta = spent.meta.expect("the failure's figures");
+    assert_eq!(meta.0["open1688/error"]["kind"], "quota_exhausted");
+    assert_eq!(meta.0["open1688/error"]["retry_after_seconds"], 3600);
+    client.cancel().await.unwrap();
+}
