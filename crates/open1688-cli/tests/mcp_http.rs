@@ -71,6 +71,13 @@ async fn the_service_answers_mcp_clients_by_their_keys() {
     let uris: Vec<String> = ops.list_all_resources().await.unwrap().into_iter().map(|r| r.uri).collect();
     assert!(!uris.iter().any(|u| u.starts_with("open1688://source/last/")), "{uris:?}");
 
+    // The calls are counted for operators.
+    let (status, metrics) = service::call(reqwest::Method::GET, &format!("{base}/metrics"), Some(&reader), None).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let metrics = metrics.as_str().unwrap_or_default().to_owned();
+    assert!(metrics.contains(r#"open1688_mcp_tool_calls_total{tool="get_offer",outcome="ok"} 1"#), "{metrics}");
+    assert!(metrics.contains(r#"route="/mcp""#), "{metrics}");
+
     // Open sessions do not hold the service up when it is stopped.
     let stopping = std::time::Instant::now();
     let status = tokio::task::spawn_blocking(move || service.stop()).await.unwrap();

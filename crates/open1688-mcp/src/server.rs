@@ -107,7 +107,16 @@ impl SourcingServer {
             return Ok(CallToolResult::error(vec![ContentBlock::text(refusal)]));
         }
         let arguments = request.arguments.unwrap_or_default();
-        Ok(match crate::call::run(self.toolkit(), spec.name, arguments, caller, progress).await {
+        let started = std::time::Instant::now();
+        let outcome = crate::call::run(self.toolkit(), spec.name, arguments, caller, progress).await;
+        let label = match &outcome {
+            Ok(_) => "ok",
+            Err(e) => failure::kind_name(e.kind()),
+        };
+        metrics::counter!("open1688_mcp_tool_calls_total", "tool" => spec.name, "outcome" => label).increment(1);
+        metrics::histogram!("open1688_mcp_tool_call_duration_seconds", "tool" => spec.name)
+            .record(started.elapsed().as_secs_f64());
+        Ok(match outcome {
             Ok(answer) => {
                 let mut result = CallToolResult::structured(answer.report);
                 for (uri, name, media_type) in answer.files {

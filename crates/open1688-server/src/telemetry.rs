@@ -81,6 +81,10 @@ pub fn route_label(path: &str) -> &'static str {
             })
             .collect()
     });
+    if path == "/mcp" {
+        // The MCP endpoint is a service of its own, outside the OpenAPI document.
+        return "/mcp";
+    }
     let segments: Vec<&str> = path.split('/').collect();
     templates
         .iter()
@@ -133,6 +137,7 @@ mod tests {
         assert_eq!(route_label("/v1/offers/1/history.png"), "/v1/offers/{id}/history.png");
         assert_eq!(route_label("/v1/jobs/abc/files/report.xlsx"), "/v1/jobs/{id}/files/{name}");
         assert_eq!(route_label("/healthz"), "/healthz");
+        assert_eq!(route_label("/mcp"), "/mcp");
         assert_eq!(route_label("/v1/../../etc/passwd"), "other");
         assert_eq!(route_label("/v1/offers/"), "other");
     }
