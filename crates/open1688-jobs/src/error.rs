@@ -119,7 +119,10 @@ impl JobError {
                 EngineError::BadQuantity { .. }
                 | EngineError::UnknownSku { .. }
                 | EngineError::UnknownOffer { .. }
+                | EngineError::NoSuchSku { .. }
+                | EngineError::AmbiguousSku { .. }
                 | EngineError::BadScorecard { .. } => ErrorKind::Invalid,
+                EngineError::NotEnoughStock { .. } => ErrorKind::NoAnswer,
                 EngineError::NoPrice { .. } | EngineError::Overflow | EngineError::NoExchangeRate { .. } => {
                     ErrorKind::Failed
                 }

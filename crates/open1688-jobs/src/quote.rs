@@ -1,8 +1,10 @@
 //! `quote`: how many to buy of one offer — the options table, buy now versus split batches, and
 //! the stock risk of each.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
-use sourcing::{Offer, QuantityAdvice, RiskThresholds, SplitOption, optimal_quantity, split_options};
+use sourcing::{Offer, QuantityAdvice, RiskThresholds, SplitOption, optimal_quantity, select_sku, split_options};
 
 use crate::candidates::NeedRequest;
 use crate::error::{JobError, Result};
@@ -19,9 +21,12 @@ pub struct QuoteRequest {
     /// The need.
     #[serde(flatten)]
     pub need: NeedRequest,
-    /// Price this SKU (offers priced per SKU).
+    /// Price this SKU (offers priced per SKU), by id.
     #[serde(default)]
     pub sku: Option<i64>,
+    /// Or the SKU by its attributes (`{"容量": "750ml", "颜色": "红色"}`): its price and stock.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub spec: BTreeMap<String, String>,
     /// Compare buying in up to this many split batches (default 3).
     #[serde(default = "default_batches")]
     pub batches: i64,
@@ -53,14 +58,21 @@ impl Jobs {
                 format!("batches must be between 1 and 100, got {}", request.batches),
             ));
         }
+        if request.sku.is_some() && !request.spec.is_empty() {
+            return Err(JobError::invalid("spec", "name the SKU by its id or by its attributes, not both"));
+        }
         let c = self.named_candidate(request.offer_id, progress).await?;
+        let sku = match select_sku(&c.offer, &request.spec)? {
+            Some(id) => Some(id),
+            None => request.sku,
+        };
         let need = request.need.resolve(Some(&c.offer))?;
         let freight = &self.sourcing_policy().freight;
-        let advice = optimal_quantity(&c.offer, request.sku, &need, freight)?;
+        let advice = optimal_quantity(&c.offer, sku, &need, freight)?;
         let batches = match need.daily_sales {
             Some(daily) => Some(split_options(
                 &c.offer,
-                request.sku,
+                sku,
                 advice.best().quantity,
                 daily,
                 request.batches,

@@ -42,6 +42,7 @@ async fn quote_matches_the_documented_answer_and_renders_its_sheets() {
         offer_id: OFFER,
         need: NeedRequest { daily_sales: Some(5.into()), ..NeedRequest::units(95) },
         sku: None,
+        spec: Default::default(),
         batches: 2,
     };
     let report = jobs.quote(&request, &Progress::silent()).await.unwrap();
@@ -58,7 +59,8 @@ async fn quote_matches_the_documented_answer_and_renders_its_sheets() {
 async fn bad_requests_name_the_field_before_any_call() {
     let (sandbox, jobs) = sandbox_jobs().await;
     let before = sandbox.stats().total.calls;
-    let quote = QuoteRequest { offer_id: OFFER, need: NeedRequest::units(-5), sku: None, batches: 3 };
+    let quote =
+        QuoteRequest { offer_id: OFFER, need: NeedRequest::units(-5), sku: None, spec: Default::default(), batches: 3 };
     match jobs.quote(&quote, &Progress::silent()).await {
         Err(JobError::Invalid { field, message }) => {
             assert_eq!(field, "need");
@@ -172,4 +174,32 @@ async fn the_policy_decides_candidate_counts_and_the_same_item_group() {
     let report = jobs.compare(&same, &Progress::silent()).await.unwrap();
     assert!(report.comparison.rows.iter().any(|r| r.offer_id == OFFER));
     assert!(report.comparison.rows.len() < 6);
+}
+
+#[tokio::test]
+async fn quotes_respect_the_stock_of_what_is_bought_and_name_skus_by_attributes() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let quote = |need: i64, spec: &[(&str, &str)]| QuoteRequest {
+        offer_id: OFFER,
+        need: NeedRequest::units(need),
+        sku: None,
+        spec: spec.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        batches: 3,
+    };
+    // The case: more than the offer has on sale across its SKUs.
+    let e = jobs.quote(&quote(200_000, &[]), &Progress::silent()).await.unwrap_err();
+    assert_eq!(e.kind(), open1688_jobs::ErrorKind::NoAnswer);
+    assert!(e.to_string().contains("95431 in stock, 200000 wanted: 104569 short"), "{e}");
+    // One SKU by its attributes: its own stock bounds the answer.
+    let red = [("容量", "750ml"), ("颜色", "红色")];
+    let report = jobs.quote(&quote(300, &red), &Progress::silent()).await.unwrap();
+    assert!(report.advice.options.iter().all(|o| o.quantity <= 12_713));
+    let e = jobs.quote(&quote(13_000, &red), &Progress::silent()).await.unwrap_err();
+    assert!(e.to_string().contains("SKU 5267991913173 has 12713 in stock"), "{e}");
+    let e = jobs.quote(&quote(300, &[("颜色", "红色")]), &Progress::silent()).await.unwrap_err();
+    assert_eq!(e.kind(), open1688_jobs::ErrorKind::Invalid, "{e}");
+    let both = QuoteRequest { sku: Some(1), ..quote(300, &red) };
+    assert!(
+        matches!(jobs.quote(&both, &Progress::silent()).await, Err(JobError::Invalid { field, .. }) if field == "spec")
+    );
 }

@@ -79,6 +79,18 @@ pub struct Comparison {
     pub rows: Vec<ComparisonRow>,
     /// The best-value pick and why.
     pub best_value: Option<(i64, String)>,
+    /// Candidates that could not be priced for the need, and why (not enough stock, no price).
+    #[serde(default)]
+    pub excluded: Vec<Excluded>,
+}
+
+/// A candidate left out of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Excluded {
+    /// The offer.
+    pub offer_id: i64,
+    /// Why it was left out, for a person.
+    pub reason: String,
 }
 
 /// Candidates that are the same item as `reference` (the reference included).
@@ -97,8 +109,15 @@ pub fn compare(
     score_tolerance: Decimal,
 ) -> Result<Comparison, EngineError> {
     let mut rows = Vec::with_capacity(candidates.len());
+    let mut excluded = Vec::new();
     for c in candidates {
-        let Ok(advice) = optimal_quantity(&c.offer, None, need, freight) else { continue };
+        let advice = match optimal_quantity(&c.offer, None, need, freight) {
+            Ok(advice) => advice,
+            Err(e) => {
+                excluded.push(Excluded { offer_id: c.offer.id, reason: e.to_string() });
+                continue;
+            }
+        };
         let best = advice.best();
         let report = card.score(&c.supplier);
         rows.push(ComparisonRow {
@@ -148,7 +167,7 @@ pub fn compare(
             )
         })
     });
-    Ok(Comparison { rows, best_value })
+    Ok(Comparison { rows, best_value, excluded })
 }
 
 /// Filters for recommendations.

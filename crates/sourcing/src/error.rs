@@ -25,6 +25,28 @@ pub enum EngineError {
         /// The SKU asked for.
         sku: i64,
     },
+    /// SKU attributes that no SKU of the offer has.
+    #[error("offer {offer} has no SKU {spec}; its SKUs: {choices}")]
+    NoSuchSku {
+        /// The offer.
+        offer: i64,
+        /// The attributes asked for (`颜色=黑色`).
+        spec: String,
+        /// The SKUs there are, by their attributes.
+        choices: String,
+    },
+    /// SKU attributes that several SKUs share.
+    #[error("offer {offer}: {spec} matches {count} SKUs ({choices}); name more attributes")]
+    AmbiguousSku {
+        /// The offer.
+        offer: i64,
+        /// The attributes asked for.
+        spec: String,
+        /// How many SKUs match.
+        count: usize,
+        /// The matching SKUs, by their attributes.
+        choices: String,
+    },
     /// A plan line names an offer that was not supplied.
     #[error("plan line {line}: offer {offer} was not supplied")]
     UnknownOffer {
@@ -32,6 +54,20 @@ pub enum EngineError {
         line: usize,
         /// The offer.
         offer: i64,
+    },
+    /// The need (raised to the MOQ and batch) is more than what is bought has in stock.
+    #[error("{}", not_enough_stock(*offer, *sku, *need, *order, *available))]
+    NotEnoughStock {
+        /// The offer.
+        offer: i64,
+        /// The SKU, when one was named.
+        sku: Option<i64>,
+        /// Units needed.
+        need: i64,
+        /// The smallest quantity that can be ordered for the need (MOQ and batch applied).
+        order: i64,
+        /// Units in stock.
+        available: i64,
     },
     /// A number too large for exact arithmetic.
     #[error("amount overflow: the quantities or prices are too large")]
@@ -52,4 +88,20 @@ pub enum EngineError {
         /// What is wrong.
         reason: String,
     },
+}
+
+fn not_enough_stock(offer: i64, sku: Option<i64>, need: i64, order: i64, available: i64) -> String {
+    let what = match sku {
+        Some(sku) => format!("offer {offer} SKU {sku}"),
+        None => format!("offer {offer}"),
+    };
+    let wanted = if order > need {
+        format!("{order} (the need of {need}, raised to the MOQ or batch)")
+    } else {
+        need.to_string()
+    };
+    format!(
+        "{what} has {available} in stock, {wanted} wanted: {} short; split the need across offers or lower it",
+        order.saturating_sub(available)
+    )
 }

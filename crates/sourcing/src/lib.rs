@@ -20,9 +20,10 @@ pub mod normalize;
 pub mod plan;
 pub mod quantity;
 pub mod scorecard;
+pub mod sku;
 
 pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
-pub use compare::{Candidate, Comparison, Filters, Ranking, Recommendation, compare, recommend};
+pub use compare::{Candidate, Comparison, Excluded, Filters, Ranking, Recommendation, compare, recommend};
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
 pub use error::EngineError;
 pub use ladder::{LadderError, PriceLadder, Tier};
@@ -34,3 +35,4 @@ pub use normalize::{
 pub use plan::{PlanLine, PlanOptions, PurchasePlan, Violation, plan};
 pub use quantity::{Need, QuantityAdvice, QuantityOption, optimal_quantity};
 pub use scorecard::{Action, ScoreReport, Scorecard};
+pub use sku::select_sku;

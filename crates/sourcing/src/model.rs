@@ -206,6 +206,22 @@ impl Offer {
         self.title_en = self.title_en.take().or_else(|| summary.title_en.clone());
     }
 
+    /// Units on sale of what would be bought: the SKU's stock when a SKU is named, else the
+    /// offer's, else the sum of its SKUs' when every SKU says; `None` when the platform did not
+    /// say (then no stock limit is applied).
+    pub fn available(&self, sku: Option<i64>) -> Option<i64> {
+        if let Some(id) = sku {
+            return self.skus.iter().find(|s| s.id == id).and_then(|s| s.stock).or(self.stock);
+        }
+        if self.stock.is_some() {
+            return self.stock;
+        }
+        if self.skus.is_empty() {
+            return None;
+        }
+        self.skus.iter().try_fold(0_i64, |sum, s| s.stock.map(|units| sum.saturating_add(units.max(0))))
+    }
+
     /// Whether the offer can be bought (published and in stock).
     pub fn is_available(&self) -> bool {
         self.status.as_deref().is_none_or(|s| s == "published") && self.stock != Some(0)

@@ -78,6 +78,19 @@ pub enum Violation {
         /// Units to add.
         add_units: i64,
     },
+    /// More units of an offer (or of one of its SKUs) than it has in stock.
+    OverStock {
+        /// Offer.
+        offer_id: i64,
+        /// The SKU, when the lines name one.
+        sku_id: Option<i64>,
+        /// Quantity planned.
+        quantity: i64,
+        /// Units in stock.
+        stock: i64,
+        /// Units to remove (and buy elsewhere).
+        remove_units: i64,
+    },
     /// A mixed batch below the seller's minimum amount or pieces.
     MixMinimum {
         /// Amount planned.
@@ -108,6 +121,14 @@ impl std::fmt::Display for Violation {
             }
             Violation::NotBatchMultiple { offer_id, quantity, batch, add_units } => {
                 write!(f, "offer {offer_id}: {quantity} not a multiple of {batch}, add {add_units}")
+            }
+            Violation::OverStock { offer_id, sku_id, quantity, stock, remove_units } => {
+                let what =
+                    sku_id.map_or_else(|| format!("offer {offer_id}"), |sku| format!("offer {offer_id} SKU {sku}"));
+                write!(
+                    f,
+                    "{what}: {quantity} exceeds the {stock} in stock, remove {remove_units} and buy them elsewhere"
+                )
             }
             Violation::MixMinimum { top_up_offer, top_up_units, top_up_cost, .. } => write!(
                 f,
@@ -279,6 +300,7 @@ fn price_group(
             });
         }
     }
+    violations.extend(stock_violations(members, lines, offers));
     let freight = freight.cost(goods, weight);
     Ok(SupplierOrder {
         supplier: key.to_owned(),
@@ -291,6 +313,39 @@ fn price_group(
         total: goods + freight,
         violations,
     })
+}
+
+/// Units planned beyond the stock: per SKU for lines that name one, per offer for the rest.
+fn stock_violations(members: &[usize], lines: &[PlanLine], offers: &HashMap<i64, &Offer>) -> Vec<Violation> {
+    let mut planned: BTreeMap<(i64, Option<i64>), i64> = BTreeMap::new();
+    for &i in members {
+        let entry = planned.entry((lines[i].offer_id, lines[i].sku_id)).or_default();
+        *entry = entry.saturating_add(lines[i].quantity);
+    }
+    planned
+        .into_iter()
+        .filter_map(|((offer_id, sku_id), quantity)| {
+            let stock = offers[&offer_id].available(sku_id)?;
+            (quantity > stock).then(|| Violation::OverStock {
+                offer_id,
+                sku_id,
+                quantity,
+                stock,
+                remove_units: quantity - stock,
+            })
+        })
+        .collect()
+}
+
+/// Whether raising line `i` to `to` units keeps its offer (or SKU) within stock.
+fn raise_fits_stock(i: usize, to: i64, members: &[usize], lines: &[PlanLine], offer: &Offer) -> bool {
+    let Some(stock) = offer.available(lines[i].sku_id) else { return true };
+    let others: i64 = members
+        .iter()
+        .filter(|&&j| j != i && lines[j].offer_id == lines[i].offer_id && lines[j].sku_id == lines[i].sku_id)
+        .map(|&j| lines[j].quantity)
+        .sum();
+    others.saturating_add(to) <= stock
 }
 
 /// Groups, prices and checks a list of lines; with `optimize`, raises quantities to cheaper
@@ -334,6 +389,9 @@ pub fn plan(lines: &[PlanLine], offers: &[Offer], options: &PlanOptions) -> Resu
                     };
                     let Some(next) = ladder.tiers().iter().find(|t| t.min_qty > group_qty) else { continue };
                     let to = lines[i].quantity + (next.min_qty - group_qty);
+                    if !raise_fits_stock(i, to, members, &lines, offer) {
+                        continue;
+                    }
                     let from = std::mem::replace(&mut lines[i].quantity, to);
                     let candidate = price_group(key, members, &lines, &by_id, freight)?;
                     lines[i].quantity = from;

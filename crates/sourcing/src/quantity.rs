@@ -3,7 +3,8 @@
 //!
 //! Within one price tier the goods amount grows with q, weight-based freight does not fall and
 //! holding cost grows, so the optimum is the smallest feasible q, a tier start above it, or the
-//! first q that reaches the free-shipping threshold. Only those candidates are priced.
+//! first q that reaches the free-shipping threshold. Only those candidates are priced, and none
+//! above the stock of what is bought (a need the stock cannot meet is an error saying by how much).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -123,6 +124,12 @@ pub fn price_quantity(
 /// The candidate quantities (sorted, unique) for a need.
 fn candidates(offer: &Offer, sku: Option<i64>, need: &Need, freight: &Freight) -> Result<Vec<i64>, EngineError> {
     let q0 = smallest_order(offer, need.quantity)?;
+    let stock = offer.available(sku);
+    if let Some(available) = stock
+        && q0 > available
+    {
+        return Err(EngineError::NotEnoughStock { offer: offer.id, sku, need: need.quantity, order: q0, available });
+    }
     let batch = offer.batch_number;
     let mut qs = vec![q0];
     let per_sku = sku.is_some() && offer.quote_type.is_some_and(QuoteType::is_priced_per_sku);
@@ -148,6 +155,10 @@ fn candidates(offer: &Offer, sku: Option<i64>, need: &Need, freight: &Freight) -
     }
     if let Some(limit) = need.max_overstock {
         qs.retain(|&q| q == q0 || q - need.quantity <= limit);
+    }
+    // Never more than is on sale.
+    if let Some(available) = stock {
+        qs.retain(|&q| q <= available);
     }
     qs.sort_unstable();
     qs.dedup();

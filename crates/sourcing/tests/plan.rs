@@ -38,6 +38,23 @@ fn line(offer_id: i64, sku_id: Option<i64>, quantity: i64) -> PlanLine {
 }
 
 #[test]
+fn lines_beyond_stock_are_violations_and_optimize_never_raises_past_it() {
+    let mut o = offer(1, "s1", "1-99:10.00;100+:8.00", 1);
+    o.skus[0].stock = Some(40);
+    o.skus[1].stock = Some(90);
+    o.skus[2].stock = Some(5);
+    let p = plan(&[line(1, Some(11), 50), line(1, Some(12), 30)], &[o.clone()], &PlanOptions::default()).unwrap();
+    let over: Vec<_> = p.orders[0].violations.iter().filter(|v| matches!(v, Violation::OverStock { .. })).collect();
+    assert_eq!(over.len(), 1, "{:?}", p.orders[0].violations);
+    assert_eq!(over[0].to_string(), "offer 1 SKU 11: 50 exceeds the 40 in stock, remove 10 and buy them elsewhere");
+    // 95 units of SKU 12 would reach the ¥8 tier at 100, but only 90 are on sale.
+    let options = PlanOptions { optimize: true, ..PlanOptions::default() };
+    let p = plan(&[line(1, Some(12), 85)], &[o], &options).unwrap();
+    assert!(p.raises.is_empty(), "{:?}", p.raises);
+    assert!(p.orders[0].violations.is_empty());
+}
+
+#[test]
 fn skus_of_one_offer_share_the_tier_and_freight_is_per_supplier() {
     let offers = [offer(1, "s1", "1-99:5.00;100+:4.00", 10), offer(2, "s2", "1+:3.00", 1)];
     let freight = Freight { model: FreightModel::Flat { fee: d("12") }, free_over: None };

@@ -92,7 +92,76 @@ fn per_sku_prices_and_bad_input() {
     assert!(optimal_quantity(&empty, None, &Need::units(3), &Freight::default()).is_err());
 }
 
+fn sku(id: i64, stock: Option<i64>) -> Sku {
+    Sku { id, spec_id: None, attributes: vec![], price: Some(d("6.50")), promotion_price: None, stock, image: None }
+}
+
+#[test]
+fn a_need_beyond_the_stock_says_by_how_much_and_no_option_exceeds_the_stock() {
+    // The case: 200,000 wanted of an offer with 95,431 on sale across its SKUs.
+    let mut o = offer("1-99:10.00;100+:8.00", 1, None);
+    o.skus = vec![sku(1, Some(60_000)), sku(2, Some(35_431))];
+    assert_eq!(o.available(None), Some(95_431));
+    let e = optimal_quantity(&o, None, &Need::units(200_000), &Freight::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "offer 1 has 95431 in stock, 200000 wanted: 104569 short; split the need across offers or lower it"
+    );
+    // A named SKU's own stock counts, and the MOQ or batch can be what does not fit.
+    let e = optimal_quantity(&o, Some(2), &Need::units(40_000), &Freight::default()).unwrap_err();
+    assert!(e.to_string().starts_with("offer 1 SKU 2 has 35431 in stock"), "{e}");
+    let mut big_moq = offer("1+:5.00", 500, None);
+    big_moq.stock = Some(300);
+    let e = optimal_quantity(&big_moq, None, &Need::units(10), &Freight::default()).unwrap_err();
+    assert!(e.to_string().contains("500 (the need of 10, raised to the MOQ or batch)"), "{e}");
+    // A cheaper tier beyond the stock is not offered.
+    let mut o = offer("1-99:10.00;100+:8.00", 1, None);
+    o.stock = Some(97);
+    let advice = optimal_quantity(&o, None, &Need::units(95), &Freight::default()).unwrap();
+    assert!(advice.options.iter().all(|x| x.quantity <= 97), "{:?}", advice.options);
+    assert_eq!(advice.best().quantity, 95);
+    // Unknown stock (one SKU silent) sets no limit.
+    let mut o = offer("1+:5.00", 1, None);
+    o.skus = vec![sku(1, Some(5)), sku(2, None)];
+    assert_eq!(o.available(None), None);
+    assert!(optimal_quantity(&o, None, &Need::units(50), &Freight::default()).is_ok());
+}
+
 proptest! {
+    /// With a stock, every option fits in it, the error comes exactly when the smallest order
+    /// does not, and the pick is never worse than any orderable quantity within the stock.
+    #[test]
+    fn stock_bounds_every_option(
+        need in 1i64..200,
+        moq in 1i64..50,
+        batch in prop_oneof![Just(None), (2i64..7).prop_map(Some)],
+        stock in 0i64..400,
+    ) {
+        let mut o = offer("1-49:9.00;50-149:7.50;150+:6.00", moq, batch);
+        o.stock = Some(stock);
+        let n = Need::units(need);
+        let q0 = sourcing::quantity::smallest_order(&o, need).unwrap();
+        match optimal_quantity(&o, None, &n, &Freight::default()) {
+            Err(sourcing::EngineError::NotEnoughStock { order, available, .. }) => {
+                prop_assert!(q0 > stock);
+                prop_assert_eq!((order, available), (q0, stock));
+            }
+            Err(other) => prop_assert!(false, "unexpected {other}"),
+            Ok(advice) => {
+                prop_assert!(q0 <= stock);
+                prop_assert!(advice.options.iter().all(|x| x.quantity <= stock));
+                let step = batch.unwrap_or(1);
+                let brute = (0..)
+                    .map(|k| q0 + k * step)
+                    .take_while(|&q| q <= stock)
+                    .map(|q| sourcing::quantity::price_quantity(&o, None, &n, q, &Freight::default()).unwrap().total)
+                    .min()
+                    .unwrap();
+                prop_assert!(advice.best().total <= brute);
+            }
+        }
+    }
+
     /// The optimizer is never worse than trying every orderable quantity up to 10 × the need.
     #[test]
     fn never_worse_than_brute_force(

@@ -56,9 +56,12 @@ pub struct QuoteArgs {
     /// The need.
     #[command(flatten)]
     pub need: NeedArgs,
-    /// For this SKU (per-SKU prices).
+    /// For this SKU (per-SKU prices), by id.
     #[arg(long)]
     pub sku: Option<i64>,
+    /// Or the SKU by an attribute, `NAME=VALUE` (repeat: `--spec 容量=750ml --spec 颜色=红色`).
+    #[arg(long = "spec", value_name = "NAME=VALUE", value_parser = spec_term)]
+    pub spec: Vec<(String, String)>,
     /// Compare up to this many split batches.
     #[arg(long, default_value_t = 3)]
     pub batches: i64,
@@ -67,7 +70,23 @@ pub struct QuoteArgs {
 impl QuoteArgs {
     /// The application layer's request.
     pub fn request(&self) -> QuoteRequest {
-        QuoteRequest { offer_id: self.offer, need: self.need.request(), sku: self.sku, batches: self.batches }
+        QuoteRequest {
+            offer_id: self.offer,
+            need: self.need.request(),
+            sku: self.sku,
+            spec: self.spec.iter().cloned().collect(),
+            batches: self.batches,
+        }
+    }
+}
+
+/// One `--spec NAME=VALUE` term.
+fn spec_term(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() && !value.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.trim().to_owned()))
+        }
+        _ => Err(format!("expected NAME=VALUE (e.g. 容量=750ml), got {text:?}")),
     }
 }
 
