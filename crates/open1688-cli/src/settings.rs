@@ -206,8 +206,8 @@ impl Settings {
             (
                 "sourcing policy".into(),
                 format!(
-                    "score tolerance {}, same-item threshold {}, {} candidates (source) / {} (compare)",
-                    self.policy.score_tolerance,
+                    "strategy {}, same-item threshold {}, {} candidates (source) / {} (compare)",
+                    self.policy.strategy.name(),
                     self.policy.same_item_threshold,
                     self.policy.source_candidates,
                     self.policy.compare_candidates
@@ -231,7 +231,9 @@ language = "en"
 
 # How jobs decide (these are the defaults).
 # [sourcing]
-# score_tolerance = "10"        # best value: cheapest among suppliers within this many points of the best score
+# strategy = "balanced"         # the pick: lowest landed cost plus a risk premium by the supplier's band:
+#                               # cheapest (none), balanced (warn +15%, accept +5%), safest (warn +40%, accept +15%)
+## risk_premiums.balanced = { warn = "20", accept = "5", prefer = "0" }  # a team's own premiums (percent)
 # same_item_threshold = 0.35    # title similarity from which two listings are the same item
 # source_candidates = 30        # offers the source job reads (at most 50)
 # compare_candidates = 40       # offers compare reads
@@ -283,7 +285,7 @@ mod tests {
         fn config_files_never_panic(
             lines in proptest::collection::vec(
                 (
-                    "(app_key|app_secret|endpoint|language|no_cache|redis_url|bogus|\\[sourcing\\]|score_tolerance|histogram_bins|source_candidates|detail_concurrency|same_item_threshold)",
+                    "(app_key|app_secret|endpoint|language|no_cache|redis_url|bogus|\\[sourcing\\]|strategy|histogram_bins|source_candidates|detail_concurrency|same_item_threshold)",
                     "(\"[^\"\\\\]{0,12}\"|-?[0-9]{1,25}(\\.[0-9]{0,30})?|true|nan|inf|\\{\\}|\\[\\]|)",
                 ),
                 0..8,

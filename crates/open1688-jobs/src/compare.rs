@@ -41,6 +41,9 @@ pub struct CompareRequest {
     /// Candidates to read at most (default: the policy's `compare_candidates`).
     #[serde(default)]
     pub candidates: Option<usize>,
+    /// How the pick trades price for supplier safety (default: the policy's `strategy`).
+    #[serde(default)]
+    pub strategy: Option<sourcing::Strategy>,
 }
 
 /// The comparison and the candidates it ranked.
@@ -76,7 +79,7 @@ impl Jobs {
                 candidates.iter().collect()
             }
         };
-        let comparison = compare(&group, &need, &policy.freight, &card, policy.score_tolerance)?;
+        let comparison = compare(&group, &need, &policy.freight, &card, &policy.decision_policy(request.strategy))?;
         Ok(CompareReport { comparison })
     }
 }

@@ -75,6 +75,7 @@ pub use search::{SearchReport, SearchRequest, Sort};
 pub use seller::SellerReport;
 pub use sheet::{Cell, Sheet};
 pub use source::{SourceReport, SourceRequest};
+pub use sourcing::Strategy;
 pub use tokio_util::sync::CancellationToken;
 
 /// Compiles the README's examples as doc tests (here, where the SDK, the engine, the application

@@ -3,7 +3,9 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sourcing::{Freight, FreightModel};
+use std::collections::BTreeMap;
+
+use sourcing::{DecisionPolicy, Freight, FreightModel, RiskPremiums, Strategy};
 
 use crate::error::JobError;
 
@@ -12,8 +14,9 @@ use crate::error::JobError;
 ///
 /// ```toml
 /// [sourcing]
-/// score_tolerance = "5"
+/// strategy = "safest"
 /// source_candidates = 50
+/// risk_premiums.balanced = { warn = "20", accept = "5", prefer = "0" }
 /// freight = { model = { kind = "flat", fee = "12" }, free_over = "500" }
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -22,9 +25,12 @@ pub struct SourcingPolicy {
     /// Freight assumed for each supplier's shipment (offers do not state it): by default ¥8 for
     /// the first kg and ¥3 each further kg, the domestic express rates 1688 sellers quote.
     pub freight: Freight,
-    /// The best-value pick is the cheapest landed cost among suppliers scoring within this many
-    /// points of the best score (default 10).
-    pub score_tolerance: Decimal,
+    /// How the pick trades price for supplier safety: `cheapest`, `balanced` (default) or
+    /// `safest` (see [`sourcing::decision`]); a request may ask for another.
+    pub strategy: Strategy,
+    /// A team's own risk premiums (percent of landed cost, by band action) for a strategy,
+    /// replacing its documented ones.
+    pub risk_premiums: BTreeMap<Strategy, RiskPremiums>,
     /// Title similarity (0–1) above which two listings count as the same item (default 0.35).
     pub same_item_threshold: f64,
     /// Offers whose details the `source` job reads (default 30, at most 50: one search page).
@@ -52,7 +58,8 @@ impl Default for SourcingPolicy {
                 },
                 free_over: None,
             },
-            score_tolerance: Decimal::from(10),
+            strategy: Strategy::default(),
+            risk_premiums: BTreeMap::new(),
             same_item_threshold: 0.35,
             source_candidates: 30,
             compare_candidates: 40,
@@ -65,13 +72,26 @@ impl Default for SourcingPolicy {
 }
 
 impl SourcingPolicy {
+    /// The decision policy for `strategy` (the configured one when `None`), with the team's
+    /// premiums for it when set.
+    pub fn decision_policy(&self, strategy: Option<Strategy>) -> DecisionPolicy {
+        let strategy = strategy.unwrap_or(self.strategy);
+        let premiums = self.risk_premiums.get(&strategy).cloned().unwrap_or_else(|| RiskPremiums::of(strategy));
+        DecisionPolicy { strategy, premiums }
+    }
+
     /// Checks the values are usable; the error names the field (`sourcing.…`).
     pub fn validate(&self) -> Result<(), JobError> {
-        if self.score_tolerance.is_sign_negative() {
-            return Err(JobError::invalid(
-                "sourcing.score_tolerance",
-                format!("sourcing.score_tolerance must not be negative, got {}", self.score_tolerance),
-            ));
+        for (strategy, premiums) in &self.risk_premiums {
+            for (name, value) in [("warn", premiums.warn), ("accept", premiums.accept), ("prefer", premiums.prefer)] {
+                if value.is_sign_negative() || value > Decimal::from(1_000) {
+                    let field = format!("sourcing.risk_premiums.{}.{name}", strategy.name());
+                    return Err(JobError::invalid(
+                        field.clone(),
+                        format!("{field} must be 0 to 1000 (percent), got {value}"),
+                    ));
+                }
+            }
         }
         if !(0.0..=1.0).contains(&self.same_item_threshold) {
             return Err(JobError::invalid(
@@ -103,8 +123,12 @@ mod tests {
 
     #[test]
     fn a_partial_table_keeps_the_other_defaults_and_bad_values_are_named() {
-        let policy: SourcingPolicy = toml::from_str("score_tolerance = \"5\"\nsource_candidates = 20").unwrap();
-        assert_eq!(policy.score_tolerance, Decimal::from(5));
+        let policy: SourcingPolicy = toml::from_str(
+            "strategy = \"safest\"\nsource_candidates = 20\nrisk_premiums.balanced = { warn = \"20\", accept = \"5\", prefer = \"0\" }",
+        )
+        .unwrap();
+        assert_eq!(policy.decision_policy(None), DecisionPolicy::of(Strategy::Safest));
+        assert_eq!(policy.decision_policy(Some(Strategy::Balanced)).premiums.warn, Decimal::from(20));
         assert_eq!(policy.source_candidates, 20);
         assert_eq!(policy.freight, SourcingPolicy::default().freight);
         assert!(policy.validate().is_ok());

@@ -23,6 +23,9 @@ pub struct SourceRequest {
     /// Offers to read (default: the policy's `source_candidates`; at most 50).
     #[serde(default)]
     pub candidates: Option<usize>,
+    /// How the pick trades price for supplier safety (default: the policy's `strategy`).
+    #[serde(default)]
+    pub strategy: Option<sourcing::Strategy>,
 }
 
 /// One candidate with its supplier's scorecard verdict.
@@ -101,7 +104,8 @@ impl Jobs {
         progress.check()?;
         progress.stage(3, STAGES, "scoring suppliers and comparing landed costs");
         let refs: Vec<&Candidate> = candidates.iter().collect();
-        let comparison = sourcing::compare(&refs, &need, &policy.freight, &card, policy.score_tolerance)?;
+        let comparison =
+            sourcing::compare(&refs, &need, &policy.freight, &card, &policy.decision_policy(request.strategy))?;
         let (best_id, reason) = comparison
             .best_value
             .clone()

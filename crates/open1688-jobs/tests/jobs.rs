@@ -99,7 +99,10 @@ async fn plan_errors_name_the_line_of_an_unknown_offer() {
 async fn source_reports_stages_and_every_detail_and_writes_its_files() {
     let (_sandbox, jobs) = sandbox_jobs().await;
     let (progress, events) = recording();
-    let request = SourceRequest { keyword: "保温杯".into(), need: NeedRequest::units(300), candidates: Some(12) };
+    let request =
+        SourceRequest {
+            keyword: "保温杯".into(), need: NeedRequest::units(300), candidates: Some(12), strategy: None
+        };
     let report = jobs.source(&request, &progress).await.unwrap();
     assert!(report.candidates.len() <= 12 && !report.candidates.is_empty());
     assert!(report.pick().is_some(), "the decision is one of the candidates");
@@ -136,7 +139,10 @@ async fn a_cancelled_job_stops_with_cancelled_and_fetches_nothing_more() {
     let (sandbox, jobs) = sandbox_jobs().await;
     let progress = Progress::silent();
     progress.cancellation().cancel();
-    let request = SourceRequest { keyword: "保温杯".into(), need: NeedRequest::units(10), candidates: Some(20) };
+    let request =
+        SourceRequest {
+            keyword: "保温杯".into(), need: NeedRequest::units(10), candidates: Some(20), strategy: None
+        };
     let before = sandbox.stats().total.calls;
     let err = jobs.source(&request, &progress).await.unwrap_err();
     assert!(matches!(err, JobError::Cancelled), "{err}");
@@ -165,12 +171,17 @@ async fn the_policy_decides_candidate_counts_and_the_same_item_group() {
         target: CompareTarget::Keyword("保温杯".into()),
         need: NeedRequest::units(100),
         candidates: None,
+        strategy: None,
     };
     let report = jobs.compare(&keyword, &Progress::silent()).await.unwrap();
     assert!(report.comparison.rows.len() <= 6, "the policy's candidate count");
     // A threshold of 1.0 keeps only listings with the very same title: the reference itself.
-    let same =
-        CompareRequest { target: CompareTarget::SameItemAs(OFFER), need: NeedRequest::units(100), candidates: None };
+    let same = CompareRequest {
+        target: CompareTarget::SameItemAs(OFFER),
+        need: NeedRequest::units(100),
+        candidates: None,
+        strategy: None,
+    };
     let report = jobs.compare(&same, &Progress::silent()).await.unwrap();
     assert!(report.comparison.rows.iter().any(|r| r.offer_id == OFFER));
     assert!(report.comparison.rows.len() < 6);

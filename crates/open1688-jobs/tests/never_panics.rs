@@ -104,7 +104,7 @@ proptest! {
         fields in prop::collection::vec(
             (
                 prop::sample::select(vec![
-                    "score_tolerance", "same_item_threshold", "source_candidates", "compare_candidates",
+                    "strategy", "risk_premiums", "same_item_threshold", "source_candidates", "compare_candidates",
                     "detail_concurrency", "histogram_bins", "top_suppliers", "scorecard", "freight",
                 ]),
                 prop_oneof![edge_number(), Just("{ model = { kind = \"flat\", fee = \"-1\" } }".to_owned())],

@@ -46,6 +46,9 @@ pub struct SameItemArgs {
     #[serde(default)]
     #[schema(minimum = 1, maximum = 50)]
     pub candidates: Option<usize>,
+    /// How the pick trades price for supplier safety: `cheapest`, `balanced` or `safest`.
+    #[serde(default)]
+    pub strategy: Option<sourcing::Strategy>,
 }
 
 /// `analyze_market`: the search and the quantity prices are read at.

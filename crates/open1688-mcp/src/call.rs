@@ -85,6 +85,7 @@ pub async fn run(
                 target: CompareTarget::SameItemAs(args.offer_id),
                 need: args.need,
                 candidates: args.candidates,
+                strategy: args.strategy,
             };
             Answer::of(&jobs.compare(&request, progress).await?)
         }

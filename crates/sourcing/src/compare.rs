@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use crate::comparison_row::ComparisonRow;
 use crate::cost::Freight;
+use crate::decision::{Decision, DecisionPolicy, decide};
 use crate::error::EngineError;
 use crate::model::{Offer, Supplier};
 use crate::quantity::{Need, optimal_quantity};
@@ -47,38 +49,15 @@ pub fn same_item(a: &Offer, b: &Offer, threshold: f64) -> bool {
     category && (title_similarity(&a.title, &b.title) >= threshold || en >= threshold)
 }
 
-/// One compared candidate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ComparisonRow {
-    /// Offer.
-    pub offer_id: i64,
-    /// Supplier company or key.
-    pub supplier: String,
-    /// Quantity the optimizer would buy for the need.
-    pub quantity: i64,
-    /// Landed cost of that quantity.
-    pub total: Decimal,
-    /// Landed cost per unit.
-    pub per_unit: Decimal,
-    /// Supplier score.
-    pub score: Decimal,
-    /// The scorecard's action for that score.
-    pub action: Action,
-    /// 1 = cheapest per unit.
-    pub cost_rank: usize,
-    /// 1 = best supplier score.
-    pub score_rank: usize,
-    /// No other candidate is both cheaper and better scored.
-    pub pareto: bool,
-}
-
 /// The comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Comparison {
     /// Rows, cheapest per unit first.
     pub rows: Vec<ComparisonRow>,
-    /// The best-value pick and why.
+    /// The pick and why (the decision's offer and reason).
     pub best_value: Option<(i64, String)>,
+    /// The pick by the decision policy: runner-up, differences, what would change it.
+    pub decision: Option<Decision>,
     /// Candidates that could not be priced for the need, and why (not enough stock, no price).
     #[serde(default)]
     pub excluded: Vec<Excluded>,
@@ -99,14 +78,13 @@ pub fn same_item_as<'a>(reference: &Offer, candidates: &'a [Candidate], threshol
 }
 
 /// Compares candidates for a need: optimal quantity and landed cost each, supplier scores,
-/// ranks, Pareto front, and a best-value pick: the cheapest per unit among unblocked suppliers
-/// within `score_tolerance` points of the best score.
+/// ranks, Pareto front, and the pick by the decision `policy` (see [`crate::decision`]).
 pub fn compare(
     candidates: &[&Candidate],
     need: &Need,
     freight: &Freight,
     card: &Scorecard,
-    score_tolerance: Decimal,
+    policy: &DecisionPolicy,
 ) -> Result<Comparison, EngineError> {
     let mut rows = Vec::with_capacity(candidates.len());
     let mut excluded = Vec::new();
@@ -150,24 +128,9 @@ pub fn compare(
             best_score_so_far = Some(r.score);
         }
     }
-    let top_score = rows.iter().filter(|r| r.action != Action::Block).map(|r| r.score).max();
-    let best_value = top_score.and_then(|top| {
-        rows.iter().find(|r| r.action != Action::Block && r.score >= top - score_tolerance).map(|r| {
-            (
-                r.offer_id,
-                format!(
-                    "cheapest landed cost (¥{} a unit for {} units) among suppliers within {} points of the best score {}; {} scores {}",
-                    r.per_unit.round_dp(2),
-                    need.quantity,
-                    score_tolerance,
-                    top.round_dp(1),
-                    r.supplier,
-                    r.score.round_dp(1)
-                ),
-            )
-        })
-    });
-    Ok(Comparison { rows, best_value, excluded })
+    let decision = decide(&rows, need.quantity, policy);
+    let best_value = decision.as_ref().map(|d| (d.offer_id, d.reason.clone()));
+    Ok(Comparison { rows, best_value, decision, excluded })
 }
 
 /// Filters for recommendations.

@@ -11,7 +11,9 @@
 
 pub mod batches;
 pub mod compare;
+pub mod comparison_row;
 pub mod cost;
+pub mod decision;
 pub mod error;
 pub mod ladder;
 pub mod market;
@@ -25,6 +27,7 @@ pub mod sku;
 pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
 pub use compare::{Candidate, Comparison, Excluded, Filters, Ranking, Recommendation, compare, recommend};
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
+pub use decision::{Decision, DecisionPolicy, RiskPremiums, RunnerUp, Strategy, decide};
 pub use error::EngineError;
 pub use ladder::{LadderError, PriceLadder, Tier};
 pub use market::{Distribution, MarketReport, PricePoint, market_report, percent_change};

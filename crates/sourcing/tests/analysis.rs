@@ -3,8 +3,8 @@
 use rust_decimal::Decimal;
 use sourcing::model::ServiceScores;
 use sourcing::{
-    Candidate, Filters, Freight, Need, Offer, PriceLadder, PricePoint, Ranking, Scorecard, Supplier, compare,
-    market_report, recommend,
+    Candidate, DecisionPolicy, Filters, Freight, Need, Offer, PriceLadder, PricePoint, Ranking, Scorecard, Strategy,
+    Supplier, compare, market_report, recommend,
 };
 
 fn d(s: &str) -> Decimal {
@@ -44,17 +44,19 @@ fn same_item_grouping_ranks_pareto_front_and_best_value() {
     let ids: Vec<i64> = group.iter().map(|c| c.offer.id).collect();
     assert_eq!(ids, [1, 2, 3], "the straw cup is another item");
     let card = Scorecard::preset("default").unwrap();
-    let cmp = compare(&group, &Need::units(120), &Freight::default(), &card, d("10")).unwrap();
+    let safest = DecisionPolicy::of(Strategy::Safest);
+    let cmp = compare(&group, &Need::units(120), &Freight::default(), &card, &safest).unwrap();
     let order: Vec<i64> = cmp.rows.iter().map(|r| r.offer_id).collect();
     assert_eq!(order, [3, 2, 1], "cheapest per unit first: 8.80, 9.50, 10.00");
     assert!(cmp.rows.iter().all(|r| r.pareto), "each dearer one is better scored");
     assert_eq!(cmp.rows[2].score_rank, 1);
     let (best, reason) = cmp.best_value.clone().unwrap();
-    assert_eq!(best, 1, "C and B are more than 10 points below A");
-    assert!(reason.contains("A厂"), "{reason}");
-    let loose = compare(&group, &Need::units(120), &Freight::default(), &card, d("60")).unwrap();
+    assert_eq!(best, 1, "{reason}");
+    let cheapest = DecisionPolicy::of(Strategy::Cheapest);
+    let loose = compare(&group, &Need::units(120), &Freight::default(), &card, &cheapest).unwrap();
     assert_eq!(loose.rows[0].action, sourcing::Action::Block, "C scores in the blocked band");
-    assert_eq!(loose.best_value.unwrap().0, 2, "with a wide tolerance the cheapest unblocked supplier wins");
+    assert_eq!(loose.best_value.unwrap().0, 2, "the cheapest unblocked supplier wins");
+    assert_eq!(loose.decision.unwrap().blocked, vec![3]);
 }
 
 #[test]

@@ -101,6 +101,10 @@ pub struct CompareArgs {
     /// Candidates to fetch at most.
     #[arg(long, default_value_t = 40)]
     pub candidates: usize,
+    /// How the pick trades price for supplier safety: cheapest, balanced or safest (default:
+    /// the config's `strategy`, else balanced).
+    #[arg(long)]
+    pub strategy: Option<open1688_jobs::Strategy>,
 }
 
 impl CompareArgs {
@@ -110,6 +114,7 @@ impl CompareArgs {
             target: CompareTarget::parse(&self.target),
             need: self.need.request(),
             candidates: Some(self.candidates),
+            strategy: self.strategy,
         }
     }
 }
@@ -178,11 +183,20 @@ pub struct SourceArgs {
     /// Candidates to fetch details for.
     #[arg(long, default_value_t = 30)]
     pub candidates: usize,
+    /// How the pick trades price for supplier safety: cheapest, balanced or safest (default:
+    /// the config's `strategy`, else balanced).
+    #[arg(long)]
+    pub strategy: Option<open1688_jobs::Strategy>,
 }
 
 impl SourceArgs {
     /// The application layer's request.
     pub fn request(&self) -> SourceRequest {
-        SourceRequest { keyword: self.keyword.clone(), need: self.need.request(), candidates: Some(self.candidates) }
+        SourceRequest {
+            keyword: self.keyword.clone(),
+            need: self.need.request(),
+            candidates: Some(self.candidates),
+            strategy: self.strategy,
+        }
     }
 }
