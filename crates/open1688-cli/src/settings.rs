@@ -234,6 +234,13 @@ language = "en"
 # strategy = "balanced"         # the pick: lowest landed cost plus a risk premium by the supplier's band:
 #                               # cheapest (none), balanced (warn +15%, accept +5%), safest (warn +40%, accept +15%)
 ## risk_premiums.balanced = { warn = "20", accept = "5", prefer = "0" }  # a team's own premiums (percent)
+## Cross-border buyers: quotes also give the cost delivered abroad in your currency.
+## [sourcing.cross_border]
+## rates = { currency = "USD", rates = [["2026-11-01", "0.1380"], ["2026-12-01", "0.1375"]] }  # per 1 CNY, dated
+## freight = { by = "kg", rate = "35", divisor = "6000" }   # or { by = "cubic_metre", rate = "800" }
+## duty_percent = "5"
+## vat_percent = "20"
+## agent_fee_percent = "3"
 # same_item_threshold = 0.35    # title similarity from which two listings are the same item
 # source_candidates = 30        # offers the source job reads (at most 50)
 # compare_candidates = 40       # offers compare reads

@@ -122,7 +122,7 @@ impl JobError {
                 | EngineError::NoSuchSku { .. }
                 | EngineError::AmbiguousSku { .. }
                 | EngineError::BadScorecard { .. } => ErrorKind::Invalid,
-                EngineError::NotEnoughStock { .. } => ErrorKind::NoAnswer,
+                EngineError::NotEnoughStock { .. } | EngineError::NoShippingData { .. } => ErrorKind::NoAnswer,
                 EngineError::NoPrice { .. } | EngineError::Overflow | EngineError::NoExchangeRate { .. } => {
                     ErrorKind::Failed
                 }

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use sourcing::{DecisionPolicy, Freight, FreightModel, RiskPremiums, Strategy};
+use sourcing::{CrossBorderTerms, DecisionPolicy, Freight, FreightModel, InternationalFreight, RiskPremiums, Strategy};
 
 use crate::error::JobError;
 
@@ -45,6 +45,9 @@ pub struct SourcingPolicy {
     pub top_suppliers: usize,
     /// The scorecard preset or TOML file that scores suppliers (default `default`).
     pub scorecard: String,
+    /// A cross-border buyer's terms (currency with dated rates, forwarder, duty, VAT, agent fee);
+    /// with them, quotes also give the cost delivered abroad. None by default.
+    pub cross_border: Option<CrossBorderTerms>,
 }
 
 impl Default for SourcingPolicy {
@@ -67,6 +70,7 @@ impl Default for SourcingPolicy {
             histogram_bins: 10,
             top_suppliers: 10,
             scorecard: "default".into(),
+            cross_border: None,
         }
     }
 }
@@ -82,6 +86,38 @@ impl SourcingPolicy {
 
     /// Checks the values are usable; the error names the field (`sourcing.…`).
     pub fn validate(&self) -> Result<(), JobError> {
+        if let Some(terms) = &self.cross_border {
+            let percents = [
+                ("duty_percent", terms.duty_percent),
+                ("vat_percent", terms.vat_percent),
+                ("agent_fee_percent", terms.agent_fee_percent),
+            ];
+            for (name, value) in percents {
+                if value.is_sign_negative() || value > Decimal::from(1_000) {
+                    let field = format!("sourcing.cross_border.{name}");
+                    return Err(JobError::invalid(
+                        field.clone(),
+                        format!("{field} must be 0 to 1000 (percent), got {value}"),
+                    ));
+                }
+            }
+            let (rate, divisor) = match &terms.freight {
+                InternationalFreight::Kg { rate, divisor } => (*rate, *divisor),
+                InternationalFreight::CubicMetre { rate } => (*rate, Decimal::ONE),
+            };
+            if rate.is_sign_negative() || divisor <= Decimal::ZERO {
+                return Err(JobError::invalid(
+                    "sourcing.cross_border.freight",
+                    "sourcing.cross_border.freight needs a rate of 0 or more (and a positive divisor)",
+                ));
+            }
+            if terms.rates.rates.is_empty() || terms.rates.rates.iter().any(|(_, r)| *r <= Decimal::ZERO) {
+                return Err(JobError::invalid(
+                    "sourcing.cross_border.rates",
+                    "sourcing.cross_border.rates needs at least one dated rate, each above 0",
+                ));
+            }
+        }
         for (strategy, premiums) in &self.risk_premiums {
             for (name, value) in [("warn", premiums.warn), ("accept", premiums.accept), ("prefer", premiums.prefer)] {
                 if value.is_sign_negative() || value > Decimal::from(1_000) {

@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sourcing::{Offer, QuantityAdvice, RiskThresholds, SplitOption, optimal_quantity, select_sku, split_options};
+use sourcing::{
+    CrossBorderCost, Offer, QuantityAdvice, RiskThresholds, SplitOption, cross_border_cost, optimal_quantity,
+    select_sku, split_options,
+};
 
 use crate::candidates::NeedRequest;
 use crate::error::{JobError, Result};
@@ -46,6 +49,9 @@ pub struct QuoteReport {
     pub advice: QuantityAdvice,
     /// Buy now versus 2…k batches; `None` without a sales rate (given or from monthly sales).
     pub batches: Option<Vec<SplitOption>>,
+    /// The recommended quantity delivered abroad, in CNY and the buyer's currency, when the
+    /// policy has cross-border terms (`[sourcing.cross_border]`).
+    pub cross_border: Option<CrossBorderCost>,
 }
 
 impl Jobs {
@@ -81,7 +87,21 @@ impl Jobs {
             )?),
             None => None,
         };
-        Ok(QuoteReport { offer: c.offer, advice, batches })
+        let cross_border = match &self.sourcing_policy().cross_border {
+            Some(terms) => {
+                let best = advice.best();
+                let landed = sourcing::LandedCost {
+                    quantity: best.quantity,
+                    unit_price: best.unit_price,
+                    goods: best.goods,
+                    freight: best.freight,
+                    total: best.goods + best.freight,
+                };
+                Some(cross_border_cost(&c.offer, &landed, terms, chrono::Utc::now().date_naive())?)
+            }
+            None => None,
+        };
+        Ok(QuoteReport { offer: c.offer, advice, batches, cross_border })
     }
 }
 
@@ -122,6 +142,42 @@ impl QuoteReport {
                     Cell::Text(o.risk.to_string()),
                 ]);
             }
+            sheets.push(s);
+        }
+        if let Some(c) = &self.cross_border {
+            let mut s = Sheet::new(
+                "cross-border",
+                &[
+                    "quantity",
+                    "goods",
+                    "domestic_freight",
+                    "agent_fee",
+                    "chargeable_kg",
+                    "international_freight",
+                    "duty",
+                    "vat",
+                    "total_cny",
+                    "per_unit_cny",
+                    "currency",
+                    "total",
+                    "per_unit",
+                ],
+            );
+            s.push(vec![
+                Cell::Int(c.quantity),
+                Cell::Money(c.goods),
+                Cell::Money(c.domestic_freight),
+                Cell::Money(c.agent_fee),
+                c.chargeable_kg.map_or(Cell::Empty, |kg| Cell::Num(kg.round_dp(2))),
+                Cell::Money(c.international_freight),
+                Cell::Money(c.duty),
+                Cell::Money(c.vat),
+                Cell::Money(c.total_cny),
+                Cell::Money(c.per_unit_cny),
+                Cell::Text(c.currency.clone()),
+                Cell::Money(c.total),
+                Cell::Money(c.per_unit),
+            ]);
             sheets.push(s);
         }
         sheets

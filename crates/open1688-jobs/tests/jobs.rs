@@ -214,3 +214,45 @@ async fn quotes_respect_the_stock_of_what_is_bought_and_name_skus_by_attributes(
         matches!(jobs.quote(&both, &Progress::silent()).await, Err(JobError::Invalid { field, .. }) if field == "spec")
     );
 }
+
+#[tokio::test]
+async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_currency() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let policy: SourcingPolicy = toml::from_str(
+        r#"
+        [cross_border]
+        rates = { currency = "USD", rates = [["2026-01-01", "0.14"]] }
+        freight = { by = "kg", rate = "35" }
+        duty_percent = "5"
+        vat_percent = "20"
+        agent_fee_percent = "3"
+        "#,
+    )
+    .unwrap();
+    policy.validate().unwrap();
+    let jobs = jobs.policy(policy);
+    let request = QuoteRequest {
+        offer_id: OFFER,
+        need: NeedRequest::units(300),
+        sku: None,
+        spec: Default::default(),
+        batches: 3,
+    };
+    let report = jobs.quote(&request, &Progress::silent()).await.unwrap();
+    let abroad = report.cross_border.as_ref().expect("the cost delivered abroad");
+    let best = report.advice.best();
+    assert_eq!(abroad.quantity, best.quantity);
+    assert_eq!(abroad.currency, "USD");
+    // 0.521 kg a cup is 156.3 kg for 300, but the boxes' volume weighs more: that is charged.
+    assert_eq!(abroad.actual_kg, "156.300".parse().unwrap());
+    let volumetric = abroad.volumetric_kg.expect("the sandbox's detail gives package dimensions");
+    assert_eq!(abroad.chargeable_kg, Some(volumetric.max(abroad.actual_kg)));
+    assert_eq!(abroad.international_freight, abroad.chargeable_kg.unwrap() * rust_decimal::Decimal::from(35));
+    assert!(abroad.total_cny > best.total && abroad.total == abroad.total_cny * rust_decimal::Decimal::new(14, 2));
+    assert!(report.sheets().iter().any(|s| s.name == "cross-border"));
+    let bad: SourcingPolicy = toml::from_str(
+        "[cross_border]\nrates = { currency = \"USD\", rates = [] }\nfreight = { by = \"cubic_metre\", rate = \"800\" }",
+    )
+    .unwrap();
+    assert!(matches!(bad.validate(), Err(JobError::Invalid { field, .. }) if field == "sourcing.cross_border.rates"));
+}

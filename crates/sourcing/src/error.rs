@@ -69,6 +69,14 @@ pub enum EngineError {
         /// Units in stock.
         available: i64,
     },
+    /// The offer lacks what cross-border freight is computed from.
+    #[error("offer {offer} does not give its {missing}, needed for cross-border freight")]
+    NoShippingData {
+        /// The offer.
+        offer: i64,
+        /// What is missing (`weight`, `package dimensions`).
+        missing: &'static str,
+    },
     /// A number too large for exact arithmetic.
     #[error("amount overflow: the quantities or prices are too large")]
     Overflow,
