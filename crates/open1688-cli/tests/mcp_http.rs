@@ -71,6 +71,22 @@ async fn the_service_answers_mcp_clients_by_their_keys() {
     let uris: Vec<String> = ops.list_all_resources().await.unwrap().into_iter().map(|r| r.uri).collect();
     assert!(!uris.iter().any(|u| u.starts_with("open1688://source/last/")), "{uris:?}");
 
+    // A message over the limit is refused before it is read.
+    let huge = format!(
+        "{{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\",\"params\":{{\"pad\":\"{}\"}}}}",
+        "x".repeat(2 << 20)
+    );
+    let refused = reqwest::Client::new()
+        .post(format!("{base}/mcp"))
+        .bearer_auth(&reader)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), reqwest::StatusCode::PAYLOAD_TOO_LARGE);
+
     // The calls are counted for operators.
     let (status, metrics) = service::call(reqwest::Method::GET, &format!("{base}/metrics"), Some(&reader), None).await;
     assert_eq!(status, reqwest::StatusCode::OK);

@@ -38,4 +38,4 @@ mod transport;
 pub use caller::Caller;
 pub use server::{SourcingServer, SourcingServerBuilder};
 pub use toolkit::Toolkit;
-pub use transport::{ServeError, http_service, serve_stdio};
+pub use transport::{MAX_MESSAGE_BYTES, ServeError, http_service, serve_stdio};

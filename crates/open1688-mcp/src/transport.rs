@@ -31,6 +31,10 @@ pub async fn serve_stdio(server: SourcingServer) -> Result<(), ServeError> {
     Ok(())
 }
 
+/// The largest JSON-RPC message accepted over HTTP: tool arguments are small (pictures travel as
+/// URLs), so the service's own body limit applies. Idle sessions end after the SDK's 5 minutes.
+pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+
 /// `server` as a streamable HTTP endpoint (a tower service to mount at `/mcp`), stopping its
 /// sessions when `stop` is cancelled. Callers are authenticated by the service in front of it,
 /// which attaches the API key to each request; the key is what the tools see as the caller.
@@ -43,6 +47,6 @@ pub fn http_service(
     // The SDK's Host allow-list defends unauthenticated local servers against DNS rebinding; this
     // endpoint answers nothing without an API key a browser page cannot know, and the service may
     // sit behind a proxy under any host name.
-    let config = config.disable_allowed_hosts();
+    let config = config.disable_allowed_hosts().with_max_request_body_bytes(MAX_MESSAGE_BYTES);
     StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), config)
 }
