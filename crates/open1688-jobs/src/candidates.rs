@@ -112,6 +112,10 @@ pub struct NeedRequest {
     /// At most this many units above the need.
     #[serde(default)]
     pub max_overstock: Option<i64>,
+    /// The variant wanted, by SKU attributes (`{"容量": "750ml", "颜色": "红色"}`): every offer is
+    /// priced, and its stock read, for the one SKU these name; offers without it are left out.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub spec: std::collections::BTreeMap<String, String>,
 }
 
 /// The most units a need or a plan line may ask for (a billion): beyond any wholesale order, and
@@ -121,7 +125,7 @@ pub const MAX_UNITS: i64 = 1_000_000_000;
 impl NeedRequest {
     /// A need of `units` and nothing else.
     pub fn units(units: i64) -> Self {
-        Self { need: units, daily_sales: None, holding_cost: None, max_overstock: None }
+        Self { need: units, daily_sales: None, holding_cost: None, max_overstock: None, spec: Default::default() }
     }
 
     /// The engine's need, with the sales rate taken from `offer` when not given. A need below 1,
@@ -147,6 +151,7 @@ impl NeedRequest {
             daily_sales: self.daily_sales.or_else(|| offer.and_then(sourcing::batches::daily_sales)),
             holding_cost_per_unit_day: self.holding_cost,
             max_overstock: self.max_overstock,
+            spec: self.spec.clone(),
         })
     }
 }

@@ -19,7 +19,7 @@
 //!
 //! async fn how_many(client: open1688::Client) -> open1688_jobs::Result<i64> {
 //!     let jobs = Jobs::new(client).language("en").policy(SourcingPolicy::default());
-//!     let request = QuoteRequest { offer_id: 630526089341, need: NeedRequest::units(95), sku: None, spec: Default::default(), batches: 3 };
+//!     let request = QuoteRequest { offer_id: 630526089341, need: NeedRequest::units(95), sku: None, batches: 3 };
 //!     let report = jobs.quote(&request, &Progress::silent()).await?;
 //!     // The same report renders as tables, JSON or a workbook.
 //!     assert!(!report.sheets().is_empty());

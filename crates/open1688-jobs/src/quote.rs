@@ -1,8 +1,6 @@
 //! `quote`: how many to buy of one offer — the options table, buy now versus split batches, and
 //! the stock risk of each.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use sourcing::{
     CrossBorderCost, Offer, QuantityAdvice, RiskThresholds, SplitOption, cross_border_cost, optimal_quantity,
@@ -24,12 +22,9 @@ pub struct QuoteRequest {
     /// The need.
     #[serde(flatten)]
     pub need: NeedRequest,
-    /// Price this SKU (offers priced per SKU), by id.
+    /// Price this SKU (offers priced per SKU), by id (or name it by attributes: the need's `spec`).
     #[serde(default)]
     pub sku: Option<i64>,
-    /// Or the SKU by its attributes (`{"容量": "750ml", "颜色": "红色"}`): its price and stock.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub spec: BTreeMap<String, String>,
     /// Compare buying in up to this many split batches (default 3).
     #[serde(default = "default_batches")]
     pub batches: i64,
@@ -64,11 +59,11 @@ impl Jobs {
                 format!("batches must be between 1 and 100, got {}", request.batches),
             ));
         }
-        if request.sku.is_some() && !request.spec.is_empty() {
+        if request.sku.is_some() && !request.need.spec.is_empty() {
             return Err(JobError::invalid("spec", "name the SKU by its id or by its attributes, not both"));
         }
         let c = self.named_candidate(request.offer_id, progress).await?;
-        let sku = match select_sku(&c.offer, &request.spec)? {
+        let sku = match select_sku(&c.offer, &request.need.spec)? {
             Some(id) => Some(id),
             None => request.sku,
         };

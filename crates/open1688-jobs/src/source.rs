@@ -46,6 +46,8 @@ pub struct ScoredCandidate {
 pub struct SourceDecision {
     /// The offer picked.
     pub offer_id: i64,
+    /// The SKU to buy, when the need names a variant (`spec`).
+    pub sku_id: Option<i64>,
     /// Its title.
     pub title: String,
     /// Its supplier's name.
@@ -106,26 +108,25 @@ impl Jobs {
         let refs: Vec<&Candidate> = candidates.iter().collect();
         let comparison =
             sourcing::compare(&refs, &need, &policy.freight, &card, &policy.decision_policy(request.strategy))?;
-        let (best_id, reason) = comparison
-            .best_value
-            .clone()
-            .ok_or_else(|| JobError::NoAnswer("no candidate from an acceptable supplier".into()))?;
+        let (best_id, reason) = comparison.best_value.clone().ok_or_else(|| no_pick(&comparison))?;
         let best = candidates
             .iter()
             .find(|c| c.offer.id == best_id)
             .ok_or_else(|| JobError::NoAnswer(format!("the pick {best_id} is not among the candidates")))?;
         let mut need_for_best = need.clone();
         need_for_best.daily_sales = need_for_best.daily_sales.or_else(|| sourcing::batches::daily_sales(&best.offer));
-        let advice = sourcing::optimal_quantity(&best.offer, None, &need_for_best, &policy.freight)?;
+        let sku = sourcing::select_sku(&best.offer, &need.spec)?;
+        let advice = sourcing::optimal_quantity(&best.offer, sku, &need_for_best, &policy.freight)?;
         let option = advice.best().clone();
         let plan = sourcing::plan(
-            &[PlanLine { offer_id: best_id, sku_id: None, quantity: option.quantity }],
+            &[PlanLine { offer_id: best_id, sku_id: sku, quantity: option.quantity }],
             std::slice::from_ref(&best.offer),
             &PlanOptions { freight: policy.freight.clone(), optimize: true, ..PlanOptions::default() },
         )?;
         let per_unit = plan.total.checked_div(Decimal::from(option.quantity)).ok_or(sourcing::EngineError::Overflow)?;
         let decision = SourceDecision {
             offer_id: best_id,
+            sku_id: sku,
             title: best.offer.title.clone(),
             supplier: supplier_name(&best.supplier, &best.offer),
             quantity: option.quantity,
@@ -138,7 +139,9 @@ impl Jobs {
             .into_iter()
             .map(|c| ScoredCandidate {
                 score: card.score(&c.supplier),
-                unit_price_at_need: sourcing::cost::unit_price(&c.offer, None, need.quantity).ok(),
+                unit_price_at_need: sourcing::select_sku(&c.offer, &need.spec)
+                    .ok()
+                    .and_then(|sku| sourcing::cost::unit_price(&c.offer, sku, need.quantity).ok()),
                 offer: c.offer,
                 supplier: c.supplier,
             })
@@ -153,6 +156,21 @@ impl Jobs {
             plan,
         })
     }
+}
+
+/// Why a comparison has no pick: every offer left out (and the first reasons), or every supplier
+/// blocked by the scorecard.
+fn no_pick(comparison: &Comparison) -> JobError {
+    if comparison.rows.is_empty() && !comparison.excluded.is_empty() {
+        let reasons: Vec<&str> = comparison.excluded.iter().take(3).map(|e| e.reason.as_str()).collect();
+        return JobError::NoAnswer(format!(
+            "none of the {} offers read can meet the need: {}{}",
+            comparison.excluded.len(),
+            reasons.join("; "),
+            if comparison.excluded.len() > 3 { "; …" } else { "" }
+        ));
+    }
+    JobError::NoAnswer("every candidate's supplier is blocked by the scorecard".into())
 }
 
 impl SourceReport {

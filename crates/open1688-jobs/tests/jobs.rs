@@ -42,7 +42,6 @@ async fn quote_matches_the_documented_answer_and_renders_its_sheets() {
         offer_id: OFFER,
         need: NeedRequest { daily_sales: Some(5.into()), ..NeedRequest::units(95) },
         sku: None,
-        spec: Default::default(),
         batches: 2,
     };
     let report = jobs.quote(&request, &Progress::silent()).await.unwrap();
@@ -59,8 +58,7 @@ async fn quote_matches_the_documented_answer_and_renders_its_sheets() {
 async fn bad_requests_name_the_field_before_any_call() {
     let (sandbox, jobs) = sandbox_jobs().await;
     let before = sandbox.stats().total.calls;
-    let quote =
-        QuoteRequest { offer_id: OFFER, need: NeedRequest::units(-5), sku: None, spec: Default::default(), batches: 3 };
+    let quote = QuoteRequest { offer_id: OFFER, need: NeedRequest::units(-5), sku: None, batches: 3 };
     match jobs.quote(&quote, &Progress::silent()).await {
         Err(JobError::Invalid { field, message }) => {
             assert_eq!(field, "need");
@@ -192,9 +190,11 @@ async fn quotes_respect_the_stock_of_what_is_bought_and_name_skus_by_attributes(
     let (_sandbox, jobs) = sandbox_jobs().await;
     let quote = |need: i64, spec: &[(&str, &str)]| QuoteRequest {
         offer_id: OFFER,
-        need: NeedRequest::units(need),
+        need: NeedRequest {
+            spec: spec.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            ..NeedRequest::units(need)
+        },
         sku: None,
-        spec: spec.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
         batches: 3,
     };
     // The case: more than the offer has on sale across its SKUs.
@@ -231,13 +231,7 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
     .unwrap();
     policy.validate().unwrap();
     let jobs = jobs.policy(policy);
-    let request = QuoteRequest {
-        offer_id: OFFER,
-        need: NeedRequest::units(300),
-        sku: None,
-        spec: Default::default(),
-        batches: 3,
-    };
+    let request = QuoteRequest { offer_id: OFFER, need: NeedRequest::units(300), sku: None, batches: 3 };
     let report = jobs.quote(&request, &Progress::silent()).await.unwrap();
     let abroad = report.cross_border.as_ref().expect("the cost delivered abroad");
     let best = report.advice.best();
@@ -255,4 +249,29 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
     )
     .unwrap();
     assert!(matches!(bad.validate(), Err(JobError::Invalid { field, .. }) if field == "sourcing.cross_border.rates"));
+}
+
+#[tokio::test]
+async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_it() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let spec = |terms: &[(&str, &str)]| terms.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let need = NeedRequest { spec: spec(&[("容量", "750ml"), ("颜色", "红色")]), ..NeedRequest::units(300) };
+    let request = SourceRequest { keyword: "保温杯".into(), need, candidates: Some(30), strategy: None };
+    let report = jobs.source(&request, &Progress::silent()).await.unwrap();
+    let sku_id = report.decision.sku_id.expect("the pick names the SKU");
+    let pick = report.pick().unwrap();
+    let sku = pick.offer.skus.iter().find(|s| s.id == sku_id).unwrap();
+    assert!(
+        sku.attributes.contains(&("容量".into(), "750ml".into()))
+            && sku.attributes.contains(&("颜色".into(), "红色".into()))
+    );
+    assert!(sku.stock.is_none_or(|units| units >= report.decision.quantity), "never more than the SKU's stock");
+    assert_eq!(report.plan.orders[0].lines[0].sku_id, Some(sku_id));
+    assert!(!report.comparison.excluded.is_empty(), "offers without that variant are left out, with the reason");
+    // Half a variant names several SKUs of every offer: nothing can be priced, and it says why.
+    let need = NeedRequest { spec: spec(&[("容量", "750ml")]), ..NeedRequest::units(300) };
+    let request = SourceRequest { keyword: "保温杯".into(), need, candidates: Some(10), strategy: None };
+    let e = jobs.source(&request, &Progress::silent()).await.unwrap_err();
+    assert_eq!(e.kind(), open1688_jobs::ErrorKind::NoAnswer);
+    assert!(e.to_string().contains("can meet the need") && e.to_string().contains("name more attributes"), "{e}");
 }

@@ -49,6 +49,7 @@ fn engine(c: &mut Criterion) {
         daily_sales: Some(Decimal::from(3)),
         holding_cost_per_unit_day: Some(Decimal::new(2, 2)),
         max_overstock: None,
+        spec: Default::default(),
     };
     c.bench_function("optimal_quantity_one_offer", |b| {
         b.iter(|| optimal_quantity(&one, None, &need, &freight()).unwrap())

@@ -6,6 +6,8 @@
 //! first q that reaches the free-shipping threshold. Only those candidates are priced, and none
 //! above the stock of what is bought (a need the stock cannot meet is an error saying by how much).
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -24,12 +26,23 @@ pub struct Need {
     pub holding_cost_per_unit_day: Option<Decimal>,
     /// At most this many units above the need (the MOQ may still force more).
     pub max_overstock: Option<i64>,
+    /// The variant wanted, by SKU attributes (`容量` → `750ml`): each offer is priced and its
+    /// stock read for the one SKU these name (see [`crate::select_sku`]); empty: the offer as a
+    /// whole.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub spec: BTreeMap<String, String>,
 }
 
 impl Need {
     /// Exactly `quantity` units, no holding cost, no overstock limit.
     pub fn units(quantity: i64) -> Self {
-        Self { quantity, daily_sales: None, holding_cost_per_unit_day: None, max_overstock: None }
+        Self {
+            quantity,
+            daily_sales: None,
+            holding_cost_per_unit_day: None,
+            max_overstock: None,
+            spec: BTreeMap::new(),
+        }
     }
 }
 
@@ -165,13 +178,18 @@ fn candidates(offer: &Offer, sku: Option<i64>, need: &Need, freight: &Freight) -
     Ok(qs)
 }
 
-/// The options table for a need, and the cheapest option (ties go to the smaller quantity).
+/// The options table for a need, and the cheapest option (ties go to the smaller quantity). The
+/// SKU is `sku`, else the one the need's spec names.
 pub fn optimal_quantity(
     offer: &Offer,
     sku: Option<i64>,
     need: &Need,
     freight: &Freight,
 ) -> Result<QuantityAdvice, EngineError> {
+    let sku = match sku {
+        Some(id) => Some(id),
+        None => crate::sku::select_sku(offer, &need.spec)?,
+    };
     let qs = candidates(offer, sku, need, freight)?;
     let mut options =
         qs.into_iter().map(|q| price_quantity(offer, sku, need, q, freight)).collect::<Result<Vec<_>, _>>()?;

@@ -63,6 +63,7 @@ fn free_shipping_threshold_and_holding_cost() {
         daily_sales: Some(d("1")),
         holding_cost_per_unit_day: Some(d("0.5")),
         max_overstock: None,
+        spec: Default::default(),
     };
     assert_eq!(optimal_quantity(&o, None, &slow, &Freight::default()).unwrap().best().quantity, 60);
     let capped = Need { max_overstock: Some(10), ..Need::units(60) };

@@ -23,6 +23,10 @@ pub struct NeedArgs {
     /// At most this many units above the need.
     #[arg(long)]
     pub max_overstock: Option<i64>,
+    /// The variant, by a SKU attribute `NAME=VALUE` (repeat: `--spec 容量=750ml --spec 颜色=红色`):
+    /// every offer is priced, and its stock read, for the one SKU these name.
+    #[arg(long = "spec", value_name = "NAME=VALUE", value_parser = spec_term)]
+    pub spec: Vec<(String, String)>,
 }
 
 impl NeedArgs {
@@ -33,6 +37,7 @@ impl NeedArgs {
             daily_sales: self.daily_sales,
             holding_cost: self.holding_cost,
             max_overstock: self.max_overstock,
+            spec: self.spec.iter().cloned().collect(),
         }
     }
 }
@@ -56,12 +61,9 @@ pub struct QuoteArgs {
     /// The need.
     #[command(flatten)]
     pub need: NeedArgs,
-    /// For this SKU (per-SKU prices), by id.
+    /// For this SKU (per-SKU prices), by id (or by attributes: `--spec`).
     #[arg(long)]
     pub sku: Option<i64>,
-    /// Or the SKU by an attribute, `NAME=VALUE` (repeat: `--spec 容量=750ml --spec 颜色=红色`).
-    #[arg(long = "spec", value_name = "NAME=VALUE", value_parser = spec_term)]
-    pub spec: Vec<(String, String)>,
     /// Compare up to this many split batches.
     #[arg(long, default_value_t = 3)]
     pub batches: i64,
@@ -70,13 +72,7 @@ pub struct QuoteArgs {
 impl QuoteArgs {
     /// The application layer's request.
     pub fn request(&self) -> QuoteRequest {
-        QuoteRequest {
-            offer_id: self.offer,
-            need: self.need.request(),
-            sku: self.sku,
-            spec: self.spec.iter().cloned().collect(),
-            batches: self.batches,
-        }
+        QuoteRequest { offer_id: self.offer, need: self.need.request(), sku: self.sku, batches: self.batches }
     }
 }
 
