@@ -174,7 +174,10 @@ async fn sixteen_concurrent_calls_on_an_expiring_token_make_one_refresh() {
 #[tokio::test]
 async fn the_limiter_keeps_the_server_side_rate_at_or_under_the_qps() {
     let gw = FakeGateway::start().await;
-    gw.throttle_at(20, 2);
+    // The gateway allows a burst of 4: on a loaded 2-core machine, calls the client spaced 50 ms
+    // apart can reach the server a few milliseconds apart (CI saw a throttle at burst 2). The rate
+    // itself is checked below, on the arrival times.
+    gw.throttle_at(20, 4);
     let limits =
         RateLimits { app_qps: 20.try_into().unwrap(), api_qps: 20.try_into().unwrap(), ..RateLimits::default() };
     let client =
