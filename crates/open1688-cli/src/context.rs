@@ -15,6 +15,12 @@ use crate::exit::CliError;
 use crate::gateway::{Gateway, GatewayOptions};
 use crate::settings::Settings;
 
+/// Where open1688 keeps its files unless told otherwise: `open1688` in the system's data folder
+/// (the current folder when there is none); the default store, job files and MCP outputs live here.
+pub fn data_dir() -> PathBuf {
+    dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688")
+}
+
 /// The running command's context.
 pub struct Ctx {
     /// The effective settings.
@@ -59,7 +65,7 @@ impl Ctx {
                 let url = match &self.settings.env.database_url {
                     Some(url) => url.clone(),
                     None => {
-                        let dir = dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688");
+                        let dir = data_dir();
                         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
                         format!("sqlite://{}", dir.join("open1688.db").display())
                     }

@@ -84,14 +84,7 @@ impl Jobs {
         };
         let cross_border = match &self.sourcing_policy().cross_border {
             Some(terms) => {
-                let best = advice.best();
-                let landed = sourcing::LandedCost {
-                    quantity: best.quantity,
-                    unit_price: best.unit_price,
-                    goods: best.goods,
-                    freight: best.freight,
-                    total: best.goods + best.freight,
-                };
+                let landed = sourcing::landed_cost(&c.offer, sku, advice.best().quantity, freight)?;
                 Some(cross_border_cost(&c.offer, &landed, terms, chrono::Utc::now().date_naive())?)
             }
             None => None,

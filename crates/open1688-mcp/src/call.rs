@@ -20,6 +20,7 @@ use crate::arguments::{
     AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, SameItemArgs, SupplierArgs,
 };
 use crate::caller::Caller;
+use crate::outputs::OutputFile;
 use crate::toolkit::Toolkit;
 
 /// What a tool gives back: its report, and the files it wrote (the sourcing job's workbook and
@@ -27,8 +28,8 @@ use crate::toolkit::Toolkit;
 pub struct Answer {
     /// The report, as JSON.
     pub report: Value,
-    /// Resources written by the call: (URI, file name, media type).
-    pub files: Vec<(String, String, &'static str)>,
+    /// Resources written by the call.
+    pub files: Vec<OutputFile>,
 }
 
 impl Answer {
@@ -93,9 +94,8 @@ pub async fn run(
         "source" => {
             let request: SourceRequest = parse(name, arguments)?;
             let report = jobs.source(&request, progress).await?;
-            let files = server.outputs().write_source(caller, &report, progress).await?;
             let mut answer = Answer::of(&report)?;
-            answer.files = files;
+            answer.files = server.outputs().write_source(caller, report, progress).await?;
             Ok(answer)
         }
         "analyze_market" => {

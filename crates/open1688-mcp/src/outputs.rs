@@ -43,15 +43,14 @@ impl Outputs {
     }
 
     /// Writes `report` (as `report.json`), its workbook and its charts as `caller`'s last sourcing
-    /// job, replacing the one before; returns (URI, name, media type) of each file.
+    /// job, replacing the one before; returns the files.
     pub async fn write_source(
         &self,
         caller: &Caller,
-        report: &SourceReport,
+        report: SourceReport,
         progress: &Progress,
-    ) -> Result<Vec<(String, String, &'static str)>> {
+    ) -> Result<Vec<OutputFile>> {
         let folder = self.folder(caller);
-        let report = report.clone();
         let progress = progress.clone();
         let written = tokio::task::spawn_blocking(move || -> Result<()> {
             // Written beside the last job and swapped in, so a reader never sees half of each.
@@ -66,7 +65,7 @@ impl Outputs {
         .await
         .map_err(|e| JobError::output(Path::new("the sourcing job's files"), e))?;
         written?;
-        Ok(self.last_source(caller).into_iter().map(|f| (f.uri, f.name, f.media_type)).collect())
+        Ok(self.last_source(caller))
     }
 
     /// The files of `caller`'s last sourcing job (none before its first).

@@ -119,8 +119,8 @@ impl SourcingServer {
         Ok(match outcome {
             Ok(answer) => {
                 let mut result = CallToolResult::structured(answer.report);
-                for (uri, name, media_type) in answer.files {
-                    let link = Resource::new(uri, name).with_mime_type(media_type);
+                for file in answer.files {
+                    let link = Resource::new(file.uri, file.name).with_mime_type(file.media_type);
                     result.content.push(ContentBlock::resource_link(link));
                 }
                 result

@@ -14,7 +14,7 @@ use open1688_store::Scope;
 use open1688_mcp::SourcingServer;
 
 use crate::args::{KeyAction, McpArgs, ServeArgs, ServeCommand};
-use crate::context::Ctx;
+use crate::context::{Ctx, data_dir};
 use crate::exit::{CliError, usage};
 
 /// `serve` and `serve keys …`.
@@ -24,10 +24,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     }
     let store = ctx.store().await?;
     let jobs = Arc::new(ctx.jobs().await?);
-    let jobs_dir = args
-        .jobs_dir
-        .clone()
-        .unwrap_or_else(|| dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("jobs"));
+    let jobs_dir = args.jobs_dir.clone().unwrap_or_else(|| data_dir().join("jobs"));
     let rate = NonZeroU32::new(args.key_rate).ok_or_else(|| usage("--key-rate must be at least 1"))?;
     let mut options = ServeOptions::with_cors_origins(&args.cors_origins).map_err(usage)?;
     let alerts = StreamNotifier::new();
@@ -40,7 +37,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     };
     let board = JobBoard::new(jobs_dir);
     if !args.no_mcp {
-        let outputs = args.mcp_dir.clone().unwrap_or_else(default_mcp_dir);
+        let outputs = args.mcp_dir.clone().unwrap_or_else(|| data_dir().join("mcp"));
         let mcp = SourcingServer::builder(jobs.clone(), store.clone())
             .outputs_dir(outputs)
             .sandbox(gateway.sandbox.is_some())
@@ -96,15 +93,10 @@ pub async fn mcp(ctx: &Ctx, args: &McpArgs) -> Result<Vec<Sheet>, CliError> {
     let store = ctx.store().await?;
     let jobs = Arc::new(ctx.jobs().await?);
     let sandbox = ctx.gateway().await?.sandbox.is_some();
-    let outputs = args.outputs_dir.clone().unwrap_or_else(default_mcp_dir);
+    let outputs = args.outputs_dir.clone().unwrap_or_else(|| data_dir().join("mcp"));
     let server = SourcingServer::builder(jobs, store).outputs_dir(outputs).sandbox(sandbox).build();
     open1688_mcp::serve_stdio(server).await.map_err(|e| usage(e.to_string()))?;
     Ok(Vec::new())
-}
-
-/// Where MCP tools keep their files unless told otherwise.
-fn default_mcp_dir() -> std::path::PathBuf {
-    dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688").join("mcp")
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what service managers and orchestrators send).
