@@ -107,31 +107,38 @@ pub fn cross_border_cost(
     terms: &CrossBorderTerms,
     on: NaiveDate,
 ) -> Result<CrossBorderCost, EngineError> {
+    let overflow = || EngineError::Overflow;
     let q = Decimal::from(landed.quantity);
     let unit_kg = offer.shipping.weight_kg.ok_or(EngineError::NoShippingData { offer: offer.id, missing: "weight" })?;
-    let actual_kg = unit_kg.checked_mul(q).ok_or(EngineError::Overflow)?;
-    let unit_cm3 = offer.shipping.dimensions_cm.map(|[l, w, h]| l * w * h);
-    let volume_m3 = unit_cm3.map(|cm3| cm3 * q / Decimal::from(1_000_000));
+    let actual_kg = unit_kg.checked_mul(q).ok_or_else(overflow)?;
+    // Dimensions come from the gateway: every product of them is checked.
+    let unit_cm3 = match offer.shipping.dimensions_cm {
+        Some([l, w, h]) => Some(l.checked_mul(w).and_then(|lw| lw.checked_mul(h)).ok_or_else(overflow)?),
+        None => None,
+    };
+    let shipment_cm3 = unit_cm3.map(|cm3| cm3.checked_mul(q).ok_or_else(overflow)).transpose()?;
+    let volume_m3 = shipment_cm3.map(|cm3| cm3 / Decimal::from(1_000_000));
     let (chargeable_kg, volumetric_kg, international_freight) = match &terms.freight {
         InternationalFreight::Kg { rate, divisor } => {
             if *divisor <= Decimal::ZERO {
                 return Err(EngineError::NoShippingData { offer: offer.id, missing: "a positive volumetric divisor" });
             }
-            let volumetric = unit_cm3.map(|cm3| cm3 * q / *divisor);
+            let volumetric = shipment_cm3.map(|cm3| cm3 / *divisor);
             let chargeable = volumetric.map_or(actual_kg, |v| v.max(actual_kg));
-            (Some(chargeable), volumetric, chargeable.checked_mul(*rate).ok_or(EngineError::Overflow)?)
+            (Some(chargeable), volumetric, chargeable.checked_mul(*rate).ok_or_else(overflow)?)
         }
         InternationalFreight::CubicMetre { rate } => {
             let volume =
                 volume_m3.ok_or(EngineError::NoShippingData { offer: offer.id, missing: "package dimensions" })?;
-            (None, None, volume.checked_mul(*rate).ok_or(EngineError::Overflow)?)
+            (None, None, volume.checked_mul(*rate).ok_or_else(overflow)?)
         }
     };
+    let add = |a: Decimal, b: Decimal| a.checked_add(b).ok_or_else(overflow);
     let agent_fee = percent_of(landed.goods, terms.agent_fee_percent)?;
-    let customs_value = landed.goods + landed.freight + international_freight;
+    let customs_value = add(add(landed.goods, landed.freight)?, international_freight)?;
     let duty = percent_of(customs_value, terms.duty_percent)?;
-    let vat = percent_of(customs_value + duty, terms.vat_percent)?;
-    let total_cny = customs_value + agent_fee + duty + vat;
+    let vat = percent_of(add(customs_value, duty)?, terms.vat_percent)?;
+    let total_cny = add(add(add(customs_value, agent_fee)?, duty)?, vat)?;
     let per_unit_cny = total_cny / q.max(Decimal::ONE);
     let total = terms.rates.convert(total_cny, on)?;
     Ok(CrossBorderCost {
@@ -221,6 +228,9 @@ mod tests {
         let sea = terms(InternationalFreight::CubicMetre { rate: d("800") });
         let e = cross_border_cost(&no_size, &landed(10, "500", "20"), &sea, on).unwrap_err();
         assert_eq!(e.to_string(), "offer 2 does not give its package dimensions, needed for cross-border freight");
+        let mut huge = offer.clone();
+        huge.shipping.dimensions_cm = Some([Decimal::MAX, Decimal::MAX, d("2")]);
+        assert_eq!(cross_border_cost(&huge, &landed(10, "500", "20"), &air, on), Err(EngineError::Overflow));
         let early = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         assert!(matches!(
             cross_border_cost(&offer, &landed(10, "500", "20"), &air, early),

@@ -210,11 +210,12 @@ impl Offer {
     /// offer's, else the sum of its SKUs' when every SKU says; `None` when the platform did not
     /// say (then no stock limit is applied).
     pub fn available(&self, sku: Option<i64>) -> Option<i64> {
+        // A negative figure from the gateway means none on sale.
         if let Some(id) = sku {
-            return self.skus.iter().find(|s| s.id == id).and_then(|s| s.stock).or(self.stock);
+            return self.skus.iter().find(|s| s.id == id).and_then(|s| s.stock).or(self.stock).map(|u| u.max(0));
         }
         if self.stock.is_some() {
-            return self.stock;
+            return self.stock.map(|u| u.max(0));
         }
         if self.skus.is_empty() {
             return None;

@@ -331,7 +331,7 @@ fn stock_violations(members: &[usize], lines: &[PlanLine], offers: &HashMap<i64,
                 sku_id,
                 quantity,
                 stock,
-                remove_units: quantity - stock,
+                remove_units: quantity.saturating_sub(stock),
             })
         })
         .collect()

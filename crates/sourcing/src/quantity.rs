@@ -85,10 +85,12 @@ impl QuantityAdvice {
     }
 }
 
-fn round_up_to(q: i64, batch: Option<i64>) -> i64 {
+/// `q` rounded up to a multiple of the batch number; batch numbers come from the gateway, so the
+/// arithmetic is checked.
+fn round_up_to(q: i64, batch: Option<i64>) -> Result<i64, EngineError> {
     match batch {
-        Some(b) if b > 1 => (q + b - 1) / b * b,
-        _ => q,
+        Some(b) if b > 1 => q.checked_add(b - 1).map(|x| x / b * b).ok_or(EngineError::Overflow),
+        _ => Ok(q),
     }
 }
 
@@ -97,7 +99,7 @@ pub fn smallest_order(offer: &Offer, need: i64) -> Result<i64, EngineError> {
     if need <= 0 {
         return Err(EngineError::BadQuantity { quantity: need });
     }
-    Ok(round_up_to(need.max(offer.moq.unwrap_or(1)), offer.batch_number))
+    round_up_to(need.max(offer.moq.unwrap_or(1)), offer.batch_number)
 }
 
 fn holding(need: &Need, extra: i64) -> Decimal {
@@ -147,7 +149,12 @@ fn candidates(offer: &Offer, sku: Option<i64>, need: &Need, freight: &Freight) -
     let mut qs = vec![q0];
     let per_sku = sku.is_some() && offer.quote_type.is_some_and(QuoteType::is_priced_per_sku);
     if !per_sku && let Some(ladder) = &offer.ladder {
-        qs.extend(ladder.tiers().iter().map(|t| round_up_to(t.min_qty, batch)).filter(|&q| q > q0));
+        for tier in ladder.tiers() {
+            let q = round_up_to(tier.min_qty, batch)?;
+            if q > q0 {
+                qs.push(q);
+            }
+        }
     }
     if let Some(threshold) = freight.free_over {
         // In each tier segment, the first quantity whose goods amount reaches the threshold.
@@ -158,7 +165,7 @@ fn candidates(offer: &Offer, sku: Option<i64>, need: &Need, freight: &Freight) -
             if price <= Decimal::ZERO {
                 continue;
             }
-            let q = round_up_to((threshold / price).ceil().try_into().map_err(|_| EngineError::Overflow)?, batch)
+            let q = round_up_to((threshold / price).ceil().try_into().map_err(|_| EngineError::Overflow)?, batch)?
                 .max(start);
             let end = starts.get(i + 1).copied().unwrap_or(i64::MAX);
             if q < end {

@@ -55,6 +55,15 @@ fn use_answer(name: &str, text: &str) {
                     for need in [1, 7, 1_000, 1_000_000_000, i64::MAX] {
                         let _ = sourcing::optimal_quantity(&offer, None, &Need::units(need), &Freight::default());
                     }
+                    // A variant named by the first SKU's attributes, and the cost delivered abroad
+                    // from whatever weight and dimensions the answer gives.
+                    let spec = offer.skus.first().map(|s| s.attributes.iter().cloned().collect()).unwrap_or_default();
+                    let _ = sourcing::select_sku(&offer, &spec);
+                    if let Ok(landed) = sourcing::landed_cost(&offer, None, 7, &Freight::default()) {
+                        for terms in cross_border_terms() {
+                            let _ = sourcing::cross_border_cost(&offer, &landed, &terms, at.date_naive());
+                        }
+                    }
                 }
             }
         }
@@ -80,6 +89,27 @@ fn use_answer(name: &str, text: &str) {
             let _ = serde_json::from_str::<GatewayErrorBody>(text);
         }
     });
+}
+
+/// Air freight by kg and sea freight by m³, with a rate that converts at any date.
+fn cross_border_terms() -> Vec<sourcing::CrossBorderTerms> {
+    let rates = sourcing::ExchangeRates {
+        currency: "USD".into(),
+        rates: vec![(chrono::NaiveDate::MIN, rust_decimal::Decimal::new(14, 2))],
+    };
+    [
+        sourcing::InternationalFreight::Kg { rate: 35.into(), divisor: 6_000.into() },
+        sourcing::InternationalFreight::CubicMetre { rate: 800.into() },
+    ]
+    .into_iter()
+    .map(|freight| sourcing::CrossBorderTerms {
+        rates: rates.clone(),
+        freight,
+        duty_percent: 5.into(),
+        vat_percent: 20.into(),
+        agent_fee_percent: 3.into(),
+    })
+    .collect()
 }
 
 /// Every value's JSON pointer in `v`.
