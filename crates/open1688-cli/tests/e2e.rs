@@ -140,6 +140,35 @@ fn source_writes_a_workbook_that_reads_back() {
     }
 }
 
+#[test]
+fn source_splits_a_need_no_single_offer_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    // 200,000 vacuum flasks: more than any one offer has in stock.
+    let r = run(dir.path(), &["source", "保温杯", "--need", "200000", "--candidates", "30"]);
+    assert_ne!(r.code, 0, "there is no single pick");
+    assert!(r.stderr.contains("no single offer holds the need; split across"), "{}", r.stderr);
+    let units: i64 = r
+        .stderr
+        .split("split across")
+        .nth(1)
+        .unwrap()
+        .split(['(', ':'])
+        .nth(1)
+        .unwrap()
+        .split(", ")
+        .filter_map(|l| l.trim().split(" × ").next()?.parse::<i64>().ok())
+        .sum();
+    assert!(units >= 200_000, "the lines add up to the need: {}", r.stderr);
+    // At 300 the pick stands; a split is shown only when it costs less in all.
+    let report = json(dir.path(), &["source", "保温杯", "--need", "300"]);
+    let money = |v: &Value| v.as_str().map_or_else(|| v.as_f64().unwrap(), |s| s.parse::<f64>().unwrap());
+    if let Some(split) = report.get("split") {
+        let total = money(&split["allocation"]["plan"]["total"]);
+        assert!(total < money(&report["decision"]["landed_total"]), "{split}");
+        assert!(split["allocation"]["units"].as_i64().unwrap() >= 300);
+    }
+}
+
 /// A chart decodes at 960×600 and is not blank.
 fn assert_chart(path: &Path) {
     let img = image::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_rgb8();

@@ -122,10 +122,13 @@ impl JobError {
                 | EngineError::NoSuchSku { .. }
                 | EngineError::AmbiguousSku { .. }
                 | EngineError::BadScorecard { .. } => ErrorKind::Invalid,
-                EngineError::NotEnoughStock { .. } | EngineError::NoShippingData { .. } => ErrorKind::NoAnswer,
-                EngineError::NoPrice { .. } | EngineError::Overflow | EngineError::NoExchangeRate { .. } => {
-                    ErrorKind::Failed
-                }
+                EngineError::NotEnoughStock { .. }
+                | EngineError::NoShippingData { .. }
+                | EngineError::CannotAllocate { .. } => ErrorKind::NoAnswer,
+                EngineError::NoPrice { .. }
+                | EngineError::Overflow
+                | EngineError::NoExchangeRate { .. }
+                | EngineError::Solver { .. } => ErrorKind::Failed,
             },
             Self::NoAnswer(_) => ErrorKind::NoAnswer,
             Self::Store(_) | Self::Output { .. } => ErrorKind::Failed,

@@ -81,6 +81,20 @@ pub struct SourceReport {
     pub advice: QuantityAdvice,
     /// The plan for the pick (optimized).
     pub plan: PurchasePlan,
+    /// The need split across several suppliers, when that costs less in all than the pick (or
+    /// no single offer holds the need): the cheapest allocation over every candidate whose
+    /// supplier is not blocked, weighed by the same risk premiums as the pick.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<SplitAnswer>,
+}
+
+/// A need split across suppliers.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SplitAnswer {
+    /// What to buy from whom, priced by supplier.
+    pub allocation: sourcing::Allocation,
+    /// The single pick's landed total minus the split's (positive: the split saves this much).
+    pub saving: Decimal,
 }
 
 /// The job's stages, for progress.
@@ -108,7 +122,14 @@ impl Jobs {
         let refs: Vec<&Candidate> = candidates.iter().collect();
         let comparison =
             sourcing::compare(&refs, &need, &policy.freight, &card, &policy.decision_policy(request.strategy))?;
-        let (best_id, reason) = comparison.best_value.clone().ok_or_else(|| no_pick(&comparison))?;
+        let decision_policy = policy.decision_policy(request.strategy);
+        let split = split_need(&candidates, &need, &policy.freight, &card, &decision_policy)?;
+        let Some((best_id, reason)) = comparison.best_value.clone() else {
+            return Err(match split {
+                Some(allocation) => split_only(&allocation),
+                None => no_pick(&comparison),
+            });
+        };
         let best = candidates
             .iter()
             .find(|c| c.offer.id == best_id)
@@ -152,10 +173,74 @@ impl Jobs {
             decision,
             candidates: scored,
             comparison,
+            split: split
+                .map(|allocation| SplitAnswer { saving: plan.total - allocation.plan.total, allocation })
+                .filter(|s| s.saving > Decimal::ZERO),
             advice,
             plan,
         })
     }
+}
+
+/// The cheapest allocation of the need over every candidate whose supplier is not blocked, each
+/// supplier weighed by its band's risk premium (`None` when there is nothing to split: fewer than
+/// two such candidates, or no allocation meets the rules).
+fn split_need(
+    candidates: &[Candidate],
+    need: &sourcing::Need,
+    freight: &sourcing::Freight,
+    card: &sourcing::Scorecard,
+    policy: &sourcing::DecisionPolicy,
+) -> Result<Option<sourcing::Allocation>> {
+    let mut sources = Vec::new();
+    let mut premiums = std::collections::BTreeMap::new();
+    let mut offers = Vec::new();
+    for c in candidates {
+        let Some(premium) = policy.premiums.percent(card.score(&c.supplier).action) else { continue };
+        // An offer without the named variant cannot take part.
+        let Ok(sku) = sourcing::select_sku(&c.offer, &need.spec) else { continue };
+        if !c.offer.is_available() || sourcing::cost::unit_price(&c.offer, sku, 1).is_err() {
+            continue;
+        }
+        premiums.insert(sourcing::plan::supplier_key(&c.offer), premium);
+        sources.push(sourcing::Source { offer_id: c.offer.id, sku_id: sku });
+        offers.push(c.offer.clone());
+    }
+    if sources.len() < 2 {
+        return Ok(None);
+    }
+    let request = sourcing::AllocationRequest {
+        quantity: need.quantity,
+        max_overstock: need.max_overstock,
+        freight: freight.clone(),
+        premiums,
+        ..sourcing::AllocationRequest::default()
+    };
+    match sourcing::allocate(&request, &sources, &offers) {
+        Ok(allocation) => Ok(Some(allocation)),
+        Err(sourcing::EngineError::CannotAllocate { .. }) => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The answer when only a split fills the need: what to buy from whom, as a message (the
+/// single-offer report has nothing to show).
+fn split_only(allocation: &sourcing::Allocation) -> JobError {
+    let lines: Vec<String> = allocation
+        .lines
+        .iter()
+        .map(|l| match l.sku_id {
+            Some(sku) => format!("{} × offer {} SKU {sku}", l.quantity, l.offer_id),
+            None => format!("{} × offer {}", l.quantity, l.offer_id),
+        })
+        .collect();
+    JobError::NoAnswer(format!(
+        "no single offer holds the need; split across {} suppliers: {} (¥{} landed in all{}; plan these lines with `plan`)",
+        allocation.suppliers,
+        lines.join(", "),
+        allocation.plan.total.round_dp(2),
+        if allocation.exact { "" } else { ", searched in steps of several units: not proven the cheapest" }
+    ))
 }
 
 /// Why a comparison has no pick: every offer left out (and the first reasons), or every supplier
@@ -174,10 +259,10 @@ fn no_pick(comparison: &Comparison) -> JobError {
 }
 
 impl SourceReport {
-    /// The one line a person reads first.
+    /// The one line a person reads first (and a second when a split costs less).
     pub fn summary_line(&self) -> String {
         let d = &self.decision;
-        format!(
+        let single = format!(
             "buy {} × offer {} from {} at ¥{} landed (¥{} a unit): {}",
             d.quantity,
             d.offer_id,
@@ -185,7 +270,23 @@ impl SourceReport {
             d.landed_total.round_dp(2),
             d.landed_per_unit.round_dp(2),
             self.advice.reason
-        )
+        );
+        match &self.split {
+            Some(split) => format!(
+                "{single}\nor split across {} suppliers for ¥{} landed, ¥{} less: {}",
+                split.allocation.suppliers,
+                split.allocation.plan.total.round_dp(2),
+                split.saving.round_dp(2),
+                split
+                    .allocation
+                    .lines
+                    .iter()
+                    .map(|l| format!("{} × offer {}", l.quantity, l.offer_id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => single,
+        }
     }
 
     /// The picked candidate.

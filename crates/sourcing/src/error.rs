@@ -77,6 +77,20 @@ pub enum EngineError {
         /// What is missing (`weight`, `package dimensions`).
         missing: &'static str,
     },
+    /// No allocation of the need over the offers given exists.
+    #[error("no way to buy {need} units from these offers: {reason}")]
+    CannotAllocate {
+        /// Units needed.
+        need: i64,
+        /// Why (stock in all, MOQs and batches, the limits set).
+        reason: String,
+    },
+    /// The allocation contradicts itself; a bug to report, not something a retry fixes.
+    #[error("the allocation went wrong: {reason}")]
+    Solver {
+        /// What the solver said.
+        reason: String,
+    },
     /// A number too large for exact arithmetic.
     #[error("amount overflow: the quantities or prices are too large")]
     Overflow,

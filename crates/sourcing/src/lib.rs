@@ -9,6 +9,7 @@
 //! assert_eq!(ladder.unit_price(500), Some(Decimal::new(720, 2)));
 //! ```
 
+pub mod allocation;
 pub mod batches;
 pub mod compare;
 pub mod comparison_row;
@@ -25,6 +26,7 @@ pub mod quantity;
 pub mod scorecard;
 pub mod sku;
 
+pub use allocation::{Allocation, AllocationRequest, Source, allocate};
 pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
 pub use compare::{Candidate, Comparison, Excluded, Filters, Ranking, Recommendation, compare, recommend};
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
