@@ -49,6 +49,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Search(args) => lookup::search(&ctx, args).await?,
         Command::Offer(args) => lookup::offer(&ctx, args).await?,
         Command::ImageSearch(args) => lookup::image_search(&ctx, args).await?,
+        Command::SameItem(args) => lookup::same_item(&ctx, args).await?,
         Command::Seller(args) => lookup::seller(&ctx, args).await?,
         Command::Analyze(args) => decide::analyze(&ctx, args).await?,
         Command::Quote(args) => decide::quote(&ctx, args).await?,

@@ -141,6 +141,22 @@ fn source_writes_a_workbook_that_reads_back() {
 }
 
 #[test]
+fn same_item_lists_the_listings_found_by_picture_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = json(dir.path(), &["same-item", OFFER, "--limit", "10"]);
+    let rows = rows.as_array().expect("one row per listing");
+    assert!(!rows.is_empty() && rows.len() <= 10, "{rows:?}");
+    for row in rows {
+        assert!(matches!(row["same"].as_str(), Some("yes" | "no")), "{row}");
+        assert!(row["picture_distance"].as_i64().is_some(), "the sandbox's pictures are hashed: {row}");
+        assert!(!row["why"].as_str().unwrap().is_empty(), "{row}");
+    }
+    let r = run(dir.path(), &["same-item", OFFER, "--limit", "0"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("limit"), "{}", r.stderr);
+}
+
+#[test]
 fn source_splits_a_need_no_single_offer_holds() {
     let dir = tempfile::tempdir().unwrap();
     // 200,000 vacuum flasks: more than any one offer has in stock.

@@ -18,7 +18,7 @@ use crate::sheet::{Cell, Sheet};
 pub enum CompareTarget {
     /// The results of a keyword search.
     Keyword(String),
-    /// Listings of the same item as this offer (searched by its title).
+    /// Listings of the same item as this offer (found by its picture).
     SameItemAs(i64),
 }
 
@@ -63,14 +63,14 @@ impl Jobs {
         let candidates: Vec<Candidate>;
         let group: Vec<&Candidate> = match &request.target {
             CompareTarget::SameItemAs(id) => {
+                // Other sellers' listings found by the reference's picture (by its title when it
+                // has none), judged by picture, title and category.
                 let reference = self.named_candidate(*id, progress).await?;
-                let search = SearchRequest::keyword(reference.offer.title.as_str(), max);
-                let items = self.search_items(&search, progress).await?;
-                let ids: Vec<i64> = item_ids(&items).into_iter().filter(|x| x != id).collect();
-                let mut all = self.candidates(&ids, &items, progress).await?;
-                all.push(reference.clone());
+                let same = self.same_item_as(&reference.offer, max.min(50), progress).await?;
+                let mut all = self.candidates(&same.same_ids(), &same.items, progress).await?;
+                all.push(reference);
                 candidates = all;
-                sourcing::compare::same_item_as(&reference.offer, &candidates, policy.same_item_threshold)
+                candidates.iter().collect()
             }
             CompareTarget::Keyword(keyword) => {
                 let search = SearchRequest::keyword(keyword.as_str(), max);

@@ -101,9 +101,19 @@ impl Client {
             ImageSource::Path(p) => tokio::fs::read(p).await.map_err(|e| bad(format!("cannot read: {e}"))),
             ImageSource::Url(u) => {
                 let timeout = self.inner.request_timeout;
-                crate::picture_url::fetch(u, self.inner.allow_private_image_urls, timeout).await.map_err(bad)
+                // Pictures the gateway itself serves (a local sandbox's) are as trusted as the
+                // gateway; any other private address needs the explicit allowance.
+                let own = url::Url::parse(u).is_ok_and(|url| url.origin() == self.inner.endpoint.origin());
+                crate::picture_url::fetch(u, self.inner.allow_private_image_urls || own, timeout).await.map_err(bad)
             }
         }
+    }
+
+    /// The bytes of a picture — a file, bytes, or a URL fetched under the same rules as image
+    /// search (public addresses only unless private ones are allowed, the request timeout) —
+    /// for callers that compare pictures themselves.
+    pub async fn picture_bytes(&self, source: &ImageSource) -> Result<Vec<u8>> {
+        self.image_bytes(source).await
     }
 
     /// Uploads a picture (`product.image.upload`) and returns its imageId. The same picture

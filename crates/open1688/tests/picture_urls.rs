@@ -53,6 +53,24 @@ async fn private_and_metadata_addresses_and_other_schemes_are_refused() {
 }
 
 #[tokio::test]
+async fn the_gateways_own_pictures_are_fetched_even_on_a_private_address() {
+    let gateway = serve("HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nPNG!".into()).await;
+    let c = Client::builder()
+        .app_key("1000000")
+        .app_secret("secret")
+        .access_token("AT")
+        .endpoint(gateway.as_str())
+        .sync_clock(false)
+        .build()
+        .unwrap();
+    let own = c.picture_bytes(&ImageSource::Url(format!("{gateway}/img/ibank/1_0.png"))).await.unwrap();
+    assert_eq!(own, b"PNG!");
+    // Another port on the same machine is another origin: refused as before.
+    let other = serve("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".into()).await;
+    assert!(refusal(&c, &format!("{other}/pic.png")).await.contains("non-public address 127.0.0.1"));
+}
+
+#[tokio::test]
 async fn when_allowed_a_redirect_or_an_oversized_picture_is_still_refused() {
     let c = client(true);
     let elsewhere = serve("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".into()).await;

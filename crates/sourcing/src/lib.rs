@@ -23,6 +23,7 @@ pub mod model;
 pub mod normalize;
 pub mod plan;
 pub mod quantity;
+pub mod same_item;
 pub mod scorecard;
 pub mod sku;
 
@@ -41,5 +42,6 @@ pub use normalize::{
 };
 pub use plan::{PlanLine, PlanOptions, PurchasePlan, Violation, plan};
 pub use quantity::{Need, QuantityAdvice, QuantityOption, optimal_quantity};
+pub use same_item::{SameItemEvidence, SameItemRule, SameItemVerdict, judge as judge_same_item};
 pub use scorecard::{Action, ScoreReport, Scorecard};
 pub use sku::select_sku;

@@ -90,6 +90,16 @@ pub struct ImageSearchArgs {
     pub limit: usize,
 }
 
+/// `same-item`.
+#[derive(Debug, Args, Clone)]
+pub struct SameItemArgs {
+    /// The offer whose item to look for.
+    pub offer_id: i64,
+    /// Image-search results to examine (1–50).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
 /// `seller`.
 #[derive(Debug, Args, Clone)]
 pub struct SellerArgs {

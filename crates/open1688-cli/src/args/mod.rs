@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use admin::{AuthAction, ConfigAction, SandboxArgs};
 pub use decide::{AnalyzeArgs, CompareArgs, PlanArgs, QuoteArgs, RecommendArgs, SourceArgs};
-pub use lookup::{ImageSearchArgs, OfferArgs, SearchArgs, SellerArgs};
+pub use lookup::{ImageSearchArgs, OfferArgs, SameItemArgs, SearchArgs, SellerArgs};
 pub use serve::{KeyAction, McpArgs, ServeArgs, ServeCommand};
 pub use watch::{HistoryArgs, MonitorArgs, WatchAction, WatchAddArgs};
 
@@ -116,6 +116,8 @@ pub enum Command {
     Offer(OfferArgs),
     /// Search by picture (a file or an URL).
     ImageSearch(ImageSearchArgs),
+    /// Other sellers' listings of an offer's item, found by its picture.
+    SameItem(SameItemArgs),
     /// A seller's profile, offers and scorecard.
     Seller(SellerArgs),
     /// Market statistics for a keyword.

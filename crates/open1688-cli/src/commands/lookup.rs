@@ -1,9 +1,9 @@
 //! Look-up commands: search, offer, image search, seller.
 
-use open1688_jobs::{ImageSearchRequest, Sheet, picture_source};
+use open1688_jobs::{ImageSearchRequest, SameItemRequest, Sheet, picture_source};
 
 use super::chart;
-use crate::args::{ImageSearchArgs, OfferArgs, SearchArgs, SellerArgs};
+use crate::args::{ImageSearchArgs, OfferArgs, SameItemArgs, SearchArgs, SellerArgs};
 use crate::context::Ctx;
 use crate::exit::CliError;
 
@@ -23,6 +23,19 @@ pub async fn offer(ctx: &Ctx, args: &OfferArgs) -> Result<Vec<Sheet>, CliError> 
 pub async fn image_search(ctx: &Ctx, args: &ImageSearchArgs) -> Result<Vec<Sheet>, CliError> {
     let request = ImageSearchRequest { limit: args.limit, keyword: None };
     let report = ctx.jobs().await?.image_search(&picture_source(&args.source), &request, &ctx.progress()).await?;
+    Ok(report.sheets())
+}
+
+/// `same-item`: the listings the picture search found, the same item first, with why.
+pub async fn same_item(ctx: &Ctx, args: &SameItemArgs) -> Result<Vec<Sheet>, CliError> {
+    let request = SameItemRequest { offer_id: args.offer_id, limit: Some(args.limit) };
+    let report = ctx.jobs().await?.same_item(&request, &ctx.progress()).await?;
+    ctx.note(&format!(
+        "{} of {} listings found by picture are the same item as offer {}",
+        report.same_ids().len(),
+        report.listings.len(),
+        report.reference
+    ));
     Ok(report.sheets())
 }
 
