@@ -105,6 +105,21 @@ impl Ctx {
         Ok(Jobs::new(client).language(self.settings.language.clone()).policy(self.settings.policy.clone()))
     }
 
+    /// The application layer reading trends from the store's history, when there is a store to
+    /// read (`DATABASE_URL`, or the default SQLite file once a watch has created it); a store
+    /// that will not open only leaves the trends out.
+    pub async fn jobs_with_history(&self) -> Result<Jobs, CliError> {
+        let jobs = self.jobs().await?;
+        let has_store = self.settings.env.database_url.is_some() || data_dir().join("open1688.db").exists();
+        Ok(match has_store {
+            true => match self.store().await {
+                Ok(store) => jobs.history(store),
+                Err(_) => jobs,
+            },
+            false => jobs,
+        })
+    }
+
     /// Progress drawn on stderr (hidden with `--quiet`).
     pub fn progress(&self) -> Progress {
         crate::progress::terminal(self.quiet)

@@ -1,7 +1,10 @@
 //! [`Jobs`]: what every job runs with — a gateway client, the language of translated fields and
 //! the sourcing policy. Each job is a method in the module named after it.
 
+use std::sync::Arc;
+
 use open1688::Client;
+use open1688_store::Store;
 use sourcing::Scorecard;
 
 use crate::error::{JobError, Result};
@@ -17,12 +20,41 @@ pub struct Jobs {
     client: Client,
     language: String,
     policy: SourcingPolicy,
+    history: Option<HistorySource>,
+}
+
+/// Where decisions read price history for trends: a store's snapshots of watched offers.
+#[derive(Clone)]
+struct HistorySource(Arc<dyn Store>);
+
+impl std::fmt::Debug for HistorySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HistorySource")
+    }
 }
 
 impl Jobs {
     /// Jobs over `client`, with English translations and the default policy.
     pub fn new(client: Client) -> Self {
-        Self { client, language: "en".into(), policy: SourcingPolicy::default() }
+        Self { client, language: "en".into(), policy: SourcingPolicy::default(), history: None }
+    }
+
+    /// Reads price history from `store` so that `quote` and `source` show trends for offers it
+    /// has watched (a store that fails to answer only leaves the trend out).
+    pub fn history(mut self, store: Arc<dyn Store>) -> Self {
+        self.history = Some(HistorySource(store));
+        self
+    }
+
+    /// The trend of `offer_id` at `quantity` units from the stored history, when there is one.
+    pub(crate) async fn trend_of(&self, offer_id: i64, quantity: i64) -> Option<sourcing::Trend> {
+        let HistorySource(store) = self.history.as_ref()?;
+        let points = store.price_history(offer_id, 0).await.ok()?;
+        let observations: Vec<sourcing::Observation> = points
+            .iter()
+            .filter_map(|p| Some(sourcing::Observation { at: p.at, unit_price: p.price_at(quantity)?, stock: p.stock }))
+            .collect();
+        sourcing::trend(&observations)
     }
 
     /// Translated fields (English titles, attribute names) in `language`, e.g. `en` or `ja`.

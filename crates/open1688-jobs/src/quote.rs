@@ -47,6 +47,10 @@ pub struct QuoteReport {
     /// The recommended quantity delivered abroad, in CNY and the buyer's currency, when the
     /// policy has cross-border terms (`[sourcing.cross_border]`).
     pub cross_border: Option<CrossBorderCost>,
+    /// Price and stock trend at the recommended quantity, from the store's history of the
+    /// offer (only for offers a watch has followed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<sourcing::Trend>,
 }
 
 impl Jobs {
@@ -89,7 +93,8 @@ impl Jobs {
             }
             None => None,
         };
-        Ok(QuoteReport { offer: c.offer, advice, batches, cross_border })
+        let trend = self.trend_of(c.offer.id, advice.best().quantity).await;
+        Ok(QuoteReport { offer: c.offer, advice, batches, cross_border, trend })
     }
 }
 

@@ -81,6 +81,10 @@ pub struct SourceReport {
     pub advice: QuantityAdvice,
     /// The plan for the pick (optimized).
     pub plan: PurchasePlan,
+    /// Price and stock trend of the pick at the quantity bought, from the store's history (only
+    /// for offers a watch has followed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<sourcing::Trend>,
     /// The need split across several suppliers, when that costs less in all than the pick (or
     /// no single offer holds the need): the cheapest allocation over every candidate whose
     /// supplier is not blocked, weighed by the same risk premiums as the pick.
@@ -167,7 +171,9 @@ impl Jobs {
                 supplier: c.supplier,
             })
             .collect();
+        let trend = self.trend_of(best_id, option.quantity).await;
         Ok(SourceReport {
+            trend,
             keyword: request.keyword.clone(),
             need: need.quantity,
             decision,

@@ -275,3 +275,33 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
     assert_eq!(e.kind(), open1688_jobs::ErrorKind::NoAnswer);
     assert!(e.to_string().contains("can meet the need") && e.to_string().contains("name more attributes"), "{e}");
 }
+
+#[tokio::test]
+async fn quote_shows_the_trend_of_a_watched_offer_from_the_store() {
+    use open1688_store::{Observation, Snapshot, SqlStore, Store};
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqlStore::open(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+    // A month of snapshots: ¥9.00, then ¥8.40, then back up to ¥8.80 at 95 units.
+    let now = chrono::Utc::now();
+    for (days_ago, price, stock) in [(28, "9.00", 5_000), (14, "8.40", 4_800), (7, "8.60", 4_700), (0, "8.80", 4_600)] {
+        let mut offer = sourcing::Offer::new(OFFER, "保温杯");
+        offer.ladder = Some(sourcing::PriceLadder::new([(1, price.parse().unwrap())]).unwrap());
+        offer.stock = Some(stock);
+        offer.fetched_at = now - chrono::Duration::days(days_ago);
+        store.record(&Observation::new(&offer, &Snapshot::of(&offer, None))).await.unwrap();
+    }
+    let request = QuoteRequest { offer_id: OFFER, need: NeedRequest::units(95), sku: None, batches: 1 };
+    let plain = jobs.quote(&request, &Progress::silent()).await.unwrap();
+    assert!(plain.trend.is_none(), "no store, no trend");
+    let with_history = jobs.clone().history(std::sync::Arc::new(store));
+    let report = with_history.quote(&request, &Progress::silent()).await.unwrap();
+    let trend = report.trend.clone().expect("the stored history gives a trend");
+    assert_eq!((trend.low_30d.to_string(), trend.current.to_string()), ("8.40".into(), "8.80".into()));
+    assert_eq!(trend.timing, sourcing::Timing::BuyNow, "rising: {}", trend.why);
+    assert!(trend.why.starts_with("price rising"), "{}", trend.why);
+    assert!(trend.basis.starts_with("4 observations over 28 days"), "{}", trend.basis);
+    assert_eq!(trend.units_per_day.map(|u| u.round_dp(1).to_string()), Some("14.3".into()), "400 units in 28 days");
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["trend"]["timing"], "buy_now");
+}

@@ -26,6 +26,7 @@ pub mod quantity;
 pub mod same_item;
 pub mod scorecard;
 pub mod sku;
+pub mod trend;
 
 pub use allocation::{Allocation, AllocationRequest, Source, allocate};
 pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
@@ -45,3 +46,4 @@ pub use quantity::{Need, QuantityAdvice, QuantityOption, optimal_quantity};
 pub use same_item::{SameItemEvidence, SameItemRule, SameItemVerdict, judge as judge_same_item};
 pub use scorecard::{Action, ScoreReport, Scorecard};
 pub use sku::select_sku;
+pub use trend::{Direction, Observation, Timing, Trend, trend};

@@ -19,8 +19,11 @@ pub async fn quote(ctx: &Ctx, args: &QuoteArgs) -> Result<Vec<Sheet>, CliError> 
     let request = args.request();
     // A bad need is refused before the gateway is started.
     request.need.resolve(None)?;
-    let report = ctx.jobs().await?.quote(&request, &ctx.progress()).await?;
+    let report = ctx.jobs_with_history().await?.quote(&request, &ctx.progress()).await?;
     ctx.note(&report.advice.reason);
+    if let Some(trend) = &report.trend {
+        ctx.note(&trend.summary());
+    }
     chart(ctx, |path| report.chart(path))?;
     if report.batches.is_none() {
         ctx.note("no sales figure: give --daily-sales for the split-batch comparison");
