@@ -138,40 +138,7 @@ impl QuoteReport {
             sheets.push(s);
         }
         if let Some(c) = &self.cross_border {
-            let mut s = Sheet::new(
-                "cross-border",
-                &[
-                    "quantity",
-                    "goods",
-                    "domestic_freight",
-                    "agent_fee",
-                    "chargeable_kg",
-                    "international_freight",
-                    "duty",
-                    "vat",
-                    "total_cny",
-                    "per_unit_cny",
-                    "currency",
-                    "total",
-                    "per_unit",
-                ],
-            );
-            s.push(vec![
-                Cell::Int(c.quantity),
-                Cell::Money(c.goods),
-                Cell::Money(c.domestic_freight),
-                Cell::Money(c.agent_fee),
-                c.chargeable_kg.map_or(Cell::Empty, |kg| Cell::Num(kg.round_dp(2))),
-                Cell::Money(c.international_freight),
-                Cell::Money(c.duty),
-                Cell::Money(c.vat),
-                Cell::Money(c.total_cny),
-                Cell::Money(c.per_unit_cny),
-                Cell::Text(c.currency.clone()),
-                Cell::Money(c.total),
-                Cell::Money(c.per_unit),
-            ]);
-            sheets.push(s);
+            sheets.push(cross_border_sheet(c));
         }
         sheets
     }
@@ -186,4 +153,42 @@ impl QuoteReport {
             self.advice.best().quantity.saturating_mul(2),
         )
     }
+}
+
+/// The `cross-border` sheet: one quantity delivered abroad, every part of its cost.
+pub(crate) fn cross_border_sheet(c: &CrossBorderCost) -> Sheet {
+    let mut s = Sheet::new(
+        "cross-border",
+        &[
+            "quantity",
+            "goods",
+            "domestic_freight",
+            "agent_fee",
+            "chargeable_kg",
+            "international_freight",
+            "duty",
+            "vat",
+            "total_cny",
+            "per_unit_cny",
+            "currency",
+            "total",
+            "per_unit",
+        ],
+    );
+    s.push(vec![
+        Cell::Int(c.quantity),
+        Cell::Money(c.goods),
+        Cell::Money(c.domestic_freight),
+        Cell::Money(c.agent_fee),
+        c.chargeable_kg.map_or(Cell::Empty, |kg| Cell::Num(kg.round_dp(2))),
+        Cell::Money(c.international_freight),
+        Cell::Money(c.duty),
+        Cell::Money(c.vat),
+        Cell::Money(c.total_cny),
+        Cell::Money(c.per_unit_cny),
+        Cell::Text(c.currency.clone()),
+        Cell::Money(c.total),
+        Cell::Money(c.per_unit),
+    ]);
+    s
 }

@@ -81,6 +81,14 @@ pub struct SourceReport {
     pub advice: QuantityAdvice,
     /// The plan for the pick (optimized).
     pub plan: PurchasePlan,
+    /// The pick delivered abroad, in CNY and the buyer's currency, when the policy has
+    /// cross-border terms (`[sourcing.cross_border]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cross_border: Option<sourcing::CrossBorderCost>,
+    /// Why the cross-border cost is missing although terms are set (the pick gives no weight or
+    /// no package dimensions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cross_border_missing: Option<String>,
     /// Price and stock trend of the pick at the quantity bought, from the store's history (only
     /// for offers a watch has followed).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,6 +156,18 @@ impl Jobs {
             std::slice::from_ref(&best.offer),
             &PlanOptions { freight: policy.freight.clone(), optimize: true, ..PlanOptions::default() },
         )?;
+        let (cross_border, cross_border_missing) = match &policy.cross_border {
+            Some(terms) => {
+                let landed = sourcing::landed_cost(&best.offer, sku, option.quantity, &policy.freight)?;
+                match sourcing::cross_border_cost(&best.offer, &landed, terms, chrono::Utc::now().date_naive()) {
+                    Ok(cost) => (Some(cost), None),
+                    // The pick stands; what it lacks for the delivered cost is said beside it.
+                    Err(e @ sourcing::EngineError::NoShippingData { .. }) => (None, Some(e.to_string())),
+                    Err(other) => return Err(other.into()),
+                }
+            }
+            None => (None, None),
+        };
         let per_unit = plan.total.checked_div(Decimal::from(option.quantity)).ok_or(sourcing::EngineError::Overflow)?;
         let decision = SourceDecision {
             offer_id: best_id,
@@ -174,6 +194,8 @@ impl Jobs {
         let trend = self.trend_of(best_id, option.quantity).await;
         Ok(SourceReport {
             trend,
+            cross_border,
+            cross_border_missing,
             keyword: request.keyword.clone(),
             need: need.quantity,
             decision,
@@ -277,6 +299,16 @@ impl SourceReport {
             d.landed_per_unit.round_dp(2),
             self.advice.reason
         );
+        let single = match (&self.cross_border, &self.cross_border_missing) {
+            (Some(c), _) => format!(
+                "{single}\ndelivered abroad: ¥{} ({} {} a unit)",
+                c.total_cny.round_dp(2),
+                c.currency,
+                c.per_unit.round_dp(2)
+            ),
+            (None, Some(missing)) => format!("{single}\nno cross-border cost: {missing}"),
+            (None, None) => single,
+        };
         match &self.split {
             Some(split) => format!(
                 "{single}\nor split across {} suppliers for ¥{} landed, ¥{} less: {}",

@@ -5,6 +5,7 @@ use crate::candidates::supplier_name;
 use crate::compare::comparison_sheet;
 use crate::offers::{push_tiers_and_skus, skus_sheet, tiers_sheet};
 use crate::plan::plan_sheets;
+use crate::quote::cross_border_sheet;
 use crate::sheet::{Cell, Sheet};
 use crate::source::SourceReport;
 
@@ -51,6 +52,16 @@ impl SourceReport {
         }
         let mut sheets = vec![self.summary_sheet(), offers, tiers, skus, suppliers, comparison_sheet(&self.comparison)];
         sheets.extend(plan_sheets(&self.plan));
+        if let Some(c) = &self.cross_border {
+            sheets.push(cross_border_sheet(c));
+        }
+        if let Some(split) = &self.split {
+            // The split's own plan by supplier, under its own sheet names.
+            for mut sheet in plan_sheets(&split.allocation.plan) {
+                sheet.name = format!("split {}", sheet.name);
+                sheets.push(sheet);
+            }
+        }
         sheets
     }
 

@@ -4,30 +4,17 @@
 
 use std::sync::{Arc, Mutex};
 
-use open1688::RateLimits;
 use open1688_jobs::{
-    CompareRequest, CompareTarget, ErrorKind, JobError, Jobs, NeedRequest, PlanRequest, Progress, ProgressEvent,
+    CompareRequest, CompareTarget, ErrorKind, JobError, NeedRequest, PlanRequest, Progress, ProgressEvent,
     QuoteRequest, SearchRequest, SourceRequest, SourcingPolicy,
 };
-use open1688_sandbox::Sandbox;
 use sourcing::PlanLine;
+
+mod common;
+use common::sandbox_jobs;
 
 /// An offer of the default catalog (seed 1688): tiers 50–499 at ¥8.20 and 500+ at ¥7.95.
 const OFFER: i64 = 630526089341;
-
-async fn sandbox_jobs() -> (Sandbox, Jobs) {
-    let sandbox = Sandbox::builder().quotas_off().start().await.expect("the sandbox starts");
-    let client = open1688::Client::builder()
-        .endpoint(sandbox.base_url())
-        .app_key(sandbox.app_key())
-        .app_secret(sandbox.app_secret())
-        .access_token(sandbox.access_token())
-        .refresh_token(sandbox.refresh_token())
-        .rate_limits(RateLimits::unlimited())
-        .build()
-        .unwrap();
-    (sandbox, Jobs::new(client))
-}
 
 fn recording() -> (Progress, Arc<Mutex<Vec<ProgressEvent>>>) {
     let events = Arc::new(Mutex::new(Vec::new()));
@@ -231,6 +218,23 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
     .unwrap();
     policy.validate().unwrap();
     let jobs = jobs.policy(policy);
+    // The sourcing job delivers its pick abroad too (or says what the pick lacks for it).
+    let source = SourceRequest {
+        keyword: "保温杯".into(),
+        need: NeedRequest::units(300),
+        candidates: Some(6),
+        strategy: None,
+    };
+    let sourced = jobs.source(&source, &Progress::silent()).await.unwrap();
+    match (&sourced.cross_border, &sourced.cross_border_missing) {
+        (Some(c), None) => {
+            assert_eq!((c.quantity, c.currency.as_str()), (sourced.decision.quantity, "USD"));
+            assert!(sourced.summary_line().contains("delivered abroad: ¥"), "{}", sourced.summary_line());
+            assert!(sourced.sheets().iter().any(|s| s.name == "cross-border"));
+        }
+        (None, Some(missing)) => assert!(missing.contains("needed for cross-border freight"), "{missing}"),
+        other => panic!("terms are set, so one of the two: {other:?}"),
+    }
     let request = QuoteRequest { offer_id: OFFER, need: NeedRequest::units(300), sku: None, batches: 3 };
     let report = jobs.quote(&request, &Progress::silent()).await.unwrap();
     let abroad = report.cross_border.as_ref().expect("the cost delivered abroad");

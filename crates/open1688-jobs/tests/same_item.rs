@@ -3,23 +3,10 @@
 
 use std::collections::HashSet;
 
-use open1688::RateLimits;
-use open1688_jobs::{ErrorKind, Jobs, Progress, SameItemRequest};
-use open1688_sandbox::Sandbox;
+use open1688_jobs::{ErrorKind, Progress, SameItemRequest};
 
-async fn sandbox_jobs() -> (Sandbox, Jobs) {
-    let sandbox = Sandbox::builder().quotas_off().start().await.expect("the sandbox starts");
-    let client = open1688::Client::builder()
-        .endpoint(sandbox.base_url())
-        .app_key(sandbox.app_key())
-        .app_secret(sandbox.app_secret())
-        .access_token(sandbox.access_token())
-        .refresh_token(sandbox.refresh_token())
-        .rate_limits(RateLimits::unlimited())
-        .build()
-        .unwrap();
-    (sandbox, Jobs::new(client))
-}
+mod common;
+use common::sandbox_jobs;
 
 #[tokio::test]
 async fn precision_and_recall_against_the_same_factory_groups() {
