@@ -119,6 +119,7 @@ impl JobError {
                 EngineError::BadQuantity { .. }
                 | EngineError::UnknownSku { .. }
                 | EngineError::UnknownOffer { .. }
+                | EngineError::BadLine { .. }
                 | EngineError::NoSuchSku { .. }
                 | EngineError::AmbiguousSku { .. }
                 | EngineError::BadScorecard { .. } => ErrorKind::Invalid,

@@ -1,5 +1,8 @@
-//! Plan files: CSV (`offer_id,sku_id,quantity`, header optional, `#` comments) or TOML
-//! (`[[lines]]` tables). Every error names the file and line.
+//! Plan files: CSV (`offer_id,sku_id,quantity`, header optional, `#` comments; the SKU by id or
+//! by attributes, `颜色=黑色;容量=500ml`) or TOML (`[[lines]]` tables, `sku_id` or
+//! `spec = { "颜色" = "黑色" }`, keys quoted). Every error names the file and line.
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use sourcing::PlanLine;
@@ -77,13 +80,31 @@ fn parse_csv(text: &str, name: &str) -> Result<Vec<PlanLine>> {
         };
         let [offer, sku, quantity] = fields[..] else { return Err(bad("three fields")) };
         let offer_id = offer.parse().map_err(|_| bad("offer_id is not a whole number"))?;
-        let sku_id =
-            if sku.is_empty() { None } else { Some(sku.parse().map_err(|_| bad("sku_id is not a whole number"))?) };
+        // The SKU by id, or by attributes: `颜色=黑色;容量=500ml`.
+        let (sku_id, spec) = if sku.contains('=') {
+            let mut spec = BTreeMap::new();
+            for pair in sku.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                let (k, v) = pair.split_once('=').ok_or_else(|| bad("a SKU attribute is not NAME=VALUE"))?;
+                let (k, v) = (k.trim(), v.trim());
+                if k.is_empty() || v.is_empty() {
+                    return Err(bad("a SKU attribute is not NAME=VALUE"));
+                }
+                spec.insert(k.to_owned(), v.to_owned());
+            }
+            (None, spec)
+        } else if sku.is_empty() {
+            (None, BTreeMap::new())
+        } else {
+            (
+                Some(sku.parse().map_err(|_| bad("sku_id is not a whole number or NAME=VALUE attributes"))?),
+                BTreeMap::new(),
+            )
+        };
         let quantity: i64 = quantity.parse().map_err(|_| bad("quantity is not a whole number"))?;
         if quantity <= 0 {
             return Err(bad("quantity must be at least 1"));
         }
-        lines.push(PlanLine { offer_id, sku_id, quantity });
+        lines.push(PlanLine { spec, ..PlanLine::new(offer_id, sku_id, quantity) });
     }
     Ok(lines)
 }
@@ -98,7 +119,15 @@ mod tests {
         let toml = "[[lines]]\noffer_id = 1\nquantity = 10\n[[lines]]\noffer_id = 2\nsku_id = 5\nquantity = 20\n";
         let a = parse_plan(csv, PlanFormat::Csv, "p.csv").unwrap();
         assert_eq!(a, parse_plan(toml, PlanFormat::Toml, "p.toml").unwrap());
-        assert_eq!(a[1], PlanLine { offer_id: 2, sku_id: Some(5), quantity: 20 });
+        assert_eq!(a[1], PlanLine::new(2, Some(5), 20));
+
+        // Per-variant lines by attributes, the same in both formats.
+        let csv = "1,颜色=黑色; 容量=500ml,10\n";
+        let toml = "[[lines]]\noffer_id = 1\nspec = { \"颜色\" = \"黑色\", \"容量\" = \"500ml\" }\nquantity = 10\n";
+        let a = parse_plan(csv, PlanFormat::Csv, "p.csv").unwrap();
+        assert_eq!(a, parse_plan(toml, PlanFormat::Toml, "p.toml").unwrap());
+        assert_eq!((a[0].sku_id, a[0].spec.get("容量").map(String::as_str)), (None, Some("500ml")));
+        assert!(parse_plan("1,颜色=,10\n", PlanFormat::Csv, "p.csv").unwrap_err().to_string().contains("NAME=VALUE"));
 
         let e = parse_plan("1,,10\n1,,ten\n", PlanFormat::Csv, "p.csv").unwrap_err();
         assert!(e.to_string().contains("line 2") && e.to_string().contains("quantity"), "{e}");

@@ -152,7 +152,7 @@ impl Jobs {
         let advice = sourcing::optimal_quantity(&best.offer, sku, &need_for_best, &policy.freight)?;
         let option = advice.best().clone();
         let plan = sourcing::plan(
-            &[PlanLine { offer_id: best_id, sku_id: sku, quantity: option.quantity }],
+            &[PlanLine::new(best_id, sku, option.quantity)],
             std::slice::from_ref(&best.offer),
             &PlanOptions { freight: policy.freight.clone(), optimize: true, ..PlanOptions::default() },
         )?;

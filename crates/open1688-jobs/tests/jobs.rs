@@ -64,13 +64,8 @@ async fn bad_requests_name_the_field_before_any_call() {
 #[tokio::test]
 async fn plan_errors_name_the_line_of_an_unknown_offer() {
     let (_sandbox, jobs) = sandbox_jobs().await;
-    let request = PlanRequest {
-        lines: vec![
-            PlanLine { offer_id: OFFER, sku_id: None, quantity: 60 },
-            PlanLine { offer_id: 1, sku_id: None, quantity: 10 },
-        ],
-        optimize: false,
-    };
+    let request =
+        PlanRequest { lines: vec![PlanLine::new(OFFER, None, 60), PlanLine::new(1, None, 10)], optimize: false };
     let err = jobs.plan(&request, &Progress::silent()).await.unwrap_err();
     assert!(err.to_string().starts_with("plan line 2: offer 1"), "{err}");
     let ok = PlanRequest { lines: request.lines[..1].to_vec(), optimize: true };
@@ -219,12 +214,10 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
     policy.validate().unwrap();
     let jobs = jobs.policy(policy);
     // The sourcing job delivers its pick abroad too (or says what the pick lacks for it).
-    let source = SourceRequest {
-        keyword: "保温杯".into(),
-        need: NeedRequest::units(300),
-        candidates: Some(6),
-        strategy: None,
-    };
+    let source =
+        SourceRequest {
+            keyword: "保温杯".into(), need: NeedRequest::units(300), candidates: Some(6), strategy: None
+        };
     let sourced = jobs.source(&source, &Progress::silent()).await.unwrap();
     match (&sourced.cross_border, &sourced.cross_border_missing) {
         (Some(c), None) => {

@@ -56,8 +56,7 @@ fn engine(c: &mut Criterion) {
     });
 
     let offers: Vec<Offer> = (0..2_500).map(|i| offer(i, i % 500)).collect();
-    let lines: Vec<PlanLine> =
-        (0..10_000).map(|i| PlanLine { offer_id: i % 2_500, sku_id: None, quantity: 1 + (i * 37) % 120 }).collect();
+    let lines: Vec<PlanLine> = (0..10_000).map(|i| PlanLine::new(i % 2_500, None, 1 + (i * 37) % 120)).collect();
     let options = PlanOptions { freight: freight(), ..PlanOptions::default() };
     let mut group = c.benchmark_group("plan");
     group.sample_size(20);

@@ -55,6 +55,14 @@ pub enum EngineError {
         /// The offer.
         offer: i64,
     },
+    /// A plan line that contradicts itself.
+    #[error("plan line {line} {reason}")]
+    BadLine {
+        /// Line number (1-based).
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
     /// The need (raised to the MOQ and batch) is more than what is bought has in stock.
     #[error("{}", not_enough_stock(*offer, *sku, *need, *order, *available))]
     NotEnoughStock {

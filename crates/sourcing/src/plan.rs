@@ -22,6 +22,17 @@ pub struct PlanLine {
     pub sku_id: Option<i64>,
     /// Units.
     pub quantity: i64,
+    /// The SKU by its attributes instead of its id (`颜色` → `黑色`), as a buyer names a variant;
+    /// [`plan`] resolves it against the offer (see [`crate::select_sku`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub spec: BTreeMap<String, String>,
+}
+
+impl PlanLine {
+    /// A line for `quantity` units of an offer, or of one of its SKUs.
+    pub fn new(offer_id: i64, sku_id: Option<i64>, quantity: i64) -> Self {
+        Self { offer_id, sku_id, quantity, spec: BTreeMap::new() }
+    }
 }
 
 /// How to plan.
@@ -366,7 +377,21 @@ pub fn plan(lines: &[PlanLine], offers: &[Offer], options: &PlanOptions) -> Resu
         });
         groups[g].1.push(i);
     }
+    // Lines that name their SKU by attributes get its id; naming it both ways is ambiguous.
     let mut lines = lines.to_vec();
+    for (i, line) in lines.iter_mut().enumerate() {
+        if line.spec.is_empty() {
+            continue;
+        }
+        if line.sku_id.is_some() {
+            return Err(EngineError::BadLine {
+                line: i + 1,
+                reason: "names its SKU both by id and by attributes".into(),
+            });
+        }
+        line.sku_id = crate::sku::select_sku(by_id[&line.offer_id], &line.spec)?;
+        line.spec.clear();
+    }
     let mut raises = Vec::new();
     let mut orders = Vec::with_capacity(groups.len());
     for (key, members) in &groups {

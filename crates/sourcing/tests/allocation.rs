@@ -222,7 +222,7 @@ fn brute_force(request: &AllocationRequest, sources: &[Source], offers: &[Offer]
                 .iter()
                 .zip(&q)
                 .filter(|&(_, &n)| n > 0)
-                .map(|(s, &quantity)| PlanLine { offer_id: s.offer_id, sku_id: s.sku_id, quantity })
+                .map(|(s, &quantity)| PlanLine::new(s.offer_id, s.sku_id, quantity))
                 .collect();
             let p = plan(&lines, offers, &options).unwrap();
             let ok = p.orders.iter().all(|o| o.violations.is_empty())

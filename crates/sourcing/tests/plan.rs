@@ -34,7 +34,7 @@ fn offer(id: i64, seller: &str, ladder: &str, moq: i64) -> Offer {
 }
 
 fn line(offer_id: i64, sku_id: Option<i64>, quantity: i64) -> PlanLine {
-    PlanLine { offer_id, sku_id, quantity }
+    PlanLine::new(offer_id, sku_id, quantity)
 }
 
 #[test]
@@ -163,4 +163,25 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_line_names_its_sku_by_attributes_and_the_plan_resolves_it() {
+    let mut o = offer(1, "s1", "1-99:10.00;100+:8.00", 1);
+    for (sku, colour) in o.skus.iter_mut().zip(["黑色", "白色", "红色"]) {
+        sku.attributes = vec![("颜色".into(), colour.into())];
+    }
+    let by_colour = |colour: &str, quantity| PlanLine {
+        spec: [("颜色".to_owned(), colour.to_owned())].into(),
+        ..PlanLine::new(1, None, quantity)
+    };
+    let p = plan(&[by_colour("白色", 60), by_colour("红色", 40)], std::slice::from_ref(&o), &PlanOptions::default())
+        .unwrap();
+    let skus: Vec<_> = p.orders[0].lines.iter().map(|l| (l.sku_id, l.unit_price)).collect();
+    assert_eq!(skus, vec![(Some(12), d("8.00")), (Some(13), d("8.00"))], "resolved, and sharing the 100+ tier");
+    let unknown = plan(&[by_colour("绿色", 5)], std::slice::from_ref(&o), &PlanOptions::default()).unwrap_err();
+    assert!(unknown.to_string().contains("颜色=绿色") && unknown.to_string().contains("颜色=黑色"), "{unknown}");
+    let both = PlanLine { sku_id: Some(11), ..by_colour("黑色", 5) };
+    let err = plan(&[both], &[o], &PlanOptions::default()).unwrap_err();
+    assert_eq!(err.to_string(), "plan line 1 names its SKU both by id and by attributes");
 }

@@ -125,7 +125,7 @@ pub fn allocate(request: &AllocationRequest, sources: &[Source], offers: &[Offer
         .iter()
         .zip(&quantities)
         .filter(|&(_, &q)| q > 0)
-        .map(|(p, &quantity)| PlanLine { offer_id: p.offer.id, sku_id: p.sku, quantity })
+        .map(|(p, &quantity)| PlanLine::new(p.offer.id, p.sku, quantity))
         .collect();
     let options = PlanOptions {
         freight: request.freight.clone(),
