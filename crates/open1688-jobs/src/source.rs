@@ -26,6 +26,10 @@ pub struct SourceRequest {
     /// How the pick trades price for supplier safety (default: the policy's `strategy`).
     #[serde(default)]
     pub strategy: Option<sourcing::Strategy>,
+    /// Also read other sellers' listings of the first pick's item, found by its picture, and
+    /// decide among all (one image search and a detail per listing more).
+    #[serde(default)]
+    pub same_item: bool,
 }
 
 /// One candidate with its supplier's scorecard verdict.
@@ -89,6 +93,9 @@ pub struct SourceReport {
     /// no package dimensions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_border_missing: Option<String>,
+    /// Offers added as the same item as the first pick (`same_item`), found by its picture.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub same_item_added: Vec<i64>,
     /// Price and stock trend of the pick at the quantity bought, from the store's history (only
     /// for offers a watch has followed).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,13 +135,28 @@ impl Jobs {
             return Err(JobError::NoAnswer(format!("no offers found for {:?}", request.keyword)));
         }
         progress.stage(2, STAGES, format!("reading {} offers", items.len()));
-        let candidates = self.candidates(&item_ids(&items), &items, progress).await?;
+        let mut candidates = self.candidates(&item_ids(&items), &items, progress).await?;
         progress.check()?;
         progress.stage(3, STAGES, "scoring suppliers and comparing landed costs");
-        let refs: Vec<&Candidate> = candidates.iter().collect();
-        let comparison =
-            sourcing::compare(&refs, &need, &policy.freight, &card, &policy.decision_policy(request.strategy))?;
         let decision_policy = policy.decision_policy(request.strategy);
+        let mut comparison =
+            sourcing::compare(&candidates.iter().collect::<Vec<_>>(), &need, &policy.freight, &card, &decision_policy)?;
+        let mut same_item_added = Vec::new();
+        if request.same_item
+            && let Some(pick) =
+                comparison.best_value.as_ref().and_then(|(id, _)| candidates.iter().find(|c| c.offer.id == *id))
+        {
+            // The same item from other sellers, by the pick's picture: read, then decide again.
+            let same = self.same_item_as(&pick.offer.clone(), 20, progress).await?;
+            let known: std::collections::HashSet<i64> = candidates.iter().map(|c| c.offer.id).collect();
+            let new: Vec<i64> = same.same_ids().into_iter().filter(|id| !known.contains(id)).collect();
+            if !new.is_empty() {
+                candidates.extend(self.candidates(&new, &same.items, progress).await?);
+                same_item_added = new;
+                let refs: Vec<&Candidate> = candidates.iter().collect();
+                comparison = sourcing::compare(&refs, &need, &policy.freight, &card, &decision_policy)?;
+            }
+        }
         let split = split_need(&candidates, &need, &policy.freight, &card, &decision_policy)?;
         let Some((best_id, reason)) = comparison.best_value.clone() else {
             return Err(match split {
@@ -193,6 +215,7 @@ impl Jobs {
             .collect();
         let trend = self.trend_of(best_id, option.quantity).await;
         Ok(SourceReport {
+            same_item_added,
             trend,
             cross_border,
             cross_border_missing,

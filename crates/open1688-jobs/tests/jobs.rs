@@ -79,10 +79,13 @@ async fn plan_errors_name_the_line_of_an_unknown_offer() {
 async fn source_reports_stages_and_every_detail_and_writes_its_files() {
     let (_sandbox, jobs) = sandbox_jobs().await;
     let (progress, events) = recording();
-    let request =
-        SourceRequest {
-            keyword: "保温杯".into(), need: NeedRequest::units(300), candidates: Some(12), strategy: None
-        };
+    let request = SourceRequest {
+        keyword: "保温杯".into(),
+        need: NeedRequest::units(300),
+        candidates: Some(12),
+        strategy: None,
+        same_item: false,
+    };
     let report = jobs.source(&request, &progress).await.unwrap();
     assert!(report.candidates.len() <= 12 && !report.candidates.is_empty());
     assert!(report.pick().is_some(), "the decision is one of the candidates");
@@ -119,10 +122,13 @@ async fn a_cancelled_job_stops_with_cancelled_and_fetches_nothing_more() {
     let (sandbox, jobs) = sandbox_jobs().await;
     let progress = Progress::silent();
     progress.cancellation().cancel();
-    let request =
-        SourceRequest {
-            keyword: "保温杯".into(), need: NeedRequest::units(10), candidates: Some(20), strategy: None
-        };
+    let request = SourceRequest {
+        keyword: "保温杯".into(),
+        need: NeedRequest::units(10),
+        candidates: Some(20),
+        strategy: None,
+        same_item: false,
+    };
     let before = sandbox.stats().total.calls;
     let err = jobs.source(&request, &progress).await.unwrap_err();
     assert!(matches!(err, JobError::Cancelled), "{err}");
@@ -214,10 +220,13 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
     policy.validate().unwrap();
     let jobs = jobs.policy(policy);
     // The sourcing job delivers its pick abroad too (or says what the pick lacks for it).
-    let source =
-        SourceRequest {
-            keyword: "保温杯".into(), need: NeedRequest::units(300), candidates: Some(6), strategy: None
-        };
+    let source = SourceRequest {
+        keyword: "保温杯".into(),
+        need: NeedRequest::units(300),
+        candidates: Some(6),
+        strategy: None,
+        same_item: false,
+    };
     let sourced = jobs.source(&source, &Progress::silent()).await.unwrap();
     match (&sourced.cross_border, &sourced.cross_border_missing) {
         (Some(c), None) => {
@@ -253,7 +262,8 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
     let (_sandbox, jobs) = sandbox_jobs().await;
     let spec = |terms: &[(&str, &str)]| terms.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let need = NeedRequest { spec: spec(&[("容量", "750ml"), ("颜色", "红色")]), ..NeedRequest::units(300) };
-    let request = SourceRequest { keyword: "保温杯".into(), need, candidates: Some(30), strategy: None };
+    let request =
+        SourceRequest { keyword: "保温杯".into(), need, candidates: Some(30), strategy: None, same_item: false };
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();
     let sku_id = report.decision.sku_id.expect("the pick names the SKU");
     let pick = report.pick().unwrap();
@@ -267,7 +277,8 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
     assert!(!report.comparison.excluded.is_empty(), "offers without that variant are left out, with the reason");
     // Half a variant names several SKUs of every offer: nothing can be priced, and it says why.
     let need = NeedRequest { spec: spec(&[("容量", "750ml")]), ..NeedRequest::units(300) };
-    let request = SourceRequest { keyword: "保温杯".into(), need, candidates: Some(10), strategy: None };
+    let request =
+        SourceRequest { keyword: "保温杯".into(), need, candidates: Some(10), strategy: None, same_item: false };
     let e = jobs.source(&request, &Progress::silent()).await.unwrap_err();
     assert_eq!(e.kind(), open1688_jobs::ErrorKind::NoAnswer);
     assert!(e.to_string().contains("can meet the need") && e.to_string().contains("name more attributes"), "{e}");
@@ -301,4 +312,31 @@ async fn quote_shows_the_trend_of_a_watched_offer_from_the_store() {
     assert_eq!(trend.units_per_day.map(|u| u.round_dp(1).to_string()), Some("14.3".into()), "400 units in 28 days");
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["trend"]["timing"], "buy_now");
+}
+
+#[tokio::test]
+async fn source_with_same_item_also_weighs_other_sellers_of_the_picks_item() {
+    let (sandbox, jobs) = sandbox_jobs().await;
+    let request = SourceRequest {
+        keyword: "保温杯".into(),
+        need: NeedRequest::units(300),
+        candidates: Some(8),
+        strategy: None,
+        same_item: true,
+    };
+    let report = jobs.source(&request, &Progress::silent()).await.unwrap();
+    let catalog = sandbox.catalog();
+    let group_of = |id: i64| catalog.offer(id).unwrap().group;
+    let searched: Vec<i64> =
+        report.candidates.iter().map(|c| c.offer.id).filter(|id| !report.same_item_added.contains(id)).collect();
+    assert_eq!(searched.len(), 8);
+    for added in &report.same_item_added {
+        assert!(report.candidates.iter().any(|c| c.offer.id == *added), "read as a candidate");
+        assert!(searched.iter().any(|s| group_of(*s) == group_of(*added)), "the same item as a searched offer");
+    }
+    let plain = jobs.source(&SourceRequest { same_item: false, ..request }, &Progress::silent()).await.unwrap();
+    assert!(plain.same_item_added.is_empty());
+    // More candidates can only lower the pick's risk-adjusted cost.
+    let adjusted = |r: &open1688_jobs::SourceReport| r.comparison.decision.as_ref().unwrap().risk_adjusted;
+    assert!(adjusted(&report) <= adjusted(&plain), "{} > {}", adjusted(&report), adjusted(&plain));
 }

@@ -183,6 +183,10 @@ pub struct SourceArgs {
     /// the config's `strategy`, else balanced).
     #[arg(long)]
     pub strategy: Option<open1688_jobs::Strategy>,
+    /// Also read other sellers' listings of the first pick's item, found by its picture, and
+    /// decide among all.
+    #[arg(long)]
+    pub same_item: bool,
 }
 
 impl SourceArgs {
@@ -193,6 +197,7 @@ impl SourceArgs {
             need: self.need.request(),
             candidates: Some(self.candidates),
             strategy: self.strategy,
+            same_item: self.same_item,
         }
     }
 }
