@@ -30,6 +30,9 @@ pub struct SourceRequest {
     /// decide among all (one image search and a detail per listing more).
     #[serde(default)]
     pub same_item: bool,
+    /// Split the need across at most this many suppliers (default: as many as lower the cost).
+    #[serde(default)]
+    pub max_suppliers: Option<usize>,
 }
 
 /// One candidate with its supplier's scorecard verdict.
@@ -124,6 +127,9 @@ impl Jobs {
     /// fourth is writing the workbook ([`SourceReport::write_outputs`]).
     pub async fn source(&self, request: &SourceRequest, progress: &Progress) -> Result<SourceReport> {
         let need = request.need.resolve(None)?;
+        if request.max_suppliers == Some(0) {
+            return Err(JobError::invalid("max_suppliers", "--max-suppliers must be at least 1"));
+        }
         let policy = self.sourcing_policy();
         let card = load_scorecard(&policy.scorecard)?;
         let max = request.candidates.unwrap_or(policy.source_candidates).clamp(1, 50);
@@ -157,7 +163,7 @@ impl Jobs {
                 comparison = sourcing::compare(&refs, &need, &policy.freight, &card, &decision_policy)?;
             }
         }
-        let split = split_need(&candidates, &need, &policy.freight, &card, &decision_policy)?;
+        let split = split_need(&candidates, &need, &policy.freight, &card, &decision_policy, request.max_suppliers)?;
         let Some((best_id, reason)) = comparison.best_value.clone() else {
             return Err(match split {
                 Some(allocation) => split_only(&allocation),
@@ -242,6 +248,7 @@ fn split_need(
     freight: &sourcing::Freight,
     card: &sourcing::Scorecard,
     policy: &sourcing::DecisionPolicy,
+    max_suppliers: Option<usize>,
 ) -> Result<Option<sourcing::Allocation>> {
     let mut sources = Vec::new();
     let mut premiums = std::collections::BTreeMap::new();
@@ -265,6 +272,7 @@ fn split_need(
         max_overstock: need.max_overstock,
         freight: freight.clone(),
         premiums,
+        max_suppliers,
         ..sourcing::AllocationRequest::default()
     };
     match sourcing::allocate(&request, &sources, &offers) {

@@ -85,6 +85,7 @@ async fn source_reports_stages_and_every_detail_and_writes_its_files() {
         candidates: Some(12),
         strategy: None,
         same_item: false,
+        max_suppliers: None,
     };
     let report = jobs.source(&request, &progress).await.unwrap();
     assert!(report.candidates.len() <= 12 && !report.candidates.is_empty());
@@ -128,6 +129,7 @@ async fn a_cancelled_job_stops_with_cancelled_and_fetches_nothing_more() {
         candidates: Some(20),
         strategy: None,
         same_item: false,
+        max_suppliers: None,
     };
     let before = sandbox.stats().total.calls;
     let err = jobs.source(&request, &progress).await.unwrap_err();
@@ -226,6 +228,7 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
         candidates: Some(6),
         strategy: None,
         same_item: false,
+        max_suppliers: None,
     };
     let sourced = jobs.source(&source, &Progress::silent()).await.unwrap();
     match (&sourced.cross_border, &sourced.cross_border_missing) {
@@ -262,8 +265,14 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
     let (_sandbox, jobs) = sandbox_jobs().await;
     let spec = |terms: &[(&str, &str)]| terms.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     let need = NeedRequest { spec: spec(&[("容量", "750ml"), ("颜色", "红色")]), ..NeedRequest::units(300) };
-    let request =
-        SourceRequest { keyword: "保温杯".into(), need, candidates: Some(30), strategy: None, same_item: false };
+    let request = SourceRequest {
+        keyword: "保温杯".into(),
+        need,
+        candidates: Some(30),
+        strategy: None,
+        same_item: false,
+        max_suppliers: None,
+    };
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();
     let sku_id = report.decision.sku_id.expect("the pick names the SKU");
     let pick = report.pick().unwrap();
@@ -277,8 +286,14 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
     assert!(!report.comparison.excluded.is_empty(), "offers without that variant are left out, with the reason");
     // Half a variant names several SKUs of every offer: nothing can be priced, and it says why.
     let need = NeedRequest { spec: spec(&[("容量", "750ml")]), ..NeedRequest::units(300) };
-    let request =
-        SourceRequest { keyword: "保温杯".into(), need, candidates: Some(10), strategy: None, same_item: false };
+    let request = SourceRequest {
+        keyword: "保温杯".into(),
+        need,
+        candidates: Some(10),
+        strategy: None,
+        same_item: false,
+        max_suppliers: None,
+    };
     let e = jobs.source(&request, &Progress::silent()).await.unwrap_err();
     assert_eq!(e.kind(), open1688_jobs::ErrorKind::NoAnswer);
     assert!(e.to_string().contains("can meet the need") && e.to_string().contains("name more attributes"), "{e}");
@@ -323,6 +338,7 @@ async fn source_with_same_item_also_weighs_other_sellers_of_the_picks_item() {
         candidates: Some(8),
         strategy: None,
         same_item: true,
+        max_suppliers: None,
     };
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();
     let catalog = sandbox.catalog();
@@ -339,4 +355,27 @@ async fn source_with_same_item_also_weighs_other_sellers_of_the_picks_item() {
     // More candidates can only lower the pick's risk-adjusted cost.
     let adjusted = |r: &open1688_jobs::SourceReport| r.comparison.decision.as_ref().unwrap().risk_adjusted;
     assert!(adjusted(&report) <= adjusted(&plain), "{} > {}", adjusted(&report), adjusted(&plain));
+}
+
+#[tokio::test]
+async fn a_split_respects_the_supplier_limit() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let request = SourceRequest {
+        keyword: "保温杯".into(),
+        need: NeedRequest::units(200_000),
+        candidates: Some(30),
+        strategy: None,
+        same_item: false,
+        max_suppliers: None,
+    };
+    let split = jobs.source(&request, &Progress::silent()).await.unwrap_err();
+    assert!(split.to_string().contains("split across"), "{split}");
+    // One supplier cannot hold 200,000: no split to offer.
+    let one = SourceRequest { max_suppliers: Some(1), ..request.clone() };
+    let err = jobs.source(&one, &Progress::silent()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NoAnswer);
+    assert!(!err.to_string().contains("split across"), "{err}");
+    let zero = SourceRequest { max_suppliers: Some(0), ..request };
+    let err = jobs.source(&zero, &Progress::silent()).await.unwrap_err();
+    assert!(matches!(err, JobError::Invalid { ref field, .. } if field == "max_suppliers"), "{err}");
 }

@@ -187,6 +187,9 @@ pub struct SourceArgs {
     /// decide among all.
     #[arg(long)]
     pub same_item: bool,
+    /// Split the need across at most this many suppliers when a split is shown.
+    #[arg(long)]
+    pub max_suppliers: Option<usize>,
 }
 
 impl SourceArgs {
@@ -198,6 +201,7 @@ impl SourceArgs {
             candidates: Some(self.candidates),
             strategy: self.strategy,
             same_item: self.same_item,
+            max_suppliers: self.max_suppliers,
         }
     }
 }
