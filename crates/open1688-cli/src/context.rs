@@ -67,7 +67,7 @@ impl Ctx {
                     None => {
                         let dir = data_dir();
                         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-                        format!("sqlite://{}", dir.join("open1688.db").display())
+                        format!("sqlite://{}", default_store_file().display())
                     }
                 };
                 let store = SqlStore::open(&url)
@@ -110,13 +110,13 @@ impl Ctx {
     /// that will not open only leaves the trends out.
     pub async fn jobs_with_history(&self) -> Result<Jobs, CliError> {
         let jobs = self.jobs().await?;
-        let has_store = self.settings.env.database_url.is_some() || data_dir().join("open1688.db").exists();
-        Ok(match has_store {
-            true => match self.store().await {
-                Ok(store) => jobs.history(store),
-                Err(_) => jobs,
-            },
-            false => jobs,
+        let has_store = self.settings.env.database_url.is_some() || default_store_file().exists();
+        if !has_store {
+            return Ok(jobs);
+        }
+        Ok(match self.store().await {
+            Ok(store) => jobs.history(store),
+            Err(_) => jobs,
         })
     }
 
@@ -136,4 +136,9 @@ impl Ctx {
     pub fn sandbox_calls(&self) -> Option<u64> {
         self.gateway.get().and_then(Gateway::sandbox_calls)
     }
+}
+
+/// The SQLite file the store uses when `DATABASE_URL` names none.
+fn default_store_file() -> std::path::PathBuf {
+    data_dir().join("open1688.db")
 }

@@ -153,7 +153,7 @@ impl Jobs {
                 comparison.best_value.as_ref().and_then(|(id, _)| candidates.iter().find(|c| c.offer.id == *id))
         {
             // The same item from other sellers, by the pick's picture: read, then decide again.
-            let same = self.same_item_as(&pick.offer.clone(), 20, progress).await?;
+            let same = self.same_item_as(&pick.offer, 20, progress).await?;
             let known: std::collections::HashSet<i64> = candidates.iter().map(|c| c.offer.id).collect();
             let new: Vec<i64> = same.same_ids().into_iter().filter(|id| !known.contains(id)).collect();
             if !new.is_empty() {

@@ -300,9 +300,9 @@ fn worth_considering(
     seller_top: i64,
 ) -> Result<i64, EngineError> {
     let batch = offer.batch_number.filter(|&b| b > 1).unwrap_or(1);
-    let lowest = match (&offer.ladder, sku) {
-        (Some(ladder), _) => ladder.lowest_price(),
-        (None, _) => crate::cost::unit_price(offer, sku, 1)?,
+    let lowest = match &offer.ladder {
+        Some(ladder) => ladder.lowest_price(),
+        None => crate::cost::unit_price(offer, sku, 1)?,
     };
     let units_for = |amount: Decimal| -> Result<i64, EngineError> {
         if lowest <= Decimal::ZERO {
