@@ -15,10 +15,14 @@ use crate::exit::CliError;
 use crate::gateway::{Gateway, GatewayOptions};
 use crate::settings::Settings;
 
-/// Where open1688 keeps its files unless told otherwise: `open1688` in the system's data folder
-/// (the current folder when there is none); the default store, job files and MCP outputs live here.
+/// Where open1688 keeps its files unless told otherwise: `OPEN1688_DATA_DIR` when set, else
+/// `open1688` in the system's data folder (the current folder when there is none); the default
+/// store (with the response cache), job files and MCP outputs live here.
 pub fn data_dir() -> PathBuf {
-    dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688")
+    match std::env::var_os("OPEN1688_DATA_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => dirs::data_dir().unwrap_or_else(|| ".".into()).join("open1688"),
+    }
 }
 
 /// The running command's context.
@@ -89,10 +93,20 @@ impl Ctx {
                     allow_insecure_http: self.allow_insecure_http,
                     allow_private_urls: self.allow_private_urls,
                 };
-                // Tokens are kept in the store only with credentials; the sandbox needs none.
-                let store = match self.settings.credentials {
-                    Some(_) => Some(self.store().await?),
-                    None => None,
+                // With credentials the store keeps the tokens and must open. Without, it is only the
+                // response cache's second level (when there is no Redis), and a store that will
+                // not open leaves the cache in memory.
+                let cache_on_disk = !self.settings.no_cache && self.settings.redis_url.is_none();
+                let store = match (&self.settings.credentials, cache_on_disk) {
+                    (Some(_), _) => Some(self.store().await?),
+                    (None, true) => match self.store().await {
+                        Ok(store) => Some(store),
+                        Err(e) => {
+                            self.note(&format!("answers are cached in memory only: {e:#}"));
+                            None
+                        }
+                    },
+                    (None, false) => None,
                 };
                 Gateway::start(&self.settings, &options, store).await
             })

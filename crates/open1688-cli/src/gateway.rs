@@ -1,14 +1,15 @@
 //! The gateway the commands talk to: the real one with credentials, else an in-process sandbox
 //! (said in one line on stderr). Tokens live encrypted in the store; Redis, when configured,
-//! shares the cache and the rate limiter with other processes on the app key.
+//! shares the cache and the rate limiter with other processes on the app key; without Redis the
+//! store is the cache's second level, so answers outlive the command.
 
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use open1688::{Client, ClientBuilder, RateLimits};
-use open1688_redis::{RedisBackend, RedisCache, RedisRateLimiter, TieredCache};
+use open1688_redis::{RedisBackend, RedisCache, RedisRateLimiter};
 use open1688_sandbox::Sandbox;
-use open1688_store::{EncryptedTokenStore, SecretKey, SqlStore};
+use open1688_store::{EncryptedTokenStore, SecretKey, SqlStore, StoreCache};
 
 use crate::exit::{CliError, usage};
 use crate::settings::Settings;
@@ -35,7 +36,8 @@ pub struct GatewayOptions {
 }
 
 impl Gateway {
-    /// Builds the client; starts the sandbox when there are no credentials.
+    /// Builds the client; starts the sandbox when there are no credentials. `store` keeps the
+    /// tokens (required with credentials) and, without Redis, the cached answers.
     pub async fn start(
         settings: &Settings,
         options: &GatewayOptions,
@@ -44,7 +46,8 @@ impl Gateway {
         let mut builder = Client::builder();
         let sandbox = match &settings.credentials {
             Some((key, secret)) => {
-                let store = store.ok_or_else(|| anyhow::anyhow!("the token store is needed with credentials"))?;
+                let store =
+                    store.clone().ok_or_else(|| anyhow::anyhow!("the token store is needed with credentials"))?;
                 let secret_key = SecretKey::load_or_create(&settings.key_path)
                     .map_err(|e| anyhow::anyhow!("token encryption key: {e}"))?;
                 builder = builder
@@ -85,6 +88,13 @@ impl Gateway {
         };
         if settings.no_cache {
             builder = builder.no_cache();
+        } else if settings.redis_url.is_none()
+            && let Some(store) = store
+        {
+            let namespace = cache_namespace(settings, sandbox.as_ref());
+            let on_disk = StoreCache::new(store, namespace);
+            builder = builder
+                .cache(Arc::new(open1688::TieredCache::new(open1688::MemoryCache::default(), Arc::new(on_disk))));
         }
         builder = builder
             .allow_insecure_http(options.allow_insecure_http)
@@ -110,13 +120,24 @@ impl Gateway {
     }
 }
 
+/// Whose answers the cache holds: the app key on its gateway. The built-in sandbox listens on a
+/// new port each run but serves the same catalog, so it is named, not addressed.
+fn cache_namespace(settings: &Settings, sandbox: Option<&Sandbox>) -> String {
+    match (&settings.credentials, sandbox) {
+        (Some((key, _)), _) => format!("{key}@{}", settings.endpoint.as_deref().unwrap_or(open1688::DEFAULT_ENDPOINT)),
+        (None, Some(sandbox)) => format!("{}@built-in-sandbox", sandbox.app_key()),
+        (None, None) => String::new(),
+    }
+}
+
 /// Redis under the in-memory cache and as the shared rate limiter of the app key. Redis being
 /// down is not an error: the client logs it and works locally until it is back.
 fn with_redis(builder: ClientBuilder, url: &str, app_key: &str, no_cache: bool) -> Result<ClientBuilder, CliError> {
     let backend = RedisBackend::open(url).map_err(|e| usage(e.to_string()))?;
     let mut builder = builder.shared_limiter(Arc::new(RedisRateLimiter::new(backend.clone(), app_key.to_owned())));
     if !no_cache {
-        let tiered = TieredCache::new(open1688::MemoryCache::default(), RedisCache::new(backend, app_key));
+        let tiered =
+            open1688::TieredCache::new(open1688::MemoryCache::default(), Arc::new(RedisCache::new(backend, app_key)));
         builder = builder.cache(Arc::new(tiered));
     }
     Ok(builder)

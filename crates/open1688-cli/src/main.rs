@@ -46,6 +46,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             Vec::new()
         }
         Command::Auth { action } => admin::auth(&ctx, action).await?,
+        Command::Cache { action } => admin::cache(&ctx, action).await?,
         Command::Search(args) => lookup::search(&ctx, args).await?,
         Command::Offer(args) => lookup::offer(&ctx, args).await?,
         Command::ImageSearch(args) => lookup::image_search(&ctx, args).await?,

@@ -21,6 +21,7 @@ fn open1688(dir: &Path) -> Command {
         .env_remove("OPEN1688_ENDPOINT")
         .env_remove("DATABASE_URL")
         .env_remove("REDIS_URL")
+        .env("OPEN1688_DATA_DIR", dir.join("data"))
         .current_dir(dir);
     cmd
 }
@@ -446,4 +447,70 @@ fn store_only_commands_never_start_a_gateway() {
         let expected = if args[0] == "history" { 1 } else { 0 };
         assert_eq!(out.status.code(), Some(expected), "{args:?}: {stderr}");
     }
+}
+
+/// A second `offer` within the TTL is answered from the store on disk: the sandbox (a gateway the
+/// binary reaches with credentials, as a real one) counts no call for it. `cache stats` shows the
+/// answer, `cache clear` forgets it, and the next run asks the gateway again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_offer_run_within_the_ttl_makes_no_gateway_call() {
+    let sandbox = open1688_sandbox::Sandbox::builder().start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let with_gateway = |args: &[&str]| {
+        let mut cmd = open1688(dir.path());
+        cmd.args(args)
+            .env("OPEN1688_APP_KEY", sandbox.app_key())
+            .env("OPEN1688_APP_SECRET", sandbox.app_secret())
+            .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token())
+            .env("OPEN1688_ENDPOINT", sandbox.base_url())
+            .env("OPEN1688_SECRET_KEY", "ab".repeat(32));
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let detail_calls = || sandbox.stats().by_api.get("product.search.queryProductDetail").map_or(0, |c| c.calls);
+    let first = with_gateway(&["offer", OFFER, "--format", "json", "-q"]);
+    assert_eq!(detail_calls(), 1);
+    let calls = sandbox.stats().total.calls;
+    let second = with_gateway(&["offer", OFFER, "--format", "json", "-q"]);
+    assert_eq!(sandbox.stats().total.calls, calls, "the second run made no gateway call");
+    assert_eq!(first, second, "the same answer");
+
+    let stats: Value = serde_json::from_str(&with_gateway(&["cache", "stats", "--format", "json", "-q"])).unwrap();
+    assert_eq!(stats["cache"][0]["fresh"], 1, "{stats}");
+    assert!(stats["cache by api"][0]["api"].as_str().unwrap().ends_with("product.search.queryProductDetail-1"));
+
+    // --no-cache and a cleared cache both ask the gateway.
+    with_gateway(&["offer", OFFER, "--no-cache", "-q"]);
+    assert_eq!(detail_calls(), 2);
+    with_gateway(&["cache", "clear", "-q"]);
+    with_gateway(&["offer", OFFER, "-q"]);
+    assert_eq!(detail_calls(), 3);
+
+    // An error is never cached: an unknown offer asks the gateway each time.
+    for _ in 0..2 {
+        let out = open1688(dir.path())
+            .args(["offer", "999999999999", "-q"])
+            .env("OPEN1688_APP_KEY", sandbox.app_key())
+            .env("OPEN1688_APP_SECRET", sandbox.app_secret())
+            .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token())
+            .env("OPEN1688_ENDPOINT", sandbox.base_url())
+            .env("OPEN1688_SECRET_KEY", "ab".repeat(32))
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+    }
+    assert_eq!(detail_calls(), 5, "both failed lookups reached the gateway");
+}
+
+/// Without credentials the built-in sandbox's answers are cached on disk too (by name, since it
+/// listens on a new port each run).
+#[test]
+fn the_built_in_sandbox_answers_are_kept_between_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    json(dir.path(), &["offer", OFFER]);
+    let stats = json(dir.path(), &["cache", "stats"]);
+    assert_eq!(stats["cache"][0]["fresh"], 1, "{stats}");
+    let cleared = json(dir.path(), &["cache", "clear", "--expired"]);
+    assert_eq!(cleared[0]["removed"], 0, "nothing has expired");
 }

@@ -1,10 +1,11 @@
-//! The Redis L2 cache and the two-level cache the client uses when `REDIS_URL` is set.
+//! The Redis L2 cache the client puts under its memory ([`open1688::TieredCache`]) when
+//! `REDIS_URL` is set.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use open1688::{MemoryCache, ResponseCache};
+use open1688::{ResponseCache, SecondLevelCache};
 
 use super::RedisBackend;
 
@@ -29,9 +30,12 @@ impl RedisCache {
     fn key(&self, key: &str) -> String {
         format!("{}{key}", self.namespace)
     }
+}
 
+#[async_trait]
+impl SecondLevelCache for RedisCache {
     /// The body and its remaining time to live, if present; `None` also when Redis is down.
-    pub async fn get_with_ttl(&self, key: &str) -> Option<(Bytes, Duration)> {
+    async fn get_with_ttl(&self, key: &str) -> Option<(Bytes, Duration)> {
         let key = self.key(key);
         let found = self
             .backend
@@ -69,43 +73,5 @@ impl ResponseCache for RedisCache {
         let key = self.key(key);
         let _ =
             self.backend.run(|mut c| async move { redis::cmd("DEL").arg(&key).query_async::<()>(&mut c).await }).await;
-    }
-}
-
-/// The process's own memory first (L1), then Redis (L2). An L2 hit is copied into L1 for the
-/// rest of its TTL, so an answer never outlives the TTL it was first stored with.
-#[derive(Debug, Clone)]
-pub struct TieredCache {
-    l1: MemoryCache,
-    l2: RedisCache,
-}
-
-impl TieredCache {
-    /// L1 in memory over L2 in Redis.
-    pub fn new(l1: MemoryCache, l2: RedisCache) -> Self {
-        Self { l1, l2 }
-    }
-}
-
-#[async_trait]
-impl ResponseCache for TieredCache {
-    async fn get(&self, key: &str) -> Option<Bytes> {
-        if let Some(body) = self.l1.get(key).await {
-            return Some(body);
-        }
-        let (body, ttl) = self.l2.get_with_ttl(key).await?;
-        metrics::counter!("open1688_cache_l2_hits_total").increment(1);
-        self.l1.put(key, body.clone(), ttl).await;
-        Some(body)
-    }
-
-    async fn put(&self, key: &str, value: Bytes, ttl: Duration) {
-        self.l1.put(key, value.clone(), ttl).await;
-        self.l2.put(key, value, ttl).await;
-    }
-
-    async fn remove(&self, key: &str) {
-        self.l1.remove(key).await;
-        self.l2.remove(key).await;
     }
 }

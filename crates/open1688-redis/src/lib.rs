@@ -1,5 +1,5 @@
 //! Redis shared by several processes on one app key: an L2 response cache under each process's
-//! in-memory L1 ([`TieredCache`]) and a GCRA rate limiter run as a Lua script
+//! in-memory L1 ([`open1688::TieredCache`]) and a GCRA rate limiter run as a Lua script
 //! ([`RedisRateLimiter`]).
 //!
 //! Redis is an accelerator, never a dependency: when it stops answering, [`RedisBackend`] logs
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-pub use cache::{RedisCache, TieredCache};
+pub use cache::RedisCache;
 pub use limiter::RedisRateLimiter;
 
 /// Redis could not be set up from its URL.

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use chrono::Utc;
 use open1688::limiter::QuotaGate;
-use open1688::{MemoryCache, RateLimits, ResponseCache};
-use open1688_redis::{RedisBackend, RedisCache, RedisRateLimiter, TieredCache};
+use open1688::{MemoryCache, RateLimits, ResponseCache, SecondLevelCache, TieredCache};
+use open1688_redis::{RedisBackend, RedisCache, RedisRateLimiter};
 use open1688_sandbox::Sandbox;
 use support::redis::{OwnRedis, shared_redis};
 use support::sandbox_client::client_builder;
@@ -23,7 +23,7 @@ fn unique(tag: &str) -> String {
 const APP: &str = "1000000";
 
 fn tiered(backend: &RedisBackend) -> TieredCache {
-    TieredCache::new(MemoryCache::new(1 << 20), RedisCache::new(backend.clone(), APP))
+    TieredCache::new(MemoryCache::new(1 << 20), Arc::new(RedisCache::new(backend.clone(), APP)))
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Persistence for open1688, and nothing else: offer snapshots with the changes between them,
 //! price and stock history, suppliers and raw answers, watches with their alert rules, leases and
 //! failure schedule, alerts, job runs and checkpoints, and OAuth tokens encrypted with
-//! AES-256-GCM — on SQLite (the default) or PostgreSQL behind one [`Store`] trait, with
+//! AES-256-GCM, and the response cache's on-disk level — on SQLite (the default) or PostgreSQL behind one [`Store`] trait, with
 //! migrations for each. The monitor that uses it is `open1688-monitor`; Redis is
 //! `open1688-redis`.
 //!
@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod pool;
 pub mod pushes;
 pub mod record;
+pub mod response_cache;
 pub mod secret;
 pub mod snapshot;
 pub mod watch;
@@ -46,6 +47,7 @@ pub use outbox::{Delivery, delivery_id};
 pub use pool::SqlStore;
 pub use record::Recorded;
 pub use record::{Observation, StoredOffer, StoredSupplier};
+pub use response_cache::{ApiCount, CacheStats, StoreCache};
 pub use secret::{EncryptedTokenStore, SecretKey, SecretKeyError};
 pub use snapshot::{Change, Snapshot, detect};
 pub use watch::{NewWatch, Watch, WatchState};

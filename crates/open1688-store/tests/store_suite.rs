@@ -358,6 +358,46 @@ async fn token_suite(store: Arc<SqlStore>) {
     assert!(tokens.load().await.unwrap().is_none());
 }
 
+/// The response cache kept in the store: fresh answers only, each namespace apart, TTL left,
+/// replacement, statistics per API, pruning and clearing.
+async fn cache_suite(store: Arc<SqlStore>) {
+    use open1688::{ResponseCache, SecondLevelCache};
+    use open1688_store::StoreCache;
+    let now = 1_900_000_000_000;
+    let detail = "ns:product.search.queryProductDetail-1\u{1f}offerId=1";
+    store.cache_response("app-a", detail, b"{\"a\":1}", now, now + 60_000).await.unwrap();
+    store
+        .cache_response("app-a", "ns:product.search.keywordQuery-1\u{1f}q=x", b"[1,2]", now, now + 1_000)
+        .await
+        .unwrap();
+    let (body, left) = store.cached_response("app-a", detail, now + 10_000).await.unwrap().unwrap();
+    assert_eq!((body.as_slice(), left), (&b"{\"a\":1}"[..], 50_000));
+    assert!(store.cached_response("app-b", detail, now).await.unwrap().is_none(), "namespaces never mix");
+    assert!(store.cached_response("app-a", detail, now + 60_000).await.unwrap().is_none(), "expired is a miss");
+    store.cache_response("app-a", detail, b"{\"a\":2}", now + 5, now + 90_000).await.unwrap();
+    assert_eq!(store.cached_response("app-a", detail, now + 70_000).await.unwrap().unwrap().0, b"{\"a\":2}");
+
+    let stats = store.response_cache_stats(now + 2_000).await.unwrap();
+    assert_eq!((stats.fresh, stats.expired, stats.bytes), (1, 1, 12));
+    assert_eq!(stats.by_api.len(), 1);
+    assert_eq!(stats.by_api[0].api, "ns:product.search.queryProductDetail-1");
+    assert_eq!((stats.by_api[0].entries, stats.by_api[0].bytes), (1, 7));
+    assert_eq!(stats.oldest_fresh_age_ms, Some(1_995));
+    assert_eq!(store.clear_response_cache(true, now + 2_000).await.unwrap(), 1, "only the expired row goes");
+    assert_eq!(store.clear_response_cache(false, now).await.unwrap(), 1);
+    assert_eq!(store.response_cache_stats(now).await.unwrap(), Default::default());
+
+    // Through the client's trait, on the wall clock.
+    let cache = StoreCache::new(store.clone(), "app-c");
+    cache.put("k", bytes::Bytes::from_static(b"body"), std::time::Duration::from_secs(60)).await;
+    let (body, left) = cache.get_with_ttl("k").await.unwrap();
+    assert_eq!(body.as_ref(), b"body");
+    assert!(left <= std::time::Duration::from_secs(60) && left > std::time::Duration::from_secs(50), "{left:?}");
+    cache.remove("k").await;
+    assert!(cache.get("k").await.is_none());
+    store.clear_response_cache(false, now).await.unwrap();
+}
+
 #[tokio::test]
 async fn sqlite() {
     let dir = tempfile::tempdir().unwrap();
@@ -370,7 +410,9 @@ async fn sqlite() {
     keys_suite(&store).await;
     push_suite(&store, 9_100_000_001).await;
     alert_log_suite(&store, 9_100_100_001).await;
-    token_suite(Arc::new(store)).await;
+    let store = Arc::new(store);
+    cache_suite(store.clone()).await;
+    token_suite(store).await;
 }
 
 /// A PostgreSQL URL with a fresh schema for this run (and the schema, to drop), or `None` (skip)
@@ -402,6 +444,7 @@ async fn postgres() {
     let base = 9_200_000_000 + chrono::Utc::now().timestamp_millis() % 1_000_000_000;
     push_suite(&store, base).await;
     alert_log_suite(&store, base + 100_000).await;
+    cache_suite(Arc::new(SqlStore::open(&url).await.unwrap())).await;
     token_suite(Arc::new(SqlStore::open(&url).await.unwrap())).await;
 
     // Two monitors claim concurrently: each due watch goes to exactly one of them.

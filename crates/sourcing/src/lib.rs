@@ -26,6 +26,7 @@ pub mod quantity;
 pub mod same_item;
 pub mod scorecard;
 pub mod sku;
+pub mod standard;
 pub mod trend;
 
 pub use allocation::{Allocation, AllocationRequest, Source, allocate};
@@ -46,4 +47,5 @@ pub use quantity::{Need, QuantityAdvice, QuantityOption, optimal_quantity};
 pub use same_item::{SameItemEvidence, SameItemRule, SameItemVerdict, judge as judge_same_item};
 pub use scorecard::{Action, ScoreReport, Scorecard};
 pub use sku::select_sku;
+pub use standard::{Measure, SpecRules, SpecRulesError, StandardAttribute};
 pub use trend::{Direction, Observation, Timing, Trend, trend};

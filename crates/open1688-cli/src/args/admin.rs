@@ -11,6 +11,20 @@ pub enum ConfigAction {
     Show,
 }
 
+/// `cache` actions: the response cache kept in the store (the on-disk level under memory when
+/// there is no Redis).
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// What it holds: fresh and expired answers, bytes, the oldest fresh answer, per API.
+    Stats,
+    /// Forget cached answers, so the next commands ask the gateway again.
+    Clear {
+        /// Only those past their TTL (they are never answered, only kept until pruned).
+        #[arg(long)]
+        expired: bool,
+    },
+}
+
 /// `auth` actions.
 #[derive(Debug, Subcommand)]
 pub enum AuthAction {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use admin::{AuthAction, ConfigAction, SandboxArgs};
+pub use admin::{AuthAction, CacheAction, ConfigAction, SandboxArgs};
 pub use decide::{AnalyzeArgs, CompareArgs, PlanArgs, QuoteArgs, RecommendArgs, SourceArgs};
 pub use lookup::{ImageSearchArgs, OfferArgs, SameItemArgs, SearchArgs, SellerArgs};
 pub use serve::{KeyAction, McpArgs, ServeArgs, ServeCommand};
@@ -103,6 +103,12 @@ pub enum Command {
         /// `init` or `show`.
         #[command(subcommand)]
         action: ConfigAction,
+    },
+    /// The response cache on disk: `stats`, or `clear` to ask the gateway afresh.
+    Cache {
+        /// `stats` or `clear [--expired]`.
+        #[command(subcommand)]
+        action: CacheAction,
     },
     /// Authorize the app for a 1688 account, and manage the token.
     Auth {

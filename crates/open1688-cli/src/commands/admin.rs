@@ -1,8 +1,8 @@
-//! `config`, `auth` and `sandbox`.
+//! `config`, `cache`, `auth` and `sandbox`.
 
 use open1688_jobs::{Cell, Sheet};
 
-use crate::args::{AuthAction, ConfigAction, SandboxArgs};
+use crate::args::{AuthAction, CacheAction, ConfigAction, SandboxArgs};
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::settings::Settings;
@@ -21,6 +21,40 @@ pub fn config(settings: &Settings, action: &ConfigAction) -> Result<Vec<Sheet>, 
                 s.push(vec![Cell::Text(k), Cell::Text(v)]);
             }
             Ok(vec![s])
+        }
+    }
+}
+
+/// `cache stats` / `cache clear [--expired]`: the store's response cache, every app key in it.
+pub async fn cache(ctx: &Ctx, action: &CacheAction) -> Result<Vec<Sheet>, CliError> {
+    let store = ctx.store().await?;
+    let now = chrono::Utc::now().timestamp_millis();
+    match action {
+        CacheAction::Clear { expired } => {
+            let gone = store.clear_response_cache(*expired, now).await.map_err(anyhow::Error::from)?;
+            let what = if *expired { "expired cached answers" } else { "cached answers" };
+            ctx.note(&format!("{gone} {what} forgotten"));
+            let mut s = Sheet::new("cache cleared", &["removed", "expired_only"]);
+            s.push(vec![Cell::Int(gone as i64), Cell::Text(if *expired { "yes" } else { "no" }.into())]);
+            Ok(vec![s])
+        }
+        CacheAction::Stats => {
+            let stats = store.response_cache_stats(now).await.map_err(anyhow::Error::from)?;
+            let mut summary = Sheet::new("cache", &["fresh", "expired", "bytes", "oldest_fresh_age_s"]);
+            summary.push(vec![
+                Cell::Int(stats.fresh as i64),
+                Cell::Int(stats.expired as i64),
+                Cell::Int(stats.bytes as i64),
+                match stats.oldest_fresh_age_ms {
+                    Some(ms) => Cell::Int(ms / 1000),
+                    None => Cell::Empty,
+                },
+            ]);
+            let mut by_api = Sheet::new("cache by api", &["api", "entries", "bytes"]);
+            for api in stats.by_api {
+                by_api.push(vec![Cell::Text(api.api), Cell::Int(api.entries as i64), Cell::Int(api.bytes as i64)]);
+            }
+            Ok(vec![summary, by_api])
         }
     }
 }

@@ -34,6 +34,7 @@ pub fn open1688(dir: &Path, db: &str) -> Command {
         .env_remove("OPEN1688_REFRESH_TOKEN")
         .env_remove("OPEN1688_ENDPOINT")
         .env_remove("REDIS_URL")
+        .env("OPEN1688_DATA_DIR", dir.join("data"))
         .current_dir(dir);
     cmd
 }
