@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, Command};
-use commands::{admin, decide, lookup, monitor, serve, source, watch};
+use commands::{admin, catalog, decide, lookup, monitor, serve, source, watch};
 use context::Ctx;
 use environment::Environment;
 use exit::CliError;
@@ -47,6 +47,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Auth { action } => admin::auth(&ctx, action).await?,
         Command::Cache { action } => admin::cache(&ctx, action).await?,
+        Command::Catalog { action } => catalog::catalog(&ctx, action).await?,
         Command::Search(args) => lookup::search(&ctx, args).await?,
         Command::Offer(args) => lookup::offer(&ctx, args).await?,
         Command::ImageSearch(args) => lookup::image_search(&ctx, args).await?,

@@ -514,3 +514,67 @@ fn the_built_in_sandbox_answers_are_kept_between_runs() {
     let cleared = json(dir.path(), &["cache", "clear", "--expired"]);
     assert_eq!(cleared[0]["removed"], 0, "nothing has expired");
 }
+
+/// `catalog crawl` killed (SIGKILL) in the middle of its details and run again: the second run
+/// resumes the pass, reads no search page again, fetches only what was not stored, and the
+/// catalog then holds every offer once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_catalog_crawl_resumes_and_stores_every_offer_once() {
+    let sandbox = open1688_sandbox::Sandbox::builder().quotas_off().start().await.unwrap();
+    // Slow details, so that the kill lands in the middle of them.
+    let mut plan = open1688_sandbox::FaultPlan::default();
+    plan.apis.insert(
+        "product.search.queryProductDetail".into(),
+        open1688_sandbox::FaultRates { latency_ms: 40, ..Default::default() },
+    );
+    sandbox.set_faults(plan);
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("catalog.db").display());
+    let crawl = || {
+        let mut cmd = open1688(dir.path());
+        cmd.args(["catalog", "crawl", "--keyword", "保温杯", "--pages", "2", "--format", "json", "-q"])
+            .env("OPEN1688_APP_KEY", sandbox.app_key())
+            .env("OPEN1688_APP_SECRET", sandbox.app_secret())
+            .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token())
+            .env("OPEN1688_ENDPOINT", sandbox.base_url())
+            .env("OPEN1688_SECRET_KEY", "ab".repeat(32))
+            .env("OPEN1688_QPS", "1000")
+            .env("DATABASE_URL", &db);
+        cmd
+    };
+    let details = || sandbox.stats().by_api.get("product.search.queryProductDetail").map_or(0, |c| c.calls);
+    let log = std::fs::File::create(dir.path().join("killed.log")).unwrap();
+    let mut child = crawl().stdout(Stdio::null()).stderr(log).spawn().unwrap();
+    let started = std::time::Instant::now();
+    while details() < 25 {
+        let log = std::fs::read_to_string(dir.path().join("killed.log")).unwrap_or_default();
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the crawl never reached its details: {log}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let searched = sandbox.stats().by_api.get("product.search.keywordQuery").map_or(0, |c| c.calls);
+    let before = details();
+
+    let out = crawl().output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pass = &v["crawl"][0];
+    assert_eq!(pass["resumed"], "yes", "{v}");
+    assert_eq!(pass["found"], 100);
+    let (fetched, already) = (pass["fetched"].as_u64().unwrap(), pass["already"].as_u64().unwrap());
+    assert_eq!(fetched + already, 100, "{v}");
+    assert!(already > 0, "the killed run had stored some: {v}");
+    assert_eq!(details() - before, fetched, "the resumed run fetched only what was not stored");
+    assert_eq!(
+        sandbox.stats().by_api.get("product.search.keywordQuery").map_or(0, |c| c.calls),
+        searched,
+        "no page read again"
+    );
+    assert_eq!(v["data age"][0]["entries"], 100);
+
+    let age = open1688(dir.path()).args(["catalog", "age", "--format", "json", "-q"]).env("DATABASE_URL", &db).output();
+    let age: Value = serde_json::from_slice(&age.unwrap().stdout).unwrap();
+    assert_eq!(age[0]["entries"], 100);
+    assert_eq!(age[0]["under_10_min"], 100);
+}

@@ -30,6 +30,7 @@
 pub mod alerts;
 pub mod analyze;
 pub mod candidates;
+pub mod catalog_crawl;
 #[cfg(feature = "charts")]
 pub mod charts;
 pub mod compare;
@@ -61,6 +62,7 @@ pub mod workbook;
 pub use alerts::AlertList;
 pub use analyze::AnalyzeReport;
 pub use candidates::{MAX_UNITS, NeedRequest, supplier_name};
+pub use catalog_crawl::{CrawlReport, CrawlRequest, CrawlSource, SourceCrawl};
 pub use compare::{CompareReport, CompareRequest, CompareTarget};
 pub use error::{ErrorKind, JobError, Result};
 pub use history::HistoryReport;

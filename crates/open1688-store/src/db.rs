@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 
 use crate::alerts::Alert;
+use crate::catalog::CatalogStore;
 use crate::error::{Result, StoreError};
 use crate::failure::{FailurePolicy, Finished};
 use crate::history::{HistoryPoint, point_line};
@@ -19,7 +20,7 @@ use crate::watch::{NewWatch, WATCH_COLUMNS, Watch, watch_from_row};
 
 /// Persistence for offers, history, watches and alerts.
 #[async_trait]
-pub trait Store: JobStore + Send + Sync {
+pub trait Store: JobStore + CatalogStore + Send + Sync {
     /// Saves what one fetch saw — the offer's latest state (normalized and as received), its
     /// supplier, the snapshot and the changes since the last one — in one transaction.
     async fn record(&self, seen: &Observation<'_>) -> Result<Recorded>;

@@ -20,6 +20,7 @@
 pub mod alert_log;
 pub mod alerts;
 pub mod api_keys;
+pub mod catalog;
 pub mod db;
 pub mod error;
 pub mod failure;
@@ -38,6 +39,7 @@ pub mod watch;
 pub use alert_log::{AlertQuery, LoggedAlert};
 pub use alerts::{Alert, AlertRule};
 pub use api_keys::{ApiKey, NewApiKey, Scope};
+pub use catalog::{CatalogEntry, CatalogStore, DataAge, Stale};
 pub use db::Store;
 pub use error::{Result, StoreError};
 pub use failure::{FailurePolicy, Finished};

@@ -398,6 +398,56 @@ async fn cache_suite(store: Arc<SqlStore>) {
     store.clear_response_cache(false, now).await.unwrap();
 }
 
+/// The catalog: entries replace each other and merge their sources, ages are banded, and stale
+/// entries come most overdue first with watched offers on their own target.
+async fn catalog_suite(store: &SqlStore, base: i64) {
+    use open1688_store::{CatalogEntry, CatalogStore};
+    let now = 1_950_000_000_000;
+    let entry = |id: i64, age_ms: i64, source: &str| {
+        let mut o = offer(id, "2-99:10.20;100+:9.80", 0);
+        o.shipping.ship_from = Some("浙江省 义乌市".into());
+        CatalogEntry {
+            offer: o,
+            supplier: sourcing::Supplier { identities: vec!["super_factory".into()], ..Default::default() },
+            score: Some("71.5".parse().unwrap()),
+            attributes: sourcing::SpecRules::default().standardize_all([("容量", "0.35L")]),
+            sources: vec![source.to_owned()],
+            fetched_ms: now - age_ms,
+        }
+    };
+    let minute = 60_000;
+    store.put_catalog_entry(&entry(base, 5 * minute, "keyword:保温杯")).await.unwrap();
+    store.put_catalog_entry(&entry(base, 2 * minute, "keyword:水杯")).await.unwrap();
+    let kept = store.catalog_entry(base).await.unwrap().unwrap();
+    assert_eq!(kept.sources, ["keyword:水杯", "keyword:保温杯"], "one entry, both crawls");
+    assert_eq!(kept.fetched_ms, now - 2 * minute);
+    assert_eq!(kept.attributes[0].value, "350 ml");
+    assert_eq!(kept.lowest_price(), Some("9.80".parse().unwrap()));
+    store.put_catalog_entry(&entry(base + 1, 30 * minute, "keyword:保温杯")).await.unwrap();
+    store.put_catalog_entry(&entry(base + 2, 3 * 60 * minute, "keyword:保温杯")).await.unwrap();
+    store.put_catalog_entry(&entry(base + 3, 48 * 60 * minute, "keyword:保温杯")).await.unwrap();
+
+    let age = store.catalog_age(now).await.unwrap();
+    assert_eq!((age.entries, age.under_10_min, age.under_1_h, age.under_24_h, age.older), (4, 1, 1, 1, 1));
+    assert_eq!(age.oldest_ms, Some(48 * 60 * minute));
+    let done = store.catalog_fetched_since(&[base, base + 1, base + 2, base + 9], now - 40 * minute).await.unwrap();
+    assert_eq!(done, [base, base + 1].into_iter().collect());
+    let all = store.catalog_entries(0, 10).await.unwrap();
+    assert_eq!(all.iter().map(|e| e.offer.id).collect::<Vec<_>>(), [base, base + 1, base + 2, base + 3]);
+
+    // Watched: 10 minutes; others: 24 hours. The watched 30-minute-old entry is stale, the
+    // 3-hour-old unwatched one is not; the 2-day-old one is the most overdue.
+    store
+        .add_watch(&NewWatch { offer_id: Some(base + 1), interval_secs: 600, ..Default::default() }, now)
+        .await
+        .unwrap();
+    let stale = store.stale_entries(now, 10 * minute, 24 * 60 * minute, 10).await.unwrap();
+    let ids: Vec<(i64, bool)> = stale.iter().map(|s| (s.offer_id, s.watched)).collect();
+    assert_eq!(ids, [(base + 3, false), (base + 1, true)]);
+    assert_eq!(stale[1].age_ms, 30 * minute);
+    assert_eq!(store.catalog_age(now + 1).await.unwrap().entries, 4);
+}
+
 #[tokio::test]
 async fn sqlite() {
     let dir = tempfile::tempdir().unwrap();
@@ -410,6 +460,7 @@ async fn sqlite() {
     keys_suite(&store).await;
     push_suite(&store, 9_100_000_001).await;
     alert_log_suite(&store, 9_100_100_001).await;
+    catalog_suite(&store, 9_300_000_001).await;
     let store = Arc::new(store);
     cache_suite(store.clone()).await;
     token_suite(store).await;
@@ -444,6 +495,7 @@ async fn postgres() {
     let base = 9_200_000_000 + chrono::Utc::now().timestamp_millis() % 1_000_000_000;
     push_suite(&store, base).await;
     alert_log_suite(&store, base + 100_000).await;
+    catalog_suite(&store, base + 200_000).await;
     cache_suite(Arc::new(SqlStore::open(&url).await.unwrap())).await;
     token_suite(Arc::new(SqlStore::open(&url).await.unwrap())).await;
 

@@ -2,6 +2,7 @@
 //! (in the module of its family), each converting itself into the application layer's request.
 
 mod admin;
+mod catalog;
 mod decide;
 mod lookup;
 mod serve;
@@ -12,6 +13,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use admin::{AuthAction, CacheAction, ConfigAction, SandboxArgs};
+pub use catalog::CatalogAction;
 pub use decide::{AnalyzeArgs, CompareArgs, PlanArgs, QuoteArgs, RecommendArgs, SourceArgs};
 pub use lookup::{ImageSearchArgs, OfferArgs, SameItemArgs, SearchArgs, SellerArgs};
 pub use serve::{KeyAction, McpArgs, ServeArgs, ServeCommand};
@@ -103,6 +105,12 @@ pub enum Command {
         /// `init` or `show`.
         #[command(subcommand)]
         action: ConfigAction,
+    },
+    /// The offer catalog in the store: `crawl` keywords and sellers into it, `age` of its data.
+    Catalog {
+        /// `crawl …` or `age`.
+        #[command(subcommand)]
+        action: CatalogAction,
     },
     /// The response cache on disk: `stats`, or `clear` to ask the gateway afresh.
     Cache {

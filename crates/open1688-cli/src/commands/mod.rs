@@ -2,6 +2,7 @@
 //! application layer, draws the chart it was asked for and returns the report's sheets.
 
 pub mod admin;
+pub mod catalog;
 pub mod decide;
 pub mod lookup;
 pub mod monitor;
