@@ -553,6 +553,8 @@ async fn a_killed_catalog_crawl_resumes_and_stores_every_offer_once() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
+    // Calls the killed run had sent are counted by the sandbox when it answers them.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let searched = sandbox.stats().by_api.get("product.search.keywordQuery").map_or(0, |c| c.calls);
     let before = details();
 
@@ -577,4 +579,21 @@ async fn a_killed_catalog_crawl_resumes_and_stores_every_offer_once() {
     let age: Value = serde_json::from_slice(&age.unwrap().stdout).unwrap();
     assert_eq!(age[0]["entries"], 100);
     assert_eq!(age[0]["under_10_min"], 100);
+
+    // Searching the catalog calls no gateway; prices are read at the quantity asked.
+    let calls = sandbox.stats().total.calls;
+    let out = open1688(dir.path())
+        .args(["catalog", "search", "保温杯", "--price-max", "20", "--at", "100", "--sort", "price"])
+        .args(["--format", "json", "-q"])
+        .env("DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let found: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits = found["catalog"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{found}");
+    let prices: Vec<f64> = hits.iter().map(|h| h["price"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(prices.windows(2).all(|w| w[0] <= w[1]) && prices.iter().all(|p| *p <= 20.0), "{prices:?}");
+    assert!(found["facets"].as_array().unwrap().iter().any(|f| f["facet"] == "province"));
+    assert_eq!(sandbox.stats().total.calls, calls, "the search made no gateway call");
 }

@@ -3,19 +3,23 @@
 //! page), then every detail not yet fetched in this pass, each stored as it arrives (the offer,
 //! its supplier, a snapshot and its catalog entry with standardized attributes). A pass killed
 //! anywhere resumes where it stopped: pages already read are not read again, and a detail stored
-//! in this pass is never fetched again.
+//! in this pass is never fetched again. With a search index, stored offers are indexed in
+//! batches as they arrive.
 
 use std::collections::HashSet;
 
 use futures::StreamExt;
 use open1688::SearchQuery;
-use open1688_store::{CatalogEntry, DataAge, Observation, Snapshot, Store};
+use open1688_store::{CatalogEntry, CatalogIndex, DataAge, Observation, Snapshot, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{JobError, Result};
 use crate::jobs::{Jobs, load_scorecard};
 use crate::progress::{Progress, ProgressEvent};
 use crate::sheet::{Cell, Sheet};
+
+/// Offers indexed together (one commit each).
+const INDEX_BATCH: usize = 100;
 
 /// The platform returns at most 2,000 results for a search: 40 pages of 50.
 pub const MAX_PAGES: u32 = 40;
@@ -150,19 +154,39 @@ struct Pass {
     next_page: u32,
     /// The ids found so far, in order, each once.
     ids: Vec<i64>,
+    /// What the search said of each (sales, the seller's identities), which details leave out.
+    #[serde(default)]
+    summaries: Vec<sourcing::OfferSummary>,
     /// Whether every page to read was read.
     searched: bool,
     /// Whether the pass finished (the next crawl starts a new one).
     finished: bool,
 }
 
+impl Pass {
+    /// Adds a search item's offer unless `seen` has it.
+    fn add(&mut self, item: &open1688::types::api::search::SearchItem, seen: &mut HashSet<i64>) {
+        let Some(id) = item.offer_id.filter(|id| seen.insert(*id)) else { return };
+        self.ids.push(id);
+        if let Ok(summary) = sourcing::summary_from_search_item(item) {
+            self.summaries.push(summary);
+        }
+    }
+}
+
 impl Jobs {
-    /// Crawls `request`'s sources into `store`'s catalog.
-    pub async fn crawl(&self, store: &dyn Store, request: &CrawlRequest, progress: &Progress) -> Result<CrawlReport> {
+    /// Crawls `request`'s sources into `store`'s catalog, indexing what it stores in `index`.
+    pub async fn crawl(
+        &self,
+        store: &dyn Store,
+        index: Option<&CatalogIndex>,
+        request: &CrawlRequest,
+        progress: &Progress,
+    ) -> Result<CrawlReport> {
         request.validate()?;
         let mut sources = Vec::new();
         for source in &request.sources {
-            sources.push(self.crawl_source(store, source, request, progress).await?);
+            sources.push(self.crawl_source(store, index, source, request, progress).await?);
         }
         let age = store.catalog_age(chrono::Utc::now().timestamp_millis()).await?;
         Ok(CrawlReport { sources, age })
@@ -171,6 +195,7 @@ impl Jobs {
     async fn crawl_source(
         &self,
         store: &dyn Store,
+        index: Option<&CatalogIndex>,
         source: &CrawlSource,
         request: &CrawlRequest,
         progress: &Progress,
@@ -189,7 +214,7 @@ impl Jobs {
         }
         let stored = store.catalog_fetched_since(&pass.ids, pass.started_ms).await?;
         let todo: Vec<i64> = pass.ids.iter().copied().filter(|id| !stored.contains(id)).collect();
-        let (fetched, failed) = self.fetch_into_catalog(store, &todo, &key, progress).await?;
+        let (fetched, failed) = self.fetch_into_catalog(store, index, &todo, &pass.summaries, &key, progress).await?;
         pass.finished = true;
         save(store, &checkpoint, &pass).await?;
         Ok(SourceCrawl {
@@ -234,7 +259,9 @@ impl Jobs {
                         .into_payload();
                     let items = page.map(|p| (p.data, p.total_records)).unwrap_or_default();
                     let before = pass.ids.len();
-                    pass.ids.extend(items.0.iter().filter_map(|i| i.offer_id).filter(|id| seen.insert(*id)));
+                    for item in &items.0 {
+                        pass.add(item, &mut seen);
+                    }
                     pass.next_page += 1;
                     let total = items.1.unwrap_or(0).clamp(0, 2000) as usize;
                     let last = items.0.is_empty() || pass.ids.len() >= total || pass.ids.len() == before;
@@ -250,9 +277,7 @@ impl Jobs {
                 let mut items = self.client().seller_offers(open_id, self.language_ref()).take(limit);
                 while let Some(item) = progress.or_cancel(items.next()).await? {
                     let item = item.map_err(|e| JobError::gateway(format!("seller {open_id}"), e))?;
-                    if let Some(id) = item.offer_id.filter(|id| seen.insert(*id)) {
-                        pass.ids.push(id);
-                    }
+                    pass.add(&item, &mut seen);
                 }
             }
         }
@@ -265,12 +290,16 @@ impl Jobs {
     async fn fetch_into_catalog(
         &self,
         store: &dyn Store,
+        index: Option<&CatalogIndex>,
         ids: &[i64],
+        summaries: &[sourcing::OfferSummary],
         source: &str,
         progress: &Progress,
     ) -> Result<(u64, u64)> {
         const TASK: &str = "offer details";
         let scorecard = load_scorecard(&self.sourcing_policy().scorecard)?;
+        let summaries: std::collections::HashMap<i64, &sourcing::OfferSummary> =
+            summaries.iter().map(|s| (s.id, s)).collect();
         let rules = sourcing::SpecRules::default();
         let concurrency = self.sourcing_policy().detail_concurrency.max(1);
         // The details are fetched by a task of their own. Polled from this loop instead, the
@@ -290,6 +319,7 @@ impl Jobs {
         };
         let _stop_fetching = AbortOnDrop(fetcher);
         let (mut fetched, mut failed) = (0, 0);
+        let mut unindexed = Vec::new();
         progress.emit(ProgressEvent::Begin { task: TASK, total: ids.len() as u64 });
         while let Some((id, detail)) = progress.or_cancel(details.recv()).await? {
             progress.emit(ProgressEvent::Advance { task: TASK });
@@ -305,7 +335,7 @@ impl Jobs {
                 }
             };
             let now = chrono::Utc::now();
-            let offer = match sourcing::offer_from_detail(&detail, now) {
+            let mut offer = match sourcing::offer_from_detail(&detail, now) {
                 Ok(o) => o,
                 Err(e) => {
                     progress.note(format!("offer {id} skipped: {e}"));
@@ -313,8 +343,13 @@ impl Jobs {
                     continue;
                 }
             };
-            let supplier = sourcing::supplier_from_detail(&detail);
-            let score = scorecard.score(&supplier).score;
+            let mut supplier = sourcing::supplier_from_detail(&detail);
+            if let Some(summary) = summaries.get(&id) {
+                offer.complete_from(summary);
+                supplier.merge(&summary.supplier);
+            }
+            let report = scorecard.score(&supplier);
+            let score = report.score;
             let snapshot = Snapshot::of(&offer, Some(score));
             let raw = serde_json::to_string(&detail).map_err(|e| JobError::invalid("offer", e.to_string()))?;
             store.record(&Observation::new(&offer, &snapshot).raw(&raw).supplier(&supplier)).await?;
@@ -331,11 +366,21 @@ impl Jobs {
                 offer,
                 supplier,
                 score: Some(score),
+                band: (!report.band.is_empty()).then(|| report.band.clone()),
                 sources: vec![source.to_owned()],
                 fetched_ms: now.timestamp_millis(),
             };
             store.put_catalog_entry(&entry).await?;
             fetched += 1;
+            if let Some(index) = index {
+                unindexed.push(entry);
+                if unindexed.len() >= INDEX_BATCH {
+                    index.upsert(&std::mem::take(&mut unindexed))?;
+                }
+            }
+        }
+        if let Some(index) = index {
+            index.upsert(&unindexed)?;
         }
         progress.emit(ProgressEvent::End { task: TASK });
         Ok((fetched, failed))

@@ -54,6 +54,9 @@ pub enum JobError {
     /// The store failed.
     #[error("the store: {0}")]
     Store(#[from] open1688_store::StoreError),
+    /// The catalog's search index failed.
+    #[error(transparent)]
+    Index(#[from] open1688_store::IndexError),
     /// The job ran but has no answer (nothing found, no acceptable supplier).
     #[error("{0}")]
     NoAnswer(String),
@@ -132,7 +135,7 @@ impl JobError {
                 | EngineError::Solver { .. } => ErrorKind::Failed,
             },
             Self::NoAnswer(_) => ErrorKind::NoAnswer,
-            Self::Store(_) | Self::Output { .. } => ErrorKind::Failed,
+            Self::Store(_) | Self::Output { .. } | Self::Index(_) => ErrorKind::Failed,
             Self::Cancelled => ErrorKind::Cancelled,
         }
     }

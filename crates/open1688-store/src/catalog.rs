@@ -24,6 +24,9 @@ pub struct CatalogEntry {
     pub supplier: Supplier,
     /// The supplier's score (0–100) under the scorecard the crawl used.
     pub score: Option<Decimal>,
+    /// The scorecard band that score falls in (`good`), when scored.
+    #[serde(default)]
+    pub band: Option<String>,
     /// The offer's and its SKUs' attributes standardized (raw values kept), offer first.
     pub attributes: Vec<StandardAttribute>,
     /// The crawls that found it (`keyword:保温杯`, `seller:…`), each once.

@@ -410,6 +410,7 @@ async fn catalog_suite(store: &SqlStore, base: i64) {
             offer: o,
             supplier: sourcing::Supplier { identities: vec!["super_factory".into()], ..Default::default() },
             score: Some("71.5".parse().unwrap()),
+            band: Some("good".into()),
             attributes: sourcing::SpecRules::default().standardize_all([("容量", "0.35L")]),
             sources: vec![source.to_owned()],
             fetched_ms: now - age_ms,

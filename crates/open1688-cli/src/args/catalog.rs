@@ -1,15 +1,99 @@
-//! Arguments of `catalog`: crawling offers into the store's catalog and reading its data age.
+//! Arguments of `catalog`: crawling offers into the store's catalog, searching it, its data age.
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use open1688_jobs::{CrawlRequest, CrawlSource};
+use open1688_store::{CatalogQuery, CatalogSort};
+use rust_decimal::Decimal;
 
 /// `catalog` actions.
 #[derive(Debug, Subcommand)]
 pub enum CatalogAction {
     /// Fetch search pages and details into the catalog (resumes a stopped pass of the same sources).
     Crawl(CrawlArgs),
+    /// Search the catalog without calling the gateway: words, filters, facets.
+    Search(CatalogSearchArgs),
+    /// Rebuild the search index from the store.
+    Reindex,
     /// How old the catalog's entries are.
     Age,
+}
+
+/// The order of `catalog search` results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Best match first.
+    Relevance,
+    /// Cheapest at `--at` first.
+    Price,
+    /// Best supplier score first.
+    Score,
+    /// Lowest MOQ first.
+    Moq,
+}
+
+/// `catalog search`.
+#[derive(Debug, Args, Clone)]
+pub struct CatalogSearchArgs {
+    /// Words to find (Chinese or English); every word must appear.
+    pub words: Vec<String>,
+    /// The quantity prices are read at.
+    #[arg(long, default_value_t = 1)]
+    pub at: i64,
+    /// Lowest unit price at `--at`.
+    #[arg(long)]
+    pub price_min: Option<Decimal>,
+    /// Highest unit price at `--at`.
+    #[arg(long)]
+    pub price_max: Option<Decimal>,
+    /// Highest MOQ.
+    #[arg(long)]
+    pub moq_max: Option<i64>,
+    /// Ships from this province (浙江省).
+    #[arg(long)]
+    pub province: Option<String>,
+    /// Ships from this city (义乌市).
+    #[arg(long)]
+    pub city: Option<String>,
+    /// The supplier has this identity (super_factory).
+    #[arg(long)]
+    pub identity: Option<String>,
+    /// The supplier's scorecard band.
+    #[arg(long)]
+    pub band: Option<String>,
+    /// The leaf category id.
+    #[arg(long)]
+    pub category: Option<i64>,
+    /// Order of the results.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// At most this many results (1–1000).
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+impl CatalogSearchArgs {
+    /// The store's query.
+    pub fn query(&self) -> CatalogQuery {
+        CatalogQuery {
+            text: self.words.join(" "),
+            at: self.at,
+            price_min: self.price_min,
+            price_max: self.price_max,
+            moq_max: self.moq_max,
+            province: self.province.clone(),
+            city: self.city.clone(),
+            identity: self.identity.clone(),
+            band: self.band.clone(),
+            category: self.category,
+            sort: match self.sort {
+                SortArg::Relevance => CatalogSort::Relevance,
+                SortArg::Price => CatalogSort::Price,
+                SortArg::Score => CatalogSort::Score,
+                SortArg::Moq => CatalogSort::Moq,
+            },
+            limit: self.limit,
+        }
+    }
 }
 
 /// `catalog crawl`.

@@ -106,9 +106,10 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
-    /// The offer catalog in the store: `crawl` keywords and sellers into it, `age` of its data.
+    /// The offer catalog in the store: `crawl` keywords and sellers into it, `search` it without
+    /// calling the gateway, `reindex`, `age` of its data.
     Catalog {
-        /// `crawl …` or `age`.
+        /// `crawl …`, `search …`, `reindex` or `age`.
         #[command(subcommand)]
         action: CatalogAction,
     },

@@ -1,0 +1,110 @@
+//! `catalog search`: the catalog searched without calling the gateway, through its embedded
+//! index; the index is rebuilt from the store first when the two disagree (an index lost, or a
+//! crawl killed between storing offers and indexing them).
+
+use open1688_store::{CatalogIndex, CatalogQuery, CatalogResults, Store};
+use serde::Serialize;
+
+use crate::error::{JobError, Result};
+use crate::sheet::{Cell, Sheet};
+
+/// Entries read from the store per batch while rebuilding the index.
+const REBUILD_BATCH: i64 = 2_000;
+
+/// The most hits one search returns.
+pub const MAX_HITS: usize = 1_000;
+
+/// A catalog search's answer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CatalogSearchReport {
+    /// The hits, total and facets.
+    #[serde(flatten)]
+    pub results: CatalogResults,
+    /// Offers re-indexed from the store before searching (0 when the index was in step).
+    pub reindexed: u64,
+}
+
+impl CatalogSearchReport {
+    /// The hits, then the facets as one long sheet (facet, value, offers).
+    pub fn sheets(&self) -> Vec<Sheet> {
+        let mut hits =
+            Sheet::new("catalog", &["offer_id", "title", "price", "moq", "score", "province", "city", "relevance"]);
+        for h in &self.results.hits {
+            hits.push(vec![
+                Cell::Int(h.offer_id),
+                Cell::Text(h.title.clone()),
+                h.price.map_or(Cell::Empty, Cell::Money),
+                Cell::opt_int(h.moq),
+                h.score.map_or(Cell::Empty, Cell::Num),
+                Cell::opt_text(h.province.clone()),
+                Cell::opt_text(h.city.clone()),
+                Cell::Num(rust_decimal::Decimal::from_f32_retain(h.relevance).unwrap_or_default().round_dp(3)),
+            ]);
+        }
+        let mut facets = Sheet::new("facets", &["facet", "value", "offers"]);
+        let f = &self.results.facets;
+        for (name, values) in [
+            ("province", &f.province),
+            ("city", &f.city),
+            ("identity", &f.identity),
+            ("band", &f.band),
+            ("category", &f.category),
+            ("moq", &f.moq),
+            ("price", &f.price),
+        ] {
+            for (value, n) in values {
+                facets.push(vec![
+                    Cell::Text(name.into()),
+                    Cell::Text(value.clone()),
+                    Cell::Int(i64::try_from(*n).unwrap_or(i64::MAX)),
+                ]);
+            }
+        }
+        vec![hits, facets]
+    }
+}
+
+/// Checks a query; the error names the field.
+pub fn validate(query: &CatalogQuery) -> Result<()> {
+    if query.at < 1 {
+        return Err(JobError::invalid("at", format!("the quantity must be at least 1, not {}", query.at)));
+    }
+    if !(1..=MAX_HITS).contains(&query.limit) {
+        return Err(JobError::invalid("limit", format!("limit must be 1–{MAX_HITS}, not {}", query.limit)));
+    }
+    if let (Some(lo), Some(hi)) = (query.price_min, query.price_max)
+        && lo > hi
+    {
+        return Err(JobError::invalid("price_min", format!("price_min {lo} is above price_max {hi}")));
+    }
+    if query.moq_max.is_some_and(|m| m < 1) {
+        return Err(JobError::invalid("moq_max", "moq_max must be at least 1"));
+    }
+    Ok(())
+}
+
+/// Rebuilds `index` from every entry of `store`'s catalog; returns how many were indexed.
+pub async fn rebuild_index(store: &dyn Store, index: &CatalogIndex) -> Result<u64> {
+    index.clear()?;
+    let (mut after, mut indexed) = (i64::MIN, 0u64);
+    loop {
+        let batch = store.catalog_entries(after, REBUILD_BATCH).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.offer.id;
+        index.upsert(&batch)?;
+        indexed += batch.len() as u64;
+    }
+    Ok(indexed)
+}
+
+/// Searches the catalog, rebuilding the index first when it does not hold what the store holds.
+pub async fn search_catalog(
+    store: &dyn Store,
+    index: &CatalogIndex,
+    query: &CatalogQuery,
+) -> Result<CatalogSearchReport> {
+    validate(query)?;
+    let stored = store.catalog_age(chrono::Utc::now().timestamp_millis()).await?.entries;
+    let reindexed = if stored != index.len() { rebuild_index(store, index).await? } else { 0 };
+    Ok(CatalogSearchReport { results: index.search(query)?, reindexed })
+}
