@@ -596,4 +596,24 @@ async fn a_killed_catalog_crawl_resumes_and_stores_every_offer_once() {
     assert!(prices.windows(2).all(|w| w[0] <= w[1]) && prices.iter().all(|p| *p <= 20.0), "{prices:?}");
     assert!(found["facets"].as_array().unwrap().iter().any(|f| f["facet"] == "province"));
     assert_eq!(sandbox.stats().total.calls, calls, "the search made no gateway call");
+
+    // Everything was just fetched: a refresh finds nothing stale.
+    let out =
+        crawl_env(open1688(dir.path()), &sandbox, &db).args(["catalog", "refresh", "--format", "json", "-q"]).output();
+    let refresh: Value = serde_json::from_slice(&out.unwrap().stdout).unwrap();
+    assert_eq!(
+        (refresh["refresh"][0]["stale"].as_i64(), refresh["refresh"][0]["refreshed"].as_i64()),
+        (Some(0), Some(0))
+    );
+}
+
+/// The environment of a binary that reaches `sandbox` with credentials and keeps `db`.
+fn crawl_env(mut cmd: Command, sandbox: &open1688_sandbox::Sandbox, db: &str) -> Command {
+    cmd.env("OPEN1688_APP_KEY", sandbox.app_key())
+        .env("OPEN1688_APP_SECRET", sandbox.app_secret())
+        .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token())
+        .env("OPEN1688_ENDPOINT", sandbox.base_url())
+        .env("OPEN1688_SECRET_KEY", "ab".repeat(32))
+        .env("DATABASE_URL", db);
+    cmd
 }

@@ -214,7 +214,8 @@ impl Jobs {
         }
         let stored = store.catalog_fetched_since(&pass.ids, pass.started_ms).await?;
         let todo: Vec<i64> = pass.ids.iter().copied().filter(|id| !stored.contains(id)).collect();
-        let (fetched, failed) = self.fetch_into_catalog(store, index, &todo, &pass.summaries, &key, progress).await?;
+        let (fetched, failed) =
+            self.fetch_into_catalog(store, index, &todo, &pass.summaries, Some(&key), progress).await?;
         pass.finished = true;
         save(store, &checkpoint, &pass).await?;
         Ok(SourceCrawl {
@@ -287,13 +288,13 @@ impl Jobs {
 
     /// Fetches `ids` (fresh, bounded concurrency) and stores each as it arrives. Returns how many
     /// were stored and how many failed.
-    async fn fetch_into_catalog(
+    pub(crate) async fn fetch_into_catalog(
         &self,
         store: &dyn Store,
         index: Option<&CatalogIndex>,
         ids: &[i64],
         summaries: &[sourcing::OfferSummary],
-        source: &str,
+        source: Option<&str>,
         progress: &Progress,
     ) -> Result<(u64, u64)> {
         const TASK: &str = "offer details";
@@ -367,7 +368,7 @@ impl Jobs {
                 supplier,
                 score: Some(score),
                 band: (!report.band.is_empty()).then(|| report.band.clone()),
-                sources: vec![source.to_owned()],
+                sources: source.map(str::to_owned).into_iter().collect(),
                 fetched_ms: now.timestamp_millis(),
             };
             store.put_catalog_entry(&entry).await?;

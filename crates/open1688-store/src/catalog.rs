@@ -90,8 +90,8 @@ pub trait CatalogStore: Send + Sync {
     async fn catalog_fetched_since(&self, ids: &[i64], since_ms: i64) -> Result<HashSet<i64>>;
     /// How old the entries are at `now_ms`.
     async fn catalog_age(&self, now_ms: i64) -> Result<DataAge>;
-    /// Entries past their target at `now_ms`, most overdue first (watched entries have
-    /// `watched_target_ms`, others `other_target_ms`), at most `limit`.
+    /// Entries past their target at `now_ms`, the most stale for its target first (age over
+    /// target; watched entries have `watched_target_ms`, others `other_target_ms`), at most `limit`.
     async fn stale_entries(
         &self,
         now_ms: i64,
@@ -221,14 +221,17 @@ impl CatalogStore for SqlStore {
         other_target_ms: i64,
         limit: i64,
     ) -> Result<Vec<Stale>> {
-        // Overdue by how much past its own target; watched offers are those an offer watch follows.
+        // Most stale for its own target first (age over target), so a watched offer 30 minutes
+        // old (3× its 10 minutes) goes before another 2 days old (2× its day). Watched offers
+        // are those an offer watch follows.
         let rows: Vec<(i64, i64, i64)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT offer_id, fetched_ms, watched FROM (SELECT c.offer_id, c.fetched_ms, \
                  CAST(CASE WHEN EXISTS (SELECT 1 FROM watches w WHERE w.offer_id = c.offer_id) THEN 1 ELSE 0 END AS BIGINT) \
                  AS watched FROM catalog c) t \
                  WHERE t.fetched_ms <= $1 - CASE WHEN t.watched = 1 THEN $2 ELSE $3 END \
-                 ORDER BY ($1 - t.fetched_ms) - CASE WHEN t.watched = 1 THEN $2 ELSE $3 END DESC, t.offer_id LIMIT $4",
+                 ORDER BY (($1 - t.fetched_ms) * 1.0) / CASE WHEN t.watched = 1 THEN $2 ELSE $3 END DESC, t.offer_id \
+                 LIMIT $4",
             )
             .bind(now_ms)
             .bind(watched_target_ms)

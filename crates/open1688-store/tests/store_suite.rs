@@ -436,16 +436,16 @@ async fn catalog_suite(store: &SqlStore, base: i64) {
     let all = store.catalog_entries(0, 10).await.unwrap();
     assert_eq!(all.iter().map(|e| e.offer.id).collect::<Vec<_>>(), [base, base + 1, base + 2, base + 3]);
 
-    // Watched: 10 minutes; others: 24 hours. The watched 30-minute-old entry is stale, the
-    // 3-hour-old unwatched one is not; the 2-day-old one is the most overdue.
+    // Watched: 10 minutes; others: 24 hours. The watched 30-minute-old entry is stale (3× its
+    // target) and goes first, the 2-day-old one (2×) next; the 3-hour-old unwatched one is fresh.
     store
         .add_watch(&NewWatch { offer_id: Some(base + 1), interval_secs: 600, ..Default::default() }, now)
         .await
         .unwrap();
     let stale = store.stale_entries(now, 10 * minute, 24 * 60 * minute, 10).await.unwrap();
     let ids: Vec<(i64, bool)> = stale.iter().map(|s| (s.offer_id, s.watched)).collect();
-    assert_eq!(ids, [(base + 3, false), (base + 1, true)]);
-    assert_eq!(stale[1].age_ms, 30 * minute);
+    assert_eq!(ids, [(base + 1, true), (base + 3, false)]);
+    assert_eq!(stale[0].age_ms, 30 * minute);
     assert_eq!(store.catalog_age(now + 1).await.unwrap().entries, 4);
 }
 

@@ -12,10 +12,37 @@ pub enum CatalogAction {
     Crawl(CrawlArgs),
     /// Search the catalog without calling the gateway: words, filters, facets.
     Search(CatalogSearchArgs),
+    /// Fetch again the entries past their freshness target, the most stale first.
+    Refresh(RefreshArgs),
     /// Rebuild the search index from the store.
     Reindex,
     /// How old the catalog's entries are.
     Age,
+}
+
+/// `catalog refresh`.
+#[derive(Debug, Args, Clone)]
+pub struct RefreshArgs {
+    /// The most a watched offer's entry may age, in minutes.
+    #[arg(long, default_value_t = 10)]
+    pub watched_minutes: i64,
+    /// The most any other entry may age, in hours.
+    #[arg(long, default_value_t = 24)]
+    pub other_hours: i64,
+    /// The most details this run fetches.
+    #[arg(long, default_value_t = 500)]
+    pub max: i64,
+}
+
+impl RefreshArgs {
+    /// The application layer's request.
+    pub fn request(&self) -> open1688_jobs::RefreshRequest {
+        open1688_jobs::RefreshRequest {
+            watched_target_secs: self.watched_minutes.saturating_mul(60),
+            other_target_secs: self.other_hours.saturating_mul(3600),
+            max_offers: self.max,
+        }
+    }
 }
 
 /// The order of `catalog search` results.

@@ -109,7 +109,7 @@ pub enum Command {
     /// The offer catalog in the store: `crawl` keywords and sellers into it, `search` it without
     /// calling the gateway, `reindex`, `age` of its data.
     Catalog {
-        /// `crawl …`, `search …`, `reindex` or `age`.
+        /// `crawl …`, `refresh`, `search …`, `reindex` or `age`.
         #[command(subcommand)]
         action: CatalogAction,
     },

@@ -1,4 +1,4 @@
-//! `catalog crawl`, `search`, `reindex` and `age`. The search index lives in `catalog-index` in
+//! `catalog crawl`, `refresh`, `search`, `reindex` and `age`. The search index lives in `catalog-index` in
 //! the data directory; search, reindex and age never start a gateway.
 
 use open1688_jobs::catalog_crawl::age_sheet;
@@ -26,6 +26,14 @@ pub async fn catalog(ctx: &Ctx, action: &CatalogAction) -> Result<Vec<Sheet>, Cl
                 ctx.note(&format!("the search index was rebuilt from the store ({} offers)", report.reindexed));
             }
             ctx.note(&format!("{} offers match", report.results.total));
+            Ok(report.sheets())
+        }
+        CatalogAction::Refresh(args) => {
+            let index = open_index()?;
+            let now = chrono::Utc::now().timestamp_millis();
+            let jobs = ctx.jobs().await?;
+            let report =
+                jobs.refresh_catalog(store.as_ref(), Some(&index), &args.request(), now, &ctx.progress()).await?;
             Ok(report.sheets())
         }
         CatalogAction::Reindex => {
