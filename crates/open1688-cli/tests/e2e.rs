@@ -457,14 +457,7 @@ async fn a_second_offer_run_within_the_ttl_makes_no_gateway_call() {
     let sandbox = open1688_sandbox::Sandbox::builder().start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let with_gateway = |args: &[&str]| {
-        let mut cmd = open1688(dir.path());
-        cmd.args(args)
-            .env("OPEN1688_APP_KEY", sandbox.app_key())
-            .env("OPEN1688_APP_SECRET", sandbox.app_secret())
-            .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token())
-            .env("OPEN1688_ENDPOINT", sandbox.base_url())
-            .env("OPEN1688_SECRET_KEY", "ab".repeat(32));
-        let out = cmd.output().unwrap();
+        let out = with_credentials(open1688(dir.path()), &sandbox).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
@@ -489,15 +482,8 @@ async fn a_second_offer_run_within_the_ttl_makes_no_gateway_call() {
 
     // An error is never cached: an unknown offer asks the gateway each time.
     for _ in 0..2 {
-        let out = open1688(dir.path())
-            .args(["offer", "999999999999", "-q"])
-            .env("OPEN1688_APP_KEY", sandbox.app_key())
-            .env("OPEN1688_APP_SECRET", sandbox.app_secret())
-            .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token())
-            .env("OPEN1688_ENDPOINT", sandbox.base_url())
-            .env("OPEN1688_SECRET_KEY", "ab".repeat(32))
-            .output()
-            .unwrap();
+        let out =
+            with_credentials(open1688(dir.path()), &sandbox).args(["offer", "999999999999", "-q"]).output().unwrap();
         assert!(!out.status.success());
     }
     assert_eq!(detail_calls(), 5, "both failed lookups reached the gateway");
@@ -531,13 +517,8 @@ async fn a_killed_catalog_crawl_resumes_and_stores_every_offer_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("catalog.db").display());
     let crawl = || {
-        let mut cmd = open1688(dir.path());
+        let mut cmd = with_credentials(open1688(dir.path()), &sandbox);
         cmd.args(["catalog", "crawl", "--keyword", "保温杯", "--pages", "2", "--format", "json", "-q"])
-            .env("OPEN1688_APP_KEY", sandbox.app_key())
-            .env("OPEN1688_APP_SECRET", sandbox.app_secret())
-            .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token())
-            .env("OPEN1688_ENDPOINT", sandbox.base_url())
-            .env("OPEN1688_SECRET_KEY", "ab".repeat(32))
             .env("OPEN1688_QPS", "1000")
             .env("DATABASE_URL", &db);
         cmd
@@ -598,8 +579,10 @@ async fn a_killed_catalog_crawl_resumes_and_stores_every_offer_once() {
     assert_eq!(sandbox.stats().total.calls, calls, "the search made no gateway call");
 
     // Everything was just fetched: a refresh finds nothing stale.
-    let out =
-        crawl_env(open1688(dir.path()), &sandbox, &db).args(["catalog", "refresh", "--format", "json", "-q"]).output();
+    let out = with_credentials(open1688(dir.path()), &sandbox)
+        .args(["catalog", "refresh", "--format", "json", "-q"])
+        .env("DATABASE_URL", &db)
+        .output();
     let refresh: Value = serde_json::from_slice(&out.unwrap().stdout).unwrap();
     assert_eq!(
         (refresh["refresh"][0]["stale"].as_i64(), refresh["refresh"][0]["refreshed"].as_i64()),
@@ -607,13 +590,12 @@ async fn a_killed_catalog_crawl_resumes_and_stores_every_offer_once() {
     );
 }
 
-/// The environment of a binary that reaches `sandbox` with credentials and keeps `db`.
-fn crawl_env(mut cmd: Command, sandbox: &open1688_sandbox::Sandbox, db: &str) -> Command {
+/// `cmd` reaching `sandbox` as a real gateway, with credentials (tokens kept in the store).
+fn with_credentials(mut cmd: Command, sandbox: &open1688_sandbox::Sandbox) -> Command {
     cmd.env("OPEN1688_APP_KEY", sandbox.app_key())
         .env("OPEN1688_APP_SECRET", sandbox.app_secret())
         .env("OPEN1688_ACCESS_TOKEN", sandbox.access_token())
         .env("OPEN1688_ENDPOINT", sandbox.base_url())
-        .env("OPEN1688_SECRET_KEY", "ab".repeat(32))
-        .env("DATABASE_URL", db);
+        .env("OPEN1688_SECRET_KEY", "ab".repeat(32));
     cmd
 }

@@ -45,7 +45,7 @@ impl CatalogEntry {
 
     /// The lowest unit price on its ladder.
     pub fn lowest_price(&self) -> Option<Decimal> {
-        self.offer.ladder.as_ref().and_then(|l| l.tiers().iter().map(|t| t.unit_price).min())
+        self.offer.ladder.as_ref().map(sourcing::PriceLadder::lowest_price)
     }
 }
 
