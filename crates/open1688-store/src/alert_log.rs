@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::alerts::Alert;
+use crate::dialect::Dialect;
 use crate::error::{Result, StoreError};
 use crate::on_pool;
 use crate::pool::SqlStore;
@@ -62,12 +63,12 @@ impl SqlStore {
     pub async fn alert_log(&self, query: &AlertQuery) -> Result<Vec<LoggedAlert>> {
         let limit = query.limit.clamp(1, MAX_ALERT_LIST);
         let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by FROM alerts \
-                 WHERE at_ms >= $1 AND ($2 IS NULL OR watch_id = $2) AND (NOT $3 OR acknowledged_ms IS NULL) \
-                 ORDER BY at_ms DESC, id DESC LIMIT $4",
+            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by FROM alerts \
+                 WHERE at_ms >= $1 AND ($2 IS NULL OR watch_id = $3) AND (NOT $4 OR acknowledged_ms IS NULL) \
+                 ORDER BY at_ms DESC, id DESC LIMIT $5")?,
             )
             .bind(query.since_ms)
+            .bind(query.watch_id)
             .bind(query.watch_id)
             .bind(query.unacknowledged)
             .bind(limit)
@@ -81,8 +82,7 @@ impl SqlStore {
     /// `None` when there is no such alert.
     pub async fn acknowledge_alert(&self, id: i64, by: &str, now_ms: i64) -> Result<Option<LoggedAlert>> {
         on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE alerts SET acknowledged_ms = $1, acknowledged_by = $2 WHERE id = $3 AND acknowledged_ms IS NULL",
+            sqlx::query(&pool.sql("UPDATE alerts SET acknowledged_ms = $1, acknowledged_by = $2 WHERE id = $3 AND acknowledged_ms IS NULL")?,
             )
             .bind(now_ms)
             .bind(by)
@@ -91,8 +91,7 @@ impl SqlStore {
             .await?;
         });
         let row: Option<Row> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by FROM alerts WHERE id = $1",
+            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by FROM alerts WHERE id = $1")?,
             )
             .bind(id)
             .fetch_optional(pool)

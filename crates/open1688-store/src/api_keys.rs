@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::dialect::Dialect;
 use crate::error::{Result, StoreError};
 use crate::on_pool;
 use crate::pool::SqlStore;
@@ -110,7 +111,7 @@ impl SqlStore {
         getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("no random source for the key: {e}")))?;
         let secret = hex::encode(bytes);
         let id: i64 = on_pool!(self, pool => {
-            sqlx::query_scalar("INSERT INTO api_keys (name, scope, secret_hash, created_ms) VALUES ($1, $2, $3, $4) RETURNING id")
+            sqlx::query_scalar(&pool.sql("INSERT INTO api_keys (name, scope, secret_hash, created_ms) VALUES ($1, $2, $3, $4) RETURNING id")?)
                 .bind(name)
                 .bind(scope.as_str())
                 .bind(hash(&secret))
@@ -125,7 +126,7 @@ impl SqlStore {
     /// Every key, revoked ones included, oldest first.
     pub async fn api_keys(&self) -> Result<Vec<ApiKey>> {
         let rows: Vec<KeyRow> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, name, scope, created_ms, revoked_ms FROM api_keys ORDER BY id").fetch_all(pool).await?
+            sqlx::query_as(&pool.sql("SELECT id, name, scope, created_ms, revoked_ms FROM api_keys ORDER BY id")?).fetch_all(pool).await?
         });
         rows.into_iter().map(key_from).collect()
     }
@@ -133,9 +134,9 @@ impl SqlStore {
     /// Revokes a key; `false` when there is no such key or it was revoked already.
     pub async fn revoke_api_key(&self, id: i64, now_ms: i64) -> Result<bool> {
         let n = on_pool!(self, pool => {
-            sqlx::query("UPDATE api_keys SET revoked_ms = $2 WHERE id = $1 AND revoked_ms IS NULL")
-                .bind(id)
+            sqlx::query(&pool.sql("UPDATE api_keys SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL")?)
                 .bind(now_ms)
+                .bind(id)
                 .execute(pool)
                 .await?
                 .rows_affected()
@@ -147,7 +148,7 @@ impl SqlStore {
     pub async fn authenticate_api_key(&self, text: &str) -> Result<Option<ApiKey>> {
         let Some((id, secret)) = parse(text.trim()) else { return Ok(None) };
         let row: Option<(i64, String, String, i64, Option<i64>, String)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT id, name, scope, created_ms, revoked_ms, secret_hash FROM api_keys WHERE id = $1")
+            sqlx::query_as(&pool.sql("SELECT id, name, scope, created_ms, revoked_ms, secret_hash FROM api_keys WHERE id = $1")?)
                 .bind(id)
                 .fetch_optional(pool)
                 .await?

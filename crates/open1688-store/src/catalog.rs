@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::{Offer, StandardAttribute, Supplier};
 
+use crate::dialect::Dialect;
 use crate::error::{Result, StoreError};
 use crate::money::MoneyArg;
 use crate::on_pool;
@@ -114,7 +115,7 @@ impl CatalogStore for SqlStore {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let earlier: Option<String> =
-                sqlx::query_scalar("SELECT data FROM catalog WHERE offer_id = $1").bind(entry.offer.id).fetch_optional(&mut *tx).await?;
+                sqlx::query_scalar(&pool.sql("SELECT data FROM catalog WHERE offer_id = $1")?).bind(entry.offer.id).fetch_optional(&mut *tx).await?;
             let mut merged = entry.clone();
             if let Some(earlier) = earlier.as_deref().map(decode).transpose()? {
                 for source in earlier.sources {
@@ -124,13 +125,12 @@ impl CatalogStore for SqlStore {
                 }
             }
             let data = serde_json::to_string(&merged).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query(
-                "INSERT INTO catalog (offer_id, title, category_id, province, city, supplier_key, identities, moq, \
+            sqlx::query(&pool.sql("INSERT INTO catalog (offer_id, title, category_id, province, city, supplier_key, identities, moq, \
                  lowest_price, data, fetched_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (offer_id) DO UPDATE SET title = excluded.title, category_id = excluded.category_id, \
                  province = excluded.province, city = excluded.city, supplier_key = excluded.supplier_key, \
                  identities = excluded.identities, moq = excluded.moq, lowest_price = excluded.lowest_price, \
-                 data = excluded.data, fetched_ms = excluded.fetched_ms",
+                 data = excluded.data, fetched_ms = excluded.fetched_ms")?,
             )
             .bind(entry.offer.id)
             .bind(&entry.offer.title)
@@ -152,14 +152,14 @@ impl CatalogStore for SqlStore {
 
     async fn catalog_entry(&self, offer_id: i64) -> Result<Option<CatalogEntry>> {
         let data: Option<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT data FROM catalog WHERE offer_id = $1").bind(offer_id).fetch_optional(pool).await?
+            sqlx::query_scalar(&pool.sql("SELECT data FROM catalog WHERE offer_id = $1")?).bind(offer_id).fetch_optional(pool).await?
         });
         data.as_deref().map(decode).transpose()
     }
 
     async fn catalog_entries(&self, after_offer_id: i64, limit: i64) -> Result<Vec<CatalogEntry>> {
         let rows: Vec<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT data FROM catalog WHERE offer_id > $1 ORDER BY offer_id LIMIT $2")
+            sqlx::query_scalar(&pool.sql("SELECT data FROM catalog WHERE offer_id > $1 ORDER BY offer_id LIMIT $2")?)
                 .bind(after_offer_id)
                 .bind(limit)
                 .fetch_all(pool)
@@ -189,16 +189,18 @@ impl CatalogStore for SqlStore {
     async fn catalog_age(&self, now_ms: i64) -> Result<DataAge> {
         const MIN: i64 = 60_000;
         let row: (i64, i64, i64, i64, i64, Option<i64>) = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT CAST(COUNT(*) AS BIGINT), \
+            sqlx::query_as(&pool.sql("SELECT CAST(COUNT(*) AS BIGINT), \
                  CAST(COALESCE(SUM(CASE WHEN fetched_ms > $1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                 CAST(COALESCE(SUM(CASE WHEN fetched_ms <= $1 AND fetched_ms > $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
                  CAST(COALESCE(SUM(CASE WHEN fetched_ms <= $2 AND fetched_ms > $3 THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                 CAST(COALESCE(SUM(CASE WHEN fetched_ms <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT), MIN(fetched_ms) \
-                 FROM catalog",
+                 CAST(COALESCE(SUM(CASE WHEN fetched_ms <= $4 AND fetched_ms > $5 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                 CAST(COALESCE(SUM(CASE WHEN fetched_ms <= $6 THEN 1 ELSE 0 END), 0) AS BIGINT), MIN(fetched_ms) \
+                 FROM catalog")?,
             )
             .bind(now_ms - 10 * MIN)
+            .bind(now_ms - 10 * MIN)
             .bind(now_ms - 60 * MIN)
+            .bind(now_ms - 60 * MIN)
+            .bind(now_ms - 24 * 60 * MIN)
             .bind(now_ms - 24 * 60 * MIN)
             .fetch_one(pool)
             .await?
@@ -225,14 +227,16 @@ impl CatalogStore for SqlStore {
         // old (3× its 10 minutes) goes before another 2 days old (2× its day). Watched offers
         // are those an offer watch follows.
         let rows: Vec<(i64, i64, i64)> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT offer_id, fetched_ms, watched FROM (SELECT c.offer_id, c.fetched_ms, \
+            sqlx::query_as(&pool.sql("SELECT offer_id, fetched_ms, watched FROM (SELECT c.offer_id, c.fetched_ms, \
                  CAST(CASE WHEN EXISTS (SELECT 1 FROM watches w WHERE w.offer_id = c.offer_id) THEN 1 ELSE 0 END AS BIGINT) \
                  AS watched FROM catalog c) t \
                  WHERE t.fetched_ms <= $1 - CASE WHEN t.watched = 1 THEN $2 ELSE $3 END \
-                 ORDER BY (($1 - t.fetched_ms) * 1.0) / CASE WHEN t.watched = 1 THEN $2 ELSE $3 END DESC, t.offer_id \
-                 LIMIT $4",
+                 ORDER BY (($4 - t.fetched_ms) * 1.0) / CASE WHEN t.watched = 1 THEN $5 ELSE $6 END DESC, t.offer_id \
+                 LIMIT $7")?,
             )
+            .bind(now_ms)
+            .bind(watched_target_ms)
+            .bind(other_target_ms)
             .bind(now_ms)
             .bind(watched_target_ms)
             .bind(other_target_ms)

@@ -1,19 +1,21 @@
 //! The [`Store`] trait — persistence for offers, history, watches and alerts — and its one
-//! implementation over SQLite or PostgreSQL ([`SqlStore`]). The same statements run on both
-//! (`$n` placeholders, epoch-millisecond times); only money differs: NUMERIC in PostgreSQL, exact
-//! decimal TEXT in SQLite.
+//! implementation over SQLite, PostgreSQL or MySQL ([`SqlStore`]). The same statements run on all
+//! three (written with `$n` placeholders and rewritten for MySQL by [`crate::dialect`];
+//! epoch-millisecond times); money differs: NUMERIC in PostgreSQL, DECIMAL in MySQL, exact decimal
+//! TEXT in SQLite.
 
 use async_trait::async_trait;
 
 use crate::alerts::Alert;
 use crate::catalog::CatalogStore;
+use crate::dialect::Dialect;
 use crate::error::{Result, StoreError};
 use crate::failure::{FailurePolicy, Finished};
 use crate::history::{HistoryPoint, point_line};
 use crate::jobs::JobStore;
 use crate::on_pool;
 use crate::outbox::Delivery;
-use crate::pool::{Backend, BeginWrite, SqlStore};
+use crate::pool::{BeginWrite, SqlStore};
 use crate::record::{Observation, Recorded, StoredOffer, StoredSupplier, snapshot_from};
 use crate::snapshot::Snapshot;
 use crate::watch::{NewWatch, WATCH_COLUMNS, Watch, watch_from_row};
@@ -114,9 +116,11 @@ impl Store for SqlStore {
             added += on_pool!(self, pool => {
                 let mut tx = pool.begin_write().await?;
                 let mut n = 0;
+                let (insert, skip) = pool.insert_skipping_duplicates("(offer_id, at_ms)");
                 for (rows, json) in batch.chunks(500).zip(data.chunks(500)) {
-                    let mut qb =
-                        sqlx::QueryBuilder::new("INSERT INTO snapshots (offer_id, at_ms, stock, moq, status, data, point) ");
+                    let mut qb = sqlx::QueryBuilder::new(format!(
+                        "{insert} snapshots (offer_id, at_ms, stock, moq, status, data, point) "
+                    ));
                     qb.push_values(rows.iter().zip(json), |mut b, (snap, data)| {
                         b.push_bind(snap.offer_id)
                             .push_bind(snap.at.timestamp_millis())
@@ -126,7 +130,7 @@ impl Store for SqlStore {
                             .push_bind(data.clone())
                             .push_bind(point_line(snap));
                     });
-                    qb.push(" ON CONFLICT (offer_id, at_ms) DO NOTHING");
+                    qb.push(&skip);
                     n += qb.build().execute(&mut *tx).await?.rows_affected();
                 }
                 tx.commit().await?;
@@ -138,7 +142,7 @@ impl Store for SqlStore {
 
     async fn history(&self, offer_id: i64, since_ms: i64) -> Result<Vec<Snapshot>> {
         let rows: Vec<String> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT data FROM snapshots WHERE offer_id = $1 AND at_ms >= $2 ORDER BY at_ms")
+            sqlx::query_scalar(&pool.sql("SELECT data FROM snapshots WHERE offer_id = $1 AND at_ms >= $2 ORDER BY at_ms")?)
                 .bind(offer_id)
                 .bind(since_ms)
                 .fetch_all(pool)
@@ -154,9 +158,8 @@ impl Store for SqlStore {
     async fn add_watch(&self, watch: &NewWatch, now_ms: i64) -> Result<i64> {
         let rules = watch.checked_rules()?;
         Ok(on_pool!(self, pool => {
-            sqlx::query_scalar(
-                "INSERT INTO watches (offer_id, keyword, interval_secs, rules, max_per_day, next_due_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            sqlx::query_scalar(&pool.sql("INSERT INTO watches (offer_id, keyword, interval_secs, rules, max_per_day, next_due_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")?,
             )
             .bind(watch.offer_id)
             .bind(watch.keyword.clone())
@@ -172,13 +175,13 @@ impl Store for SqlStore {
     async fn watches(&self) -> Result<Vec<Watch>> {
         let sql = format!("SELECT {WATCH_COLUMNS} FROM watches ORDER BY id");
         on_pool!(self, pool => {
-            sqlx::query(&sql).fetch_all(pool).await?.iter().map(watch_from_row).collect()
+            sqlx::query(&pool.sql(&sql)?).fetch_all(pool).await?.iter().map(watch_from_row).collect()
         })
     }
 
     async fn remove_watch(&self, id: i64) -> Result<bool> {
         Ok(
-            on_pool!(self, pool => sqlx::query("DELETE FROM watches WHERE id = $1").bind(id).execute(pool).await?.rows_affected())
+            on_pool!(self, pool => sqlx::query(&pool.sql("DELETE FROM watches WHERE id = $1")?).bind(id).execute(pool).await?.rows_affected())
                 > 0,
         )
     }
@@ -186,9 +189,8 @@ impl Store for SqlStore {
     async fn replace_watch(&self, id: i64, watch: &NewWatch, now_ms: i64) -> Result<bool> {
         let rules = watch.checked_rules()?;
         let changed = on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE watches SET offer_id = $1, keyword = $2, interval_secs = $3, rules = $4, max_per_day = $5, \
-                 next_due_ms = $6, failures = 0, paused_until_ms = NULL WHERE id = $7",
+            sqlx::query(&pool.sql("UPDATE watches SET offer_id = $1, keyword = $2, interval_secs = $3, rules = $4, max_per_day = $5, \
+                 next_due_ms = $6, failures = 0, paused_until_ms = NULL WHERE id = $7")?,
             )
             .bind(watch.offer_id)
             .bind(watch.keyword.clone())
@@ -205,7 +207,7 @@ impl Store for SqlStore {
     }
 
     async fn snooze(&self, id: i64, until_ms: i64) -> Result<bool> {
-        Ok(on_pool!(self, pool => sqlx::query("UPDATE watches SET snooze_until_ms = $1 WHERE id = $2")
+        Ok(on_pool!(self, pool => sqlx::query(&pool.sql("UPDATE watches SET snooze_until_ms = $1 WHERE id = $2")?)
             .bind(until_ms)
             .bind(id)
             .execute(pool)
@@ -215,25 +217,37 @@ impl Store for SqlStore {
     }
 
     async fn claim_due(&self, worker: &str, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Watch>> {
-        // PostgreSQL: concurrent monitors skip rows another one is claiming (each due watch runs
-        // once per cycle). SQLite serializes writers, so the plain statement is already exclusive.
-        let lock = match self.db {
-            #[cfg(feature = "postgres")]
-            Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite(_) => "",
-        };
-        let sql = format!(
-            "UPDATE watches SET claimed_by = $1, claimed_ms = $2 WHERE id IN (\
-               SELECT id FROM watches WHERE next_due_ms <= $2 AND (claimed_ms IS NULL OR claimed_ms < $3) \
-               ORDER BY next_due_ms, id LIMIT $4{lock}) RETURNING {WATCH_COLUMNS}"
-        );
+        // Select, mark and read back in one write transaction. Concurrent monitors skip the rows
+        // another one is claiming (each due watch runs once per cycle): see `Dialect::skip_locked`.
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let rows = sqlx::query(&sql).bind(worker).bind(now_ms).bind(now_ms - lease_ms).bind(limit).fetch_all(&mut *tx).await?;
+            let due = format!(
+                "SELECT id FROM watches WHERE next_due_ms <= $1 AND (claimed_ms IS NULL OR claimed_ms < $2) \
+                 ORDER BY next_due_ms, id LIMIT $3{}",
+                pool.skip_locked()
+            );
+            let ids: Vec<i64> =
+                sqlx::query_scalar(&pool.sql(&due)?).bind(now_ms).bind(now_ms - lease_ms).bind(limit).fetch_all(&mut *tx).await?;
+            if ids.is_empty() {
+                tx.commit().await?;
+                return Ok(Vec::new());
+            }
+            let mut claim = sqlx::QueryBuilder::new("UPDATE watches SET claimed_by = ");
+            claim.push_bind(worker).push(", claimed_ms = ").push_bind(now_ms).push(" WHERE id IN (");
+            let mut list = claim.separated(", ");
+            for id in &ids {
+                list.push_bind(*id);
+            }
+            claim.push(")").build().execute(&mut *tx).await?;
+            let mut read = sqlx::QueryBuilder::new(format!("SELECT {WATCH_COLUMNS} FROM watches WHERE id IN ("));
+            let mut list = read.separated(", ");
+            for id in &ids {
+                list.push_bind(*id);
+            }
+            read.push(") ORDER BY next_due_ms, id");
+            let rows = read.build().fetch_all(&mut *tx).await?;
             tx.commit().await?;
-            let mut watches: Vec<Watch> = rows.iter().map(watch_from_row).collect::<Result<_>>()?;
-            watches.sort_by_key(|w| (w.next_due_ms, w.id));
-            Ok(watches)
+            rows.iter().map(watch_from_row).collect()
         })
     }
 
@@ -248,7 +262,7 @@ impl Store for SqlStore {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let row: Option<(i64, i64, Option<String>)> =
-                sqlx::query_as("SELECT interval_secs, failures, claimed_by FROM watches WHERE id = $1")
+                sqlx::query_as(&pool.sql("SELECT interval_secs, failures, claimed_by FROM watches WHERE id = $1")?)
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -261,8 +275,7 @@ impl Store for SqlStore {
                 return Ok(None);
             }
             let finished = policy.schedule(interval_secs, if ok { 0 } else { failures + 1 }, now_ms);
-            sqlx::query(
-                "UPDATE watches SET failures = $1, last_run_ms = $2, next_due_ms = $3, paused_until_ms = $4, claimed_by = NULL, claimed_ms = NULL WHERE id = $5",
+            sqlx::query(&pool.sql("UPDATE watches SET failures = $1, last_run_ms = $2, next_due_ms = $3, paused_until_ms = $4, claimed_by = NULL, claimed_ms = NULL WHERE id = $5")?,
             )
             .bind(finished.failures)
             .bind(now_ms)
@@ -278,7 +291,8 @@ impl Store for SqlStore {
 
     async fn renew_claims(&self, worker: &str, now_ms: i64) -> Result<u64> {
         Ok(on_pool!(self, pool => {
-            sqlx::query("UPDATE watches SET claimed_ms = $2 WHERE claimed_by = $1 AND claimed_ms < $2")
+            sqlx::query(&pool.sql("UPDATE watches SET claimed_ms = $1 WHERE claimed_by = $2 AND claimed_ms < $3")?)
+                .bind(now_ms)
                 .bind(worker)
                 .bind(now_ms)
                 .execute(pool)
@@ -316,7 +330,7 @@ impl Store for SqlStore {
 
     async fn alerts(&self, watch_id: i64, since_ms: i64) -> Result<Vec<Alert>> {
         let rows: Vec<(i64, i64, String, String)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT offer_id, at_ms, rule, message FROM alerts WHERE watch_id = $1 AND at_ms >= $2 ORDER BY at_ms, id")
+            sqlx::query_as(&pool.sql("SELECT offer_id, at_ms, rule, message FROM alerts WHERE watch_id = $1 AND at_ms >= $2 ORDER BY at_ms, id")?)
                 .bind(watch_id)
                 .bind(since_ms)
                 .fetch_all(pool)
@@ -332,7 +346,7 @@ impl Store for SqlStore {
     }
 
     async fn alerts_since(&self, watch_id: i64, since_ms: i64) -> Result<u64> {
-        let n: i64 = on_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM alerts WHERE watch_id = $1 AND at_ms >= $2")
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(&pool.sql("SELECT COUNT(*) FROM alerts WHERE watch_id = $1 AND at_ms >= $2")?)
             .bind(watch_id)
             .bind(since_ms)
             .fetch_one(pool)

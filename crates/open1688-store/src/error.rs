@@ -18,8 +18,12 @@ pub enum StoreError {
     /// Something else to store makes no sense (an API key without a name); fix the input.
     #[error("{0}")]
     Invalid(String),
+    /// A statement has no form for this database (a bug in this crate, not in the input; a retry
+    /// will not help). Says which statement and why.
+    #[error("a statement cannot run on this database: {0}")]
+    Dialect(String),
     /// The URL names no supported database. Holds the URL without its password.
-    #[error("unsupported database URL {0:?} (use sqlite://… or postgres://…)")]
+    #[error("unsupported database URL {0:?} (use sqlite://…, postgres://… or mysql://…)")]
     Url(String),
 }
 

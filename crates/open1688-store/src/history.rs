@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::dialect::Dialect;
 use crate::error::{Result, StoreError};
 use crate::pool::Backend;
 
@@ -128,10 +129,10 @@ pub(crate) async fn price_history(db: &Backend, offer_id: i64, since_ms: i64) ->
     let mut parser = LineParser::default();
     let mut points = match db {
         Backend::Sqlite(pool) => {
-            let all: Option<String> = sqlx::query_scalar(
+            let all: Option<String> = sqlx::query_scalar(&pool.sql(
                 "SELECT group_concat(ifnull(point, ''), char(30)) FROM \
                  (SELECT point FROM snapshots WHERE offer_id = $1 AND at_ms >= $2 ORDER BY at_ms)",
-            )
+            )?)
             .bind(offer_id)
             .bind(since_ms)
             .fetch_one(pool)
@@ -141,17 +142,18 @@ pub(crate) async fn price_history(db: &Backend, offer_id: i64, since_ms: i64) ->
                 None => Vec::new(),
             }
         }
-        #[cfg(feature = "postgres")]
-        Backend::Postgres(pool) => {
-            let lines: Vec<String> = sqlx::query_scalar(
+        // PostgreSQL and MySQL send rows fast enough that one concatenated value gains nothing.
+        #[allow(unreachable_patterns)]
+        _ => crate::on_pool!(backend db, pool => {
+            let lines: Vec<String> = sqlx::query_scalar(&pool.sql(
                 "SELECT coalesce(point, '') FROM snapshots WHERE offer_id = $1 AND at_ms >= $2 ORDER BY at_ms",
-            )
+            )?)
             .bind(offer_id)
             .bind(since_ms)
             .fetch_all(pool)
             .await?;
             lines.iter().map(|line| parser.parse(line)).collect::<Result<Vec<_>>>()?
-        }
+        }),
     };
     // SQLite keeps the subquery's order in practice but does not promise it.
     points.sort_by_key(|p| p.at);

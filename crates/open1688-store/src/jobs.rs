@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use serde::Serialize;
 
+use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::pool::{BeginWrite, SqlStore};
 
@@ -113,16 +114,17 @@ impl SqlStore {
     /// Progress and a heartbeat; with a status, the run's end.
     async fn write_run(&self, run_id: i64, end: Option<RunStatus>, progress: RunProgress, now_ms: i64) -> Result<()> {
         crate::on_pool!(self, pool => {
-            sqlx::query(
-                "UPDATE job_runs SET heartbeat_ms = $1, checks = $2, succeeded = $3, alerts = $4, \
-                 status = coalesce($5, status), finished_ms = CASE WHEN $5 IS NULL THEN finished_ms ELSE $1 END \
-                 WHERE id = $6",
+            sqlx::query(&pool.sql("UPDATE job_runs SET heartbeat_ms = $1, checks = $2, succeeded = $3, alerts = $4, \
+                 status = coalesce($5, status), finished_ms = CASE WHEN $6 IS NULL THEN finished_ms ELSE $7 END \
+                 WHERE id = $8")?,
             )
             .bind(now_ms)
             .bind(progress.checks)
             .bind(progress.succeeded)
             .bind(progress.alerts)
             .bind(end.map(RunStatus::as_str))
+            .bind(end.map(RunStatus::as_str))
+            .bind(now_ms)
             .bind(run_id)
             .execute(pool)
             .await?
@@ -137,25 +139,32 @@ impl JobStore for SqlStore {
     async fn start_run(&self, job: &str, worker: &str, now_ms: i64) -> Result<RunStart> {
         crate::on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let interrupted: Vec<i64> = sqlx::query_scalar(
-                "UPDATE job_runs SET status = 'interrupted', finished_ms = $1 \
-                 WHERE worker = $2 AND job = $3 AND status = 'running' RETURNING id",
-            )
-            .bind(now_ms)
+            // Read, then mark, inside the write transaction (MySQL has no UPDATE … RETURNING).
+            let interrupted: Vec<i64> = sqlx::query_scalar(&pool.sql(
+                "SELECT id FROM job_runs WHERE worker = $1 AND job = $2 AND status = 'running' ORDER BY id",
+            )?)
             .bind(worker)
             .bind(job)
             .fetch_all(&mut *tx)
             .await?;
-            let released = sqlx::query("UPDATE watches SET claimed_by = NULL, claimed_ms = NULL WHERE claimed_by = $1")
+            sqlx::query(&pool.sql(
+                "UPDATE job_runs SET status = 'interrupted', finished_ms = $1 WHERE worker = $2 AND job = $3 AND status = 'running'",
+            )?)
+            .bind(now_ms)
+            .bind(worker)
+            .bind(job)
+            .execute(&mut *tx)
+            .await?;
+            let released = sqlx::query(&pool.sql("UPDATE watches SET claimed_by = NULL, claimed_ms = NULL WHERE claimed_by = $1")?)
                 .bind(worker)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO job_runs (job, worker, started_ms, heartbeat_ms, status) VALUES ($1, $2, $3, $3, 'running') RETURNING id",
+            let id: i64 = sqlx::query_scalar(&pool.sql("INSERT INTO job_runs (job, worker, started_ms, heartbeat_ms, status) VALUES ($1, $2, $3, $4, 'running') RETURNING id")?,
             )
             .bind(job)
             .bind(worker)
+            .bind(now_ms)
             .bind(now_ms)
             .fetch_one(&mut *tx)
             .await?;
@@ -175,9 +184,8 @@ impl JobStore for SqlStore {
     async fn runs(&self, limit: i64) -> Result<Vec<JobRun>> {
         type Row = (i64, String, String, i64, i64, Option<i64>, String, i64, i64, i64);
         let rows: Vec<Row> = crate::on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT id, job, worker, started_ms, heartbeat_ms, finished_ms, status, checks, succeeded, alerts \
-                 FROM job_runs ORDER BY id DESC LIMIT $1",
+            sqlx::query_as(&pool.sql("SELECT id, job, worker, started_ms, heartbeat_ms, finished_ms, status, checks, succeeded, alerts \
+                 FROM job_runs ORDER BY id DESC LIMIT $1")?,
             )
             .bind(limit)
             .fetch_all(pool)
@@ -200,15 +208,14 @@ impl JobStore for SqlStore {
 
     async fn checkpoint(&self, name: &str) -> Result<Option<String>> {
         Ok(crate::on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT value FROM checkpoints WHERE name = $1").bind(name).fetch_optional(pool).await?
+            sqlx::query_scalar(&pool.sql("SELECT value FROM checkpoints WHERE name = $1")?).bind(name).fetch_optional(pool).await?
         }))
     }
 
     async fn set_checkpoint(&self, name: &str, value: &str, now_ms: i64) -> Result<()> {
         crate::on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO checkpoints (name, value, updated_ms) VALUES ($1, $2, $3) \
-                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms",
+            sqlx::query(&pool.sql("INSERT INTO checkpoints (name, value, updated_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms")?,
             )
             .bind(name)
             .bind(value)

@@ -1,8 +1,8 @@
 //! Persistence for open1688, and nothing else: offer snapshots with the changes between them,
 //! price and stock history, suppliers and raw answers, watches with their alert rules, leases and
 //! failure schedule, alerts, job runs and checkpoints, and OAuth tokens encrypted with
-//! AES-256-GCM, and the response cache's on-disk level — on SQLite (the default) or PostgreSQL behind one [`Store`] trait, with
-//! migrations for each. The monitor that uses it is `open1688-monitor`; Redis is
+//! AES-256-GCM, and the response cache's on-disk level — on SQLite (the default), PostgreSQL or
+//! MySQL/MariaDB behind one [`Store`] trait, with migrations for each. The monitor that uses it is `open1688-monitor`; Redis is
 //! `open1688-redis`.
 //!
 //! ```
@@ -24,6 +24,7 @@ pub mod catalog;
 pub mod catalog_index;
 pub mod catalog_query;
 pub mod db;
+mod dialect;
 pub mod error;
 pub mod failure;
 pub mod history;

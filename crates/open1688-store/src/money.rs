@@ -1,8 +1,9 @@
-//! Money as the two databases keep it: NUMERIC in PostgreSQL, exact decimal TEXT in SQLite.
+//! Money as the databases keep it: NUMERIC in PostgreSQL, DECIMAL in MySQL, exact decimal TEXT in
+//! SQLite.
 
 use rust_decimal::Decimal;
 
-/// A decimal that encodes as NUMERIC for PostgreSQL and as TEXT for SQLite.
+/// A decimal that encodes as NUMERIC for PostgreSQL, DECIMAL for MySQL and TEXT for SQLite.
 pub(crate) struct MoneyArg(pub(crate) Decimal);
 
 impl sqlx::Type<sqlx::Sqlite> for MoneyArg {
@@ -34,5 +35,19 @@ impl sqlx::Encode<'_, sqlx::Postgres> for MoneyArg {
         buf: &mut sqlx::postgres::PgArgumentBuffer,
     ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
         <Decimal as sqlx::Encode<'_, sqlx::Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl sqlx::Type<sqlx::MySql> for MoneyArg {
+    fn type_info() -> sqlx::mysql::MySqlTypeInfo {
+        <Decimal as sqlx::Type<sqlx::MySql>>::type_info()
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl sqlx::Encode<'_, sqlx::MySql> for MoneyArg {
+    fn encode_by_ref(&self, buf: &mut Vec<u8>) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <Decimal as sqlx::Encode<'_, sqlx::MySql>>::encode_by_ref(&self.0, buf)
     }
 }

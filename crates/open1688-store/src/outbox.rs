@@ -8,6 +8,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::alerts::Alert;
+use crate::dialect::Dialect;
 use crate::error::{Result, StoreError};
 use crate::on_pool;
 use crate::pool::{Backend, BeginWrite};
@@ -61,9 +62,8 @@ pub(crate) async fn save_alerts(
         let mut tx = pool.begin_write().await?;
         let mut new = Vec::new();
         for a in alerts {
-            let added = sqlx::query(
-                "INSERT INTO alerts (watch_id, offer_id, at_ms, rule, message) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (watch_id, offer_id, at_ms, rule) DO NOTHING",
+            let added = sqlx::query(&pool.sql("INSERT INTO alerts (watch_id, offer_id, at_ms, rule, message) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (watch_id, offer_id, at_ms, rule) DO NOTHING")?,
             )
             .bind(watch_id)
             .bind(a.offer_id)
@@ -81,14 +81,14 @@ pub(crate) async fn save_alerts(
             let id = delivery_id(watch_id, &new);
             let json = serde_json::to_string(&new).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             for channel in channels {
-                sqlx::query(
-                    "INSERT INTO alert_outbox (delivery_id, channel, watch_id, alerts, created_ms, next_attempt_ms) \
-                     VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (delivery_id, channel) DO NOTHING",
+                sqlx::query(&pool.sql("INSERT INTO alert_outbox (delivery_id, channel, watch_id, alerts, created_ms, next_attempt_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id, channel) DO NOTHING")?,
                 )
                 .bind(&id)
                 .bind(*channel)
                 .bind(watch_id)
                 .bind(&json)
+                .bind(now_ms)
                 .bind(now_ms)
                 .execute(&mut *tx)
                 .await?;
@@ -120,41 +120,51 @@ pub(crate) async fn claim_deliveries(
     if channels.is_empty() {
         return Ok(Vec::new());
     }
-    let lock = match db {
-        #[cfg(feature = "postgres")]
-        Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite(_) => "",
-    };
-    // Channel names are the notifiers' own constants, bound as parameters all the same.
-    let list: Vec<String> = (0..channels.len()).map(|i| format!("${}", i + 5)).collect();
-    let list = list.join(", ");
-    let sql = format!(
-        "UPDATE alert_outbox SET claimed_by = $1, next_attempt_ms = $3 WHERE id IN (\
-           SELECT id FROM alert_outbox WHERE delivered_ms IS NULL AND next_attempt_ms <= $2 AND channel IN ({list}) \
-           ORDER BY id LIMIT $4{lock}) AND delivered_ms IS NULL AND next_attempt_ms <= $2 \
-         RETURNING id, delivery_id, channel, watch_id, alerts, attempts, created_ms"
-    );
     let until = now_ms.saturating_add(lease_ms);
+    // Select, mark and read back in one write transaction; concurrent senders skip the rows
+    // another one is claiming (see `Dialect::skip_locked`). Channel names are the notifiers' own
+    // constants, bound as parameters all the same.
     on_pool!(backend db, pool => {
         let mut tx = pool.begin_write().await?;
-        let mut query = sqlx::query_as::<_, DeliveryRow>(&sql).bind(worker).bind(now_ms).bind(until).bind(limit);
+        let mut due = sqlx::QueryBuilder::new("SELECT id FROM alert_outbox WHERE delivered_ms IS NULL AND next_attempt_ms <= ");
+        due.push_bind(now_ms).push(" AND channel IN (");
+        let mut list = due.separated(", ");
         for channel in channels {
-            query = query.bind(*channel);
+            list.push_bind(*channel);
         }
-        let rows = query.fetch_all(&mut *tx).await?;
+        due.push(") ORDER BY id LIMIT ").push_bind(limit).push(pool.skip_locked());
+        let ids: Vec<i64> = due.build_query_scalar().fetch_all(&mut *tx).await?;
+        if ids.is_empty() {
+            tx.commit().await?;
+            return Ok(Vec::new());
+        }
+        let mut claim = sqlx::QueryBuilder::new("UPDATE alert_outbox SET claimed_by = ");
+        claim.push_bind(worker).push(", next_attempt_ms = ").push_bind(until).push(" WHERE id IN (");
+        let mut list = claim.separated(", ");
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        claim.push(")").build().execute(&mut *tx).await?;
+        let mut read = sqlx::QueryBuilder::new(
+            "SELECT id, delivery_id, channel, watch_id, alerts, attempts, created_ms FROM alert_outbox WHERE id IN (",
+        );
+        let mut list = read.separated(", ");
+        for id in &ids {
+            list.push_bind(*id);
+        }
+        read.push(") ORDER BY id");
+        let rows: Vec<DeliveryRow> = read.build_query_as().fetch_all(&mut *tx).await?;
         tx.commit().await?;
-        let mut deliveries: Vec<Delivery> = rows.into_iter().map(delivery_from).collect::<Result<_>>()?;
-        deliveries.sort_by_key(|d| d.row);
-        Ok(deliveries)
+        rows.into_iter().map(delivery_from).collect()
     })
 }
 
 /// Marks a delivery sent.
 pub(crate) async fn delivered(db: &Backend, row: i64, now_ms: i64) -> Result<()> {
     on_pool!(backend db, pool => {
-        sqlx::query("UPDATE alert_outbox SET delivered_ms = $2, attempts = attempts + 1, claimed_by = NULL, last_error = NULL WHERE id = $1")
-            .bind(row)
+        sqlx::query(&pool.sql("UPDATE alert_outbox SET delivered_ms = $1, attempts = attempts + 1, claimed_by = NULL, last_error = NULL WHERE id = $2")?)
             .bind(now_ms)
+            .bind(row)
             .execute(pool)
             .await?;
     });
@@ -164,10 +174,10 @@ pub(crate) async fn delivered(db: &Backend, row: i64, now_ms: i64) -> Result<()>
 /// Records a failed attempt and when to try again.
 pub(crate) async fn delivery_failed(db: &Backend, row: i64, error: &str, next_attempt_ms: i64) -> Result<()> {
     on_pool!(backend db, pool => {
-        sqlx::query("UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_ms = $2, last_error = $3, claimed_by = NULL WHERE id = $1")
-            .bind(row)
+        sqlx::query(&pool.sql("UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_ms = $1, last_error = $2, claimed_by = NULL WHERE id = $3")?)
             .bind(next_attempt_ms)
             .bind(error)
+            .bind(row)
             .execute(pool)
             .await?;
     });
@@ -177,7 +187,7 @@ pub(crate) async fn delivery_failed(db: &Backend, row: i64, error: &str, next_at
 /// How many deliveries are waiting to be sent (on any channel).
 pub(crate) async fn pending(db: &Backend) -> Result<u64> {
     let n: i64 = on_pool!(backend db, pool => {
-        sqlx::query_scalar("SELECT COUNT(*) FROM alert_outbox WHERE delivered_ms IS NULL").fetch_one(pool).await?
+        sqlx::query_scalar(&pool.sql("SELECT COUNT(*) FROM alert_outbox WHERE delivered_ms IS NULL")?).fetch_one(pool).await?
     });
     Ok(u64::try_from(n).unwrap_or(0))
 }

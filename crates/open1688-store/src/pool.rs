@@ -1,11 +1,13 @@
-//! The connection pool behind [`SqlStore`]: SQLite by default (a file, WAL, busy timeout) or
-//! PostgreSQL (by URL), migrations applied on open, and write transactions that take their lock
-//! up front.
+//! The connection pool behind [`SqlStore`]: SQLite by default (a file, WAL, busy timeout),
+//! PostgreSQL or MySQL/MariaDB (by URL), migrations applied on open, and write transactions that
+//! take their lock up front.
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+#[cfg(feature = "mysql")]
+use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
 #[cfg(feature = "postgres")]
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -16,9 +18,11 @@ pub(crate) enum Backend {
     Sqlite(SqlitePool),
     #[cfg(feature = "postgres")]
     Postgres(PgPool),
+    #[cfg(feature = "mysql")]
+    MySql(MySqlPool),
 }
 
-/// The store on SQLite or PostgreSQL.
+/// The store on SQLite, PostgreSQL or MySQL/MariaDB.
 pub struct SqlStore {
     pub(crate) db: Backend,
 }
@@ -29,6 +33,8 @@ impl std::fmt::Debug for SqlStore {
             Backend::Sqlite(_) => "SqlStore(sqlite)",
             #[cfg(feature = "postgres")]
             Backend::Postgres(_) => "SqlStore(postgres)",
+            #[cfg(feature = "mysql")]
+            Backend::MySql(_) => "SqlStore(mysql)",
         })
     }
 }
@@ -42,6 +48,8 @@ macro_rules! on_pool {
             $crate::pool::Backend::Sqlite($pool) => $body,
             #[cfg(feature = "postgres")]
             $crate::pool::Backend::Postgres($pool) => $body,
+            #[cfg(feature = "mysql")]
+            $crate::pool::Backend::MySql($pool) => $body,
         }
     };
     ($self:ident, $pool:ident => $body:expr) => {
@@ -75,6 +83,15 @@ impl BeginWrite for PgPool {
     }
 }
 
+#[cfg(feature = "mysql")]
+#[async_trait]
+impl BeginWrite for MySqlPool {
+    type Db = sqlx::MySql;
+    async fn begin_write(&self) -> std::result::Result<sqlx::Transaction<'static, sqlx::MySql>, sqlx::Error> {
+        self.begin().await
+    }
+}
+
 /// Decides whether a SQLite connection handed back to the pool may be reused: not when it is
 /// still inside a transaction nobody owns. sqlx's SQLite `BEGIN` is not cancellation-safe: a
 /// future dropped after the worker ran `BEGIN IMMEDIATE` and acknowledged it, but before the
@@ -94,9 +111,20 @@ async fn release_outside_transaction(conn: &mut sqlx::SqliteConnection) -> std::
 }
 
 impl SqlStore {
-    /// Opens `sqlite://path` (created if missing) or `postgres://…`, and migrates.
+    /// Opens `sqlite://path` (created if missing), `postgres://…` or `mysql://…` (MariaDB too;
+    /// `mariadb://…` is read as `mysql://…`), and migrates.
     pub async fn open(url: &str) -> Result<Self> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if let Some(rest) = url.strip_prefix("mysql://").or_else(|| url.strip_prefix("mariadb://")) {
+            #[cfg(feature = "mysql")]
+            {
+                Self::open_mysql(&format!("mysql://{rest}")).await
+            }
+            #[cfg(not(feature = "mysql"))]
+            {
+                let _ = rest;
+                Err(StoreError::Url("mysql://… (this build has no MySQL: enable the `mysql` feature)".into()))
+            }
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             #[cfg(feature = "postgres")]
             {
                 let pool = PgPoolOptions::new()
@@ -128,6 +156,30 @@ impl SqlStore {
         } else {
             Err(StoreError::Url(crate::error::redact_url(url)))
         }
+    }
+
+    /// MySQL/MariaDB: utf8mb4; `ANSI_QUOTES`, so the shared statements' `"key"` is an identifier
+    /// (see [`crate::dialect`]); and READ COMMITTED, PostgreSQL's level, under which claims with
+    /// `SKIP LOCKED` do not deadlock on InnoDB's gap locks as they do under REPEATABLE READ.
+    #[cfg(feature = "mysql")]
+    async fn open_mysql(url: &str) -> Result<Self> {
+        let options = MySqlConnectOptions::from_str(url)?.charset("utf8mb4");
+        let pool = MySqlPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')")
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/mysql").run(&pool).await?;
+        Ok(Self { db: Backend::MySql(pool) })
     }
 }
 

@@ -4,6 +4,7 @@
 
 use open1688::types::PushMessage;
 
+use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::on_pool;
 use crate::pool::{BeginWrite, SqlStore};
@@ -12,9 +13,8 @@ impl SqlStore {
     /// Stores a push once; `false` when its `msgId` was stored before (a redelivery).
     pub async fn record_push(&self, push: &PushMessage, now_ms: i64) -> Result<bool> {
         let added = on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO push_messages (msg_id, topic, user_info, born_ms, message, received_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (msg_id) DO NOTHING",
+            sqlx::query(&pool.sql("INSERT INTO push_messages (msg_id, topic, user_info, born_ms, message, received_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (msg_id) DO NOTHING")?,
             )
             .bind(&push.msg_id)
             .bind(&push.topic)
@@ -32,7 +32,8 @@ impl SqlStore {
     /// How many pushes of a topic were stored (all topics with `None`).
     pub async fn push_count(&self, topic: Option<&str>) -> Result<u64> {
         let n: i64 = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM push_messages WHERE $1 IS NULL OR topic = $1")
+            sqlx::query_scalar(&pool.sql("SELECT COUNT(*) FROM push_messages WHERE $1 IS NULL OR topic = $2")?)
+                .bind(topic)
                 .bind(topic)
                 .fetch_one(pool)
                 .await?
@@ -50,7 +51,8 @@ impl SqlStore {
             let mut tx = pool.begin_write().await?;
             let mut n = 0;
             for id in offer_ids {
-                n += sqlx::query("UPDATE watches SET next_due_ms = $2 WHERE offer_id = $1 AND next_due_ms > $2")
+                n += sqlx::query(&pool.sql("UPDATE watches SET next_due_ms = $1 WHERE offer_id = $2 AND next_due_ms > $3")?)
+                    .bind(now_ms)
                     .bind(id)
                     .bind(now_ms)
                     .execute(&mut *tx)

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use sourcing::{Offer, Supplier};
 
+use crate::dialect::Dialect;
 use crate::error::{Result, StoreError};
 use crate::history::point_line;
 use crate::money::MoneyArg;
@@ -93,10 +94,9 @@ pub(crate) async fn record(db: &Backend, seen: &Observation<'_>) -> Result<Recor
     let at = snapshot.at.timestamp_millis();
     crate::on_pool!(backend db, pool => {
         let mut tx = pool.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO offers (offer_id, title, supplier, data, raw, updated_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+        sqlx::query(&pool.sql("INSERT INTO offers (offer_id, title, supplier, data, raw, updated_ms) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (offer_id) DO UPDATE SET title = excluded.title, supplier = excluded.supplier, \
-             data = excluded.data, raw = coalesce(excluded.raw, offers.raw), updated_ms = excluded.updated_ms",
+             data = excluded.data, raw = coalesce(excluded.raw, offers.raw), updated_ms = excluded.updated_ms")?,
         )
         .bind(offer.id)
         .bind(&offer.title)
@@ -107,10 +107,9 @@ pub(crate) async fn record(db: &Backend, seen: &Observation<'_>) -> Result<Recor
         .execute(&mut *tx)
         .await?;
         if let (Some(supplier), Some(data)) = (seen.supplier, &supplier_json) {
-            sqlx::query(
-                "INSERT INTO suppliers (supplier_key, company, score, data, updated_ms) VALUES ($1, $2, $3, $4, $5) \
+            sqlx::query(&pool.sql("INSERT INTO suppliers (supplier_key, company, score, data, updated_ms) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (supplier_key) DO UPDATE SET company = excluded.company, score = excluded.score, \
-                 data = excluded.data, updated_ms = excluded.updated_ms",
+                 data = excluded.data, updated_ms = excluded.updated_ms")?,
             )
             .bind(sourcing::plan::supplier_key(offer))
             .bind(supplier.company.clone())
@@ -121,14 +120,13 @@ pub(crate) async fn record(db: &Backend, seen: &Observation<'_>) -> Result<Recor
             .await?;
         }
         let previous: Option<String> =
-            sqlx::query_scalar("SELECT data FROM snapshots WHERE offer_id = $1 AND at_ms < $2 ORDER BY at_ms DESC LIMIT 1")
+            sqlx::query_scalar(&pool.sql("SELECT data FROM snapshots WHERE offer_id = $1 AND at_ms < $2 ORDER BY at_ms DESC LIMIT 1")?)
                 .bind(offer.id)
                 .bind(at)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let inserted: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO snapshots (offer_id, at_ms, stock, moq, status, data, point) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (offer_id, at_ms) DO NOTHING RETURNING id",
+        let inserted: Option<i64> = sqlx::query_scalar(&pool.sql("INSERT INTO snapshots (offer_id, at_ms, stock, moq, status, data, point) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (offer_id, at_ms) DO NOTHING RETURNING id")?,
         )
         .bind(offer.id)
         .bind(at)
@@ -144,7 +142,7 @@ pub(crate) async fn record(db: &Backend, seen: &Observation<'_>) -> Result<Recor
             return Ok(Recorded { changes: Vec::new(), inserted: false });
         };
         for (start, price) in &snapshot.tiers {
-            sqlx::query("INSERT INTO snapshot_tiers (snapshot_id, start_quantity, unit_price) VALUES ($1, $2, $3)")
+            sqlx::query(&pool.sql("INSERT INTO snapshot_tiers (snapshot_id, start_quantity, unit_price) VALUES ($1, $2, $3)")?)
                 .bind(snapshot_id)
                 .bind(*start)
                 .bind(MoneyArg(*price))
@@ -158,7 +156,7 @@ pub(crate) async fn record(db: &Backend, seen: &Observation<'_>) -> Result<Recor
         for change in &changes {
             let data = serde_json::to_value(change).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let kind = data["kind"].as_str().unwrap_or_default().to_owned();
-            sqlx::query("INSERT INTO events (offer_id, at_ms, kind, data) VALUES ($1, $2, $3, $4)")
+            sqlx::query(&pool.sql("INSERT INTO events (offer_id, at_ms, kind, data) VALUES ($1, $2, $3, $4)")?)
                 .bind(offer.id)
                 .bind(at)
                 .bind(kind)
@@ -172,33 +170,48 @@ pub(crate) async fn record(db: &Backend, seen: &Observation<'_>) -> Result<Recor
 }
 
 pub(crate) async fn supplier(db: &Backend, key: &str) -> Result<Option<StoredSupplier>> {
-    // The score is read as text on both databases (NUMERIC in PostgreSQL) and parsed exactly.
+    // The score is read as text on every database (NUMERIC in PostgreSQL, DECIMAL in MySQL) and
+    // parsed exactly.
     let row: Option<(String, Option<String>, i64)> = match db {
         Backend::Sqlite(pool) => {
-            sqlx::query_as("SELECT data, score, updated_ms FROM suppliers WHERE supplier_key = $1")
+            sqlx::query_as(&pool.sql("SELECT data, score, updated_ms FROM suppliers WHERE supplier_key = $1")?)
                 .bind(key)
                 .fetch_optional(pool)
                 .await?
         }
         #[cfg(feature = "postgres")]
         Backend::Postgres(pool) => {
-            sqlx::query_as("SELECT data, score::TEXT, updated_ms FROM suppliers WHERE supplier_key = $1")
+            sqlx::query_as(&pool.sql("SELECT data, score::TEXT, updated_ms FROM suppliers WHERE supplier_key = $1")?)
                 .bind(key)
                 .fetch_optional(pool)
                 .await?
         }
+        #[cfg(feature = "mysql")]
+        Backend::MySql(pool) => {
+            sqlx::query_as(
+                &pool.sql("SELECT data, CAST(score AS CHAR), updated_ms FROM suppliers WHERE supplier_key = $1")?,
+            )
+            .bind(key)
+            .fetch_optional(pool)
+            .await?
+        }
     };
     let Some((data, score, updated_ms)) = row else { return Ok(None) };
     let supplier = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("supplier {key}: {e}")))?;
-    let score = score
+    let mut score = score
         .map(|s| s.parse::<Decimal>().map_err(|e| StoreError::Corrupt(format!("supplier {key} score {s:?}: {e}"))))
         .transpose()?;
+    // MySQL's DECIMAL has a fixed scale: 87.25 comes back as 87.2500. The zeros are the column's.
+    #[cfg(feature = "mysql")]
+    if matches!(db, Backend::MySql(_)) {
+        score = score.map(|s| s.normalize());
+    }
     Ok(Some(StoredSupplier { key: key.to_owned(), supplier, score, updated_ms }))
 }
 
 pub(crate) async fn offer(db: &Backend, offer_id: i64) -> Result<Option<StoredOffer>> {
     let row: Option<(String, Option<String>, i64)> = crate::on_pool!(backend db, pool => {
-        sqlx::query_as("SELECT data, raw, updated_ms FROM offers WHERE offer_id = $1")
+        sqlx::query_as(&pool.sql("SELECT data, raw, updated_ms FROM offers WHERE offer_id = $1")?)
             .bind(offer_id)
             .fetch_optional(pool)
             .await?

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use open1688::{ResponseCache, SecondLevelCache};
 use serde::Serialize;
 
+use crate::dialect::Dialect;
 use crate::error::Result;
 use crate::on_pool;
 use crate::pool::SqlStore;
@@ -57,7 +58,7 @@ impl SqlStore {
     /// A cached body of `namespace` and its remaining TTL at `now_ms`, if fresh.
     pub async fn cached_response(&self, namespace: &str, key: &str, now_ms: i64) -> Result<Option<(Vec<u8>, i64)>> {
         let row: Option<(Vec<u8>, i64)> = on_pool!(self, pool => {
-            sqlx::query_as("SELECT body, expires_ms FROM response_cache WHERE namespace = $1 AND key = $2 AND expires_ms > $3")
+            sqlx::query_as(&pool.sql("SELECT body, expires_ms FROM response_cache WHERE namespace = $1 AND \"key\" = $2 AND expires_ms > $3")?)
                 .bind(namespace)
                 .bind(key)
                 .bind(now_ms)
@@ -77,10 +78,9 @@ impl SqlStore {
         expires_ms: i64,
     ) -> Result<()> {
         on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO response_cache (namespace, key, api, body, stored_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6) \
-                 ON CONFLICT (namespace, key) DO UPDATE SET api = excluded.api, body = excluded.body, \
-                 stored_ms = excluded.stored_ms, expires_ms = excluded.expires_ms",
+            sqlx::query(&pool.sql("INSERT INTO response_cache (namespace, \"key\", api, body, stored_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (namespace, \"key\") DO UPDATE SET api = excluded.api, body = excluded.body, \
+                 stored_ms = excluded.stored_ms, expires_ms = excluded.expires_ms")?,
             )
             .bind(namespace)
             .bind(key)
@@ -97,7 +97,7 @@ impl SqlStore {
     /// Forgets one cached answer.
     pub async fn forget_response(&self, namespace: &str, key: &str) -> Result<()> {
         on_pool!(self, pool => {
-            sqlx::query("DELETE FROM response_cache WHERE namespace = $1 AND key = $2")
+            sqlx::query(&pool.sql("DELETE FROM response_cache WHERE namespace = $1 AND \"key\" = $2")?)
                 .bind(namespace)
                 .bind(key)
                 .execute(pool)
@@ -111,7 +111,7 @@ impl SqlStore {
     pub async fn clear_response_cache(&self, expired_only: bool, now_ms: i64) -> Result<u64> {
         let cutoff = if expired_only { now_ms } else { i64::MAX };
         let done = on_pool!(self, pool => {
-            sqlx::query("DELETE FROM response_cache WHERE expires_ms <= $1").bind(cutoff).execute(pool).await?.rows_affected()
+            sqlx::query(&pool.sql("DELETE FROM response_cache WHERE expires_ms <= $1")?).bind(cutoff).execute(pool).await?.rows_affected()
         });
         Ok(done)
     }
@@ -121,13 +121,14 @@ impl SqlStore {
         // Per API: all rows, their bytes, fresh rows, fresh bytes, the oldest fresh row.
         type Row = (String, i64, i64, i64, i64, Option<i64>);
         let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT api, CAST(COUNT(*) AS BIGINT), CAST(SUM(LENGTH(body)) AS BIGINT), \
+            sqlx::query_as(&pool.sql("SELECT api, CAST(COUNT(*) AS BIGINT), CAST(SUM(LENGTH(body)) AS BIGINT), \
                  CAST(SUM(CASE WHEN expires_ms > $1 THEN 1 ELSE 0 END) AS BIGINT), \
-                 CAST(SUM(CASE WHEN expires_ms > $1 THEN LENGTH(body) ELSE 0 END) AS BIGINT), \
-                 MIN(CASE WHEN expires_ms > $1 THEN stored_ms END) \
-                 FROM response_cache GROUP BY api",
+                 CAST(SUM(CASE WHEN expires_ms > $2 THEN LENGTH(body) ELSE 0 END) AS BIGINT), \
+                 MIN(CASE WHEN expires_ms > $3 THEN stored_ms END) \
+                 FROM response_cache GROUP BY api")?,
             )
+            .bind(now_ms)
+            .bind(now_ms)
             .bind(now_ms)
             .fetch_all(pool)
             .await?

@@ -13,6 +13,7 @@ use open1688::{Token, TokenStore, TokenStoreError};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use crate::dialect::Dialect;
 use crate::pool::SqlStore;
 
 /// Environment variable holding the key as 64 hex digits.
@@ -254,9 +255,8 @@ impl SqlStore {
     /// Saves an encrypted secret (nonce and ciphertext, base64) under a key.
     pub async fn save_sealed(&self, key: &str, nonce: &str, ciphertext: &str, now_ms: i64) -> crate::Result<()> {
         crate::on_pool!(self, pool => {
-            sqlx::query(
-                "INSERT INTO tokens (app_key, nonce, ciphertext, updated_ms) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (app_key) DO UPDATE SET nonce = excluded.nonce, ciphertext = excluded.ciphertext, updated_ms = excluded.updated_ms",
+            sqlx::query(&pool.sql("INSERT INTO tokens (app_key, nonce, ciphertext, updated_ms) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (app_key) DO UPDATE SET nonce = excluded.nonce, ciphertext = excluded.ciphertext, updated_ms = excluded.updated_ms")?,
             )
             .bind(key)
             .bind(nonce)
@@ -272,13 +272,13 @@ impl SqlStore {
     /// The encrypted secret under a key.
     pub async fn load_sealed(&self, key: &str) -> crate::Result<Option<(String, String)>> {
         Ok(crate::on_pool!(self, pool => {
-            sqlx::query_as("SELECT nonce, ciphertext FROM tokens WHERE app_key = $1").bind(key).fetch_optional(pool).await?
+            sqlx::query_as(&pool.sql("SELECT nonce, ciphertext FROM tokens WHERE app_key = $1")?).bind(key).fetch_optional(pool).await?
         }))
     }
 
     /// Forgets the secret under a key.
     pub async fn clear_sealed(&self, key: &str) -> crate::Result<()> {
-        crate::on_pool!(self, pool => sqlx::query("DELETE FROM tokens WHERE app_key = $1").bind(key).execute(pool).await?.rows_affected());
+        crate::on_pool!(self, pool => sqlx::query(&pool.sql("DELETE FROM tokens WHERE app_key = $1")?).bind(key).execute(pool).await?.rows_affected());
         Ok(())
     }
 }
