@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use open1688_jobs::SourcingPolicy;
+use open1688_jobs::{CatalogPlan, SourcingPolicy};
 use serde::{Deserialize, Serialize};
 
 use crate::args::Global;
@@ -30,6 +30,8 @@ pub struct FileConfig {
     pub redis_url: Option<String>,
     /// The sourcing policy: freight assumed, score tolerance, candidate counts.
     pub sourcing: Option<SourcingPolicy>,
+    /// The standing crawl plan (`[[catalog.crawl]]`).
+    pub catalog: Option<CatalogPlan>,
 }
 
 /// The effective configuration.
@@ -47,6 +49,8 @@ pub struct Settings {
     pub redis_url: Option<String>,
     /// The policy every job decides with.
     pub policy: SourcingPolicy,
+    /// What `catalog crawl` runs when given no source.
+    pub catalog_plan: CatalogPlan,
     /// Where the file is (whether or not it exists).
     pub path: PathBuf,
     /// The key file that encrypts stored tokens (unless OPEN1688_SECRET_KEY is set).
@@ -138,6 +142,7 @@ impl Settings {
             }
             (None, None) => None,
         };
+        let catalog_plan = file.catalog.unwrap_or_default();
         let policy = file.sourcing.unwrap_or_default();
         policy.validate().map_err(|e| CliError::Usage(format!("config file {}: {e}", path.display())))?;
         let key_path = path.parent().unwrap_or(Path::new(".")).join("secret.key");
@@ -148,6 +153,7 @@ impl Settings {
             no_cache: global.no_cache || file.no_cache.unwrap_or(false),
             redis_url: env.redis_url.clone().or(file.redis_url),
             policy,
+            catalog_plan,
             path,
             key_path,
             env,
@@ -249,6 +255,14 @@ language = "en"
 # top_suppliers = 10
 # scorecard = "default"         # default, legacy_credit, legacy_factory or a TOML file
 # freight = { model = { kind = "by_weight", first_kg = "1", first_fee = "8", additional_per_kg = "3" } }
+
+## The standing crawl plan: what `open1688 catalog crawl` runs when given no --keyword or --seller.
+# [[catalog.crawl]]
+# keywords = ["保温杯", "水杯"]
+# category = 1031910            # optional: keep keyword searches in this category
+# pages = 3                     # search pages of 50 per source (1–40)
+# [[catalog.crawl]]
+# sellers = ["BBBdVp0hsqAR3ASHBT7L3IJ5w"]
 "#;
 
 /// Writes the template (0600, never overwriting); `false` when the file already exists.
@@ -281,6 +295,9 @@ mod tests {
         let policy: String = policy.lines().map(|l| format!("{}\n", l.trim_start_matches("# "))).collect();
         let file: FileConfig = toml::from_str(&format!("{head}{policy}")).unwrap();
         assert_eq!(file.sourcing.unwrap(), SourcingPolicy::default());
+        // So does the example crawl plan after it.
+        let plan = file.catalog.unwrap().requests().unwrap();
+        assert_eq!((plan.len(), plan[0].pages, plan[0].category), (2, 3, Some(1031910)));
         assert_eq!(redis_host("redis://user:hunter2@cache.internal:6380/2"), "cache.internal:6380");
         assert_eq!(redis_host("redis://127.0.0.1:6379"), "127.0.0.1:6379");
     }
@@ -313,6 +330,7 @@ mod tests {
                 no_cache: false,
                 redis_url: None,
                 policy: SourcingPolicy::default(),
+                catalog_plan: CatalogPlan::default(),
                 path: PathBuf::from("config.toml"),
                 key_path: PathBuf::from("secret.key"),
                 env: Environment::default(),

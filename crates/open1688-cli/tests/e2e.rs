@@ -599,3 +599,29 @@ fn with_credentials(mut cmd: Command, sandbox: &open1688_sandbox::Sandbox) -> Co
         .env("OPEN1688_SECRET_KEY", "ab".repeat(32));
     cmd
 }
+
+/// `catalog crawl` without sources runs the config's standing plan, crawl by crawl; a plan that
+/// makes no sense is refused with the crawl and field it names.
+#[test]
+fn catalog_crawl_without_sources_runs_the_configured_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = run(dir.path(), &["catalog", "crawl", "-q"]);
+    assert_eq!(none.code, 2, "{}", none.stderr);
+    assert!(none.stderr.contains("[[catalog.crawl]]"), "{}", none.stderr);
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[[catalog.crawl]]\nkeywords = [\"保温杯\"]\npages = 1\n\n[[catalog.crawl]]\nkeywords = [\"数据线\"]\n",
+    )
+    .unwrap();
+    let v = json(dir.path(), &["catalog", "crawl"]);
+    let passes = v["crawl"].as_array().unwrap();
+    let sources: Vec<&str> = passes.iter().map(|p| p["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["keyword:保温杯", "keyword:数据线"], "{v}");
+    assert!(passes.iter().all(|p| p["found"] == 50), "{v}");
+    assert_eq!(v["data age"][0]["entries"], 100, "{v}");
+
+    std::fs::write(dir.path().join("config.toml"), "[[catalog.crawl]]\nkeywords = [\"杯\"]\npages = 99\n").unwrap();
+    let bad = run(dir.path(), &["catalog", "crawl", "-q"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("catalog.crawl[1]") && bad.stderr.contains("pages"), "{}", bad.stderr);
+}

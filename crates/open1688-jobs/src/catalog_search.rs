@@ -1,6 +1,7 @@
-//! `catalog search`: the catalog searched without calling the gateway, through its embedded
-//! index; the index is rebuilt from the store first when the two disagree (an index lost, or a
-//! crawl killed between storing offers and indexing them).
+//! `catalog search`: the catalog searched without calling the gateway, by PostgreSQL when the
+//! store is there, else by the embedded index ([`CatalogEngine`]).
+
+use std::path::Path;
 
 use open1688_store::{CatalogIndex, CatalogQuery, CatalogResults, Store};
 use serde::Serialize;
@@ -22,6 +23,8 @@ pub struct CatalogSearchReport {
     pub results: CatalogResults,
     /// Offers re-indexed from the store before searching (0 when the index was in step).
     pub reindexed: u64,
+    /// The engine that answered: `postgres` or `embedded`.
+    pub engine: &'static str,
 }
 
 impl CatalogSearchReport {
@@ -83,28 +86,78 @@ pub fn validate(query: &CatalogQuery) -> Result<()> {
     Ok(())
 }
 
-/// Rebuilds `index` from every entry of `store`'s catalog; returns how many were indexed.
-pub async fn rebuild_index(store: &dyn Store, index: &CatalogIndex) -> Result<u64> {
-    index.clear()?;
-    let (mut after, mut indexed) = (i64::MIN, 0u64);
-    loop {
-        let batch = store.catalog_entries(after, REBUILD_BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.offer.id;
-        index.upsert(&batch)?;
-        indexed += batch.len() as u64;
-    }
-    Ok(indexed)
+/// Where catalog searches run: in the database itself when it can (PostgreSQL, whose index every
+/// service instance shares), else in the embedded index of this machine's data folder.
+#[derive(Debug)]
+pub enum CatalogEngine {
+    /// The store's database searches (see `CatalogStore::search_catalog_in_database`).
+    Database,
+    /// The embedded tantivy index.
+    Embedded(CatalogIndex),
 }
 
-/// Searches the catalog, rebuilding the index first when it does not hold what the store holds.
-pub async fn search_catalog(
-    store: &dyn Store,
-    index: &CatalogIndex,
-    query: &CatalogQuery,
-) -> Result<CatalogSearchReport> {
-    validate(query)?;
-    let stored = store.catalog_age(chrono::Utc::now().timestamp_millis()).await?.entries;
-    let reindexed = if stored != index.len() { rebuild_index(store, index).await? } else { 0 };
-    Ok(CatalogSearchReport { results: index.search(query)?, reindexed })
+impl CatalogEngine {
+    /// The engine for `store`: its database's when it searches, else the embedded index in
+    /// `index_dir` (created when missing).
+    pub fn for_store(store: &dyn Store, index_dir: &Path) -> Result<Self> {
+        if store.searches_catalog() { Ok(Self::Database) } else { Ok(Self::Embedded(CatalogIndex::open(index_dir)?)) }
+    }
+
+    /// The engine's name in reports (`postgres`, `embedded`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Database => "postgres",
+            Self::Embedded(_) => "embedded",
+        }
+    }
+
+    /// The index crawls and refreshes update as they store (the database keeps itself in step).
+    pub fn index(&self) -> Option<&CatalogIndex> {
+        match self {
+            Self::Database => None,
+            Self::Embedded(index) => Some(index),
+        }
+    }
+
+    /// Searches the catalog without calling the gateway. The embedded index is rebuilt from the
+    /// store first when the two disagree (an index lost, or a crawl killed between storing
+    /// offers and indexing them); the database makes entries stored before it could search
+    /// searchable first.
+    pub async fn search(&self, store: &dyn Store, query: &CatalogQuery) -> Result<CatalogSearchReport> {
+        validate(query)?;
+        let engine = self.name();
+        match self {
+            Self::Database => match store.search_catalog_in_database(query).await? {
+                Some((results, reindexed)) => Ok(CatalogSearchReport { results, reindexed, engine }),
+                None => Err(JobError::invalid("engine", "this store's database does not search its catalog")),
+            },
+            Self::Embedded(index) => {
+                let reindexed = if store.catalog_len().await? != index.len() { self.rebuild(store).await? } else { 0 };
+                Ok(CatalogSearchReport { results: index.search(query)?, reindexed, engine })
+            }
+        }
+    }
+
+    /// Rebuilds the engine's index from every entry of `store`'s catalog; returns how many
+    /// entries were indexed.
+    pub async fn rebuild(&self, store: &dyn Store) -> Result<u64> {
+        match self {
+            Self::Database => store
+                .reindex_catalog_in_database()
+                .await?
+                .ok_or_else(|| JobError::invalid("engine", "this store's database does not search its catalog")),
+            Self::Embedded(index) => {
+                index.clear()?;
+                let (mut after, mut indexed) = (i64::MIN, 0u64);
+                loop {
+                    let batch = store.catalog_entries(after, REBUILD_BATCH).await?;
+                    let Some(last) = batch.last() else { break };
+                    after = last.offer.id;
+                    index.upsert(&batch)?;
+                    indexed += batch.len() as u64;
+                }
+                Ok(indexed)
+            }
+        }
+    }
 }

@@ -31,6 +31,7 @@ pub mod alerts;
 pub mod analyze;
 pub mod candidates;
 pub mod catalog_crawl;
+pub mod catalog_plan;
 pub mod catalog_refresh;
 pub mod catalog_search;
 #[cfg(feature = "charts")]
@@ -65,8 +66,9 @@ pub use alerts::AlertList;
 pub use analyze::AnalyzeReport;
 pub use candidates::{MAX_UNITS, NeedRequest, supplier_name};
 pub use catalog_crawl::{CrawlReport, CrawlRequest, CrawlSource, SourceCrawl};
+pub use catalog_plan::{CatalogPlan, PlannedCrawl};
 pub use catalog_refresh::{RefreshReport, RefreshRequest};
-pub use catalog_search::{CatalogSearchReport, rebuild_index, search_catalog};
+pub use catalog_search::{CatalogEngine, CatalogSearchReport};
 pub use compare::{CompareReport, CompareRequest, CompareTarget};
 pub use error::{ErrorKind, JobError, Result};
 pub use history::HistoryReport;

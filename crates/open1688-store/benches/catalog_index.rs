@@ -1,10 +1,13 @@
-//! The catalog's embedded search at scale: index 100,000 offers (targets: ≤ 60 s), then faceted
-//! queries over them (target p99 ≤ 20 ms). Offers are generated from a small vocabulary, like the
-//! sandbox's titles. Run with `cargo bench -p open1688-store --bench catalog_index`.
+//! The catalog's search at scale, on both engines: index 100,000 offers (target ≤ 60 s), then
+//! faceted queries over them (targets: p99 ≤ 20 ms embedded, ≤ 50 ms in PostgreSQL). Offers are
+//! generated from a small vocabulary, like the sandbox's titles. The PostgreSQL half runs when a
+//! server answers at `OPEN1688_TEST_PG` (default: the local one), in a schema it drops after.
+//! Run with `cargo bench -p open1688-store --bench catalog_index`.
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use open1688_store::{CatalogEntry, CatalogIndex, CatalogQuery, CatalogSort};
+use open1688_store::{CatalogEntry, CatalogIndex, CatalogQuery, CatalogSort, CatalogStore, SqlStore};
 use rust_decimal::Decimal;
 use sourcing::{Offer, PriceLadder, SpecRules, Supplier};
 
@@ -61,25 +64,7 @@ fn entry(id: i64, rng: &mut Lcg, rules: &SpecRules) -> CatalogEntry {
     }
 }
 
-fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = CatalogIndex::open(&dir.path().join("index")).unwrap();
-    let rules = SpecRules::default();
-    let mut rng = Lcg(1688);
-    let entries: Vec<CatalogEntry> = (1..=OFFERS).map(|id| entry(id, &mut rng, &rules)).collect();
-
-    let started = Instant::now();
-    for batch in entries.chunks(10_000) {
-        index.upsert(batch).unwrap();
-    }
-    let took = started.elapsed();
-    println!(
-        "indexed {} offers in {:.1} s ({:.0} offers/s)",
-        index.len(),
-        took.as_secs_f64(),
-        OFFERS as f64 / took.as_secs_f64()
-    );
-
+fn queries() -> Vec<CatalogQuery> {
     let mut queries = Vec::new();
     for (i, product) in PRODUCTS.iter().enumerate() {
         let mut q = CatalogQuery::text(*product);
@@ -98,24 +83,15 @@ fn main() {
     let mut broad = CatalogQuery::text("批发");
     broad.sort = CatalogSort::Score;
     queries.push(broad);
+    queries
+}
 
-    let mut times = Vec::new();
-    let mut matched = 0;
-    for round in 0..20 {
-        for q in &queries {
-            let t = Instant::now();
-            let results = index.search(q).unwrap();
-            let elapsed = t.elapsed();
-            if round > 0 {
-                times.push(elapsed);
-                matched += results.total;
-            }
-        }
-    }
+/// Prints the latency percentiles of `times` (20 rounds less the first, a warm-up).
+fn report(engine: &str, mut times: Vec<Duration>, matched: u64) {
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     println!(
-        "{} faceted queries (filters, facets, sort): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.0} matches a query on average",
+        "{engine}: {} faceted queries (filters, facets, sort): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.0} matches a query on average",
         times.len(),
         pct(0.50).as_secs_f64() * 1e3,
         pct(0.95).as_secs_f64() * 1e3,
@@ -123,4 +99,99 @@ fn main() {
         times.last().unwrap().as_secs_f64() * 1e3,
         matched as f64 / times.len() as f64
     );
+}
+
+fn main() {
+    let rules = SpecRules::default();
+    let mut rng = Lcg(1688);
+    let entries: Vec<CatalogEntry> = (1..=OFFERS).map(|id| entry(id, &mut rng, &rules)).collect();
+    embedded(&entries);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(postgres(entries));
+}
+
+fn embedded(entries: &[CatalogEntry]) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = CatalogIndex::open(&dir.path().join("index")).unwrap();
+    let started = Instant::now();
+    for batch in entries.chunks(10_000) {
+        index.upsert(batch).unwrap();
+    }
+    let took = started.elapsed();
+    println!(
+        "embedded: indexed {} offers in {:.1} s ({:.0} offers/s)",
+        index.len(),
+        took.as_secs_f64(),
+        OFFERS as f64 / took.as_secs_f64()
+    );
+    let (mut times, mut matched) = (Vec::new(), 0);
+    for round in 0..20 {
+        for q in &queries() {
+            let t = Instant::now();
+            let results = index.search(q).unwrap();
+            if round > 0 {
+                times.push(t.elapsed());
+                matched += results.total;
+            }
+        }
+    }
+    report("embedded", times, matched);
+}
+
+async fn postgres(entries: Vec<CatalogEntry>) {
+    let base = std::env::var("OPEN1688_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let Ok(admin) = sqlx::PgPool::connect(&base).await else {
+        println!("postgres: SKIPPED, no server at {base}");
+        return;
+    };
+    // OPEN1688_BENCH_PG_SCHEMA keeps the schema (and reuses its rows) for looking at plans.
+    let kept = std::env::var("OPEN1688_BENCH_PG_SCHEMA").ok();
+    let schema = kept.clone().unwrap_or_else(|| format!("bench{}", std::process::id()));
+    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")).execute(&admin).await.unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let store = Arc::new(SqlStore::open(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).await.unwrap());
+    let reuse = kept.is_some() && store.catalog_len().await.unwrap() == OFFERS as u64;
+    // Stored as crawls store them: one transaction per entry, eight writers at a time.
+    let started = Instant::now();
+    let entries = Arc::new(entries);
+    let mut writers = Vec::new();
+    for w in 0..if reuse { 0 } else { 8 } {
+        let (store, entries) = (store.clone(), entries.clone());
+        writers.push(tokio::spawn(async move {
+            for e in entries.iter().skip(w).step_by(8) {
+                store.put_catalog_entry(e).await.unwrap();
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    let stored = started.elapsed();
+    let started = Instant::now();
+    let reindexed = if reuse { OFFERS as u64 } else { store.reindex_catalog_in_database().await.unwrap().unwrap() };
+    let rebuilt = started.elapsed();
+    sqlx::query(&format!("ANALYZE {schema}.catalog")).execute(&admin).await.unwrap();
+    println!(
+        "postgres: stored and indexed {} offers in {:.1} s ({:.0} offers/s, 8 writers); a full reindex takes {:.1} s",
+        reindexed,
+        stored.as_secs_f64(),
+        OFFERS as f64 / stored.as_secs_f64(),
+        rebuilt.as_secs_f64()
+    );
+    let (mut times, mut matched) = (Vec::new(), 0);
+    for round in 0..20 {
+        for q in &queries() {
+            let t = Instant::now();
+            let (results, _) = store.search_catalog_in_database(q).await.unwrap().unwrap();
+            if round > 0 {
+                times.push(t.elapsed());
+                matched += results.total;
+            }
+        }
+    }
+    report("postgres", times, matched);
+    drop(store);
+    if kept.is_none() {
+        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+    }
 }

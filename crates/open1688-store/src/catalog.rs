@@ -6,49 +6,15 @@
 use std::collections::HashSet;
 
 use async_trait::async_trait;
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use sourcing::{Offer, StandardAttribute, Supplier};
+use serde::Serialize;
 
+pub use crate::catalog_entry::CatalogEntry;
+use crate::catalog_query::{CatalogQuery, CatalogResults};
 use crate::dialect::Dialect;
 use crate::error::{Result, StoreError};
 use crate::money::MoneyArg;
 use crate::on_pool;
-use crate::pool::{BeginWrite, SqlStore};
-
-/// One offer in the catalog: what search shows and filters on, from its latest fetch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CatalogEntry {
-    /// The offer, normalized.
-    pub offer: Offer,
-    /// Its supplier as the detail described it.
-    pub supplier: Supplier,
-    /// The supplier's score (0–100) under the scorecard the crawl used.
-    pub score: Option<Decimal>,
-    /// The scorecard band that score falls in (`good`), when scored.
-    #[serde(default)]
-    pub band: Option<String>,
-    /// The offer's and its SKUs' attributes standardized (raw values kept), offer first.
-    pub attributes: Vec<StandardAttribute>,
-    /// The crawls that found it (`keyword:保温杯`, `seller:…`), each once.
-    pub sources: Vec<String>,
-    /// When it was fetched (epoch ms).
-    pub fetched_ms: i64,
-}
-
-impl CatalogEntry {
-    /// The province and city the offer ships from (`浙江省 义乌市`), when it says.
-    pub fn place(&self) -> (Option<&str>, Option<&str>) {
-        let Some(from) = self.offer.shipping.ship_from.as_deref() else { return (None, None) };
-        let mut parts = from.split_whitespace();
-        (parts.next(), parts.next())
-    }
-
-    /// The lowest unit price on its ladder.
-    pub fn lowest_price(&self) -> Option<Decimal> {
-        self.offer.ladder.as_ref().map(sourcing::PriceLadder::lowest_price)
-    }
-}
+use crate::pool::{Backend, BeginWrite, SqlStore};
 
 /// How old the catalog's entries are: counts by age band and the oldest.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -91,6 +57,8 @@ pub trait CatalogStore: Send + Sync {
     async fn catalog_fetched_since(&self, ids: &[i64], since_ms: i64) -> Result<HashSet<i64>>;
     /// How old the entries are at `now_ms`.
     async fn catalog_age(&self, now_ms: i64) -> Result<DataAge>;
+    /// How many entries the catalog holds.
+    async fn catalog_len(&self) -> Result<u64>;
     /// Entries past their target at `now_ms`, the most stale for its target first (age over
     /// target; watched entries have `watched_target_ms`, others `other_target_ms`), at most `limit`.
     async fn stale_entries(
@@ -100,6 +68,47 @@ pub trait CatalogStore: Send + Sync {
         other_target_ms: i64,
         limit: i64,
     ) -> Result<Vec<Stale>>;
+    /// Whether the database searches the catalog itself (PostgreSQL, so several service
+    /// instances share one index); where it does not (SQLite, MySQL), the embedded
+    /// [`crate::CatalogIndex`] does.
+    fn searches_catalog(&self) -> bool;
+    /// Searches the catalog in the database, making entries stored before it could searchable
+    /// first; `None` where the database does not search ([`CatalogStore::searches_catalog`]).
+    /// Returns the results and how many entries were made searchable.
+    async fn search_catalog_in_database(&self, query: &CatalogQuery) -> Result<Option<(CatalogResults, u64)>>;
+    /// Rebuilds the database's search columns of every entry; `None` where it does not search.
+    async fn reindex_catalog_in_database(&self) -> Result<Option<u64>>;
+}
+
+/// What a database does, in the transaction that stores a catalog entry, to keep the entry
+/// searchable in the database: PostgreSQL writes the row's search columns; the others have no
+/// search engine of their own.
+#[async_trait]
+trait KeepSearchable {
+    async fn keep_searchable(&mut self, entry: &CatalogEntry) -> Result<()>;
+}
+
+#[async_trait]
+impl KeepSearchable for sqlx::Transaction<'static, sqlx::Sqlite> {
+    async fn keep_searchable(&mut self, _entry: &CatalogEntry) -> Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(feature = "mysql")]
+#[async_trait]
+impl KeepSearchable for sqlx::Transaction<'static, sqlx::MySql> {
+    async fn keep_searchable(&mut self, _entry: &CatalogEntry) -> Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+#[async_trait]
+impl KeepSearchable for sqlx::Transaction<'static, sqlx::Postgres> {
+    async fn keep_searchable(&mut self, entry: &CatalogEntry) -> Result<()> {
+        crate::catalog_pg::keep_searchable(self, entry).await
+    }
 }
 
 fn decode(data: &str) -> Result<CatalogEntry> {
@@ -145,6 +154,7 @@ impl CatalogStore for SqlStore {
             .bind(entry.fetched_ms)
             .execute(&mut *tx)
             .await?;
+            tx.keep_searchable(&merged).await?;
             tx.commit().await?;
         });
         Ok(())
@@ -184,6 +194,13 @@ impl CatalogStore for SqlStore {
             done.extend(found);
         }
         Ok(done)
+    }
+
+    async fn catalog_len(&self) -> Result<u64> {
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar(&pool.sql("SELECT CAST(COUNT(*) AS BIGINT) FROM catalog")?).fetch_one(pool).await?
+        });
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     async fn catalog_age(&self, now_ms: i64) -> Result<DataAge> {
@@ -252,5 +269,37 @@ impl CatalogStore for SqlStore {
                 watched: watched == 1,
             })
             .collect())
+    }
+
+    fn searches_catalog(&self) -> bool {
+        #[cfg(feature = "postgres")]
+        if matches!(self.db, Backend::Postgres(_)) {
+            return true;
+        }
+        false
+    }
+
+    async fn search_catalog_in_database(&self, query: &CatalogQuery) -> Result<Option<(CatalogResults, u64)>> {
+        match &self.db {
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => {
+                let made = crate::catalog_pg::make_searchable(pool, false).await?;
+                Ok(Some((crate::catalog_pg::search(pool, query).await?, made)))
+            }
+            #[allow(unreachable_patterns)]
+            _ => {
+                let _ = query;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn reindex_catalog_in_database(&self) -> Result<Option<u64>> {
+        match &self.db {
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pool) => Ok(Some(crate::catalog_pg::make_searchable(pool, true).await?)),
+            #[allow(unreachable_patterns)]
+            _ => Ok(None),
+        }
     }
 }

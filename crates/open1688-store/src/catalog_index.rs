@@ -15,10 +15,9 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument, TextFieldIndexing, TextOptions,
     Value,
 };
-use tantivy::tokenizer::{LowerCaser, TextAnalyzer};
 use tantivy::{DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader, Term};
 
-use crate::catalog::CatalogEntry;
+use crate::catalog_entry::CatalogEntry;
 use crate::catalog_query::{
     CatalogHit, CatalogQuery, CatalogResults, CatalogSort, FacetCounts, MOQ_BANDS, PRICE_BANDS, moq_band, price_band,
 };
@@ -110,25 +109,14 @@ impl CatalogIndex {
     }
 
     fn with_index(index: Index, fields: Fields) -> IndexResult<Self> {
-        let analyzer = TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new()).filter(LowerCaser).build();
-        index.tokenizers().register(TOKENIZER, analyzer);
+        index.tokenizers().register(TOKENIZER, crate::catalog_words::analyzer());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(Self { index, reader, fields })
     }
 
-    /// The words the index makes of `text` (lower case; jieba's search mode, which also yields
-    /// the shorter words inside a long one), in order, without punctuation.
+    /// The words the index makes of `text`: see [`crate::catalog_words::words`].
     pub fn words(&self, text: &str) -> Vec<String> {
-        let Some(mut analyzer) = self.index.tokenizers().get(TOKENIZER) else { return Vec::new() };
-        let mut stream = analyzer.token_stream(text);
-        let mut words = Vec::new();
-        while stream.advance() {
-            let word = stream.token().text.trim();
-            if word.chars().any(char::is_alphanumeric) {
-                words.push(word.to_owned());
-            }
-        }
-        words
+        crate::catalog_words::words(text)
     }
 
     /// Documents in the index (one per offer).

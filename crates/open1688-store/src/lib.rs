@@ -21,8 +21,12 @@ pub mod alert_log;
 pub mod alerts;
 pub mod api_keys;
 pub mod catalog;
+mod catalog_entry;
 pub mod catalog_index;
+#[cfg(feature = "postgres")]
+mod catalog_pg;
 pub mod catalog_query;
+pub mod catalog_words;
 pub mod db;
 mod dialect;
 pub mod error;

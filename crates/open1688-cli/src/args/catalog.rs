@@ -8,7 +8,8 @@ use rust_decimal::Decimal;
 /// `catalog` actions.
 #[derive(Debug, Subcommand)]
 pub enum CatalogAction {
-    /// Fetch search pages and details into the catalog (resumes a stopped pass of the same sources).
+    /// Fetch search pages and details into the catalog (resumes a stopped pass of the same
+    /// sources); without --keyword or --seller, runs the config's [[catalog.crawl]] plan.
     Crawl(CrawlArgs),
     /// Search the catalog without calling the gateway: words, filters, facets.
     Search(CatalogSearchArgs),
@@ -141,6 +142,11 @@ pub struct CrawlArgs {
 }
 
 impl CrawlArgs {
+    /// Whether the command line names anything to crawl (else the config's plan runs).
+    pub fn has_sources(&self) -> bool {
+        !self.keywords.is_empty() || !self.sellers.is_empty()
+    }
+
     /// The application layer's request.
     pub fn request(&self) -> CrawlRequest {
         let sources = self

@@ -1,6 +1,7 @@
 -- open1688 store, MySQL 8 / MariaDB 10.6+. The schema of the PostgreSQL and SQLite migrations
--- 0001 to 0012 in one step (MySQL support began there); later migrations carry the same number in
--- all three folders. Times are epoch milliseconds; money is DECIMAL; text is utf8mb4.
+-- 0001 to 0012 in one step (MySQL support began there); a later migration has the same number in
+-- every folder that needs it (0013 is PostgreSQL's catalog search). Times are epoch milliseconds;
+-- money is DECIMAL; text is utf8mb4.
 -- Keys looked up by equality (supplier keys, app keys, checkpoint and cache names, message ids)
 -- are COLLATE utf8mb4_bin, so they compare byte for byte as in the other two databases; nothing
 -- the store reads back is binary-collated, because the driver reads such columns as bytes.
