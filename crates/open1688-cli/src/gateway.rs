@@ -8,19 +8,20 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use open1688::{Client, ClientBuilder, RateLimits};
 use open1688_redis::{RedisBackend, RedisCache, RedisRateLimiter};
-use open1688_sandbox::Sandbox;
+use open1688_sandbox::{LazySandbox, Sandbox};
 use open1688_store::{EncryptedTokenStore, SecretKey, SqlStore, StoreCache};
 
 use crate::exit::{CliError, usage};
 use crate::settings::Settings;
 
 /// A client, and the sandbox it talks to when no credentials are configured (held so that it
-/// serves until the command ends).
+/// serves until the command ends). The sandbox generates its catalog on the first call that
+/// reaches it, so a command answered from the cache does not wait for it.
 pub struct Gateway {
     /// The SDK client.
     pub client: Client,
     /// The in-process sandbox, without credentials.
-    pub sandbox: Option<Sandbox>,
+    pub sandbox: Option<LazySandbox>,
 }
 
 /// How the client is built beyond the settings.
@@ -67,12 +68,13 @@ impl Gateway {
                 None
             }
             None => {
-                let sandbox = Sandbox::builder().start().await.context("starting the built-in sandbox")?;
+                let sandbox =
+                    Sandbox::builder().start_on_first_call().await.context("starting the built-in sandbox")?;
                 if !options.quiet {
                     eprintln!(
                         "open1688: no app key configured; using the built-in sandbox at {} ({} offers; see `open1688 config init`)",
                         sandbox.base_url(),
-                        sandbox.catalog().offers.len()
+                        sandbox.planned_offers()
                     );
                 }
                 builder = builder
@@ -122,7 +124,7 @@ impl Gateway {
 
 /// Whose answers the cache holds: the app key on its gateway. The built-in sandbox listens on a
 /// new port each run but serves the same catalog, so it is named, not addressed.
-fn cache_namespace(settings: &Settings, sandbox: Option<&Sandbox>) -> String {
+fn cache_namespace(settings: &Settings, sandbox: Option<&LazySandbox>) -> String {
     match (&settings.credentials, sandbox) {
         (Some((key, _)), _) => format!("{key}@{}", settings.endpoint.as_deref().unwrap_or(open1688::DEFAULT_ENDPOINT)),
         (None, Some(sandbox)) => format!("{}@built-in-sandbox", sandbox.app_key()),

@@ -303,16 +303,19 @@ impl Jobs {
             summaries.iter().map(|s| (s.id, s)).collect();
         let rules = sourcing::SpecRules::default();
         let concurrency = self.sourcing_policy().detail_concurrency.max(1);
-        // The details are fetched by a task of their own. Polled from this loop instead, the
-        // batch's calls would sit half-way through their cache writes (each holding one of the
-        // store's connections) while this loop waits for a connection to store an offer.
-        let (sender, mut details) = tokio::sync::mpsc::channel(concurrency);
+        // The details are fetched by a task of their own that never stops polling its calls: a
+        // call not polled can sit half-way through its cache write, holding one of the store's
+        // connections, while this loop waits for a connection to store an offer. So the channel
+        // is unbounded (a bounded one blocks the fetcher when this loop falls behind, which is
+        // the same deadlock); what it can hold is bounded by the pass's ids, and the quota
+        // fetches far slower than the store writes.
+        let (sender, mut details) = tokio::sync::mpsc::unbounded_channel();
         let fetcher = {
             let (client, ids, language) = (self.client().fresh(), ids.to_vec(), self.language_ref().to_owned());
             tokio::spawn(async move {
                 let mut stream = client.offers_stream(&ids, &language, concurrency);
                 while let Some(next) = stream.next().await {
-                    if sender.send(next).await.is_err() {
+                    if sender.send(next).is_err() {
                         break;
                     }
                 }

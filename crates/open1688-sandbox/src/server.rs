@@ -55,9 +55,9 @@ pub fn router(state: Arc<SandboxState>) -> Router {
 /// Builds a sandbox.
 #[derive(Debug, Clone)]
 pub struct SandboxBuilder {
-    config: SandboxConfig,
+    pub(crate) config: SandboxConfig,
     addr: SocketAddr,
-    deadlines: Deadlines,
+    pub(crate) deadlines: Deadlines,
 }
 
 impl Default for SandboxBuilder {
@@ -178,32 +178,14 @@ impl SandboxBuilder {
     /// Generates the catalog, binds, and serves in the background.
     pub async fn start(self) -> Result<Sandbox, StartError> {
         self.config.validate()?;
-        let listener =
-            TcpListener::bind(self.addr).await.map_err(|source| StartError::Bind { addr: self.addr, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: self.addr, source })?;
-        if !addr.ip().is_loopback() {
-            tracing::warn!(
-                %addr,
-                "the sandbox listens beyond this machine: its /_sandbox control routes (clock, faults, \
-                 reset) have no authentication and its demo app's secret is public; bind to 127.0.0.1 \
-                 unless every machine that can reach it is trusted"
-            );
-        }
-        let base_url = format!("http://{addr}");
+        let (listener, base_url) = self.listen().await?;
         let config = self.config;
         let url = base_url.clone();
         let state = tokio::task::spawn_blocking(move || SandboxState::new(config, url))
             .await
             .map_err(|e| StartError::Catalog(e.to_string()))?;
         let state = Arc::new(state);
-        let mut apps: Vec<&AppConfig> = state.apps.values().collect();
-        apps.sort_by_key(|a| (a.app_key != DEMO_APP_KEY, a.app_key.clone()));
-        let mut tokens = Vec::new();
-        for app in apps {
-            if let Some(t) = state.issue_tokens(&app.app_key, None) {
-                tokens.push((app.app_key.clone(), t));
-            }
-        }
+        let tokens = issue_start_tokens(&state);
         let (stop, stopped) = oneshot::channel::<()>();
         let deadlines = self.deadlines;
         let app = open1688_listen::with_request_deadline(
@@ -219,6 +201,40 @@ impl SandboxBuilder {
         });
         let sender = crate::push::spawn_sender(&state);
         Ok(Sandbox { state, base_url, tokens, stop: Some(stop), task: Some(task), sender })
+    }
+}
+
+/// The apps in the order they get their tokens at start: the demo app first, then by key. The
+/// order is fixed so that the tokens (derived from the seed and a counter) are known in advance.
+pub(crate) fn start_order<'a>(app_keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut keys: Vec<&str> = app_keys.collect();
+    keys.sort_by_key(|k| (*k != DEMO_APP_KEY, *k));
+    keys
+}
+
+/// Issues every app its tokens, in [`start_order`].
+pub(crate) fn issue_start_tokens(state: &SandboxState) -> Vec<(String, IssuedTokens)> {
+    start_order(state.apps.keys().map(String::as_str))
+        .into_iter()
+        .filter_map(|key| Some((key.to_owned(), state.issue_tokens(key, None)?)))
+        .collect()
+}
+
+impl SandboxBuilder {
+    /// Binds the listen address; returns the listener and its `http://` base URL.
+    pub(crate) async fn listen(&self) -> Result<(TcpListener, String), StartError> {
+        let listener =
+            TcpListener::bind(self.addr).await.map_err(|source| StartError::Bind { addr: self.addr, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: self.addr, source })?;
+        if !addr.ip().is_loopback() {
+            tracing::warn!(
+                %addr,
+                "the sandbox listens beyond this machine: its /_sandbox control routes (clock, faults, \
+                 reset) have no authentication and its demo app's secret is public; bind to 127.0.0.1 \
+                 unless every machine that can reach it is trusted"
+            );
+        }
+        Ok((listener, format!("http://{addr}")))
     }
 }
 

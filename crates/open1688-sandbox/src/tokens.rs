@@ -67,8 +67,15 @@ impl TokenBook {
     }
 
     fn next_token(&self, book: &mut Book) -> String {
-        let mut rng = Rng::for_entity(self.seed, TAG_TOKENS, book.issued);
+        let token = Self::nth_token(self.seed, book.issued);
         book.issued += 1;
+        token
+    }
+
+    /// The `n`th code or token (counting from 0) a book with `seed` issues: what a sandbox that
+    /// starts on its first call will hand out, known before it starts.
+    pub fn nth_token(seed: u64, n: u64) -> String {
+        let mut rng = Rng::for_entity(seed, TAG_TOKENS, n);
         format!("{}-{}-{}-{}-{}", rng.hex(8), rng.hex(4), rng.hex(4), rng.hex(4), rng.hex(12))
     }
 

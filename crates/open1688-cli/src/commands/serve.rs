@@ -31,6 +31,10 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     let alerts = StreamNotifier::new();
     // Pushes are signed with the app secret: the configured one, or the built-in sandbox's.
     let gateway = ctx.gateway().await?;
+    if let Some(sandbox) = &gateway.sandbox {
+        // A service calls soon and often: generate the catalog before the first request waits.
+        sandbox.start_now().await.map_err(|e| usage(format!("the built-in sandbox could not start: {e}")))?;
+    }
     let push_secret: Option<Arc<[u8]>> = match (&ctx.settings.credentials, &gateway.sandbox) {
         (Some((_, secret)), _) => Some(Arc::from(secret.as_bytes())),
         (None, Some(sandbox)) => Some(Arc::from(sandbox.app_secret().as_bytes())),
