@@ -96,7 +96,9 @@ pub fn router(state: ServiceState, options: &ServeOptions) -> Router {
         let endpoint = open1688_mcp::http_service(mcp.clone(), options.mcp_stop.clone());
         open = open.merge(Router::new().route_service("/mcp", endpoint).layer(keyed()));
     }
+    // The dashboard's pages check the key themselves (from the log-in cookie, not a header).
     let app = open
+        .merge(crate::pages::routes())
         .nest("/v1", v1)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -218,6 +218,14 @@ impl JobBoard {
         lock(&self.jobs).get(id).map(|e| lock(&e.view).clone())
     }
 
+    /// The jobs in `status`, newest first.
+    pub fn with_status(&self, status: JobStatus) -> Vec<JobView> {
+        let mut views: Vec<JobView> =
+            lock(&self.jobs).values().map(|e| lock(&e.view).clone()).filter(|v| v.status == status).collect();
+        views.sort_by_key(|v| std::cmp::Reverse(v.submitted_at));
+        views
+    }
+
     /// How many jobs there are in each status.
     pub fn counts(&self) -> HashMap<JobStatus, u64> {
         let mut counts = HashMap::new();

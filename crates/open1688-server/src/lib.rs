@@ -22,6 +22,7 @@ pub mod job_board;
 pub mod key_cache;
 pub mod key_limits;
 pub mod openapi;
+pub mod pages;
 pub mod problem;
 pub mod routes;
 pub mod state;

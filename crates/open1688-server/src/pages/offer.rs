@@ -1,0 +1,231 @@
+//! `/offers/{id}`: one offer — its price ladder as a step chart and a table, its SKUs with stock,
+//! its supplier's scorecard as a radar with the explanation, and, for a need typed in, the
+//! options table with the recommended quantity and buying now versus in batches.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use open1688_jobs::{NeedRequest, Progress, QuoteReport, QuoteRequest, load_scorecard};
+use serde::Deserialize;
+use sourcing::{Offer, ScoreReport};
+
+use super::chart::{Spoke, Step, radar, step_chart};
+use super::form::{FieldErrors, field_error, parse_optional};
+use super::layout::page;
+use super::session::Viewer;
+use super::text::Text;
+use super::trouble::Trouble;
+use crate::problem::Problem;
+use crate::state::ServiceState;
+
+/// `GET /offers/{id}` parameters: the need to quote, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct OfferQuery {
+    need: String,
+}
+
+/// `GET /offers/{id}`.
+pub async fn offer(
+    viewer: Viewer,
+    State(state): State<ServiceState>,
+    Path(id): Path<String>,
+    Query(query): Query<OfferQuery>,
+) -> Result<Response, Trouble> {
+    let t = viewer.lang.text();
+    let id: i64 = id
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| Problem::invalid("id", format!("{id:?} is not an offer id (a positive whole number)")))?;
+    let mut errors = FieldErrors::default();
+    let need = parse_optional::<i64>(&query.need, "need", &mut errors);
+    let report = state.jobs.offers(&[id], &Progress::silent()).await?;
+    let Some(detail) = report.offers.into_iter().next() else {
+        return Err(Problem::new(StatusCode::NOT_FOUND, format!("offer {id} could not be read")).into());
+    };
+    let score = load_scorecard("default").map(|card| card.score(&detail.supplier)).ok();
+    let quote = match need {
+        Some(need) if errors.get("need").is_none() => {
+            let request = QuoteRequest { offer_id: id, need: NeedRequest::units(need), sku: None, batches: 3 };
+            match state.jobs.quote(&request, &Progress::silent()).await {
+                Ok(report) => Some(report),
+                Err(e) => {
+                    errors = FieldErrors::from_problem(&Problem::from(e), &["need"]);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let offer = &detail.offer;
+    let body = html! {
+        article.offer-page {
+            header.offer-head {
+                @if let Some(image) = offer.images.first() {
+                    img.main-picture src=(image) alt=(offer.title) width="240" height="240";
+                }
+                div {
+                    h1 { (offer.title) }
+                    @if let Some(en) = &offer.title_en { p.muted lang="en" { (en) } }
+                    (facts(t, offer, &detail.supplier))
+                }
+            }
+            (ladder(t, offer, quote.as_ref().map(|q| q.advice.best().quantity)))
+            (quote_section(t, id, &query.need, &errors, quote.as_ref()))
+            (skus(t, offer))
+            @if let Some(score) = &score { (scorecard(t, score)) }
+        }
+    };
+    let status = if errors.get("need").is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    Ok((status, page(&viewer, &offer.title, body)).into_response())
+}
+
+fn facts(t: &Text, offer: &Offer, supplier: &sourcing::Supplier) -> Markup {
+    let dash = || "—".to_owned();
+    html! {
+        dl.facts {
+            dt { (t.moq) } dd { (offer.moq.map_or_else(dash, |m| m.to_string())) }
+            dt { (t.stock) } dd { (offer.stock.map_or_else(dash, |s| s.to_string())) }
+            dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(dash, |s| s.to_string())) }
+            dt { (t.supplier) } dd {
+                (supplier.company.as_deref().or(supplier.login_id.as_deref()).unwrap_or("—"))
+                @if let Some(place) = &supplier.location { " · " (place) }
+            }
+        }
+    }
+}
+
+fn ladder(t: &Text, offer: &Offer, mark: Option<i64>) -> Markup {
+    let Some(ladder) = &offer.ladder else {
+        return html! {};
+    };
+    let steps: Vec<Step> =
+        ladder.tiers().iter().map(|tier| Step { from: tier.min_qty, price: tier.unit_price }).collect();
+    html! {
+        section.card aria-labelledby="ladder" {
+            h2 #ladder { (t.price_ladder) }
+            (step_chart(t.price_ladder, t.quantity, t.unit_price, &steps, mark))
+            table.ladder {
+                caption.visually-hidden { (t.price_ladder) }
+                thead { tr { th scope="col" { (t.from_units) } th scope="col" { (t.unit_price) } } }
+                tbody {
+                    @for tier in ladder.tiers() {
+                        tr {
+                            td { (tier.min_qty) @if let Some(max) = tier.max_qty { "–" (max) } @else { "+" } }
+                            td.num { "¥" (tier.unit_price) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Option<&QuoteReport>) -> Markup {
+    html! {
+        section.card aria-labelledby="quantity" {
+            h2 #quantity { (t.optimal_quantity) }
+            form.inline method="get" action=(format!("/offers/{id}")) {
+                (errors.summary())
+                div.field {
+                    label for="need" { (t.need) }
+                    input #need name="need" type="number" min="1" inputmode="numeric" value=(typed) required
+                        aria-invalid=[errors.get("need").map(|_| "true")] aria-describedby=[errors.get("need").map(|_| "need-error")];
+                    (field_error("need", errors))
+                }
+                div.field.action { button type="submit" { (t.work_out) } }
+            }
+            @if let Some(quote) = quote {
+                p.answer { strong { (t.recommended) ": " (quote.advice.best().quantity) } " — " (quote.advice.reason) }
+                div.scroll {
+                    table {
+                        thead { tr {
+                            th scope="col" { (t.quantity) } th scope="col" { (t.unit_price) } th scope="col" { (t.total) }
+                        } }
+                        tbody {
+                            @for (i, option) in quote.advice.options.iter().enumerate() {
+                                tr class=[(i == quote.advice.recommended).then_some("chosen")] {
+                                    td { (option.quantity) } td.num { "¥" (option.unit_price) } td.num { "¥" (option.total) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(batches) = &quote.batches {
+                    h3 { (t.batches) }
+                    div.scroll {
+                        table {
+                            thead { tr {
+                                th scope="col" { (t.batch_count) } th scope="col" { (t.quantity) } th scope="col" { (t.unit_price) }
+                                th scope="col" { (t.total) } th scope="col" { (t.extra_cost) } th scope="col" { (t.risk) }
+                            } }
+                            tbody {
+                                @for b in batches {
+                                    tr { td { (b.batches) } td { (b.per_batch) } td.num { "¥" (b.unit_price) } td.num { "¥" (b.total) } td.num { (b.extra_cost) } td { (b.risk) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn skus(t: &Text, offer: &Offer) -> Markup {
+    if offer.skus.is_empty() {
+        return html! {};
+    }
+    html! {
+        section.card aria-labelledby="skus" {
+            h2 #skus { (t.skus) " (" (offer.skus.len()) ")" }
+            div.scroll {
+                table {
+                    thead { tr { th scope="col" { (t.skus) } th scope="col" { (t.unit_price) } th scope="col" { (t.stock) } } }
+                    tbody {
+                        @for sku in &offer.skus {
+                            tr {
+                                td { (sku.attributes.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ")) }
+                                td.num { @if let Some(p) = sku.price { "¥" (p) } @else { "—" } }
+                                td.num { (sku.stock.map_or_else(|| "—".to_owned(), |s| s.to_string())) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn scorecard(t: &Text, score: &ScoreReport) -> Markup {
+    let spokes: Vec<Spoke> =
+        score.criteria.iter().map(|c| Spoke { name: c.name.clone(), value: c.sub_score }).collect();
+    html! {
+        section.card aria-labelledby="scorecard" {
+            h2 #scorecard { (t.scorecard) ": " (score.score.round_dp(1)) " · " (score.band) " (" (score.action) ")" }
+            (radar(t.scorecard, t.no_data, &spokes))
+            div.scroll {
+                table {
+                    thead { tr {
+                        th scope="col" { (t.name) } th scope="col" { (t.signal) } th scope="col" { (t.sub_score) }
+                        th scope="col" { (t.weight) } th scope="col" { (t.contribution) }
+                    } }
+                    tbody {
+                        @for (i, c) in score.criteria.iter().enumerate() {
+                            tr {
+                                td { (i + 1) ". " (c.name) }
+                                td.num { (c.signal.map_or_else(|| t.no_data.to_owned(), |s| s.to_string())) }
+                                td.num { (c.sub_score.map_or_else(|| "—".to_owned(), |s| s.round_dp(0).to_string())) }
+                                td.num { (c.effective_weight.round_dp(1)) }
+                                td.num { (c.contribution.round_dp(1)) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(note) = &score.missing_note { p.muted { (note) } }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! `/search`: a keyword search with the CLI's filters and sorts, as cards. With a quantity, the
+//! results are also compared at that quantity (the `compare` job), so each card shows the unit
+//! price the ladder gives there and the supplier's score band.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use open1688_jobs::{CompareRequest, CompareTarget, NeedRequest, Progress, SearchRequest, Sort};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use sourcing::OfferSummary;
+use sourcing::comparison_row::ComparisonRow;
+
+use super::form::{FieldErrors, field_error, parse_optional};
+use super::layout::page;
+use super::session::Viewer;
+use super::text::Text;
+use crate::problem::Problem;
+use crate::state::ServiceState;
+
+/// The search form as sent (every field text, so a wrong value is shown back, not refused).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchForm {
+    keyword: String,
+    quantity: String,
+    price_min: String,
+    price_max: String,
+    sort: String,
+}
+
+/// The form read into a search, or what was wrong with it, field by field.
+fn read(form: &SearchForm) -> Result<(SearchRequest, Option<i64>), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let keyword = form.keyword.trim();
+    if keyword.is_empty() {
+        errors.add("keyword", "type a keyword");
+    }
+    let quantity = parse_optional::<i64>(&form.quantity, "quantity", &mut errors);
+    if quantity.is_some_and(|q| !(1..=open1688_jobs::MAX_UNITS).contains(&q)) {
+        errors.add("quantity", format!("a quantity from 1 to {}", open1688_jobs::MAX_UNITS));
+    }
+    let price_min = parse_optional::<Decimal>(&form.price_min, "price_min", &mut errors);
+    let price_max = parse_optional::<Decimal>(&form.price_max, "price_max", &mut errors);
+    let sort = match form.sort.as_str() {
+        "" => None,
+        "price" => Some(Sort::Price),
+        "price-desc" => Some(Sort::PriceDesc),
+        "sales" => Some(Sort::Sales),
+        "newest" => Some(Sort::Newest),
+        other => {
+            errors.add("sort", format!("{other:?} is not a sort"));
+            None
+        }
+    };
+    errors.into_result((
+        SearchRequest {
+            keyword: keyword.to_owned(),
+            price_min,
+            price_max,
+            sort,
+            limit: Some(20),
+            ..SearchRequest::default()
+        },
+        quantity,
+    ))
+}
+
+/// `GET /search`.
+pub async fn search(viewer: Viewer, State(state): State<ServiceState>, Query(form): Query<SearchForm>) -> Response {
+    let t = viewer.lang.text();
+    if form.keyword.is_empty() && form.quantity.is_empty() {
+        return page(&viewer, t.nav_search, search_form(t, &form, &FieldErrors::default())).into_response();
+    }
+    let (request, quantity) = match read(&form) {
+        Ok(read) => read,
+        Err(errors) => {
+            let body = search_form(t, &form, &errors);
+            return (StatusCode::BAD_REQUEST, page(&viewer, t.nav_search, body)).into_response();
+        }
+    };
+    match results(&state, &request, quantity).await {
+        Ok((offers, rows)) => {
+            let body = html! {
+                (search_form(t, &form, &FieldErrors::default()))
+                p.muted aria-live="polite" { (offers.len()) " " (t.results) }
+                ul.cards { @for offer in &offers { (card(t, offer, rows.get(&offer.id), quantity)) } }
+            };
+            page(&viewer, &format!("{} · {}", request.keyword, t.nav_search), body).into_response()
+        }
+        Err(problem) => {
+            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let errors =
+                FieldErrors::from_problem(&problem, &["keyword", "quantity", "price_min", "price_max", "sort"]);
+            (status, page(&viewer, t.nav_search, search_form(t, &form, &errors))).into_response()
+        }
+    }
+}
+
+/// The search's summaries and, with a quantity, the comparison's rows by offer id.
+async fn results(
+    state: &ServiceState,
+    request: &SearchRequest,
+    quantity: Option<i64>,
+) -> Result<(Vec<OfferSummary>, HashMap<i64, ComparisonRow>), Problem> {
+    let found = state.jobs.search(request, &Progress::silent()).await?;
+    let mut rows = HashMap::new();
+    if let Some(quantity) = quantity {
+        let compare = CompareRequest {
+            target: CompareTarget::Keyword(request.keyword.clone()),
+            need: NeedRequest::units(quantity),
+            candidates: Some(found.offers.len().max(1)),
+            strategy: None,
+        };
+        let report = state.jobs.compare(&compare, &Progress::silent()).await?;
+        rows = report.comparison.rows.into_iter().map(|r| (r.offer_id, r)).collect();
+    }
+    Ok((found.offers, rows))
+}
+
+fn search_form(t: &Text, form: &SearchForm, errors: &FieldErrors) -> Markup {
+    let sorts = [
+        ("", t.sort_relevance),
+        ("price", t.sort_price),
+        ("price-desc", t.sort_price_desc),
+        ("sales", t.sort_sales),
+        ("newest", t.sort_newest),
+    ];
+    html! {
+        form.card.search method="get" action="/search" role="search" {
+            (errors.summary())
+            div.row {
+                div.field.grow {
+                    label for="keyword" { (t.keyword) }
+                    input #keyword type="search" name="keyword" value=(form.keyword) required
+                        aria-invalid=[errors.get("keyword").map(|_| "true")] aria-describedby=[errors.get("keyword").map(|_| "keyword-error")];
+                    (field_error("keyword", errors))
+                }
+                div.field {
+                    label for="quantity" { (t.quantity) }
+                    input #quantity type="number" name="quantity" min="1" inputmode="numeric" value=(form.quantity)
+                        aria-invalid=[errors.get("quantity").map(|_| "true")] aria-describedby=[errors.get("quantity").map(|_| "quantity-error")];
+                    (field_error("quantity", errors))
+                }
+                div.field {
+                    label for="price_min" { (t.price_min) }
+                    input #price_min name="price_min" inputmode="decimal" value=(form.price_min)
+                        aria-invalid=[errors.get("price_min").map(|_| "true")] aria-describedby=[errors.get("price_min").map(|_| "price_min-error")];
+                    (field_error("price_min", errors))
+                }
+                div.field {
+                    label for="price_max" { (t.price_max) }
+                    input #price_max name="price_max" inputmode="decimal" value=(form.price_max)
+                        aria-invalid=[errors.get("price_max").map(|_| "true")] aria-describedby=[errors.get("price_max").map(|_| "price_max-error")];
+                    (field_error("price_max", errors))
+                }
+                div.field {
+                    label for="sort" { (t.sort) }
+                    select #sort name="sort" {
+                        @for (value, word) in sorts {
+                            option value=(value) selected[form.sort == value] { (word) }
+                        }
+                    }
+                    (field_error("sort", errors))
+                }
+                div.field.action { button type="submit" { (t.search) } }
+            }
+        }
+    }
+}
+
+fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: Option<i64>) -> Markup {
+    let href = format!("/offers/{}{}", offer.id, quantity.map_or_else(String::new, |q| format!("?need={q}")));
+    html! {
+        li.offer {
+            a.picture href=(href) tabindex="-1" aria-hidden="true" {
+                @if let Some(image) = &offer.image { img src=(image) alt="" loading="lazy" width="160" height="160"; }
+            }
+            div.body {
+                h3 { a href=(href) { (offer.title) } }
+                @if let Some(en) = &offer.title_en { p.muted.small lang="en" { (en) } }
+                dl.facts {
+                    @if let (Some(row), Some(q)) = (row, quantity) {
+                        dt { (t.unit_price) " @" (q) } dd.price { "¥" (row.per_unit.round_dp(2)) }
+                        dt { (t.scorecard) } dd { span class=(format!("band {}", row.action)) { (row.score.round_dp(0)) " · " (row.action) } }
+                    } @else {
+                        dt { (t.unit_price) } dd.price { @if let Some(p) = offer.price { "¥" (p) } @else { "—" } }
+                    }
+                    dt { (t.moq) } dd { (offer.moq.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
+                    dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
+                    dt { (t.supplier) } dd { (offer.supplier.company.as_deref().or(offer.supplier.login_id.as_deref()).unwrap_or("—")) }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wrong_field_is_named_at_once() {
+        let form = SearchForm {
+            keyword: " ".into(),
+            quantity: "many".into(),
+            price_min: "1,5".into(),
+            price_max: "20".into(),
+            sort: "cheapest".into(),
+        };
+        let errors = read(&form).unwrap_err();
+        for field in ["keyword", "quantity", "price_min", "sort"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+        assert!(errors.get("price_max").is_none());
+    }
+
+    #[test]
+    fn a_good_form_is_a_search_and_a_quantity() {
+        let form =
+            SearchForm {
+                keyword: "保温杯".into(), quantity: "300".into(), sort: "price".into(), ..Default::default()
+            };
+        let (request, quantity) = read(&form).unwrap();
+        assert_eq!(request.keyword, "保温杯");
+        assert_eq!(request.sort, Some(Sort::Price));
+        assert_eq!(quantity, Some(300));
+        let zero = SearchForm { keyword: "x".into(), quantity: "0".into(), ..Default::default() };
+        assert!(read(&zero).unwrap_err().get("quantity").is_some());
+    }
+}

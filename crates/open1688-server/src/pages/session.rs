@@ -1,0 +1,284 @@
+//! Who is looking: the API key a person logged in with, kept in an HttpOnly, SameSite=Strict
+//! cookie (the browser never hands it to scripts or to other sites), checked on every page like
+//! the API checks its header, and the language they read.
+
+use axum::Form;
+use axum::extract::{FromRequestParts, OriginalUri, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use maud::html;
+use open1688_store::{ApiKey, Scope};
+use serde::Deserialize;
+
+use super::layout::{bare_page, message_page};
+use super::text::Lang;
+use crate::state::ServiceState;
+
+/// The cookie holding the key.
+const KEY_COOKIE: &str = "o1688_key";
+/// The cookie holding the language.
+const LANG_COOKIE: &str = "o1688_lang";
+/// How long a log-in lasts without activity in the browser (the key may be revoked sooner).
+const SESSION_SECONDS: i64 = 12 * 3600;
+
+/// A cookie's value in a request.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The language of a request (cookie, then browser, then English).
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    Lang::of(headers, cookie(headers, LANG_COOKIE))
+}
+
+/// A person looking at a page: their key and their language.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// The key they logged in with (its secret stays in the cookie).
+    pub key: ApiKey,
+    /// The language of the pages.
+    pub lang: Lang,
+    /// The path and query of the page, for the language switch and the log-in's return.
+    pub here: String,
+}
+
+impl Viewer {
+    /// The 403 page when the key's scope does not reach `needed` (`None`: it does).
+    pub fn refusal(&self, needed: Scope) -> Option<Response> {
+        (self.key.scope < needed).then(|| {
+            let t = self.lang.text();
+            let detail = format!("{} ({} < {})", t.scope_too_small, self.key.scope.as_str(), needed.as_str());
+            (StatusCode::FORBIDDEN, message_page(self, t.failed, &detail)).into_response()
+        })
+    }
+}
+
+impl FromRequestParts<ServiceState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ServiceState) -> Result<Self, Response> {
+        let lang = lang_of(&parts.headers);
+        let here = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |u| u.0.clone())
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        if parts.method != Method::GET && !same_origin(&parts.headers) {
+            // SameSite=Strict already keeps the cookie off other sites' requests; a form posted
+            // from another origin is refused as well, in case an old browser sends it anyway.
+            return Err((StatusCode::FORBIDDEN, "a form from another site was refused").into_response());
+        }
+        let to_login = || Redirect::to(&format!("/login?next={}", urlencoding(&here))).into_response();
+        let Some(text) = cookie(&parts.headers, KEY_COOKIE) else {
+            return Err(to_login());
+        };
+        let key = match authenticate(state, text).await {
+            Ok(Some(key)) => key,
+            Ok(None) => return Err(to_login()),
+            Err(response) => return Err(response),
+        };
+        if let Err(wait) = state.key_limits.check(key.id) {
+            let seconds = wait.as_secs().max(1);
+            return Err((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, seconds.to_string())],
+                "too many requests",
+            )
+                .into_response());
+        }
+        Ok(Self { key, lang, here })
+    }
+}
+
+/// The key a text names, if it is known and not revoked (recently verified keys from the cache).
+async fn authenticate(state: &ServiceState, text: &str) -> Result<Option<ApiKey>, Response> {
+    if let Some(key) = state.verified_keys.get(text) {
+        return Ok(Some(key));
+    }
+    match state.store.authenticate_api_key(text).await {
+        Ok(Some(key)) => {
+            state.verified_keys.insert(text, key.clone());
+            Ok(Some(key))
+        }
+        Ok(None) => Ok(None),
+        Err(e) => Err(crate::problem::Problem::from(e).into_response()),
+    }
+}
+
+/// Whether a state-changing request comes from this site: its `Origin` (or, without one, its
+/// `Referer`) names the host it was sent to. A request with neither is a non-browser client,
+/// which cannot have the cookie unless it was given the key.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let from = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
+    match from {
+        None => true,
+        Some(from) => {
+            let rest = from.split_once("://").map_or("", |(_, rest)| rest);
+            rest.split('/').next() == Some(host)
+        }
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+fn urlencoding(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// Where to go after logging in: a local path only (an open redirect would hand the session to
+/// another site's page).
+fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        _ => "/",
+    }
+}
+
+/// `GET /login` parameters.
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// `GET /login`: the form.
+pub async fn login_page(headers: HeaderMap, query: axum::extract::Query<LoginQuery>) -> Response {
+    login_form(lang_of(&headers), query.next.as_deref(), None).into_response()
+}
+
+fn login_form(lang: Lang, next: Option<&str>, error: Option<&str>) -> maud::Markup {
+    let t = lang.text();
+    bare_page(
+        lang,
+        t.login_title,
+        html! {
+            form.card.login method="post" action="/login" {
+                h1 { (t.login_title) }
+                p { (t.login_intro) }
+                input type="hidden" name="next" value=(local_path(next));
+                label for="key" { (t.api_key) }
+                input #key type="password" name="key" autocomplete="current-password" required
+                    aria-describedby=[error.map(|_| "key-error")] aria-invalid=[error.map(|_| "true")];
+                @if let Some(error) = error {
+                    p.field-error #key-error role="alert" { (error) }
+                }
+                button type="submit" { (t.log_in) }
+            }
+        },
+    )
+}
+
+/// `POST /login` form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    key: String,
+    next: Option<String>,
+}
+
+/// `POST /login`: checks the key, sets the cookie, goes where the person was going.
+pub async fn login(State(state): State<ServiceState>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+    let lang = lang_of(&headers);
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "a form from another site was refused").into_response();
+    }
+    let text = form.key.trim();
+    match authenticate(&state, text).await {
+        Ok(Some(key)) => {
+            tracing::info!(key = key.id, "dashboard log-in");
+            let cookie = Cookie::build((KEY_COOKIE, text.to_owned()))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .max_age(cookie::time::Duration::seconds(SESSION_SECONDS))
+                .build();
+            let mut response = Redirect::to(local_path(form.next.as_deref())).into_response();
+            if let Ok(value) = cookie.to_string().parse() {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Ok(None) => (StatusCode::UNAUTHORIZED, login_form(lang, form.next.as_deref(), Some(lang.text().key_refused)))
+            .into_response(),
+        Err(response) => response,
+    }
+}
+
+/// `POST /logout`: forgets the cookie.
+pub async fn logout(headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "a form from another site was refused").into_response();
+    }
+    let gone = Cookie::build((KEY_COOKIE, "")).path("/").http_only(true).same_site(SameSite::Strict).removal().build();
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(value) = gone.to_string().parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// `GET /lang/{tag}?next=…`: switches the language and returns to the page.
+pub async fn switch_language(
+    axum::extract::Path(tag): axum::extract::Path<String>,
+    query: axum::extract::Query<LoginQuery>,
+) -> Response {
+    let Some(lang) = Lang::parse(&tag) else {
+        return (StatusCode::NOT_FOUND, "no such language").into_response();
+    };
+    let cookie = Cookie::build((LANG_COOKIE, lang.tag()))
+        .path("/")
+        .same_site(SameSite::Strict)
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    let mut response = Redirect::to(local_path(query.next.as_deref())).into_response();
+    if let Ok(value) = cookie.to_string().parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_log_in() {
+        assert_eq!(local_path(Some("/offers/1?x=2")), "/offers/1?x=2");
+        for bad in ["https://evil.example/", "//evil.example/", "/\\evil.example", "evil", ""] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn forms_from_another_origin_are_told_apart() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert!(same_origin(&headers), "no origin: not a browser");
+        headers.insert(header::ORIGIN, "http://127.0.0.1:8080".parse().unwrap());
+        assert!(same_origin(&headers));
+        headers.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+        assert!(!same_origin(&headers));
+        headers.insert(header::ORIGIN, "http://127.0.0.1:8080.evil.example".parse().unwrap());
+        assert!(!same_origin(&headers));
+    }
+
+    #[test]
+    fn a_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; o1688_key=o1688_3_abc; o1688_lang=zh-CN".parse().unwrap());
+        assert_eq!(cookie(&headers, KEY_COOKIE), Some("o1688_3_abc"));
+        assert_eq!(lang_of(&headers), Lang::Zh);
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+}

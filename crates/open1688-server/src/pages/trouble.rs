@@ -1,0 +1,58 @@
+//! A page that could not be made: the service's problem (a bad field, a platform refusal, the
+//! store failing) shown as a small HTML page with the same status the API would answer.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, html};
+
+use crate::problem::Problem;
+
+/// Why a page failed, as the API's problem document.
+#[derive(Debug)]
+pub struct Trouble(pub Problem);
+
+impl From<Problem> for Trouble {
+    fn from(problem: Problem) -> Self {
+        Self(problem)
+    }
+}
+
+impl From<open1688_jobs::JobError> for Trouble {
+    fn from(e: open1688_jobs::JobError) -> Self {
+        Self(e.into())
+    }
+}
+
+impl From<open1688_store::StoreError> for Trouble {
+    fn from(e: open1688_store::StoreError) -> Self {
+        Self(e.into())
+    }
+}
+
+impl IntoResponse for Trouble {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (self.0.title) " · open1688" }
+                    link rel="stylesheet" href=(super::assets::STYLE_URL);
+                }
+                body {
+                    main #main {
+                        section.card role="alert" {
+                            h1 { (status.as_u16()) " " (self.0.title) }
+                            p { (self.0.detail) }
+                            @if let Some(field) = &self.0.field { p { "field: " code { (field) } } }
+                            p { a href="/" { "open1688" } }
+                        }
+                    }
+                }
+            }
+        };
+        (status, body).into_response()
+    }
+}
