@@ -7,6 +7,7 @@
 //! batches as they arrive.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use futures::StreamExt;
 use open1688::SearchQuery;
@@ -306,16 +307,29 @@ impl Jobs {
         // The details are fetched by a task of their own that never stops polling its calls: a
         // call not polled can sit half-way through its cache write, holding one of the store's
         // connections, while this loop waits for a connection to store an offer. So the channel
-        // is unbounded (a bounded one blocks the fetcher when this loop falls behind, which is
-        // the same deadlock); what it can hold is bounded by the pass's ids, and the quota
-        // fetches far slower than the store writes.
+        // is unbounded, and how far fetching runs ahead of storing is bounded instead by permits
+        // taken before a call starts and given back once its offer is stored: a stop loses at
+        // most that many fetched details.
+        let ahead = Arc::new(tokio::sync::Semaphore::new(2 * concurrency));
         let (sender, mut details) = tokio::sync::mpsc::unbounded_channel();
         let fetcher = {
             let (client, ids, language) = (self.client().fresh(), ids.to_vec(), self.language_ref().to_owned());
+            let ahead = ahead.clone();
             tokio::spawn(async move {
-                let mut stream = client.offers_stream(&ids, &language, concurrency);
-                while let Some(next) = stream.next().await {
-                    if sender.send(next).is_err() {
+                let (client, language) = (&client, language.as_str());
+                let mut stream = std::pin::pin!(
+                    futures::stream::iter(ids)
+                        .then(|id| {
+                            let ahead = ahead.clone();
+                            async move { (id, ahead.acquire_owned().await) }
+                        })
+                        .map(|(id, permit)| async move { (id, client.offer_in(id, language).await, permit) })
+                        .buffered(concurrency)
+                );
+                while let Some((id, detail, permit)) = stream.next().await {
+                    // A closed semaphore cannot happen (nobody closes it); end quietly if it does.
+                    let Ok(permit) = permit else { break };
+                    if sender.send((id, detail, permit)).is_err() {
                         break;
                     }
                 }
@@ -325,7 +339,7 @@ impl Jobs {
         let (mut fetched, mut failed) = (0, 0);
         let mut unindexed = Vec::new();
         progress.emit(ProgressEvent::Begin { task: TASK, total: ids.len() as u64 });
-        while let Some((id, detail)) = progress.or_cancel(details.recv()).await? {
+        while let Some((id, detail, _permit)) = progress.or_cancel(details.recv()).await? {
             progress.emit(ProgressEvent::Advance { task: TASK });
             let detail = match detail {
                 Ok(d) => d,
