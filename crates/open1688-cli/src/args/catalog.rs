@@ -1,7 +1,7 @@
 //! Arguments of `catalog`: crawling offers into the store's catalog, searching it, its data age.
 
 use clap::{Args, Subcommand, ValueEnum};
-use open1688_jobs::{CrawlRequest, CrawlSource};
+use open1688_jobs::{CrawlRequest, PlannedCrawl};
 use open1688_store::{CatalogQuery, CatalogSort};
 use rust_decimal::Decimal;
 
@@ -149,12 +149,13 @@ impl CrawlArgs {
 
     /// The application layer's request.
     pub fn request(&self) -> CrawlRequest {
-        let sources = self
-            .keywords
-            .iter()
-            .map(|k| CrawlSource::Keyword(k.clone()))
-            .chain(self.sellers.iter().map(|s| CrawlSource::Seller(s.clone())))
-            .collect();
-        CrawlRequest { sources, pages: self.pages, category: self.category }
+        // The same sources as a crawl planned in the config, named on the command line instead.
+        PlannedCrawl {
+            keywords: self.keywords.clone(),
+            sellers: self.sellers.clone(),
+            category: self.category,
+            pages: Some(self.pages),
+        }
+        .request()
     }
 }

@@ -29,7 +29,8 @@ fn in_section(href: &str, here: &str) -> bool {
     if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) }
 }
 
-fn head(lang: Lang, title: &str) -> Markup {
+/// The `<head>` of every page: charset, viewport, title, the style sheet.
+pub(super) fn head(lang: Lang, title: &str) -> Markup {
     html! {
         head {
             meta charset="utf-8";

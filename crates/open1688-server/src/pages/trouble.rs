@@ -35,12 +35,7 @@ impl IntoResponse for Trouble {
         let body = html! {
             (DOCTYPE)
             html lang="en" {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    title { (self.0.title) " · open1688" }
-                    link rel="stylesheet" href=(super::assets::STYLE_URL);
-                }
+                (super::layout::head(super::text::Lang::En, &self.0.title))
                 body {
                     main #main {
                         section.card role="alert" {
