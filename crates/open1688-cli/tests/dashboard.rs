@@ -48,6 +48,7 @@ async fn a_buyer_logs_in_searches_and_reads_an_offers_ladder() {
     assert!(!cards.is_empty());
     assert!(cards.iter().all(|c| c.contains("单价 @300") && c.contains('¥')), "{cards:#?}");
     browser.screenshot_page("search-zh-laptop", LAPTOP).await;
+    browser.assert_accessible("the search page").await;
 
     // An offer: the ladder drawn and tabled, the scorecard, and a quantity worked out.
     browser.open(&format!("{}/offers/{OFFER}?need=300", svc.base)).await;
@@ -58,6 +59,7 @@ async fn a_buyer_logs_in_searches_and_reads_an_offers_ladder() {
     assert!(browser.text("p.answer").await.contains("推荐"), "a recommended quantity with its reason");
     assert!(browser.text("#scorecard").await.contains("供应商评分"));
     browser.screenshot_page("offer-zh-laptop", LAPTOP).await;
+    browser.assert_accessible("the offer page").await;
 
     // The same page on a phone, in English after the switch: no sideways scrolling.
     browser.resize(PHONE).await;
@@ -99,6 +101,7 @@ async fn an_admin_makes_and_revokes_a_key_and_the_revoked_key_is_refused() {
     let made = browser.wait_for("input.secret").await.prop("value").await.unwrap().unwrap();
     assert!(made.starts_with("o1688_"), "the new key is shown once: {made}");
     browser.screenshot("keys-made").await;
+    browser.assert_accessible("the keys page").await;
     let listed = browser.texts("main table tbody tr").await;
     assert!(listed.iter().any(|row| row.contains("storefront import")), "{listed:?}");
     assert!(!browser.text("main table").await.contains(&made), "the list never shows a key");

@@ -1,5 +1,6 @@
 //! `compare`: candidates for a need ranked by landed cost and supplier score, the Pareto front
-//! and the best-value pick — for a keyword, or for the same item as a given offer.
+//! and the best-value pick — for a keyword, for the same item as a given offer, or for offers a
+//! person picked.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,12 @@ pub enum CompareTarget {
     Keyword(String),
     /// Listings of the same item as this offer (found by its picture).
     SameItemAs(i64),
+    /// These offers, side by side (2 to 20, picked by a person).
+    Offers(Vec<i64>),
 }
+
+/// The most offers a person may pick for one comparison.
+pub const MAX_PICKED: usize = 20;
 
 impl CompareTarget {
     /// An offer id when the text is a whole number, else a keyword.
@@ -70,6 +76,19 @@ impl Jobs {
                 let mut all = self.candidates(&same.same_ids(), &same.items, progress).await?;
                 all.push(reference);
                 candidates = all;
+                candidates.iter().collect()
+            }
+            CompareTarget::Offers(ids) => {
+                let mut ids = ids.clone();
+                ids.sort_unstable();
+                ids.dedup();
+                if !(2..=MAX_PICKED).contains(&ids.len()) {
+                    return Err(crate::error::JobError::invalid(
+                        "offers",
+                        format!("pick 2 to {MAX_PICKED} different offers to compare, got {}", ids.len()),
+                    ));
+                }
+                candidates = self.named_candidates(&ids, progress).await?;
                 candidates.iter().collect()
             }
             CompareTarget::Keyword(keyword) => {

@@ -85,7 +85,7 @@ pub use same_item::{SameItemReport, SameItemRequest};
 pub use search::{SearchReport, SearchRequest, Sort};
 pub use seller::SellerReport;
 pub use sheet::{Cell, Sheet};
-pub use source::{SourceReport, SourceRequest};
+pub use source::{SourceDecision, SourceReport, SourceRequest};
 pub use sourcing::Strategy;
 pub use tokio_util::sync::CancellationToken;
 

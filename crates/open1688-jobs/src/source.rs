@@ -35,6 +35,22 @@ pub struct SourceRequest {
     pub max_suppliers: Option<usize>,
 }
 
+impl SourceRequest {
+    /// Checks what can be checked before any call: the need, the supplier cap and the keyword,
+    /// each refusal naming its field (a service answers 400 at once instead of starting a job
+    /// bound to fail).
+    pub fn validate(&self) -> Result<()> {
+        self.need.resolve(None)?;
+        if self.max_suppliers == Some(0) {
+            return Err(JobError::invalid("max_suppliers", "--max-suppliers must be at least 1"));
+        }
+        if self.candidates == Some(0) {
+            return Err(JobError::invalid("candidates", "--candidates must be at least 1"));
+        }
+        SearchRequest::keyword(self.keyword.as_str(), 1).validate()
+    }
+}
+
 /// One candidate with its supplier's scorecard verdict.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ScoredCandidate {
@@ -49,7 +65,7 @@ pub struct ScoredCandidate {
 }
 
 /// The decision: what to buy, from whom, at what landed cost, and why.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SourceDecision {
     /// The offer picked.
     pub offer_id: i64,
@@ -126,10 +142,8 @@ impl Jobs {
     /// `source`: search, read, score, compare and decide. Stages 1–3 of 4 are reported here; the
     /// fourth is writing the workbook ([`SourceReport::write_outputs`]).
     pub async fn source(&self, request: &SourceRequest, progress: &Progress) -> Result<SourceReport> {
+        request.validate()?;
         let need = request.need.resolve(None)?;
-        if request.max_suppliers == Some(0) {
-            return Err(JobError::invalid("max_suppliers", "--max-suppliers must be at least 1"));
-        }
         let policy = self.sourcing_policy();
         let card = load_scorecard(&policy.scorecard)?;
         let max = request.candidates.unwrap_or(policy.source_candidates).clamp(1, 50);

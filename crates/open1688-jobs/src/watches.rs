@@ -156,6 +156,8 @@ pub struct WatchRow {
     pub failures: i64,
     /// Active, snoozed or paused, as stored.
     pub state: WatchState,
+    /// Why the last check failed, while the watch is failing.
+    pub last_error: Option<String>,
 }
 
 /// The watches.
@@ -186,6 +188,7 @@ pub async fn list_watches(store: &dyn Store, now: DateTime<Utc>) -> Result<Watch
             last_run: w.last_run_ms.and_then(time),
             failures: w.failures,
             state: w.state(now_ms),
+            last_error: w.last_error.clone(),
         })
         .collect();
     Ok(WatchList { watches })
@@ -196,7 +199,18 @@ impl WatchList {
     pub fn sheets(&self) -> Vec<Sheet> {
         let mut s = Sheet::new(
             "watches",
-            &["id", "offer_id", "keyword", "every_minutes", "rules", "next_due", "last_run", "failures", "state"],
+            &[
+                "id",
+                "offer_id",
+                "keyword",
+                "every_minutes",
+                "rules",
+                "next_due",
+                "last_run",
+                "failures",
+                "state",
+                "last_error",
+            ],
         );
         for w in &self.watches {
             s.push(vec![
@@ -209,6 +223,7 @@ impl WatchList {
                 Cell::opt_text(w.last_run.map(|t| t.to_rfc3339())),
                 Cell::Int(w.failures),
                 Cell::Text(w.state.to_string()),
+                Cell::opt_text(w.last_error.clone()),
             ]);
         }
         vec![s]

@@ -26,13 +26,14 @@ async fn a_watch_is_paused_as_its_monitor_decided_not_by_the_default_policy() {
     // A monitor that pauses after 2 failures (the default is 5).
     let policy = FailurePolicy { pause_after: 2, ..FailurePolicy::default() };
     for _ in 0..2 {
-        store.finish(added.id, "monitor", false, now.timestamp_millis(), &policy).await.unwrap();
+        store.finish(added.id, "monitor", Some("gateway timeout"), now.timestamp_millis(), &policy).await.unwrap();
     }
     let row = &list_watches(&store, now).await.unwrap().watches[0];
-    assert_eq!((row.failures, row.state), (2, WatchState::Paused));
+    assert_eq!((row.failures, row.state, row.last_error.as_deref()), (2, WatchState::Paused, Some("gateway timeout")));
     assert_eq!(list_watches(&store, now + Duration::days(2)).await.unwrap().watches[0].state, WatchState::Active);
-    store.finish(added.id, "monitor", true, now.timestamp_millis(), &policy).await.unwrap();
-    assert_eq!(list_watches(&store, now).await.unwrap().watches[0].state, WatchState::Active, "a success resumes it");
+    store.finish(added.id, "monitor", None, now.timestamp_millis(), &policy).await.unwrap();
+    let row = &list_watches(&store, now).await.unwrap().watches[0];
+    assert_eq!((row.state, row.last_error.as_deref()), (WatchState::Active, None), "a success resumes it");
 
     snooze_watch(&store, added.id, 3, now).await.unwrap();
     assert_eq!(list_watches(&store, now).await.unwrap().watches[0].state, WatchState::Snoozed);

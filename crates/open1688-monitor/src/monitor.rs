@@ -265,11 +265,12 @@ impl Monitor {
             tracing::warn!(watch = watch.id, error = %e, "watch check failed");
         }
         let mut paused = false;
+        let failure = result.as_ref().err().map(ToString::to_string);
         let result = match &result {
             Err(CheckError::Store(_)) => result,
             _ => match self
                 .store
-                .finish(watch.id, &self.worker, result.is_ok(), now.timestamp_millis(), &self.failures)
+                .finish(watch.id, &self.worker, failure.as_deref(), now.timestamp_millis(), &self.failures)
                 .await
             {
                 Ok(finished) => {

@@ -77,7 +77,7 @@ async fn thirty_days_of_alerts_match_the_change_log() {
 
     // Running the same day again (a restarted monitor) changes nothing and raises nothing.
     for w in store.watches().await.unwrap() {
-        store.finish(w.id, "test", true, sandbox.now_ms() - 86_400_000, &Default::default()).await.unwrap();
+        store.finish(w.id, "test", None, sandbox.now_ms() - 86_400_000, &Default::default()).await.unwrap();
     }
     assert!(monitor.run_due(now(&sandbox)).await.unwrap().is_empty(), "no duplicate alerts on a re-run");
 }
@@ -195,5 +195,8 @@ async fn a_watch_failing_five_times_in_a_row_is_paused_and_reported() {
     }
     let stats = monitor.stats();
     assert_eq!((stats.checks, stats.succeeded, stats.paused), (5, 0, 1));
+    // The paused watch says why it failed, and the gateway's words carry no secret.
+    let why = store.watch(id).await.unwrap().unwrap().last_error.expect("the last error is kept");
+    assert!(why.contains('1') && !why.contains(sandbox.app_secret()), "{why}");
     sandbox.shutdown().await;
 }

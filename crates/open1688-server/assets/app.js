@@ -1,6 +1,50 @@
-// open1688 dashboard: the little that needs a script. Pages work without it.
+// open1688 dashboard: the little that needs a script. Every page works without it.
 "use strict";
+
 document.querySelectorAll("input.secret").forEach((input) => {
   // A key shown once: one click selects it for copying.
   input.addEventListener("focus", () => input.select());
 });
+
+// Alerts arriving live (watches page): each new one goes on top of the list.
+const live = document.querySelector("[data-stream]");
+if (live && window.EventSource) {
+  const status = document.getElementById("live-status");
+  const stream = new EventSource(live.dataset.stream);
+  stream.addEventListener("open", () => { if (status) status.textContent = status.dataset.open || status.textContent; });
+  stream.addEventListener("alert", (event) => {
+    const alert = JSON.parse(event.data);
+    const item = document.createElement("li");
+    item.className = "new";
+    const time = document.createElement("time");
+    time.dateTime = alert.at;
+    time.textContent = alert.time;
+    const link = document.createElement("a");
+    link.href = "/offers/" + encodeURIComponent(alert.offer_id);
+    link.textContent = alert.message;
+    item.append(time, " ", link);
+    live.prepend(item);
+    while (live.children.length > 50) live.lastElementChild.remove();
+  });
+}
+
+// A running sourcing job: its progress is read once a second until it ends, then the page
+// reloads to show the answer (without a script, the page refreshes itself).
+const job = document.querySelector("[data-job-status]");
+if (job) {
+  const bar = job.querySelector("progress");
+  const stage = job.querySelector(".stage");
+  const tick = async () => {
+    try {
+      const response = await fetch(job.dataset.jobStatus, { headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const view = await response.json();
+        if (view.status !== "running") { window.location.reload(); return; }
+        if (stage && view.stage) stage.textContent = view.stage;
+        if (bar && view.total > 0) { bar.max = view.total; bar.value = view.done; }
+      }
+    } catch (_) { /* the next tick tries again */ }
+    setTimeout(tick, 1000);
+  };
+  setTimeout(tick, 1000);
+}

@@ -5,6 +5,7 @@
 //! TEXT in SQLite.
 
 use async_trait::async_trait;
+use sqlx::Row;
 
 use crate::alerts::Alert;
 use crate::catalog::CatalogStore;
@@ -18,7 +19,7 @@ use crate::outbox::Delivery;
 use crate::pool::{BeginWrite, SqlStore};
 use crate::record::{Observation, Recorded, StoredOffer, StoredSupplier, snapshot_from};
 use crate::snapshot::Snapshot;
-use crate::watch::{NewWatch, WATCH_COLUMNS, Watch, watch_from_row};
+use crate::watch::{NewWatch, WATCH_COLUMNS, Watch, WatchSummary, watch_from_row};
 
 /// Persistence for offers, history, watches and alerts.
 #[async_trait]
@@ -42,6 +43,13 @@ pub trait Store: JobStore + CatalogStore + Send + Sync {
     async fn add_watch(&self, watch: &NewWatch, now_ms: i64) -> Result<i64>;
     /// All watches.
     async fn watches(&self) -> Result<Vec<Watch>>;
+    /// One watch, if there is one with this id.
+    async fn watch(&self, id: i64) -> Result<Option<Watch>>;
+    /// Up to `limit` watches in id order, from `offset` on: a page of a long list.
+    async fn watch_page(&self, offset: i64, limit: i64) -> Result<Vec<Watch>>;
+    /// How many watches there are in each state at `now_ms`, and the oldest last check: what an
+    /// overview shows, counted by the database instead of read watch by watch.
+    async fn watch_summary(&self, now_ms: i64) -> Result<WatchSummary>;
     /// Deletes a watch.
     async fn remove_watch(&self, id: i64) -> Result<bool>;
     /// Replaces what watch `id` watches and how (offer or keyword, interval, rules, daily cap),
@@ -52,14 +60,15 @@ pub trait Store: JobStore + CatalogStore + Send + Sync {
     async fn snooze(&self, id: i64, until_ms: i64) -> Result<bool>;
     /// Claims up to `limit` due watches for `worker` (claims older than `lease_ms` are free again).
     async fn claim_due(&self, worker: &str, now_ms: i64, lease_ms: i64, limit: i64) -> Result<Vec<Watch>>;
-    /// Ends `worker`'s check of a watch: success schedules the next one; repeated failure pauses
-    /// the watch as `policy` says. `None` when the watch was removed meanwhile, or when another
-    /// worker holds its claim now (this one's lease ran out): only the claim's holder finishes.
+    /// Ends `worker`'s check of a watch: success (`error` is `None`) schedules the next one;
+    /// a failure is kept as the watch's last error, and repeated failure pauses the watch as
+    /// `policy` says. `None` when the watch was removed meanwhile, or when another worker holds
+    /// its claim now (this one's lease ran out): only the claim's holder finishes.
     async fn finish(
         &self,
         id: i64,
         worker: &str,
-        ok: bool,
+        error: Option<&str>,
         now_ms: i64,
         policy: &FailurePolicy,
     ) -> Result<Option<Finished>>;
@@ -179,6 +188,40 @@ impl Store for SqlStore {
         })
     }
 
+    async fn watch(&self, id: i64) -> Result<Option<Watch>> {
+        let sql = format!("SELECT {WATCH_COLUMNS} FROM watches WHERE id = $1");
+        on_pool!(self, pool => {
+            sqlx::query(&pool.sql(&sql)?).bind(id).fetch_optional(pool).await?.as_ref().map(watch_from_row).transpose()
+        })
+    }
+
+    async fn watch_page(&self, offset: i64, limit: i64) -> Result<Vec<Watch>> {
+        let sql = format!("SELECT {WATCH_COLUMNS} FROM watches ORDER BY id LIMIT $1 OFFSET $2");
+        on_pool!(self, pool => {
+            sqlx::query(&pool.sql(&sql)?)
+                .bind(limit.clamp(0, 10_000))
+                .bind(offset.max(0))
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(watch_from_row)
+                .collect()
+        })
+    }
+
+    async fn watch_summary(&self, now_ms: i64) -> Result<WatchSummary> {
+        // The same precedence as `Watch::state`: paused, then snoozed, else active.
+        // COUNT over CASE (not SUM) so every back end answers a BIGINT (MySQL's SUM is DECIMAL).
+        let sql = "SELECT COUNT(*), COUNT(CASE WHEN paused_until_ms > $1 THEN 1 END), \
+             COUNT(CASE WHEN (paused_until_ms IS NULL OR paused_until_ms <= $2) AND snooze_until_ms > $3 THEN 1 END), \
+             MIN(last_run_ms) FROM watches";
+        let (total, paused, snoozed, oldest): (i64, i64, i64, Option<i64>) = on_pool!(self, pool => {
+            let row = sqlx::query(&pool.sql(sql)?).bind(now_ms).bind(now_ms).bind(now_ms).fetch_one(pool).await?;
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?)
+        });
+        Ok(WatchSummary { active: total - paused - snoozed, snoozed, paused, oldest_run_ms: oldest })
+    }
+
     async fn remove_watch(&self, id: i64) -> Result<bool> {
         Ok(
             on_pool!(self, pool => sqlx::query(&pool.sql("DELETE FROM watches WHERE id = $1")?).bind(id).execute(pool).await?.rows_affected())
@@ -190,7 +233,7 @@ impl Store for SqlStore {
         let rules = watch.checked_rules()?;
         let changed = on_pool!(self, pool => {
             sqlx::query(&pool.sql("UPDATE watches SET offer_id = $1, keyword = $2, interval_secs = $3, rules = $4, max_per_day = $5, \
-                 next_due_ms = $6, failures = 0, paused_until_ms = NULL WHERE id = $7")?,
+                 next_due_ms = $6, failures = 0, paused_until_ms = NULL, last_error = NULL WHERE id = $7")?,
             )
             .bind(watch.offer_id)
             .bind(watch.keyword.clone())
@@ -255,10 +298,12 @@ impl Store for SqlStore {
         &self,
         id: i64,
         worker: &str,
-        ok: bool,
+        error: Option<&str>,
         now_ms: i64,
         policy: &FailurePolicy,
     ) -> Result<Option<Finished>> {
+        // A message is kept short: it is shown beside the watch, not a log.
+        let error: Option<String> = error.map(|e| e.chars().take(500).collect());
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let row: Option<(i64, i64, Option<String>)> =
@@ -274,13 +319,14 @@ impl Store for SqlStore {
                 tx.commit().await?;
                 return Ok(None);
             }
-            let finished = policy.schedule(interval_secs, if ok { 0 } else { failures + 1 }, now_ms);
-            sqlx::query(&pool.sql("UPDATE watches SET failures = $1, last_run_ms = $2, next_due_ms = $3, paused_until_ms = $4, claimed_by = NULL, claimed_ms = NULL WHERE id = $5")?,
+            let finished = policy.schedule(interval_secs, if error.is_none() { 0 } else { failures + 1 }, now_ms);
+            sqlx::query(&pool.sql("UPDATE watches SET failures = $1, last_run_ms = $2, next_due_ms = $3, paused_until_ms = $4, last_error = $5, claimed_by = NULL, claimed_ms = NULL WHERE id = $6")?,
             )
             .bind(finished.failures)
             .bind(now_ms)
             .bind(finished.next_due_ms)
             .bind(finished.paused.then_some(finished.next_due_ms))
+            .bind(error.clone())
             .bind(id)
             .execute(&mut *tx)
             .await?;

@@ -61,4 +61,4 @@ pub use record::{Observation, StoredOffer, StoredSupplier};
 pub use response_cache::{ApiCount, CacheStats, StoreCache};
 pub use secret::{EncryptedTokenStore, SecretKey, SecretKeyError};
 pub use snapshot::{Change, Snapshot, detect};
-pub use watch::{NewWatch, Watch, WatchState};
+pub use watch::{NewWatch, Watch, WatchState, WatchSummary};

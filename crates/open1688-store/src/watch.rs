@@ -32,6 +32,9 @@ pub struct Watch {
     pub failures: i64,
     /// Paused by the monitor's failure policy until this moment (epoch ms), if it is.
     pub paused_until_ms: Option<i64>,
+    /// Why the last check failed, while the watch is failing (cleared by a success).
+    #[serde(default)]
+    pub last_error: Option<String>,
 }
 
 /// Where a watch stands, from what is stored.
@@ -67,6 +70,26 @@ impl Watch {
         } else {
             WatchState::Active
         }
+    }
+}
+
+/// Watches counted by state, and how old the oldest data is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, utoipa::ToSchema)]
+pub struct WatchSummary {
+    /// Checked on schedule with alerts on.
+    pub active: i64,
+    /// Checked, alerts silenced.
+    pub snoozed: i64,
+    /// Paused after failing.
+    pub paused: i64,
+    /// The oldest last check among the watches that ran (epoch ms).
+    pub oldest_run_ms: Option<i64>,
+}
+
+impl WatchSummary {
+    /// Every watch.
+    pub fn total(&self) -> i64 {
+        self.active + self.snoozed + self.paused
     }
 }
 
@@ -154,7 +177,8 @@ where
         last_run_ms: row.try_get("last_run_ms")?,
         failures: row.try_get("failures")?,
         paused_until_ms: row.try_get("paused_until_ms")?,
+        last_error: row.try_get("last_error")?,
     })
 }
 
-pub(crate) const WATCH_COLUMNS: &str = "id, offer_id, keyword, interval_secs, rules, snooze_until_ms, max_per_day, next_due_ms, last_run_ms, failures, paused_until_ms";
+pub(crate) const WATCH_COLUMNS: &str = "id, offer_id, keyword, interval_secs, rules, snooze_until_ms, max_per_day, next_due_ms, last_run_ms, failures, paused_until_ms, last_error";

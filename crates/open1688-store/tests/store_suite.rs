@@ -96,23 +96,35 @@ async fn suite(store: &dyn Store, base_id: i64) {
     let renewed = store.claim_due("w2", now + 70_000, 60_000, 100).await.unwrap();
     assert!(!renewed.iter().any(|w| w.id == id), "the renewed claim holds");
     assert!(
-        store.finish(id, "w2", true, now, &FailurePolicy::default()).await.unwrap().is_none(),
+        store.finish(id, "w2", None, now, &FailurePolicy::default()).await.unwrap().is_none(),
         "only the claim's holder finishes"
     );
     assert_eq!(store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap().last_run_ms, None);
-    store.finish(id, "w1", true, now, &FailurePolicy::default()).await.unwrap();
+    store.finish(id, "w1", None, now, &FailurePolicy::default()).await.unwrap();
     let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
     assert_eq!((w.next_due_ms, w.failures), (now + 3_600_000, 0));
     // Four failures keep the schedule; the fifth pauses the watch, each further one doubles it.
     let policy = FailurePolicy { pause_after: 5, cooldown_ms: 7_200_000, max_cooldown_ms: 86_400_000 };
     for n in 1..=8 {
-        let finished = store.finish(id, "w1", false, now, &policy).await.unwrap().unwrap();
+        let finished = store.finish(id, "w1", Some("the gateway said no"), now, &policy).await.unwrap().unwrap();
         let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
         assert_eq!((w.failures, w.next_due_ms, finished.paused), (n, finished.next_due_ms, n >= 5));
         let expected = if n < 5 { 3_600_000 } else { (7_200_000i64 << (n - 5)).min(86_400_000) };
         assert_eq!(w.next_due_ms - now, expected, "after {n} failures");
+        assert_eq!(w.last_error.as_deref(), Some("the gateway said no"), "a failing watch says why");
     }
-    assert!(store.finish(id + 1_000_000, "w1", true, now, &policy).await.unwrap().is_none(), "a removed watch");
+    assert!(store.finish(id + 1_000_000, "w1", None, now, &policy).await.unwrap().is_none(), "a removed watch");
+    // One watch read alone is the one listed; the database counts states as `Watch::state` does.
+    let alone = store.watch(id).await.unwrap().expect("the watch by its id");
+    assert_eq!(Some(&alone), store.watches().await.unwrap().iter().find(|w| w.id == id));
+    assert_eq!(alone.state(now), open1688_store::WatchState::Paused);
+    assert!(store.watch(id + 1_000_000).await.unwrap().is_none());
+    let summary = store.watch_summary(now).await.unwrap();
+    assert!(summary.paused >= 1 && summary.oldest_run_ms.is_some_and(|ms| ms <= now), "{summary:?}");
+    let later = store.watch_summary(i64::MAX / 2).await.unwrap();
+    assert_eq!((later.paused, later.snoozed), (0, 0), "pauses and snoozes end");
+    assert_eq!(store.watch_page(0, 1).await.unwrap().len(), 1);
+    assert!(store.watch_page(i64::MAX / 2, 10).await.unwrap().is_empty());
     assert!(store.snooze(id, now + 10).await.unwrap());
     assert_eq!(
         store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap().snooze_until_ms,
@@ -209,7 +221,7 @@ async fn jobs_suite(store: &dyn Store, now: i64) {
     let second = store.start_run("monitor", &worker, now + 60_000).await.unwrap();
     assert_eq!((second.interrupted, second.released_claims), (vec![first.id], 1));
     assert!(store.claim_due(&worker, now + 60_000, 600_000, 10).await.unwrap().iter().any(|w| w.id == id));
-    store.finish(id, &worker, true, now + 60_000, &FailurePolicy::default()).await.unwrap();
+    store.finish(id, &worker, None, now + 60_000, &FailurePolicy::default()).await.unwrap();
     store.finish_run(second.id, RunStatus::Completed, progress, now + 61_000).await.unwrap();
     let runs = store.runs(10).await.unwrap();
     let status = |run: i64| runs.iter().find(|r| r.id == run).map(|r| (r.status, r.progress, r.worker.clone()));
@@ -237,7 +249,7 @@ async fn push_suite(store: &SqlStore, base: i64) {
         .add_watch(&NewWatch { offer_id: Some(base), interval_secs: 3600, ..Default::default() }, 1_000)
         .await
         .unwrap();
-    store.finish(id, "w", true, 1_000, &FailurePolicy::default()).await.unwrap();
+    store.finish(id, "w", None, 1_000, &FailurePolicy::default()).await.unwrap();
     assert_eq!(store.make_due(&push.offer_ids, 2_000).await.unwrap(), 1);
     let w = store.watches().await.unwrap().into_iter().find(|w| w.id == id).unwrap();
     assert_eq!(w.next_due_ms, 2_000, "due now instead of in an hour");

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // Each test file uses its own part of this.
 
+mod accessibility;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

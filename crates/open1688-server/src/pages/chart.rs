@@ -7,19 +7,20 @@ use maud::{Markup, html};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 300.0;
-const LEFT: f64 = 64.0;
-const RIGHT: f64 = 24.0;
-const TOP: f64 = 20.0;
-const BOTTOM: f64 = 44.0;
+pub(super) const WIDTH: f64 = 640.0;
+pub(super) const HEIGHT: f64 = 300.0;
+pub(super) const LEFT: f64 = 64.0;
+pub(super) const RIGHT: f64 = 24.0;
+pub(super) const TOP: f64 = 20.0;
+pub(super) const BOTTOM: f64 = 44.0;
 
-fn f(d: Decimal) -> f64 {
+/// A decimal as a drawing position.
+pub(super) fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or_default()
 }
 
 /// A number for an SVG attribute, to a tenth of a unit.
-fn at(x: f64) -> String {
+pub(super) fn at(x: f64) -> String {
     format!("{:.1}", if x.is_finite() { x } else { 0.0 })
 }
 
@@ -93,7 +94,7 @@ pub fn step_chart(title: &str, quantity_word: &str, price_word: &str, steps: &[S
 }
 
 /// The axes and their names.
-fn axes(x_word: &str, y_word: &str) -> Markup {
+pub(super) fn axes(x_word: &str, y_word: &str) -> Markup {
     html! {
         line.axis x1=(at(LEFT)) x2=(at(WIDTH - RIGHT)) y1=(at(HEIGHT - BOTTOM)) y2=(at(HEIGHT - BOTTOM)) {}
         line.axis x1=(at(LEFT)) x2=(at(LEFT)) y1=(at(TOP)) y2=(at(HEIGHT - BOTTOM)) {}
@@ -103,7 +104,7 @@ fn axes(x_word: &str, y_word: &str) -> Markup {
 }
 
 /// Three to six round values between 0 and `max` for grid lines.
-fn ticks(max: f64) -> Vec<f64> {
+pub(super) fn ticks(max: f64) -> Vec<f64> {
     if !(max.is_finite() && max > 0.0) {
         return Vec::new();
     }

@@ -101,7 +101,7 @@ fn keys_page(viewer: &Viewer, keys: &[ApiKey], form: &NewKeyForm, errors: &Field
                 div.scroll {
                     table {
                         thead { tr {
-                            th scope="col" { "#" } th scope="col" { (t.name) } th scope="col" { (t.scope) }
+                            th scope="col" { "#" } th.text scope="col" { (t.name) } th.text scope="col" { (t.scope) }
                             th scope="col" { (t.created) } th scope="col" { span.visually-hidden { (t.revoke) } }
                         } }
                         tbody {

@@ -15,8 +15,13 @@ use super::text::Lang;
 /// The navigation: path, word, the scope it needs.
 fn sections(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
     let t = viewer.lang.text();
-    let mut items =
-        vec![("/", t.nav_overview), ("/search", t.nav_search), ("/source", t.nav_source), ("/watches", t.nav_watches)];
+    let mut items = vec![
+        ("/", t.nav_overview),
+        ("/search", t.nav_search),
+        ("/source", t.nav_source),
+        ("/plan", t.nav_plan),
+        ("/watches", t.nav_watches),
+    ];
     if viewer.key.scope >= Scope::Admin {
         items.push(("/keys", t.nav_keys));
     }

@@ -4,18 +4,29 @@
 
 mod assets;
 mod chart;
+mod chart_lines;
+mod chart_scatter;
+mod compare;
+mod comparison;
 mod form;
 mod health;
 mod keys;
 mod layout;
+mod live;
 mod offer;
 mod overview;
+mod plan;
 mod search;
 mod session;
+mod source;
 mod text;
 mod trouble;
+mod watch;
+mod watch_form;
+mod watches;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::state::ServiceState;
@@ -30,7 +41,25 @@ pub fn routes() -> Router<ServiceState> {
         .route("/logout", post(session::logout))
         .route("/lang/{tag}", get(session::switch_language))
         .route("/search", get(search::search))
+        .route(
+            "/search/picture",
+            post(search::by_picture).layer(DefaultBodyLimit::max(crate::routes::picture::MAX_PICTURE_BYTES)),
+        )
         .route("/offers/{id}", get(offer::offer))
+        .route("/compare", get(compare::compare))
+        .route("/source", get(source::form).post(source::submit))
+        .route("/source/{id}", get(source::show))
+        .route("/source/{id}/status", get(source::status))
+        .route("/source/{id}/report.json", get(source::report))
+        .route("/source/{id}/files/{name}", get(source::file))
+        .route("/source/{id}/cancel", post(source::cancel))
+        .route("/plan", get(plan::form).post(plan::submit))
+        .route("/plan/download", post(plan::download))
+        .route("/watches", get(watches::list).post(watches::add))
+        .route("/watches/{id}", get(watch::show).post(watch::edit))
+        .route("/watches/{id}/snooze", post(watch::snooze))
+        .route("/watches/{id}/remove", post(watch::remove))
+        .route("/alerts/live", get(live::live))
         .route("/keys", get(keys::list).post(keys::add))
         .route("/keys/{id}/revoke", post(keys::revoke))
         .route("/assets/{file}", get(assets::serve))

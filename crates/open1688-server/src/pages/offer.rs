@@ -7,10 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use open1688_jobs::{NeedRequest, Progress, QuoteReport, QuoteRequest, load_scorecard};
+use open1688_store::Store;
 use serde::Deserialize;
 use sourcing::{Offer, ScoreReport};
 
 use super::chart::{Spoke, Step, radar, step_chart};
+use super::chart_lines::{Series, line_chart};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
@@ -59,6 +61,9 @@ pub async fn offer(
         }
         _ => None,
     };
+    let now = chrono::Utc::now();
+    let since = now - chrono::Duration::days(30);
+    let history = state.store.price_history(id, since.timestamp_millis()).await.unwrap_or_default();
     let offer = &detail.offer;
     let body = html! {
         article.offer-page {
@@ -76,6 +81,15 @@ pub async fn offer(
             (quote_section(t, id, &query.need, &errors, quote.as_ref()))
             (skus(t, offer))
             @if let Some(score) = &score { (scorecard(t, score)) }
+            (history_section(t, &history, since, now))
+            section.card aria-labelledby="same-item" {
+                h2 #same-item { (t.same_item_listings) }
+                p { a href=(format!("/compare?same_as={id}&quantity={}", need.unwrap_or(1).max(1))) { (t.compare) " →" } }
+                form method="post" action="/watches" {
+                    input type="hidden" name="offer" value=(id);
+                    button.secondary type="submit" { (t.watch) }
+                }
+            }
         }
     };
     let status = if errors.get("need").is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
@@ -226,6 +240,33 @@ fn scorecard(t: &Text, score: &ScoreReport) -> Markup {
                 }
             }
             @if let Some(note) = &score.missing_note { p.muted { (note) } }
+        }
+    }
+}
+
+/// The offer's last 30 days as the store recorded them (every read of it, and the monitor's
+/// checks), when there are any.
+fn history_section(
+    t: &Text,
+    points: &[open1688_store::HistoryPoint],
+    since: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Markup {
+    if points.len() < 2 {
+        return html! {};
+    }
+    let starts: std::collections::BTreeSet<i64> = points.iter().flat_map(|p| p.tiers.keys().copied()).collect();
+    let series: Vec<Series> = starts
+        .into_iter()
+        .map(|start| Series {
+            name: format!("≥ {start}"),
+            points: points.iter().filter_map(|p| p.tiers.get(&start).map(|price| (p.at, *price))).collect(),
+        })
+        .collect();
+    html! {
+        section.card aria-labelledby="price-history" {
+            h2 #price-history { (t.history) " · 30 " (t.days) }
+            (line_chart("offer-history", t.unit_price, &series, since, points.last().map_or(now, |p| p.at.max(now)), "¥"))
         }
     }
 }

@@ -99,13 +99,11 @@ pub async fn overview(viewer: Viewer, State(state): State<ServiceState>) -> Resu
     let health = GatewayHealth::from_prometheus(
         &state.metrics.as_ref().map(metrics_exporter_prometheus::PrometheusHandle::render).unwrap_or_default(),
     );
-    let watches = state.store.watches().await?;
+    // Counted by the store: reading 10,000 watches to count them would cost most of the page.
     let now_ms = now.timestamp_millis();
-    let oldest_age = watches.iter().filter_map(|w| w.last_run_ms).map(|ms| (now_ms - ms) / 1000).max();
-    let mut by_state = std::collections::BTreeMap::<String, u64>::new();
-    for w in &watches {
-        *by_state.entry(w.state(now_ms).to_string()).or_default() += 1;
-    }
+    let watches = state.store.watch_summary(now_ms).await?;
+    let oldest_age = watches.oldest_run_ms.map(|ms| now_ms.saturating_sub(ms) / 1000);
+    let by_state = [(t.active, watches.active), (t.snoozed, watches.snoozed), (t.paused, watches.paused)];
     let quota = state.jobs.client().quota();
     let quota = quota.limits().daily_quota.zip(quota.remaining_today(now)).map(|(cap, left)| (left, cap));
     let alerts =
@@ -145,10 +143,12 @@ pub async fn overview(viewer: Viewer, State(state): State<ServiceState>) -> Resu
                 }
             }
             section.card aria-labelledby="watches" {
-                h2 #watches { (t.watches) " (" (watches.len()) ")" }
-                @if by_state.is_empty() { p.muted { (t.none_yet) } }
-                ul.list {
-                    @for (name, n) in &by_state { li { (name) ": " (n) } }
+                h2 #watches { a href="/watches" { (t.watches) " (" (watches.total()) ")" } }
+                @if watches.total() == 0 { p.muted { (t.none_yet) } }
+                @else {
+                    ul.list {
+                        @for (name, n) in by_state { li { (name) ": " (n) } }
+                    }
                 }
             }
         }

@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use open1688_jobs::{CompareRequest, CompareTarget, NeedRequest, Progress, SearchRequest, Sort};
+use open1688::ImageSource;
+use open1688_jobs::{CompareRequest, CompareTarget, ImageSearchRequest, NeedRequest, Progress, SearchRequest, Sort};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use sourcing::OfferSummary;
@@ -86,8 +87,7 @@ pub async fn search(viewer: Viewer, State(state): State<ServiceState>, Query(for
         Ok((offers, rows)) => {
             let body = html! {
                 (search_form(t, &form, &FieldErrors::default()))
-                p.muted aria-live="polite" { (offers.len()) " " (t.results) }
-                ul.cards { @for offer in &offers { (card(t, offer, rows.get(&offer.id), quantity)) } }
+                (result_cards(t, &offers, &rows, quantity))
             };
             page(&viewer, &format!("{} · {}", request.keyword, t.nav_search), body).into_response()
         }
@@ -96,6 +96,106 @@ pub async fn search(viewer: Viewer, State(state): State<ServiceState>, Query(for
             let errors =
                 FieldErrors::from_problem(&problem, &["keyword", "quantity", "price_min", "price_max", "sort"]);
             (status, page(&viewer, t.nav_search, search_form(t, &form, &errors))).into_response()
+        }
+    }
+}
+
+/// The results as cards, with the form that compares the ones ticked.
+fn result_cards(
+    t: &Text,
+    offers: &[OfferSummary],
+    rows: &HashMap<i64, ComparisonRow>,
+    quantity: Option<i64>,
+) -> Markup {
+    html! {
+        form #compare-form.compare-bar method="get" action="/compare" {
+            p.muted aria-live="polite" { (offers.len()) " " (t.results) }
+            input type="hidden" name="quantity" value=(quantity.unwrap_or(1));
+            button.secondary type="submit" { (t.compare_ticked) }
+        }
+        ul.cards { @for offer in offers { (card(t, offer, rows.get(&offer.id), quantity)) } }
+    }
+}
+
+/// `POST /search/picture`: offers that look like a picture (a URL, or a file uploaded).
+pub async fn by_picture(viewer: Viewer, State(state): State<ServiceState>, mut multipart: Multipart) -> Response {
+    let t = viewer.lang.text();
+    let mut url = String::new();
+    let mut bytes = None;
+    let mut failure = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("url") => url = field.text().await.unwrap_or_default().trim().to_owned(),
+                Some("picture") => match field.bytes().await {
+                    Ok(b) if !b.is_empty() => bytes = Some(b.to_vec()),
+                    Ok(_) => {}
+                    Err(e) => failure = Some(Problem::invalid("picture", e.body_text())),
+                },
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                failure = Some(Problem::new(e.status(), e.body_text()));
+                break;
+            }
+        }
+    }
+    let source = match (failure, bytes, url.is_empty()) {
+        (Some(problem), _, _) => Err(problem),
+        (None, Some(bytes), _) => Ok(ImageSource::Bytes(bytes)),
+        (None, None, false) if url.starts_with("https://") || url.starts_with("http://") => {
+            Ok(ImageSource::Url(url.clone()))
+        }
+        (None, None, false) => Err(Problem::invalid("url", "only http and https picture URLs are fetched")),
+        (None, None, true) => Err(Problem::invalid("url", "give a picture URL or choose a picture file")),
+    };
+    let request = ImageSearchRequest { limit: 20, keyword: None };
+    let found = match source {
+        Ok(source) => state.jobs.image_search(&source, &request, &Progress::silent()).await.map_err(Problem::from),
+        Err(problem) => Err(problem),
+    };
+    let form = SearchForm::default();
+    match found {
+        Ok(found) => {
+            let body = html! {
+                (search_form(t, &form, &FieldErrors::default()))
+                (picture_form(t, &url, &FieldErrors::default()))
+                (result_cards(t, &found.offers, &HashMap::new(), None))
+            };
+            page(&viewer, &format!("{} · {}", t.image_search, t.nav_search), body).into_response()
+        }
+        Err(problem) => {
+            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST);
+            let errors = FieldErrors::from_problem(&problem, &["url", "picture"]);
+            let body = html! { (search_form(t, &form, &FieldErrors::default())) (picture_form(t, &url, &errors)) };
+            (status, page(&viewer, t.nav_search, body)).into_response()
+        }
+    }
+}
+
+fn picture_form(t: &Text, url: &str, errors: &FieldErrors) -> Markup {
+    html! {
+        details.card open[!url.is_empty() || errors.get("url").is_some() || errors.get("picture").is_some()] {
+            summary { (t.image_search) }
+            form method="post" action="/search/picture" enctype="multipart/form-data" {
+                (errors.summary())
+                div.row {
+                    div.field.grow {
+                        label for="url" { (t.picture_url) }
+                        input #url name="url" type="url" value=(url)
+                            aria-invalid=[errors.get("url").map(|_| "true")] aria-describedby=[errors.get("url").map(|_| "url-error")];
+                        (field_error("url", errors))
+                    }
+                    div.field {
+                        label for="picture" { (t.picture_file) }
+                        input #picture name="picture" type="file" accept="image/*"
+                            aria-invalid=[errors.get("picture").map(|_| "true")] aria-describedby=[errors.get("picture").map(|_| "picture-error")];
+                        (field_error("picture", errors))
+                    }
+                    div.field.action { button type="submit" { (t.search) } }
+                }
+            }
         }
     }
 }
@@ -169,6 +269,7 @@ fn search_form(t: &Text, form: &SearchForm, errors: &FieldErrors) -> Markup {
                 div.field.action { button type="submit" { (t.search) } }
             }
         }
+        @if form.keyword.is_empty() { (picture_form(t, "", &FieldErrors::default())) }
     }
 }
 
@@ -192,6 +293,17 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
                     dt { (t.moq) } dd { (offer.moq.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
                     dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
                     dt { (t.supplier) } dd { (offer.supplier.company.as_deref().or(offer.supplier.login_id.as_deref()).unwrap_or("—")) }
+                }
+                div.card-actions {
+                    div.check {
+                        input id=(format!("pick-{}", offer.id)) type="checkbox" name="offer" value=(offer.id) form="compare-form";
+                        label for=(format!("pick-{}", offer.id)) { (t.compare) }
+                    }
+                    form method="post" action="/watches" {
+                        input type="hidden" name="offer" value=(offer.id);
+                        @if let Some(q) = quantity { input type="hidden" name="at" value=(q); }
+                        button.secondary type="submit" aria-label=(format!("{} {}", t.watch, offer.id)) { (t.watch) }
+                    }
                 }
             }
         }

@@ -139,7 +139,7 @@ fn urlencoding(text: &str) -> String {
 
 /// Where to go after logging in: a local path only (an open redirect would hand the session to
 /// another site's page).
-fn local_path(next: Option<&str>) -> &str {
+pub(super) fn local_path(next: Option<&str>) -> &str {
     match next {
         Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
         _ => "/",

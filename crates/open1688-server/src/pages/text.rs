@@ -242,6 +242,194 @@ words! {
     failed: "That did not work", "操作失败";
     /// Back.
     back: "Back", "返回";
+    /// Snoozed watches.
+    snoozed: "snoozed", "已静音";
+    /// Paused watches.
+    paused: "paused", "已暂停";
+    /// What a watch watches.
+    what_to_watch: "What to watch", "监控对象";
+    /// An offer id field.
+    offer_id: "Offer id", "商品 ID";
+    /// Or a keyword.
+    or_keyword: "Or a keyword", "或关键词";
+    /// Minutes between checks.
+    every_minutes: "Check every (minutes)", "检查间隔（分钟）";
+    /// The rules' fieldset.
+    alert_when: "Alert when", "告警条件";
+    /// The quantity prices are read at.
+    price_at_quantity: "Price at quantity", "按此数量取价";
+    /// Price below.
+    price_below: "Price below (¥)", "价格低于（¥）";
+    /// Price above.
+    price_above: "Price above (¥)", "价格高于（¥）";
+    /// A move of some percent.
+    moves_percent: "Price moves by (%)", "价格变动超过（%）";
+    /// Lowest in days.
+    lowest_in_days: "Lowest in (days)", "为若干天内最低（天）";
+    /// Stock below.
+    stock_below: "Stock below", "库存低于";
+    /// At most alerts a day.
+    max_per_day: "At most alerts a day", "每日最多告警";
+    /// Any tier change.
+    any_tier_change: "Any tier changes", "任一阶梯价变化";
+    /// Sold out.
+    sold_out: "Sold out", "售罄";
+    /// Back in stock.
+    back_in_stock: "Back in stock", "恢复库存";
+    /// New offers for a keyword.
+    new_offers: "New offers (keyword)", "新商品（关键词）";
+    /// What happens with no rule.
+    default_rules: "No rule ticked: an offer alerts on tier changes, sold out and back in stock; a keyword on new offers and tier changes.", "未选规则时：商品监控阶梯价变化、售罄和恢复库存；关键词监控新商品和阶梯价变化。";
+    /// Live alerts.
+    live_alerts: "Alerts", "告警";
+    /// The live list before the stream connects.
+    live_recent: "The latest alerts.", "最新告警。";
+    /// The live list once connected.
+    live_on: "Live: new alerts appear here as they are raised.", "实时：新告警会出现在这里。";
+    /// Add a watch.
+    add_watch: "Add a watch", "添加监控";
+    /// Until a moment.
+    until: "until", "直到";
+    /// The last error.
+    last_error: "Last error", "最近错误";
+    /// A watch's state.
+    state: "State", "状态";
+    /// A watch's rules.
+    rules: "Rules", "规则";
+    /// The last check.
+    last_check: "Last check", "上次检查";
+    /// Row actions.
+    actions: "Actions", "操作";
+    /// Snooze a day.
+    snooze_day: "Snooze 24 h", "静音 24 小时";
+    /// Remove.
+    remove: "Remove", "删除";
+    /// Pages of a list.
+    pages: "Pages", "分页";
+    /// Previous page.
+    previous: "Previous", "上一页";
+    /// Next page.
+    next: "Next", "下一页";
+    /// Snooze hours field.
+    snooze_hours: "Snooze for (hours)", "静音时长（小时）";
+    /// Snooze.
+    snooze: "Snooze", "静音";
+    /// Price history.
+    history: "Price and stock history", "价格与库存历史";
+    /// Zoom.
+    zoom: "Zoom", "时间范围";
+    /// Days.
+    days: "days", "天";
+    /// No history yet.
+    no_history: "No history in this span yet: the monitor records one snapshot per check.", "此时间段内暂无历史：监控每次检查记录一个快照。";
+    /// Changes alerted on.
+    changes: "Changes", "变化记录";
+    /// Edit rules.
+    edit_rules: "Edit the watch", "编辑监控";
+    /// Save.
+    save: "Save", "保存";
+    /// A new sourcing job.
+    new_sourcing_job: "New sourcing job", "新建选品任务";
+    /// Offers to read.
+    candidates: "Offers to read", "读取商品数";
+    /// Suppliers at most.
+    max_suppliers: "Suppliers at most", "最多供应商数";
+    /// Strategy.
+    strategy: "Strategy", "策略";
+    /// The policy's default.
+    policy_default: "Policy default", "默认策略";
+    /// Cheapest.
+    cheapest: "Cheapest", "最便宜";
+    /// Balanced.
+    balanced: "Balanced", "均衡";
+    /// Safest.
+    safest: "Safest", "最稳妥";
+    /// Also same-item listings.
+    same_item_too: "Also other sellers of the same item (by picture)", "同时查找同款商品的其他卖家（按图片）";
+    /// Start.
+    start: "Start", "开始";
+    /// Recent jobs.
+    recent_jobs: "Recent jobs", "最近任务";
+    /// Running.
+    running: "Running", "运行中";
+    /// Done.
+    done: "Done", "已完成";
+    /// Cancelled.
+    cancelled: "Cancelled", "已取消";
+    /// Interrupted.
+    interrupted: "Interrupted", "已中断";
+    /// The report could not be read.
+    report_unreadable: "The job finished but its report could not be read; download it as JSON.", "任务已完成，但报告无法读取；请下载 JSON。";
+    /// Try again.
+    try_again: "Start another", "重新开始";
+    /// Notes.
+    notes: "Notes", "备注";
+    /// Starting.
+    starting: "Starting…", "正在开始…";
+    /// Cancel.
+    cancel: "Cancel", "取消";
+    /// The answer.
+    the_answer: "The answer", "结论";
+    /// Buy.
+    buy: "Buy", "购买";
+    /// Landed total.
+    landed_total: "Landed total", "到岸总价";
+    /// Landed per unit.
+    landed_per_unit: "Landed cost per unit needed", "按需求数量的到岸单价";
+    /// Landed per unit bought.
+    landed_per_unit_bought: "Landed cost per unit bought", "按采购数量的到岸单价";
+    /// Comparison.
+    comparison: "Comparison", "比价";
+    /// The Pareto front explained.
+    pareto_explained: "Each dot is an offer (its number in the table): further left is cheaper, higher is a safer supplier. The line joins the Pareto front — offers no other beats on both.", "每个点是一个商品（编号见下表）：越靠左越便宜，越靠上供应商越可靠。连线为帕累托前沿——没有其他商品在两方面都更优。";
+    /// Supplier score.
+    supplier_score: "Supplier score", "供应商评分";
+    /// Left out.
+    left_out: "Left out", "已排除";
+    /// Downloads.
+    downloads: "Downloads", "下载";
+    /// Navigation: the purchase plan.
+    nav_plan: "Plan", "采购计划";
+    /// Plan lines.
+    plan_lines: "Lines", "采购明细";
+    /// How to type lines.
+    plan_lines_help: "One line per offer: offer_id,sku_id,quantity (sku_id may be empty)", "每行一个商品：offer_id,sku_id,quantity（sku_id 可留空）";
+    /// Or upload.
+    or_upload: "Or upload a plan file (CSV or TOML)", "或上传计划文件（CSV 或 TOML）";
+    /// Optimize.
+    optimize: "Raise quantities where a higher tier lowers the total", "在更高阶梯能降低总价时提高数量";
+    /// Make the plan.
+    make_plan: "Make the plan", "生成计划";
+    /// Download.
+    download: "Download", "下载";
+    /// The plan by supplier.
+    plan_by_supplier: "The plan by supplier", "按供应商的计划";
+    /// Goods.
+    goods: "Goods", "货款";
+    /// Freight.
+    freight: "Freight", "运费";
+    /// Raised quantities.
+    raised: "Quantities raised", "已提高的数量";
+    /// A line.
+    line: "Line", "行";
+    /// Saves.
+    saves: "saves", "节省";
+    /// No violations.
+    no_violations: "Meets every rule of this supplier.", "符合该供应商的所有规则。";
+    /// Compare.
+    compare: "Compare", "比价";
+    /// Compare the ticked offers.
+    compare_ticked: "Compare the ticked offers", "比较勾选的商品";
+    /// Same item from other sellers.
+    same_item_listings: "The same item from other sellers", "其他卖家的同款商品";
+    /// Watched.
+    watched: "Watched", "已监控";
+    /// Image search.
+    image_search: "Search by picture", "以图搜货";
+    /// A picture URL.
+    picture_url: "Picture URL", "图片网址";
+    /// Or a picture file.
+    picture_file: "Or a picture file", "或图片文件";
 }
 
 #[cfg(test)]

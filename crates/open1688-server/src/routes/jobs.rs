@@ -27,20 +27,26 @@ pub async fn submit_source(
     body: Result<Json<SourceRequest>, JsonRejection>,
 ) -> Result<Response, Problem> {
     let request = extract::json(body)?;
-    let jobs = state.jobs.clone();
-    let view = state.board.submit("source", move |progress, dir| async move {
-        let report = jobs.source(&request, &progress).await?;
-        let files = report.write_outputs(&dir, &progress)?;
-        let json = serde_json::to_value(&report)
-            .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the report did not encode: {e}")))?;
-        Ok((json, files))
-    });
+    request.validate()?;
+    let view = start_source(&state, request);
     let location = format!("/v1/jobs/{}", view.id);
     let mut response = (StatusCode::ACCEPTED, Json(view)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
         response.headers_mut().insert(header::LOCATION, value);
     }
     Ok(response)
+}
+
+/// Starts the sourcing job on the service's board (the API and the dashboard submit it alike).
+pub(crate) fn start_source(state: &ServiceState, request: SourceRequest) -> JobView {
+    let jobs = state.jobs.clone();
+    state.board.submit("source", move |progress, dir| async move {
+        let report = jobs.source(&request, &progress).await?;
+        let files = report.write_outputs(&dir, &progress)?;
+        let json = serde_json::to_value(&report)
+            .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the report did not encode: {e}")))?;
+        Ok((json, files))
+    })
 }
 
 /// `GET /v1/jobs/{id}`: status, stage, counted progress, notes, the files once done.
@@ -75,7 +81,12 @@ pub async fn file(
     State(state): State<ServiceState>,
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
-    let path = state.board.file(&id, &name).ok_or_else(|| {
+    file_response(&state, &id, &name).await
+}
+
+/// A job's file as a download (the API and the dashboard serve them alike).
+pub(crate) async fn file_response(state: &ServiceState, id: &str, name: &str) -> Result<Response, Problem> {
+    let path = state.board.file(id, name).ok_or_else(|| {
         Problem::new(StatusCode::NOT_FOUND, format!("job {id} has no file {name:?} (see its `files`)"))
     })?;
     let bytes = tokio::fs::read(&path)

@@ -1,0 +1,160 @@
+//! Lines over time (a watched offer's tier prices, its stock), drawn as inline SVG like the
+//! other charts: dates across, values up, one line per series, each named in a legend and in the
+//! description a screen reader reads.
+
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+use rust_decimal::Decimal;
+
+use super::chart::{BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, at, axes, f, ticks};
+
+/// One line: its name and its points, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The legend's word for it (`≥ 100`).
+    pub name: String,
+    /// Moments and values.
+    pub points: Vec<(DateTime<Utc>, Decimal)>,
+}
+
+/// Up to five colours the lines take in turn (each 3:1 or more against white).
+const COLOURS: [&str; 5] = ["#b3400a", "#1a56db", "#176b2c", "#7a3db8", "#5b6676"];
+
+/// `series` drawn over the span from `from` to `to`; `id` keeps the title ids of two charts on
+/// one page apart; `unit` prefixes values (`¥`, or nothing for stock).
+pub fn line_chart(
+    id: &str,
+    title: &str,
+    series: &[Series],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    unit: &str,
+) -> Markup {
+    let values = || series.iter().flat_map(|s| s.points.iter().map(|(_, v)| f(*v)));
+    if values().next().is_none() {
+        return html! {};
+    }
+    let highest = values().fold(f64::MIN, f64::max);
+    let lowest = values().fold(f64::MAX, f64::min);
+    let y_max = if highest > 0.0 { highest * 1.08 } else { 1.0 };
+    let y_min = ticks(lowest * 0.8).last().copied().filter(|v| *v < lowest).unwrap_or(0.0);
+    let span_ms = (to - from).num_milliseconds().max(1) as f64;
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let x = |t: DateTime<Utc>| LEFT + ((t - from).num_milliseconds() as f64 / span_ms).clamp(0.0, 1.0) * plot_w;
+    let y = |v: f64| TOP + plot_h - (v - y_min) / (y_max - y_min) * plot_h;
+    let days = (to - from).num_days();
+    let date_format = if days > 180 { "%Y-%m" } else { "%m-%d" };
+    let date_ticks: Vec<DateTime<Utc>> = (0..=4).map(|i| from + (to - from) * i / 4).collect();
+    let description: Vec<String> = series
+        .iter()
+        .map(|s| {
+            let first = s.points.first().map(|(_, v)| *v);
+            let last = s.points.last().map(|(_, v)| *v);
+            match (first, last) {
+                (Some(a), Some(b)) => format!("{}: {unit}{a} → {unit}{b} ({} points)", s.name, s.points.len()),
+                _ => format!("{}: —", s.name),
+            }
+        })
+        .collect();
+    html! {
+        figure.chart {
+            svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img"
+                aria-labelledby=(format!("{id}-title {id}-desc")) preserveAspectRatio="xMidYMid meet" {
+                title id=(format!("{id}-title")) { (title) }
+                desc id=(format!("{id}-desc")) { (description.join("; ")) }
+                (axes("", ""))
+                @for tick in std::iter::once(y_min).chain(ticks(y_max).into_iter().filter(|t| *t > y_min)) {
+                    line.grid x1=(at(LEFT)) x2=(at(WIDTH - RIGHT)) y1=(at(y(tick))) y2=(at(y(tick))) {}
+                    text.tick x=(at(LEFT - 6.0)) y=(at(y(tick) + 4.0)) text-anchor="end" { (tick_label(tick)) }
+                }
+                @for (i, t) in date_ticks.iter().enumerate() {
+                    @let anchor = match i { 0 => "start", 4 => "end", _ => "middle" };
+                    text.tick x=(at(x(*t))) y=(at(HEIGHT - BOTTOM + 18.0)) text-anchor=(anchor) { (t.format(date_format)) }
+                }
+                @for (i, s) in series.iter().enumerate() {
+                    @let colour = COLOURS[i % COLOURS.len()];
+                    @if s.points.len() == 1 {
+                        @let (t, v) = s.points[0];
+                        circle cx=(at(x(t))) cy=(at(y(f(v)))) r="4" fill=(colour) {}
+                    } @else {
+                        path.line d=(polyline(&s.points, &x, &y)) stroke=(colour) {}
+                    }
+                }
+            }
+            @if series.len() > 1 {
+                figcaption.legend {
+                    @for (i, s) in series.iter().enumerate() {
+                        span.key { span.swatch style=(format!("background:{}", COLOURS[i % COLOURS.len()])) {} (s.name) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A series as a step line: a price holds until the next snapshot changes it.
+fn polyline(points: &[(DateTime<Utc>, Decimal)], x: &impl Fn(DateTime<Utc>) -> f64, y: &impl Fn(f64) -> f64) -> String {
+    let mut d = String::new();
+    for (i, (t, v)) in points.iter().enumerate() {
+        if i == 0 {
+            d.push_str(&format!("M{} {}", at(x(*t)), at(y(f(*v)))));
+        } else {
+            d.push_str(&format!(" H{} V{}", at(x(*t)), at(y(f(*v)))));
+        }
+    }
+    d
+}
+
+/// A grid value short enough for the left margin at phone size (`60k`, not `60000`).
+fn tick_label(v: f64) -> String {
+    if v.abs() >= 10_000.0 {
+        let k = v / 1000.0;
+        if k.fract() == 0.0 { format!("{k:.0}k") } else { format!("{k:.1}k") }
+    } else if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: i64) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp(1_790_000_000 + d * 86_400, 0).unwrap()
+    }
+
+    #[test]
+    fn each_series_is_a_line_named_in_the_legend_and_the_description() {
+        let series = vec![
+            Series {
+                name: "≥ 1".into(),
+                points: vec![(day(1), Decimal::new(1250, 2)), (day(3), Decimal::new(1190, 2))],
+            },
+            Series { name: "≥ 100".into(), points: vec![(day(1), Decimal::from(11)), (day(3), Decimal::from(10))] },
+        ];
+        let svg = line_chart("h", "价格", &series, day(0), day(7), "¥").into_string();
+        assert_eq!(svg.matches("class=\"line\"").count(), 2, "{svg}");
+        assert!(svg.contains("≥ 1: ¥12.50 → ¥11.90 (2 points)"));
+        assert!(svg.contains("class=\"legend\""));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn large_grid_values_are_shortened() {
+        assert_eq!(tick_label(60_000.0), "60k");
+        assert_eq!(tick_label(12_500.0), "12.5k");
+        assert_eq!(tick_label(250.0), "250");
+        assert_eq!(tick_label(6.1), "6.10");
+    }
+
+    #[test]
+    fn one_point_is_a_dot_and_no_points_draw_nothing() {
+        let one = vec![Series { name: "stock".into(), points: vec![(day(1), Decimal::from(0))] }];
+        let svg = line_chart("s", "库存", &one, day(1), day(1), "").into_string();
+        assert!(svg.contains("<circle") && !svg.contains("NaN"), "{svg}");
+        assert!(line_chart("s", "t", &[], day(0), day(1), "").into_string().is_empty());
+    }
+}

@@ -1,0 +1,52 @@
+//! `/alerts/live`: the alerts the service's monitor raises, as Server-Sent Events for the pages'
+//! script (the API's stream wants its key in a header, which a browser's `EventSource` cannot
+//! send; this one is behind the log-in cookie instead).
+
+use std::convert::Infallible;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use super::overview::short_time;
+use super::session::Viewer;
+use crate::state::ServiceState;
+
+/// What the page shows of one alert.
+#[derive(Debug, Serialize)]
+struct LiveAlert<'a> {
+    at: String,
+    time: String,
+    offer_id: i64,
+    rule: &'a str,
+    message: &'a str,
+}
+
+/// `GET /alerts/live`: `event: alert` with a [`LiveAlert`] as JSON; `event: lagged` with how many
+/// this listener missed.
+pub async fn live(
+    _viewer: Viewer,
+    State(state): State<ServiceState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let events = futures::stream::unfold(state.alerts.subscribe(), |mut rx| async move {
+        let event = match rx.recv().await {
+            Ok(streamed) => {
+                let a = &streamed.alert;
+                let live = LiveAlert {
+                    at: a.at.to_rfc3339(),
+                    time: short_time(a.at),
+                    offer_id: a.offer_id,
+                    rule: &a.rule,
+                    message: &a.message,
+                };
+                Event::default().event("alert").id(streamed.delivery_id.clone()).json_data(&live).unwrap_or_default()
+            }
+            Err(broadcast::error::RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(event), rx))
+    });
+    Sse::new(events).keep_alive(KeepAlive::default())
+}

@@ -1,0 +1,329 @@
+//! `/source`: the sourcing job from a form — keyword, need, options — run on the service's job
+//! board; its page shows live progress while it runs, then the answer (what to buy, from whom, at
+//! what landed cost, and why), the comparison with its Pareto front drawn as landed cost against
+//! supplier score, and the workbook, charts and JSON to download.
+
+use axum::Form;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, PreEscaped, html};
+use open1688_jobs::{NeedRequest, SourceDecision, SourceRequest};
+use open1688_store::Scope;
+use serde::Deserialize;
+use sourcing::{Comparison, Strategy};
+
+use super::comparison::comparison_view;
+use super::form::{FieldErrors, field_error, parse_optional};
+use super::layout::page;
+use super::overview::short_time;
+use super::session::Viewer;
+use super::text::Text;
+use super::trouble::Trouble;
+use crate::job_board::{JobStatus, JobView};
+use crate::problem::Problem;
+use crate::routes::jobs::{file_response, start_source};
+use crate::state::ServiceState;
+
+/// The sourcing form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SourceForm {
+    keyword: String,
+    need: String,
+    candidates: String,
+    strategy: String,
+    max_suppliers: String,
+    same_item: Option<String>,
+}
+
+const FIELDS: &[&str] = &["keyword", "need", "candidates", "strategy", "max_suppliers"];
+
+impl SourceForm {
+    fn to_request(&self) -> Result<SourceRequest, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let keyword = self.keyword.trim().to_owned();
+        if keyword.is_empty() {
+            errors.add("keyword", "type what to buy");
+        }
+        let need = parse_optional::<i64>(&self.need, "need", &mut errors);
+        if need.is_none() && errors.get("need").is_none() {
+            errors.add("need", "type how many units are needed");
+        }
+        let strategy = match self.strategy.trim() {
+            "" => None,
+            "cheapest" => Some(Strategy::Cheapest),
+            "balanced" => Some(Strategy::Balanced),
+            "safest" => Some(Strategy::Safest),
+            other => {
+                errors.add("strategy", format!("{other:?} is not cheapest, balanced or safest"));
+                None
+            }
+        };
+        let request = SourceRequest {
+            keyword,
+            need: NeedRequest::units(need.unwrap_or(0)),
+            candidates: parse_optional(&self.candidates, "candidates", &mut errors),
+            strategy,
+            same_item: self.same_item.is_some(),
+            max_suppliers: parse_optional(&self.max_suppliers, "max_suppliers", &mut errors),
+        };
+        let request = errors.into_result(request)?;
+        request.validate().map_err(|e| FieldErrors::from_problem(&Problem::from(e), FIELDS))?;
+        Ok(request)
+    }
+}
+
+/// `GET /source`: the form and the jobs of this service.
+pub async fn form(viewer: Viewer, State(state): State<ServiceState>) -> Response {
+    let form = SourceForm { need: "500".into(), ..SourceForm::default() };
+    render_form(&viewer, &state, &form, &FieldErrors::default(), StatusCode::OK)
+}
+
+/// `POST /source`: starts the job and opens its page; a bad field comes back to the form.
+pub async fn submit(viewer: Viewer, State(state): State<ServiceState>, Form(form): Form<SourceForm>) -> Response {
+    if let Some(refused) = viewer.refusal(Scope::Write) {
+        return refused;
+    }
+    match form.to_request() {
+        Ok(request) => {
+            let view = start_source(&state, request);
+            Redirect::to(&format!("/source/{}", view.id)).into_response()
+        }
+        Err(errors) => render_form(&viewer, &state, &form, &errors, StatusCode::BAD_REQUEST),
+    }
+}
+
+fn render_form(
+    viewer: &Viewer,
+    state: &ServiceState,
+    form: &SourceForm,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let t = viewer.lang.text();
+    let mut jobs: Vec<JobView> = [JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed, JobStatus::Cancelled]
+        .into_iter()
+        .flat_map(|s| state.board.with_status(s))
+        .filter(|v| v.kind == "source")
+        .collect();
+    jobs.sort_by_key(|v| std::cmp::Reverse(v.submitted_at));
+    jobs.truncate(20);
+    let input = |id: &str, label: &str, value: &str, kind: &str, required: bool| {
+        let error = errors.get(id);
+        html! {
+            div.field.(if id == "keyword" { "grow" } else { "" }) {
+                label for=(id) { (label) }
+                input id=(id) name=(id) type=(kind) value=(value) required[required] min=[(kind == "number").then_some("1")]
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| format!("{id}-error"))];
+                (field_error(id, errors))
+            }
+        }
+    };
+    let body = html! {
+        h1 { (t.nav_source) }
+        section.card aria-labelledby="new-job" {
+            h2 #new-job { (t.new_sourcing_job) }
+            form method="post" action="/source" {
+                (errors.summary())
+                div.row {
+                    (input("keyword", t.keyword, &form.keyword, "text", true))
+                    (input("need", t.need, &form.need, "number", true))
+                    (input("candidates", t.candidates, &form.candidates, "number", false))
+                    (input("max_suppliers", t.max_suppliers, &form.max_suppliers, "number", false))
+                    div.field {
+                        label for="strategy" { (t.strategy) }
+                        select #strategy name="strategy" {
+                            @for (value, word) in [("", t.policy_default), ("cheapest", t.cheapest), ("balanced", t.balanced), ("safest", t.safest)] {
+                                option value=(value) selected[form.strategy == value] { (word) }
+                            }
+                        }
+                        (field_error("strategy", errors))
+                    }
+                }
+                div.row.checks {
+                    div.check {
+                        input #same_item name="same_item" type="checkbox" checked[form.same_item.is_some()];
+                        label for="same_item" { (t.same_item_too) }
+                    }
+                }
+                button type="submit" { (t.start) }
+            }
+        }
+        section.card aria-labelledby="jobs" {
+            h2 #jobs { (t.recent_jobs) }
+            @if jobs.is_empty() { p.muted { (t.none_yet) } }
+            ul.list {
+                @for job in &jobs {
+                    li {
+                        a href=(format!("/source/{}", job.id)) { (short_time(job.submitted_at)) }
+                        " · " (status_word(t, job.status))
+                        @if let Some(stage) = &job.stage { " · " span.muted { (stage) } }
+                    }
+                }
+            }
+        }
+    };
+    (status, page(viewer, t.nav_source, body)).into_response()
+}
+
+fn status_word(t: &Text, status: JobStatus) -> &'static str {
+    match status {
+        JobStatus::Running => t.running,
+        JobStatus::Succeeded => t.done,
+        JobStatus::Failed => t.failed,
+        JobStatus::Cancelled => t.cancelled,
+        JobStatus::Interrupted => t.interrupted,
+    }
+}
+
+fn unknown(id: &str) -> Trouble {
+    Problem::new(StatusCode::NOT_FOUND, format!("no job {id} (jobs are kept while the service runs)")).into()
+}
+
+/// The report's parts the page shows (the job keeps the whole report as JSON).
+#[derive(Debug, Deserialize)]
+struct Answer {
+    keyword: String,
+    need: i64,
+    decision: SourceDecision,
+    comparison: Comparison,
+    #[serde(default)]
+    cross_border_missing: Option<String>,
+}
+
+/// `GET /source/{id}`: progress while the job runs; the answer once it is done.
+pub async fn show(
+    viewer: Viewer,
+    State(state): State<ServiceState>,
+    Path(id): Path<String>,
+) -> Result<Response, Trouble> {
+    let t = viewer.lang.text();
+    let view = state.board.view(&id).filter(|v| v.kind == "source").ok_or_else(|| unknown(&id))?;
+    let answer = match view.status {
+        JobStatus::Succeeded => state.board.result(&id).and_then(|json| serde_json::from_value::<Answer>(json).ok()),
+        _ => None,
+    };
+    let title = match &answer {
+        Some(a) => format!("{} · {} × {}", t.nav_source, a.keyword, a.need),
+        None => t.nav_source.to_owned(),
+    };
+    let body = html! {
+        h1 { (title) }
+        @match view.status {
+            JobStatus::Running => (progress(t, &view)),
+            JobStatus::Succeeded => {
+                @if let Some(answer) = &answer { (answer_section(t, answer)) (downloads(t, &view)) }
+                @else { p.form-error role="alert" { (t.report_unreadable) } }
+            }
+            _ => {
+                section.card role="alert" {
+                    h2 { (status_word(t, view.status)) }
+                    @if let Some(problem) = &view.error { p { (problem.detail) } }
+                    p { a href="/source" { (t.try_again) } }
+                }
+            }
+        }
+        @if !view.notes.is_empty() {
+            details.card {
+                summary { (t.notes) " (" (view.notes.len()) ")" }
+                ul.list { @for note in &view.notes { li.small { (note) } } }
+            }
+        }
+    };
+    Ok(page(&viewer, &title, body).into_response())
+}
+
+fn progress(t: &Text, view: &JobView) -> Markup {
+    html! {
+        // Without the script the page reloads itself every two seconds.
+        noscript { (PreEscaped(r#"<meta http-equiv="refresh" content="2">"#)) }
+        section.card aria-labelledby="progress" data-job-status=(format!("/source/{}/status", view.id)) {
+            h2 #progress { (t.running) "…" }
+            p.stage role="status" { (view.stage.as_deref().unwrap_or(t.starting)) }
+            progress max=(view.total.max(1)) value=(view.done) aria-labelledby="progress" {}
+            form method="post" action=(format!("/source/{}/cancel", view.id)) {
+                button.secondary type="submit" { (t.cancel) }
+            }
+        }
+    }
+}
+
+fn answer_section(t: &Text, answer: &Answer) -> Markup {
+    let d = &answer.decision;
+    html! {
+        section.card.answer-card aria-labelledby="answer" {
+            h2 #answer { (t.the_answer) }
+            p.answer {
+                (t.buy) " " strong { (d.quantity) } " × "
+                a href=(format!("/offers/{}", d.offer_id)) { (d.title) }
+                " · " (t.supplier) " " strong { (d.supplier) }
+            }
+            dl.facts {
+                dt { (t.unit_price) } dd { "¥" (d.unit_price) }
+                dt { (t.landed_total) } dd { "¥" (d.landed_total) }
+                dt { (t.landed_per_unit_bought) } dd { "¥" (d.landed_per_unit.round_dp(2)) }
+            }
+            p { strong { (t.why) ": " } (d.why) }
+            @if let Some(missing) = &answer.cross_border_missing { p.muted.small { (missing) } }
+        }
+        (comparison_view(t, &answer.comparison, d.offer_id))
+    }
+}
+
+fn downloads(t: &Text, view: &JobView) -> Markup {
+    html! {
+        section.card aria-labelledby="downloads" {
+            h2 #downloads { (t.downloads) }
+            ul.list {
+                @for name in &view.files {
+                    li { a href=(format!("/source/{}/files/{name}", view.id)) download { (name) } }
+                }
+                li { a href=(format!("/source/{}/report.json", view.id)) download="report.json" { "report.json" } }
+            }
+        }
+    }
+}
+
+/// `GET /source/{id}/status`: the job's view as JSON, for the page's script.
+pub async fn status(
+    _viewer: Viewer,
+    State(state): State<ServiceState>,
+    Path(id): Path<String>,
+) -> Result<Json<JobView>, Trouble> {
+    state.board.view(&id).map(Json).ok_or_else(|| unknown(&id))
+}
+
+/// `GET /source/{id}/report.json`: the whole report.
+pub async fn report(
+    _viewer: Viewer,
+    State(state): State<ServiceState>,
+    Path(id): Path<String>,
+) -> Result<Response, Trouble> {
+    let report = state.board.result(&id).ok_or_else(|| unknown(&id))?;
+    Ok(([(axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"report.json\"")], Json(report))
+        .into_response())
+}
+
+/// `GET /source/{id}/files/{name}`: a workbook or chart the job wrote.
+pub async fn file(
+    _viewer: Viewer,
+    State(state): State<ServiceState>,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<Response, Trouble> {
+    Ok(file_response(&state, &id, &name).await?)
+}
+
+/// `POST /source/{id}/cancel`: asks the job to stop.
+pub async fn cancel(
+    viewer: Viewer,
+    State(state): State<ServiceState>,
+    Path(id): Path<String>,
+) -> Result<Response, Trouble> {
+    if let Some(refused) = viewer.refusal(Scope::Write) {
+        return Ok(refused);
+    }
+    state.board.cancel(&id).ok_or_else(|| unknown(&id))?;
+    Ok(Redirect::to(&format!("/source/{id}")).into_response())
+}
