@@ -12,7 +12,7 @@ use std::time::Duration;
 use browser::{Browser, LAPTOP, PHONE};
 use open1688_sandbox::config::PushConfig;
 use open1688_sandbox::push_log::PushTarget;
-use service::{OFFER, key, start, start_with_env};
+use service::{OFFER, gateway_env, key, start, start_with_env};
 
 /// Logs in at `base` with `key` through the form.
 async fn log_in(browser: &Browser, base: &str, key: &str) {
@@ -99,6 +99,20 @@ async fn a_buyer_sources_compares_and_plans_in_the_browser() {
     browser.screenshot_page("compare-en-laptop", LAPTOP).await;
     browser.assert_accessible("the comparison").await;
 
+    // Search by picture: a private address is refused next to its field; a file finds offers.
+    browser.open(&format!("{}/search", svc.base)).await;
+    browser.click("details summary").await;
+    browser.fill("#url", "http://127.0.0.1:1/x.png").await;
+    browser.click("form[action='/search/picture'] button[type=submit]").await;
+    assert!(!browser.text("#url-error").await.is_empty(), "a private address is not fetched");
+    let picture = dir.path().join("cup.png");
+    std::fs::write(&picture, service::TINY_PNG).unwrap();
+    browser.fill("#url", "").await;
+    browser.wait_for("#picture").await.send_keys(picture.to_str().unwrap()).await.unwrap();
+    browser.click("form[action='/search/picture'] button[type=submit]").await;
+    browser.wait_for("ul.cards li.offer").await;
+    browser.assert_accessible("the picture search").await;
+
     // A plan typed in: the plan by supplier with its totals; a bad line is named.
     browser.open(&format!("{}/plan", svc.base)).await;
     browser.assert_accessible("the plan form").await;
@@ -133,13 +147,7 @@ async fn a_watch_added_in_the_browser_alerts_live_when_the_sandbox_clock_moves()
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("store.db").display());
     let (_, writer) = key(dir.path(), &db, "buyer", "write");
-    let gateway = [
-        ("OPEN1688_ENDPOINT", sandbox.base_url().to_owned()),
-        ("OPEN1688_APP_KEY", sandbox.app_key().to_owned()),
-        ("OPEN1688_APP_SECRET", sandbox.app_secret().to_owned()),
-        ("OPEN1688_ACCESS_TOKEN", sandbox.access_token().to_owned()),
-        ("OPEN1688_REFRESH_TOKEN", sandbox.refresh_token().to_owned()),
-    ];
+    let gateway = gateway_env(&sandbox);
     let svc = start_with_env(dir.path(), &db, &["--monitor-tick", "1"], &gateway);
     let browser = Browser::start("watch", LAPTOP, "zh-CN").await;
     log_in(&browser, &svc.base, &writer).await;

@@ -13,7 +13,7 @@ use serde_json::json;
 
 mod service;
 
-use service::{call, key, start_with_env};
+use service::{call, gateway_env, key, start_with_env};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pushes_arrive_once_each_verified_and_make_watches_due() {
@@ -37,13 +37,7 @@ async fn pushes_arrive_once_each_verified_and_make_watches_due() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("store.db").display());
     let (_, writer) = key(dir.path(), &db, "erp", "write");
-    let gateway = [
-        ("OPEN1688_ENDPOINT", sandbox.base_url().to_owned()),
-        ("OPEN1688_APP_KEY", sandbox.app_key().to_owned()),
-        ("OPEN1688_APP_SECRET", sandbox.app_secret().to_owned()),
-        ("OPEN1688_ACCESS_TOKEN", sandbox.access_token().to_owned()),
-        ("OPEN1688_REFRESH_TOKEN", sandbox.refresh_token().to_owned()),
-    ];
+    let gateway = gateway_env(&sandbox);
     let svc = start_with_env(dir.path(), &db, &["--monitor-tick", "1"], &gateway);
     let url = |path: &str| format!("{}{path}", svc.base);
 

@@ -11,6 +11,10 @@ const live = document.querySelector("[data-stream]");
 if (live && window.EventSource) {
   const status = document.getElementById("live-status");
   const stream = new EventSource(live.dataset.stream);
+  // A browser keeps six connections to a site over HTTP/1.1; a stream left open by a page that
+  // was navigated away from (kept in the back-forward cache) would hold one of them.
+  window.addEventListener("pagehide", () => stream.close());
+  window.addEventListener("pageshow", (event) => { if (event.persisted) window.location.reload(); });
   stream.addEventListener("open", () => { if (status) status.textContent = status.dataset.open || status.textContent; });
   stream.addEventListener("alert", (event) => {
     const alert = JSON.parse(event.data);

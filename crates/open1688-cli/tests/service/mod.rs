@@ -80,6 +80,17 @@ impl Drop for Service {
     }
 }
 
+/// The environment that points the binary at `sandbox` as its gateway, with its credentials.
+pub fn gateway_env(sandbox: &open1688_sandbox::Sandbox) -> [(&'static str, String); 5] {
+    [
+        ("OPEN1688_ENDPOINT", sandbox.base_url().to_owned()),
+        ("OPEN1688_APP_KEY", sandbox.app_key().to_owned()),
+        ("OPEN1688_APP_SECRET", sandbox.app_secret().to_owned()),
+        ("OPEN1688_ACCESS_TOKEN", sandbox.access_token().to_owned()),
+        ("OPEN1688_REFRESH_TOKEN", sandbox.refresh_token().to_owned()),
+    ]
+}
+
 /// Starts `open1688 serve` with `flags` over its built-in sandbox; returns once it says where it
 /// listens.
 pub fn start(dir: &Path, db: &str, flags: &[&str]) -> Service {

@@ -89,4 +89,12 @@ mod tests {
         assert!(read("").is_err());
         assert!(read("offer=1&offer=2&quantity=lots").unwrap_err().get("quantity").is_some());
     }
+
+    proptest::proptest! {
+        /// Any query string is read into a request or named errors, never a panic.
+        #[test]
+        fn any_query_is_read_without_panicking(query in ".{0,80}") {
+            let _ = read(&query);
+        }
+    }
 }

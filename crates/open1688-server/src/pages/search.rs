@@ -74,7 +74,11 @@ fn read(form: &SearchForm) -> Result<(SearchRequest, Option<i64>), FieldErrors> 
 pub async fn search(viewer: Viewer, State(state): State<ServiceState>, Query(form): Query<SearchForm>) -> Response {
     let t = viewer.lang.text();
     if form.keyword.is_empty() && form.quantity.is_empty() {
-        return page(&viewer, t.nav_search, search_form(t, &form, &FieldErrors::default())).into_response();
+        let body = html! {
+            (search_form(t, &form, &FieldErrors::default()))
+            (picture_form(t, "", &FieldErrors::default()))
+        };
+        return page(&viewer, t.nav_search, body).into_response();
     }
     let (request, quantity) = match read(&form) {
         Ok(read) => read,
@@ -141,6 +145,7 @@ pub async fn by_picture(viewer: Viewer, State(state): State<ServiceState>, mut m
             }
         }
     }
+    let gave_file = bytes.is_some();
     let source = match (failure, bytes, url.is_empty()) {
         (Some(problem), _, _) => Err(problem),
         (None, Some(bytes), _) => Ok(ImageSource::Bytes(bytes)),
@@ -167,7 +172,10 @@ pub async fn by_picture(viewer: Viewer, State(state): State<ServiceState>, mut m
         }
         Err(problem) => {
             let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST);
-            let errors = FieldErrors::from_problem(&problem, &["url", "picture"]);
+            // Whatever the failure names (the picture, its address, the platform), it is about
+            // what was given: the URL typed or the file chosen.
+            let mut errors = FieldErrors::default();
+            errors.add(if gave_file || url.is_empty() { "picture" } else { "url" }, problem.detail.to_string());
             let body = html! { (search_form(t, &form, &FieldErrors::default())) (picture_form(t, &url, &errors)) };
             (status, page(&viewer, t.nav_search, body)).into_response()
         }
@@ -269,7 +277,6 @@ fn search_form(t: &Text, form: &SearchForm, errors: &FieldErrors) -> Markup {
                 div.field.action { button type="submit" { (t.search) } }
             }
         }
-        @if form.keyword.is_empty() { (picture_form(t, "", &FieldErrors::default())) }
     }
 }
 
@@ -313,6 +320,16 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Whatever is typed, the search form is read or its errors named, never a panic.
+        #[test]
+        fn any_typing_is_read_without_panicking(
+            keyword in ".{0,20}", quantity in ".{0,24}", price_min in ".{0,24}", price_max in ".{0,24}", sort in ".{0,12}",
+        ) {
+            let _ = read(&SearchForm { keyword, quantity, price_min, price_max, sort });
+        }
+    }
 
     #[test]
     fn every_wrong_field_is_named_at_once() {

@@ -327,3 +327,36 @@ pub async fn cancel(
     state.board.cancel(&id).ok_or_else(|| unknown(&id))?;
     Ok(Redirect::to(&format!("/source/{id}")).into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_is_checked_before_a_job_starts() {
+        let form = |need: &str, strategy: &str| SourceForm {
+            keyword: "保温杯".into(),
+            need: need.into(),
+            strategy: strategy.into(),
+            ..SourceForm::default()
+        };
+        let request = form("300", "safest").to_request().unwrap();
+        assert_eq!((request.need.need, request.strategy), (300, Some(Strategy::Safest)));
+        assert!(form("0", "").to_request().unwrap_err().get("need").is_some(), "checked by the job's own rule");
+        assert!(form("", "").to_request().unwrap_err().get("need").is_some());
+        assert!(form("5", "boldest").to_request().unwrap_err().get("strategy").is_some());
+        let blank = SourceForm { need: "5".into(), ..SourceForm::default() };
+        assert!(blank.to_request().unwrap_err().get("keyword").is_some());
+    }
+
+    proptest::proptest! {
+        /// Whatever is typed, the form is read into a request or named errors, never a panic.
+        #[test]
+        fn any_typing_is_read_without_panicking(
+            keyword in ".{0,20}", need in ".{0,24}", candidates in ".{0,24}", strategy in ".{0,10}", max in ".{0,24}",
+        ) {
+            let form = SourceForm { keyword, need, candidates, strategy, max_suppliers: max, same_item: None };
+            let _ = form.to_request();
+        }
+    }
+}

@@ -247,6 +247,25 @@ mod tests {
         assert_eq!(back.to_request().unwrap().to_new_watch().unwrap().rules, watch.rules, "editing keeps every rule");
     }
 
+    proptest::proptest! {
+        /// Whatever is typed into the form, it becomes a request or named errors, never a panic.
+        #[test]
+        fn any_typing_is_read_without_panicking(
+            offer in ".{0,24}", keyword in ".{0,12}", every in ".{0,24}", at in ".{0,24}",
+            below in ".{0,30}", change in ".{0,30}", lowest in ".{0,24}", stock in ".{0,24}", ticked: bool,
+        ) {
+            let on = ticked.then(|| "on".to_owned());
+            let form = WatchForm {
+                offer, keyword, every, at, below, above: change.clone(), change, lowest_days: lowest,
+                stock_below: stock, max_per_day: String::new(), sold_out: on.clone(), back_in_stock: on.clone(),
+                any_tier_change: on.clone(), new_offers: on,
+            };
+            if let Ok(request) = form.to_request() {
+                proptest::prop_assert!(request.to_new_watch().is_ok());
+            }
+        }
+    }
+
     #[test]
     fn bad_fields_are_named() {
         let both = WatchForm { offer: "1".into(), keyword: "杯子".into(), ..WatchForm::default() };
