@@ -34,6 +34,8 @@ pub enum ResponseFamily {
     ProductList,
     /// `{"success":"false","errorCode":…,"errorMsg":…}` (`alibaba.product.suggest.crossBorder`).
     Suggest,
+    /// The trade APIs' answers (order preview and creation, spec trade §A).
+    Trade,
 }
 
 /// A failure reported inside an HTTP 200 body.

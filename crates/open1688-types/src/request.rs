@@ -69,4 +69,12 @@ pub trait ApiRequest {
     fn needs_signature(&self) -> bool {
         true
     }
+
+    /// Whether sending the request twice does no more than sending it once (every read). A
+    /// request that acts on the platform (placing an order) answers `false`: the client then
+    /// repeats it only when the gateway refused it before acting (throttled, a token or clock
+    /// rejection), never after a timeout or a server error, when it may have acted.
+    fn repeatable(&self) -> bool {
+        true
+    }
 }

@@ -66,6 +66,9 @@ struct CallSpec<'a> {
     params: &'a Params,
     needs_token: bool,
     sign: bool,
+    /// Whether a second attempt after an unclear failure is harmless (see
+    /// `ApiRequest::repeatable`).
+    repeatable: bool,
 }
 
 impl Client {
@@ -109,6 +112,7 @@ impl Client {
             params: &params,
             needs_token: request.needs_access_token(),
             sign: request.needs_signature(),
+            repeatable: request.repeatable(),
         };
         let cached = self.inner.cache.as_ref().zip(self.inner.cache_ttls.for_api(&api));
         let Some((cache, (kind, ttl))) = cached else { return self.send(spec).await };
@@ -167,7 +171,7 @@ impl Client {
     /// shape and returned as [`Error::Business`].
     pub async fn call(&self, namespace: &str, name: &str, params: Params) -> Result<serde_json::Value> {
         let api = ApiId::dynamic(namespace, name, 1);
-        self.send(CallSpec { api: &api, params: &params, needs_token: true, sign: true }).await
+        self.send(CallSpec { api: &api, params: &params, needs_token: true, sign: true, repeatable: true }).await
     }
 
     /// Measures the gateway clock offset with `system/currentTimeMillis` now.
@@ -175,7 +179,7 @@ impl Client {
         let sent = chrono::Utc::now().timestamp_millis();
         let api = CurrentTimeMillis.api();
         let params = Params::new();
-        let spec = CallSpec { api: &api, params: &params, needs_token: false, sign: false };
+        let spec = CallSpec { api: &api, params: &params, needs_token: false, sign: false, repeatable: true };
         let time: <CurrentTimeMillis as ApiRequest>::Output = self.send_with_retries(spec).await?;
         let received = chrono::Utc::now().timestamp_millis();
         let server = time.0.ok_or_else(|| Error::Decode {
@@ -256,6 +260,11 @@ impl Client {
                     continue;
                 }
                 ErrorClass::AuthExpired => return Err(err),
+                // A timeout or a server error may come after the platform acted: a request that
+                // must not happen twice is not sent again.
+                ErrorClass::Transient if !spec.repeatable => {
+                    return Err(Error::Unconfirmed { api: api_label, last: Box::new(err) });
+                }
                 ErrorClass::Throttled | ErrorClass::Transient => {}
             }
             if policy.max_attempts <= 1 {
@@ -365,6 +374,6 @@ impl Client {
         api: &ApiId,
         params: &Params,
     ) -> Result<T> {
-        self.send(CallSpec { api, params, needs_token: false, sign: true }).await
+        self.send(CallSpec { api, params, needs_token: false, sign: true, repeatable: true }).await
     }
 }

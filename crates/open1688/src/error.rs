@@ -175,6 +175,17 @@ pub enum Error {
         #[source]
         last: Box<Error>,
     },
+    /// A request that must not happen twice (placing an order) failed in a way that leaves open
+    /// whether the platform acted on it (a timeout, a dropped connection, a server error). It
+    /// was not sent again: find out first (an order by its `outOrderId`), then decide.
+    #[error("{api}: the platform may or may not have acted on this request ({last}); it was not sent again")]
+    Unconfirmed {
+        /// `namespace:name-version`.
+        api: String,
+        /// The error that left the outcome open.
+        #[source]
+        last: Box<Error>,
+    },
 }
 
 impl Error {
@@ -201,6 +212,8 @@ impl Error {
             // A rejected OAuth grant is final: refreshing again with the same grant cannot help.
             Self::OAuth { .. } => ErrorClass::Fatal,
             Self::RetriesExhausted { last, .. } => last.class(),
+            // Sending it again is exactly what must not happen without looking first.
+            Self::Unconfirmed { .. } => ErrorClass::Fatal,
             other => other.failure().map_or(ErrorClass::Fatal, classify),
         }
     }

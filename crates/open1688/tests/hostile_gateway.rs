@@ -73,3 +73,28 @@ async fn a_307_from_the_gateway_is_not_followed_with_the_signed_form() {
     assert!(asked.load(Ordering::SeqCst) >= 1);
     assert_eq!(stolen.load(Ordering::SeqCst), 0, "nothing was sent to the redirect's target");
 }
+
+#[tokio::test]
+async fn an_order_creation_that_fails_unclearly_is_never_sent_twice() {
+    use open1688_types::api::order::{AddressParam, CargoParam, CreateCrossOrder};
+    let unavailable = "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned();
+    let (gateway, asked) = serve(unavailable).await;
+    let order = CreateCrossOrder {
+        address: AddressParam { address_id: Some(593_861_699), ..AddressParam::default() },
+        cargo: vec![CargoParam { offer_id: 548_818_919_805, spec_id: None, quantity: 10 }],
+        flow: "general".into(),
+        out_order_id: "o1688-test-1".into(),
+        message: None,
+    };
+    let err = client(&gateway).execute(&order).await.unwrap_err();
+    assert!(matches!(err, open1688::Error::Unconfirmed { .. }), "{err}");
+    assert!(!err.is_retryable(), "the caller must look before sending it again");
+    assert_eq!(asked.load(Ordering::SeqCst), 1, "a 503 may come after the order was made: sent once");
+
+    // A read is retried on the same answer.
+    let read = client(&gateway)
+        .call("com.alibaba.fenxiao.crossborder", "product.search.keywordQuery", open1688::Params::new())
+        .await
+        .unwrap_err();
+    assert!(asked.load(Ordering::SeqCst) > 2, "reads are repeated: {read}");
+}

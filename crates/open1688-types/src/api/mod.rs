@@ -3,6 +3,7 @@
 pub mod account;
 pub mod detail;
 pub mod image;
+pub mod order;
 pub mod product;
 pub mod search;
 pub mod seller;
