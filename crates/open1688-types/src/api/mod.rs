@@ -4,6 +4,7 @@ pub mod account;
 pub mod detail;
 pub mod image;
 pub mod order;
+pub mod order_read;
 pub mod product;
 pub mod search;
 pub mod seller;
