@@ -15,7 +15,10 @@ if (live && window.EventSource) {
   // was navigated away from (kept in the back-forward cache) would hold one of them.
   window.addEventListener("pagehide", () => stream.close());
   window.addEventListener("pageshow", (event) => { if (event.persisted) window.location.reload(); });
-  stream.addEventListener("open", () => { if (status) status.textContent = status.dataset.open || status.textContent; });
+  const waiting = status ? status.textContent : "";
+  stream.addEventListener("open", () => { if (status) status.textContent = status.dataset.open || waiting; });
+  // Closed for good (the log-in ended): the list stops being live, and says so.
+  stream.addEventListener("error", () => { if (status && stream.readyState === EventSource.CLOSED) status.textContent = waiting; });
   stream.addEventListener("alert", (event) => {
     const alert = JSON.parse(event.data);
     const item = document.createElement("li");

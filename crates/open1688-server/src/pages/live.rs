@@ -24,8 +24,12 @@ struct LiveAlert<'a> {
     message: &'a str,
 }
 
+/// How long one stream lasts. The browser's `EventSource` then connects again by itself, and
+/// that request checks the log-in anew: a revoked key's page stops receiving within this time.
+const STREAM_LIFETIME: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// `GET /alerts/live`: `event: alert` with a [`LiveAlert`] as JSON; `event: lagged` with how many
-/// this listener missed.
+/// this listener missed. Each stream ends after [`STREAM_LIFETIME`] (the page reconnects).
 pub async fn live(
     _viewer: Viewer,
     State(state): State<ServiceState>,
@@ -48,5 +52,6 @@ pub async fn live(
         };
         Some((Ok(event), rx))
     });
+    let events = futures::StreamExt::take_until(events, tokio::time::sleep(STREAM_LIFETIME));
     Sse::new(events).keep_alive(KeepAlive::default())
 }
