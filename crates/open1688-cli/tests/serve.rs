@@ -132,6 +132,11 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     assert_eq!(call(M::DELETE, &watch, Some(&writer), None).await.0, StatusCode::NO_CONTENT);
     assert_eq!(call(M::DELETE, &watch, Some(&writer), None).await.0, StatusCode::NOT_FOUND);
 
+    // A job bound to fail is refused at once, naming the field, instead of started.
+    let (status, p) =
+        call(M::POST, &url("/v1/jobs/source"), Some(&writer), Some(json!({"keyword": "保温杯", "need": 0}))).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("need")), "{p}");
+
     // The sourcing job runs in the background: 202, progress, the report, its files, cancel.
     let (status, job) =
         call(M::POST, &url("/v1/jobs/source"), Some(&writer), Some(json!({"keyword": "保温杯", "need": 300}))).await;
