@@ -17,6 +17,20 @@ pub struct Series {
     pub points: Vec<(DateTime<Utc>, Decimal)>,
 }
 
+/// A price history as one series per tier (named by its first quantity), and the moment the
+/// chart should end: now, or the last snapshot when the platform's clock runs ahead of ours.
+pub fn tier_series(points: &[open1688_store::HistoryPoint], now: DateTime<Utc>) -> (Vec<Series>, DateTime<Utc>) {
+    let starts: std::collections::BTreeSet<i64> = points.iter().flat_map(|p| p.tiers.keys().copied()).collect();
+    let series = starts
+        .into_iter()
+        .map(|start| Series {
+            name: format!("≥ {start}"),
+            points: points.iter().filter_map(|p| p.tiers.get(&start).map(|price| (p.at, *price))).collect(),
+        })
+        .collect();
+    (series, points.last().map_or(now, |p| p.at.max(now)))
+}
+
 /// Up to five colours the lines take in turn (each 3:1 or more against white).
 const COLOURS: [&str; 5] = ["#b3400a", "#1a56db", "#176b2c", "#7a3db8", "#5b6676"];
 

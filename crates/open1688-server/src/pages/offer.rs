@@ -12,7 +12,7 @@ use serde::Deserialize;
 use sourcing::{Offer, ScoreReport};
 
 use super::chart::{Spoke, Step, radar, step_chart};
-use super::chart_lines::{Series, line_chart};
+use super::chart_lines::{line_chart, tier_series};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
@@ -255,18 +255,11 @@ fn history_section(
     if points.len() < 2 {
         return html! {};
     }
-    let starts: std::collections::BTreeSet<i64> = points.iter().flat_map(|p| p.tiers.keys().copied()).collect();
-    let series: Vec<Series> = starts
-        .into_iter()
-        .map(|start| Series {
-            name: format!("≥ {start}"),
-            points: points.iter().filter_map(|p| p.tiers.get(&start).map(|price| (p.at, *price))).collect(),
-        })
-        .collect();
+    let (series, to) = tier_series(points, now);
     html! {
         section.card aria-labelledby="price-history" {
             h2 #price-history { (t.history) " · 30 " (t.days) }
-            (line_chart("offer-history", t.unit_price, &series, since, points.last().map_or(now, |p| p.at.max(now)), "¥"))
+            (line_chart("offer-history", t.unit_price, &series, since, to, "¥"))
         }
     }
 }

@@ -12,7 +12,7 @@ use open1688_jobs::watches;
 use open1688_store::{Scope, Store, Watch};
 use serde::Deserialize;
 
-use super::chart_lines::{Series, line_chart};
+use super::chart_lines::{Series, line_chart, tier_series};
 use super::form::FieldErrors;
 use super::layout::page;
 use super::overview::short_time;
@@ -201,20 +201,11 @@ fn history_charts(
     since: chrono::DateTime<Utc>,
     now: chrono::DateTime<Utc>,
 ) -> Markup {
-    let starts: std::collections::BTreeSet<i64> = points.iter().flat_map(|p| p.tiers.keys().copied()).collect();
-    let tiers: Vec<Series> = starts
-        .into_iter()
-        .map(|start| Series {
-            name: format!("≥ {start}"),
-            points: points.iter().filter_map(|p| p.tiers.get(&start).map(|price| (p.at, *price))).collect(),
-        })
-        .collect();
+    let (tiers, to) = tier_series(points, now);
     let stock = vec![Series {
         name: t.stock.to_owned(),
         points: points.iter().filter_map(|p| p.stock.map(|s| (p.at, rust_decimal::Decimal::from(s)))).collect(),
     }];
-    // Snapshots carry the platform's time, which may run ahead of this machine's clock.
-    let to = points.last().map_or(now, |p| p.at.max(now));
     html! {
         h3 { (t.unit_price) }
         (line_chart("tiers", t.unit_price, &tiers, since, to, "¥"))
