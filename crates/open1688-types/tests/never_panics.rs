@@ -44,6 +44,37 @@ proptest! {
     }
 
     #[test]
+    fn order_answers_never_panic(
+        text in ".{0,120}",
+        id in prop_oneof![any::<i64>().prop_map(|n| n.to_string()), Just("\"87407346014789305\"".to_owned()), Just("1e400".to_owned()), Just("null".to_owned())],
+        fen in prop_oneof![any::<i64>().prop_map(|n| n.to_string()), Just("\"x\"".to_owned()), Just("1.5".to_owned())],
+        success in prop_oneof![Just("true"), Just("false"), Just("\"false\""), Just("null")],
+    ) {
+        use open1688_types::api::order::{CreateOrderResponse, PreviewResponse};
+        use open1688_types::api::order_read::{OrderDetailResponse, OrderListResponse, PaymentUrlResponse};
+        use open1688_types::business::ApiResponse;
+        let created = format!(r#"{{"success":{success},"orderId":{id},"totalSuccessAmount":{fen},"result":{{"orderId":{id},"orderList":[{{"orderId":{id},"orderAmmount":{fen}}}]}}}}"#);
+        let preview = format!(r#"{{"success":{success},"errorCode":{id},"orderPreviewResuslt":[{{"sumPayment":{fen},"cargoList":[{{"offerId":{id},"amount":{fen}}}]}}]}}"#);
+        let detail = format!(r#"{{"result":{{"baseInfo":{{"id":{id},"idOfStr":{id},"discount":{fen},"status":{success}}}}}}}"#);
+        for body in [text.as_str(), created.as_str(), preview.as_str(), detail.as_str()] {
+            if let Ok(r) = serde_json::from_str::<CreateOrderResponse>(body) {
+                let _ = r.business_failure();
+                for order in r.created() { let _ = order.amount_yuan(); }
+            }
+            if let Ok(r) = serde_json::from_str::<PreviewResponse>(body) {
+                let _ = r.business_failure();
+                for entry in &r.previews { let _ = (entry.total_yuan(), entry.discount_yuan()); }
+            }
+            if let Ok(r) = serde_json::from_str::<OrderDetailResponse>(body) {
+                let _ = r.business_failure();
+                if let Some(base) = r.result.and_then(|o| o.base_info) { let _ = (base.order_id(), base.order_status(), base.discount_yuan()); }
+            }
+            let _ = serde_json::from_str::<OrderListResponse>(body).map(|r| r.business_failure());
+            let _ = serde_json::from_str::<PaymentUrlResponse>(body).map(|r| r.business_failure());
+        }
+    }
+
+    #[test]
     fn push_envelopes_never_panic(
         text in ".{0,120}",
         id in prop_oneof![any::<i64>().prop_map(|n| n.to_string()), Just("\"\"".to_owned()), Just("1e400".to_owned())],
