@@ -51,9 +51,9 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     assert_eq!(info.server_info.as_ref().map(|i| i.name.as_str()), Some("open1688"));
     assert!(info.instructions.as_deref().unwrap_or_default().contains("SANDBOX"), "says it runs on the sandbox");
 
-    // Tools: fourteen, each with an object input schema that holds together and a cost.
+    // Tools: fifteen, each with an object input schema that holds together and a cost.
     let tools = client.list_all_tools().await.unwrap();
-    assert_eq!(tools.len(), 14);
+    assert_eq!(tools.len(), 15);
     for tool in &tools {
         check_input_schema(&tool.name, &tool.input_schema);
         assert!(tool.output_schema.is_some(), "{} has an output schema", tool.name);
@@ -86,6 +86,14 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     assert_eq!(market["quantity"], 100);
     let e = error("analyze_market", &call(&client, "analyze_market", json!({"keyword": "保温杯", "limit": 500})).await);
     assert!(e.contains("limit must be 1 to 100"), "{e}");
+
+    // The stored catalog: searched without a gateway call (empty here: nothing was crawled).
+    let catalog = ok("search_catalog", &call(&client, "search_catalog", json!({"text": "保温杯", "at": 100})).await);
+    assert_eq!((catalog["total"].as_u64(), catalog["engine"].as_str()), (Some(0), Some("embedded")), "{catalog}");
+    let e = error("search_catalog", &call(&client, "search_catalog", json!({"text": "杯", "at": 0})).await);
+    assert!(e.contains("quantity"), "{e}");
+    let e = error("search_catalog", &call(&client, "search_catalog", json!({"words": "杯"})).await);
+    assert!(e.contains("unknown field `words`"), "{e}");
 
     // Decisions.
     let quote = ok("quote", &call(&client, "quote", json!({"offer_id": offer, "need": 300})).await);

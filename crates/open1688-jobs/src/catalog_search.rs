@@ -87,35 +87,53 @@ pub fn validate(query: &CatalogQuery) -> Result<()> {
 }
 
 /// Where catalog searches run: in the database itself when it can (PostgreSQL, whose index every
-/// service instance shares), else in the embedded index of this machine's data folder.
+/// service instance shares), else in the embedded index of this machine's data folder. One value
+/// serves concurrent searches (the service shares it): rebuilding the embedded index is done by
+/// one of them at a time, the others wait and search the rebuilt index.
 #[derive(Debug)]
-pub enum CatalogEngine {
-    /// The store's database searches (see `CatalogStore::search_catalog_in_database`).
+pub struct CatalogEngine {
+    kind: EngineKind,
+    /// Held while the embedded index is rebuilt, so two searches do not rebuild it at once
+    /// (the second would clear what the first wrote, or find the writer lock taken).
+    rebuilding: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug)]
+enum EngineKind {
     Database,
-    /// The embedded tantivy index.
     Embedded(CatalogIndex),
 }
 
 impl CatalogEngine {
+    /// The store's database searches (see `CatalogStore::search_catalog_in_database`).
+    pub fn database() -> Self {
+        Self { kind: EngineKind::Database, rebuilding: tokio::sync::Mutex::new(()) }
+    }
+
+    /// The embedded tantivy index searches.
+    pub fn embedded(index: CatalogIndex) -> Self {
+        Self { kind: EngineKind::Embedded(index), rebuilding: tokio::sync::Mutex::new(()) }
+    }
+
     /// The engine for `store`: its database's when it searches, else the embedded index in
     /// `index_dir` (created when missing).
     pub fn for_store(store: &dyn Store, index_dir: &Path) -> Result<Self> {
-        if store.searches_catalog() { Ok(Self::Database) } else { Ok(Self::Embedded(CatalogIndex::open(index_dir)?)) }
+        if store.searches_catalog() { Ok(Self::database()) } else { Ok(Self::embedded(CatalogIndex::open(index_dir)?)) }
     }
 
     /// The engine's name in reports (`postgres`, `embedded`).
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::Database => "postgres",
-            Self::Embedded(_) => "embedded",
+        match self.kind {
+            EngineKind::Database => "postgres",
+            EngineKind::Embedded(_) => "embedded",
         }
     }
 
     /// The index crawls and refreshes update as they store (the database keeps itself in step).
     pub fn index(&self) -> Option<&CatalogIndex> {
-        match self {
-            Self::Database => None,
-            Self::Embedded(index) => Some(index),
+        match &self.kind {
+            EngineKind::Database => None,
+            EngineKind::Embedded(index) => Some(index),
         }
     }
 
@@ -126,13 +144,23 @@ impl CatalogEngine {
     pub async fn search(&self, store: &dyn Store, query: &CatalogQuery) -> Result<CatalogSearchReport> {
         validate(query)?;
         let engine = self.name();
-        match self {
-            Self::Database => match store.search_catalog_in_database(query).await? {
+        match &self.kind {
+            EngineKind::Database => match store.search_catalog_in_database(query).await? {
                 Some((results, reindexed)) => Ok(CatalogSearchReport { results, reindexed, engine }),
                 None => Err(JobError::invalid("engine", "this store's database does not search its catalog")),
             },
-            Self::Embedded(index) => {
-                let reindexed = if store.catalog_len().await? != index.len() { self.rebuild(store).await? } else { 0 };
+            EngineKind::Embedded(index) => {
+                let reindexed = if store.catalog_len().await? != index.len() {
+                    let _one_at_a_time = self.rebuilding.lock().await;
+                    // Another search may have rebuilt it while this one waited.
+                    if store.catalog_len().await? != index.len() {
+                        self.rebuild_embedded(store, index).await?
+                    } else {
+                        0
+                    }
+                } else {
+                    0
+                };
                 Ok(CatalogSearchReport { results: index.search(query)?, reindexed, engine })
             }
         }
@@ -141,23 +169,30 @@ impl CatalogEngine {
     /// Rebuilds the engine's index from every entry of `store`'s catalog; returns how many
     /// entries were indexed.
     pub async fn rebuild(&self, store: &dyn Store) -> Result<u64> {
-        match self {
-            Self::Database => store
+        match &self.kind {
+            EngineKind::Database => store
                 .reindex_catalog_in_database()
                 .await?
                 .ok_or_else(|| JobError::invalid("engine", "this store's database does not search its catalog")),
-            Self::Embedded(index) => {
-                index.clear()?;
-                let (mut after, mut indexed) = (i64::MIN, 0u64);
-                loop {
-                    let batch = store.catalog_entries(after, REBUILD_BATCH).await?;
-                    let Some(last) = batch.last() else { break };
-                    after = last.offer.id;
-                    index.upsert(&batch)?;
-                    indexed += batch.len() as u64;
-                }
-                Ok(indexed)
+            EngineKind::Embedded(index) => {
+                let _one_at_a_time = self.rebuilding.lock().await;
+                self.rebuild_embedded(store, index).await
             }
         }
+    }
+
+    /// Clears `index` and fills it from the store's catalog in batches (the caller holds the
+    /// rebuild lock).
+    async fn rebuild_embedded(&self, store: &dyn Store, index: &CatalogIndex) -> Result<u64> {
+        index.clear()?;
+        let (mut after, mut indexed) = (i64::MIN, 0u64);
+        loop {
+            let batch = store.catalog_entries(after, REBUILD_BATCH).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.offer.id;
+            index.upsert(&batch)?;
+            indexed += batch.len() as u64;
+        }
+        Ok(indexed)
     }
 }

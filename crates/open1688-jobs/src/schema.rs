@@ -11,12 +11,14 @@ use utoipa::openapi::{ComponentsBuilder, OpenApi, RefOr};
 const COMPONENTS: &str = "#/components/schemas/";
 const DEFS: &str = "#/$defs/";
 
-/// Rewrites the schemas of structs that flatten a struct refusing unknown fields (a quote
-/// request flattens the need): utoipa writes them as `allOf` of the two, but the flattened part's
-/// `additionalProperties: false` then forbids the outer fields, so no request could satisfy the
-/// document. serde accepts exactly the union of the fields and refuses anything else, which is
-/// one object with both parts' properties and `additionalProperties: false`.
-pub fn merge_closed_flattening(doc: &mut OpenApi) {
+/// Rewrites the schemas of structs that flatten another struct as one object. utoipa writes them
+/// as `allOf` of the two parts. When a part refuses unknown fields (a quote request flattens the
+/// need), its `additionalProperties: false` then forbids the other part's fields, so no request
+/// could satisfy the document; serde accepts exactly the union of the fields, which is one object
+/// with both parts' properties, closed when a part is. When neither is closed (a catalog search's
+/// report flattens its results) the `allOf` is already right, but tools that expect an object at
+/// the root (MCP's output schemas) cannot read it; the merged object says the same.
+pub fn merge_flattening(doc: &mut OpenApi) {
     let Some(components) = doc.components.as_mut() else { return };
     let originals = components.schemas.clone();
     let object_of = |part: &RefOr<Schema>| -> Option<Object> {
@@ -39,9 +41,7 @@ pub fn merge_closed_flattening(doc: &mut OpenApi) {
     for schema in components.schemas.values_mut() {
         let RefOr::T(Schema::AllOf(all)) = schema else { continue };
         let Some(parts) = all.items.iter().map(object_of).collect::<Option<Vec<Object>>>() else { continue };
-        if !parts.iter().any(closed) {
-            continue;
-        }
+        let any_closed = parts.iter().any(closed);
         let mut merged = Object::new();
         merged.schema_type = SchemaType::Type(Type::Object);
         merged.description = all.description.clone();
@@ -49,13 +49,15 @@ pub fn merge_closed_flattening(doc: &mut OpenApi) {
             merged.properties.extend(part.properties);
             merged.required.extend(part.required);
         }
-        merged.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        if any_closed {
+            merged.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        }
         *schema = RefOr::T(Schema::Object(merged));
     }
 }
 
 /// `T`'s schema as one self-contained JSON Schema (2020-12) object: `T` at the root, every type it
-/// refers to under `$defs`, closed flattening merged as in the OpenAPI document.
+/// refers to under `$defs`, flattening merged as in the OpenAPI document.
 pub fn json_schema<T: ToSchema>() -> Map<String, Value> {
     let mut parts = Vec::new();
     T::schemas(&mut parts);
@@ -63,7 +65,7 @@ pub fn json_schema<T: ToSchema>() -> Map<String, Value> {
     let components = ComponentsBuilder::new().schemas_from_iter(parts).schema(root_name.clone(), T::schema()).build();
     let mut doc = OpenApi::new(utoipa::openapi::Info::new("schema", "0"), utoipa::openapi::Paths::new());
     doc.components = Some(components);
-    merge_closed_flattening(&mut doc);
+    merge_flattening(&mut doc);
     let mut schemas = doc.components.map(|c| c.schemas).unwrap_or_default();
     let root = schemas.remove(&root_name).map_or(Value::Object(Map::new()), to_value);
     let mut root = match root {

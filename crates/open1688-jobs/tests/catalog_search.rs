@@ -152,15 +152,24 @@ async fn both_engines_find_offers_by_their_distinctive_words_and_count_facets_ri
     let (_dir, store, index, entries) = crawled().await;
     assert!(entries.len() >= 500, "{} offers crawled", entries.len());
     assert_eq!(index.len(), entries.len() as u64, "every stored offer was indexed as it was stored");
-    let embedded = CatalogEngine::Embedded(index);
+    let embedded = CatalogEngine::embedded(index);
     engine_finds_what_brute_force_finds(&store, &embedded, &entries).await;
 
     // An index that lost its documents is rebuilt from the store before answering.
-    let CatalogEngine::Embedded(index) = &embedded else { unreachable!() };
-    index.clear().unwrap();
+    embedded.index().unwrap().clear().unwrap();
     let rebuilt = embedded.search(&store, &CatalogQuery::text("保温杯")).await.unwrap();
     assert_eq!(rebuilt.reindexed, entries.len() as u64);
     assert!(rebuilt.results.total > 0);
+
+    // Two searches that find the index out of step at once (the service shares one engine):
+    // one rebuilds, the other waits for it and searches the rebuilt index.
+    embedded.index().unwrap().clear().unwrap();
+    let query = CatalogQuery::text("保温杯");
+    let (a, b) = tokio::join!(embedded.search(&store, &query), embedded.search(&store, &query));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.reindexed + b.reindexed, entries.len() as u64, "rebuilt once: {} + {}", a.reindexed, b.reindexed);
+    assert_eq!(a.results, b.results);
+    assert_eq!(a.results, rebuilt.results);
 
     // The same entries in PostgreSQL, searched there.
     let Some((url, schema, admin)) = postgres().await else { return };
@@ -168,7 +177,7 @@ async fn both_engines_find_offers_by_their_distinctive_words_and_count_facets_ri
     for e in &entries {
         pg.put_catalog_entry(e).await.unwrap();
     }
-    let database = CatalogEngine::Database;
+    let database = CatalogEngine::database();
     engine_finds_what_brute_force_finds(&pg, &database, &entries).await;
     // Entries without a search row (stored before the migration that added them) get one before
     // the next search answers; `reindex` rebuilds every row.

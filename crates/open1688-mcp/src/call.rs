@@ -10,7 +10,7 @@ use open1688_jobs::{
     CompareRequest, CompareTarget, ImageSearchRequest, JobError, PlanRequest, Progress, QuoteRequest, Result,
     SearchRequest, SourceRequest, picture_source,
 };
-use open1688_store::AlertQuery;
+use open1688_store::{AlertQuery, CatalogQuery};
 use rmcp::model::JsonObject;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -123,6 +123,13 @@ pub async fn run(
                 return Err(JobError::invalid("scorecard", "name a scorecard preset, not a file path"));
             }
             Answer::of(&jobs.seller(&args.seller, &scorecard, progress).await?)
+        }
+        "search_catalog" => {
+            let query: CatalogQuery = parse(name, arguments)?;
+            let Some(engine) = server.catalog() else {
+                return Err(JobError::invalid("catalog", "this server was started without a catalog search engine"));
+            };
+            Answer::of(&engine.search(store, &query).await?)
         }
         "watch_offer" => {
             let request: WatchRequest = parse(name, arguments)?;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Utc;
-use open1688_jobs::Jobs;
+use open1688_jobs::{CatalogEngine, Jobs};
 use open1688_store::SqlStore;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
@@ -47,6 +47,7 @@ pub struct SourcingServerBuilder {
     store: Arc<SqlStore>,
     outputs: PathBuf,
     sandbox: bool,
+    catalog: Option<Arc<CatalogEngine>>,
 }
 
 impl SourcingServerBuilder {
@@ -64,21 +65,34 @@ impl SourcingServerBuilder {
         self
     }
 
+    /// Searches the store's catalog with `engine` (the `search_catalog` tool); without one, that
+    /// tool says the server has no catalog engine.
+    pub fn catalog(mut self, engine: Arc<CatalogEngine>) -> Self {
+        self.catalog = Some(engine);
+        self
+    }
+
     /// The server.
     pub fn build(self) -> SourcingServer {
-        SourcingServer {
-            inner: Arc::new(Inner {
-                toolkit: Toolkit::new(self.jobs, self.store, Outputs::new(self.outputs)),
-                instructions: instructions(self.sandbox),
-            }),
-        }
+        let toolkit = Toolkit::new(self.jobs, self.store, Outputs::new(self.outputs));
+        let toolkit = match self.catalog {
+            Some(engine) => toolkit.with_catalog(engine),
+            None => toolkit,
+        };
+        SourcingServer { inner: Arc::new(Inner { toolkit, instructions: instructions(self.sandbox) }) }
     }
 }
 
 impl SourcingServer {
     /// A builder over the application layer's `jobs` and the `store` (watches, history, alerts).
     pub fn builder(jobs: Arc<Jobs>, store: Arc<SqlStore>) -> SourcingServerBuilder {
-        SourcingServerBuilder { jobs, store, outputs: std::env::temp_dir().join("open1688-mcp"), sandbox: false }
+        SourcingServerBuilder {
+            jobs,
+            store,
+            outputs: std::env::temp_dir().join("open1688-mcp"),
+            sandbox: false,
+            catalog: None,
+        }
     }
 
     /// The jobs, store and files the tools work with.

@@ -1,9 +1,9 @@
-//! [`Toolkit`]: what tools and resources work with — the application layer, the store and the
-//! outputs folder — below the server that routes requests to them.
+//! [`Toolkit`]: what tools and resources work with — the application layer, the store, the
+//! catalog's search engine and the outputs folder — below the server that routes requests to them.
 
 use std::sync::Arc;
 
-use open1688_jobs::Jobs;
+use open1688_jobs::{CatalogEngine, Jobs};
 use open1688_store::SqlStore;
 
 use crate::outputs::Outputs;
@@ -14,12 +14,24 @@ pub struct Toolkit {
     jobs: Arc<Jobs>,
     store: Arc<SqlStore>,
     outputs: Outputs,
+    catalog: Option<Arc<CatalogEngine>>,
 }
 
 impl Toolkit {
     /// A toolkit over `jobs` and `store`, keeping files in `outputs`.
     pub fn new(jobs: Arc<Jobs>, store: Arc<SqlStore>, outputs: Outputs) -> Self {
-        Self { jobs, store, outputs }
+        Self { jobs, store, outputs, catalog: None }
+    }
+
+    /// The same toolkit, searching the store's catalog with `engine`.
+    pub fn with_catalog(mut self, engine: Arc<CatalogEngine>) -> Self {
+        self.catalog = Some(engine);
+        self
+    }
+
+    /// The catalog's search engine, when the server was given one.
+    pub fn catalog(&self) -> Option<&CatalogEngine> {
+        self.catalog.as_deref()
     }
 
     /// The application layer.

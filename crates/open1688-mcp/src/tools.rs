@@ -7,9 +7,11 @@ use std::sync::{Arc, OnceLock};
 use open1688_jobs::alerts::AlertList;
 use open1688_jobs::watches::{WatchAdded, WatchList, WatchRequest};
 use open1688_jobs::{
-    AnalyzeReport, CompareReport, CompareRequest, HistoryReport, OffersReport, PlanReport, PlanRequest, QuoteReport,
-    QuoteRequest, SearchReport, SearchRequest, SellerReport, SourceReport, SourceRequest, schema::json_schema,
+    AnalyzeReport, CatalogSearchReport, CompareReport, CompareRequest, HistoryReport, OffersReport, PlanReport,
+    PlanRequest, QuoteReport, QuoteRequest, SearchReport, SearchRequest, SellerReport, SourceReport, SourceRequest,
+    schema::json_schema,
 };
+use open1688_store::CatalogQuery;
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 
 use crate::arguments::{
@@ -99,6 +101,12 @@ pub const TOOLS: &[ToolSpec] = &[
         "A seller's profile and offers, judged by a scorecard: score, band, action (accept, review, block) and \
          each criterion's contribution. Cost: 1 call for the seller's listing plus 1 offer call (1 more to \
          resolve a login id)."),
+    spec!("search_catalog", "Search the stored catalog", ReadsStore, CatalogQuery => CatalogSearchReport,
+        "Search the offers crawled into this installation's catalog (`open1688 catalog crawl`), Chinese or \
+         English words, with filters (price at a quantity `at`, MOQ, province, city, supplier identity such as \
+         super_factory, score band, category), a sort (relevance, price, score, moq) and facet counts over \
+         every match. Answers from what is stored, which may be hours old (see each offer's data age with \
+         get_offer when it matters). Cost: none (no gateway call)."),
     spec!("watch_offer", "Watch an offer", Writes, WatchRequest => WatchAdded,
         "Watch an offer (or a keyword's top results) so the monitor records its prices and stock over time and \
          raises alerts: price below or above a level at a quantity, a move of some percent, stock below a \
@@ -160,6 +168,6 @@ mod tests {
             let description = tool.description.as_deref().unwrap();
             assert!(description.contains("Cost:"), "{} does not say what it costs", tool.name);
         }
-        assert_eq!(names.len(), 14);
+        assert_eq!(names.len(), 15);
     }
 }

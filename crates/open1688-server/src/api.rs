@@ -12,7 +12,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::openapi::ApiDoc;
-use crate::routes::{alerts, decide, jobs, keys, lookup, metrics, ops, picture, push, watch};
+use crate::routes::{alerts, catalog, decide, jobs, keys, lookup, metrics, ops, picture, push, watch};
 use crate::state::ServiceState;
 
 /// The `/v1` routes, each registered from its documented handler.
@@ -23,6 +23,8 @@ pub(crate) fn v1_routes() -> OpenApiRouter<ServiceState> {
         .routes(routes!(lookup::seller))
         .routes(routes!(lookup::analyze))
         .routes(routes!(picture::image_search).layer(DefaultBodyLimit::max(picture::MAX_PICTURE_BYTES)))
+        .routes(routes!(catalog::search))
+        .routes(routes!(catalog::age))
         .routes(routes!(watch::offer_history))
         .routes(routes!(watch::history_png))
         .routes(routes!(watch::history_svg))
@@ -67,7 +69,7 @@ pub fn document() -> &'static utoipa::openapi::OpenApi {
             .nest("/v1", v1_routes())
             .split_for_parts();
         crate::openapi::name_operations(&mut doc);
-        open1688_jobs::schema::merge_closed_flattening(&mut doc);
+        open1688_jobs::schema::merge_flattening(&mut doc);
         doc
     })
 }

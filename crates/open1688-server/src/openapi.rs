@@ -28,6 +28,7 @@ use crate::problem::Problem;
     components(schemas(Problem)),
     tags(
         (name = "lookup", description = "Searches and offer details (calls the gateway or its cache)."),
+        (name = "catalog", description = "The stored catalog: searched with facets without calling the gateway, and its data age."),
         (name = "decide", description = "Quotes, comparisons, plans and recommendations."),
         (name = "watch", description = "Watches, alerts, history and the monitor's runs (from the store)."),
         (name = "jobs", description = "Long jobs: submit, poll, fetch, cancel."),

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use open1688_jobs::Jobs;
+use open1688_jobs::{CatalogEngine, Jobs};
 use open1688_store::SqlStore;
 
 use crate::alert_stream::StreamNotifier;
@@ -17,8 +17,11 @@ use crate::key_limits::KeyLimits;
 pub struct ServiceState {
     /// The application layer (every answer comes from it).
     pub jobs: Arc<Jobs>,
-    /// The store: watches, history, alerts, job runs, API keys.
+    /// The store: watches, history, alerts, job runs, API keys, the catalog.
     pub store: Arc<SqlStore>,
+    /// Searches the store's catalog: PostgreSQL's own index, else the embedded one in the data
+    /// folder (crawls by the CLI update it; a search finding it out of step rebuilds it).
+    pub catalog: Arc<CatalogEngine>,
     /// Background jobs (the sourcing job) and their results.
     pub board: JobBoard,
     /// Alerts as the service's monitor raises them, for live listeners.

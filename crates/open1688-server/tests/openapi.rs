@@ -41,6 +41,8 @@ fn the_document_is_openapi_3_1_and_names_every_route() {
         ("/v1/sellers/{id}", "get"),
         ("/v1/analyze", "get"),
         ("/v1/image-search", "post"),
+        ("/v1/catalog/search", "get"),
+        ("/v1/catalog/age", "get"),
         ("/v1/quote", "post"),
         ("/v1/compare", "post"),
         ("/v1/plan", "post"),

@@ -11,7 +11,7 @@ use crate::context::Ctx;
 use crate::exit::CliError;
 
 /// The store's search engine: PostgreSQL's own, else the embedded index in the data directory.
-fn engine(store: &dyn Store) -> Result<CatalogEngine, CliError> {
+pub(crate) fn engine(store: &dyn Store) -> Result<CatalogEngine, CliError> {
     let dir = crate::context::data_dir().join("catalog-index");
     Ok(CatalogEngine::for_store(store, &dir).map_err(|e| anyhow::anyhow!("{e} ({})", dir.display()))?)
 }

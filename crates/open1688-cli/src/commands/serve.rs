@@ -41,17 +41,20 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         (None, None) => None,
     };
     let board = JobBoard::new(jobs_dir);
+    let catalog = Arc::new(super::catalog::engine(store.as_ref())?);
     if !args.no_mcp {
         let outputs = args.mcp_dir.clone().unwrap_or_else(|| data_dir().join("mcp"));
         let mcp = SourcingServer::builder(jobs.clone(), store.clone())
             .outputs_dir(outputs)
             .sandbox(gateway.sandbox.is_some())
+            .catalog(catalog.clone())
             .build();
         options = options.with_mcp(mcp);
     }
     let state = ServiceState {
         jobs: jobs.clone(),
         store: store.clone(),
+        catalog,
         board: board.clone(),
         metrics: open1688_server::telemetry::install_recorder(),
         verified_keys: KeyCache::new(open1688_server::key_cache::DEFAULT_KEY_TTL),
@@ -99,7 +102,8 @@ pub async fn mcp(ctx: &Ctx, args: &McpArgs) -> Result<Vec<Sheet>, CliError> {
     let jobs = Arc::new(ctx.jobs().await?.history(store.clone()));
     let sandbox = ctx.gateway().await?.sandbox.is_some();
     let outputs = args.outputs_dir.clone().unwrap_or_else(|| data_dir().join("mcp"));
-    let server = SourcingServer::builder(jobs, store).outputs_dir(outputs).sandbox(sandbox).build();
+    let catalog = Arc::new(super::catalog::engine(store.as_ref())?);
+    let server = SourcingServer::builder(jobs, store).outputs_dir(outputs).sandbox(sandbox).catalog(catalog).build();
     open1688_mcp::serve_stdio(server).await.map_err(|e| usage(e.to_string()))?;
     Ok(Vec::new())
 }

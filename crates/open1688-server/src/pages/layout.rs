@@ -18,6 +18,7 @@ fn sections(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
     let mut items = vec![
         ("/", t.nav_overview),
         ("/search", t.nav_search),
+        ("/catalog", t.nav_catalog),
         ("/source", t.nav_source),
         ("/plan", t.nav_plan),
         ("/watches", t.nav_watches),

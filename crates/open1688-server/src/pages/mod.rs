@@ -3,6 +3,7 @@
 //! English. A page parses its form, calls the jobs, renders; it decides nothing itself.
 
 mod assets;
+mod catalog;
 mod chart;
 mod chart_lines;
 mod chart_scatter;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<ServiceState> {
             "/search/picture",
             post(search::by_picture).layer(DefaultBodyLimit::max(crate::routes::picture::MAX_PICTURE_BYTES)),
         )
+        .route("/catalog", get(catalog::catalog))
         .route("/offers/{id}", get(offer::offer))
         .route("/compare", get(compare::compare))
         .route("/source", get(source::form).post(source::submit))

@@ -430,6 +430,48 @@ words! {
     picture_url: "Picture URL", "图片网址";
     /// Or a picture file.
     picture_file: "Or a picture file", "或图片文件";
+    /// Navigation: the stored catalog.
+    nav_catalog: "Catalog", "商品库";
+    /// What the catalog page searches.
+    catalog_intro: "Offers crawled into this service's store, searched here without calling the gateway.", "已抓取到本服务存储中的商品，在此检索，不调用网关。";
+    /// An empty catalog, and how to fill it.
+    catalog_empty: "The catalog is empty. Crawl offers into it first, for example:", "商品库为空。请先抓取商品，例如：";
+    /// After the number of offers the catalog holds.
+    offers_stored: "offers stored", "个商品已存储";
+    /// The age of the catalog's oldest entry.
+    oldest_entry: "oldest fetched", "最早抓取于";
+    /// That a catalog search made no gateway call.
+    no_gateway_call: "no gateway call", "未调用网关";
+    /// Before "shown / total" under a cut list.
+    first_of: "Shown", "已显示";
+    /// The offer column of the catalog's table.
+    offer: "Offer", "商品";
+    /// A supplier's score, as a short column heading.
+    score: "Score", "评分";
+    /// Where an offer ships from.
+    ships_from: "Ships from", "发货地";
+    /// A supplier's identity (super factory, …).
+    identity: "Supplier identity", "供应商身份";
+    /// A supplier's scorecard band.
+    score_band: "Score band", "评分等级";
+    /// A province.
+    province: "Province", "省份";
+    /// A city.
+    city: "City", "城市";
+    /// A leaf category.
+    category: "Category", "类目";
+    /// Price bands of the catalog's facets.
+    price_band: "Price", "价格区间";
+    /// The facets' heading.
+    refine: "Refine", "筛选";
+    /// Drops a filter set from a facet.
+    remove_filter: "remove", "移除";
+    /// The highest MOQ.
+    moq_max: "MOQ at most", "起订量不超过";
+    /// Sort: best supplier first.
+    sort_score: "Best supplier first", "供应商评分从高到低";
+    /// Sort: lowest MOQ first.
+    sort_moq: "Lowest MOQ first", "起订量从低到高";
 }
 
 #[cfg(test)]

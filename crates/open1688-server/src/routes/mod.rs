@@ -1,6 +1,8 @@
-//! The service's routes, one module per family: operations, lookups, decisions, watching.
+//! The service's routes, one module per family: operations, lookups, the catalog, decisions,
+//! watching.
 
 pub mod alerts;
+pub mod catalog;
 pub mod decide;
 pub mod jobs;
 pub mod keys;

@@ -1,0 +1,401 @@
+//! `/catalog`: the offers crawled into the store, searched without calling the gateway — words,
+//! filters, a sort, the hits as a table and the facets as links that narrow the search.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use open1688_jobs::CatalogSearchReport;
+use open1688_store::{CatalogQuery, CatalogSort, CatalogStore, DataAge};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::form::{FieldErrors, field_error, parse_optional};
+use super::layout::page;
+use super::session::Viewer;
+use super::text::Text;
+use crate::problem::Problem;
+use crate::state::ServiceState;
+
+/// The form's fields that a problem can name.
+const FIELDS: &[&str] = &["q", "at", "price_min", "price_max", "moq_max", "province", "identity", "band", "sort"];
+
+/// The search form as sent (every field text, so a wrong value is shown back, not refused).
+/// Facet links set `city` and `category`, which have no input of their own.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct CatalogForm {
+    q: String,
+    at: String,
+    price_min: String,
+    price_max: String,
+    moq_max: String,
+    province: String,
+    city: String,
+    identity: String,
+    band: String,
+    category: String,
+    sort: String,
+}
+
+/// The form read into a catalog query, or what was wrong with it, field by field.
+fn read(form: &CatalogForm) -> Result<CatalogQuery, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let mut query = CatalogQuery::text(form.q.trim());
+    query.at = parse_optional::<i64>(&form.at, "at", &mut errors).unwrap_or(1);
+    if query.at < 1 {
+        errors.add("at", "a quantity of at least 1");
+    }
+    query.price_min = parse_optional::<Decimal>(&form.price_min, "price_min", &mut errors);
+    query.price_max = parse_optional::<Decimal>(&form.price_max, "price_max", &mut errors);
+    if let (Some(lo), Some(hi)) = (query.price_min, query.price_max)
+        && lo > hi
+    {
+        errors.add("price_min", format!("{lo} is above the highest price {hi}"));
+    }
+    query.moq_max = parse_optional::<i64>(&form.moq_max, "moq_max", &mut errors);
+    if query.moq_max.is_some_and(|m| m < 1) {
+        errors.add("moq_max", "an MOQ of at least 1");
+    }
+    let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+    query.province = text(&form.province);
+    query.city = text(&form.city);
+    query.identity = text(&form.identity);
+    query.band = text(&form.band);
+    query.category = parse_optional::<i64>(&form.category, "category", &mut errors);
+    query.sort = match form.sort.as_str() {
+        "" | "relevance" => CatalogSort::Relevance,
+        "price" => CatalogSort::Price,
+        "score" => CatalogSort::Score,
+        "moq" => CatalogSort::Moq,
+        other => {
+            errors.add("sort", format!("{other:?} is not a sort"));
+            CatalogSort::Relevance
+        }
+    };
+    query.limit = 50;
+    errors.into_result(query)
+}
+
+/// `GET /catalog`: the whole catalog at first, narrowed as words and filters are given.
+pub async fn catalog(viewer: Viewer, State(state): State<ServiceState>, Query(form): Query<CatalogForm>) -> Response {
+    let t = viewer.lang.text();
+    let now = chrono::Utc::now().timestamp_millis();
+    let age = state.store.catalog_age(now).await.ok();
+    let query = match read(&form) {
+        Ok(query) => query,
+        Err(errors) => {
+            let body = html! { (search_form(t, &form, &errors)) };
+            return (StatusCode::BAD_REQUEST, page(&viewer, t.nav_catalog, body)).into_response();
+        }
+    };
+    match state.catalog.search(state.store.as_ref(), &query).await.map_err(Problem::from) {
+        Ok(report) => {
+            let body = html! {
+                (search_form(t, &form, &FieldErrors::default()))
+                @if let Some(age) = &age { (age_line(t, age, report.engine)) }
+                @if age.as_ref().is_some_and(|a| a.entries == 0) {
+                    section.card { p { (t.catalog_empty) } p { code { "open1688 catalog crawl --keyword 保温杯 --pages 2" } } }
+                } @else {
+                    div.columns.wide-first {
+                        (hits(t, &report, query.at))
+                        (facets(t, &form, &report))
+                    }
+                }
+            };
+            let title = if query.text.is_empty() {
+                t.nav_catalog.to_owned()
+            } else {
+                format!("{} · {}", query.text, t.nav_catalog)
+            };
+            page(&viewer, &title, body).into_response()
+        }
+        Err(problem) => {
+            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let errors = FieldErrors::from_problem(&problem, FIELDS);
+            (status, page(&viewer, t.nav_catalog, search_form(t, &form, &errors))).into_response()
+        }
+    }
+}
+
+/// How many offers the catalog holds, how old the oldest is, and that no call was made.
+fn age_line(t: &Text, age: &DataAge, engine: &str) -> Markup {
+    html! {
+        p.muted {
+            (age.entries) " " (t.offers_stored)
+            @if let Some(ms) = age.oldest_ms { " · " (t.oldest_entry) " " (human_age(ms)) }
+            " · " (t.no_gateway_call) " (" (engine) ")"
+        }
+    }
+}
+
+/// An age in the largest whole unit (`3 d`, `5 h`, `12 min`, `40 s`).
+fn human_age(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    match s {
+        ..60 => format!("{s} s"),
+        60..3_600 => format!("{} min", s / 60),
+        3_600..86_400 => format!("{} h", s / 3_600),
+        _ => format!("{} d", s / 86_400),
+    }
+}
+
+fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
+    let results = &report.results;
+    html! {
+        section.card aria-labelledby="hits-title" {
+            h2 #hits-title { (results.total) " " (t.results) }
+            @if results.hits.is_empty() {
+                p { (t.none_yet) }
+            } @else {
+                div.scroll {
+                    table {
+                        thead { tr {
+                            th.text scope="col" { (t.offer) }
+                            th scope="col" { (t.unit_price) " @" (at) }
+                            th scope="col" { (t.moq) }
+                            th scope="col" { (t.score) }
+                        } }
+                        tbody {
+                            @for hit in &results.hits {
+                                tr {
+                                    td {
+                                        a href=(format!("/offers/{}?need={at}", hit.offer_id)) { (hit.title) }
+                                        @if hit.province.is_some() || hit.city.is_some() {
+                                            br;
+                                            span.muted.small title=(t.ships_from) {
+                                                (hit.province.as_deref().unwrap_or("")) " " (hit.city.as_deref().unwrap_or(""))
+                                            }
+                                        }
+                                    }
+                                    td.num { @if let Some(p) = hit.price { "¥" (p.round_dp(2)) } @else { "—" } }
+                                    td.num { (hit.moq.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
+                                    td.num { (hit.score.map_or_else(|| "—".to_owned(), |s| s.round_dp(0).to_string())) }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if results.total > results.hits.len() as u64 {
+                    p.muted.small { (t.first_of) " " (results.hits.len()) " / " (results.total) }
+                }
+            }
+        }
+    }
+}
+
+/// A facet's values with how many matching offers have each.
+type FacetCounts = [(String, u64)];
+
+/// The facets: each value links to the same search narrowed to it; a set filter links to the
+/// search without it.
+fn facets(t: &Text, form: &CatalogForm, report: &CatalogSearchReport) -> Markup {
+    let f = &report.results.facets;
+    // (field set by the link, heading, counts); bands of MOQ and price are shown, not links.
+    let linked: [(&str, &str, &FacetCounts); 5] = [
+        ("identity", t.identity, &f.identity),
+        ("band", t.score_band, &f.band),
+        ("province", t.province, &f.province),
+        ("city", t.city, &f.city),
+        ("category", t.category, &f.category),
+    ];
+    let shown: [(&str, &FacetCounts); 2] = [(t.price_band, &f.price), (t.moq, &f.moq)];
+    html! {
+        aside.card aria-labelledby="facets-title" {
+            h2 #facets-title { (t.refine) }
+            @for (field, heading, values) in linked {
+                @let set = current(form, field);
+                @if !values.is_empty() || !set.is_empty() {
+                    h3.small { (heading) }
+                    ul.list.small {
+                        @if !set.is_empty() {
+                            li { (set) " · " a href=(href(form, field, "")) { (t.remove_filter) } }
+                        } @else {
+                            @for (value, n) in values.iter().take(8) {
+                                li { a href=(href(form, field, value)) { (value) } " " span.muted { "(" (n) ")" } }
+                            }
+                        }
+                    }
+                }
+            }
+            @for (heading, values) in shown {
+                @if !values.is_empty() {
+                    h3.small { (heading) }
+                    ul.list.small { @for (value, n) in values { li { (value) " " span.muted { "(" (n) ")" } } } }
+                }
+            }
+        }
+    }
+}
+
+/// The value of the form's filter `field`.
+fn current<'a>(form: &'a CatalogForm, field: &str) -> &'a str {
+    match field {
+        "identity" => &form.identity,
+        "band" => &form.band,
+        "province" => &form.province,
+        "city" => &form.city,
+        "category" => &form.category,
+        _ => "",
+    }
+}
+
+/// The address of this search with `field` set to `value` (empty: removed).
+fn href(form: &CatalogForm, field: &str, value: &str) -> String {
+    let mut next = form.clone();
+    let slot = match field {
+        "identity" => &mut next.identity,
+        "band" => &mut next.band,
+        "province" => &mut next.province,
+        "city" => &mut next.city,
+        "category" => &mut next.category,
+        _ => return "/catalog".to_owned(),
+    };
+    *slot = value.to_owned();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let fields = [
+        ("q", &next.q),
+        ("at", &next.at),
+        ("price_min", &next.price_min),
+        ("price_max", &next.price_max),
+        ("moq_max", &next.moq_max),
+        ("province", &next.province),
+        ("city", &next.city),
+        ("identity", &next.identity),
+        ("band", &next.band),
+        ("category", &next.category),
+        ("sort", &next.sort),
+    ];
+    for (name, value) in fields {
+        if !value.trim().is_empty() {
+            query.append_pair(name, value.trim());
+        }
+    }
+    format!("/catalog?{}", query.finish())
+}
+
+fn input(id: &str, label: &str, value: &str, mode: &str, errors: &FieldErrors) -> Markup {
+    let invalid = errors.get(id).is_some();
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            input id=(id) name=(id) inputmode=(mode) value=(value)
+                aria-invalid=[invalid.then_some("true")] aria-describedby=[invalid.then(|| format!("{id}-error"))];
+            (field_error(id, errors))
+        }
+    }
+}
+
+fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors) -> Markup {
+    let sorts =
+        [("relevance", t.sort_relevance), ("price", t.sort_price), ("score", t.sort_score), ("moq", t.sort_moq)];
+    html! {
+        h1 { (t.nav_catalog) }
+        p.muted { (t.catalog_intro) }
+        form.card.search method="get" action="/catalog" role="search" {
+            (errors.summary())
+            // Filters set from the facets, kept when the words change.
+            @if !form.city.is_empty() { input type="hidden" name="city" value=(form.city); }
+            @if !form.category.is_empty() { input type="hidden" name="category" value=(form.category); }
+            div.row {
+                div.field.grow {
+                    label for="q" { (t.keyword) }
+                    input #q type="search" name="q" value=(form.q)
+                        aria-invalid=[errors.get("q").map(|_| "true")] aria-describedby=[errors.get("q").map(|_| "q-error")];
+                    (field_error("q", errors))
+                }
+                (input("at", t.price_at_quantity, &form.at, "numeric", errors))
+                (input("price_min", t.price_min, &form.price_min, "decimal", errors))
+                (input("price_max", t.price_max, &form.price_max, "decimal", errors))
+            }
+            div.row {
+                (input("moq_max", t.moq_max, &form.moq_max, "numeric", errors))
+                (input("province", t.province, &form.province, "text", errors))
+                (input("identity", t.identity, &form.identity, "text", errors))
+                (input("band", t.score_band, &form.band, "text", errors))
+                div.field {
+                    label for="sort" { (t.sort) }
+                    select #sort name="sort" {
+                        @for (value, word) in sorts {
+                            option value=(value) selected[form.sort == value] { (word) }
+                        }
+                    }
+                    (field_error("sort", errors))
+                }
+                div.field.action { button type="submit" { (t.search) } }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Whatever is typed, the catalog form is read or its errors named, never a panic.
+        #[test]
+        fn any_typing_is_read_without_panicking(
+            q in ".{0,20}", at in ".{0,24}", price_min in ".{0,24}", price_max in ".{0,24}", moq_max in ".{0,24}",
+            category in ".{0,24}", sort in ".{0,12}",
+        ) {
+            let form = CatalogForm { q, at, price_min, price_max, moq_max, category, sort, ..CatalogForm::default() };
+            let _ = read(&form);
+            let _ = href(&form, "province", "浙江省 & =?");
+        }
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_at_once() {
+        let form = CatalogForm {
+            at: "0".into(),
+            price_min: "30".into(),
+            price_max: "20".into(),
+            moq_max: "few".into(),
+            sort: "cheapest".into(),
+            ..CatalogForm::default()
+        };
+        let errors = read(&form).unwrap_err();
+        for field in ["at", "price_min", "moq_max", "sort"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_good_form_is_a_query() {
+        let form = CatalogForm {
+            q: " 保温杯 ".into(),
+            at: "100".into(),
+            price_max: "20".into(),
+            identity: "super_factory".into(),
+            sort: "price".into(),
+            ..CatalogForm::default()
+        };
+        let query = read(&form).unwrap();
+        assert_eq!(query.text, "保温杯");
+        assert_eq!((query.at, query.price_max, query.moq_max), (100, Some(Decimal::from(20)), None));
+        assert_eq!(query.identity.as_deref(), Some("super_factory"));
+        assert_eq!(query.sort, CatalogSort::Price);
+        assert_eq!(read(&CatalogForm::default()).unwrap(), CatalogQuery { limit: 50, ..CatalogQuery::text("") });
+    }
+
+    #[test]
+    fn facet_links_narrow_and_widen_the_same_search() {
+        let form =
+            CatalogForm { q: "杯".into(), at: "100".into(), province: "浙江省".into(), ..CatalogForm::default() };
+        assert_eq!(
+            href(&form, "identity", "super_factory"),
+            "/catalog?q=%E6%9D%AF&at=100&province=%E6%B5%99%E6%B1%9F%E7%9C%81&identity=super_factory"
+        );
+        assert_eq!(href(&form, "province", ""), "/catalog?q=%E6%9D%AF&at=100");
+    }
+
+    #[test]
+    fn ages_read_in_their_largest_unit() {
+        assert_eq!(human_age(-5), "0 s");
+        assert_eq!(human_age(59_999), "59 s");
+        assert_eq!(human_age(600_000), "10 min");
+        assert_eq!(human_age(7_200_000), "2 h");
+        assert_eq!(human_age(3 * 86_400_000), "3 d");
+    }
+}
