@@ -30,6 +30,12 @@ pub(crate) trait Dialect {
     fn skip_locked(&self) -> &'static str {
         " FOR UPDATE SKIP LOCKED"
     }
+    /// What ends a `SELECT` that reads a row to decide how to change it inside a write
+    /// transaction, so that a concurrent writer waits for this one: `FOR UPDATE` where rows
+    /// lock; nothing in SQLite, whose write transaction already excludes every other writer.
+    fn for_update(&self) -> &'static str {
+        " FOR UPDATE"
+    }
     /// The start and the end of a multi-row `INSERT` built with a `QueryBuilder` (which the
     /// rewrite of [`Dialect::sql`] cannot reach) whose rows that repeat the unique `target` are
     /// skipped: `INSERT INTO` and `ON CONFLICT target DO NOTHING`, or MySQL's `INSERT IGNORE INTO`.
@@ -44,6 +50,10 @@ impl Dialect for sqlx::SqlitePool {
     }
 
     fn skip_locked(&self) -> &'static str {
+        ""
+    }
+
+    fn for_update(&self) -> &'static str {
         ""
     }
 }

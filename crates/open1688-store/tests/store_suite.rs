@@ -5,6 +5,9 @@
 
 use std::sync::Arc;
 
+#[path = "suites/orders.rs"]
+mod orders;
+
 use chrono::{DateTime, Duration, Utc};
 use open1688::{Token, TokenStore};
 use open1688_store::{
@@ -475,6 +478,7 @@ async fn sqlite() {
     push_suite(&store, 9_100_000_001).await;
     alert_log_suite(&store, 9_100_100_001).await;
     catalog_suite(&store, 9_300_000_001).await;
+    orders::order_suite(&store, 9_400_000_001).await;
     let store = Arc::new(store);
     cache_suite(store.clone()).await;
     token_suite(store).await;
@@ -509,6 +513,7 @@ async fn server_suite(url: &str) {
     push_suite(&store, base).await;
     alert_log_suite(&store, base + 100_000).await;
     catalog_suite(&store, base + 200_000).await;
+    orders::order_suite(&store, base + 300_000).await;
     cache_suite(Arc::new(SqlStore::open(url).await.unwrap())).await;
     token_suite(Arc::new(SqlStore::open(url).await.unwrap())).await;
 

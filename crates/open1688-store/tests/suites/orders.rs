@@ -1,0 +1,111 @@
+//! Orders in the store, the same on every database: an intent recorded once whatever happens,
+//! its answer (placed, failed, unconfirmed), its statuses kept once each as a timeline, money
+//! exact, and the open orders listed for tracking.
+
+use open1688_store::{NewOrder, OrderLine, OrderQuery, OrderState, SqlStore};
+use rust_decimal::Decimal;
+
+fn money(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+fn order(out: &str, batch: &str) -> NewOrder {
+    NewOrder {
+        out_order_id: out.to_owned(),
+        batch: batch.to_owned(),
+        supplier: "b2b-2208".to_owned(),
+        lines: vec![
+            OrderLine {
+                offer_id: 630_526_089_341,
+                spec_id: Some("eb81c61de14f4adb405ffcc2c8a4a3fb".into()),
+                quantity: 300,
+                unit_price: money("8.35"),
+                title: Some("保温杯".into()),
+            },
+            OrderLine {
+                offer_id: 9_007_199_254_740_993,
+                spec_id: None,
+                quantity: 2,
+                unit_price: money("0.01"),
+                title: None,
+            },
+        ],
+        expected_total: money("2512.0250"),
+    }
+}
+
+pub async fn order_suite(store: &SqlStore, base: i64) {
+    let out = format!("o1688-{base}");
+    let batch = format!("plan-{base}");
+    let (intent, new) = store.record_order_intent(&order(&out, &batch), 1_000).await.unwrap();
+    assert!(new);
+    assert_eq!((intent.state, intent.order_id, intent.status.as_deref()), (OrderState::Intent, None, None));
+    assert_eq!(intent.lines, order(&out, &batch).lines, "lines, big ids and prices come back exactly");
+    assert_eq!(intent.expected_total, money("2512.025"));
+    assert_eq!(intent.expected_total.to_string(), "2512.025", "the same scale on every database");
+
+    // Recorded again (a second run of the same plan): the stored order, untouched.
+    let (again, new) = store.record_order_intent(&order(&out, &batch), 2_000).await.unwrap();
+    assert!(!new);
+    assert_eq!(again, intent);
+    let empty = NewOrder { lines: Vec::new(), ..order(&format!("{out}-empty"), &batch) };
+    assert!(store.record_order_intent(&empty, 1).await.is_err(), "an order without lines is refused");
+
+    // No answer: unconfirmed, with why. Then found on the platform: placed.
+    assert!(store.mark_order(&out, OrderState::Unconfirmed, "timed out after 30 s", 3_000).await.unwrap());
+    let unconfirmed = store.order_by_out_id(&out).await.unwrap().unwrap();
+    assert_eq!(
+        (unconfirmed.state, unconfirmed.error.as_deref()),
+        (OrderState::Unconfirmed, Some("timed out after 30 s"))
+    );
+    let order_id = 2_237_938_826_932_135_000 + base % 1_000;
+    let placed = store
+        .mark_order_placed(&out, order_id, Some(money("2520.50")), "waitbuyerpay", "reconcile", 4_000)
+        .await
+        .unwrap();
+    assert_eq!((placed.state, placed.order_id, placed.error), (OrderState::Placed, Some(order_id), None));
+    assert_eq!(placed.platform_total, Some(money("2520.5")));
+    assert_eq!(placed.status_ms, Some(4_000));
+    // A placed order is never marked failed or unconfirmed afterwards.
+    assert!(!store.mark_order(&out, OrderState::Failed, "late", 5_000).await.unwrap());
+    assert_eq!(store.order_by_platform_id(order_id).await.unwrap().unwrap().state, OrderState::Placed);
+
+    // Statuses: a change is returned and kept once; the same status again (a push, then a poll)
+    // only refreshes the logistics.
+    let change = store.set_order_status(order_id, "waitsellersend", "push", None, None, 6_000).await.unwrap().unwrap();
+    assert_eq!((change.from.as_deref(), change.to.as_str()), (Some("waitbuyerpay"), "waitsellersend"));
+    let trace = serde_json::json!({"carrier": "中通快递", "bill": "ZT1234", "steps": [{"at": "2026-12-03 10:00:00", "remark": "已揽收"}]});
+    let shipped =
+        store.set_order_status(order_id, "waitbuyerreceive", "poll", Some("中通快递 ZT1234"), Some(&trace), 7_000);
+    assert!(shipped.await.unwrap().is_some());
+    assert!(store.set_order_status(order_id, "waitbuyerreceive", "push", None, None, 8_000).await.unwrap().is_none());
+    let now = store.order_by_platform_id(order_id).await.unwrap().unwrap();
+    assert_eq!((now.status.as_deref(), now.status_ms), (Some("waitbuyerreceive"), Some(7_000)), "status time kept");
+    assert_eq!(now.logistics, Some(trace), "logistics kept when a later report has none");
+    let timeline: Vec<(String, String)> =
+        store.order_events(now.id).await.unwrap().into_iter().map(|e| (e.status, e.source)).collect();
+    assert_eq!(
+        timeline,
+        [
+            ("waitbuyerpay".to_owned(), "reconcile".to_owned()),
+            ("waitsellersend".into(), "push".into()),
+            ("waitbuyerreceive".into(), "poll".into())
+        ]
+    );
+    assert!(store.set_order_status(1, "success", "push", None, None, 9_000).await.is_err(), "an unknown order");
+
+    // A refused order, and the lists: by batch, open ones only.
+    let refused = format!("{out}-b");
+    store.record_order_intent(&order(&refused, &batch), 10_000).await.unwrap();
+    store.mark_order(&refused, OrderState::Failed, "500_005: below the MOQ", 10_000).await.unwrap();
+    let query = OrderQuery { batch: Some(batch.clone()), ..OrderQuery::default() };
+    let listed: Vec<String> = store.orders(&query).await.unwrap().into_iter().map(|o| o.out_order_id).collect();
+    assert_eq!(listed, [refused.clone(), out.clone()], "newest first");
+    let open = store.orders(&OrderQuery { open_only: true, ..query.clone() }).await.unwrap();
+    assert_eq!(open.iter().map(|o| o.out_order_id.as_str()).collect::<Vec<_>>(), [out.as_str()]);
+    store.set_order_status(order_id, "success", "poll", None, None, 11_000).await.unwrap();
+    assert!(
+        store.orders(&OrderQuery { open_only: true, ..query }).await.unwrap().is_empty(),
+        "a successful order is done"
+    );
+}
