@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The dashboard's pages under load from the store: `open1688 serve` (release build, built-in
 # sandbox, no monitor) over a SQLite store holding 10,000 watches (a tenth of them checked within
-# the last 10 minutes) and 2,000 alerts; each page requested 200 times one after another after a
+# the last 10 minutes), 2,000 alerts and 100 offers crawled into the catalog; each page requested 200 times one after another after a
 # warm-up, with the key in the log-in cookie. Prints p50/p95/max server time (request sent to
 # answer read, on loopback) and each page's weight with the style sheet and script; then, where
 # Debian's chromium and chromedriver are installed, each page's first contentful paint in headless
@@ -33,6 +33,9 @@ db.executemany(
 db.commit()
 PY
 
+# Two pages of offers crawled into the catalog, for its page (100 offers, about 20 s at the quota).
+"$BIN" catalog crawl --keyword 保温杯 --pages 2 -q > /dev/null
+
 "$BIN" serve --listen 127.0.0.1:18803 --no-monitor --key-rate 100000 --jobs-dir "$OUT/jobs" 2> "$OUT/serve.log" &
 SERVE_PID=$!
 for _ in $(seq 300); do grep -q "serving on" "$OUT/serve.log" && break; sleep 0.1; done
@@ -46,7 +49,7 @@ for _ in $(seq 600); do
 done
 PAIR=$(curl -s -H "Authorization: Bearer $KEY" "http://127.0.0.1:18803/v1/jobs/$JOB/result" \
   | python3 -c 'import json,sys; r=json.load(sys.stdin)["comparison"]["rows"]; print("offer=%d&offer=%d" % (r[0]["offer_id"], r[1]["offer_id"]))')
-PAGES="/ /search?keyword=%E4%BF%9D%E6%B8%A9%E6%9D%AF&quantity=300 /offers/630526089341?need=300 /compare?$PAIR&quantity=300 /source /source/$JOB /plan /watches /watches?page=200 /watches/1?days=30 /keys"
+PAGES="/ /search?keyword=%E4%BF%9D%E6%B8%A9%E6%9D%AF&quantity=300 /offers/630526089341?need=300 /compare?$PAIR&quantity=300 /catalog /catalog?q=%E4%BF%9D%E6%B8%A9%E6%9D%AF&at=100&price_max=30&sort=price /source /source/$JOB /plan /watches /watches?page=200 /watches/1?days=30 /keys"
 
 python3 - "$KEY" $PAGES <<'PY'
 import http.client, statistics, sys, time

@@ -29,6 +29,22 @@ pub enum Api {
     AccountBasic,
     /// `com.alibaba.account:alibaba.account.agent.crossBasic`.
     AccountCrossBasic,
+    /// `com.alibaba.trade:alibaba.createOrder.preview`.
+    OrderPreview,
+    /// `com.alibaba.trade:alibaba.trade.createCrossOrder`.
+    CreateCrossOrder,
+    /// `com.alibaba.trade:alibaba.alipay.url.get`.
+    AlipayUrl,
+    /// `com.alibaba.trade:alibaba.trade.get.buyerView`.
+    BuyerView,
+    /// `com.alibaba.trade:alibaba.trade.getBuyerOrderList`.
+    BuyerOrderList,
+    /// `com.alibaba.trade:alibaba.trade.cancel`.
+    CancelOrder,
+    /// `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView`.
+    LogisticsInfos,
+    /// `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView`.
+    LogisticsTrace,
 }
 
 /// What the gateway checks before an API runs.
@@ -45,10 +61,12 @@ pub enum Guard {
 }
 
 const CROSSBORDER: &str = "com.alibaba.fenxiao.crossborder";
+const TRADE: &str = "com.alibaba.trade";
+const LOGISTICS: &str = "com.alibaba.logistics";
 
 impl Api {
     /// Every served API.
-    pub const ALL: [Api; 13] = [
+    pub const ALL: [Api; 21] = [
         Api::CurrentTimeMillis,
         Api::CurrentTime,
         Api::GetToken,
@@ -62,6 +80,14 @@ impl Api {
         Api::ProductGetByIdList,
         Api::AccountBasic,
         Api::AccountCrossBasic,
+        Api::OrderPreview,
+        Api::CreateCrossOrder,
+        Api::AlipayUrl,
+        Api::BuyerView,
+        Api::BuyerOrderList,
+        Api::CancelOrder,
+        Api::LogisticsInfos,
+        Api::LogisticsTrace,
     ];
 
     /// (namespace, name).
@@ -80,6 +106,14 @@ impl Api {
             Api::ProductGetByIdList => ("com.alibaba.product", "alibaba.product.getByIdList"),
             Api::AccountBasic => ("com.alibaba.account", "alibaba.account.basic"),
             Api::AccountCrossBasic => ("com.alibaba.account", "alibaba.account.agent.crossBasic"),
+            Api::OrderPreview => (TRADE, "alibaba.createOrder.preview"),
+            Api::CreateCrossOrder => (TRADE, "alibaba.trade.createCrossOrder"),
+            Api::AlipayUrl => (TRADE, "alibaba.alipay.url.get"),
+            Api::BuyerView => (TRADE, "alibaba.trade.get.buyerView"),
+            Api::BuyerOrderList => (TRADE, "alibaba.trade.getBuyerOrderList"),
+            Api::CancelOrder => (TRADE, "alibaba.trade.cancel"),
+            Api::LogisticsInfos => (LOGISTICS, "alibaba.trade.getLogisticsInfos.buyerView"),
+            Api::LogisticsTrace => (LOGISTICS, "alibaba.trade.getLogisticsTraceInfo.buyerView"),
         }
     }
 
@@ -118,6 +152,11 @@ impl Api {
             Api::ProductGetByIdList => &["productIdList"],
             Api::GetToken => &["grant_type", "client_id", "client_secret"],
             Api::PostponeToken => &["client_id", "client_secret", "refresh_token", "access_token"],
+            Api::OrderPreview => &["addressParam", "cargoParamList"],
+            Api::CreateCrossOrder => &["addressParam", "cargoParamList", "flow"],
+            Api::AlipayUrl => &["orderIdList"],
+            Api::BuyerView | Api::LogisticsInfos | Api::LogisticsTrace => &["orderId", "webSite"],
+            Api::CancelOrder => &["tradeID", "webSite", "cancelReason"],
             _ => &[],
         }
     }

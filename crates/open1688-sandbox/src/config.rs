@@ -38,6 +38,9 @@ pub struct SandboxConfig {
     pub faults: FaultPlan,
     /// How message pushes are delivered (and misdelivered) to apps with a `push_url`.
     pub pushes: PushConfig,
+    /// How orders behave: `outOrderId` de-duplication, the seller's shipping delay, the trace,
+    /// the payment timeout, freight.
+    pub orders: crate::orders::OrderConfig,
 }
 
 /// Delivery of message pushes: retries, and fault switches (shares from 0 to 1).

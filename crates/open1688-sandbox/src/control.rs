@@ -1,12 +1,12 @@
 //! `/_sandbox/…`: control and statistics for tests and scripts (clock, faults, quotas, tokens,
-//! reset, call counters, the change log). Never part of the real platform.
+//! reset, call counters, the change log, orders and their payment). Never part of the real platform.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -34,6 +34,8 @@ pub fn routes() -> Router<Arc<SandboxState>> {
         .route("/_sandbox/quotas", post(set_quotas))
         .route("/_sandbox/tokens", post(issue_tokens))
         .route("/_sandbox/tokens/revoke", post(revoke_tokens))
+        .route("/_sandbox/orders", get(orders))
+        .route("/_sandbox/orders/{id}/pay", post(pay_order))
         .route("/_sandbox/reset", post(reset))
 }
 
@@ -221,6 +223,33 @@ async fn revoke_tokens(State(s): Shared, Json(r): Json<RevokeRequest>) -> Respon
         None => s.tokens.revoke_all_access(r.app_key.as_deref()),
     };
     Json(json!({ "revoked": revoked })).into_response()
+}
+
+/// `GET /_sandbox/orders`: every order as it stands now (ids as strings: they pass 2^53).
+async fn orders(State(s): Shared) -> Response {
+    let orders: Vec<_> = s
+        .orders
+        .all(s.clock.now_ms(), &s.order_config)
+        .into_iter()
+        .map(|o| {
+            json!({
+                "id": o.id.to_string(), "out_order_id": o.out_order_id, "status": o.status, "total": o.total(),
+                "goods": o.goods, "freight": o.freight, "discount": o.discount, "lines": o.lines.len(),
+                "created_ms": o.created_ms, "paid_ms": o.paid_ms, "shipped_ms": o.shipped_ms, "ended_ms": o.ended_ms,
+            })
+        })
+        .collect();
+    Json(json!({ "orders": orders })).into_response()
+}
+
+/// `POST /_sandbox/orders/{id}/pay`: the buyer pays at the cashier (the API never pays).
+async fn pay_order(State(s): Shared, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return error(StatusCode::BAD_REQUEST, format!("{id:?} is not an order id")) };
+    match s.orders.pay(id, s.clock.now_ms(), &s.order_config) {
+        Ok(o) => Json(json!({ "id": o.id.to_string(), "status": o.status, "paid_ms": o.paid_ms })).into_response(),
+        Err(e) if e.code == "ORDER_NOT_EXIST" => error(StatusCode::NOT_FOUND, e.message),
+        Err(e) => error(StatusCode::CONFLICT, e.message),
+    }
 }
 
 async fn reset(State(s): Shared) -> Response {

@@ -34,6 +34,9 @@ pub struct FaultRates {
     pub revoke_token: f64,
     /// No answer for `stall_ms` (a client with a shorter timeout gives up), then a normal one.
     pub stall: f64,
+    /// The call runs (an order is created), then its answer is held back for `stall_ms`: what
+    /// a client sees when the connection dies between the platform's work and its answer.
+    pub stall_after: f64,
     /// How long a stalled call waits before answering, in ms (default 0: use 30 s).
     pub stall_ms: u64,
 }
@@ -68,6 +71,8 @@ pub enum Fault {
     RevokeToken,
     /// The answer is held back (a timeout for most clients).
     Stall,
+    /// The call runs, then its answer is held back.
+    StallAfter(Duration),
 }
 
 impl Fault {
@@ -81,6 +86,7 @@ impl Fault {
             Fault::Throttle => "throttle".into(),
             Fault::RevokeToken => "revoke_token".into(),
             Fault::Stall => "stall".into(),
+            Fault::StallAfter(_) => "stall_after".into(),
         }
     }
 }
@@ -110,14 +116,18 @@ impl FaultPlan {
             (rates.throttle, Fault::Throttle),
             (rates.revoke_token, Fault::RevokeToken),
             (rates.stall, Fault::Stall),
+            (rates.stall_after, Fault::StallAfter(Duration::ZERO)),
         ];
         let mut edge = 0.0;
         for (rate, fault) in table {
             edge += rate;
             if draw < edge {
                 let stall_ms = if rates.stall_ms == 0 { 30_000 } else { rates.stall_ms };
-                let latency = if fault == Fault::Stall { latency + Duration::from_millis(stall_ms) } else { latency };
-                return (latency, Some(fault));
+                return match fault {
+                    Fault::Stall => (latency + Duration::from_millis(stall_ms), Some(fault)),
+                    Fault::StallAfter(_) => (latency, Some(Fault::StallAfter(Duration::from_millis(stall_ms)))),
+                    _ => (latency, Some(fault)),
+                };
             }
         }
         (latency, None)

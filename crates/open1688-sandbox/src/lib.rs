@@ -30,6 +30,7 @@ pub mod faults;
 pub mod gateway;
 pub mod images;
 mod lazy;
+pub mod orders;
 pub mod push;
 pub mod push_log;
 pub mod quota;

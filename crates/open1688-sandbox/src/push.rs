@@ -95,6 +95,37 @@ pub fn messages_for(
     out
 }
 
+/// The envelopes of the order messages for `app_key` (spec §B.6): `userInfo` the buyer, order
+/// topics with the buyer's and seller's member ids and `msgSendTime`, logistics topics as they are.
+pub fn order_envelopes(
+    state: &SandboxState,
+    app_key: &str,
+    logged: &[crate::orders::OrderMessage],
+    mut next_id: impl FnMut() -> i64,
+) -> Vec<String> {
+    let member = |n: usize| state.catalog.suppliers.get(n).map(|s| s.member_id()).unwrap_or_default();
+    logged
+        .iter()
+        .filter(|m| m.app_key == app_key)
+        .map(|m| {
+            let mut data = m.data.clone();
+            if m.topic.starts_with("ORDER_") {
+                let seller = data["orderId"]
+                    .as_i64()
+                    .and_then(|id| state.orders.get(id, m.at_ms, &state.order_config))
+                    .map(|o| member(o.seller))
+                    .unwrap_or_default();
+                data["buyerMemberId"] = json!(member(m.buyer));
+                data["sellerMemberId"] = json!(seller);
+                data["msgSendTime"] = json!(china_time(m.at_ms));
+            }
+            json!({"msgId": next_id(), "gmtBorn": m.at_ms, "type": m.topic, "userInfo": member(m.buyer),
+                   "bizKey": data["orderId"].as_i64().map(|id| id.to_string()), "data": data})
+            .to_string()
+        })
+        .collect()
+}
+
 /// The form body of one delivery attempt; `corrupt` flips the signature's last digit.
 pub fn form_body(message: &str, secret: &str, corrupt: bool) -> String {
     let mut signature = open1688_types::sign("", secret.as_bytes(), [("message", message)]);
@@ -130,22 +161,29 @@ async fn send_loop(state: Arc<SandboxState>, config: PushConfig) {
     };
     let mut rng = Rng::new(config.seed);
     let mut cursor = state.clock.now_ms();
+    let mut order_cursor = 0;
     loop {
         tokio::time::sleep(POLL).await;
         let now = state.clock.now_ms();
         let targets = state.pushes.targets();
-        if now <= cursor || targets.is_empty() {
+        // Orders move with the clock (and with calls): their messages are logged as they happen,
+        // and sent from the log whether or not the clock moved.
+        state.orders.advance_to(now, &state.order_config);
+        let (order_messages, next) = state.orders.messages_from(order_cursor);
+        order_cursor = next;
+        if (now <= cursor && order_messages.is_empty()) || targets.is_empty() {
             cursor = cursor.max(now);
             continue;
         }
-        let changes = state.live().changes_between(cursor, now);
-        cursor = now;
+        let changes = if now > cursor { state.live().changes_between(cursor, now) } else { Vec::new() };
+        cursor = cursor.max(now);
         for (app_key, target) in targets {
             let Some(app) = state.apps.get(&app_key) else { continue };
             let user_info =
                 state.catalog.suppliers.get(state.default_member(app)).map(|s| s.member_id()).unwrap_or_default();
-            let messages =
+            let mut messages =
                 messages_for(&changes, &state.catalog, &target.follows, &user_info, || state.pushes.next_id());
+            messages.extend(order_envelopes(&state, &app_key, &order_messages, || state.pushes.next_id()));
             state.pushes.count(|s| s.messages += messages.len() as u64);
             // A message held back goes out after the next one, or at the end of the batch.
             let mut held: Option<(String, String, String)> = None;

@@ -150,6 +150,13 @@ impl SandboxBuilder {
         self
     }
 
+    /// How orders behave (`outOrderId` de-duplication, shipping delay, trace, payment timeout,
+    /// freight).
+    pub fn orders(mut self, orders: crate::orders::OrderConfig) -> Self {
+        self.config.orders = orders;
+        self
+    }
+
     /// Faults from the start.
     pub fn faults(mut self, plan: FaultPlan) -> Self {
         self.config.faults = plan;
@@ -353,6 +360,20 @@ impl Sandbox {
         let now = self.state.clock.advance(i64::try_from(by.as_millis()).unwrap_or(i64::MAX))?;
         drop(self.state.live());
         Ok(now)
+    }
+
+    /// Pays an unpaid order, as the buyer would at the cashier (nothing in the API pays).
+    pub fn pay_order(&self, order_id: i64) -> Result<crate::orders::SandboxOrder, String> {
+        let state = &self.state;
+        state
+            .orders
+            .pay(order_id, state.clock.now_ms(), &state.order_config)
+            .map_err(|e| format!("{}: {}", e.code, e.message))
+    }
+
+    /// Every order, as it stands now.
+    pub fn orders(&self) -> Vec<crate::orders::SandboxOrder> {
+        self.state.orders.all(self.state.clock.now_ms(), &self.state.order_config)
     }
 
     /// Call counters so far.

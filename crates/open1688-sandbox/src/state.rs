@@ -61,6 +61,10 @@ pub struct SandboxState {
     config: SandboxConfig,
     /// Message ids and delivery counters of pushes.
     pub pushes: crate::push_log::PushLog,
+    /// The buyers' orders.
+    pub orders: crate::orders::OrderBook,
+    /// How orders behave.
+    pub order_config: crate::orders::OrderConfig,
 }
 
 impl std::fmt::Debug for SandboxState {
@@ -95,6 +99,8 @@ impl SandboxState {
             base_url,
             requests: AtomicU64::new(0),
             pushes: crate::push_log::PushLog::new(&config.all_apps()),
+            orders: crate::orders::OrderBook::new(config.catalog.seed),
+            order_config: config.orders.clone(),
             config,
         }
     }
@@ -183,7 +189,7 @@ impl SandboxState {
     }
 
     /// Back to the starting state: clock (if simulated), catalog drift, tokens, quotas, faults,
-    /// uploads and counters. Returns the demo app's new tokens.
+    /// uploads, orders and counters. Returns the demo app's new tokens.
     pub fn reset(&self) -> Option<IssuedTokens> {
         self.clock.reset();
         *self.live.write().unwrap_or_else(|e| e.into_inner()) =
@@ -192,6 +198,7 @@ impl SandboxState {
         self.quotas.reset();
         self.set_fault_plan(self.config.faults.clone());
         self.images.clear();
+        self.orders.clear();
         self.stats.reset();
         self.requests.store(0, Ordering::Relaxed);
         self.quotas_off.store(self.config.quotas_off, Ordering::Relaxed);

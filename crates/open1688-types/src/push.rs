@@ -25,6 +25,14 @@ pub struct PushMessage {
     /// Offer ids a product message names (`data.productIds` "1,2", `productId`, or
     /// `OfferInventoryChangeList[].offerId`); empty for other topics.
     pub offer_ids: Vec<i64>,
+    /// The order an order or logistics message is about (`data.orderId`, or the first of
+    /// `orderLogsItems`), read exactly whatever its size.
+    pub order_id: Option<i64>,
+    /// An order message's `currentStatus` (`waitsellersend`, `success`, `cancel`, …).
+    pub order_status: Option<String>,
+    /// A logistics message's node (`CONSIGN`, `ACCEPT`, `TRANSPORT`, `DELIVERING`, `SIGN`,
+    /// `FAILED`).
+    pub logistics_node: Option<String>,
 }
 
 /// Why a push was refused.
@@ -93,6 +101,17 @@ pub fn decode_envelope(raw: &str) -> Result<PushMessage, PushError> {
         offer_ids.sort_unstable();
         offer_ids.dedup();
     }
+    let data = &envelope.data;
+    let (mut order_id, mut order_status, mut logistics_node) = (None, None, None);
+    if envelope.topic.starts_with("ORDER_") {
+        order_id = data.get("orderId").and_then(number_text).and_then(|t| t.parse().ok());
+        order_status = data.get("currentStatus").and_then(|s| s.as_str()).map(str::to_owned);
+    } else if envelope.topic.starts_with("LOGISTICS_") {
+        let model = data.get("OrderLogisticsTracingModel").or_else(|| data.get("MailNoChangeModel"));
+        let first = model.and_then(|m| m.get("orderLogsItems")).and_then(|l| l.get(0));
+        order_id = first.and_then(|i| i.get("orderId")).and_then(number_text).and_then(|t| t.parse().ok());
+        logistics_node = model.and_then(|m| m.get("statusChanged")).and_then(|s| s.as_str()).map(str::to_owned);
+    }
     Ok(PushMessage {
         msg_id,
         topic: envelope.topic,
@@ -100,5 +119,8 @@ pub fn decode_envelope(raw: &str) -> Result<PushMessage, PushError> {
         born_ms,
         raw: raw.to_owned(),
         offer_ids,
+        order_id,
+        order_status,
+        logistics_node,
     })
 }

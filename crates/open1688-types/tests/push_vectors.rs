@@ -59,10 +59,21 @@ fn envelopes_decode_with_big_ids_as_text_and_product_offers_named() {
     assert_eq!((push.msg_id.as_str(), push.topic.as_str()), ("92705609220", "ORDER_BUYER_VIEW_ORDER_PAY"));
     assert!(push.raw.contains("2237938826932135493"), "the big order id is kept byte-exact");
     assert!(push.offer_ids.is_empty());
+    // The live capture's order id passes 2^53 and is read exactly, with its status.
+    assert_eq!(push.order_id, Some(2_237_938_826_932_135_493));
+    assert_eq!(push.order_status.as_deref(), Some("waitsellersend"));
     let m2 = all.iter().find(|v| v.0 == "M2").unwrap();
-    let push = verify_push(&Params::from_form_bodies(&[b"", &wire(&m2.2, &m2.3)]), m2.1.as_bytes()).unwrap();
-    assert_eq!(push.offer_ids, vec![620201390233]);
-    assert_eq!(push.born_ms, Some(1_700_000_000_000));
+    let m2 = verify_push(&Params::from_form_bodies(&[b"", &wire(&m2.2, &m2.3)]), m2.1.as_bytes()).unwrap();
+    assert_eq!(m2.offer_ids, vec![620201390233]);
+    assert_eq!(m2.born_ms, Some(1_700_000_000_000));
+    assert_eq!((m2.order_id, m2.order_status.clone()), (None, None));
+    // A logistics message names its order and node (spec §B.6).
+    let trace = open1688_types::push::decode_envelope(
+        r#"{"msgId":7,"type":"LOGISTICS_BUYER_VIEW_TRACE","data":{"OrderLogisticsTracingModel":{"logisticsId":"BX1","mailNo":"ZT1",
+            "statusChanged":"ACCEPT","orderLogsItems":[{"orderId":2237938826932135493,"orderEntryId":1}]}}}"#,
+    )
+    .unwrap();
+    assert_eq!((trace.order_id, trace.logistics_node.as_deref()), (Some(2_237_938_826_932_135_493), Some("ACCEPT")));
     let missing = Params::from_form_bodies(&[b"", b"message=%7B%7D"]);
     assert_eq!(verify_push(&missing, b"x"), Err(PushError::Missing("_aop_signature")));
 }

@@ -4,10 +4,12 @@ mod account;
 mod detail;
 pub mod image;
 mod items;
+mod logistics;
 mod oauth;
 mod product;
 mod search;
 mod system;
+pub mod trade;
 pub mod wire;
 
 use crate::api::Api;
@@ -30,5 +32,13 @@ pub fn dispatch(api: Api, call: &Call<'_>) -> Reply {
         Api::ProductGetByIdList => product::get_by_id_list(call),
         Api::AccountBasic => account::account_basic(call),
         Api::AccountCrossBasic => account::cross_basic(call),
+        Api::OrderPreview => trade::preview(call),
+        Api::CreateCrossOrder => trade::create_cross_order(call),
+        Api::AlipayUrl => trade::alipay_url(call),
+        Api::BuyerView => trade::buyer_view(call),
+        Api::BuyerOrderList => trade::buyer_order_list(call),
+        Api::CancelOrder => trade::cancel(call),
+        Api::LogisticsInfos => logistics::infos(call),
+        Api::LogisticsTrace => logistics::trace(call),
     }
 }

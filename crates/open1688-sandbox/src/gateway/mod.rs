@@ -98,6 +98,11 @@ pub async fn openapi(State(state): State<Arc<SandboxState>>, uri: Uri, body: Byt
     } else {
         apis::dispatch(api, &Call { state: &state, params: &params, app, member, now_ms })
     };
+    if let Some(Fault::StallAfter(hold)) = fault {
+        // The work is done (an order exists); the answer comes late or, for a client that
+        // hung up, never.
+        tokio::time::sleep(hold).await;
+    }
     finish(&state, Some(app_key), api.name(), &request_id, reply, fault)
 }
 

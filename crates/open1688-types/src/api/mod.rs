@@ -3,6 +3,7 @@
 pub mod account;
 pub mod detail;
 pub mod image;
+pub mod logistics;
 pub mod order;
 pub mod order_read;
 pub mod product;
