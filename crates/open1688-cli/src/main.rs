@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, Command};
-use commands::{admin, catalog, decide, lookup, monitor, serve, source, watch};
+use commands::{admin, catalog, decide, lookup, monitor, order, serve, source, watch};
 use context::Ctx;
 use environment::Environment;
 use exit::CliError;
@@ -59,6 +59,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Plan(args) => decide::plan(&ctx, args).await?,
         Command::Recommend(args) => decide::recommend(&ctx, args).await?,
         Command::Source(args) => source::source(&ctx, args).await?,
+        Command::Order { action } => order::order(&ctx, action).await?,
         Command::Watch { action } => watch::watch(&ctx, action).await?,
         Command::Monitor(args) => {
             monitor::monitor(&ctx, args).await?;

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use open1688_jobs::{CatalogPlan, SourcingPolicy};
+use open1688_jobs::{CatalogPlan, OrderPolicy, SourcingPolicy};
 use serde::{Deserialize, Serialize};
 
 use crate::args::Global;
@@ -32,6 +32,8 @@ pub struct FileConfig {
     pub sourcing: Option<SourcingPolicy>,
     /// The standing crawl plan (`[[catalog.crawl]]`).
     pub catalog: Option<CatalogPlan>,
+    /// Ordering: the default delivery address and the spending cap (`[order]`).
+    pub order: Option<OrderPolicy>,
 }
 
 /// The effective configuration.
@@ -51,6 +53,8 @@ pub struct Settings {
     pub policy: SourcingPolicy,
     /// What `catalog crawl` runs when given no source.
     pub catalog_plan: CatalogPlan,
+    /// The delivery address and spending cap orders are placed with.
+    pub order_policy: OrderPolicy,
     /// Where the file is (whether or not it exists).
     pub path: PathBuf,
     /// The key file that encrypts stored tokens (unless OPEN1688_SECRET_KEY is set).
@@ -143,6 +147,10 @@ impl Settings {
             (None, None) => None,
         };
         let catalog_plan = file.catalog.unwrap_or_default();
+        let order_policy = file.order.unwrap_or_default();
+        if let Some(ship_to) = &order_policy.ship_to {
+            ship_to.validate().map_err(|e| CliError::Usage(format!("config file {}: [order] {e}", path.display())))?;
+        }
         let policy = file.sourcing.unwrap_or_default();
         policy.validate().map_err(|e| CliError::Usage(format!("config file {}: {e}", path.display())))?;
         let key_path = path.parent().unwrap_or(Path::new(".")).join("secret.key");
@@ -154,6 +162,7 @@ impl Settings {
             redis_url: env.redis_url.clone().or(file.redis_url),
             policy,
             catalog_plan,
+            order_policy,
             path,
             key_path,
             env,
@@ -263,6 +272,11 @@ language = "en"
 # pages = 3                     # search pages of 50 per source (1–40)
 # [[catalog.crawl]]
 # sellers = ["BBBdVp0hsqAR3ASHBT7L3IJ5w"]
+
+## Ordering: where `open1688 order` sends the goods, and the most one `order place` may commit.
+# [order]
+# spending_cap = "20000"
+# ship_to = { name = "义乌仓 张三", mobile = "13800000000", province = "浙江省", city = "金华市", district = "义乌市", street = "福田街道 1 号" }
 "#;
 
 /// Writes the template (0600, never overwriting); `false` when the file already exists.
@@ -331,6 +345,7 @@ mod tests {
                 redis_url: None,
                 policy: SourcingPolicy::default(),
                 catalog_plan: CatalogPlan::default(),
+                order_policy: OrderPolicy::default(),
                 path: PathBuf::from("config.toml"),
                 key_path: PathBuf::from("secret.key"),
                 env: Environment::default(),

@@ -1,7 +1,11 @@
 //! The sandbox clock: the machine's time (optionally skewed), or simulated time that moves only
-//! when told. Token lifetimes, timestamps, daily quotas and catalog drift all read it.
+//! when told. Token lifetimes, timestamps, daily quotas, catalog drift and orders all read it;
+//! its moments are written in the platform's two date formats by [`search_date`] and
+//! [`platform_date_ms`].
 
 use std::sync::atomic::{AtomicI64, Ordering};
+
+use chrono::{DateTime, FixedOffset};
 
 use crate::config::{ClockConfig, DEFAULT_SIMULATED_START_MS};
 
@@ -104,6 +108,26 @@ impl SandboxClock {
             self.value.store(self.start_ms, Ordering::Release);
         }
     }
+}
+
+fn china(secs: i64) -> DateTime<FixedOffset> {
+    let offset = FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
+    DateTime::from_timestamp(secs, 0).unwrap_or_default().with_timezone(&offset)
+}
+
+/// `yyyy-MM-dd HH:mm:ss` in China time (cross-border models).
+pub fn search_date(secs: i64) -> String {
+    china(secs).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// `yyyyMMddHHmmssSSS+0800` (alibaba.* models, tokens).
+pub fn platform_date_ms(ms: i64) -> String {
+    let offset = FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
+    DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .with_timezone(&offset)
+        .format("%Y%m%d%H%M%S%3f%z")
+        .to_string()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ mod admin;
 mod catalog;
 mod decide;
 mod lookup;
+mod order;
 mod serve;
 mod watch;
 
@@ -16,6 +17,7 @@ pub use admin::{AuthAction, CacheAction, ConfigAction, SandboxArgs};
 pub use catalog::CatalogAction;
 pub use decide::{AnalyzeArgs, CompareArgs, PlanArgs, QuoteArgs, RecommendArgs, SourceArgs};
 pub use lookup::{ImageSearchArgs, OfferArgs, SameItemArgs, SearchArgs, SellerArgs};
+pub use order::{OrderAction, OrderPlanArgs};
 pub use serve::{KeyAction, McpArgs, ServeArgs, ServeCommand};
 pub use watch::{HistoryArgs, MonitorArgs, WatchAction, WatchAddArgs};
 
@@ -147,6 +149,13 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// The sourcing job: search, details, scorecards, comparison, plan; a workbook and a summary.
     Source(SourceArgs),
+    /// Turn a plan into 1688 orders and follow them (`preview`, `place --yes`, `list`, `show`,
+    /// `track`, `cancel`, `pay-url`). Nothing is ever paid from here.
+    Order {
+        /// What to do.
+        #[command(subcommand)]
+        action: OrderAction,
+    },
     /// Watch offers for price and stock changes (`add`, `list`, `remove`, `snooze`, `runs`).
     Watch {
         /// What to do.

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod decide;
 pub mod lookup;
 pub mod monitor;
+pub mod order;
 pub mod serve;
 pub mod source;
 pub mod watch;

@@ -1,13 +1,13 @@
 //! Shared pieces of the API answers: the cross-border envelope, reading JSON-object parameters
 //! leniently, dates in the platform's two formats, image URLs, live prices.
 
-use chrono::{DateTime, FixedOffset};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalog::Offer;
 use crate::catalog::drift::LiveOffer;
+pub use crate::clock::{platform_date_ms, search_date};
 use crate::reply::Reply;
 
 /// `success` as the API documents it: a boolean in most, the string `"true"` in some (§5.2).
@@ -117,26 +117,6 @@ pub fn get_str<'a>(map: &'a Map<String, Value>, key: &str) -> Option<std::borrow
     }
 }
 
-fn china(secs: i64) -> DateTime<FixedOffset> {
-    let offset = FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
-    DateTime::from_timestamp(secs, 0).unwrap_or_default().with_timezone(&offset)
-}
-
-/// `yyyy-MM-dd HH:mm:ss` in China time (cross-border models).
-pub fn search_date(secs: i64) -> String {
-    china(secs).format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
-/// `yyyyMMddHHmmssSSS+0800` (alibaba.* models, tokens).
-pub fn platform_date_ms(ms: i64) -> String {
-    let offset = FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
-    DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .with_timezone(&offset)
-        .format("%Y%m%d%H%M%S%3f%z")
-        .to_string()
-}
-
 /// Relative path of gallery image `n` of an offer (`img/ibank/…`, as `alibaba.product.get` writes).
 pub fn image_path(offer: &Offer, n: u8) -> String {
     format!("img/ibank/{}_{n}.png", offer.id)
@@ -179,12 +159,7 @@ pub fn base_price(offer: &Offer) -> Decimal {
 
 /// The current ladder: the first tier starts at the current MOQ.
 pub fn live_ladder(offer: &Offer, live: &LiveOffer) -> Vec<(i64, Decimal)> {
-    offer
-        .ladder
-        .iter()
-        .enumerate()
-        .map(|(n, &(start, price))| (if n == 0 { live.moq } else { start }, live.price(price)))
-        .collect()
+    live.ladder(offer)
 }
 
 /// A promotion price when the offer runs a promotion.

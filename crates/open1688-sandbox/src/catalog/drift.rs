@@ -112,6 +112,16 @@ impl LiveOffer {
         self.stock.iter().sum()
     }
 
+    /// The offer's ladder now: the first tier starts at the current MOQ, prices scaled.
+    pub fn ladder(&self, offer: &super::Offer) -> Vec<(i64, Decimal)> {
+        offer
+            .ladder
+            .iter()
+            .enumerate()
+            .map(|(n, &(start, price))| (if n == 0 { self.moq } else { start }, self.price(price)))
+            .collect()
+    }
+
     /// A base price scaled by the current factor, in cents.
     pub fn price(&self, base: Decimal) -> Decimal {
         (base * Decimal::from(self.price_bp) / Decimal::from(10_000)).round_dp(2).max(Decimal::new(1, 2))

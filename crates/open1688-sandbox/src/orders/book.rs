@@ -357,7 +357,7 @@ fn trace_node(inner: &mut Inner, n: usize, at: i64) {
             "cpCode": "ZTO",
             "mailNo": bill,
             "statusChanged": node,
-            "changeTime": crate::apis::wire::search_date(at.div_euclid(1000)),
+            "changeTime": crate::clock::search_date(at.div_euclid(1000)),
             "orderLogsItems": [{"orderId": order.id, "orderEntryId": order.id + 1}],
         }}),
     });

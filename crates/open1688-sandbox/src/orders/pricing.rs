@@ -10,7 +10,6 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::OrderConfig;
-use crate::apis::wire::live_ladder;
 use crate::catalog::Catalog;
 use crate::catalog::drift::LiveCatalog;
 
@@ -190,7 +189,7 @@ pub fn price(
         line.unit_price = match (offer.quote_type, line.sku) {
             (1, Some(n)) => state.price(offer.skus[n].price),
             _ => {
-                let ladder = live_ladder(offer, state);
+                let ladder = state.ladder(offer);
                 ladder.iter().rev().find(|(start, _)| *start <= units).or(ladder.first()).map_or(Decimal::ZERO, |t| t.1)
             }
         };

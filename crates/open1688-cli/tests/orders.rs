@@ -1,0 +1,225 @@
+//! From a plan to tracked orders, driving the real binary against a sandbox server: a plan of
+//! three suppliers previewed; `order place` without `--yes` placing nothing; the spending cap
+//! refusing a plan above it; placed, paid through the sandbox's control, shipped and received as
+//! the clock moves, every status change recorded by `order track`; a preview refusal naming the
+//! offer; and a process killed between the create call and its answer, whose rerun finds the
+//! order instead of creating a second one.
+
+mod service;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use open1688_sandbox::{FaultPlan, FaultRates, Sandbox};
+use serde_json::Value;
+use service::{gateway_env, open1688};
+
+const SHIP_TO: &str = r#"[order]
+spending_cap = "100000"
+ship_to = { name = "义乌仓 张三", mobile = "13800000000", province = "浙江省", city = "金华市", district = "义乌市", street = "福田街道 1 号" }
+"#;
+
+struct Setup {
+    dir: tempfile::TempDir,
+    db: String,
+    sandbox: Sandbox,
+}
+
+impl Setup {
+    async fn new() -> Self {
+        let sandbox = Sandbox::builder()
+            .catalog_size(2_000, 160)
+            .quotas_off()
+            .simulated_clock(None)
+            .drift_share(0.0)
+            .start()
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), SHIP_TO).unwrap();
+        let db = format!("sqlite://{}", dir.path().join("store.db").display());
+        Self { dir, db, sandbox }
+    }
+
+    fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = open1688(self.dir.path(), &self.db);
+        cmd.envs(gateway_env(&self.sandbox)).env("OPEN1688_QPS", "1000").args(args);
+        cmd
+    }
+
+    /// Runs `open1688 args… --format json -q`; (success, stdout as JSON, stderr).
+    fn run(&self, args: &[&str]) -> (bool, Value, String) {
+        let out = self.command(args).args(["--format", "json", "-q"]).output().unwrap();
+        let stdout = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.success(), stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+
+    /// A plan file of `lines` (offer, quantity), written as `name`.
+    fn plan(&self, name: &str, lines: &[(i64, i64)]) -> String {
+        let mut csv = "offer_id,sku_id,quantity\n".to_owned();
+        for (offer, quantity) in lines {
+            csv.push_str(&format!("{offer},,{quantity}\n"));
+        }
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, csv).unwrap();
+        path.display().to_string()
+    }
+
+    /// Offers without SKUs or lots, MOQ at most 10, 100 in stock, from `n` different suppliers.
+    fn offers_of_suppliers(&self, n: usize, skip: usize) -> Vec<i64> {
+        let live = self.sandbox.state().live();
+        let mut seen = std::collections::HashSet::new();
+        self.sandbox
+            .catalog()
+            .offers
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| {
+                let state = &live.offers[*i];
+                o.skus.is_empty() && o.batch_number <= 1 && state.moq <= 10 && !state.delisted && state.stock[0] >= 100
+            })
+            .filter(|(_, o)| seen.insert(o.supplier))
+            .skip(skip)
+            .take(n)
+            .map(|(_, o)| o.id)
+            .collect()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_of_three_suppliers_is_previewed_placed_paid_shipped_and_received() {
+    let s = Setup::new().await;
+    let offers = s.offers_of_suppliers(3, 0);
+    let plan = s.plan("plan.csv", &offers.iter().map(|&o| (o, 20)).collect::<Vec<_>>());
+
+    let (ok, preview, err) = s.run(&["order", "preview", &plan]);
+    assert!(ok, "{err}");
+    let orders = preview["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 3, "one order per supplier: {preview}");
+    assert!(orders.iter().all(|o| o["placeable"] == "yes"), "{preview}");
+
+    // Without --yes: the preview, and nothing placed anywhere.
+    let (ok, unconfirmed, err) = s.run(&["order", "place", &plan]);
+    assert!(ok, "{err}");
+    let note = unconfirmed["notes"][0]["note"].as_str().unwrap_or_default();
+    assert!(note.contains("nothing was placed") && note.contains("--yes"), "{unconfirmed} {err}");
+    assert!(unconfirmed["placed"].as_array().unwrap().is_empty());
+    assert!(s.sandbox.orders().is_empty());
+    let (_, listed, _) = s.run(&["order", "list"]);
+    assert!(listed.as_array().unwrap().is_empty(), "a single table is written as a list: {listed}");
+
+    // Above the spending cap: refused whole, nothing placed.
+    let (ok, _, err) = s.run(&["order", "place", &plan, "--yes", "--spending-cap", "10"]);
+    assert!(!ok);
+    assert!(err.contains("spending cap of ¥10") && err.contains("nothing was placed"), "{err}");
+    assert!(s.sandbox.orders().is_empty());
+
+    // Confirmed: three orders, unpaid, and the link to pay them.
+    let (ok, placed, err) = s.run(&["order", "place", &plan, "--yes"]);
+    assert!(ok, "{err}");
+    let rows = placed["placed"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["outcome"] == "placed" && r["status"] == "waitbuyerpay"), "{placed}");
+    assert!(placed["pay"][0]["pay_url"].as_str().unwrap().starts_with("https://"), "{placed}");
+    assert_eq!(s.sandbox.orders().len(), 3);
+    // Placing the same plan again places nothing more.
+    let (_, again, _) = s.run(&["order", "place", &plan, "--yes"]);
+    assert!(again["placed"].as_array().unwrap().iter().all(|r| r["outcome"] == "already_placed"), "{again}");
+    assert_eq!(s.sandbox.orders().len(), 3);
+
+    // Paid at the cashier (the sandbox's control); the seller ships; the carrier delivers.
+    let ids: Vec<i64> = s.sandbox.orders().iter().map(|o| o.id).collect();
+    for id in &ids {
+        s.sandbox.pay_order(*id).unwrap();
+    }
+    let (_, tracked, err) = s.run(&["order", "track"]);
+    let changes = tracked["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 3, "{tracked} {err}");
+    assert!(changes.iter().all(|c| c["from"] == "waitbuyerpay" && c["to"] == "waitsellersend"));
+    s.sandbox.advance(Duration::from_secs(5 * 3600)).unwrap();
+    let (_, tracked, _) = s.run(&["order", "track"]);
+    assert!(tracked["changes"].as_array().unwrap().iter().all(|c| c["to"] == "waitbuyerreceive"), "{tracked}");
+    s.sandbox.advance(Duration::from_secs(80 * 3600)).unwrap();
+    let (_, tracked, _) = s.run(&["order", "track"]);
+    assert!(tracked["changes"].as_array().unwrap().iter().all(|c| c["to"] == "success"), "{tracked}");
+    assert!(tracked["orders"].as_array().unwrap().is_empty(), "no open order is left");
+
+    // One order's whole story.
+    let (ok, shown, err) = s.run(&["order", "show", &ids[0].to_string()]);
+    assert!(ok, "{err}");
+    let timeline: Vec<&str> =
+        shown["timeline"].as_array().unwrap().iter().map(|e| e["status"].as_str().unwrap()).collect();
+    assert_eq!(timeline, ["waitbuyerpay", "waitsellersend", "waitbuyerreceive", "success"]);
+    let last = shown["timeline"].as_array().unwrap().last().unwrap();
+    assert!(last["detail"].as_str().unwrap_or_default().contains("已签收"), "the trace's last step: {shown}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_preview_names_the_offer_and_places_nothing() {
+    let s = Setup::new().await;
+    let live = s.sandbox.state().live();
+    let (offer, moq) = s
+        .sandbox
+        .catalog()
+        .offers
+        .iter()
+        .enumerate()
+        .find(|(i, o)| {
+            o.skus.is_empty()
+                && live.offers[*i].moq > 2
+                && s.sandbox.catalog().suppliers[o.supplier as usize].mix.is_none()
+                && !live.offers[*i].delisted
+        })
+        .map(|(i, o)| (o.id, live.offers[i].moq))
+        .unwrap();
+    drop(live);
+    let plan = s.plan("below.csv", &[(offer, moq - 1)]);
+    let (ok, preview, err) = s.run(&["order", "preview", &plan]);
+    assert!(ok, "{err}");
+    let verdict = preview["orders"][0]["placeable"].as_str().unwrap();
+    assert!(verdict.starts_with("no: 500_005") && verdict.contains(&format!("offer {offer}")), "{verdict}");
+    let (ok, _, err) = s.run(&["order", "place", &plan, "--yes"]);
+    assert!(!ok);
+    assert!(err.contains("below the minimum order quantity") && err.contains("nothing was placed"), "{err}");
+    assert!(s.sandbox.orders().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_process_killed_between_create_and_its_answer_never_makes_a_second_order() {
+    let s = Setup::new().await;
+    let offers = s.offers_of_suppliers(2, 5);
+    let plan = s.plan("crash.csv", &offers.iter().map(|&o| (o, 20)).collect::<Vec<_>>());
+    // The sandbox creates each order, then holds its answer back for a minute.
+    let mut faults = FaultPlan::default();
+    faults.apis.insert(
+        "alibaba.trade.createCrossOrder".into(),
+        FaultRates { stall_after: 1.0, stall_ms: 60_000, ..FaultRates::default() },
+    );
+    s.sandbox.set_faults(faults);
+    let mut child = s
+        .command(&["order", "place", &plan, "--yes", "-q"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while s.sandbox.orders().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "the first order was never created");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Created, its answer not yet back: the client dies.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    s.sandbox.set_faults(FaultPlan::default());
+    assert_eq!(s.sandbox.orders().len(), 1);
+
+    let (ok, rerun, err) = s.run(&["order", "place", &plan, "--yes"]);
+    assert!(ok, "{err}");
+    let outcomes: Vec<&str> =
+        rerun["placed"].as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["found", "placed"], "the first was found by its outOrderId, the second placed: {rerun}");
+    assert_eq!(s.sandbox.orders().len(), 2, "no second order for the first supplier");
+    let mut out_ids: Vec<Option<String>> = s.sandbox.orders().into_iter().map(|o| o.out_order_id).collect();
+    out_ids.dedup();
+    assert_eq!(out_ids.len(), 2);
+}

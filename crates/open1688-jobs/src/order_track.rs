@@ -1,0 +1,152 @@
+//! After placing: an order's status and logistics read from the platform and kept in the store
+//! (each change once, as its timeline), the payment link for unpaid orders, and cancelling one.
+//! The monitor polls open orders with [`Jobs::track_open_orders`]; the service calls
+//! [`Jobs::track_order`] when a push says an order changed (a push is a notice: the order is read
+//! again rather than trusted).
+
+use chrono::Utc;
+use open1688::types::api::logistics::{LogisticsTrace, NOT_SHIPPED};
+use open1688::types::api::order_read::{CancelOrder, OrderDetail, PaymentUrl};
+use open1688_store::{OrderEvent, OrderQuery, SqlStore, StatusChange, StoredOrder};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::{JobError, Result};
+use crate::jobs::Jobs;
+
+/// An order as tracked: the store's record after this read, its timeline, and what changed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrackedOrder {
+    /// The order.
+    pub order: StoredOrder,
+    /// Every status it was seen in, oldest first.
+    pub timeline: Vec<OrderEvent>,
+    /// The change this read found, if any.
+    pub change: Option<StatusChange>,
+}
+
+/// One pass over the open orders.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct OpenOrdersTracked {
+    /// Orders read.
+    pub read: u64,
+    /// The status changes found.
+    pub changes: Vec<StatusChange>,
+    /// Orders that could not be read, and why.
+    pub unreadable: Vec<(i64, String)>,
+}
+
+/// A payment link: where the buyer pays (nothing here pays).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PayLink {
+    /// The cashier's address.
+    pub url: String,
+    /// The orders it covers.
+    pub order_ids: Vec<i64>,
+}
+
+impl Jobs {
+    /// Reads order `order_id` from the platform (status, and the carrier's trace once shipped),
+    /// records what changed, and returns it with its timeline. `source` says who asked (`poll`,
+    /// `push`, `track`).
+    pub async fn track_order(&self, store: &SqlStore, order_id: i64, source: &str) -> Result<TrackedOrder> {
+        if store.order_by_platform_id(order_id).await?.is_none() {
+            return Err(JobError::NotFound(format!(
+                "order {order_id} was not placed from here (order list shows ours)"
+            )));
+        }
+        let detail = self
+            .client()
+            .execute(&OrderDetail { order_id })
+            .await
+            .map_err(|e| JobError::gateway(format!("order {order_id}"), e))?;
+        let base =
+            detail.result.and_then(|t| t.base_info).ok_or_else(|| JobError::NotFound(format!("order {order_id}")))?;
+        let status = base.status.clone().unwrap_or_else(|| "unknown".to_owned());
+        let (logistics, detail_text) = self.shipment(order_id, &status).await?;
+        let now = Utc::now().timestamp_millis();
+        let change =
+            store.set_order_status(order_id, &status, source, detail_text.as_deref(), logistics.as_ref(), now).await?;
+        let order = store
+            .order_by_platform_id(order_id)
+            .await?
+            .ok_or_else(|| JobError::NotFound(format!("order {order_id}")))?;
+        let timeline = store.order_events(order.id).await?;
+        Ok(TrackedOrder { order, timeline, change })
+    }
+
+    /// The carrier, waybill and steps of a shipped order as JSON, and a one-line summary.
+    async fn shipment(&self, order_id: i64, status: &str) -> Result<(Option<serde_json::Value>, Option<String>)> {
+        if matches!(status, "waitbuyerpay" | "waitsellersend" | "cancel") {
+            return Ok((None, None));
+        }
+        match self.client().execute(&LogisticsTrace { order_id }).await {
+            Ok(answer) => {
+                let Some(trace) = answer.traces.first() else { return Ok((None, None)) };
+                let steps: Vec<_> =
+                    trace.steps.iter().map(|s| json!({"at": s.accept_time, "remark": s.remark})).collect();
+                let last = trace.steps.last().and_then(|s| s.remark.clone());
+                let summary =
+                    format!("{} {}", trace.bill_no.as_deref().unwrap_or("?"), last.as_deref().unwrap_or("no step yet"));
+                Ok((
+                    Some(json!({"logistics_id": trace.logistics_id, "bill_no": trace.bill_no, "steps": steps})),
+                    Some(summary),
+                ))
+            }
+            Err(open1688::Error::Business { failure, .. }) if failure.code.as_deref() == Some(NOT_SHIPPED) => {
+                Ok((None, None))
+            }
+            Err(e) => Err(JobError::gateway(format!("the trace of order {order_id}"), e)),
+        }
+    }
+
+    /// Tracks every open order in the store. An order that cannot be read this time (the
+    /// gateway failed) is named and read again next time; the store failing ends the pass.
+    pub async fn track_open_orders(&self, store: &SqlStore) -> Result<OpenOrdersTracked> {
+        let open = store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
+        let mut tracked = OpenOrdersTracked::default();
+        for id in open.iter().filter_map(|o| o.order_id) {
+            match self.track_order(store, id, "poll").await {
+                Ok(order) => {
+                    tracked.read += 1;
+                    tracked.changes.extend(order.change);
+                }
+                Err(e @ JobError::Gateway { .. }) => tracked.unreadable.push((id, e.to_string())),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(tracked)
+    }
+
+    /// The cashier link for unpaid orders (up to 100); nothing is paid.
+    pub async fn pay_url(&self, order_ids: &[i64]) -> Result<PayLink> {
+        if order_ids.is_empty() || order_ids.len() > open1688::types::api::order_read::MAX_PAY_ORDERS {
+            return Err(JobError::invalid("order_ids", format!("1 to 100 orders a link, not {}", order_ids.len())));
+        }
+        let answer = self
+            .client()
+            .execute(&PaymentUrl { order_ids: order_ids.to_vec() })
+            .await
+            .map_err(|e| JobError::gateway("the payment link", e))?;
+        let url = answer.pay_url.ok_or_else(|| JobError::NoAnswer("the platform made no payment link".into()))?;
+        Ok(PayLink { url, order_ids: order_ids.to_vec() })
+    }
+
+    /// Cancels an unpaid order placed from here, and records it.
+    pub async fn cancel_order(&self, store: &SqlStore, order_id: i64, reason: &str) -> Result<TrackedOrder> {
+        if !["buyerCancel", "sellerGoodsLack", "other"].contains(&reason) {
+            return Err(JobError::invalid(
+                "reason",
+                format!("{reason:?} is not buyerCancel, sellerGoodsLack or other"),
+            ));
+        }
+        if store.order_by_platform_id(order_id).await?.is_none() {
+            return Err(JobError::NotFound(format!("order {order_id} was not placed from here")));
+        }
+        self.client()
+            .execute(&CancelOrder { order_id, reason: reason.to_owned(), remark: None })
+            .await
+            .map_err(|e| JobError::gateway(format!("cancelling order {order_id}"), e))?;
+        self.track_order(store, order_id, "cancel").await
+    }
+}
