@@ -51,9 +51,9 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     assert_eq!(info.server_info.as_ref().map(|i| i.name.as_str()), Some("open1688"));
     assert!(info.instructions.as_deref().unwrap_or_default().contains("SANDBOX"), "says it runs on the sandbox");
 
-    // Tools: fifteen, each with an object input schema that holds together and a cost.
+    // Tools: nineteen, each with an object input schema that holds together and a cost.
     let tools = client.list_all_tools().await.unwrap();
-    assert_eq!(tools.len(), 15);
+    assert_eq!(tools.len(), 19);
     for tool in &tools {
         check_input_schema(&tool.name, &tool.input_schema);
         assert!(tool.output_schema.is_some(), "{} has an output schema", tool.name);
@@ -94,6 +94,23 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     assert!(e.contains("quantity"), "{e}");
     let e = error("search_catalog", &call(&client, "search_catalog", json!({"words": "杯"})).await);
     assert!(e.contains("unknown field `words`"), "{e}");
+
+    // Orders: previewed (the built-in sandbox's orders last as long as the server); placing is
+    // off unless the server was started to allow it.
+    let ship_to =
+        json!({"name": "义乌仓", "mobile": "13800000000", "province": "浙江省", "city": "金华市", "street": "1 号"});
+    let plan = json!({"lines": [{"offer_id": offer, "sku_id": null, "quantity": 300}]});
+    let e = error("preview_order", &call(&client, "preview_order", json!({"plan": plan})).await);
+    assert!(e.contains("ship_to"), "no address configured: {e}");
+    let e = error(
+        "place_order",
+        &call(&client, "place_order", json!({"plan": plan, "ship_to": ship_to, "confirm": true})).await,
+    );
+    assert!(e.contains("placing orders is off"), "{e}");
+    let listed = ok("list_orders", &call(&client, "list_orders", json!({"open": true})).await);
+    assert_eq!(listed["orders"], json!([]));
+    let e = error("track_order", &call(&client, "track_order", json!({"order_id": 42})).await);
+    assert!(e.contains("order 42"), "{e}");
 
     // Decisions.
     let quote = ok("quote", &call(&client, "quote", json!({"offer_id": offer, "need": 300})).await);
@@ -186,7 +203,7 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     assert!(e.contains("hours must be at least 1"), "{e}");
 
     // An unknown tool is a protocol error, not a crash; the session goes on.
-    assert!(client.call_tool(CallToolRequestParams::new("place_order")).await.is_err());
+    assert!(client.call_tool(CallToolRequestParams::new("pay_order")).await.is_err());
 
     // Resources: the scorecard, the job's workbook, the watched offer's chart.
     let resources = client.list_all_resources().await.unwrap();

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use open1688_sandbox::{FaultPlan, FaultRates, Sandbox};
 use serde_json::Value;
-use service::{gateway_env, open1688};
+use service::{gateway_env, open1688, orderable_offers};
 
 const SHIP_TO: &str = r#"[order]
 spending_cap = "100000"
@@ -64,32 +64,12 @@ impl Setup {
         std::fs::write(&path, csv).unwrap();
         path.display().to_string()
     }
-
-    /// Offers without SKUs or lots, MOQ at most 10, 100 in stock, from `n` different suppliers.
-    fn offers_of_suppliers(&self, n: usize, skip: usize) -> Vec<i64> {
-        let live = self.sandbox.state().live();
-        let mut seen = std::collections::HashSet::new();
-        self.sandbox
-            .catalog()
-            .offers
-            .iter()
-            .enumerate()
-            .filter(|(i, o)| {
-                let state = &live.offers[*i];
-                o.skus.is_empty() && o.batch_number <= 1 && state.moq <= 10 && !state.delisted && state.stock[0] >= 100
-            })
-            .filter(|(_, o)| seen.insert(o.supplier))
-            .skip(skip)
-            .take(n)
-            .map(|(_, o)| o.id)
-            .collect()
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_plan_of_three_suppliers_is_previewed_placed_paid_shipped_and_received() {
     let s = Setup::new().await;
-    let offers = s.offers_of_suppliers(3, 0);
+    let offers = orderable_offers(&s.sandbox, 3, 0);
     let plan = s.plan("plan.csv", &offers.iter().map(|&o| (o, 20)).collect::<Vec<_>>());
 
     let (ok, preview, err) = s.run(&["order", "preview", &plan]);
@@ -187,7 +167,7 @@ async fn a_refused_preview_names_the_offer_and_places_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_process_killed_between_create_and_its_answer_never_makes_a_second_order() {
     let s = Setup::new().await;
-    let offers = s.offers_of_suppliers(2, 5);
+    let offers = orderable_offers(&s.sandbox, 2, 5);
     let plan = s.plan("crash.csv", &offers.iter().map(|&o| (o, 20)).collect::<Vec<_>>());
     // The sandbox creates each order, then holds its answer back for a minute.
     let mut faults = FaultPlan::default();

@@ -118,10 +118,20 @@ impl Jobs {
         Ok(tracked)
     }
 
-    /// The cashier link for unpaid orders (up to 100); nothing is paid.
-    pub async fn pay_url(&self, order_ids: &[i64]) -> Result<PayLink> {
+    /// The cashier link for unpaid orders placed from here (up to 100); nothing is paid. An
+    /// order not placed from here, or no longer waiting for payment, is named.
+    pub async fn pay_url(&self, store: &SqlStore, order_ids: &[i64]) -> Result<PayLink> {
         if order_ids.is_empty() || order_ids.len() > open1688::types::api::order_read::MAX_PAY_ORDERS {
             return Err(JobError::invalid("order_ids", format!("1 to 100 orders a link, not {}", order_ids.len())));
+        }
+        for &id in order_ids {
+            let order = store
+                .order_by_platform_id(id)
+                .await?
+                .ok_or_else(|| JobError::NotFound(format!("order {id} was not placed from here")))?;
+            if let Some(status) = order.status.as_deref().filter(|s| *s != "waitbuyerpay") {
+                return Err(JobError::invalid("order_ids", format!("order {id} is {status}, not waiting for payment")));
+            }
         }
         let answer = self
             .client()

@@ -127,3 +127,65 @@ pub struct AlertArgs {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoArgs {}
+
+/// `preview_order`: a plan to preview as 1688 orders, one per supplier.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderArgs {
+    /// The purchase plan: lines (offer, SKU, quantity) and whether to optimize quantities.
+    pub plan: open1688_jobs::PlanRequest,
+    /// Where the goods go (default: the installation's `[order] ship_to`).
+    #[serde(default)]
+    pub ship_to: Option<open1688_jobs::ShipTo>,
+    /// A name for the batch of orders.
+    #[serde(default)]
+    pub batch: Option<String>,
+}
+
+/// `place_order`: the plan to place, and the explicit confirmation a person gave.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceOrderArgs {
+    /// The purchase plan.
+    pub plan: open1688_jobs::PlanRequest,
+    /// Where the goods go (default: the installation's `[order] ship_to`).
+    #[serde(default)]
+    pub ship_to: Option<open1688_jobs::ShipTo>,
+    /// A name for the batch of orders.
+    #[serde(default)]
+    pub batch: Option<String>,
+    /// `true` only when the person has seen the preview and said to place these orders.
+    pub confirm: bool,
+}
+
+/// `list_orders`: which orders.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderListArgs {
+    /// Only this batch's orders.
+    #[serde(default)]
+    pub batch: Option<String>,
+    /// Only orders still moving (not failed, succeeded or cancelled).
+    #[serde(default)]
+    pub open: bool,
+    /// At most this many (1–200, default 50).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+}
+
+/// `track_order`: the order to read again.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackOrderArgs {
+    /// The platform's order id.
+    #[schema(minimum = 1)]
+    pub order_id: i64,
+}
+
+/// The orders `list_orders` answers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OrderList {
+    /// The orders, newest first.
+    pub orders: Vec<open1688_store::StoredOrder>,
+}

@@ -17,7 +17,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::arguments::{
-    AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, SameItemArgs, SupplierArgs,
+    AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, OrderArgs, OrderList, OrderListArgs,
+    PlaceOrderArgs, SameItemArgs, SupplierArgs, TrackOrderArgs,
 };
 use crate::caller::Caller;
 use crate::outputs::OutputFile;
@@ -131,6 +132,44 @@ pub async fn run(
             };
             Answer::of(&engine.search(store, &query).await?)
         }
+        "preview_order" => {
+            let args: OrderArgs = parse(name, arguments)?;
+            let request = order_request(server, args.plan, args.ship_to, args.batch)?;
+            Answer::of(&jobs.preview_orders(&request, progress).await?)
+        }
+        "place_order" => {
+            let args: PlaceOrderArgs = parse(name, arguments)?;
+            if !server.allows_placing() {
+                return Err(JobError::invalid(
+                    "place_order",
+                    "placing orders is off on this server (a person places them: `open1688 order place --yes`, or start \
+                     the server with --allow-placing-orders); preview_order shows what would be placed",
+                ));
+            }
+            if !args.confirm {
+                return Err(JobError::invalid(
+                    "confirm",
+                    "place only after the person confirmed: confirm must be true",
+                ));
+            }
+            let request = order_request(server, args.plan, args.ship_to, args.batch)?;
+            let options =
+                open1688_jobs::PlaceOptions { confirmed: true, spending_cap: server.order_policy().spending_cap };
+            Answer::of(&jobs.place_orders(store, &request, &options, progress).await?)
+        }
+        "list_orders" => {
+            let args: OrderListArgs = parse(name, arguments)?;
+            let limit = args.limit.unwrap_or(50);
+            if !(1..=200).contains(&limit) {
+                return Err(JobError::invalid("limit", format!("limit must be 1 to 200, got {limit}")));
+            }
+            let query = open1688_store::OrderQuery { batch: args.batch, open_only: args.open, limit };
+            Answer::of(&OrderList { orders: store.orders(&query).await? })
+        }
+        "track_order" => {
+            let args: TrackOrderArgs = parse(name, arguments)?;
+            Answer::of(&jobs.track_order(store, args.order_id, "track").await?)
+        }
         "watch_offer" => {
             let request: WatchRequest = parse(name, arguments)?;
             Answer::of(&watches::add_watch(store, &request, Utc::now()).await?)
@@ -149,6 +188,22 @@ pub async fn run(
         }
         other => Err(JobError::NotFound(format!("no tool named {other:?}"))),
     }
+}
+
+/// The order request a tool's arguments make, with the installation's address by default.
+fn order_request(
+    server: &Toolkit,
+    plan: open1688_jobs::PlanRequest,
+    ship_to: Option<open1688_jobs::ShipTo>,
+    batch: Option<String>,
+) -> Result<open1688_jobs::OrderRequest> {
+    let ship_to = ship_to.or_else(|| server.order_policy().ship_to.clone()).ok_or_else(|| {
+        JobError::invalid(
+            "ship_to",
+            "where should the goods go? Give ship_to (this installation has no [order] ship_to)",
+        )
+    })?;
+    Ok(open1688_jobs::OrderRequest { plan, ship_to, batch, message: None })
 }
 
 /// The tool's arguments as `T`; a wrong one is an invalid request naming where it was wrong.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::Utc;
-use open1688_jobs::{CatalogEngine, Jobs};
+use open1688_jobs::{CatalogEngine, Jobs, OrderPolicy};
 use open1688_store::SqlStore;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams, GetPromptResponse,
@@ -48,9 +48,20 @@ pub struct SourcingServerBuilder {
     outputs: PathBuf,
     sandbox: bool,
     catalog: Option<Arc<CatalogEngine>>,
+    orders: OrderPolicy,
+    allow_placing: bool,
 }
 
 impl SourcingServerBuilder {
+    /// Orders go where `policy` says, under its spending cap. `place_order` places only when
+    /// `allow_placing` (and the person confirmed); otherwise it refuses and only `preview_order`
+    /// works: placing stays a person's decision.
+    pub fn orders(mut self, policy: OrderPolicy, allow_placing: bool) -> Self {
+        self.orders = policy;
+        self.allow_placing = allow_placing;
+        self
+    }
+
     /// Keeps the tools' files (the sourcing job's workbook and charts) under `dir` (default: a
     /// folder `open1688-mcp` in the system's temporary folder).
     pub fn outputs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
@@ -78,8 +89,11 @@ impl SourcingServerBuilder {
         let toolkit = match self.catalog {
             Some(engine) => toolkit.with_catalog(engine),
             None => toolkit,
-        };
-        SourcingServer { inner: Arc::new(Inner { toolkit, instructions: instructions(self.sandbox) }) }
+        }
+        .with_orders(self.orders, self.allow_placing);
+        SourcingServer {
+            inner: Arc::new(Inner { toolkit, instructions: instructions(self.sandbox, self.allow_placing) }),
+        }
     }
 }
 
@@ -92,6 +106,8 @@ impl SourcingServer {
             outputs: std::env::temp_dir().join("open1688-mcp"),
             sandbox: false,
             catalog: None,
+            orders: OrderPolicy::default(),
+            allow_placing: false,
         }
     }
 
@@ -145,7 +161,7 @@ impl SourcingServer {
 }
 
 /// What the server tells an agent when it connects.
-fn instructions(sandbox: bool) -> String {
+fn instructions(sandbox: bool, allow_placing: bool) -> String {
     let gateway = if sandbox {
         "This server runs against open1688's built-in SANDBOX: no 1688 app key is configured, so every \
          offer, price, supplier and stock figure is simulated (realistic, not real). Say so when you report \
@@ -154,6 +170,12 @@ fn instructions(sandbox: bool) -> String {
         "This server calls the real 1688 Open Platform with the configured app key; every tool says what it \
          costs in gateway calls against the app's daily quota."
     };
+    let placing = if allow_placing {
+        "`place_order` places a previewed plan, but only after the person saw the preview and said so \
+         (`confirm: true`)."
+    } else {
+        "Placing orders is off here: a person places them (`open1688 order place --yes`)."
+    };
     format!(
         "open1688: sourcing on 1688 (Alibaba's Chinese wholesale platform). {gateway}\n\
          Money is a decimal string in CNY; ids are integers; quantities are whole units. Start with \
@@ -161,7 +183,9 @@ fn instructions(sandbox: bool) -> String {
          `get_offer` shows price tiers, SKUs and stock; `quote` picks a quantity; `compare` and \
          `find_same_item` rank offers; `plan_purchase` checks purchase lines; `watch_offer` keeps a price \
          history and raises alerts. Resources: the active scorecard, the last sourcing job's workbook and \
-         charts, and watched offers' history charts. Nothing here places or pays an order."
+         charts, and watched offers' history charts. `preview_order` shows a plan as the platform's orders, \
+         `list_orders` and `track_order` follow them. {placing} Nothing here pays: orders are paid by a person \
+         at the cashier link."
     )
 }
 

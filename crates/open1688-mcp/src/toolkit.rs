@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use open1688_jobs::{CatalogEngine, Jobs};
+use open1688_jobs::{CatalogEngine, Jobs, OrderPolicy};
 use open1688_store::SqlStore;
 
 use crate::outputs::Outputs;
@@ -15,18 +15,38 @@ pub struct Toolkit {
     store: Arc<SqlStore>,
     outputs: Outputs,
     catalog: Option<Arc<CatalogEngine>>,
+    orders: OrderPolicy,
+    allow_placing: bool,
 }
 
 impl Toolkit {
     /// A toolkit over `jobs` and `store`, keeping files in `outputs`.
     pub fn new(jobs: Arc<Jobs>, store: Arc<SqlStore>, outputs: Outputs) -> Self {
-        Self { jobs, store, outputs, catalog: None }
+        Self { jobs, store, outputs, catalog: None, orders: OrderPolicy::default(), allow_placing: false }
     }
 
     /// The same toolkit, searching the store's catalog with `engine`.
     pub fn with_catalog(mut self, engine: Arc<CatalogEngine>) -> Self {
         self.catalog = Some(engine);
         self
+    }
+
+    /// The same toolkit, ordering with `policy`; `allow_placing` lets `place_order` place (after a
+    /// person's confirmation); without it the tool refuses.
+    pub fn with_orders(mut self, policy: OrderPolicy, allow_placing: bool) -> Self {
+        self.orders = policy;
+        self.allow_placing = allow_placing;
+        self
+    }
+
+    /// The delivery address and spending cap orders are placed with.
+    pub fn order_policy(&self) -> &OrderPolicy {
+        &self.orders
+    }
+
+    /// Whether `place_order` may place orders.
+    pub fn allows_placing(&self) -> bool {
+        self.allow_placing
     }
 
     /// The catalog's search engine, when the server was given one.

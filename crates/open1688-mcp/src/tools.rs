@@ -7,15 +7,16 @@ use std::sync::{Arc, OnceLock};
 use open1688_jobs::alerts::AlertList;
 use open1688_jobs::watches::{WatchAdded, WatchList, WatchRequest};
 use open1688_jobs::{
-    AnalyzeReport, CatalogSearchReport, CompareReport, CompareRequest, HistoryReport, OffersReport, PlanReport,
-    PlanRequest, QuoteReport, QuoteRequest, SearchReport, SearchRequest, SellerReport, SourceReport, SourceRequest,
-    schema::json_schema,
+    AnalyzeReport, CatalogSearchReport, CompareReport, CompareRequest, HistoryReport, OffersReport, OrderPreviewReport,
+    PlaceReport, PlanReport, PlanRequest, QuoteReport, QuoteRequest, SearchReport, SearchRequest, SellerReport,
+    SourceReport, SourceRequest, TrackedOrder, schema::json_schema,
 };
 use open1688_store::CatalogQuery;
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 
 use crate::arguments::{
-    AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, SameItemArgs, SupplierArgs,
+    AlertArgs, AnalyzeArgs, GetOfferArgs, HistoryArgs, ImageSearchArgs, NoArgs, OrderArgs, OrderList, OrderListArgs,
+    PlaceOrderArgs, SameItemArgs, SupplierArgs, TrackOrderArgs,
 };
 
 /// What a tool touches, for its hints and for the scope an HTTP caller's key needs.
@@ -107,6 +108,24 @@ pub const TOOLS: &[ToolSpec] = &[
          super_factory, score band, category), a sort (relevance, price, score, moq) and facet counts over \
          every match. Answers from what is stored, which may be hours old (see each offer's data age with \
          get_offer when it matters). Cost: none (no gateway call)."),
+    spec!("preview_order", "Preview orders", ReadsPlatform, OrderArgs => OrderPreviewReport,
+        "Turn a purchase plan into 1688 orders, one per supplier, and have the platform preview each: its \
+         total, freight and promotions beside the plan's, every difference named (a unit price, the freight, a \
+         promotion, the total), every refusal explained with the offer and SKU (stock, MOQ, mixed batch, …). \
+         Places nothing. Show the person the preview before anything is placed. Cost: 1 call per offer read plus \
+         1 preview call per supplier."),
+    spec!("place_order", "Place orders", Writes, PlaceOrderArgs => PlaceReport,
+        "Place a plan's orders after a person confirmed them (`confirm: true`), under the installation's \
+         spending cap, each exactly once (placing the same plan again finds the orders already placed). Off \
+         unless the server was started to allow placing (`--allow-placing-orders`). Never pays: the answer \
+         carries the payment link for the person. Cost: the preview's calls plus 1 create call per supplier."),
+    spec!("list_orders", "List orders", ReadsStore, OrderListArgs => OrderList,
+        "The orders placed from this installation, newest first: our order number, the platform's id, \
+         supplier, state (placed, unconfirmed, failed), platform status (waitbuyerpay, waitsellersend, \
+         waitbuyerreceive, success, cancel), total. Cost: none (reads the store)."),
+    spec!("track_order", "Track an order", ReadsPlatform, TrackOrderArgs => TrackedOrder,
+        "Read an order from the platform now (status; once shipped, the carrier and its trace), record what \
+         changed, and answer the order with its timeline. Cost: 1 call, 2 once shipped."),
     spec!("watch_offer", "Watch an offer", Writes, WatchRequest => WatchAdded,
         "Watch an offer (or a keyword's top results) so the monitor records its prices and stock over time and \
          raises alerts: price below or above a level at a quantity, a move of some percent, stock below a \
@@ -168,6 +187,6 @@ mod tests {
             let description = tool.description.as_deref().unwrap();
             assert!(description.contains("Cost:"), "{} does not say what it costs", tool.name);
         }
-        assert_eq!(names.len(), 15);
+        assert_eq!(names.len(), 19);
     }
 }

@@ -12,7 +12,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use crate::openapi::ApiDoc;
-use crate::routes::{alerts, catalog, decide, jobs, keys, lookup, metrics, ops, picture, push, watch};
+use crate::routes::{alerts, catalog, decide, jobs, keys, lookup, metrics, ops, orders, picture, push, watch};
 use crate::state::ServiceState;
 
 /// The `/v1` routes, each registered from its documented handler.
@@ -42,6 +42,12 @@ pub(crate) fn v1_routes() -> OpenApiRouter<ServiceState> {
         .routes(routes!(alerts::stream))
         .routes(routes!(keys::list, keys::add))
         .routes(routes!(keys::revoke))
+        .routes(routes!(orders::preview))
+        .routes(routes!(orders::place, orders::list))
+        .routes(routes!(orders::show))
+        .routes(routes!(orders::track))
+        .routes(routes!(orders::cancel))
+        .routes(routes!(orders::pay_url))
         .routes(routes!(jobs::submit_source))
         .routes(routes!(jobs::status, jobs::cancel))
         .routes(routes!(jobs::result))

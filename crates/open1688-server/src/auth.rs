@@ -14,7 +14,15 @@ use crate::problem::Problem;
 use crate::state::ServiceState;
 
 /// Routes taking a POST body that only compute an answer and change nothing.
-const COMPUTATIONS: &[&str] = &["/v1/quote", "/v1/compare", "/v1/plan", "/v1/recommend", "/v1/image-search"];
+const COMPUTATIONS: &[&str] = &[
+    "/v1/quote",
+    "/v1/compare",
+    "/v1/plan",
+    "/v1/recommend",
+    "/v1/image-search",
+    "/v1/orders/preview",
+    "/v1/orders/pay-url",
+];
 
 /// The scope a request needs.
 pub fn required_scope(method: &Method, path: &str) -> Scope {

@@ -31,6 +31,7 @@ use crate::problem::Problem;
         (name = "catalog", description = "The stored catalog: searched with facets without calling the gateway, and its data age."),
         (name = "decide", description = "Quotes, comparisons, plans and recommendations."),
         (name = "watch", description = "Watches, alerts, history and the monitor's runs (from the store)."),
+        (name = "orders", description = "Plans previewed and placed as 1688 orders (only with confirm), tracked, cancelled, paid by link."),
         (name = "jobs", description = "Long jobs: submit, poll, fetch, cancel."),
         (name = "keys", description = "API keys (admin scope)."),
         (name = "ops", description = "Health, readiness, metrics and platform pushes (no key)."),

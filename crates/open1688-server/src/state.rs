@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use open1688_jobs::{CatalogEngine, Jobs};
+use open1688_jobs::{CatalogEngine, Jobs, OrderPolicy};
 use open1688_store::SqlStore;
 
 use crate::alert_stream::StreamNotifier;
@@ -22,6 +22,8 @@ pub struct ServiceState {
     /// Searches the store's catalog: PostgreSQL's own index, else the embedded one in the data
     /// folder (crawls by the CLI update it; a search finding it out of step rebuilds it).
     pub catalog: Arc<CatalogEngine>,
+    /// The delivery address and spending cap orders are placed with.
+    pub order_policy: OrderPolicy,
     /// Background jobs (the sourcing job) and their results.
     pub board: JobBoard,
     /// Alerts as the service's monitor raises them, for live listeners.

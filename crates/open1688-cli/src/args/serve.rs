@@ -36,6 +36,10 @@ pub struct ServeArgs {
     /// Do not answer MCP clients at `/mcp`.
     #[arg(long)]
     pub no_mcp: bool,
+    /// Let the MCP tool `place_order` place orders a person confirmed (off: it refuses, and
+    /// agents only preview).
+    #[arg(long)]
+    pub mcp_allow_placing_orders: bool,
     /// Key management instead of serving.
     #[command(subcommand)]
     pub keys: Option<ServeCommand>,
@@ -80,4 +84,8 @@ pub struct McpArgs {
     /// `mcp` in the data directory).
     #[arg(long, value_name = "DIR")]
     pub outputs_dir: Option<std::path::PathBuf>,
+    /// Let the tool `place_order` place orders a person confirmed (off: it refuses, and the
+    /// agent only previews).
+    #[arg(long)]
+    pub allow_placing_orders: bool,
 }

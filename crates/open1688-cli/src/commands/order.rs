@@ -87,7 +87,8 @@ pub async fn order(ctx: &Ctx, action: &OrderAction) -> Result<Vec<Sheet>, CliErr
             Ok(ctx.jobs().await?.cancel_order(&store, *id, reason).await?.sheets())
         }
         OrderAction::PayUrl { ids } => {
-            let link = ctx.jobs().await?.pay_url(ids).await?;
+            let store = ctx.store().await?;
+            let link = ctx.jobs().await?.pay_url(&store, ids).await?;
             let mut sheet = Sheet::new("pay", &["pay_url", "orders"]);
             let orders = link.order_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
             sheet.push(vec![open1688_jobs::Cell::Text(link.url), open1688_jobs::Cell::Text(orders)]);

@@ -48,6 +48,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
             .outputs_dir(outputs)
             .sandbox(gateway.sandbox.is_some())
             .catalog(catalog.clone())
+            .orders(ctx.settings.order_policy.clone(), args.mcp_allow_placing_orders)
             .build();
         options = options.with_mcp(mcp);
     }
@@ -55,6 +56,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         jobs: jobs.clone(),
         store: store.clone(),
         catalog,
+        order_policy: ctx.settings.order_policy.clone(),
         board: board.clone(),
         metrics: open1688_server::telemetry::install_recorder(),
         verified_keys: KeyCache::new(open1688_server::key_cache::DEFAULT_KEY_TTL),
@@ -103,7 +105,12 @@ pub async fn mcp(ctx: &Ctx, args: &McpArgs) -> Result<Vec<Sheet>, CliError> {
     let sandbox = ctx.gateway().await?.sandbox.is_some();
     let outputs = args.outputs_dir.clone().unwrap_or_else(|| data_dir().join("mcp"));
     let catalog = Arc::new(super::catalog::engine(store.as_ref())?);
-    let server = SourcingServer::builder(jobs, store).outputs_dir(outputs).sandbox(sandbox).catalog(catalog).build();
+    let server = SourcingServer::builder(jobs, store)
+        .outputs_dir(outputs)
+        .sandbox(sandbox)
+        .catalog(catalog)
+        .orders(ctx.settings.order_policy.clone(), args.allow_placing_orders)
+        .build();
     open1688_mcp::serve_stdio(server).await.map_err(|e| usage(e.to_string()))?;
     Ok(Vec::new())
 }

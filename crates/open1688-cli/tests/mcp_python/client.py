@@ -80,7 +80,7 @@ async def over_stdio(binary, workdir, database_url, outputs, picture):
             check(init.server_info.name == "open1688", "initialize names the server")
             check("SANDBOX" in (init.instructions or ""), "the instructions say it runs on the sandbox")
             tools = (await session.list_tools()).tools
-            check(len(tools) == 15, f"15 tools listed ({len(tools)})")
+            check(len(tools) == 19, f"19 tools listed ({len(tools)})")
             for tool in tools:
                 jsonschema.Draft202012Validator.check_schema(tool.input_schema)
                 jsonschema.Draft202012Validator.check_schema(tool.output_schema)
@@ -120,7 +120,7 @@ async def over_http(service_url, key):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 tools = (await session.list_tools()).tools
-                check(len(tools) == 15, "over HTTP with a key: 15 tools")
+                check(len(tools) == 19, "over HTTP with a key: 19 tools")
                 result = await session.call_tool("quote", {"offer_id": OFFER, "need": 300})
                 check(not result.is_error, "over HTTP: quote answers")
                 result = await session.call_tool("watch_offer", {"offer": OFFER})

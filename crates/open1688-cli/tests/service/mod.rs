@@ -181,3 +181,24 @@ pub fn redis_url() -> Option<String> {
     }
     up.then_some(url)
 }
+
+/// Offers of `sandbox` an order can take 20 of: no SKUs or lots, MOQ at most 10, 100 in stock,
+/// listed, from `n` different suppliers (after skipping the first `skip` suppliers found).
+pub fn orderable_offers(sandbox: &open1688_sandbox::Sandbox, n: usize, skip: usize) -> Vec<i64> {
+    let live = sandbox.state().live();
+    let mut seen = std::collections::HashSet::new();
+    sandbox
+        .catalog()
+        .offers
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| {
+            let state = &live.offers[*i];
+            o.skus.is_empty() && o.batch_number <= 1 && state.moq <= 10 && !state.delisted && state.stock[0] >= 100
+        })
+        .filter(|(_, o)| seen.insert(o.supplier))
+        .skip(skip)
+        .take(n)
+        .map(|(_, o)| o.id)
+        .collect()
+}

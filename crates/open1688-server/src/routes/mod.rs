@@ -9,6 +9,7 @@ pub mod keys;
 pub mod lookup;
 pub mod metrics;
 pub mod ops;
+pub mod orders;
 pub mod picture;
 pub mod push;
 pub mod watch;

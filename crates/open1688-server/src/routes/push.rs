@@ -32,6 +32,22 @@ pub async fn receive(State(state): State<ServiceState>, uri: Uri, body: Bytes) -
     })?;
     let now = Utc::now().timestamp_millis();
     let new = state.store.record_push(&push, now).await?;
+    // An order message is a notice, not the truth (messages arrive out of order): the order is
+    // read again from the platform, off the request, so the platform's push is answered at once.
+    if new
+        && let Some(order_id) = push.order_id
+        && state.store.order_by_platform_id(order_id).await?.is_some()
+    {
+        let (jobs, store) = (state.jobs.clone(), state.store.clone());
+        tokio::spawn(async move {
+            match jobs.track_order(&store, order_id, "push").await {
+                Ok(tracked) => {
+                    tracing::info!(order = order_id, change = ?tracked.change.map(|c| c.to), "order push: order read again")
+                }
+                Err(e) => tracing::warn!(order = order_id, error = %e, "order push: the order could not be read"),
+            }
+        });
+    }
     if new && !push.offer_ids.is_empty() {
         let due = state.store.make_due(&push.offer_ids, now).await?;
         tracing::info!(msg = %push.msg_id, topic = %push.topic, offers = ?push.offer_ids, watches = due, "product push: watches due now");

@@ -1,0 +1,133 @@
+//! Orders through the service, end to end against a sandbox server: a plan previewed over HTTP,
+//! refused without `confirm` and above the cap, placed with it (a `read` key may preview but not
+//! place), then paid through the sandbox's control: the platform's signed order pushes reach the
+//! service, which reads each order again and records every status change — payment, shipping,
+//! receipt — in the order's timeline, seen by push.
+
+use std::time::Duration;
+
+use open1688_sandbox::push_log::PushTarget;
+use reqwest::{Method as M, StatusCode};
+use serde_json::{Value, json};
+
+mod service;
+
+use service::{call, gateway_env, key, orderable_offers, start_with_env};
+
+const ORDER_CONFIG: &str = r#"[order]
+spending_cap = "100000"
+ship_to = { name = "义乌仓 张三", mobile = "13800000000", province = "浙江省", city = "金华市", district = "义乌市", street = "福田街道 1 号" }
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_placed_over_http_are_followed_by_the_platforms_pushes() {
+    let sandbox = open1688_sandbox::Sandbox::builder()
+        .catalog_size(2_000, 160)
+        .quotas_off()
+        .simulated_clock(None)
+        .drift_share(0.0)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), ORDER_CONFIG).unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, writer) = key(dir.path(), &db, "erp", "write");
+    let (_, reader) = key(dir.path(), &db, "viewer", "read");
+    let svc = start_with_env(dir.path(), &db, &["--no-monitor"], &gateway_env(&sandbox));
+    let url = |path: &str| format!("{}{path}", svc.base);
+    sandbox.set_push_target(sandbox.app_key(), Some(PushTarget { url: url("/push/1688"), follows: Vec::new() }));
+
+    let lines: Vec<Value> =
+        orderable_offers(&sandbox, 3, 0).iter().map(|o| json!({"offer_id": o, "quantity": 20})).collect();
+    let body = json!({"plan": {"lines": lines}});
+
+    // Preview: any key; one order per supplier, each placeable.
+    let (status, preview) = call(M::POST, &url("/v1/orders/preview"), Some(&reader), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["orders"].as_array().unwrap().len(), 3);
+    assert_eq!(preview["placeable"], true);
+
+    // Placing needs a write key, `confirm`, and a total under the cap.
+    let (status, _) = call(M::POST, &url("/v1/orders"), Some(&reader), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, unconfirmed) = call(M::POST, &url("/v1/orders"), Some(&writer), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{unconfirmed}");
+    assert!(unconfirmed["placed"].as_array().unwrap().is_empty());
+    assert!(unconfirmed["notes"][0].as_str().unwrap().contains("confirmation"), "{unconfirmed}");
+    let mut capped = body.clone();
+    capped["confirm"] = json!(true);
+    capped["spending_cap"] = json!("10");
+    let (status, problem) = call(M::POST, &url("/v1/orders"), Some(&writer), Some(capped)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["field"], "spending_cap");
+    assert!(sandbox.orders().is_empty(), "nothing was placed");
+
+    let mut confirmed = body.clone();
+    confirmed["confirm"] = json!(true);
+    let (status, placed) = call(M::POST, &url("/v1/orders"), Some(&writer), Some(confirmed)).await;
+    assert_eq!(status, StatusCode::OK, "{placed}");
+    assert!(placed["pay_url"].as_str().unwrap().starts_with("https://"), "{placed}");
+    let ids: Vec<i64> =
+        placed["placed"].as_array().unwrap().iter().map(|p| p["order"]["order_id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 3);
+    let (_, listed) = call(M::GET, &url("/v1/orders?open=true"), Some(&reader), None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 3);
+
+    // The buyer pays; the seller ships after 4 h; the goods arrive after 72 h. Only pushes tell
+    // the service (its monitor is off): each one makes it read the order again.
+    for id in &ids {
+        sandbox.pay_order(*id).unwrap();
+    }
+    let timeline = |id: i64| {
+        let (url, reader) = (url(&format!("/v1/orders/{id}")), reader.clone());
+        async move {
+            let (_, shown) = call(M::GET, &url, Some(&reader), None).await;
+            shown["timeline"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let statuses = |id: i64| async move {
+        timeline(id).await.iter().map(|e| e["status"].as_str().unwrap_or_default().to_owned()).collect::<Vec<_>>()
+    };
+    for expected in [&["waitbuyerpay", "waitsellersend"][..], &["waitbuyerpay", "waitsellersend", "waitbuyerreceive"]] {
+        if expected.len() == 3 {
+            sandbox.advance(Duration::from_secs(5 * 3600)).unwrap();
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        for id in &ids {
+            loop {
+                let seen = statuses(*id).await;
+                if seen.len() >= expected.len() {
+                    assert_eq!(seen, expected, "order {id}");
+                    break;
+                }
+                assert!(tokio::time::Instant::now() < deadline, "order {id}: {seen:?}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    let events = timeline(ids[0]).await;
+    assert_eq!(events[0]["source"], "create");
+    assert!(events[1..].iter().all(|e| e["source"] == "push"), "the changes came by push: {events:?}");
+    assert!(events[2]["detail"].as_str().unwrap_or_default().contains("ZT"), "the waybill: {events:?}");
+
+    sandbox.advance(Duration::from_secs(80 * 3600)).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, open) = call(M::GET, &url("/v1/orders?open=true"), Some(&reader), None).await;
+        if open.as_array().unwrap().is_empty() {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "still open: {open}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let last = timeline(ids[2]).await.last().cloned().unwrap();
+    assert_eq!((last["status"].as_str(), last["source"].as_str()), (Some("success"), Some("push")));
+
+    // An order placed elsewhere is not this service's to pay for or track.
+    let (status, _) =
+        call(M::POST, &url("/v1/orders/pay-url"), Some(&reader), Some(json!({"order_ids": [1234567]}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(M::POST, &url("/v1/orders/1234567/track"), Some(&writer), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
