@@ -4,12 +4,10 @@
 //! [`Jobs::track_order`] when a push says an order changed (a push is a notice: the order is read
 //! again rather than trusted).
 
-use chrono::Utc;
-use open1688::types::api::logistics::{LogisticsTrace, NOT_SHIPPED};
-use open1688::types::api::order_read::{CancelOrder, OrderDetail, PaymentUrl};
+use open1688::types::api::order_read::{CancelOrder, PaymentUrl};
+use open1688_monitor::{OrderReadError, read_order};
 use open1688_store::{OrderEvent, OrderQuery, SqlStore, StatusChange, StoredOrder};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::error::{JobError, Result};
 use crate::jobs::Jobs;
@@ -48,56 +46,22 @@ pub struct PayLink {
 impl Jobs {
     /// Reads order `order_id` from the platform (status, and the carrier's trace once shipped),
     /// records what changed, and returns it with its timeline. `source` says who asked (`poll`,
-    /// `push`, `track`).
+    /// `push`, `track`). The monitor's order watch reads orders with the same function.
     pub async fn track_order(&self, store: &SqlStore, order_id: i64, source: &str) -> Result<TrackedOrder> {
-        if store.order_by_platform_id(order_id).await?.is_none() {
-            return Err(JobError::NotFound(format!(
-                "order {order_id} was not placed from here (order list shows ours)"
-            )));
-        }
-        let detail = self
-            .client()
-            .execute(&OrderDetail { order_id })
-            .await
-            .map_err(|e| JobError::gateway(format!("order {order_id}"), e))?;
-        let base =
-            detail.result.and_then(|t| t.base_info).ok_or_else(|| JobError::NotFound(format!("order {order_id}")))?;
-        let status = base.status.clone().unwrap_or_else(|| "unknown".to_owned());
-        let (logistics, detail_text) = self.shipment(order_id, &status).await?;
-        let now = Utc::now().timestamp_millis();
-        let change =
-            store.set_order_status(order_id, &status, source, detail_text.as_deref(), logistics.as_ref(), now).await?;
+        let change = read_order(self.client(), store, order_id, source).await.map_err(|e| match e {
+            OrderReadError::NotHere(id) => {
+                JobError::NotFound(format!("order {id} was not placed from here (order list shows ours)"))
+            }
+            OrderReadError::Missing(id) => JobError::NotFound(format!("the platform has no order {id}")),
+            OrderReadError::Gateway { what, source } => JobError::gateway(what, *source),
+            OrderReadError::Store(e) => JobError::Store(e),
+        })?;
         let order = store
             .order_by_platform_id(order_id)
             .await?
             .ok_or_else(|| JobError::NotFound(format!("order {order_id}")))?;
         let timeline = store.order_events(order.id).await?;
         Ok(TrackedOrder { order, timeline, change })
-    }
-
-    /// The carrier, waybill and steps of a shipped order as JSON, and a one-line summary.
-    async fn shipment(&self, order_id: i64, status: &str) -> Result<(Option<serde_json::Value>, Option<String>)> {
-        if matches!(status, "waitbuyerpay" | "waitsellersend" | "cancel") {
-            return Ok((None, None));
-        }
-        match self.client().execute(&LogisticsTrace { order_id }).await {
-            Ok(answer) => {
-                let Some(trace) = answer.traces.first() else { return Ok((None, None)) };
-                let steps: Vec<_> =
-                    trace.steps.iter().map(|s| json!({"at": s.accept_time, "remark": s.remark})).collect();
-                let last = trace.steps.last().and_then(|s| s.remark.clone());
-                let summary =
-                    format!("{} {}", trace.bill_no.as_deref().unwrap_or("?"), last.as_deref().unwrap_or("no step yet"));
-                Ok((
-                    Some(json!({"logistics_id": trace.logistics_id, "bill_no": trace.bill_no, "steps": steps})),
-                    Some(summary),
-                ))
-            }
-            Err(open1688::Error::Business { failure, .. }) if failure.code.as_deref() == Some(NOT_SHIPPED) => {
-                Ok((None, None))
-            }
-            Err(e) => Err(JobError::gateway(format!("the trace of order {order_id}"), e)),
-        }
     }
 
     /// Tracks every open order in the store. An order that cannot be read this time (the

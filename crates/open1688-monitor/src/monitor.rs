@@ -73,6 +73,7 @@ pub struct Monitor {
     latencies_ms: Vec<f64>,
     stats: MonitorStats,
     cache_baseline: CacheCounts,
+    orders: Option<crate::order_watch::OrderWatch>,
 }
 
 impl std::fmt::Debug for Monitor {
@@ -112,7 +113,35 @@ impl Monitor {
             latencies_ms: Vec::new(),
             stats: MonitorStats::default(),
             cache_baseline,
+            orders: None,
         }
+    }
+
+    /// Also keeps the orders placed from here current: each round, when `watch` is due, every
+    /// open order is read from the platform; status changes and stuck orders are sent to the
+    /// notifiers (directly: the order's timeline in the store is their durable record).
+    pub fn watch_orders(mut self, watch: crate::order_watch::OrderWatch) -> Self {
+        self.orders = Some(watch);
+        self
+    }
+
+    /// Reads the open orders when due (see [`Monitor::watch_orders`]) and notifies what it
+    /// found; returns those alerts. Without an order watch, does nothing.
+    pub async fn run_orders(&mut self, now: DateTime<Utc>) -> Result<Vec<Alert>, StoreError> {
+        let Some(watch) = self.orders.as_mut() else { return Ok(Vec::new()) };
+        let (alerts, unreadable) = watch.poll(&self.client, now).await?;
+        if unreadable > 0 {
+            tracing::warn!(unreadable, "some open orders could not be read; they are read again next time");
+        }
+        if !alerts.is_empty() {
+            let id = format!("orders-{}-{}", self.worker, now.timestamp_millis());
+            for notifier in &self.notifiers {
+                if let Err(e) = notifier.notify(&id, &alerts).await {
+                    tracing::warn!(channel = notifier.channel(), error = %e, "order alerts were not delivered");
+                }
+            }
+        }
+        Ok(alerts)
     }
 
     /// Adds a notifier.
@@ -390,6 +419,7 @@ impl Monitor {
     ) -> Result<(), StoreError> {
         loop {
             self.run_due(Utc::now()).await?;
+            self.run_orders(Utc::now()).await?;
             after_round(&self.stats());
             let jitter = tick.mul_f64(fastrand::f64() * 0.1);
             tokio::time::sleep(tick + jitter).await;

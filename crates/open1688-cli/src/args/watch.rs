@@ -74,6 +74,13 @@ pub struct WatchAddArgs {
 /// `monitor`.
 #[derive(Debug, Args, Clone)]
 pub struct MonitorArgs {
+    /// Do not read the orders placed from here (by default the monitor reads every open order
+    /// every --orders-every minutes and alerts on status changes and stuck orders).
+    #[arg(long)]
+    pub no_orders: bool,
+    /// Minutes between reads of the open orders.
+    #[arg(long, default_value_t = 10)]
+    pub orders_every: u64,
     /// One round, then exit (default: keep running).
     #[arg(long)]
     pub once: bool,

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use open1688_monitor::{EmailNotifier, FailurePolicy, Monitor, MonitorStats, StdoutNotifier, WebhookNotifier};
+use open1688_monitor::{
+    EmailNotifier, FailurePolicy, Monitor, MonitorStats, OrderWatch, StdoutNotifier, StuckAfter, WebhookNotifier,
+};
 use open1688_store::Store;
 
 use crate::args::MonitorArgs;
@@ -48,6 +50,14 @@ fn stats_line(s: &MonitorStats) -> String {
     )
 }
 
+/// The order watch of a monitor: open orders read every `every_minutes`, stuck after the defaults.
+pub(crate) fn order_watch(store: Arc<open1688_store::SqlStore>, every_minutes: u64) -> Result<OrderWatch, CliError> {
+    if every_minutes < 1 {
+        return Err(usage("--orders-every must be at least 1 (minutes)"));
+    }
+    Ok(OrderWatch::new(store, Duration::from_secs(every_minutes.saturating_mul(60)), StuckAfter::default()))
+}
+
 /// `monitor`.
 pub async fn monitor(ctx: &Ctx, args: &MonitorArgs) -> Result<(), CliError> {
     if args.pause_after < 1 || args.cooldown < 1 {
@@ -58,7 +68,8 @@ pub async fn monitor(ctx: &Ctx, args: &MonitorArgs) -> Result<(), CliError> {
         cooldown_ms: args.cooldown.saturating_mul(60_000),
         ..FailurePolicy::default()
     };
-    let store: Arc<dyn Store> = ctx.store().await?;
+    let sql = ctx.store().await?;
+    let store: Arc<dyn Store> = sql.clone();
     let client = ctx.gateway().await?.client.clone();
     let worker = args.worker.clone().unwrap_or_else(|| default_worker(ctx));
     let mut monitor = Monitor::new(store, client, worker)
@@ -86,8 +97,12 @@ pub async fn monitor(ctx: &Ctx, args: &MonitorArgs) -> Result<(), CliError> {
         let email = EmailNotifier::new(smtp, from, &args.email).map_err(|e| usage(e.to_string()))?;
         monitor = monitor.notify_with(Arc::new(email));
     }
+    if !args.no_orders {
+        monitor = monitor.watch_orders(order_watch(sql, args.orders_every)?);
+    }
     if args.once {
         monitor.run_due(chrono::Utc::now()).await?;
+        monitor.run_orders(chrono::Utc::now()).await?;
         ctx.note(&stats_line(&monitor.stats()));
         return Ok(());
     }

@@ -73,7 +73,9 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         // The monitor shares the service's client (its cache and its rate limiter) and store;
         // its alerts go to live listeners of /v1/alerts/stream (the store keeps them all).
         let worker = super::monitor::default_worker(ctx);
-        let mut monitor = Monitor::new(store, jobs.client().clone(), worker).notify_with(Arc::new(alerts));
+        let mut monitor = Monitor::new(store.clone(), jobs.client().clone(), worker)
+            .notify_with(Arc::new(alerts))
+            .watch_orders(super::monitor::order_watch(store, 10)?);
         let tick = Duration::from_secs(args.monitor_tick.max(1));
         tokio::spawn(async move {
             if let Err(e) = monitor.run(tick, |_| {}).await {

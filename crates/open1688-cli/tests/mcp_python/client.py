@@ -21,6 +21,10 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 OFFER = 630526089341
+# An offer without SKUs (an order line needs no spec id), and where orders go.
+PLAIN_OFFER = 778530087583
+SHIP_TO = {"name": "义乌仓", "mobile": "13800000000", "province": "浙江省", "city": "金华市", "street": "1 号"}
+ORDER_PLAN = {"lines": [{"offer_id": PLAIN_OFFER, "quantity": 48}]}
 
 VALID = {
     "search_offers": {"keyword": "保温杯", "limit": 3},
@@ -37,6 +41,11 @@ VALID = {
     "list_watches": {},
     "price_history": None,  # no history yet: called among the invalid ones
     "list_alerts": {"unacknowledged": True},
+    "search_catalog": {"text": "保温杯", "at": 100},
+    "preview_order": {"plan": ORDER_PLAN, "ship_to": SHIP_TO},
+    "place_order": None,  # off on this server: called among the invalid ones
+    "list_orders": {"open": True},
+    "track_order": None,  # nothing placed here: called among the invalid ones
 }
 
 INVALID = {
@@ -54,6 +63,11 @@ INVALID = {
     "list_watches": {"limit": 3},
     "price_history": {"offer_id": OFFER},
     "list_alerts": {"limit": 0},
+    "search_catalog": {"text": "杯", "at": 0},
+    "preview_order": {"plan": {"lines": []}, "ship_to": SHIP_TO},
+    "place_order": {"plan": ORDER_PLAN, "ship_to": SHIP_TO, "confirm": True},
+    "list_orders": {"limit": 0},
+    "track_order": {"order_id": 42},
 }
 
 

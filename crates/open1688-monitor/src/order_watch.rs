@@ -1,0 +1,211 @@
+//! Orders placed from here, kept current: [`read_order`] reads one from the platform (its status;
+//! once shipped, the carrier's trace) and records what changed in the store's timeline; an
+//! [`OrderWatch`] does that for every open order on a schedule and turns what it finds into
+//! alerts: a status change, and an order stuck too long (unpaid, or paid and not shipped).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use open1688::Client;
+use open1688::types::api::logistics::{LogisticsTrace, NOT_SHIPPED};
+use open1688::types::api::order_read::OrderDetail;
+use open1688_store::{Alert, OrderQuery, SqlStore, StatusChange, StoreError, StoredOrder};
+use serde_json::json;
+
+/// Why an order could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum OrderReadError {
+    /// The order was not placed from here (the store has no record of it); nothing to retry.
+    #[error("order {0} was not placed from here")]
+    NotHere(i64),
+    /// A gateway call failed (`what` says which); the SDK's error says whether a retry helps.
+    #[error("{what}: {source}")]
+    Gateway {
+        /// The call.
+        what: String,
+        /// The SDK's error.
+        #[source]
+        source: Box<open1688::Error>,
+    },
+    /// The platform answered without the order.
+    #[error("the platform has no order {0}")]
+    Missing(i64),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Reads order `order_id` from the platform and records its status (and trace, once shipped);
+/// returns the change, if the status moved. `source` says who asked (`poll`, `push`, `track`).
+pub async fn read_order(
+    client: &Client,
+    store: &SqlStore,
+    order_id: i64,
+    source: &str,
+) -> Result<Option<StatusChange>, OrderReadError> {
+    if store.order_by_platform_id(order_id).await?.is_none() {
+        return Err(OrderReadError::NotHere(order_id));
+    }
+    let gateway = |what: String| move |e| OrderReadError::Gateway { what, source: Box::new(e) };
+    let detail = client.execute(&OrderDetail { order_id }).await.map_err(gateway(format!("order {order_id}")))?;
+    let base = detail.result.and_then(|t| t.base_info).ok_or(OrderReadError::Missing(order_id))?;
+    let status = base.status.unwrap_or_else(|| "unknown".to_owned());
+    let (logistics, summary) = if matches!(status.as_str(), "waitbuyerpay" | "waitsellersend" | "cancel") {
+        (None, None)
+    } else {
+        match client.execute(&LogisticsTrace { order_id }).await {
+            Ok(answer) => match answer.traces.first() {
+                Some(trace) => {
+                    let steps: Vec<_> =
+                        trace.steps.iter().map(|s| json!({"at": s.accept_time, "remark": s.remark})).collect();
+                    let last = trace.steps.last().and_then(|s| s.remark.as_deref()).unwrap_or("no step yet");
+                    let summary = format!("{} {last}", trace.bill_no.as_deref().unwrap_or("?"));
+                    (
+                        Some(json!({"logistics_id": trace.logistics_id, "bill_no": trace.bill_no, "steps": steps})),
+                        Some(summary),
+                    )
+                }
+                None => (None, None),
+            },
+            Err(open1688::Error::Business { failure, .. }) if failure.code.as_deref() == Some(NOT_SHIPPED) => {
+                (None, None)
+            }
+            Err(e) => return Err(gateway(format!("the trace of order {order_id}"))(e)),
+        }
+    };
+    let now = Utc::now().timestamp_millis();
+    Ok(store.set_order_status(order_id, &status, source, summary.as_deref(), logistics.as_ref(), now).await?)
+}
+
+/// How long an order may sit in a status before it is called stuck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StuckAfter {
+    /// Created and not paid (default 24 h; the platform closes unpaid orders later).
+    pub unpaid: Duration,
+    /// Paid and not shipped (default 72 h).
+    pub unshipped: Duration,
+}
+
+impl Default for StuckAfter {
+    fn default() -> Self {
+        Self { unpaid: Duration::from_secs(24 * 3600), unshipped: Duration::from_secs(72 * 3600) }
+    }
+}
+
+/// Every open order read on a schedule, with alerts for changes and for stuck orders.
+#[derive(Debug)]
+pub struct OrderWatch {
+    store: Arc<SqlStore>,
+    stuck: StuckAfter,
+    every: Duration,
+    last: Option<DateTime<Utc>>,
+    /// (order, status) pairs already alerted as stuck, so each is alerted once per process.
+    alerted: HashSet<(i64, String)>,
+}
+
+impl OrderWatch {
+    /// Reads the open orders of `store` at most once per `every`, calling orders stuck as
+    /// `stuck` says.
+    pub fn new(store: Arc<SqlStore>, every: Duration, stuck: StuckAfter) -> Self {
+        Self { store, stuck, every, last: None, alerted: HashSet::new() }
+    }
+
+    /// When due, reads every open order; returns the alerts (changes, stuck orders) and how many
+    /// orders could not be read. A store failure ends the pass.
+    pub async fn poll(&mut self, client: &Client, now: DateTime<Utc>) -> Result<(Vec<Alert>, usize), StoreError> {
+        if self.last.is_some_and(|last| (now - last).to_std().is_ok_and(|since| since < self.every)) {
+            return Ok((Vec::new(), 0));
+        }
+        self.last = Some(now);
+        let open = self.store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
+        let (mut alerts, mut unreadable) = (Vec::new(), 0);
+        for order in open.iter().filter(|o| o.order_id.is_some()) {
+            let Some(id) = order.order_id else { continue };
+            match read_order(client, &self.store, id, "poll").await {
+                Ok(Some(change)) => alerts.push(alert(order, now, "order_status", changed(&change, order))),
+                Ok(None) => {}
+                Err(OrderReadError::Store(e)) => return Err(e),
+                Err(e) => {
+                    unreadable += 1;
+                    tracing::warn!(order = id, error = %e, "an order could not be read");
+                }
+            }
+        }
+        // Stuck: read the statuses as they stand after this pass.
+        let open = self.store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
+        for order in &open {
+            if let Some(why) = stuck(order, now, &self.stuck)
+                && self.alerted.insert((order.order_id.unwrap_or_default(), order.status.clone().unwrap_or_default()))
+            {
+                alerts.push(alert(order, now, "order_stuck", why));
+            }
+        }
+        Ok((alerts, unreadable))
+    }
+}
+
+fn changed(change: &StatusChange, order: &StoredOrder) -> String {
+    format!("order {} ({}): {} → {}", change.order_id, order.supplier, change.from.as_deref().unwrap_or("—"), change.to)
+}
+
+/// Why `order` is stuck at `now`, if it is.
+pub fn stuck(order: &StoredOrder, now: DateTime<Utc>, after: &StuckAfter) -> Option<String> {
+    let since = order.status_ms?;
+    let waited = Duration::from_millis(u64::try_from(now.timestamp_millis() - since).ok()?);
+    let hours = |d: Duration| d.as_secs() / 3600;
+    let id = order.order_id?;
+    match order.status.as_deref()? {
+        "waitbuyerpay" if waited >= after.unpaid => {
+            Some(format!("order {id} ({}) is unpaid after {} h: pay it or cancel it", order.supplier, hours(waited)))
+        }
+        "waitsellersend" if waited >= after.unshipped => {
+            Some(format!("order {id} ({}) is paid and not shipped after {} h", order.supplier, hours(waited)))
+        }
+        _ => None,
+    }
+}
+
+fn alert(order: &StoredOrder, now: DateTime<Utc>, rule: &str, message: String) -> Alert {
+    Alert { offer_id: order.lines.first().map_or(0, |l| l.offer_id), at: now, rule: rule.to_owned(), message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use open1688_store::{OrderLine, OrderState};
+
+    fn order(status: &str, status_ms: i64) -> StoredOrder {
+        StoredOrder {
+            id: 1,
+            out_order_id: "o".into(),
+            batch: "b".into(),
+            supplier: "s".into(),
+            lines: vec![OrderLine { offer_id: 7, spec_id: None, quantity: 1, unit_price: 1.into(), title: None }],
+            expected_total: 1.into(),
+            platform_total: None,
+            state: OrderState::Placed,
+            order_id: Some(9),
+            status: Some(status.into()),
+            logistics: None,
+            error: None,
+            created_ms: 0,
+            updated_ms: 0,
+            status_ms: Some(status_ms),
+        }
+    }
+
+    #[test]
+    fn orders_are_stuck_only_past_their_status_threshold() {
+        let after = StuckAfter::default();
+        let now = DateTime::from_timestamp_millis(100 * 3_600_000).unwrap();
+        let hours_ago = |h: i64| now.timestamp_millis() - h * 3_600_000;
+        assert!(stuck(&order("waitbuyerpay", hours_ago(23)), now, &after).is_none());
+        assert!(stuck(&order("waitbuyerpay", hours_ago(25)), now, &after).unwrap().contains("unpaid after 25 h"));
+        assert!(stuck(&order("waitsellersend", hours_ago(71)), now, &after).is_none());
+        assert!(stuck(&order("waitsellersend", hours_ago(73)), now, &after).unwrap().contains("not shipped"));
+        assert!(stuck(&order("waitbuyerreceive", hours_ago(500)), now, &after).is_none());
+        assert!(stuck(&order("waitbuyerpay", now.timestamp_millis() + 5), now, &after).is_none(), "a clock ahead");
+    }
+}
