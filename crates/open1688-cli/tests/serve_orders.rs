@@ -10,8 +10,10 @@ use open1688_sandbox::push_log::PushTarget;
 use reqwest::{Method as M, StatusCode};
 use serde_json::{Value, json};
 
+mod browser;
 mod service;
 
+use browser::{Browser, LAPTOP, PHONE};
 use service::{call, gateway_env, key, orderable_offers, start_with_env};
 
 const ORDER_CONFIG: &str = r#"[order]
@@ -123,6 +125,45 @@ async fn orders_placed_over_http_are_followed_by_the_platforms_pushes() {
     }
     let last = timeline(ids[2]).await.last().cloned().unwrap();
     assert_eq!((last["status"].as_str(), last["source"].as_str()), (Some("success"), Some("push")));
+
+    // The dashboard's orders: the list, one order's timeline and trace.
+    if browser::available() {
+        let browser = Browser::start("orders", LAPTOP, "en").await;
+        browser.open(&url("/login")).await;
+        browser.fill("#key", &reader).await;
+        browser.click("form.login button[type=submit]").await;
+        browser.wait_for("nav[aria-label=sections]").await;
+        browser.open(&url("/orders")).await;
+        assert!(browser.text("main").await.contains("No orders yet"), "every order is done");
+        browser.open(&url("/orders?show=all")).await;
+        browser.assert_accessible("the orders list").await;
+        let rows = browser.texts("main tbody tr").await;
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert!(rows.iter().all(|r| r.contains("Received")), "{rows:?}");
+        browser.screenshot_page("list-en-laptop", LAPTOP).await;
+        browser.open(&url(&format!("/orders/{}", ids[0]))).await;
+        browser.assert_accessible("an order's page").await;
+        let steps = browser.texts("section[aria-labelledby=timeline-title] li").await;
+        assert_eq!(steps.len(), 4, "{steps:?}");
+        assert!(steps[0].starts_with("Awaiting payment") && steps[3].starts_with("Received"), "{steps:?}");
+        let trace = browser.texts("section[aria-labelledby=trace-title] li").await;
+        assert!(trace.first().is_some_and(|t| t.starts_with("卖家已发货")), "{trace:?}");
+        assert!(trace.last().is_some_and(|t| t.starts_with("已签收")), "{trace:?}");
+        assert!(browser.text("main").await.contains("o1688-"), "our number is shown");
+        browser.screenshot_page("order-en-laptop", LAPTOP).await;
+        // A read key may not ask the platform to read an order again (that records a change).
+        browser.click("form[action$='/track'] button").await;
+        browser.wait_for("main").await;
+        assert!(browser.text("main").await.contains("scope"), "refused for a read key");
+        browser.open(&url(&format!("/lang/zh-CN?next=/orders/{}", ids[1]))).await;
+        browser.resize(PHONE).await;
+        browser.wait_for("#timeline-title").await;
+        assert!(browser.text("#timeline-title").await.contains("订单进度"));
+        assert!(!browser.overflows_sideways().await, "the order page fits a phone");
+        browser.assert_accessible("an order's page in Chinese on a phone").await;
+        browser.screenshot_page("order-zh-phone", PHONE).await;
+        browser.close().await;
+    }
 
     // An order placed elsewhere is not this service's to pay for or track.
     let (status, _) =

@@ -141,7 +141,8 @@ impl Jobs {
         let intent = NewOrder {
             out_order_id: order.out_order_id.clone(),
             batch: batch.to_owned(),
-            supplier: order.supplier.clone(),
+            // People read the company; the key stays in the order's number.
+            supplier: order.company.clone().unwrap_or_else(|| order.supplier.clone()),
             lines: order.lines.clone(),
             expected_total: order.expected_total(),
         };

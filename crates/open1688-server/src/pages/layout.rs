@@ -22,6 +22,7 @@ fn sections(viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
         ("/source", t.nav_source),
         ("/plan", t.nav_plan),
         ("/watches", t.nav_watches),
+        ("/orders", t.nav_orders),
     ];
     if viewer.key.scope >= Scope::Admin {
         items.push(("/keys", t.nav_keys));

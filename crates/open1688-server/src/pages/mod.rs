@@ -15,6 +15,7 @@ mod keys;
 mod layout;
 mod live;
 mod offer;
+mod orders;
 mod overview;
 mod plan;
 mod search;
@@ -55,6 +56,10 @@ pub fn routes() -> Router<ServiceState> {
         .route("/source/{id}/report.json", get(source::report))
         .route("/source/{id}/files/{name}", get(source::file))
         .route("/source/{id}/cancel", post(source::cancel))
+        .route("/orders", get(orders::list))
+        .route("/orders/{id}", get(orders::show))
+        .route("/orders/{id}/track", post(orders::track))
+        .route("/orders/{id}/pay", post(orders::pay))
         .route("/plan", get(plan::form).post(plan::submit))
         .route("/plan/download", post(plan::download))
         .route("/watches", get(watches::list).post(watches::add))

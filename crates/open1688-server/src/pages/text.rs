@@ -472,6 +472,48 @@ words! {
     sort_score: "Best supplier first", "供应商评分从高到低";
     /// Sort: lowest MOQ first.
     sort_moq: "Lowest MOQ first", "起订量从低到高";
+    /// Navigation: orders.
+    nav_orders: "Orders", "订单";
+    /// What the orders page lists.
+    orders_intro: "Orders placed from this service's plans (open1688 order place), as the platform last reported them.", "由本服务的采购计划下的订单（open1688 order place），状态以平台最近一次报告为准。";
+    /// Orders still moving.
+    open_orders: "Open", "进行中";
+    /// Every order.
+    all_orders: "All", "全部";
+    /// No order yet, and how to place one.
+    no_orders: "No orders yet. Orders are placed from a plan, after a person confirms:", "暂无订单。订单由采购计划生成，需人工确认后下单：";
+    /// One order.
+    order: "Order", "订单";
+    /// When an order was placed.
+    placed_at: "Placed", "下单时间";
+    /// Status: created, not paid.
+    status_unpaid: "Awaiting payment", "待付款";
+    /// Status: paid, not shipped.
+    status_paid: "Paid, awaiting shipment", "已付款，待发货";
+    /// Status: shipped.
+    status_shipped: "Shipped", "已发货";
+    /// Status: received, trade done.
+    status_received: "Received", "交易成功";
+    /// Status: closed.
+    status_cancelled: "Cancelled", "已取消";
+    /// What the plan expected to pay.
+    plan_expected: "The plan expected", "计划金额";
+    /// Our own order number.
+    our_number: "Our number (outOrderId)", "我方单号（outOrderId）";
+    /// Asks for the cashier link.
+    pay_link: "Link to pay on 1688", "前往 1688 付款";
+    /// Reads the order from the platform now.
+    read_again: "Read it again now", "立即刷新";
+    /// That nothing is paid from here.
+    never_paid_here: "Nothing is paid from here: the buyer pays at the platform's cashier, logged in to 1688.", "本服务从不付款：请买家登录 1688 在收银台付款。";
+    /// The order's timeline.
+    timeline: "Timeline", "订单进度";
+    /// The shipment.
+    logistics: "Logistics", "物流";
+    /// Not shipped yet.
+    not_shipped_yet: "Not shipped yet.", "尚未发货。";
+    /// An order's lines.
+    order_lines: "Lines", "商品明细";
 }
 
 #[cfg(test)]
