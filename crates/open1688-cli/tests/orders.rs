@@ -12,12 +12,7 @@ use std::time::{Duration, Instant};
 
 use open1688_sandbox::{FaultPlan, FaultRates, Sandbox};
 use serde_json::Value;
-use service::{gateway_env, open1688, orderable_offers};
-
-const SHIP_TO: &str = r#"[order]
-spending_cap = "100000"
-ship_to = { name = "义乌仓 张三", mobile = "13800000000", province = "浙江省", city = "金华市", district = "义乌市", street = "福田街道 1 号" }
-"#;
+use service::{gateway_env, open1688, order_folder, order_sandbox, orderable_offers};
 
 struct Setup {
     dir: tempfile::TempDir,
@@ -27,18 +22,8 @@ struct Setup {
 
 impl Setup {
     async fn new() -> Self {
-        let sandbox = Sandbox::builder()
-            .catalog_size(2_000, 160)
-            .quotas_off()
-            .simulated_clock(None)
-            .drift_share(0.0)
-            .start()
-            .await
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("config.toml"), SHIP_TO).unwrap();
-        let db = format!("sqlite://{}", dir.path().join("store.db").display());
-        Self { dir, db, sandbox }
+        let (dir, db) = order_folder();
+        Self { dir, db, sandbox: order_sandbox().await }
     }
 
     fn command(&self, args: &[&str]) -> std::process::Command {

@@ -14,26 +14,12 @@ mod browser;
 mod service;
 
 use browser::{Browser, LAPTOP, PHONE};
-use service::{call, gateway_env, key, orderable_offers, start_with_env};
-
-const ORDER_CONFIG: &str = r#"[order]
-spending_cap = "100000"
-ship_to = { name = "义乌仓 张三", mobile = "13800000000", province = "浙江省", city = "金华市", district = "义乌市", street = "福田街道 1 号" }
-"#;
+use service::{call, gateway_env, key, order_folder, order_sandbox, orderable_offers, start_with_env};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn orders_placed_over_http_are_followed_by_the_platforms_pushes() {
-    let sandbox = open1688_sandbox::Sandbox::builder()
-        .catalog_size(2_000, 160)
-        .quotas_off()
-        .simulated_clock(None)
-        .drift_share(0.0)
-        .start()
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), ORDER_CONFIG).unwrap();
-    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let sandbox = order_sandbox().await;
+    let (dir, db) = order_folder();
     let (_, writer) = key(dir.path(), &db, "erp", "write");
     let (_, reader) = key(dir.path(), &db, "viewer", "read");
     let svc = start_with_env(dir.path(), &db, &["--no-monitor"], &gateway_env(&sandbox));

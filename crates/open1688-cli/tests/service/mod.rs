@@ -202,3 +202,30 @@ pub fn orderable_offers(sandbox: &open1688_sandbox::Sandbox, n: usize, skip: usi
         .map(|(_, o)| o.id)
         .collect()
 }
+
+/// The `[order]` config the order tests use: a delivery address and a cap well above their plans.
+pub const ORDER_CONFIG: &str = r#"[order]
+spending_cap = "100000"
+ship_to = { name = "义乌仓 张三", mobile = "13800000000", province = "浙江省", city = "金华市", district = "义乌市", street = "福田街道 1 号" }
+"#;
+
+/// A sandbox for the order tests: a small catalog that does not drift, no quotas, a simulated
+/// clock the tests move (so sellers ship and carriers deliver on demand).
+pub async fn order_sandbox() -> open1688_sandbox::Sandbox {
+    open1688_sandbox::Sandbox::builder()
+        .catalog_size(2_000, 160)
+        .quotas_off()
+        .simulated_clock(None)
+        .drift_share(0.0)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A test folder holding the order config, and its SQLite store's URL.
+pub fn order_folder() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), ORDER_CONFIG).unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    (dir, db)
+}

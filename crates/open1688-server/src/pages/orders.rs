@@ -106,10 +106,7 @@ fn row(t: &Text, o: &StoredOrder) -> Markup {
 }
 
 fn order_id(text: &str) -> Result<i64, Trouble> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| Problem::invalid("id", format!("{text:?} is not an order id (a positive whole number)")).into())
+    super::trouble::positive_id(text, "order")
 }
 
 async fn load(state: &ServiceState, id: i64) -> Result<StoredOrder, Trouble> {

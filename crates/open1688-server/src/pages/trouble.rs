@@ -11,6 +11,15 @@ use crate::problem::Problem;
 #[derive(Debug)]
 pub struct Trouble(pub Problem);
 
+/// A positive numeric id from a page's path (`/watches/{id}`), or a 400 naming `id` and what kind
+/// of id (`watch`, `order`) was expected.
+pub fn positive_id(text: &str, what: &str) -> Result<i64, Trouble> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| Problem::invalid("id", format!("{text:?} is not a {what} id (a positive whole number)")).into())
+}
+
 impl From<Problem> for Trouble {
     fn from(problem: Problem) -> Self {
         Self(problem)

@@ -36,10 +36,7 @@ pub struct WatchQuery {
 }
 
 fn watch_id(text: &str) -> Result<i64, Trouble> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| Problem::invalid("id", format!("{text:?} is not a watch id (a positive whole number)")).into())
+    super::trouble::positive_id(text, "watch")
 }
 
 async fn load(state: &ServiceState, id: i64) -> Result<Watch, Trouble> {
