@@ -41,6 +41,10 @@ pub enum Api {
     BuyerOrderList,
     /// `com.alibaba.trade:alibaba.trade.cancel`.
     CancelOrder,
+    /// `com.alibaba.trade:alibaba.trade.receiveAddress.get`.
+    ReceiveAddresses,
+    /// `com.alibaba.trade:alibaba.crossBorderPay.url.get`.
+    CrossBorderPayUrl,
     /// `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView`.
     LogisticsInfos,
     /// `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView`.
@@ -66,7 +70,7 @@ const LOGISTICS: &str = "com.alibaba.logistics";
 
 impl Api {
     /// Every served API.
-    pub const ALL: [Api; 21] = [
+    pub const ALL: [Api; 23] = [
         Api::CurrentTimeMillis,
         Api::CurrentTime,
         Api::GetToken,
@@ -86,6 +90,8 @@ impl Api {
         Api::BuyerView,
         Api::BuyerOrderList,
         Api::CancelOrder,
+        Api::ReceiveAddresses,
+        Api::CrossBorderPayUrl,
         Api::LogisticsInfos,
         Api::LogisticsTrace,
     ];
@@ -112,6 +118,8 @@ impl Api {
             Api::BuyerView => (TRADE, "alibaba.trade.get.buyerView"),
             Api::BuyerOrderList => (TRADE, "alibaba.trade.getBuyerOrderList"),
             Api::CancelOrder => (TRADE, "alibaba.trade.cancel"),
+            Api::ReceiveAddresses => (TRADE, "alibaba.trade.receiveAddress.get"),
+            Api::CrossBorderPayUrl => (TRADE, "alibaba.crossBorderPay.url.get"),
             Api::LogisticsInfos => (LOGISTICS, "alibaba.trade.getLogisticsInfos.buyerView"),
             Api::LogisticsTrace => (LOGISTICS, "alibaba.trade.getLogisticsTraceInfo.buyerView"),
         }
@@ -154,7 +162,7 @@ impl Api {
             Api::PostponeToken => &["client_id", "client_secret", "refresh_token", "access_token"],
             Api::OrderPreview => &["addressParam", "cargoParamList"],
             Api::CreateCrossOrder => &["addressParam", "cargoParamList", "flow"],
-            Api::AlipayUrl => &["orderIdList"],
+            Api::AlipayUrl | Api::CrossBorderPayUrl => &["orderIdList"],
             Api::BuyerView | Api::LogisticsInfos | Api::LogisticsTrace => &["orderId", "webSite"],
             Api::CancelOrder => &["tradeID", "webSite", "cancelReason"],
             _ => &[],

@@ -11,6 +11,7 @@ use std::time::Duration;
 use open1688::types::api::logistics::{LogisticsInfos, LogisticsTrace, NOT_SHIPPED};
 use open1688::types::api::order::{AddressParam, CargoParam, CreateCrossOrder, OrderPreview, fen_to_yuan};
 use open1688::types::api::order_read::{CancelOrder, OrderDetail, OrderList, PaymentUrl};
+use open1688::types::api::payment::{CrossBorderPayUrl, ReceiveAddresses};
 use open1688::types::push::{PushMessage, verify_push};
 use open1688::{Client, Error, Params, RateLimits, RetryPolicy};
 use open1688_sandbox::catalog::Offer;
@@ -201,6 +202,21 @@ async fn an_order_is_created_found_paid_shipped_traced_and_received() {
     let held = cargo[0].quantity;
     let (code, _) = refused(&client, vec![line(offer, stock - held + 1)], None).await;
     assert_eq!(code, "500_004", "stock minus what the order holds");
+
+    // A saved address names itself by id; the Kuajingbao link covers the unpaid order.
+    let saved = client.execute(&ReceiveAddresses).await.unwrap().addresses();
+    assert_eq!(saved.len(), 2);
+    let by_id = AddressParam { address_id: saved[0].id, ..AddressParam::default() };
+    client.execute(&OrderPreview { address: by_id, cargo: cargo.clone(), flow: None }).await.unwrap();
+    let unknown = AddressParam { address_id: Some(1), ..AddressParam::default() };
+    let (code, message) =
+        match client.execute(&OrderPreview { address: unknown, cargo: cargo.clone(), flow: None }).await {
+            Err(Error::Business { failure, .. }) => (failure.code, failure.message.unwrap_or_default()),
+            other => panic!("refused, not {other:?}"),
+        };
+    assert_eq!((code.as_deref(), message.contains("AddressId invalid")), (Some("400"), true), "{message}");
+    let kjb = client.execute(&CrossBorderPayUrl { order_ids: vec![id, 42] }).await.unwrap();
+    assert!(kjb.pay_url.unwrap().contains(&id.to_string()));
 
     // The link to pay, never a payment; cancelling too early is refused.
     let link = client.execute(&PaymentUrl { order_ids: vec![id] }).await.unwrap();

@@ -6,6 +6,7 @@ pub mod image;
 mod items;
 mod logistics;
 mod oauth;
+mod payment;
 mod product;
 mod search;
 mod system;
@@ -38,6 +39,8 @@ pub fn dispatch(api: Api, call: &Call<'_>) -> Reply {
         Api::BuyerView => trade::buyer_view(call),
         Api::BuyerOrderList => trade::buyer_order_list(call),
         Api::CancelOrder => trade::cancel(call),
+        Api::ReceiveAddresses => payment::receive_addresses(call),
+        Api::CrossBorderPayUrl => payment::cross_border_pay_url(call),
         Api::LogisticsInfos => logistics::infos(call),
         Api::LogisticsTrace => logistics::trace(call),
     }

@@ -6,6 +6,7 @@ pub mod image;
 pub mod logistics;
 pub mod order;
 pub mod order_read;
+pub mod payment;
 pub mod product;
 pub mod search;
 pub mod seller;

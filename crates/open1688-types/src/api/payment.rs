@@ -1,0 +1,183 @@
+//! The buyer's saved delivery addresses (`alibaba.trade.receiveAddress.get`, whose ids an order's
+//! `addressParam` may name) and the Kuajingbao (跨境宝) payment link
+//! (`alibaba.crossBorderPay.url.get`, trade spec §A.6). The address list's answer shape is not in
+//! the stored documentation: it is read leniently, as a list under `result` or under
+//! `result.receiveAddressItems`.
+
+use crate::business::{ApiResponse, BusinessFailure, ResponseFamily};
+use crate::params::{EncodeError, Params};
+use crate::request::{ApiId, ApiRequest};
+
+use super::order::TRADE;
+
+/// `alibaba.trade.receiveAddress.get`.
+pub const RECEIVE_ADDRESSES: ApiId = ApiId::new(TRADE, "alibaba.trade.receiveAddress.get", 1);
+/// `alibaba.crossBorderPay.url.get`.
+pub const CROSS_BORDER_PAY_URL: ApiId = ApiId::new(TRADE, "alibaba.crossBorderPay.url.get", 1);
+/// The most orders one Kuajingbao link covers.
+pub const MAX_CROSS_BORDER_PAY_ORDERS: usize = 30;
+
+/// `alibaba.trade.receiveAddress.get`: the authorized buyer's saved addresses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReceiveAddresses;
+
+impl ApiRequest for ReceiveAddresses {
+    type Output = ReceiveAddressesResponse;
+
+    fn api(&self) -> ApiId {
+        RECEIVE_ADDRESSES
+    }
+
+    fn params(&self) -> Result<Params, EncodeError> {
+        Ok(Params::new())
+    }
+}
+
+crate::wire_struct! {
+    /// One saved address.
+    pub struct SavedAddress {
+        /// Its id (for `addressParam.addressId`).
+        id: Option<i64> = "id",
+        /// The receiver.
+        full_name: Option<String> = "fullName",
+        /// Street and number.
+        address: Option<String> = "address",
+        /// Post code.
+        post_code: Option<String> = "post",
+        /// Landline.
+        phone: Option<String> = "phone",
+        /// Mobile.
+        mobile: Option<String> = "mobilePhone",
+        /// The district's code.
+        address_code: Option<String> = "addressCode",
+        /// Province, city and district as text.
+        address_code_text: Option<String> = "addressCodeText",
+        /// Whether it is the buyer's default.
+        is_default: Option<bool> = "isDefault",
+    }
+}
+
+crate::wire_struct! {
+    /// `result` when it is an object holding the list.
+    pub struct AddressItems {
+        /// The addresses.
+        items: Vec<SavedAddress> = "receiveAddressItems",
+    }
+}
+
+/// The saved addresses' answer: `result` is the list, or an object holding it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+pub struct ReceiveAddressesResponse {
+    /// The answer as received.
+    #[serde(default)]
+    result: Option<serde_json::Value>,
+    /// A failure code.
+    #[serde(default, rename = "errorCode", deserialize_with = "crate::lenient::opt_string")]
+    pub error_code: Option<String>,
+    /// A failure message.
+    #[serde(default, rename = "errorMessage", deserialize_with = "crate::lenient::opt_string")]
+    pub error_message: Option<String>,
+}
+
+impl ReceiveAddressesResponse {
+    /// The addresses, whichever shape the answer took (entries that do not read are left out).
+    pub fn addresses(&self) -> Vec<SavedAddress> {
+        match &self.result {
+            Some(serde_json::Value::Array(items)) => {
+                items.iter().filter_map(|i| serde_json::from_value(i.clone()).ok()).collect()
+            }
+            Some(object @ serde_json::Value::Object(_)) => {
+                serde_json::from_value::<AddressItems>(object.clone()).map(|a| a.items).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl ApiResponse for ReceiveAddressesResponse {
+    fn business_failure(&self) -> Option<BusinessFailure> {
+        (self.result.is_none() || self.error_code.as_deref().is_some_and(|c| !c.is_empty())).then(|| BusinessFailure {
+            family: ResponseFamily::Trade,
+            code: self.error_code.clone(),
+            message: self.error_message.clone().or_else(|| Some("no addresses in the answer".to_owned())),
+        })
+    }
+}
+
+/// `alibaba.crossBorderPay.url.get`: the Kuajingbao cashier link for up to 30 unpaid orders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossBorderPayUrl {
+    /// The orders to pay.
+    pub order_ids: Vec<i64>,
+}
+
+impl ApiRequest for CrossBorderPayUrl {
+    type Output = CrossBorderPayUrlResponse;
+
+    fn api(&self) -> ApiId {
+        CROSS_BORDER_PAY_URL
+    }
+
+    fn params(&self) -> Result<Params, EncodeError> {
+        let mut p = Params::new();
+        p.set_json("orderIdList", &self.order_ids)?;
+        Ok(p)
+    }
+}
+
+crate::wire_struct! {
+    /// The Kuajingbao link's answer (`success` is a String here; read either way).
+    pub struct CrossBorderPayUrlResponse {
+        /// Whether a link was made.
+        success: Option<bool> = "success",
+        /// The cashier's address.
+        pay_url: Option<String> = "payUrl",
+        /// A failure code (`400_4`: no order payable by Kuajingbao).
+        error_code: Option<String> = "errorCode",
+        /// A failure message.
+        error_msg: Option<String> = "errorMsg",
+    }
+}
+
+impl ApiResponse for CrossBorderPayUrlResponse {
+    fn business_failure(&self) -> Option<BusinessFailure> {
+        (self.success == Some(false) || self.pay_url.is_none()).then(|| BusinessFailure {
+            family: ResponseFamily::Trade,
+            code: self.error_code.clone(),
+            message: self.error_msg.clone().or_else(|| Some("the platform made no Kuajingbao link".to_owned())),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_read_from_either_shape_and_links_from_string_flags() {
+        let list: ReceiveAddressesResponse = serde_json::from_str(
+            r#"{"result":[{"id":593861699,"fullName":"张三","address":"福田街道 1 号","isDefault":"true"},{"id":"x"}]}"#,
+        )
+        .unwrap();
+        let read = list.addresses();
+        assert_eq!(read[0].id, Some(593_861_699));
+        assert_eq!(read[0].is_default, Some(true));
+        assert!(list.business_failure().is_none());
+        let nested: ReceiveAddressesResponse =
+            serde_json::from_str(r#"{"result":{"receiveAddressItems":[{"id":7,"mobilePhone":"138"}]}}"#).unwrap();
+        assert_eq!(nested.addresses()[0].mobile.as_deref(), Some("138"));
+        let none: ReceiveAddressesResponse =
+            serde_json::from_str(r#"{"errorCode":"401","errorMessage":"no"}"#).unwrap();
+        assert!(none.business_failure().is_some());
+
+        let link: CrossBorderPayUrlResponse =
+            serde_json::from_str(r#"{"success":"true","payUrl":"https://x","cantPayOrderList":[2237938826932135493]}"#)
+                .unwrap();
+        assert!(link.business_failure().is_none());
+        assert_eq!(link.pay_url.as_deref(), Some("https://x"));
+        let refused: CrossBorderPayUrlResponse =
+            serde_json::from_str(r#"{"success":"false","errorCode":"400_4","errorMsg":"无可用跨境宝支付的订单"}"#)
+                .unwrap();
+        assert_eq!(refused.business_failure().unwrap().code.as_deref(), Some("400_4"));
+    }
+}
