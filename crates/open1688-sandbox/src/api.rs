@@ -45,6 +45,8 @@ pub enum Api {
     ReceiveAddresses,
     /// `com.alibaba.trade:alibaba.crossBorderPay.url.get`.
     CrossBorderPayUrl,
+    /// `com.alibaba.trade:alibaba.trade.addresscode.parse`.
+    AddressCodeParse,
     /// `com.alibaba.logistics:alibaba.trade.getLogisticsInfos.buyerView`.
     LogisticsInfos,
     /// `com.alibaba.logistics:alibaba.trade.getLogisticsTraceInfo.buyerView`.
@@ -70,7 +72,7 @@ const LOGISTICS: &str = "com.alibaba.logistics";
 
 impl Api {
     /// Every served API.
-    pub const ALL: [Api; 23] = [
+    pub const ALL: [Api; 24] = [
         Api::CurrentTimeMillis,
         Api::CurrentTime,
         Api::GetToken,
@@ -92,6 +94,7 @@ impl Api {
         Api::CancelOrder,
         Api::ReceiveAddresses,
         Api::CrossBorderPayUrl,
+        Api::AddressCodeParse,
         Api::LogisticsInfos,
         Api::LogisticsTrace,
     ];
@@ -120,6 +123,7 @@ impl Api {
             Api::CancelOrder => (TRADE, "alibaba.trade.cancel"),
             Api::ReceiveAddresses => (TRADE, "alibaba.trade.receiveAddress.get"),
             Api::CrossBorderPayUrl => (TRADE, "alibaba.crossBorderPay.url.get"),
+            Api::AddressCodeParse => (TRADE, "alibaba.trade.addresscode.parse"),
             Api::LogisticsInfos => (LOGISTICS, "alibaba.trade.getLogisticsInfos.buyerView"),
             Api::LogisticsTrace => (LOGISTICS, "alibaba.trade.getLogisticsTraceInfo.buyerView"),
         }
@@ -163,6 +167,7 @@ impl Api {
             Api::OrderPreview => &["addressParam", "cargoParamList"],
             Api::CreateCrossOrder => &["addressParam", "cargoParamList", "flow"],
             Api::AlipayUrl | Api::CrossBorderPayUrl => &["orderIdList"],
+            Api::AddressCodeParse => &["addressInfo"],
             Api::BuyerView | Api::LogisticsInfos | Api::LogisticsTrace => &["orderId", "webSite"],
             Api::CancelOrder => &["tradeID", "webSite", "cancelReason"],
             _ => &[],

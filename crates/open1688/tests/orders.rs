@@ -11,7 +11,7 @@ use std::time::Duration;
 use open1688::types::api::logistics::{LogisticsInfos, LogisticsTrace, NOT_SHIPPED};
 use open1688::types::api::order::{AddressParam, CargoParam, CreateCrossOrder, OrderPreview, fen_to_yuan};
 use open1688::types::api::order_read::{CancelOrder, OrderDetail, OrderList, PaymentUrl};
-use open1688::types::api::payment::{CrossBorderPayUrl, ReceiveAddresses};
+use open1688::types::api::payment::{AddressCodeParse, CrossBorderPayUrl, ReceiveAddresses};
 use open1688::types::push::{PushMessage, verify_push};
 use open1688::{Client, Error, Params, RateLimits, RetryPolicy};
 use open1688_sandbox::catalog::Offer;
@@ -215,6 +215,16 @@ async fn an_order_is_created_found_paid_shipped_traced_and_received() {
             other => panic!("refused, not {other:?}"),
         };
     assert_eq!((code.as_deref(), message.contains("AddressId invalid")), (Some("400"), true), "{message}");
+    // Written as a person writes it, an address gets its district code, which the preview takes.
+    let place = &sandbox.catalog().suppliers[0];
+    let written = format!("{}{}福田街道 1 号", place.province, place.city);
+    let parsed = client.execute(&AddressCodeParse { address: written }).await.unwrap().result.unwrap();
+    let coded = AddressParam {
+        district_code: parsed.district_code().map(str::to_owned),
+        address: parsed.address.clone(),
+        ..address()
+    };
+    client.execute(&OrderPreview { address: coded, cargo: cargo.clone(), flow: None }).await.unwrap();
     let kjb = client.execute(&CrossBorderPayUrl { order_ids: vec![id, 42] }).await.unwrap();
     assert!(kjb.pay_url.unwrap().contains(&id.to_string()));
 

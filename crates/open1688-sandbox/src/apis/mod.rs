@@ -41,6 +41,7 @@ pub fn dispatch(api: Api, call: &Call<'_>) -> Reply {
         Api::CancelOrder => trade::cancel(call),
         Api::ReceiveAddresses => payment::receive_addresses(call),
         Api::CrossBorderPayUrl => payment::cross_border_pay_url(call),
+        Api::AddressCodeParse => payment::address_code(call),
         Api::LogisticsInfos => logistics::infos(call),
         Api::LogisticsTrace => logistics::trace(call),
     }

@@ -1,5 +1,6 @@
 //! The buyer's saved addresses (`alibaba.trade.receiveAddress.get`: two per buyer, whose ids
-//! `addressParam.addressId` accepts) and the Kuajingbao link (`alibaba.crossBorderPay.url.get`:
+//! `addressParam.addressId` accepts), an address's district code (`alibaba.trade.addresscode.parse`)
+//! and the Kuajingbao link (`alibaba.crossBorderPay.url.get`:
 //! at most 30 orders, `success` as a String, unpayable orders listed in `cantPayOrderList`).
 
 use serde_json::json;
@@ -55,4 +56,26 @@ pub fn cross_border_pay_url(call: &Call<'_>) -> Reply {
         "payUrl": format!("https://pay.1688.com/kjb/cashier.htm?orderIds={}", list.join(",")),
         "cantPayOrderList": cannot,
     }))
+}
+
+/// `alibaba.trade.addresscode.parse`: the province and city found in the text (among the
+/// sandbox's places), a district code derived from them (the same text, the same code), and the
+/// rest of the address.
+pub fn address_code(call: &Call<'_>) -> Reply {
+    let text = call.params.get("addressInfo").unwrap_or("").trim();
+    let places = &call.state.catalog.suppliers;
+    let Some(place) = places.iter().find(|s| text.contains(s.province) && text.contains(s.city)) else {
+        return Reply::business(
+            "400",
+            &json!({"errorCode": "400", "errorMessage": format!("no province and city found in {text:?}")}),
+        );
+    };
+    let digest = format!("{}{}", place.province, place.city)
+        .bytes()
+        .fold(17u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let code = format!("{}", 110_000 + digest % 800_000);
+    let rest = text.replacen(place.province, "", 1).replacen(place.city, "", 1);
+    Reply::ok(
+        &json!({"result": {"addressCode": code, "province": place.province, "city": place.city, "address": rest.trim()}}),
+    )
 }

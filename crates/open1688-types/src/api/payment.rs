@@ -1,8 +1,10 @@
 //! The buyer's saved delivery addresses (`alibaba.trade.receiveAddress.get`, whose ids an order's
-//! `addressParam` may name) and the Kuajingbao (跨境宝) payment link
-//! (`alibaba.crossBorderPay.url.get`, trade spec §A.6). The address list's answer shape is not in
-//! the stored documentation: it is read leniently, as a list under `result` or under
-//! `result.receiveAddressItems`.
+//! `addressParam` may name), an address turned into its district code
+//! (`alibaba.trade.addresscode.parse`, for the code form of `addressParam`) and the Kuajingbao
+//! (跨境宝) payment link (`alibaba.crossBorderPay.url.get`, trade spec §A.6). The answer shapes of
+//! the two address APIs are not in the stored documentation: they are read leniently (the list
+//! under `result` or `result.receiveAddressItems`; the code under `result.addressCode` or
+//! `result.code`).
 
 use crate::business::{ApiResponse, BusinessFailure, ResponseFamily};
 use crate::params::{EncodeError, Params};
@@ -104,6 +106,83 @@ impl ApiResponse for ReceiveAddressesResponse {
     }
 }
 
+/// `alibaba.trade.addresscode.parse`.
+pub const ADDRESS_CODE_PARSE: ApiId = ApiId::new(TRADE, "alibaba.trade.addresscode.parse", 1);
+
+/// `alibaba.trade.addresscode.parse`: an address as written (`浙江省金华市义乌市福田街道1号`) to its
+/// district code, for `addressParam.districtCode`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressCodeParse {
+    /// The address as a person writes it.
+    pub address: String,
+}
+
+impl ApiRequest for AddressCodeParse {
+    type Output = AddressCodeResponse;
+
+    fn api(&self) -> ApiId {
+        ADDRESS_CODE_PARSE
+    }
+
+    fn params(&self) -> Result<Params, EncodeError> {
+        let mut p = Params::new();
+        p.set("addressInfo", self.address.as_str())?;
+        Ok(p)
+    }
+}
+
+crate::wire_struct! {
+    /// The parsed address.
+    pub struct ParsedAddress {
+        /// The district code.
+        address_code: Option<String> = "addressCode",
+        /// The code, where the answer calls it `code`.
+        code: Option<String> = "code",
+        /// Province.
+        province: Option<String> = "province",
+        /// City.
+        city: Option<String> = "city",
+        /// District.
+        area: Option<String> = "area",
+        /// Town.
+        town: Option<String> = "town",
+        /// What is left of the address (street and number).
+        address: Option<String> = "address",
+    }
+}
+
+impl ParsedAddress {
+    /// The district code, whichever key held it.
+    pub fn district_code(&self) -> Option<&str> {
+        self.address_code.as_deref().or(self.code.as_deref()).filter(|c| !c.is_empty())
+    }
+}
+
+crate::wire_struct! {
+    /// The parse's answer.
+    pub struct AddressCodeResponse {
+        /// The address, parsed.
+        result: Option<ParsedAddress> = "result",
+        /// A failure code.
+        error_code: Option<String> = "errorCode",
+        /// A failure message.
+        error_message: Option<String> = "errorMessage",
+    }
+}
+
+impl ApiResponse for AddressCodeResponse {
+    fn business_failure(&self) -> Option<BusinessFailure> {
+        self.result.as_ref().and_then(ParsedAddress::district_code).is_none().then(|| BusinessFailure {
+            family: ResponseFamily::Trade,
+            code: self.error_code.clone(),
+            message: self
+                .error_message
+                .clone()
+                .or_else(|| Some("the address could not be given a district code".into())),
+        })
+    }
+}
+
 /// `alibaba.crossBorderPay.url.get`: the Kuajingbao cashier link for up to 30 unpaid orders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrossBorderPayUrl {
@@ -169,6 +248,14 @@ mod tests {
         let none: ReceiveAddressesResponse =
             serde_json::from_str(r#"{"errorCode":"401","errorMessage":"no"}"#).unwrap();
         assert!(none.business_failure().is_some());
+
+        let parsed: AddressCodeResponse =
+            serde_json::from_str(r#"{"result":{"code":"330782","province":"浙江省","address":"福田街道1号"}}"#)
+                .unwrap();
+        assert_eq!(parsed.result.as_ref().and_then(ParsedAddress::district_code), Some("330782"));
+        assert!(parsed.business_failure().is_none());
+        let unknown: AddressCodeResponse = serde_json::from_str(r#"{"result":{"addressCode":""}}"#).unwrap();
+        assert!(unknown.business_failure().is_some());
 
         let link: CrossBorderPayUrlResponse =
             serde_json::from_str(r#"{"success":"true","payUrl":"https://x","cantPayOrderList":[2237938826932135493]}"#)
