@@ -27,6 +27,22 @@ pub struct OrderPolicy {
     pub spending_cap: Option<Decimal>,
 }
 
+impl OrderPolicy {
+    /// The cap a run places under: the lower of this policy's and the one `asked` for (a caller
+    /// may lower the cap, never raise it).
+    pub fn cap(&self, asked: Option<Decimal>) -> Option<Decimal> {
+        match (asked, self.spending_cap) {
+            (Some(asked), Some(own)) => Some(asked.min(own)),
+            (asked, own) => asked.or(own),
+        }
+    }
+
+    /// Where goods go: the address `given`, else this policy's default; `None` when neither.
+    pub fn ship_to_or(&self, given: Option<crate::order_preview::ShipTo>) -> Option<crate::order_preview::ShipTo> {
+        given.or_else(|| self.ship_to.clone())
+    }
+}
+
 /// How placing may go: the person's confirmation and the spending cap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlaceOptions {

@@ -5,8 +5,8 @@
 //! again rather than trusted).
 
 use open1688::types::api::order_read::{CancelOrder, PaymentUrl};
-use open1688_monitor::{OrderReadError, read_order};
-use open1688_store::{OrderEvent, OrderQuery, SqlStore, StatusChange, StoredOrder};
+use open1688_monitor::{OrderReadError, read_open_orders, read_order};
+use open1688_store::{OrderEvent, SqlStore, StatusChange, StoredOrder};
 use serde::Serialize;
 
 use crate::error::{JobError, Result};
@@ -64,22 +64,16 @@ impl Jobs {
         Ok(TrackedOrder { order, timeline, change })
     }
 
-    /// Tracks every open order in the store. An order that cannot be read this time (the
-    /// gateway failed) is named and read again next time; the store failing ends the pass.
+    /// Tracks every open order in the store (as the monitor's order watch does). An order that
+    /// cannot be read this time is named and read again next time; the store failing ends the
+    /// pass.
     pub async fn track_open_orders(&self, store: &SqlStore) -> Result<OpenOrdersTracked> {
-        let open = store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
-        let mut tracked = OpenOrdersTracked::default();
-        for id in open.iter().filter_map(|o| o.order_id) {
-            match self.track_order(store, id, "poll").await {
-                Ok(order) => {
-                    tracked.read += 1;
-                    tracked.changes.extend(order.change);
-                }
-                Err(e @ JobError::Gateway { .. }) => tracked.unreadable.push((id, e.to_string())),
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(tracked)
+        let pass = read_open_orders(self.client(), store, "poll").await?;
+        Ok(OpenOrdersTracked {
+            read: pass.read,
+            changes: pass.changes.into_iter().map(|(_, change)| change).collect(),
+            unreadable: pass.unreadable,
+        })
     }
 
     /// The cashier link for unpaid orders placed from here (up to 100); nothing is paid. An

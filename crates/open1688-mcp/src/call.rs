@@ -154,7 +154,7 @@ pub async fn run(
             }
             let request = order_request(server, args.plan, args.ship_to, args.batch)?;
             let options =
-                open1688_jobs::PlaceOptions { confirmed: true, spending_cap: server.order_policy().spending_cap };
+                open1688_jobs::PlaceOptions { confirmed: true, spending_cap: server.order_policy().cap(None) };
             Answer::of(&jobs.place_orders(store, &request, &options, progress).await?)
         }
         "list_orders" => {
@@ -197,7 +197,7 @@ fn order_request(
     ship_to: Option<open1688_jobs::ShipTo>,
     batch: Option<String>,
 ) -> Result<open1688_jobs::OrderRequest> {
-    let ship_to = ship_to.or_else(|| server.order_policy().ship_to.clone()).ok_or_else(|| {
+    let ship_to = server.order_policy().ship_to_or(ship_to).ok_or_else(|| {
         JobError::invalid(
             "ship_to",
             "where should the goods go? Give ship_to (this installation has no [order] ship_to)",

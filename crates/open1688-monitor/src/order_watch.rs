@@ -79,6 +79,39 @@ pub async fn read_order(
     Ok(store.set_order_status(order_id, &status, source, summary.as_deref(), logistics.as_ref(), now).await?)
 }
 
+/// One pass over the open orders: how many were read, the changes found, and the orders that
+/// could not be read (with why; they are read again next time).
+#[derive(Debug, Default)]
+pub struct OpenOrdersRead {
+    /// Orders read.
+    pub read: u64,
+    /// Each change found, with the order as it was before the read.
+    pub changes: Vec<(StoredOrder, StatusChange)>,
+    /// Orders that could not be read, and why.
+    pub unreadable: Vec<(i64, String)>,
+}
+
+/// Reads every open order of `store` (see [`read_order`]); a store failure ends the pass.
+pub async fn read_open_orders(client: &Client, store: &SqlStore, source: &str) -> Result<OpenOrdersRead, StoreError> {
+    let open = store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
+    let mut pass = OpenOrdersRead::default();
+    for order in open {
+        let Some(id) = order.order_id else { continue };
+        match read_order(client, store, id, source).await {
+            Ok(change) => {
+                pass.read += 1;
+                pass.changes.extend(change.map(|c| (order, c)));
+            }
+            Err(OrderReadError::Store(e)) => return Err(e),
+            Err(e) => {
+                tracing::warn!(order = id, error = %e, "an order could not be read");
+                pass.unreadable.push((id, e.to_string()));
+            }
+        }
+    }
+    Ok(pass)
+}
+
 /// How long an order may sit in a status before it is called stuck.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StuckAfter {
@@ -119,20 +152,12 @@ impl OrderWatch {
             return Ok((Vec::new(), 0));
         }
         self.last = Some(now);
-        let open = self.store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
-        let (mut alerts, mut unreadable) = (Vec::new(), 0);
-        for order in open.iter().filter(|o| o.order_id.is_some()) {
-            let Some(id) = order.order_id else { continue };
-            match read_order(client, &self.store, id, "poll").await {
-                Ok(Some(change)) => alerts.push(alert(order, now, "order_status", changed(&change, order))),
-                Ok(None) => {}
-                Err(OrderReadError::Store(e)) => return Err(e),
-                Err(e) => {
-                    unreadable += 1;
-                    tracing::warn!(order = id, error = %e, "an order could not be read");
-                }
-            }
-        }
+        let pass = read_open_orders(client, &self.store, "poll").await?;
+        let mut alerts: Vec<Alert> = pass
+            .changes
+            .iter()
+            .map(|(order, change)| alert(order, now, "order_status", changed(change, order)))
+            .collect();
         // Stuck: read the statuses as they stand after this pass.
         let open = self.store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
         for order in &open {
@@ -142,7 +167,7 @@ impl OrderWatch {
                 alerts.push(alert(order, now, "order_stuck", why));
             }
         }
-        Ok((alerts, unreadable))
+        Ok((alerts, pass.unreadable.len()))
     }
 }
 

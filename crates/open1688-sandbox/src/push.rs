@@ -110,13 +110,8 @@ pub fn order_envelopes(
         .map(|m| {
             let mut data = m.data.clone();
             if m.topic.starts_with("ORDER_") {
-                let seller = data["orderId"]
-                    .as_i64()
-                    .and_then(|id| state.orders.get(id, m.at_ms, &state.order_config))
-                    .map(|o| member(o.seller))
-                    .unwrap_or_default();
                 data["buyerMemberId"] = json!(member(m.buyer));
-                data["sellerMemberId"] = json!(seller);
+                data["sellerMemberId"] = json!(member(m.seller));
                 data["msgSendTime"] = json!(china_time(m.at_ms));
             }
             json!({"msgId": next_id(), "gmtBorn": m.at_ms, "type": m.topic, "userInfo": member(m.buyer),

@@ -23,10 +23,7 @@ pub async fn order(ctx: &Ctx, action: &OrderAction) -> Result<Vec<Sheet>, CliErr
         }
         OrderAction::Place(args) => {
             let request = request(ctx, &args.plan)?;
-            let cap = match (args.spending_cap, ctx.settings.order_policy.spending_cap) {
-                (Some(flag), Some(config)) => Some(flag.min(config)),
-                (flag, config) => flag.or(config),
-            };
+            let cap = ctx.settings.order_policy.cap(args.spending_cap);
             let options = PlaceOptions { confirmed: args.yes, spending_cap: cap };
             let store = ctx.store().await?;
             let report = ctx.jobs().await?.place_orders(&store, &request, &options, &ctx.progress()).await?;
@@ -100,15 +97,13 @@ pub async fn order(ctx: &Ctx, action: &OrderAction) -> Result<Vec<Sheet>, CliErr
 /// The order request `args` and the config make: the plan file's lines, and where they go.
 fn request(ctx: &Ctx, args: &OrderPlanArgs) -> Result<OrderRequest, CliError> {
     let lines = read_plan_file(&args.plan)?;
-    let ship_to = match args.address_id {
-        Some(id) => ShipTo { address_id: Some(id), ..ShipTo::default() },
-        None => ctx.settings.order_policy.ship_to.clone().ok_or_else(|| {
-            usage(format!(
-                "where should the goods go? Set [order] ship_to in {} (config init writes an example) or pass --address-id",
-                ctx.settings.path.display()
-            ))
-        })?,
-    };
+    let given = args.address_id.map(|id| ShipTo { address_id: Some(id), ..ShipTo::default() });
+    let ship_to = ctx.settings.order_policy.ship_to_or(given).ok_or_else(|| {
+        usage(format!(
+            "where should the goods go? Set [order] ship_to in {} (config init writes an example) or pass --address-id",
+            ctx.settings.path.display()
+        ))
+    })?;
     Ok(OrderRequest {
         plan: PlanRequest { lines, optimize: args.optimize },
         ship_to,

@@ -112,6 +112,8 @@ pub struct OrderMessage {
     pub app_key: String,
     /// The buyer it is for (`userInfo`).
     pub buyer: usize,
+    /// The order's seller (a supplier index).
+    pub seller: usize,
     /// When it happened (sandbox ms).
     pub at_ms: i64,
     /// The topic.
@@ -350,6 +352,7 @@ fn trace_node(inner: &mut Inner, n: usize, at: i64) {
     inner.log.push(OrderMessage {
         app_key: order.app_key.clone(),
         buyer: order.buyer,
+        seller: order.seller,
         at_ms: at,
         topic: "LOGISTICS_BUYER_VIEW_TRACE",
         data: json!({"OrderLogisticsTracingModel": {
@@ -382,6 +385,7 @@ fn log(log: &mut Vec<OrderMessage>, order: &SandboxOrder, at: i64, topic: &'stat
     log.push(OrderMessage {
         app_key: order.app_key.clone(),
         buyer: order.buyer,
+        seller: order.seller,
         at_ms: at,
         topic,
         data: json!({"orderId": order.id, "currentStatus": current}),

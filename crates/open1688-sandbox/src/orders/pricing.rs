@@ -235,11 +235,16 @@ pub fn price(
             promotions.push((offer.id, pct, off));
         }
     }
-    let weight_g: i64 = lines.iter().map(|l| i64::from(catalog.offers[l.offer_index].weight_g) * l.quantity).sum();
+    // Quantities come from the caller: the weight saturates rather than overflow.
+    let weight_g = lines
+        .iter()
+        .map(|l| i64::from(catalog.offers[l.offer_index].weight_g).saturating_mul(l.quantity))
+        .fold(0i64, i64::saturating_add);
     let freight = if config.free_freight_over.is_some_and(|free| goods >= free) {
         Decimal::ZERO
     } else {
-        let extra_kg = (weight_g - 1_000).max(0).div_euclid(1_000) + i64::from((weight_g - 1_000).max(0) % 1_000 != 0);
+        // Each kg or part of one past the first.
+        let extra_kg = u64::try_from(weight_g - 1_000).unwrap_or(0).div_ceil(1_000);
         config.freight_first_kg + config.freight_per_kg * Decimal::from(extra_kg)
     };
     Ok(Priced { seller, lines, goods: goods.round_dp(2), freight, discount, promotions })

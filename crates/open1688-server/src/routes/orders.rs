@@ -41,7 +41,7 @@ pub struct OrderBody {
 
 impl OrderBody {
     fn request(&self, state: &ServiceState) -> Result<OrderRequest, Problem> {
-        let ship_to = self.ship_to.clone().or_else(|| state.order_policy.ship_to.clone()).ok_or_else(|| {
+        let ship_to = state.order_policy.ship_to_or(self.ship_to.clone()).ok_or_else(|| {
             Problem::invalid("ship_to", "where should the goods go? Send ship_to (the service has no default address)")
         })?;
         Ok(OrderRequest { plan: self.plan.clone(), ship_to, batch: self.batch.clone(), message: self.message.clone() })
@@ -73,11 +73,7 @@ pub async fn place(
 ) -> Result<Json<PlaceReport>, Problem> {
     let body = extract::json(body)?;
     let request = body.request(&state)?;
-    let cap = match (body.spending_cap, state.order_policy.spending_cap) {
-        (Some(asked), Some(service)) => Some(asked.min(service)),
-        (asked, service) => asked.or(service),
-    };
-    let options = PlaceOptions { confirmed: body.confirm, spending_cap: cap };
+    let options = PlaceOptions { confirmed: body.confirm, spending_cap: state.order_policy.cap(body.spending_cap) };
     Ok(Json(state.jobs.place_orders(&state.store, &request, &options, &Progress::silent()).await?))
 }
 
