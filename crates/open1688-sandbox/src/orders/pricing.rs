@@ -249,3 +249,44 @@ pub fn price(
     };
     Ok(Priced { seller, lines, goods: goods.round_dp(2), freight, discount, promotions })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::CatalogConfig;
+    use crate::catalog::drift::DriftConfig;
+    use proptest::prelude::*;
+
+    /// Whatever a caller sends as `cargoParamList`, it is read or refused with a code, and what
+    /// is read is priced or refused with a code: never a panic, never an overflow.
+    #[test]
+    fn any_cargo_is_priced_or_refused() {
+        let catalog = Catalog::build(CatalogConfig { offers: 50, suppliers: 24, ..CatalogConfig::default() });
+        let live = LiveCatalog::new(&catalog, DriftConfig::default(), 0);
+        let config = OrderConfig::default();
+        let quantity = prop_oneof![Just(1.0f64), Just(1e9), any::<f64>()];
+        proptest!(ProptestConfig { cases: 256, ..ProptestConfig::default() }, |(
+            raw in ".{0,80}",
+            lines in prop::collection::vec((0usize..60, any::<bool>(), quantity), 0..55),
+        )| {
+            let _ = parse_cargo(&raw);
+            let built: Vec<serde_json::Value> = lines
+                .iter()
+                .map(|(n, with_spec, quantity)| {
+                    let offer = catalog.offers.get(*n);
+                    serde_json::json!({
+                        "offerId": offer.map_or(i64::MAX, |o| o.id),
+                        "specId": offer.filter(|_| *with_spec).and_then(|o| o.skus.first()).map(|s| s.spec_id.clone()),
+                        "quantity": quantity,
+                    })
+                })
+                .collect();
+            if let Ok(cargo) = parse_cargo(&serde_json::Value::Array(built).to_string()) {
+                match price(&catalog, &live, &cargo, None, &config, |_, _| 0) {
+                    Ok(priced) => prop_assert!(priced.total() >= Decimal::ZERO),
+                    Err(refusal) => prop_assert!(!refusal.code.is_empty() && !refusal.message.is_empty()),
+                }
+            }
+        });
+    }
+}
