@@ -23,16 +23,6 @@ fn crawl(dir: &std::path::Path, db: &str) -> u64 {
     v["data age"][0]["entries"].as_u64().unwrap()
 }
 
-/// Waits (up to 10 s) until the page's address contains `part`: a click's navigation has landed.
-async fn wait_for_address(browser: &Browser, part: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !browser.path().await.contains(part) {
-        assert!(std::time::Instant::now() < deadline, "the address never held {part}: {}", browser.path().await);
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    browser.wait_for("main").await;
-}
-
 fn price(hit: &Value) -> Option<Decimal> {
     hit["price"].as_str().map(|p| p.parse().unwrap())
 }
@@ -109,7 +99,7 @@ async fn the_catalog_is_searched_through_the_api_and_the_dashboard() {
     browser.fill("#at", "100").await;
     browser.fill("#price_max", "30").await;
     browser.click("form[action='/catalog'] button[type=submit]").await;
-    wait_for_address(&browser, "price_max=30").await;
+    browser.wait_for_address("price_max=30").await;
     let total = found["total"].as_u64().unwrap();
     assert_eq!(browser.text("#hits-title").await, format!("{total} results"));
     let rows = browser.texts("section[aria-labelledby=hits-title] tbody tr").await;
@@ -118,7 +108,7 @@ async fn the_catalog_is_searched_through_the_api_and_the_dashboard() {
 
     // A province from the facets narrows it; its "remove" widens it again.
     browser.click("aside a[href*='province=']").await;
-    wait_for_address(&browser, "province=").await;
+    browser.wait_for_address("province=").await;
     let narrowed_total: u64 = browser.text("#hits-title").await.split_whitespace().next().unwrap().parse().unwrap();
     assert!(narrowed_total <= total && narrowed_total > 0);
     let removal = browser.texts("aside li").await;

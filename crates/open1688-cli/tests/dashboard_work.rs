@@ -65,7 +65,7 @@ async fn a_buyer_sources_compares_and_plans_in_the_browser() {
     browser.fill("#need", "300").await;
     browser.click("form[action='/source'] button[type=submit]").await;
     // Live progress while it runs; the page turns into the answer when the job ends.
-    assert!(browser.path().await.starts_with("/source/"));
+    browser.wait_for_address("/source/").await;
     reload_until(&browser, "#answer", 120).await;
     let answer = browser.text("p.answer").await;
     assert!(answer.starts_with("Buy ") && answer.contains("Supplier"), "{answer}");
@@ -209,8 +209,9 @@ async fn a_watch_added_in_the_browser_alerts_live_when_the_sandbox_clock_moves()
     browser.wait_for("span.state.snoozed").await;
     browser.screenshot_page("watches-snoozed-zh-laptop", LAPTOP).await;
     browser.click("td.actions form[action$='/remove'] button").await;
+    // The list comes back at the same address: wait for the removed row to leave.
+    browser.wait_until_gone("table.watches tbody tr").await;
     browser.wait_for("#watch-list").await;
-    assert!(browser.texts("table.watches tbody tr").await.is_empty());
     browser.close().await;
     sandbox.shutdown().await;
 }

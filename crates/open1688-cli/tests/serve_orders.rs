@@ -140,11 +140,7 @@ async fn orders_placed_over_http_are_followed_by_the_platforms_pushes() {
         // A read key may not ask the platform to read an order again (that records a change).
         browser.click("form[action$='/track'] button").await;
         // Wait for the answer's page, not the order's (whose elements go stale as it leaves).
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while !browser.path().await.ends_with("/track") {
-            assert!(std::time::Instant::now() < deadline, "the refusal never came");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        browser.wait_for_address("/track").await;
         assert!(browser.text("main").await.contains("scope"), "refused for a read key");
         browser.open(&url(&format!("/lang/zh-CN?next=/orders/{}", ids[1]))).await;
         browser.resize(PHONE).await;

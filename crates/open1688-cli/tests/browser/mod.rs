@@ -119,6 +119,16 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
     }
 
+    /// Waits (up to 30 s) until no element matches `css`: for a click that posts and comes back
+    /// to the same address, where waiting for the address proves nothing.
+    pub async fn wait_until_gone(&self, css: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !self.client.find_all(Locator::Css(css)).await.unwrap().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "{css} is still on {}", self.path().await);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Types `text` into the field matching `css`, replacing what was there.
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self.wait_for(css).await;
@@ -126,9 +136,26 @@ impl Browser {
         field.send_keys(text).await.unwrap();
     }
 
-    /// Clicks the element matching `css` and waits for the next page's `<main>`.
+    /// Clicks the element matching `css`. It does not wait for a navigation the click starts:
+    /// follow it with [`Browser::wait_for_address`] or a `wait_for` of the next page's element.
     pub async fn click(&self, css: &str) {
         self.wait_for(css).await.click().await.unwrap();
+    }
+
+    /// Waits (up to 30 s) until the page's path and query contain `part`, then for its `<main>`:
+    /// the navigation a click started has landed, so no element read next belongs to the page
+    /// being left (reading those gives a stale-element error, or the old page's answer).
+    pub async fn wait_for_address(&self, part: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let path = self.path().await;
+            if path.contains(part) {
+                self.wait_for("main").await;
+                return path;
+            }
+            assert!(std::time::Instant::now() < deadline, "the address never held {part}: {path}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// The visible text of the element matching `css`.
