@@ -1,7 +1,7 @@
 //! From a plan to tracked orders, driving the real binary against a sandbox server: a plan of
 //! three suppliers previewed; `order place` without `--yes` placing nothing; the spending cap
 //! refusing a plan above it; placed, paid through the sandbox's control, shipped and received as
-//! the clock moves, every status change seen by the monitor (with an alert) or by `order track`; a preview refusal naming the
+//! the clock moves, every status change seen by the monitor or by `order track` and alerted once; a preview refusal naming the
 //! offer; and a process killed between the create call and its answer, whose rerun finds the
 //! order instead of creating a second one.
 
@@ -116,6 +116,17 @@ async fn a_plan_of_three_suppliers_is_previewed_placed_paid_shipped_and_received
     let (_, tracked, _) = s.run(&["order", "track"]);
     assert!(tracked["changes"].as_array().unwrap().iter().all(|c| c["to"] == "success"), "{tracked}");
     assert!(tracked["orders"].as_array().unwrap().is_empty(), "no open order is left");
+    // What `order track` saw is alerted by the next monitor round all the same, once.
+    let out = s.command(&["monitor", "--once", "-q"]).output().unwrap();
+    let alerts = String::from_utf8_lossy(&out.stdout);
+    for id in &ids {
+        for change in ["waitsellersend → waitbuyerreceive", "waitbuyerreceive → success"] {
+            assert!(alerts.contains(&format!("order {id} (")) && alerts.contains(change), "{change}: {alerts}");
+        }
+    }
+    assert!(!alerts.contains("waitbuyerpay → waitsellersend"), "alerted before: {alerts}");
+    let out = s.command(&["monitor", "--once", "-q"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("order "), "each change is alerted once");
 
     // One order's whole story.
     let (ok, shown, err) = s.run(&["order", "show", &ids[0].to_string()]);

@@ -112,6 +112,24 @@ async fn orders_placed_over_http_are_followed_by_the_platforms_pushes() {
     let last = timeline(ids[2]).await.last().cloned().unwrap();
     assert_eq!((last["status"].as_str(), last["source"].as_str()), (Some("success"), Some("push")));
 
+    // What the pushes told is alerted by a monitor all the same (here one run beside the
+    // service, on its store), once, and the service's alert log names each order.
+    let out = service::open1688(dir.path(), &db)
+        .envs(gateway_env(&sandbox))
+        .args(["monitor", "--once", "-q"])
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for id in &ids {
+        assert!(printed.contains(&format!("order {id} (")), "{printed}");
+    }
+    assert_eq!(printed.matches("(seen by push)").count(), 9, "three changes of three orders: {printed}");
+    let (_, log) = call(M::GET, &url("/v1/alerts?watch_id=0"), Some(&reader), None).await;
+    let logged: Vec<i64> = log.as_array().unwrap().iter().filter_map(|a| a["order_id"].as_i64()).collect();
+    assert_eq!(logged.len(), 9, "{log}");
+    assert!(ids.iter().all(|id| logged.contains(id)), "{log}");
+
     // The dashboard's orders: the list, one order's timeline and trace.
     if browser::available() {
         let browser = Browser::start("orders", LAPTOP, "en").await;
@@ -119,6 +137,12 @@ async fn orders_placed_over_http_are_followed_by_the_platforms_pushes() {
         browser.fill("#key", &reader).await;
         browser.click("form.login button[type=submit]").await;
         browser.wait_for("nav[aria-label=sections]").await;
+        // The order alerts are in the watches page's alert list, each leading to its order.
+        browser.open(&url("/watches")).await;
+        let to_order = format!("#live-alerts a[href='/orders/{}']", ids[0]);
+        let lines = browser.texts(&to_order).await;
+        assert!(lines.iter().any(|t| t.starts_with(&format!("order {} (", ids[0]))), "{lines:?}");
+        browser.screenshot_page("alerts-en-laptop", LAPTOP).await;
         browser.open(&url("/orders")).await;
         assert!(browser.text("main").await.contains("No orders yet"), "every order is done");
         browser.open(&url("/orders?show=all")).await;

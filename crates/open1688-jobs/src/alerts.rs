@@ -20,14 +20,17 @@ pub async fn list_alerts(store: &SqlStore, query: &AlertQuery) -> Result<AlertLi
 }
 
 impl AlertList {
-    /// One table: when, which watch, what, acknowledged by whom.
+    /// One table: when, which watch (or order), what, acknowledged by whom.
     pub fn sheets(&self) -> Vec<Sheet> {
-        let mut sheet =
-            Sheet::new("alerts", &["id", "watch_id", "offer_id", "at", "rule", "message", "acknowledged_by"]);
+        let mut sheet = Sheet::new(
+            "alerts",
+            &["id", "watch_id", "order_id", "offer_id", "at", "rule", "message", "acknowledged_by"],
+        );
         for a in &self.alerts {
             sheet.push(vec![
                 Cell::Int(a.id),
                 Cell::Int(a.watch_id),
+                Cell::opt_int(a.alert.order_id),
                 Cell::Int(a.alert.offer_id),
                 Cell::Text(a.alert.at.to_rfc3339()),
                 Cell::Text(a.alert.rule.clone()),

@@ -107,7 +107,7 @@ pub struct HistoryArgs {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlertArgs {
-    /// Only this watch's alerts.
+    /// Only this watch's alerts (0: only the alerts about orders).
     #[serde(default)]
     pub watch_id: Option<i64>,
     /// Only alerts nobody has acknowledged.

@@ -51,7 +51,13 @@ pub fn evaluate_listings(
     for (&offer_id, listing) in now {
         let prev = before.and_then(|b| b.get(&offer_id));
         let mut raise = |rule: &AlertRule, message: String| {
-            out.push(Alert { offer_id, at, rule: rule.name(), message: format!("「{keyword}」 {message}") });
+            out.push(Alert {
+                offer_id,
+                at,
+                rule: rule.name(),
+                message: format!("「{keyword}」 {message}"),
+                order_id: None,
+            });
         };
         for rule in rules {
             match rule {

@@ -36,6 +36,8 @@ pub use monitor::{Monitor, MonitorStats};
 pub use notify::{Notifier, NotifyError, StdoutNotifier};
 pub use open1688_store::delivery_id;
 pub use open1688_store::{FailurePolicy, Finished};
-pub use order_watch::{OpenOrdersRead, OrderReadError, OrderWatch, StuckAfter, read_open_orders, read_order};
+pub use order_watch::{
+    OpenOrdersRead, OrderReadError, OrderRound, OrderWatch, StuckAfter, read_open_orders, read_order,
+};
 pub use rules::{evaluate, throttle};
 pub use webhook::{WeakSecret, WebhookNotifier, verify_webhook};

@@ -118,30 +118,30 @@ impl Monitor {
     }
 
     /// Also keeps the orders placed from here current: each round, when `watch` is due, every
-    /// open order is read from the platform; status changes and stuck orders are sent to the
-    /// notifiers (directly: the order's timeline in the store is their durable record).
+    /// open order is read from the platform; status changes (whoever recorded them) and stuck
+    /// orders are alerted through the outbox, like a watch's alerts.
     pub fn watch_orders(mut self, watch: crate::order_watch::OrderWatch) -> Self {
         self.orders = Some(watch);
         self
     }
 
-    /// Reads the open orders when due (see [`Monitor::watch_orders`]) and notifies what it
-    /// found; returns those alerts. Without an order watch, does nothing.
+    /// One round of the order watch (see [`Monitor::watch_orders`]), then the outbox is sent;
+    /// returns the alerts the round stored. Without an order watch, does nothing.
     pub async fn run_orders(&mut self, now: DateTime<Utc>) -> Result<Vec<Alert>, StoreError> {
         let Some(watch) = self.orders.as_mut() else { return Ok(Vec::new()) };
-        let (alerts, unreadable) = watch.poll(&self.client, now).await?;
-        if unreadable > 0 {
-            tracing::warn!(unreadable, "some open orders could not be read; they are read again next time");
+        let channels: Vec<&str> = self.notifiers.iter().map(|n| n.channel()).collect();
+        let round = watch.poll(&self.client, now, &channels).await?;
+        if round.unreadable > 0 {
+            tracing::warn!(
+                unreadable = round.unreadable,
+                "some open orders could not be read; they are read again next time"
+            );
         }
-        if !alerts.is_empty() {
-            let id = format!("orders-{}-{}", self.worker, now.timestamp_millis());
-            for notifier in &self.notifiers {
-                if let Err(e) = notifier.notify(&id, &alerts).await {
-                    tracing::warn!(channel = notifier.channel(), error = %e, "order alerts were not delivered");
-                }
-            }
+        self.stats.alerts += round.alerts.len() as u64;
+        if !round.alerts.is_empty() {
+            self.send_outbox(now.timestamp_millis()).await?;
         }
-        Ok(alerts)
+        Ok(round.alerts)
     }
 
     /// Adds a notifier.

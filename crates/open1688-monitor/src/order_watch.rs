@@ -1,9 +1,10 @@
 //! Orders placed from here, kept current: [`read_order`] reads one from the platform (its status;
 //! once shipped, the carrier's trace) and records what changed in the store's timeline; an
-//! [`OrderWatch`] does that for every open order on a schedule and turns what it finds into
-//! alerts: a status change, and an order stuck too long (unpaid, or paid and not shipped).
+//! [`OrderWatch`] does that for every open order on a schedule and turns the timeline into
+//! alerts: every status change (whoever saw it: this poll, a push to the service, `order track`),
+//! and an order stuck too long (unpaid, or paid and not shipped). The alerts go through the
+//! store's outbox, like a watch's, so none is lost and none is sent twice.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,7 +12,9 @@ use chrono::{DateTime, Utc};
 use open1688::Client;
 use open1688::types::api::logistics::{LogisticsTrace, NOT_SHIPPED};
 use open1688::types::api::order_read::OrderDetail;
-use open1688_store::{Alert, OrderQuery, SqlStore, StatusChange, StoreError, StoredOrder};
+use open1688_store::{
+    Alert, OrderAlert, OrderAlertSubject, OrderQuery, SqlStore, StatusChange, StoreError, StoredOrder, UnalertedChange,
+};
 use serde_json::json;
 
 /// Why an order could not be read.
@@ -127,6 +130,20 @@ impl Default for StuckAfter {
     }
 }
 
+/// How many unalerted changes one store read takes.
+const CHANGES_PER_READ: i64 = 500;
+
+/// What one round of an [`OrderWatch`] did.
+#[derive(Debug, Default)]
+pub struct OrderRound {
+    /// Whether the open orders were read from the platform this round (they are when due).
+    pub read: bool,
+    /// The alerts stored and queued for delivery this round.
+    pub alerts: Vec<Alert>,
+    /// Orders that could not be read (they are read again next time).
+    pub unreadable: usize,
+}
+
 /// Every open order read on a schedule, with alerts for changes and for stuck orders.
 #[derive(Debug)]
 pub struct OrderWatch {
@@ -134,45 +151,73 @@ pub struct OrderWatch {
     stuck: StuckAfter,
     every: Duration,
     last: Option<DateTime<Utc>>,
-    /// (order, status) pairs already alerted as stuck, so each is alerted once per process.
-    alerted: HashSet<(i64, String)>,
 }
 
 impl OrderWatch {
     /// Reads the open orders of `store` at most once per `every`, calling orders stuck as
     /// `stuck` says.
     pub fn new(store: Arc<SqlStore>, every: Duration, stuck: StuckAfter) -> Self {
-        Self { store, stuck, every, last: None, alerted: HashSet::new() }
+        Self { store, stuck, every, last: None }
     }
 
-    /// When due, reads every open order; returns the alerts (changes, stuck orders) and how many
-    /// orders could not be read. A store failure ends the pass.
-    pub async fn poll(&mut self, client: &Client, now: DateTime<Utc>) -> Result<(Vec<Alert>, usize), StoreError> {
-        if self.last.is_some_and(|last| (now - last).to_std().is_ok_and(|since| since < self.every)) {
-            return Ok((Vec::new(), 0));
+    /// One round: when due, reads every open order from the platform; then, every round, turns
+    /// the changes in the timeline not alerted yet (this read's, and those pushes and `order
+    /// track` recorded) and the orders stuck now into alerts, stored with a delivery queued on
+    /// each of `channels`. A store failure ends the round.
+    pub async fn poll(
+        &mut self,
+        client: &Client,
+        now: DateTime<Utc>,
+        channels: &[&str],
+    ) -> Result<OrderRound, StoreError> {
+        let mut round = OrderRound::default();
+        let due = self.last.is_none_or(|last| (now - last).to_std().map_or(true, |since| since >= self.every));
+        if due {
+            self.last = Some(now);
+            round.read = true;
+            round.unreadable = read_open_orders(client, &self.store, "poll").await?.unreadable.len();
         }
-        self.last = Some(now);
-        let pass = read_open_orders(client, &self.store, "poll").await?;
-        let mut alerts: Vec<Alert> = pass
-            .changes
-            .iter()
-            .map(|(order, change)| alert(order, now, "order_status", changed(change, order)))
-            .collect();
-        // Stuck: read the statuses as they stand after this pass.
-        let open = self.store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
-        for order in &open {
-            if let Some(why) = stuck(order, now, &self.stuck)
-                && self.alerted.insert((order.order_id.unwrap_or_default(), order.status.clone().unwrap_or_default()))
-            {
-                alerts.push(alert(order, now, "order_stuck", why));
+        let now_ms = now.timestamp_millis();
+        loop {
+            let changes = self.store.unalerted_order_changes(CHANGES_PER_READ).await?;
+            let more = i64::try_from(changes.len()).is_ok_and(|n| n >= CHANGES_PER_READ);
+            let alerts: Vec<OrderAlert> = changes.iter().map(|c| change_alert(c, now)).collect();
+            round.alerts.extend(self.store.save_order_alerts(&alerts, channels, now_ms).await?);
+            if !more {
+                break;
             }
         }
-        Ok((alerts, pass.unreadable.len()))
+        // Stuck: the statuses as they stand after this round's reads.
+        let open = self.store.orders(&OrderQuery { open_only: true, ..OrderQuery::default() }).await?;
+        let stuck: Vec<OrderAlert> = open
+            .iter()
+            .filter_map(|order| {
+                let why = stuck(order, now, &self.stuck)?;
+                let subject = OrderAlertSubject::Stuck { order_row: order.id, status_ms: order.status_ms? };
+                Some(OrderAlert { subject, alert: alert(order, now, "order_stuck", why) })
+            })
+            .collect();
+        round.alerts.extend(self.store.save_order_alerts(&stuck, channels, now_ms).await?);
+        Ok(round)
     }
 }
 
-fn changed(change: &StatusChange, order: &StoredOrder) -> String {
-    format!("order {} ({}): {} → {}", change.order_id, order.supplier, change.from.as_deref().unwrap_or("—"), change.to)
+/// The alert for a status change, at the time the change was seen.
+fn change_alert(change: &UnalertedChange, now: DateTime<Utc>) -> OrderAlert {
+    // Every event belongs to an order the platform numbered; 0 would only show a damaged row.
+    let order_id = change.order.order_id.unwrap_or_default();
+    let at = DateTime::from_timestamp_millis(change.at_ms).unwrap_or(now);
+    let message = format!(
+        "order {order_id} ({}): {} → {} (seen by {})",
+        change.order.supplier,
+        change.from.as_deref().unwrap_or("—"),
+        change.to,
+        change.source
+    );
+    OrderAlert {
+        subject: OrderAlertSubject::Change { event_id: change.event_id },
+        alert: alert(&change.order, at, "order_status", message),
+    }
 }
 
 /// Why `order` is stuck at `now`, if it is.
@@ -193,7 +238,13 @@ pub fn stuck(order: &StoredOrder, now: DateTime<Utc>, after: &StuckAfter) -> Opt
 }
 
 fn alert(order: &StoredOrder, now: DateTime<Utc>, rule: &str, message: String) -> Alert {
-    Alert { offer_id: order.lines.first().map_or(0, |l| l.offer_id), at: now, rule: rule.to_owned(), message }
+    Alert {
+        offer_id: order.lines.first().map_or(0, |l| l.offer_id),
+        at: now,
+        rule: rule.to_owned(),
+        message,
+        order_id: order.order_id,
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ pub fn evaluate(rules: &[AlertRule], history: &[Snapshot], changes: &[Change]) -
     let prev = history.len().checked_sub(2).map(|i| &history[i]);
     let mut out = Vec::new();
     let mut raise = |rule: &AlertRule, message: String| {
-        out.push(Alert { offer_id: now.offer_id, at: now.at, rule: rule.name(), message });
+        out.push(Alert { offer_id: now.offer_id, at: now.at, rule: rule.name(), message, order_id: None });
     };
     for rule in rules {
         match rule {
@@ -186,6 +186,7 @@ mod tests {
             at: DateTime::<Utc>::UNIX_EPOCH + Duration::days(day),
             rule: "x".into(),
             message: String::new(),
+            order_id: None,
         };
         let kept =
             throttle(vec![a(1), a(2), a(3), a(4)], Some(DateTime::<Utc>::UNIX_EPOCH + Duration::days(2)), Some(2), 0);

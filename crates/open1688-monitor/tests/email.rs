@@ -79,8 +79,11 @@ async fn alerts_arrive_by_email_after_a_transient_refusal() {
             at,
             rule: "price_below".into(),
             message: "¥9.50 at 100 units, below ¥10".into(),
+            order_id: None,
         },
-        Alert { offer_id: 610_000_002, at, rule: "sold_out".into(), message: "sold out 已售罄".into() },
+        Alert {
+            offer_id: 610_000_002, at, rule: "sold_out".into(), message: "sold out 已售罄".into(), order_id: None
+        },
     ];
     notifier.notify("0123abcd", &alerts).await.unwrap();
     let mail = received.lock().unwrap().pop().expect("one message received");

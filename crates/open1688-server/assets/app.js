@@ -27,7 +27,8 @@ if (live && window.EventSource) {
     time.dateTime = alert.at;
     time.textContent = alert.time;
     const link = document.createElement("a");
-    link.href = "/offers/" + encodeURIComponent(alert.offer_id);
+    // An alert about an order leads to the order; a watch's, to its offer.
+    link.href = alert.order_id ? "/orders/" + encodeURIComponent(alert.order_id) : "/offers/" + encodeURIComponent(alert.offer_id);
     link.textContent = alert.message;
     item.append(time, " ", link);
     live.prepend(item);

@@ -1,4 +1,4 @@
-//! The service-wide alert log: every watch's alerts, newest first, filtered by time, watch and
+//! The service-wide alert log: every watch's alerts and every order's, newest first, filtered by time, watch and
 //! whether a person has acknowledged them; and the acknowledgement itself (once, idempotent).
 
 use chrono::{DateTime, Utc};
@@ -18,7 +18,7 @@ pub const MAX_ALERT_LIST: i64 = 1_000;
 pub struct AlertQuery {
     /// Alerts raised at or after this moment (epoch ms; 0 for all).
     pub since_ms: i64,
-    /// Only this watch's alerts.
+    /// Only this watch's alerts (0: only alerts about orders, see [`crate::ORDER_ALERTS`]).
     pub watch_id: Option<i64>,
     /// Only alerts nobody has acknowledged yet.
     pub unacknowledged: bool,
@@ -31,7 +31,7 @@ pub struct AlertQuery {
 pub struct LoggedAlert {
     /// The alert's id (for acknowledging it).
     pub id: i64,
-    /// The watch that raised it.
+    /// The watch that raised it (0 for an alert about an order).
     pub watch_id: i64,
     /// The alert.
     #[serde(flatten)]
@@ -42,28 +42,28 @@ pub struct LoggedAlert {
     pub acknowledged_by: Option<String>,
 }
 
-type Row = (i64, i64, i64, i64, String, String, Option<i64>, Option<String>);
+type Row = (i64, i64, i64, i64, String, String, Option<i64>, Option<String>, Option<i64>);
 
 fn time(ms: i64) -> Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("alert time {ms} is out of range")))
 }
 
-fn logged((id, watch_id, offer_id, at_ms, rule, message, ack_ms, ack_by): Row) -> Result<LoggedAlert> {
+fn logged((id, watch_id, offer_id, at_ms, rule, message, ack_ms, ack_by, order_id): Row) -> Result<LoggedAlert> {
     Ok(LoggedAlert {
         id,
         watch_id,
-        alert: Alert { offer_id, at: time(at_ms)?, rule, message },
+        alert: Alert { offer_id, at: time(at_ms)?, rule, message, order_id },
         acknowledged_at: ack_ms.map(time).transpose()?,
         acknowledged_by: ack_by,
     })
 }
 
 impl SqlStore {
-    /// Alerts of every watch (or one), newest first.
+    /// Alerts of every watch and order (or of one watch), newest first.
     pub async fn alert_log(&self, query: &AlertQuery) -> Result<Vec<LoggedAlert>> {
         let limit = query.limit.clamp(1, MAX_ALERT_LIST);
         let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by FROM alerts \
+            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id FROM alerts \
                  WHERE at_ms >= $1 AND ($2 IS NULL OR watch_id = $3) AND (NOT $4 OR acknowledged_ms IS NULL) \
                  ORDER BY at_ms DESC, id DESC LIMIT $5")?,
             )
@@ -91,7 +91,7 @@ impl SqlStore {
             .await?;
         });
         let row: Option<Row> = on_pool!(self, pool => {
-            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by FROM alerts WHERE id = $1")?,
+            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id FROM alerts WHERE id = $1")?,
             )
             .bind(id)
             .fetch_optional(pool)

@@ -117,6 +117,9 @@ pub struct Alert {
     pub rule: String,
     /// What happened, in words.
     pub message: String,
+    /// The platform's order id, for an alert about an order (which no watch raised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<i64>,
 }
 
 impl AlertRule {

@@ -386,7 +386,7 @@ impl Store for SqlStore {
             .map(|(offer_id, at_ms, rule, message)| {
                 let at = chrono::DateTime::from_timestamp_millis(at_ms)
                     .ok_or_else(|| StoreError::Corrupt(format!("alert time {at_ms} is out of range")))?;
-                Ok(Alert { offer_id, at, rule, message })
+                Ok(Alert { offer_id, at, rule, message, order_id: None })
             })
             .collect()
     }

@@ -157,13 +157,13 @@ pub struct OrderQuery {
     pub limit: i64,
 }
 
-const COLUMNS: &str = "id, out_order_id, batch, supplier, cargo, expected_total, platform_total, state, order_id, \
+pub(crate) const COLUMNS: &str = "id, out_order_id, batch, supplier, cargo, expected_total, platform_total, state, order_id, \
                        status, logistics, error, created_ms, updated_ms, status_ms";
 
 /// Platform statuses after which an order no longer moves.
 pub const FINAL_STATUSES: [&str; 3] = ["success", "cancel", "terminated"];
 
-fn order_from_row<R: Row>(row: &R) -> Result<StoredOrder>
+pub(crate) fn order_from_row<R: Row>(row: &R) -> Result<StoredOrder>
 where
     usize: sqlx::ColumnIndex<R>,
     for<'a> &'a str: sqlx::ColumnIndex<R>,
@@ -240,6 +240,17 @@ impl SqlStore {
         })
     }
 
+    /// The order in row `id`.
+    pub async fn order_by_row(&self, id: i64) -> Result<Option<StoredOrder>> {
+        on_pool!(self, pool => {
+            let row = sqlx::query(&pool.sql(&format!("SELECT {COLUMNS} FROM orders WHERE id = $1"))?)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(order_from_row).transpose()
+        })
+    }
+
     /// The order the platform numbered `order_id`.
     pub async fn order_by_platform_id(&self, order_id: i64) -> Result<Option<StoredOrder>> {
         on_pool!(self, pool => {
@@ -302,11 +313,13 @@ impl SqlStore {
             if changed == 0 {
                 return Err(StoreError::Invalid(format!("no order {out_order_id} was recorded")));
             }
-            sqlx::query(&pool.sql("INSERT INTO order_events (order_row, at_ms, status, source) \
-                 SELECT id, $1, $2, $3 FROM orders WHERE out_order_id = $4")?)
+            // The first status is the placing itself: nothing to alert anyone about.
+            sqlx::query(&pool.sql("INSERT INTO order_events (order_row, at_ms, status, source, alerted_ms) \
+                 SELECT id, $1, $2, $3, $4 FROM orders WHERE out_order_id = $5")?)
                 .bind(now_ms)
                 .bind(status)
                 .bind(source)
+                .bind(now_ms)
                 .bind(out_order_id)
                 .execute(&mut *tx)
                 .await?;
@@ -335,7 +348,9 @@ impl SqlStore {
 
     /// Records the platform's `status` of order `order_id` (and its logistics, when given). A
     /// status other than the last one seen joins the timeline and is returned as a change; the
-    /// same status again (a push and a poll saying the same) changes only the logistics.
+    /// same status again (a push and a poll saying the same) changes only the logistics. A change
+    /// waits in the timeline to be alerted (see [`SqlStore::unalerted_order_changes`]), whoever
+    /// saw it.
     pub async fn set_order_status(
         &self,
         order_id: i64,

@@ -49,6 +49,51 @@ pub fn delivery_id(watch_id: i64, alerts: &[Alert]) -> String {
     hex::encode(&hash.finalize()[..16])
 }
 
+/// Stores one alert of a watch (0 for an order's alert, with its `order_id`); a repeat of a
+/// stored alert (same watch, offer, time and rule) is ignored.
+pub(crate) const INSERT_ALERT: &str = "INSERT INTO alerts (watch_id, offer_id, at_ms, rule, message, order_id) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (watch_id, offer_id, at_ms, rule) DO NOTHING";
+
+/// Queues one delivery of new alerts to one channel (once per delivery id and channel).
+pub(crate) const QUEUE_DELIVERY: &str = "INSERT INTO alert_outbox (delivery_id, channel, watch_id, alerts, created_ms, next_attempt_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id, channel) DO NOTHING";
+
+/// Queues one delivery of `alerts` (new alerts of watch `watch_id`) per channel, inside the
+/// caller's transaction `tx`; `sql` is [`QUEUE_DELIVERY`] in the store's dialect. No alerts,
+/// no delivery.
+pub(crate) async fn queue_deliveries<'c, DB: sqlx::Database>(
+    tx: &mut sqlx::Transaction<'c, DB>,
+    sql: &str,
+    watch_id: i64,
+    alerts: &[Alert],
+    channels: &[&str],
+    now_ms: i64,
+) -> Result<()>
+where
+    for<'e> &'e mut DB::Connection: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    if alerts.is_empty() {
+        return Ok(());
+    }
+    let id = delivery_id(watch_id, alerts);
+    let json = serde_json::to_string(alerts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    for channel in channels {
+        sqlx::query(sql)
+            .bind(id.as_str())
+            .bind(*channel)
+            .bind(watch_id)
+            .bind(json.as_str())
+            .bind(now_ms)
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Stores alerts (repeats of stored ones are ignored) and, for the new ones, one pending delivery
 /// per channel — all in one transaction. Returns the new alerts.
 pub(crate) async fn save_alerts(
@@ -62,14 +107,13 @@ pub(crate) async fn save_alerts(
         let mut tx = pool.begin_write().await?;
         let mut new = Vec::new();
         for a in alerts {
-            let added = sqlx::query(&pool.sql("INSERT INTO alerts (watch_id, offer_id, at_ms, rule, message) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (watch_id, offer_id, at_ms, rule) DO NOTHING")?,
-            )
+            let added = sqlx::query(&pool.sql(INSERT_ALERT)?)
             .bind(watch_id)
             .bind(a.offer_id)
             .bind(a.at.timestamp_millis())
             .bind(&a.rule)
             .bind(&a.message)
+            .bind(a.order_id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -77,23 +121,7 @@ pub(crate) async fn save_alerts(
                 new.push(a.clone());
             }
         }
-        if !new.is_empty() {
-            let id = delivery_id(watch_id, &new);
-            let json = serde_json::to_string(&new).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            for channel in channels {
-                sqlx::query(&pool.sql("INSERT INTO alert_outbox (delivery_id, channel, watch_id, alerts, created_ms, next_attempt_ms) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id, channel) DO NOTHING")?,
-                )
-                .bind(&id)
-                .bind(*channel)
-                .bind(watch_id)
-                .bind(&json)
-                .bind(now_ms)
-                .bind(now_ms)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
+        queue_deliveries(&mut tx, &pool.sql(QUEUE_DELIVERY)?, watch_id, &new, channels, now_ms).await?;
         tx.commit().await?;
         Ok(new)
     })
@@ -199,7 +227,13 @@ mod tests {
     use super::*;
 
     fn alert(offer_id: i64) -> Alert {
-        Alert { offer_id, at: DateTime::<Utc>::UNIX_EPOCH, rule: "sold_out".into(), message: "sold out".into() }
+        Alert {
+            offer_id,
+            at: DateTime::<Utc>::UNIX_EPOCH,
+            rule: "sold_out".into(),
+            message: "sold out".into(),
+            order_id: None,
+        }
     }
 
     #[test]

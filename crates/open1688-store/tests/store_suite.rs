@@ -135,7 +135,13 @@ async fn suite(store: &dyn Store, base_id: i64) {
     );
 
     // Alerts are stored once.
-    let alert = Alert { offer_id: base_id, at: b.fetched_at, rule: "price_below".into(), message: "¥10.05".into() };
+    let alert = Alert {
+        offer_id: base_id,
+        at: b.fetched_at,
+        rule: "price_below".into(),
+        message: "¥10.05".into(),
+        order_id: None,
+    };
     // Their deliveries are queued with them, one per channel (channels unique to this run: a
     // shared PostgreSQL keeps earlier runs' rows).
     let hook = format!("webhook-{base_id}");
@@ -272,7 +278,13 @@ async fn alert_log_suite(store: &SqlStore, base: i64) {
     let (w1, w2) =
         (store.add_watch(&watch(base), 0).await.unwrap(), store.add_watch(&watch(base + 1), 0).await.unwrap());
     let at = |ms| DateTime::<Utc>::from_timestamp_millis(ms).unwrap();
-    let alert = |offer, ms, rule: &str| Alert { offer_id: offer, at: at(ms), rule: rule.into(), message: "m".into() };
+    let alert = |offer, ms, rule: &str| Alert {
+        offer_id: offer,
+        at: at(ms),
+        rule: rule.into(),
+        message: "m".into(),
+        order_id: None,
+    };
     store
         .save_alerts(w1, &[alert(base, 1_000, "sold_out"), alert(base, 3_000, "back_in_stock")], &[], 0)
         .await

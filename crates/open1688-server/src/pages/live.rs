@@ -20,6 +20,7 @@ struct LiveAlert<'a> {
     at: String,
     time: String,
     offer_id: i64,
+    order_id: Option<i64>,
     rule: &'a str,
     message: &'a str,
 }
@@ -42,6 +43,7 @@ pub async fn live(
                     at: a.at.to_rfc3339(),
                     time: short_time(a.at),
                     offer_id: a.offer_id,
+                    order_id: a.order_id,
                     rule: &a.rule,
                     message: &a.message,
                 };

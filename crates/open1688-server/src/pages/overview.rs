@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
-use open1688_store::{AlertQuery, Store};
+use open1688_store::{AlertQuery, LoggedAlert, Store};
 
 use super::health::GatewayHealth;
 use super::layout::page;
@@ -128,7 +128,7 @@ pub async fn overview(viewer: Viewer, State(state): State<ServiceState>) -> Resu
                         li {
                             time datetime=(a.alert.at.to_rfc3339()) { (short_time(a.alert.at)) }
                             " "
-                            a href=(format!("/offers/{}", a.alert.offer_id)) { (a.alert.message) }
+                            a href=(alert_target(a)) { (a.alert.message) }
                         }
                     }
                 }
@@ -174,6 +174,14 @@ fn figure_card(figure: &Figure) -> Markup {
 /// A moment as `MM-DD HH:MM` (UTC).
 pub fn short_time(at: DateTime<Utc>) -> String {
     at.format("%m-%d %H:%M").to_string()
+}
+
+/// Where an alert leads: its order's page for an alert about an order, else its offer's.
+pub fn alert_target(alert: &LoggedAlert) -> String {
+    match alert.alert.order_id {
+        Some(order) => format!("/orders/{order}"),
+        None => format!("/offers/{}", alert.alert.offer_id),
+    }
 }
 
 #[cfg(test)]

@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use open1688_jobs::watches;
-use open1688_store::{AlertQuery, Scope, Store, Watch, WatchState};
+use open1688_store::{AlertQuery, LoggedAlert, Scope, Store, Watch, WatchState};
 use serde::Deserialize;
 
 use super::form::FieldErrors;
 use super::layout::page;
-use super::overview::short_time;
+use super::overview::{alert_target, short_time};
 use super::session::Viewer;
 use super::text::Text;
 use super::trouble::Trouble;
@@ -100,7 +100,7 @@ async fn render(
                 p.muted.small #live-status role="status" data-open=(t.live_on) { (t.live_recent) }
                 ul.list #live-alerts data-stream="/alerts/live" {
                     @for a in &alerts {
-                        li { (alert_line(a.alert.at, a.watch_id, a.alert.offer_id, &a.alert.message)) }
+                        li { (alert_line(a)) }
                     }
                 }
             }
@@ -115,14 +115,18 @@ async fn render(
     Ok((status, page(viewer, t.nav_watches, body)).into_response())
 }
 
-/// One alert as a line of the live list (the script builds the same from the stream).
-pub fn alert_line(at: DateTime<Utc>, watch_id: i64, offer_id: i64, message: &str) -> Markup {
+/// One alert as a line of the live list (the script builds the same from the stream): its
+/// watch and its message, leading to the offer; an alert about an order names the order in its
+/// message and leads to it.
+pub fn alert_line(a: &LoggedAlert) -> Markup {
     html! {
-        time datetime=(at.to_rfc3339()) { (short_time(at)) }
+        time datetime=(a.alert.at.to_rfc3339()) { (short_time(a.alert.at)) }
         " "
-        a href=(format!("/watches/{watch_id}")) { "#" (watch_id) }
-        " "
-        a href=(format!("/offers/{offer_id}")) { (message) }
+        @if a.alert.order_id.is_none() {
+            a href=(format!("/watches/{}", a.watch_id)) { "#" (a.watch_id) }
+            " "
+        }
+        a href=(alert_target(a)) { (a.alert.message) }
     }
 }
 

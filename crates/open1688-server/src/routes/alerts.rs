@@ -25,7 +25,7 @@ use crate::state::ServiceState;
 pub struct AlertFilter {
     /// Alerts raised at or after this moment (epoch ms; default: all).
     pub since_ms: Option<i64>,
-    /// Only this watch's alerts.
+    /// Only this watch's alerts (0: only the alerts about orders).
     pub watch_id: Option<i64>,
     /// Only alerts nobody has acknowledged (default false).
     #[serde(default)]

@@ -1,8 +1,12 @@
 //! Orders in the store, the same on every database: an intent recorded once whatever happens,
 //! its answer (placed, failed, unconfirmed), its statuses kept once each as a timeline, money
-//! exact, and the open orders listed for tracking.
+//! exact, and the open orders listed for tracking; then the alerts about them, queued once each.
 
-use open1688_store::{NewOrder, OrderLine, OrderQuery, OrderState, SqlStore};
+use chrono::DateTime;
+use open1688_store::{
+    Alert, AlertQuery, NewOrder, ORDER_ALERTS, OrderAlert, OrderAlertSubject, OrderLine, OrderQuery, OrderState,
+    SqlStore, Store,
+};
 use rust_decimal::Decimal;
 
 fn money(text: &str) -> Decimal {
@@ -108,4 +112,87 @@ pub async fn order_suite(store: &SqlStore, base: i64) {
         store.orders(&OrderQuery { open_only: true, ..query }).await.unwrap().is_empty(),
         "a successful order is done"
     );
+    let refused_row = store.order_by_out_id(&refused).await.unwrap().unwrap().id;
+    order_alert_suite(store, base, order_id, now.id, refused_row).await;
+}
+
+fn alert(at_ms: i64, rule: &str, message: &str) -> Alert {
+    Alert {
+        offer_id: 630_526_089_341,
+        at: DateTime::from_timestamp_millis(at_ms).unwrap(),
+        rule: rule.to_owned(),
+        message: message.to_owned(),
+        order_id: None,
+    }
+}
+
+/// Order `order_id` (row `row`) went waitbuyerpay → waitsellersend → waitbuyerreceive → success;
+/// `other_row` is another order of the same offer.
+async fn order_alert_suite(store: &SqlStore, base: i64, order_id: i64, row: i64, other_row: i64) {
+    // Every change waits to be alerted, whoever saw it; the placing itself does not.
+    let changes: Vec<_> = store
+        .unalerted_order_changes(1_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.order.order_id == Some(order_id))
+        .collect();
+    let seen: Vec<(Option<&str>, &str, &str)> =
+        changes.iter().map(|c| (c.from.as_deref(), c.to.as_str(), c.source.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            (Some("waitbuyerpay"), "waitsellersend", "push"),
+            (Some("waitsellersend"), "waitbuyerreceive", "poll"),
+            (Some("waitbuyerreceive"), "success", "poll")
+        ]
+    );
+    assert_eq!(changes[0].at_ms, 6_000);
+    let alerts: Vec<OrderAlert> = changes
+        .iter()
+        .map(|c| OrderAlert {
+            subject: OrderAlertSubject::Change { event_id: c.event_id },
+            alert: Alert {
+                order_id: Some(order_id),
+                ..alert(c.at_ms, "order_status", &format!("order {order_id}: → {}", c.to))
+            },
+        })
+        .collect();
+    let channel = format!("orders-{base}");
+    let stored = store.save_order_alerts(&alerts, &[&channel], 20_000).await.unwrap();
+    assert_eq!(stored.len(), 3);
+    // Saved again (a second monitor, or a rerun after a kill): each change is alerted once.
+    assert!(store.save_order_alerts(&alerts, &[&channel], 21_000).await.unwrap().is_empty());
+    assert!(store.unalerted_order_changes(1_000).await.unwrap().iter().all(|c| c.order.order_id != Some(order_id)));
+
+    // One delivery on the channel, as for a watch's alerts; the log names the order.
+    let due = store.claim_deliveries("suite", &[&channel], 22_000, 60_000, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].watch_id, due[0].alerts.len()), (ORDER_ALERTS, 3));
+    let log = store
+        .alert_log(&AlertQuery { since_ms: 0, watch_id: Some(ORDER_ALERTS), unacknowledged: false, limit: 100 })
+        .await
+        .unwrap();
+    let ours: Vec<_> = log.iter().filter(|a| a.alert.order_id == Some(order_id)).collect();
+    assert_eq!(ours.len(), 3);
+    assert_eq!(ours[0].alert.message, format!("order {order_id}: → success"), "newest first");
+
+    // Stuck: once per stay in a status, however often the monitor (or another one) finds it.
+    let stuck_at = |status_ms: i64, order_row: i64, at_ms: i64| OrderAlert {
+        subject: OrderAlertSubject::Stuck { order_row, status_ms },
+        alert: Alert { order_id: Some(order_id), ..alert(at_ms, "order_stuck", "unpaid after 25 h") },
+    };
+    assert_eq!(store.save_order_alerts(&[stuck_at(11_000, row, 30_000)], &[], 30_000).await.unwrap().len(), 1);
+    assert!(store.save_order_alerts(&[stuck_at(11_000, row, 31_000)], &[], 31_000).await.unwrap().is_empty());
+    assert_eq!(
+        store.save_order_alerts(&[stuck_at(12_000, row, 32_000)], &[], 32_000).await.unwrap().len(),
+        1,
+        "a new stay in a status is alerted again"
+    );
+    // Two orders of one offer alerted in the same millisecond: both kept, the second a
+    // millisecond later (the alerts' key was made for a watch's repeats).
+    let pair = [stuck_at(40_000, row, 40_000), stuck_at(40_000, other_row, 40_000)];
+    let both = store.save_order_alerts(&pair, &[], 40_000).await.unwrap();
+    let times: Vec<i64> = both.iter().map(|a| a.at.timestamp_millis()).collect();
+    assert_eq!(times, [40_000, 40_001]);
 }
