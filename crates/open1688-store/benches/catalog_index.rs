@@ -179,6 +179,7 @@ async fn postgres(entries: Vec<CatalogEntry>) {
         rebuilt.as_secs_f64()
     );
     let (mut times, mut matched) = (Vec::new(), 0);
+    let mut slowest: Vec<(Duration, String)> = Vec::new();
     for round in 0..20 {
         for q in &queries() {
             let t = Instant::now();
@@ -186,10 +187,15 @@ async fn postgres(entries: Vec<CatalogEntry>) {
             if round > 0 {
                 times.push(t.elapsed());
                 matched += results.total;
+                slowest.push((t.elapsed(), format!("{:?} ({:?}, {} matches)", q.text, q.sort, results.total)));
             }
         }
     }
     report("postgres", times, matched);
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+    for (took, query) in slowest.iter().take(5) {
+        println!("postgres: slow: {:.1} ms {query}", took.as_secs_f64() * 1e3);
+    }
     drop(store);
     if kept.is_none() {
         sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
