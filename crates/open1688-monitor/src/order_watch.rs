@@ -136,8 +136,6 @@ const CHANGES_PER_READ: i64 = 500;
 /// What one round of an [`OrderWatch`] did.
 #[derive(Debug, Default)]
 pub struct OrderRound {
-    /// Whether the open orders were read from the platform this round (they are when due).
-    pub read: bool,
     /// The alerts stored and queued for delivery this round.
     pub alerts: Vec<Alert>,
     /// Orders that could not be read (they are read again next time).
@@ -174,7 +172,6 @@ impl OrderWatch {
         let due = self.last.is_none_or(|last| (now - last).to_std().map_or(true, |since| since >= self.every));
         if due {
             self.last = Some(now);
-            round.read = true;
             round.unreadable = read_open_orders(client, &self.store, "poll").await?.unreadable.len();
         }
         let now_ms = now.timestamp_millis();

@@ -1,5 +1,6 @@
-//! The service-wide alert log: every watch's alerts and every order's, newest first, filtered by time, watch and
-//! whether a person has acknowledged them; and the acknowledgement itself (once, idempotent).
+//! The service-wide alert log: every watch's alerts and every order's, newest first, filtered by
+//! time, watch and whether a person has acknowledged them; and the acknowledgement itself (once,
+//! idempotent).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;

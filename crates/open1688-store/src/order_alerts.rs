@@ -4,6 +4,8 @@
 //! restarts and monitors. What an alert reports is marked alerted in the transaction that stores
 //! it and queues its deliveries, and the mark is the claim: of two monitors, one alerts.
 
+use std::collections::HashMap;
+
 use chrono::DateTime;
 
 use crate::alerts::Alert;
@@ -77,12 +79,20 @@ impl SqlStore {
                 .fetch_all(pool)
                 .await?
         });
+        // An order's several changes (paid, shipped, received between two rounds) read it once.
+        let mut orders: HashMap<i64, StoredOrder> = HashMap::new();
         let mut changes = Vec::with_capacity(rows.len());
         for (event_id, order_row, at_ms, to, source, from) in rows {
-            let order = self
-                .order_by_row(order_row)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt(format!("order event {event_id}: no order row {order_row}")))?;
+            let order = match orders.get(&order_row) {
+                Some(order) => order.clone(),
+                None => {
+                    let order = self.order_by_row(order_row).await?.ok_or_else(|| {
+                        StoreError::Corrupt(format!("order event {event_id}: no order row {order_row}"))
+                    })?;
+                    orders.insert(order_row, order.clone());
+                    order
+                }
+            };
             changes.push(UnalertedChange { event_id, order, from, to, at_ms, source });
         }
         Ok(changes)
@@ -93,6 +103,10 @@ impl SqlStore {
     /// marked (alerted before, or by another monitor just now) is skipped. Returns the alerts
     /// stored.
     pub async fn save_order_alerts(&self, alerts: &[OrderAlert], channels: &[&str], now_ms: i64) -> Result<Vec<Alert>> {
+        // Most rounds have nothing to alert: no write transaction (SQLite's takes the lock).
+        if alerts.is_empty() {
+            return Ok(Vec::new());
+        }
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let mut new = Vec::new();

@@ -19,7 +19,7 @@ pub use decide::{AnalyzeArgs, CompareArgs, PlanArgs, QuoteArgs, RecommendArgs, S
 pub use lookup::{ImageSearchArgs, OfferArgs, SameItemArgs, SearchArgs, SellerArgs};
 pub use order::{OrderAction, OrderPlanArgs};
 pub use serve::{KeyAction, McpArgs, ServeArgs, ServeCommand};
-pub use watch::{HistoryArgs, MonitorArgs, WatchAction, WatchAddArgs};
+pub use watch::{HistoryArgs, MonitorArgs, ORDERS_EVERY_MINUTES, WatchAction, WatchAddArgs};
 
 /// Sourcing on 1688 from the command line: search, detail, quotes, plans and the sourcing job.
 #[derive(Debug, Parser)]

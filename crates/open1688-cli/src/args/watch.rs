@@ -71,6 +71,10 @@ pub struct WatchAddArgs {
     pub max_per_day: Option<i64>,
 }
 
+/// How often a monitor reads the open orders unless told otherwise (minutes); the service's
+/// monitor reads them this often.
+pub const ORDERS_EVERY_MINUTES: u64 = 10;
+
 /// `monitor`.
 #[derive(Debug, Args, Clone)]
 pub struct MonitorArgs {
@@ -79,7 +83,7 @@ pub struct MonitorArgs {
     #[arg(long)]
     pub no_orders: bool,
     /// Minutes between reads of the open orders.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = ORDERS_EVERY_MINUTES)]
     pub orders_every: u64,
     /// One round, then exit (default: keep running).
     #[arg(long)]

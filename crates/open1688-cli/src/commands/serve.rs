@@ -75,7 +75,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         let worker = super::monitor::default_worker(ctx);
         let mut monitor = Monitor::new(store.clone(), jobs.client().clone(), worker)
             .notify_with(Arc::new(alerts))
-            .watch_orders(super::monitor::order_watch(store, 10)?);
+            .watch_orders(super::monitor::order_watch(store, crate::args::ORDERS_EVERY_MINUTES)?);
         let tick = Duration::from_secs(args.monitor_tick.max(1));
         tokio::spawn(async move {
             if let Err(e) = monitor.run(tick, |_| {}).await {
