@@ -51,9 +51,9 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     assert_eq!(info.server_info.as_ref().map(|i| i.name.as_str()), Some("open1688"));
     assert!(info.instructions.as_deref().unwrap_or_default().contains("SANDBOX"), "says it runs on the sandbox");
 
-    // Tools: nineteen, each with an object input schema that holds together and a cost.
+    // Tools: twenty, each with an object input schema that holds together and a cost.
     let tools = client.list_all_tools().await.unwrap();
-    assert_eq!(tools.len(), 19);
+    assert_eq!(tools.len(), 20);
     for tool in &tools {
         check_input_schema(&tool.name, &tool.input_schema);
         assert!(tool.output_schema.is_some(), "{} has an output schema", tool.name);
@@ -111,6 +111,10 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     assert_eq!(listed["orders"], json!([]));
     let e = error("track_order", &call(&client, "track_order", json!({"order_id": 42})).await);
     assert!(e.contains("order 42"), "{e}");
+    let book = ok("order_addresses", &call(&client, "order_addresses", json!({})).await);
+    let addresses = book["addresses"].as_array().unwrap();
+    assert_eq!(addresses.len(), 2, "{book}");
+    assert!(addresses.iter().all(|a| a["address_id"].is_i64() && a["town"].is_string()), "{book}");
 
     // Decisions.
     let quote = ok("quote", &call(&client, "quote", json!({"offer_id": offer, "need": 300})).await);

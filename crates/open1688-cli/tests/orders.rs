@@ -214,3 +214,103 @@ async fn a_process_killed_between_create_and_its_answer_never_makes_a_second_ord
     out_ids.dedup();
     assert_eq!(out_ids.len(), 2);
 }
+
+/// Two orderable offers of one seller (no SKUs, small MOQ, stock for the test).
+fn one_sellers_offers(sandbox: &Sandbox) -> (i64, i64) {
+    let live = sandbox.state().live();
+    let offers = &sandbox.catalog().offers;
+    let fits = |i: usize| {
+        let (o, state) = (&offers[i], &live.offers[i]);
+        o.skus.is_empty() && o.batch_number <= 1 && state.moq <= 10 && !state.delisted && state.stock[0] >= 100
+    };
+    for a in (0..offers.len()).filter(|&i| fits(i)) {
+        if let Some(b) = (0..offers.len()).find(|&b| b != a && fits(b) && offers[b].supplier == offers[a].supplier) {
+            return (offers[a].id, offers[b].id);
+        }
+    }
+    panic!("no seller has two orderable offers");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_the_platform_splits_is_tracked_as_every_order_with_one_link_and_read_back_differences() {
+    let (dir, db) = order_folder();
+    let sandbox = Sandbox::builder()
+        .catalog_size(2_000, 160)
+        .quotas_off()
+        .simulated_clock(None)
+        .drift_share(0.0)
+        .orders(open1688_sandbox::orders::OrderConfig { split_by_offer: true, ..Default::default() })
+        .start()
+        .await
+        .unwrap();
+    let s = Setup { dir, db, sandbox };
+    let (a, b) = one_sellers_offers(&s.sandbox);
+    let plan = s.plan("split.csv", &[(a, 20), (b, 20)]);
+
+    // The preview says the platform makes two orders of this one.
+    let (ok, preview, err) = s.run(&["order", "preview", &plan]);
+    assert!(ok, "{err}");
+    assert_eq!(preview["orders"].as_array().unwrap().len(), 1, "one supplier: {preview}");
+
+    let (ok, placed, err) = s.run(&["order", "place", &plan, "--yes"]);
+    assert!(ok, "{err}");
+    let rows = placed["placed"].as_array().unwrap();
+    let outcomes: Vec<&str> = rows.iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["placed", "split_off"], "{placed}");
+    let ids: Vec<i64> = rows.iter().map(|r| r["order_id"].as_str().unwrap().parse().unwrap()).collect();
+    let made: Vec<i64> = s.sandbox.orders().iter().map(|o| o.id).collect();
+    assert_eq!(ids, made, "every order the platform made is recorded");
+    let link = placed["pay"][0]["pay_url"].as_str().unwrap();
+    assert_eq!(
+        link,
+        format!("https://trade.1688.com/order/cashier.htm?orderId={};{}", ids[0], ids[1]),
+        "one link pays both"
+    );
+    let note =
+        placed["notes"].as_array().unwrap().iter().filter_map(|n| n["note"].as_str()).collect::<Vec<_>>().join(" ");
+    assert!(note.contains("made 2 orders"), "{placed}");
+
+    // Placing again finds both, creating nothing.
+    let (ok, again, err) = s.run(&["order", "place", &plan, "--yes"]);
+    assert!(ok, "{err}");
+    let outcomes: Vec<&str> =
+        again["placed"].as_array().unwrap().iter().map(|r| r["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["already_placed", "already_placed"], "{again}");
+    assert_eq!(s.sandbox.orders().len(), 2);
+
+    // Both are tracked: read back with the platform's lines, receiver and total.
+    let (ok, tracked, err) = s.run(&["order", "track"]);
+    assert!(ok, "{err}");
+    assert_eq!(tracked["orders"].as_array().unwrap().len(), 2, "{tracked}");
+    let (ok, split, err) = s.run(&["order", "show", &ids[1].to_string()]);
+    assert!(ok, "{err}");
+    assert_eq!(split["platform_lines"][0]["offer_id"], b.to_string(), "the split order's line, as read back: {split}");
+    assert!(split["platform_now"][0]["receiver"].as_str().unwrap().contains("张三"), "{split}");
+    assert!(split["changes_since_placed"].as_array().unwrap().is_empty(), "{split}");
+
+    // The seller changes the first order's freight: the next read names the difference.
+    let before: rust_decimal::Decimal = rows[0]["total"].as_str().unwrap().parse().unwrap();
+    let freight = rust_decimal::Decimal::new(1_500, 2);
+    let changed = s.sandbox.change_order_freight(ids[0], freight).unwrap();
+    let (ok, read, err) = s.run(&["order", "track", &ids[0].to_string()]);
+    assert!(ok, "{err}");
+    let now = changed.total();
+    assert_eq!(read["platform_now"][0]["total"], format!("{now:.2}"), "{read}");
+    assert_eq!(read["platform_now"][0]["freight"], "15.00", "{read}");
+    let changes = read["changes_since_placed"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{read}");
+    assert_eq!(changes[0]["change"], "total");
+    assert_eq!(changes[0]["placed"], format!("{before:.2}"));
+    assert_eq!(changes[0]["now"], format!("{now:.2}"));
+    assert_ne!(before, now);
+
+    // The saved addresses, with the ids an order can name.
+    let (ok, book, err) = s.run(&["order", "addresses"]);
+    assert!(ok, "{err}");
+    let addresses = book.as_array().unwrap();
+    assert_eq!(addresses.len(), 2, "{book}");
+    assert_eq!(addresses[0]["default"], "yes");
+    let id = addresses[0]["address_id"].as_str().unwrap();
+    let (ok, _, err) = s.run(&["order", "preview", &plan, "--address-id", id]);
+    assert!(ok, "a listed id previews: {err}");
+}

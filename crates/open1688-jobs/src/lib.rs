@@ -27,6 +27,7 @@
 //! }
 //! ```
 
+pub mod addresses;
 pub mod alerts;
 pub mod analyze;
 pub mod candidates;
@@ -66,6 +67,7 @@ pub mod watches;
 #[cfg(feature = "xlsx")]
 pub mod workbook;
 
+pub use addresses::{AddressBook, SavedAddress};
 pub use alerts::AlertList;
 pub use analyze::AnalyzeReport;
 pub use candidates::{MAX_UNITS, NeedRequest, supplier_name};

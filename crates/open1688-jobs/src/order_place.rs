@@ -62,7 +62,8 @@ pub struct PlacedOrder {
     /// The order as the store keeps it now.
     pub order: StoredOrder,
     /// What this run did: `placed`, `already_placed`, `found` (a lost answer's order found in
-    /// the platform's list), `unconfirmed` or `failed`.
+    /// the platform's list), `split_off` (an order the platform made beside the one asked for:
+    /// one create call can make several), `unconfirmed` or `failed`.
     pub outcome: String,
 }
 
@@ -75,6 +76,8 @@ pub struct PlaceReport {
     pub placed: Vec<PlacedOrder>,
     /// The cashier link for the unpaid orders placed (nothing is paid here).
     pub pay_url: Option<String>,
+    /// How many orders the platform has for this run's request (a create call can make several).
+    pub orders_created: usize,
     /// What a person should know: nothing placed without confirmation, unconfirmed orders.
     pub notes: Vec<String>,
 }
@@ -110,21 +113,35 @@ impl Jobs {
                 "nothing was placed: {} order(s) for ¥{total} need your confirmation (--yes)",
                 preview.orders.len()
             );
-            return Ok(PlaceReport { preview, placed: Vec::new(), pay_url: None, notes: vec![note] });
+            return Ok(PlaceReport {
+                preview,
+                placed: Vec::new(),
+                pay_url: None,
+                orders_created: 0,
+                notes: vec![note],
+            });
         }
         let mut placed = Vec::with_capacity(preview.orders.len());
         let mut notes = Vec::new();
         for order in &preview.orders {
             progress.check()?;
             let done = self.place_one(store, request, &preview.batch, order).await?;
-            if done.outcome == "unconfirmed" {
+            if let Some(first) = done.first().filter(|d| d.outcome == "unconfirmed") {
                 notes.push(format!(
                     "{}'s order ({}) got no answer; run the same command again to look it up — it is never created twice",
-                    done.supplier, done.out_order_id
+                    first.supplier, first.out_order_id
                 ));
             }
-            placed.push(done);
+            if done.len() > 1 {
+                notes.push(format!(
+                    "the platform made {} orders of {}'s order; each is tracked and in the payment link",
+                    done.len(),
+                    done[0].supplier
+                ));
+            }
+            placed.extend(done);
         }
+        let orders_created = placed.iter().filter(|p| p.order.order_id.is_some()).count();
         let unpaid: Vec<i64> = placed
             .iter()
             .filter(|p| p.order.status.as_deref() == Some("waitbuyerpay"))
@@ -142,18 +159,18 @@ impl Jobs {
                 }
             }
         };
-        Ok(PlaceReport { preview, placed, pay_url, notes })
+        Ok(PlaceReport { preview, placed, pay_url, orders_created, notes })
     }
 
-    /// Places one previewed order exactly once.
+    /// Places one previewed order exactly once: the order as stored, then any others the
+    /// platform made of it (`split_off`).
     async fn place_one(
         &self,
         store: &SqlStore,
         request: &OrderRequest,
         batch: &str,
         order: &PreviewedOrder,
-    ) -> Result<PlacedOrder> {
-        let now = || Utc::now().timestamp_millis();
+    ) -> Result<Vec<PlacedOrder>> {
         let intent = NewOrder {
             out_order_id: order.out_order_id.clone(),
             batch: batch.to_owned(),
@@ -162,21 +179,15 @@ impl Jobs {
             lines: order.lines.clone(),
             expected_total: order.expected_total(),
         };
-        let (stored, new) = store.record_order_intent(&intent, now()).await?;
-        let outcome = |order: StoredOrder, outcome: &str| PlacedOrder {
-            out_order_id: order.out_order_id.clone(),
-            supplier: order.supplier.clone(),
-            order,
-            outcome: outcome.to_owned(),
-        };
+        let (stored, new) = store.record_order_intent(&intent, now_ms()).await?;
         if !new {
             match stored.state {
-                OrderState::Placed => return Ok(outcome(stored, "already_placed")),
+                OrderState::Placed => return self.with_split(store, stored, "already_placed", "already_placed").await,
                 // Asked before, answer unknown (or never asked: a crash between recording and
                 // sending). The platform's list says which; only an order it does not know is sent.
                 OrderState::Intent | OrderState::Unconfirmed => {
                     if let Some(found) = self.reconcile(store, &stored).await? {
-                        return Ok(outcome(found, "found"));
+                        return self.with_split(store, found, "found", "split_off").await;
                     }
                 }
                 OrderState::Failed => {}
@@ -199,49 +210,62 @@ impl Jobs {
         };
         match self.client().execute(&create).await {
             Ok(answer) => {
-                let Some(created) =
-                    answer.created().into_iter().find_map(|c| c.order_id.map(|id| (id, c.amount_yuan())))
-                else {
+                let made: Vec<(i64, Option<Decimal>)> =
+                    answer.created().into_iter().filter_map(|c| c.order_id.map(|id| (id, c.amount_yuan()))).collect();
+                let Some(&(id, amount)) = made.first() else {
                     // A success without an order id: treat it as a lost answer and look.
                     store
-                        .mark_order(&order.out_order_id, OrderState::Unconfirmed, "the answer named no order", now())
+                        .mark_order(&order.out_order_id, OrderState::Unconfirmed, "the answer named no order", now_ms())
                         .await?;
-                    return self.after_lost_answer(store, &order.out_order_id).await.map(|(o, how)| outcome(o, how));
+                    return self.after_lost_answer(store, &order.out_order_id).await;
                 };
-                let (id, amount) = created;
-                let placed = store
-                    .mark_order_placed(
-                        &order.out_order_id,
-                        id,
-                        amount.or(order.platform_total),
-                        "waitbuyerpay",
-                        "create",
-                        now(),
-                    )
-                    .await?;
-                Ok(outcome(placed, "placed"))
+                // With several orders, the first's own amount is its total; the plan's covers all.
+                let total = if made.len() > 1 { amount } else { amount.or(order.platform_total) };
+                let placed =
+                    store.mark_order_placed(&order.out_order_id, id, total, "waitbuyerpay", "create", now_ms()).await?;
+                for (n, &(id, amount)) in made.iter().enumerate().skip(1) {
+                    store.record_split_order(&placed, n + 1, id, amount, now_ms()).await?;
+                }
+                self.with_split(store, placed, "placed", "split_off").await
             }
             Err(open1688::Error::Business { failure, .. }) => {
                 let why = failure.message.unwrap_or_else(|| "refused".into());
-                store.mark_order(&order.out_order_id, OrderState::Failed, &why, now()).await?;
+                store.mark_order(&order.out_order_id, OrderState::Failed, &why, now_ms()).await?;
                 let failed = self.stored(store, &order.out_order_id).await?;
-                Ok(outcome(failed, "failed"))
+                Ok(vec![outcome(failed, "failed")])
             }
             Err(e) => {
                 // No answer: the order may exist. Never send it again; look it up.
-                store.mark_order(&order.out_order_id, OrderState::Unconfirmed, &e.to_string(), now()).await?;
-                self.after_lost_answer(store, &order.out_order_id).await.map(|(o, how)| outcome(o, how))
+                store.mark_order(&order.out_order_id, OrderState::Unconfirmed, &e.to_string(), now_ms()).await?;
+                self.after_lost_answer(store, &order.out_order_id).await
             }
         }
     }
 
-    /// After a lost answer: the order found in the platform's list, else left unconfirmed.
-    async fn after_lost_answer(&self, store: &SqlStore, out_order_id: &str) -> Result<(StoredOrder, &'static str)> {
+    /// `order` as `first`, then the orders the platform made beside it as `others`.
+    async fn with_split(
+        &self,
+        store: &SqlStore,
+        order: StoredOrder,
+        first: &str,
+        others: &str,
+    ) -> Result<Vec<PlacedOrder>> {
+        let split = store.split_orders(&order.out_order_id).await?;
+        // Read again: recording a split marks the first order too.
+        let order = if split.is_empty() { order } else { self.stored(store, &order.out_order_id).await? };
+        let mut all = vec![outcome(order, first)];
+        all.extend(split.into_iter().map(|o| outcome(o, others)));
+        Ok(all)
+    }
+
+    /// After a lost answer: the order (and any made beside it) found in the platform's list,
+    /// else left unconfirmed.
+    async fn after_lost_answer(&self, store: &SqlStore, out_order_id: &str) -> Result<Vec<PlacedOrder>> {
         let stored = self.stored(store, out_order_id).await?;
         // The list may fail as the create did; the order stays unconfirmed for the next run.
         match self.reconcile(store, &stored).await {
-            Ok(Some(found)) => Ok((found, "found")),
-            Ok(None) | Err(_) => Ok((self.stored(store, out_order_id).await?, "unconfirmed")),
+            Ok(Some(found)) => self.with_split(store, found, "found", "split_off").await,
+            Ok(None) | Err(_) => Ok(vec![outcome(self.stored(store, out_order_id).await?, "unconfirmed")]),
         }
     }
 
@@ -266,16 +290,38 @@ impl Jobs {
             .execute(&query)
             .await
             .map_err(|e| JobError::gateway(format!("looking up order {}", stored.out_order_id), e))?;
-        let found = listed
+        // One create call can have made several orders, all with our outOrderId; the list is
+        // newest first, so the oldest (the first made) takes our row.
+        let mut found: Vec<_> = listed
             .result
             .iter()
             .filter_map(|t| t.base_info.as_ref())
-            .find(|b| b.out_order_id.as_deref() == Some(stored.out_order_id.as_str()) && b.order_id().is_some());
-        let Some(base) = found else { return Ok(None) };
-        let (Some(id), status) = (base.order_id(), base.status.clone().unwrap_or_else(|| "waitbuyerpay".into())) else {
-            return Ok(None);
-        };
-        let now = Utc::now().timestamp_millis();
-        Ok(Some(store.mark_order_placed(&stored.out_order_id, id, base.total_amount, &status, "reconcile", now).await?))
+            .filter(|b| b.out_order_id.as_deref() == Some(stored.out_order_id.as_str()))
+            .filter_map(|b| b.order_id().map(|id| (id, b)))
+            .collect();
+        found.sort_by_key(|(id, _)| *id);
+        let Some(&(id, base)) = found.first() else { return Ok(None) };
+        let status = base.status.clone().unwrap_or_else(|| "waitbuyerpay".into());
+        let placed = store
+            .mark_order_placed(&stored.out_order_id, id, base.total_amount, &status, "reconcile", now_ms())
+            .await?;
+        for (n, &(id, base)) in found.iter().enumerate().skip(1) {
+            store.record_split_order(&placed, n + 1, id, base.total_amount, now_ms()).await?;
+        }
+        Ok(Some(placed))
+    }
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// What happened to `order` in this run.
+fn outcome(order: StoredOrder, outcome: &str) -> PlacedOrder {
+    PlacedOrder {
+        out_order_id: order.out_order_id.clone(),
+        supplier: order.supplier.clone(),
+        order,
+        outcome: outcome.to_owned(),
     }
 }

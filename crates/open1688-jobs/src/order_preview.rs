@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use open1688::types::api::order::{AddressParam, CargoParam, OrderPreview, PreviewEntry, check_order_lines};
+use open1688::types::api::order::{
+    AddressParam, CargoParam, OrderPreview, PreviewCargo, PreviewEntry, check_order_lines,
+};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -178,8 +180,11 @@ pub struct PreviewedOrder {
     pub platform_total: Option<Decimal>,
     /// The platform's freight.
     pub platform_freight: Option<Decimal>,
-    /// Promotions the platform applies.
+    /// Promotions the platform applies (the shop's `discountFee`, else its line promotions).
     pub platform_discount: Option<Decimal>,
+    /// How many orders the platform would make of it (several when it splits it; 0 when it did
+    /// not preview it).
+    pub platform_orders: usize,
     /// Every figure that differs.
     pub differences: Vec<Difference>,
     /// Why the platform refuses it, if it does.
@@ -231,21 +236,28 @@ fn batch_of(request: &OrderRequest) -> String {
     })
 }
 
-/// The platform's figures against the plan's, every one that differs.
+/// The platform's figures against the plan's, every one that differs. `entries` are the
+/// orders the platform would make of this one (several when it splits it): their sums are
+/// compared with the plan's. A promotion is the entries' `discountFee`; where the platform
+/// leaves it null, a line whose `amount` is below `finalUnitPrice` × quantity shows a line
+/// promotion, and those are counted instead.
 pub fn differences(
     order: &SupplierOrder,
     lines: &[open1688_store::OrderLine],
-    entry: &PreviewEntry,
+    entries: &[PreviewEntry],
 ) -> Vec<Difference> {
     let mut out = Vec::new();
-    let mut by_line: HashMap<(i64, Option<&str>), Decimal> = HashMap::new();
-    for cargo in &entry.cargo {
-        if let (Some(offer), Some(price)) = (cargo.offer_id, cargo.final_unit_price) {
-            by_line.insert((offer, cargo.spec_id.as_deref()), price);
+    let mut by_line: HashMap<(i64, Option<&str>), &PreviewCargo> = HashMap::new();
+    for cargo in entries.iter().flat_map(|e| &e.cargo) {
+        if let Some(offer) = cargo.offer_id {
+            by_line.insert((offer, cargo.spec_id.as_deref()), cargo);
         }
     }
+    let mut line_promotions = Decimal::ZERO;
     for line in lines {
-        if let Some(&platform) = by_line.get(&(line.offer_id, line.spec_id.as_deref()))
+        let Some(cargo) = by_line.get(&(line.offer_id, line.spec_id.as_deref())) else { continue };
+        line_promotions += cargo.line_discount(line.quantity).unwrap_or_default();
+        if let Some(platform) = cargo.final_unit_price
             && platform != line.unit_price
         {
             out.push(Difference {
@@ -257,6 +269,7 @@ pub fn differences(
             });
         }
     }
+    let sum = |figure: fn(&PreviewEntry) -> Option<Decimal>| entries.iter().map(figure).sum::<Option<Decimal>>();
     let figure = |kind, plan: Decimal, platform: Option<Decimal>| {
         platform.filter(|p| *p != plan).map(|platform| Difference {
             kind,
@@ -266,9 +279,13 @@ pub fn differences(
             platform,
         })
     };
-    out.extend(figure(DifferenceKind::Freight, order.freight, entry.freight_yuan()));
-    out.extend(figure(DifferenceKind::Promotion, Decimal::ZERO, entry.discount_yuan().filter(|d| !d.is_zero())));
-    out.extend(figure(DifferenceKind::Total, order.total, entry.total_yuan()));
+    let promotion = match entries.iter().filter_map(PreviewEntry::discount_yuan).sum::<Decimal>() {
+        shop if !shop.is_zero() => Some(shop),
+        _ => Some(line_promotions).filter(|d| !d.is_zero()),
+    };
+    out.extend(figure(DifferenceKind::Freight, order.freight, sum(PreviewEntry::freight_yuan)));
+    out.extend(figure(DifferenceKind::Promotion, Decimal::ZERO, promotion));
+    out.extend(figure(DifferenceKind::Total, order.total, sum(PreviewEntry::total_yuan)));
     out
 }
 
@@ -330,23 +347,29 @@ impl Jobs {
                 platform_total: None,
                 platform_freight: None,
                 platform_discount: None,
+                platform_orders: 0,
                 differences: Vec::new(),
                 refused: None,
                 lines,
             };
             match self.client().execute(&asked).await {
-                Ok(answer) => match answer.previews.first() {
-                    Some(entry) => {
-                        previewed.platform_total = entry.total_yuan();
-                        previewed.platform_freight = entry.freight_yuan();
-                        previewed.platform_discount = entry.discount_yuan();
-                        previewed.differences = differences(order, &previewed.lines, entry);
-                    }
-                    None => {
-                        previewed.refused =
-                            Some(Refusal { code: None, message: "the platform previewed no order".to_owned() })
-                    }
-                },
+                Ok(answer) if !answer.previews.is_empty() => {
+                    let entries = &answer.previews;
+                    previewed.platform_total = entries.iter().map(PreviewEntry::total_yuan).sum();
+                    previewed.platform_freight = entries.iter().map(PreviewEntry::freight_yuan).sum();
+                    previewed.platform_orders = entries.len();
+                    previewed.differences = differences(order, &previewed.lines, entries);
+                    previewed.platform_discount = previewed
+                        .differences
+                        .iter()
+                        .find(|d| d.kind == DifferenceKind::Promotion)
+                        .map(|d| d.platform)
+                        .or_else(|| entries.iter().map(PreviewEntry::discount_yuan).sum());
+                }
+                Ok(_) => {
+                    previewed.refused =
+                        Some(Refusal { code: None, message: "the platform previewed no order".to_owned() })
+                }
                 Err(open1688::Error::Business { failure, .. }) => {
                     previewed.refused = Some(Refusal {
                         code: failure.code.clone(),

@@ -1,7 +1,7 @@
 //! The order reports as tables (for the CLI's table, CSV and XLSX output): orders by supplier
 //! with the plan's and the platform's totals, the differences, what was placed, a timeline.
 
-use open1688_store::StoredOrder;
+use open1688_store::{OrderChangeKind, OrderReadback, StoredOrder};
 
 use crate::order_place::PlaceReport;
 use crate::order_preview::OrderPreviewReport;
@@ -129,6 +129,75 @@ impl TrackedOrder {
                 Cell::opt_text(e.detail.clone()),
             ]);
         }
-        vec![orders_sheet(std::slice::from_ref(&self.order)), lines, timeline]
+        let mut sheets = vec![orders_sheet(std::slice::from_ref(&self.order)), lines, timeline];
+        if let Some(read) = &self.order.readback {
+            sheets.push(readback_sheet(read));
+            let mut now_lines = Sheet::new(
+                "platform_lines",
+                &["offer_id", "spec_id", "title", "attributes", "quantity", "unit_price", "amount"],
+            );
+            for l in &read.lines {
+                now_lines.push(vec![
+                    Cell::opt_text(l.offer_id.map(|id| id.to_string())),
+                    Cell::opt_text(l.spec_id.clone()),
+                    Cell::opt_text(l.title.clone()),
+                    Cell::opt_text(l.attributes.clone()),
+                    l.quantity.map_or(Cell::Empty, Cell::Int),
+                    l.unit_price.map_or(Cell::Empty, Cell::Money),
+                    l.amount.map_or(Cell::Empty, Cell::Money),
+                ]);
+            }
+            sheets.push(now_lines);
+        }
+        let mut changes = Sheet::new("changes_since_placed", &["change", "offer_id", "spec_id", "placed", "now"]);
+        for c in &self.changes_since_placed {
+            let figure = |v: Option<rust_decimal::Decimal>| match (c.kind, v) {
+                (_, None) => Cell::Empty,
+                (OrderChangeKind::Total | OrderChangeKind::UnitPrice, Some(v)) => Cell::Money(v),
+                (_, Some(v)) => Cell::Num(v),
+            };
+            changes.push(vec![
+                Cell::Text(change_name(c.kind).to_owned()),
+                Cell::opt_text(c.offer_id.map(|id| id.to_string())),
+                Cell::opt_text(c.spec_id.clone()),
+                figure(c.placed),
+                figure(c.now),
+            ]);
+        }
+        sheets.push(changes);
+        sheets
     }
+}
+
+/// A change's machine name (the same as in the JSON).
+fn change_name(kind: OrderChangeKind) -> &'static str {
+    match kind {
+        OrderChangeKind::Total => "total",
+        OrderChangeKind::Quantity => "quantity",
+        OrderChangeKind::UnitPrice => "unit_price",
+        OrderChangeKind::LineGone => "line_gone",
+        OrderChangeKind::LineAdded => "line_added",
+    }
+}
+
+/// What the platform said of an order when last read: one row.
+fn readback_sheet(read: &OrderReadback) -> Sheet {
+    let mut sheet = Sheet::new(
+        "platform_now",
+        &["read", "total", "goods", "freight", "discount", "receiver", "area", "address", "carrier", "waybill"],
+    );
+    let receiver = read.receiver.clone().unwrap_or_default();
+    sheet.push(vec![
+        Cell::Text(time_text(read.read_ms)),
+        read.total.map_or(Cell::Empty, Cell::Money),
+        read.goods.map_or(Cell::Empty, Cell::Money),
+        read.freight.map_or(Cell::Empty, Cell::Money),
+        read.discount.map_or(Cell::Empty, Cell::Money),
+        Cell::opt_text(receiver.name),
+        Cell::opt_text(receiver.area),
+        Cell::opt_text(receiver.address),
+        Cell::opt_text(read.carrier.clone()),
+        Cell::opt_text(read.waybill.clone()),
+    ]);
+    sheet
 }

@@ -6,7 +6,7 @@
 
 use open1688::types::api::order_read::{CancelOrder, PaymentUrl};
 use open1688_monitor::{OrderReadError, read_open_orders, read_order};
-use open1688_store::{OrderEvent, SqlStore, StatusChange, StoredOrder};
+use open1688_store::{OrderChange, OrderEvent, SqlStore, StatusChange, StoredOrder};
 use serde::Serialize;
 
 use crate::error::{JobError, Result};
@@ -21,6 +21,26 @@ pub struct TrackedOrder {
     pub timeline: Vec<OrderEvent>,
     /// The change this read found, if any.
     pub change: Option<StatusChange>,
+    /// Every difference between what was placed and what the platform said when last read
+    /// (its total, a line's units or price, a line gone or added); empty before the first read.
+    pub changes_since_placed: Vec<OrderChange>,
+}
+
+impl TrackedOrder {
+    /// The order with its timeline, `change` the status change this read found (if it read).
+    pub fn new(order: StoredOrder, timeline: Vec<OrderEvent>, change: Option<StatusChange>) -> Self {
+        let changes_since_placed = order.changes_since_placed();
+        Self { order, timeline, change, changes_since_placed }
+    }
+
+    /// Reads order `order_id`'s record and timeline from the store (no platform call).
+    pub async fn stored(store: &SqlStore, order_id: i64) -> Result<Self> {
+        let order = store.order_by_platform_id(order_id).await?.ok_or_else(|| {
+            JobError::NotFound(format!("no order {order_id} was placed from here (order list shows them)"))
+        })?;
+        let timeline = store.order_events(order.id).await?;
+        Ok(Self::new(order, timeline, None))
+    }
 }
 
 /// One pass over the open orders.
@@ -56,12 +76,8 @@ impl Jobs {
             OrderReadError::Gateway { what, source } => JobError::gateway(what, *source),
             OrderReadError::Store(e) => JobError::Store(e),
         })?;
-        let order = store
-            .order_by_platform_id(order_id)
-            .await?
-            .ok_or_else(|| JobError::NotFound(format!("order {order_id}")))?;
-        let timeline = store.order_events(order.id).await?;
-        Ok(TrackedOrder { order, timeline, change })
+        let tracked = TrackedOrder::stored(store, order_id).await?;
+        Ok(TrackedOrder::new(tracked.order, tracked.timeline, change))
     }
 
     /// Tracks every open order in the store (as the monitor's order watch does). An order that

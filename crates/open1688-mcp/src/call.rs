@@ -170,6 +170,10 @@ pub async fn run(
             let args: TrackOrderArgs = parse(name, arguments)?;
             Answer::of(&jobs.track_order(store, args.order_id, "track").await?)
         }
+        "order_addresses" => {
+            let _: NoArgs = parse(name, arguments)?;
+            Answer::of(&jobs.saved_addresses().await?)
+        }
         "watch_offer" => {
             let request: WatchRequest = parse(name, arguments)?;
             Answer::of(&watches::add_watch(store, &request, Utc::now()).await?)

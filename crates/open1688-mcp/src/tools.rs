@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use open1688_jobs::AddressBook;
 use open1688_jobs::alerts::AlertList;
 use open1688_jobs::watches::{WatchAdded, WatchList, WatchRequest};
 use open1688_jobs::{
@@ -126,6 +127,9 @@ pub const TOOLS: &[ToolSpec] = &[
     spec!("track_order", "Track an order", ReadsPlatform, TrackOrderArgs => TrackedOrder,
         "Read an order from the platform now (status; once shipped, the carrier and its trace), record what \
          changed, and answer the order with its timeline. Cost: 1 call, 2 once shipped."),
+    spec!("order_addresses", "Saved delivery addresses", ReadsPlatform, NoArgs => AddressBook,
+        "The buyer's saved delivery addresses on 1688 (receiver, area, town, street, post code, default), each \
+         with the `address_id` that an order's `ship_to` takes. Cost: 1 call."),
     spec!("watch_offer", "Watch an offer", Writes, WatchRequest => WatchAdded,
         "Watch an offer (or a keyword's top results) so the monitor records its prices and stock over time and \
          raises alerts: price below or above a level at a quantity, a move of some percent, stock below a \
@@ -187,6 +191,6 @@ mod tests {
             let description = tool.description.as_deref().unwrap();
             assert!(description.contains("Cost:"), "{} does not say what it costs", tool.name);
         }
-        assert_eq!(names.len(), 19);
+        assert_eq!(names.len(), 20);
     }
 }

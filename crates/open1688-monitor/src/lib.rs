@@ -25,6 +25,7 @@ pub mod email;
 pub mod keyword;
 pub mod monitor;
 pub mod notify;
+pub mod order_readback;
 pub mod order_watch;
 pub mod outbox;
 pub mod rules;

@@ -17,6 +17,8 @@ use open1688_store::{
 };
 use serde_json::json;
 
+use crate::order_readback::readback_of;
+
 /// Why an order could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum OrderReadError {
@@ -53,8 +55,8 @@ pub async fn read_order(
     }
     let gateway = |what: String| move |e| OrderReadError::Gateway { what, source: Box::new(e) };
     let detail = client.execute(&OrderDetail { order_id }).await.map_err(gateway(format!("order {order_id}")))?;
-    let base = detail.result.and_then(|t| t.base_info).ok_or(OrderReadError::Missing(order_id))?;
-    let status = base.status.unwrap_or_else(|| "unknown".to_owned());
+    let trade = detail.result.filter(|t| t.base_info.is_some()).ok_or(OrderReadError::Missing(order_id))?;
+    let status = trade.base_info.as_ref().and_then(|b| b.status.clone()).unwrap_or_else(|| "unknown".to_owned());
     let (logistics, summary) = if matches!(status.as_str(), "waitbuyerpay" | "waitsellersend" | "cancel") {
         (None, None)
     } else {
@@ -79,7 +81,9 @@ pub async fn read_order(
         }
     };
     let now = Utc::now().timestamp_millis();
-    Ok(store.set_order_status(order_id, &status, source, summary.as_deref(), logistics.as_ref(), now).await?)
+    let change = store.set_order_status(order_id, &status, source, summary.as_deref(), logistics.as_ref(), now).await?;
+    store.save_order_readback(order_id, &readback_of(&trade, now), now).await?;
+    Ok(change)
 }
 
 /// One pass over the open orders: how many were read, the changes found, and the orders that
@@ -266,6 +270,8 @@ mod tests {
             created_ms: 0,
             updated_ms: 0,
             status_ms: Some(status_ms),
+            readback: None,
+            split_of: None,
         }
     }
 

@@ -393,8 +393,13 @@ pub struct OrderConfig {
     pub trace_step_minutes: i64,
     /// Hours from shipping until the trade succeeds (the buyer's receipt, confirmed).
     pub receive_after_hours: i64,
-    /// Hours an unpaid order waits before the platform closes it.
+    /// Hours an unpaid order waits before the platform closes it (every captured answer says
+    /// `payTimeout` 432,000 s, and the preview's trade model "5 days": 120).
     pub pay_timeout_hours: i64,
+    /// Whether a cart holding several offers becomes one order per offer, as the platform does
+    /// when offers ship from different warehouses: the preview lists one entry per order and
+    /// `createCrossOrder` answers `result.orderList`. Off by default.
+    pub split_by_offer: bool,
     /// Freight of a shipment up to 1 kg (CNY).
     pub freight_first_kg: Decimal,
     /// Freight of each further kg or part of one (CNY).
@@ -410,7 +415,8 @@ impl Default for OrderConfig {
             ship_after_minutes: 240,
             trace_step_minutes: 360,
             receive_after_hours: 72,
-            pay_timeout_hours: 72,
+            pay_timeout_hours: 120,
+            split_by_offer: false,
             freight_first_kg: Decimal::new(8, 0),
             freight_per_kg: Decimal::new(3, 0),
             free_freight_over: Some(Decimal::new(3_000, 0)),

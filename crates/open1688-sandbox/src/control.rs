@@ -36,6 +36,7 @@ pub fn routes() -> Router<Arc<SandboxState>> {
         .route("/_sandbox/tokens/revoke", post(revoke_tokens))
         .route("/_sandbox/orders", get(orders))
         .route("/_sandbox/orders/{id}/pay", post(pay_order))
+        .route("/_sandbox/orders/{id}/freight", post(change_freight))
         .route("/_sandbox/reset", post(reset))
 }
 
@@ -248,6 +249,28 @@ async fn pay_order(State(s): Shared, Path(id): Path<String>) -> Response {
     match s.orders.pay(id, s.clock.now_ms(), &s.order_config) {
         Ok(o) => Json(json!({ "id": o.id.to_string(), "status": o.status, "paid_ms": o.paid_ms })).into_response(),
         Err(e) if e.code == "ORDER_NOT_EXIST" => error(StatusCode::NOT_FOUND, e.message),
+        Err(e) => error(StatusCode::CONFLICT, e.message),
+    }
+}
+
+/// `POST /_sandbox/orders/{id}/freight` with `{"freight": "12.50"}`: the seller changes an
+/// unpaid order's freight (改价); the order's total moves with it.
+async fn change_freight(State(s): Shared, Path(id): Path<String>, body: axum::body::Bytes) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return error(StatusCode::BAD_REQUEST, format!("{id:?} is not an order id")) };
+    #[derive(serde::Deserialize)]
+    struct Asked {
+        freight: rust_decimal::Decimal,
+    }
+    let asked: Asked = match serde_json::from_slice(&body) {
+        Ok(a) => a,
+        Err(e) => return error(StatusCode::BAD_REQUEST, format!("the body must be {{\"freight\": \"12.50\"}}: {e}")),
+    };
+    match s.orders.change_freight(id, asked.freight, s.clock.now_ms(), &s.order_config) {
+        Ok(o) => {
+            Json(json!({ "id": o.id.to_string(), "status": o.status, "total": o.total().to_string() })).into_response()
+        }
+        Err(e) if e.code == "ORDER_NOT_EXIST" => error(StatusCode::NOT_FOUND, e.message),
+        Err(e) if e.code == "400" => error(StatusCode::BAD_REQUEST, e.message),
         Err(e) => error(StatusCode::CONFLICT, e.message),
     }
 }

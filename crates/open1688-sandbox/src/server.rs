@@ -371,6 +371,19 @@ impl Sandbox {
             .map_err(|e| format!("{}: {}", e.code, e.message))
     }
 
+    /// The seller changes an unpaid order's freight (CNY), as sellers do after agreeing a price.
+    pub fn change_order_freight(
+        &self,
+        order_id: i64,
+        freight: rust_decimal::Decimal,
+    ) -> Result<crate::orders::SandboxOrder, String> {
+        let state = &self.state;
+        state
+            .orders
+            .change_freight(order_id, freight, state.clock.now_ms(), &state.order_config)
+            .map_err(|e| format!("{}: {}", e.code, e.message))
+    }
+
     /// Every order, as it stands now.
     pub fn orders(&self) -> Vec<crate::orders::SandboxOrder> {
         self.state.orders.all(self.state.clock.now_ms(), &self.state.order_config)

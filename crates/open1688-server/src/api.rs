@@ -48,6 +48,7 @@ pub(crate) fn v1_routes() -> OpenApiRouter<ServiceState> {
         .routes(routes!(orders::track))
         .routes(routes!(orders::cancel))
         .routes(routes!(orders::pay_url))
+        .routes(routes!(orders::addresses))
         .routes(routes!(jobs::submit_source))
         .routes(routes!(jobs::status, jobs::cancel))
         .routes(routes!(jobs::result))

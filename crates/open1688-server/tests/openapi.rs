@@ -64,6 +64,7 @@ fn the_document_is_openapi_3_1_and_names_every_route() {
         ("/v1/orders/{id}/track", "post"),
         ("/v1/orders/{id}/cancel", "post"),
         ("/v1/orders/pay-url", "post"),
+        ("/v1/orders/addresses", "get"),
         ("/v1/jobs/source", "post"),
         ("/v1/jobs/{id}", "get"),
         ("/v1/jobs/{id}", "delete"),

@@ -117,6 +117,12 @@ pub struct StoredOrder {
     pub updated_ms: i64,
     /// When its status last changed (epoch ms).
     pub status_ms: Option<i64>,
+    /// What the platform said of it when last read back (total, freight, receiver, carrier,
+    /// lines).
+    pub readback: Option<crate::readback::OrderReadback>,
+    /// When the platform made several orders of one create call: that call's number (the first
+    /// order's own `out_order_id`), on every order it made.
+    pub split_of: Option<String>,
 }
 
 /// A status an order was seen in: one step of its timeline.
@@ -158,7 +164,7 @@ pub struct OrderQuery {
 }
 
 pub(crate) const COLUMNS: &str = "id, out_order_id, batch, supplier, cargo, expected_total, platform_total, state, order_id, \
-                       status, logistics, error, created_ms, updated_ms, status_ms";
+                       status, logistics, error, created_ms, updated_ms, status_ms, readback, split_of";
 
 /// Platform statuses after which an order no longer moves.
 pub const FINAL_STATUSES: [&str; 3] = ["success", "cancel", "terminated"];
@@ -195,6 +201,12 @@ where
         created_ms: row.try_get("created_ms")?,
         updated_ms: row.try_get("updated_ms")?,
         status_ms: row.try_get("status_ms")?,
+        readback: row
+            .try_get::<Option<String>, _>("readback")?
+            .map(|r| serde_json::from_str(&r))
+            .transpose()
+            .map_err(|e| corrupt("readback", &e))?,
+        split_of: row.try_get("split_of")?,
     })
 }
 

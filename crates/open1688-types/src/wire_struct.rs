@@ -274,14 +274,16 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// Declares a response struct whose fields decode leniently and whose unknown fields are kept.
 ///
-/// Each field names its JSON key; the struct gains `pub extra: serde_json::Map<String, Value>`.
-/// Serialization writes the named fields under their JSON keys, then `extra`.
+/// Each field names its JSON key, and after `|` any other spelling the platform uses for it
+/// (`"isOnePsale" | "onePsale"`: the first is the one written back); the struct gains
+/// `pub extra: serde_json::Map<String, Value>`. Serialization writes the named fields under their
+/// first JSON keys, then `extra`.
 #[macro_export]
 macro_rules! wire_struct {
     (
         $(#[$meta:meta])*
         pub struct $name:ident {
-            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $key:literal ),* $(,)?
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $key:literal $(| $alias:literal)* ),* $(,)?
         }
     ) => {
         $(#[$meta])*
@@ -307,7 +309,7 @@ macro_rules! wire_struct {
                         let mut out = $name::default();
                         while let Some(key) = map.next_key::<$crate::wire_struct::Key<'de>>()? {
                             match &*key.0 {
-                                $( $key => out.$field = map.next_value::<$crate::wire_struct::Lenient<$ty>>()?.0, )*
+                                $( $key $(| $alias)* => out.$field = map.next_value::<$crate::wire_struct::Lenient<$ty>>()?.0, )*
                                 _ => {
                                     let value = map.next_value::<serde_json::Value>()?;
                                     out.extra.insert(key.0.into_owned(), value);
@@ -344,7 +346,17 @@ mod tests {
             inner: Option<Inner> = "priceInfo",
             /// A list.
             tags: Vec<String> = "tags",
+            /// A flag the platform spells two ways.
+            one: Option<bool> = "isOnePsale" | "onePsale",
         }
+    }
+
+    #[test]
+    fn a_second_spelling_reads_the_same_field_and_writes_the_first() {
+        let o: Outer = serde_json::from_str(r#"{"onePsale":true}"#).unwrap();
+        assert_eq!(o.one, Some(true));
+        assert!(o.extra.is_empty());
+        assert_eq!(serde_json::to_value(&o).unwrap()["isOnePsale"], true);
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub enum OrderAction {
         #[arg(long, default_value = "buyerCancel")]
         reason: String,
     },
+    /// The buyer's saved delivery addresses, with the ids --address-id and `[order] ship_to`
+    /// take.
+    Addresses,
     /// The cashier link for unpaid orders (the buyer pays there, logged in to 1688).
     PayUrl {
         /// The platform's order ids (up to 100).

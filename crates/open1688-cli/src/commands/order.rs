@@ -43,13 +43,10 @@ pub async fn order(ctx: &Ctx, action: &OrderAction) -> Result<Vec<Sheet>, CliErr
         }
         OrderAction::Show { id } => {
             let store = ctx.store().await?;
-            let order = store
-                .order_by_platform_id(*id)
-                .await
-                .map_err(anyhow::Error::from)?
-                .ok_or_else(|| usage(format!("no order {id} was placed from here (order list shows them)")))?;
-            let timeline = store.order_events(order.id).await.map_err(anyhow::Error::from)?;
-            Ok(open1688_jobs::TrackedOrder { order, timeline, change: None }.sheets())
+            if store.order_by_platform_id(*id).await.map_err(anyhow::Error::from)?.is_none() {
+                return Err(usage(format!("no order {id} was placed from here (order list shows them)")));
+            }
+            Ok(open1688_jobs::TrackedOrder::stored(&store, *id).await?.sheets())
         }
         OrderAction::Track { id: Some(id) } => {
             let store = ctx.store().await?;
@@ -83,6 +80,7 @@ pub async fn order(ctx: &Ctx, action: &OrderAction) -> Result<Vec<Sheet>, CliErr
             let store = ctx.store().await?;
             Ok(ctx.jobs().await?.cancel_order(&store, *id, reason).await?.sheets())
         }
+        OrderAction::Addresses => Ok(ctx.jobs().await?.saved_addresses().await?.sheets()),
         OrderAction::PayUrl { ids } => {
             let store = ctx.store().await?;
             let link = ctx.jobs().await?.pay_url(&store, ids).await?;

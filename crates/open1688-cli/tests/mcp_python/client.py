@@ -46,6 +46,7 @@ VALID = {
     "place_order": None,  # off on this server: called among the invalid ones
     "list_orders": {"open": True},
     "track_order": None,  # nothing placed here: called among the invalid ones
+    "order_addresses": {},
 }
 
 INVALID = {
@@ -68,6 +69,7 @@ INVALID = {
     "place_order": {"plan": ORDER_PLAN, "ship_to": SHIP_TO, "confirm": True},
     "list_orders": {"limit": 0},
     "track_order": {"order_id": 42},
+    "order_addresses": {"page": 2},
 }
 
 
@@ -94,7 +96,7 @@ async def over_stdio(binary, workdir, database_url, outputs, picture):
             check(init.server_info.name == "open1688", "initialize names the server")
             check("SANDBOX" in (init.instructions or ""), "the instructions say it runs on the sandbox")
             tools = (await session.list_tools()).tools
-            check(len(tools) == 19, f"19 tools listed ({len(tools)})")
+            check(len(tools) == 20, f"20 tools listed ({len(tools)})")
             for tool in tools:
                 jsonschema.Draft202012Validator.check_schema(tool.input_schema)
                 jsonschema.Draft202012Validator.check_schema(tool.output_schema)
@@ -134,7 +136,7 @@ async def over_http(service_url, key):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 tools = (await session.list_tools()).tools
-                check(len(tools) == 19, "over HTTP with a key: 19 tools")
+                check(len(tools) == 20, "over HTTP with a key: 20 tools")
                 result = await session.call_tool("quote", {"offer_id": OFFER, "need": 300})
                 check(not result.is_error, "over HTTP: quote answers")
                 result = await session.call_tool("watch_offer", {"offer": OFFER})

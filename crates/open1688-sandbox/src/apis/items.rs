@@ -164,7 +164,8 @@ struct InvoiceInfo {
 #[serde(rename_all = "camelCase")]
 struct OfferDataInfo {
     offer_applause_rate: String,
-    kj_featured_services: Vec<&'static str>,
+    /// A string in captured answers (`"C"`), not a list.
+    kj_featured_services: &'static str,
     quality_rfd_rate30d: String,
     repurchase_rate30d: String,
     pickup_rate24h30d: String,
@@ -248,7 +249,7 @@ pub fn search_item<'a>(
         company_address: (flavor == ItemFlavor::Image).then(|| format!("{} {}", supplier.province, supplier.city)),
         offer_data_info: (flavor == ItemFlavor::Image).then(|| OfferDataInfo {
             offer_applause_rate: format!("{}%", 90 + offer.trade_score_tenths / 10),
-            kj_featured_services: if offer.one_piece { vec!["onePieceShip"] } else { Vec::new() },
+            kj_featured_services: if offer.one_piece { "C" } else { "" },
             quality_rfd_rate30d: percent_bp(rates[2]),
             repurchase_rate30d: format!("{}%", offer.repurchase_pct),
             pickup_rate24h30d: percent_bp(rates[1]),

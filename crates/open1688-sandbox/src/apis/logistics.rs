@@ -3,8 +3,10 @@
 
 use serde_json::{Value, json};
 
+use super::trade::ZTO;
 use crate::call::Call;
 use crate::orders::SandboxOrder;
+use crate::orders::destination::{district_code_of, parent_codes};
 use crate::reply::Reply;
 
 /// The caller's shipped order `orderId`, or the reply that says why not.
@@ -33,6 +35,10 @@ pub fn infos(call: &Call<'_>) -> Reply {
         Err(reply) => return reply,
     };
     let seller = &call.state.catalog.suppliers[order.seller];
+    let to = &order.destination;
+    let from_code = district_code_of(seller.province, seller.city);
+    let (from_province, from_city) = parent_codes(&from_code);
+    let (to_province, to_city) = parent_codes(&to.area_code);
     let status = if order.trace_reached >= crate::orders::book::TRACE_NODES.len() { "SIGN" } else { "TRANSPORT" };
     let goods: Vec<Value> =
         order.lines.iter().map(|l| json!({"goodName": l.name, "quantity": l.quantity, "unit": "件"})).collect();
@@ -43,13 +49,21 @@ pub fn infos(call: &Call<'_>) -> Reply {
             "logisticsBillNo": bill,
             "orderEntryIds": (1..=order.lines.len()).map(|n| (order.id + n as i64).to_string()).collect::<Vec<_>>().join(","),
             "status": status,
-            "logisticsCompanyId": 7,
-            "logisticsCompanyNo": "ZTO",
-            "logisticsCompanyName": "中通快递",
+            // A string here, a number in the order's `logisticsItems` (as documented).
+            "logisticsCompanyId": ZTO.0.to_string(),
+            "logisticsCompanyNo": ZTO.2,
+            "logisticsCompanyName": ZTO.1,
+            "remarks": "",
             "gmtSystemSend": crate::apis::wire::platform_date_ms(order.shipped_ms.unwrap_or(order.created_ms)),
             "sendGoods": goods,
-            "sender": {"senderName": seller.company, "senderProvince": seller.province, "senderCity": seller.city},
-            "receiver": {"receiverName": order.address},
+            "sender": {"senderName": seller.company, "senderProvince": seller.province, "senderProvinceCode": from_province,
+                       "senderCity": seller.city, "senderCityCode": from_city, "senderCounty": "", "senderCountyCode": from_code,
+                       "senderAddress": format!("{}{}", seller.province, seller.city), "senderMobile": "13800000000",
+                       "senderPhone": "", "encrypt": "CN"},
+            "receiver": {"receiverName": to.full_name, "receiverMobile": to.mobile, "receiverPhone": to.phone,
+                         "receiverProvince": to.province, "receiverProvinceCode": to_province, "receiverCity": to.city,
+                         "receiverCityCode": to_city, "receiverCounty": to.area, "receiverCountyCode": to.area_code,
+                         "receiverAddress": to.street, "encrypt": "CN"},
         }],
     }))
 }

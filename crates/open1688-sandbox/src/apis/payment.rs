@@ -2,11 +2,16 @@
 //! `addressParam.addressId` accepts), an address's district code (`alibaba.trade.addresscode.parse`)
 //! and the Kuajingbao link (`alibaba.crossBorderPay.url.get`:
 //! at most 30 orders, `success` as a String, unpayable orders listed in `cantPayOrderList`).
+//! The shapes are the documentation examples' (`fixtures/responses/docs/`): the address list
+//! under `result.receiveAddressItems` beside `success`, each with `townCode`/`townName`; the parse
+//! with `addressCode`, `addressCodeText`, `postCode`, `isDefault` and `latest`; both payment links
+//! the 1688 cashier with the order ids joined by `;`.
 
 use serde_json::json;
 
-use super::trade::saved_address_ids;
+use super::trade::cashier_url;
 use crate::call::Call;
+use crate::orders::destination::{district_code_of, saved_addresses};
 use crate::orders::status;
 use crate::reply::Reply;
 
@@ -16,14 +21,17 @@ const MAX_ORDERS: usize = 30;
 /// `alibaba.trade.receiveAddress.get`.
 pub fn receive_addresses(call: &Call<'_>) -> Reply {
     let buyer = call.member.unwrap_or(0);
-    let [home, warehouse] = saved_address_ids(buyer);
     let member = &call.state.catalog.suppliers[buyer.min(call.state.catalog.suppliers.len().saturating_sub(1))];
-    Reply::ok(&json!({"result": {"receiveAddressItems": [
-        {"id": warehouse, "fullName": format!("{} 仓库", member.company), "address": "福田街道 1 号", "post": "322000",
-         "mobilePhone": "13800000000", "addressCode": "330782", "addressCodeText": "浙江省 金华市 义乌市", "isDefault": true},
-        {"id": home, "fullName": "张三", "address": "江干区 88 号", "post": "310000",
-         "mobilePhone": "13900000000", "addressCode": "330104", "addressCodeText": "浙江省 杭州市 江干区", "isDefault": false},
-    ]}}))
+    let items: Vec<serde_json::Value> = saved_addresses(buyer, &member.company)
+        .iter()
+        .enumerate()
+        .map(|(n, d)| {
+            json!({"id": d.address_id, "fullName": d.full_name, "address": d.street, "post": d.post, "phone": d.phone,
+                   "mobilePhone": d.mobile, "addressCode": d.area_code, "addressCodeText": d.code_text(),
+                   "townCode": d.town_code, "townName": d.town, "isDefault": n == 0})
+        })
+        .collect();
+    Reply::ok(&json!({"result": {"receiveAddressItems": items}, "success": true}))
 }
 
 /// `alibaba.crossBorderPay.url.get`.
@@ -48,34 +56,28 @@ pub fn cross_border_pay_url(call: &Call<'_>) -> Reply {
             .is_some_and(|o| o.buyer == buyer && o.status == status::WAIT_BUYER_PAY)
     });
     if payable.is_empty() {
-        return fail("400_4", "无可用跨境宝支付的订单 (no order can be paid by Kuajingbao)");
+        return fail("400_4", "无可使用支付渠道[跨境宝]付款的订单");
     }
-    let list: Vec<String> = payable.iter().map(i64::to_string).collect();
-    Reply::ok(&json!({
-        "success": "true",
-        "payUrl": format!("https://pay.1688.com/kjb/cashier.htm?orderIds={}", list.join(",")),
-        "cantPayOrderList": cannot,
-    }))
+    Reply::ok(&json!({"success": "true", "payUrl": cashier_url(&payable), "cantPayOrderList": cannot}))
 }
 
 /// `alibaba.trade.addresscode.parse`: the province and city found in the text (among the
 /// sandbox's places), a district code derived from them (the same text, the same code), and the
-/// rest of the address.
+/// rest of the address, in the documented fields.
 pub fn address_code(call: &Call<'_>) -> Reply {
     let text = call.params.get("addressInfo").unwrap_or("").trim();
     let places = &call.state.catalog.suppliers;
     let Some(place) = places.iter().find(|s| text.contains(s.province) && text.contains(s.city)) else {
         return Reply::business(
             "400",
-            &json!({"errorCode": "400", "errorMessage": format!("no province and city found in {text:?}")}),
+            &json!({"success": false, "code": "400", "message": format!("no province and city found in {text:?}")}),
         );
     };
-    let digest = format!("{}{}", place.province, place.city)
-        .bytes()
-        .fold(17u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-    let code = format!("{}", 110_000 + digest % 800_000);
+    let code = district_code_of(place.province, place.city);
+    let post = format!("{}00", &code[..4]);
     let rest = text.replacen(place.province, "", 1).replacen(place.city, "", 1);
-    Reply::ok(
-        &json!({"result": {"addressCode": code, "province": place.province, "city": place.city, "address": rest.trim()}}),
-    )
+    Reply::ok(&json!({"result": {
+        "address": rest.trim(), "addressCode": code, "addressCodeText": format!("{} {}", place.province, place.city),
+        "postCode": post, "isDefault": false, "latest": false,
+    }}))
 }

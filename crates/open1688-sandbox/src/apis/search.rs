@@ -230,7 +230,7 @@ impl QuerySpec {
             .collect();
         Page {
             total_records: total,
-            total_page: total.div_ceil(self.page_size),
+            total_page: total_pages(total, call.state.protocol.max_total_records, self.page_size),
             page_size: self.page_size,
             current_page: self.page,
             data,
@@ -283,4 +283,29 @@ pub fn seller_offer_list(call: &Call<'_>) -> Reply {
         None => spec.filter_and_sort(catalog, &live, own.iter().copied()),
     };
     crossborder_ok(SuccessType::Bool, spec.page::<()>(call, &live, &hits, ItemFlavor::Seller, None))
+}
+
+/// `totalPage` as the gateway writes it. Below the cap it is the pages the matches fill. At the
+/// cap the documented sample says `2000 / 20 = 100`, but four answers relayed from the live
+/// gateway say `total / pageSize + 1` (101): the sandbox sends the live form, so a client that
+/// pages to `totalPage` learns here that the last page is past the cap. Clients should page by
+/// `totalRecords` (the SDK does).
+pub fn total_pages(total: u32, cap: u32, page_size: u32) -> u32 {
+    let page_size = page_size.max(1);
+    if total >= cap { total / page_size + 1 } else { total.div_ceil(page_size) }
+}
+
+#[cfg(test)]
+mod total_page_tests {
+    use super::total_pages;
+
+    #[test]
+    fn total_page_follows_the_live_gateway_at_the_cap() {
+        assert_eq!(total_pages(2000, 2000, 20), 101);
+        assert_eq!(total_pages(2000, 2000, 50), 41);
+        assert_eq!(total_pages(1999, 2000, 20), 100);
+        assert_eq!(total_pages(41, 2000, 20), 3);
+        assert_eq!(total_pages(0, 2000, 20), 0);
+        assert_eq!(total_pages(5, 2000, 0), 5);
+    }
 }

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::destination::Destination;
 use super::pricing::{Priced, PricedLine};
 use super::{OrderConfig, status};
 
@@ -55,12 +56,14 @@ pub struct SandboxOrder {
     pub ended_ms: Option<i64>,
     /// Why it was closed.
     pub close_reason: Option<String>,
+    /// Who closed it (`CLOSE_TRADE_BY_BUYER`, `CLOSE_TRADE_BY_SYSTEM`).
+    pub close_operate_type: Option<&'static str>,
     /// The trace nodes reached so far.
     pub trace_reached: usize,
     /// The buyer's note.
     pub message: Option<String>,
-    /// Where it goes, as one line.
-    pub address: String,
+    /// Where it goes.
+    pub destination: Destination,
 }
 
 impl SandboxOrder {
@@ -69,10 +72,15 @@ impl SandboxOrder {
         self.goods + self.freight - self.discount
     }
 
-    /// The shipment's logistics id (`BX…`) and waybill, once shipped.
+    /// The shipment's logistics code (`BX…`) and waybill, once shipped.
     pub fn waybill(&self) -> Option<(String, String)> {
-        self.shipped_ms
-            .map(|_| (format!("BX{}", self.id % 1_000_000_000_000), format!("ZT{}", self.id % 10_000_000_000)))
+        self.shipment_id().map(|id| (format!("BX{id}"), format!("ZT{}", self.id % 10_000_000_000)))
+    }
+
+    /// The shipment's numeric id (the digits of its `BX…` code, as in captured answers), once
+    /// shipped.
+    pub fn shipment_id(&self) -> Option<i64> {
+        self.shipped_ms.map(|_| self.id % 1_000_000_000_000_000)
     }
 
     /// The trace nodes reached, with when.
@@ -101,8 +109,8 @@ pub struct NewOrder {
     pub out_order_id: Option<String>,
     /// A note to the seller.
     pub message: Option<String>,
-    /// Where it goes, as one line.
-    pub address: String,
+    /// Where it goes.
+    pub destination: Destination,
 }
 
 /// A message the platform pushes about an order: its topic, when, and the payload (`data`).
@@ -173,15 +181,20 @@ impl OrderBook {
         self.lock().reserved.get(&(offer, sku)).copied().unwrap_or(0)
     }
 
-    /// The order `out_order_id` of `buyer` placed earlier, if any.
-    pub fn find_out_order(&self, buyer: usize, out_order_id: &str) -> Option<SandboxOrder> {
+    /// The orders `out_order_id` of `buyer` placed earlier (several when one create was split).
+    pub fn find_out_order(&self, buyer: usize, out_order_id: &str) -> Vec<SandboxOrder> {
         let inner = self.lock();
-        inner.orders.iter().find(|o| o.buyer == buyer && o.out_order_id.as_deref() == Some(out_order_id)).cloned()
+        inner
+            .orders
+            .iter()
+            .filter(|o| o.buyer == buyer && o.out_order_id.as_deref() == Some(out_order_id))
+            .cloned()
+            .collect()
     }
 
     /// Creates an order from a priced cart, holding its stock; logs `ORDER_BUYER_VIEW_BUYER_MAKE`.
     pub fn create(&self, placed: NewOrder, now_ms: i64) -> SandboxOrder {
-        let NewOrder { app_key, buyer, priced, out_order_id, message, address } = placed;
+        let NewOrder { app_key, buyer, priced, out_order_id, message, destination } = placed;
         let mut inner = self.lock();
         let id = self.first_id + inner.orders.len() as i64 * 7 + 3;
         for line in &priced.lines {
@@ -203,9 +216,10 @@ impl OrderBook {
             shipped_ms: None,
             ended_ms: None,
             close_reason: None,
+            close_operate_type: None,
             trace_reached: 0,
             message,
-            address,
+            destination,
         };
         let at = inner.orders.len();
         inner.by_id.insert(id, at);
@@ -252,6 +266,35 @@ impl OrderBook {
         Ok(order)
     }
 
+    /// The seller changes an unpaid order's freight (改价, as sellers do after agreeing a price
+    /// with the buyer); logs `ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY`. The total the order's
+    /// answers give moves with it.
+    pub fn change_freight(
+        &self,
+        id: i64,
+        freight: Decimal,
+        now_ms: i64,
+        config: &OrderConfig,
+    ) -> Result<SandboxOrder, ActionRefused> {
+        if freight < Decimal::ZERO {
+            return Err(refused("400", format!("freight {freight} is below zero")));
+        }
+        self.advance_to(now_ms, config);
+        let mut inner = self.lock();
+        let n = *inner.by_id.get(&id).ok_or_else(|| refused("ORDER_NOT_EXIST", format!("no order {id}")))?;
+        let order = &mut inner.orders[n];
+        if order.status != status::WAIT_BUYER_PAY {
+            return Err(refused(
+                "ORDER_STATUS_ERROR",
+                format!("order {id} is {}: only an unpaid order's price changes", order.status),
+            ));
+        }
+        order.freight = freight;
+        let order = order.clone();
+        log(&mut inner.log, &order, now_ms, "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY", status::WAIT_BUYER_PAY);
+        Ok(order)
+    }
+
     /// Cancels `buyer`'s unpaid order; releases its stock; logs `ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE`.
     pub fn cancel(
         &self,
@@ -275,6 +318,7 @@ impl OrderBook {
             return Err(refused("CLOSE_ORDER_TOO_FAST", "an order cannot be closed within 10 s of its creation"));
         }
         close(&mut inner, n, now_ms, reason, "ORDER_BUYER_VIEW_ORDER_BUYER_CLOSE");
+        inner.orders[n].close_operate_type = Some("CLOSE_TRADE_BY_BUYER");
         Ok(inner.orders[n].clone())
     }
 
@@ -316,7 +360,10 @@ impl OrderBook {
 fn step_order(inner: &mut Inner, n: usize, at: i64, config: &OrderConfig) {
     let status = inner.orders[n].status;
     match status {
-        status::WAIT_BUYER_PAY => close(inner, n, at, "BUYER_NO_PAY", "ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE"),
+        status::WAIT_BUYER_PAY => {
+            close(inner, n, at, "BUYER_NO_PAY", "ORDER_BUYER_VIEW_ORDER_BOPS_CLOSE");
+            inner.orders[n].close_operate_type = Some("CLOSE_TRADE_BY_SYSTEM");
+        }
         status::WAIT_SELLER_SEND => {
             let order = &mut inner.orders[n];
             order.status = status::WAIT_BUYER_RECEIVE;

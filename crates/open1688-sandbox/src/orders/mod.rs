@@ -6,6 +6,7 @@
 //! Every step is logged as the message the platform would push ([`OrderMessage`]).
 
 pub mod book;
+pub mod destination;
 pub mod pricing;
 
 pub use crate::config::OrderConfig;

@@ -46,6 +46,21 @@ pub struct PricedLine {
     pub unit_price: Decimal,
     /// The offer's title.
     pub name: String,
+    /// The promotion's share taken off this line (CNY): the platform's `itemAmount` is the
+    /// line's amount after it.
+    pub discount: Decimal,
+}
+
+impl PricedLine {
+    /// The line at its unit price, before promotions (CNY).
+    pub fn listed(&self) -> Decimal {
+        self.unit_price * Decimal::from(self.quantity)
+    }
+
+    /// What the line costs after its promotion (the platform's `itemAmount`).
+    pub fn amount(&self) -> Decimal {
+        self.listed() - self.discount
+    }
 }
 
 /// An order priced: its seller, lines, goods, freight and discount (CNY).
@@ -69,6 +84,41 @@ impl Priced {
     /// What the buyer pays.
     pub fn total(&self) -> Decimal {
         self.goods + self.freight - self.discount
+    }
+}
+
+impl Priced {
+    /// The cart as the orders the platform makes of it: one per offer when `by_offer` (the
+    /// sandbox's stand-in for the platform's warehouse split), else the one. Freight is shared
+    /// by goods, the last order taking what rounding left, so the orders add up to the cart.
+    pub fn split(self, by_offer: bool) -> Vec<Priced> {
+        let mut offers: Vec<usize> = self.lines.iter().map(|l| l.offer_index).collect();
+        offers.dedup();
+        offers.sort_unstable();
+        offers.dedup();
+        if !by_offer || offers.len() < 2 {
+            return vec![self];
+        }
+        let mut freight_left = self.freight;
+        let count = offers.len();
+        offers
+            .into_iter()
+            .enumerate()
+            .map(|(k, index)| {
+                let lines: Vec<PricedLine> = self.lines.iter().filter(|l| l.offer_index == index).cloned().collect();
+                let goods: Decimal = lines.iter().map(PricedLine::listed).sum();
+                let discount: Decimal = lines.iter().map(|l| l.discount).sum();
+                let freight = if k + 1 == count || self.goods.is_zero() {
+                    freight_left
+                } else {
+                    (self.freight * goods / self.goods).round_dp(2).min(freight_left)
+                };
+                freight_left -= freight;
+                let offer_id = lines.first().map(|l| l.offer_id);
+                let promotions = self.promotions.iter().filter(|p| Some(p.0) == offer_id).cloned().collect();
+                Priced { seller: self.seller, lines, goods, freight, discount, promotions }
+            })
+            .collect()
     }
 }
 
@@ -172,6 +222,7 @@ pub fn price(
             quantity: line.quantity,
             unit_price: Decimal::ZERO,
             name: offer.subject.clone(),
+            discount: Decimal::ZERO,
         });
     }
     let seller = seller.ok_or_else(|| refuse("400", "an order holds at least one SKU"))?;
@@ -233,6 +284,19 @@ pub fn price(
             let off = (of_offer * Decimal::from(pct) / Decimal::from(100)).round_dp(2);
             discount += off;
             promotions.push((offer.id, pct, off));
+            // Each line carries its share (to the fen); the last takes what rounding left, so
+            // the lines' amounts add up to the order's goods after promotions.
+            let mut left = off;
+            let of_this: Vec<usize> = (0..lines.len()).filter(|&n| lines[n].offer_index == index).collect();
+            for (k, &n) in of_this.iter().enumerate() {
+                let share = if k + 1 == of_this.len() || of_offer.is_zero() {
+                    left
+                } else {
+                    (off * lines[n].listed() / of_offer).round_dp(2).min(left)
+                };
+                lines[n].discount = share;
+                left -= share;
+            }
         }
     }
     // Quantities come from the caller: the weight saturates rather than overflow.

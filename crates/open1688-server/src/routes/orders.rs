@@ -6,7 +6,8 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use open1688_jobs::{
-    OrderPreviewReport, OrderRequest, PayLink, PlaceOptions, PlaceReport, PlanRequest, Progress, ShipTo, TrackedOrder,
+    AddressBook, OrderPreviewReport, OrderRequest, PayLink, PlaceOptions, PlaceReport, PlanRequest, Progress, ShipTo,
+    TrackedOrder,
 };
 use open1688_store::{OrderQuery, StoredOrder};
 use rust_decimal::Decimal;
@@ -114,7 +115,7 @@ pub async fn list(
 pub async fn show(State(state): State<ServiceState>, Id(id): Id) -> Result<Json<TrackedOrder>, Problem> {
     let order = state.store.order_by_platform_id(id).await?.ok_or_else(|| not_here(id))?;
     let timeline = state.store.order_events(order.id).await?;
-    Ok(Json(TrackedOrder { order, timeline, change: None }))
+    Ok(Json(TrackedOrder::new(order, timeline, None)))
 }
 
 fn not_here(id: i64) -> Problem {
@@ -170,4 +171,12 @@ pub async fn pay_url(
 ) -> Result<Json<PayLink>, Problem> {
     let body = extract::json(body)?;
     Ok(Json(state.jobs.pay_url(&state.store, &body.order_ids).await?))
+}
+
+/// `GET /v1/orders/addresses`: the buyer's saved delivery addresses, with the ids `ship_to`
+/// takes (one gateway call).
+#[utoipa::path(get, path = "/orders/addresses", tag = "orders",
+    responses((status = 200, description = "The saved addresses.", body = AddressBook), crate::openapi::Failures))]
+pub async fn addresses(State(state): State<ServiceState>) -> Result<Json<AddressBook>, Problem> {
+    Ok(Json(state.jobs.saved_addresses().await?))
 }

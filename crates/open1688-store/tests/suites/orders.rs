@@ -4,8 +4,8 @@
 
 use chrono::DateTime;
 use open1688_store::{
-    Alert, AlertQuery, NewOrder, ORDER_ALERTS, OrderAlert, OrderAlertSubject, OrderLine, OrderQuery, OrderState,
-    SqlStore, Store,
+    Alert, AlertQuery, NewOrder, ORDER_ALERTS, OrderAlert, OrderAlertSubject, OrderChangeKind, OrderLine, OrderQuery,
+    OrderReadback, OrderReceiver, OrderState, ReadbackLine, SqlStore, Store,
 };
 use rust_decimal::Decimal;
 
@@ -114,6 +114,69 @@ pub async fn order_suite(store: &SqlStore, base: i64) {
     );
     let refused_row = store.order_by_out_id(&refused).await.unwrap().unwrap().id;
     order_alert_suite(store, base, order_id, now.id, refused_row).await;
+    split_and_readback_suite(store, base).await;
+}
+
+/// One create call that made two orders, each recorded and listed; then what the platform says
+/// of an order when read back, kept and compared with what was placed.
+async fn split_and_readback_suite(store: &SqlStore, base: i64) {
+    let out = format!("o1688-{base}-s");
+    store.record_order_intent(&order(&out, &format!("split-{base}")), 1_000).await.unwrap();
+    let first_id = 2_237_938_826_933_000_000 + base % 1_000 * 10;
+    let first =
+        store.mark_order_placed(&out, first_id, Some(money("100.50")), "waitbuyerpay", "create", 2_000).await.unwrap();
+    assert!(store.split_orders(&out).await.unwrap().is_empty());
+    let second = store.record_split_order(&first, 2, first_id + 1, Some(money("48.25")), 2_000).await.unwrap();
+    assert_eq!(second.out_order_id, format!("{out}-2"));
+    assert_eq!(
+        (second.state, second.order_id, second.status.as_deref()),
+        (OrderState::Placed, Some(first_id + 1), Some("waitbuyerpay"))
+    );
+    assert_eq!((second.platform_total, second.split_of.as_deref()), (Some(money("48.25")), Some(out.as_str())));
+    assert!(second.lines.is_empty(), "its lines are known once it is read back");
+    assert_eq!(
+        store.order_by_out_id(&out).await.unwrap().unwrap().split_of.as_deref(),
+        Some(out.as_str()),
+        "the first is part of the split"
+    );
+    let again = store.record_split_order(&first, 2, first_id + 1, Some(money("48.25")), 3_000).await.unwrap();
+    assert_eq!(again, second, "recorded once");
+    assert_eq!(store.split_orders(&out).await.unwrap(), std::slice::from_ref(&second));
+    assert_eq!(store.order_events(second.id).await.unwrap().len(), 1, "its making starts its timeline");
+    let open =
+        store.orders(&OrderQuery { open_only: true, batch: Some(format!("split-{base}")), limit: 0 }).await.unwrap();
+    assert_eq!(open.len(), 2, "both are tracked");
+
+    let read = OrderReadback {
+        read_ms: 5_000,
+        total: Some(money("112.00")),
+        goods: Some(money("97.00")),
+        freight: Some(money("15")),
+        discount: Some(money("-0.5")),
+        receiver: Some(OrderReceiver {
+            name: Some("义乌仓 张三".into()),
+            area: Some("浙江省 金华市 义乌市".into()),
+            ..OrderReceiver::default()
+        }),
+        carrier: Some("中通快递".into()),
+        waybill: Some("ZT1234".into()),
+        lines: vec![ReadbackLine {
+            offer_id: Some(630_526_089_341),
+            quantity: Some(300),
+            unit_price: Some(money("8.35")),
+            ..ReadbackLine::default()
+        }],
+    };
+    store.save_order_readback(first_id, &read, 5_000).await.unwrap();
+    let kept = store.order_by_platform_id(first_id).await.unwrap().unwrap();
+    assert_eq!(kept.readback.as_ref(), Some(&read), "money and text come back exactly");
+    let changes = kept.changes_since_placed();
+    assert_eq!(changes.len(), 1, "a split order is compared by its total: {changes:?}");
+    assert_eq!(
+        (changes[0].kind, changes[0].placed, changes[0].now),
+        (OrderChangeKind::Total, Some(money("100.5")), Some(money("112")))
+    );
+    assert!(store.save_order_readback(1, &read, 5_000).await.is_err(), "an unknown order");
 }
 
 fn alert(at_ms: i64, rule: &str, message: &str) -> Alert {

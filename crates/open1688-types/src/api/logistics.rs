@@ -99,6 +99,54 @@ crate::wire_struct! {
         company_name: Option<String> = "logisticsCompanyName",
         /// The carrier's code (`ZTO`).
         company_no: Option<String> = "logisticsCompanyNo",
+        /// The carrier's id on the platform (a string, `"8"`, in the documented answer).
+        company_id: Option<String> = "logisticsCompanyId",
+        /// The order lines shipped, comma-separated.
+        order_entry_ids: Option<String> = "orderEntryIds",
+        /// The seller's remark.
+        remarks: Option<String> = "remarks",
+        /// What was sent.
+        send_goods: Vec<SentGoods> = "sendGoods",
+        /// Where it goes, as the documented structure.
+        receiver: Option<ShipmentReceiver> = "receiver",
+    }
+}
+
+crate::wire_struct! {
+    /// Goods a shipment carries.
+    pub struct SentGoods {
+        /// The goods' name.
+        name: Option<String> = "goodName",
+        /// How many.
+        quantity: Option<rust_decimal::Decimal> = "quantity",
+        /// The unit (`个`).
+        unit: Option<String> = "unit",
+    }
+}
+
+crate::wire_struct! {
+    /// A shipment's receiver (`encrypt: "CN"` marks masked fields).
+    pub struct ShipmentReceiver {
+        /// The receiver's name.
+        name: Option<String> = "receiverName",
+        /// Mobile.
+        mobile: Option<String> = "receiverMobile",
+        /// Landline.
+        phone: Option<String> = "receiverPhone",
+        /// Province.
+        province: Option<String> = "receiverProvince",
+        /// Province code.
+        province_code: Option<String> = "receiverProvinceCode",
+        /// City.
+        city: Option<String> = "receiverCity",
+        /// City code.
+        city_code: Option<String> = "receiverCityCode",
+        /// District.
+        county: Option<String> = "receiverCounty",
+        /// District code.
+        county_code: Option<String> = "receiverCountyCode",
+        /// Street and number.
+        address: Option<String> = "receiverAddress",
     }
 }
 

@@ -280,6 +280,17 @@ crate::wire_struct! {
     }
 }
 
+impl PreviewCargo {
+    /// What a line promotion took off this line of `quantity` units: `finalUnitPrice × quantity −
+    /// amount` when the amount is lower. The platform then leaves the entry's `discountFee` null,
+    /// so this is the only sign of the promotion. `None` when the line shows none.
+    pub fn line_discount(&self, quantity: i64) -> Option<Decimal> {
+        let listed = self.final_unit_price?.checked_mul(Decimal::from(quantity))?;
+        let off = listed.checked_sub(self.amount?)?;
+        (off > Decimal::ZERO).then_some(off)
+    }
+}
+
 crate::wire_struct! {
     /// The create answer: `{"success","code","message","result":{…}}`.
     pub struct CreateOrderResponse {
@@ -379,6 +390,10 @@ crate::wire_struct! {
         post_fee: Option<i64> = "postFee",
         /// Whether this one succeeded.
         success: Option<bool> = "success",
+        /// Goods before freight as the caller's lines priced them, fen.
+        goods: Option<i64> = "sumPaymentNoCarriageFromClient",
+        /// Discount, fen.
+        discount: Option<i64> = "discount",
     }
 }
 

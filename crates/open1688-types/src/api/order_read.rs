@@ -295,6 +295,109 @@ crate::wire_struct! {
         base_info: Option<TradeBaseInfo> = "baseInfo",
         /// Its lines.
         product_items: Vec<TradeItem> = "productItems",
+        /// Where it goes and its shipments.
+        native_logistics: Option<NativeLogistics> = "nativeLogistics",
+        /// Its payment terms (`[]` for an order cancelled unpaid, in some answers).
+        trade_terms: Vec<TradeTerm> = "tradeTerms",
+    }
+}
+
+crate::wire_struct! {
+    /// Where an order goes (`nativeLogistics`), with its shipments once the seller ships.
+    pub struct NativeLogistics {
+        /// The receiver.
+        contact_person: Option<String> = "contactPerson",
+        /// The receiver's mobile.
+        mobile: Option<String> = "mobile",
+        /// Province.
+        province: Option<String> = "province",
+        /// City.
+        city: Option<String> = "city",
+        /// District.
+        area: Option<String> = "area",
+        /// District code.
+        area_code: Option<String> = "areaCode",
+        /// Town (street).
+        town: Option<String> = "town",
+        /// Town code.
+        town_code: Option<String> = "townCode",
+        /// Street and number (in the documented answer, with the city before it).
+        address: Option<String> = "address",
+        /// Post code.
+        zip: Option<String> = "zip",
+        /// The shipments.
+        logistics_items: Vec<LogisticsItem> = "logisticsItems",
+    }
+}
+
+crate::wire_struct! {
+    /// One shipment of an order. Captured answers give `id` as a number and the `LP…`/`BX…`
+    /// string as `logisticsCode`; the carrier's id is a number here and a string in the
+    /// logistics API.
+    pub struct LogisticsItem {
+        /// The shipment's numeric id.
+        id: Option<i64> = "id",
+        /// The platform's logistics code (`BX…`, `LP…`).
+        logistics_code: Option<String> = "logisticsCode",
+        /// The carrier's waybill number (`不需要物流` when none is needed).
+        bill_no: Option<String> = "logisticsBillNo",
+        /// The carrier's id on the platform.
+        company_id: Option<String> = "logisticsCompanyId",
+        /// The carrier.
+        company_name: Option<String> = "logisticsCompanyName",
+        /// The carrier's code (`ZTO`).
+        company_no: Option<String> = "logisticsCompanyNo",
+        /// `alreadysend`, …
+        status: Option<String> = "status",
+        /// The order lines it carries, comma-separated.
+        sub_item_ids: Option<String> = "subItemIds",
+        /// When it was shipped.
+        delivered_time: Option<chrono::DateTime<chrono::FixedOffset>> = "deliveredTime",
+    }
+}
+
+impl LogisticsItem {
+    /// The carrier as a person reads it: its name, else its code, else its platform id.
+    pub fn carrier(&self) -> Option<String> {
+        self.company_name
+            .clone()
+            .or_else(|| self.company_no.clone())
+            .or_else(|| self.company_id.as_ref().map(|id| format!("#{id}")))
+            .filter(|c| !c.is_empty())
+    }
+}
+
+crate::wire_struct! {
+    /// A payment term of an order (`payStatus` `"1"` unpaid, `"2"` paid, `"8"` closed unpaid).
+    pub struct TradeTerm {
+        /// The term's payment status.
+        pay_status: Option<String> = "payStatus",
+        /// How it is paid (`"1"` Alipay, `"13"` Kuajingbao).
+        pay_way: Option<String> = "payWay",
+        /// The amount of the term, yuan.
+        amount: Option<Decimal> = "phasAmount",
+        /// When it was paid.
+        pay_time: Option<chrono::DateTime<chrono::FixedOffset>> = "payTime",
+    }
+}
+
+crate::wire_struct! {
+    /// Where the order goes as its header says (`receiverInfo`).
+    pub struct ReceiverInfo {
+        /// The receiver.
+        full_name: Option<String> = "toFullName",
+        /// The receiver's mobile.
+        mobile: Option<String> = "toMobile",
+        /// The receiver's landline.
+        phone: Option<String> = "toPhone",
+        /// Province, city, district and town as text.
+        area: Option<String> = "toArea",
+        /// District code.
+        division_code: Option<String> = "toDivisionCode",
+        /// Town code.
+        town_code: Option<String> = "toTownCode",
+        /// Post code.
+        post: Option<String> = "toPost",
     }
 }
 
@@ -325,6 +428,16 @@ crate::wire_struct! {
         pay_time: Option<chrono::DateTime<chrono::FixedOffset>> = "payTime",
         /// Why it closed.
         close_reason: Option<String> = "closeReason",
+        /// Who closed it (`CLOSE_TRADE_BY_BUYER`).
+        close_operate_type: Option<String> = "closeOperateType",
+        /// When it ended (succeeded or closed).
+        complete_time: Option<chrono::DateTime<chrono::FixedOffset>> = "completeTime",
+        /// `cn` for orders made by `createCrossOrder`.
+        business_type: Option<String> = "businessType",
+        /// Seconds the buyer has to pay after creation.
+        pay_timeout: Option<i64> = "payTimeout",
+        /// Where it goes.
+        receiver_info: Option<ReceiverInfo> = "receiverInfo",
     }
 }
 
@@ -364,6 +477,47 @@ crate::wire_struct! {
         item_amount: Option<Decimal> = "itemAmount",
         /// 1 unshipped, 2 shipped, 3 received, 4 returned, 5 partly shipped, 8 no logistics.
         logistics_status: Option<i64> = "logisticsStatus",
+        /// The line's discount, fen (negative or zero): `itemAmount` is after it.
+        entry_discount: Option<i64> = "entryDiscount",
+        /// The SKU's attributes.
+        sku_infos: Vec<SkuAttribute> = "skuInfos",
+        /// The line's status.
+        status: Option<String> = "status",
+        /// The unit (`件`).
+        unit: Option<String> = "unit",
+        /// The line's own id (may have gone through a double).
+        sub_item_id: Option<i64> = "subItemID",
+        /// The line's own id as a string (exact).
+        sub_item_id_str: Option<i64> = "subItemIDString",
+    }
+}
+
+crate::wire_struct! {
+    /// One SKU attribute of an order line.
+    pub struct SkuAttribute {
+        /// The attribute (`颜色`).
+        name: Option<String> = "name",
+        /// Its value (`白色`).
+        value: Option<String> = "value",
+    }
+}
+
+impl TradeItem {
+    /// The line's exact id: the string form when both came.
+    pub fn line_id(&self) -> Option<i64> {
+        self.sub_item_id_str.or(self.sub_item_id)
+    }
+
+    /// The line's discount in yuan (zero or negative), where the answer gives it.
+    pub fn discount_yuan(&self) -> Option<Decimal> {
+        self.entry_discount.map(fen_to_yuan)
+    }
+}
+
+impl TradeInfo {
+    /// The order's first shipment's carrier and waybill, where it has shipped.
+    pub fn shipment(&self) -> Option<&LogisticsItem> {
+        self.native_logistics.as_ref().and_then(|n| n.logistics_items.first())
     }
 }
 

@@ -1,10 +1,13 @@
 //! The buyer's saved delivery addresses (`alibaba.trade.receiveAddress.get`, whose ids an order's
 //! `addressParam` may name), an address turned into its district code
 //! (`alibaba.trade.addresscode.parse`, for the code form of `addressParam`) and the Kuajingbao
-//! (跨境宝) payment link (`alibaba.crossBorderPay.url.get`, trade spec §A.6). The answer shapes of
-//! the two address APIs are not in the stored documentation: they are read leniently (the list
-//! under `result` or `result.receiveAddressItems`; the code under `result.addressCode` or
-//! `result.code`).
+//! (跨境宝) payment link (`alibaba.crossBorderPay.url.get`, trade spec §A.6). The platform's
+//! documentation examples (`fixtures/responses/docs/`) put the saved addresses under
+//! `result.receiveAddressItems` beside a top-level `success`, each with `townCode`/`townName`, and
+//! the parsed address's code under `result.addressCode` with `postCode`, `isDefault` and `latest`.
+//! Older relayed answers put the list straight under `result` and the code under `result.code`;
+//! both are still read. A refused address call says `success:false` with `code` and `message`
+//! (not `errorCode`/`errorMessage`, which are read too).
 
 use crate::business::{ApiResponse, BusinessFailure, ResponseFamily};
 use crate::params::{EncodeError, Params};
@@ -56,6 +59,23 @@ crate::wire_struct! {
         address_code_text: Option<String> = "addressCodeText",
         /// Whether it is the buyer's default.
         is_default: Option<bool> = "isDefault",
+        /// The town's (street's) code.
+        town_code: Option<String> = "townCode",
+        /// The town's (street's) name.
+        town_name: Option<String> = "townName",
+    }
+}
+
+impl SavedAddress {
+    /// The address as one line a person reads: district, town, street (what is known of them).
+    pub fn one_line(&self) -> String {
+        [self.address_code_text.as_deref(), self.town_name.as_deref(), self.address.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -73,11 +93,20 @@ pub struct ReceiveAddressesResponse {
     /// The answer as received.
     #[serde(default)]
     result: Option<serde_json::Value>,
-    /// A failure code.
-    #[serde(default, rename = "errorCode", deserialize_with = "crate::lenient::opt_string")]
+    /// The documented flag: `false` on a refusal.
+    #[serde(default, deserialize_with = "crate::lenient::tolerant::opt_bool")]
+    pub success: Option<bool>,
+    /// The documented failure code.
+    #[serde(default, deserialize_with = "crate::lenient::tolerant::opt_string")]
+    pub code: Option<String>,
+    /// The documented failure message.
+    #[serde(default, deserialize_with = "crate::lenient::tolerant::opt_string")]
+    pub message: Option<String>,
+    /// A failure code, as other trade answers spell it.
+    #[serde(default, rename = "errorCode", deserialize_with = "crate::lenient::tolerant::opt_string")]
     pub error_code: Option<String>,
-    /// A failure message.
-    #[serde(default, rename = "errorMessage", deserialize_with = "crate::lenient::opt_string")]
+    /// A failure message, as other trade answers spell it.
+    #[serde(default, rename = "errorMessage", deserialize_with = "crate::lenient::tolerant::opt_string")]
     pub error_message: Option<String>,
 }
 
@@ -98,10 +127,19 @@ impl ReceiveAddressesResponse {
 
 impl ApiResponse for ReceiveAddressesResponse {
     fn business_failure(&self) -> Option<BusinessFailure> {
-        (self.result.is_none() || self.error_code.as_deref().is_some_and(|c| !c.is_empty())).then(|| BusinessFailure {
+        let code = self.code.clone().or_else(|| self.error_code.clone()).filter(|c| !c.is_empty());
+        (self.result.is_none()
+            || self.success == Some(false)
+            || self.error_code.as_deref().is_some_and(|c| !c.is_empty()))
+        .then(|| BusinessFailure {
             family: ResponseFamily::Trade,
-            code: self.error_code.clone(),
-            message: self.error_message.clone().or_else(|| Some("no addresses in the answer".to_owned())),
+            code,
+            message: self
+                .message
+                .clone()
+                .or_else(|| self.error_message.clone())
+                .filter(|m| !m.is_empty())
+                .or_else(|| Some("no addresses in the answer".to_owned())),
         })
     }
 }
@@ -132,10 +170,20 @@ impl ApiRequest for AddressCodeParse {
 }
 
 crate::wire_struct! {
-    /// The parsed address.
+    /// The parsed address (the documented fields, and the older `code`/`province`/… form).
     pub struct ParsedAddress {
         /// The district code.
         address_code: Option<String> = "addressCode",
+        /// Province, city and district as text.
+        address_code_text: Option<String> = "addressCodeText",
+        /// Post code.
+        post_code: Option<String> = "postCode",
+        /// Whether it is the buyer's default address.
+        is_default: Option<bool> = "isDefault",
+        /// Whether it is the address the buyer used last.
+        latest: Option<bool> = "latest",
+        /// The saved address it matched, if any.
+        address_id: Option<i64> = "addressId",
         /// The code, where the answer calls it `code`.
         code: Option<String> = "code",
         /// Province.
@@ -163,10 +211,12 @@ crate::wire_struct! {
     pub struct AddressCodeResponse {
         /// The address, parsed.
         result: Option<ParsedAddress> = "result",
+        /// The documented flag, when sent.
+        success: Option<bool> = "success",
         /// A failure code.
-        error_code: Option<String> = "errorCode",
+        error_code: Option<String> = "errorCode" | "code",
         /// A failure message.
-        error_message: Option<String> = "errorMessage",
+        error_message: Option<String> = "errorMessage" | "message",
     }
 }
 

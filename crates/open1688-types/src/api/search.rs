@@ -127,8 +127,8 @@ crate::wire_struct! {
         repurchase_rate: Option<String> = "repurchaseRate",
         /// Units sold in the last month.
         month_sold: Option<i64> = "monthSold",
-        /// Whether one piece can be bought.
-        is_one_psale: Option<bool> = "isOnePsale",
+        /// Whether one piece can be bought (`onePsale` in captured and recommended items).
+        is_one_psale: Option<bool> = "isOnePsale" | "onePsale",
         /// Seller identities such as `super_factory`.
         seller_identities: Vec<String> = "sellerIdentities",
         /// Offer identities such as `yx`.
@@ -145,8 +145,10 @@ crate::wire_struct! {
         create_date: Option<DateTime<FixedOffset>> = "createDate",
         /// Last change.
         modify_date: Option<DateTime<FixedOffset>> = "modifyDate",
-        /// Boolean here, a string in detail and seller lists.
-        is_select: Option<bool> = "isSelect",
+        /// Boolean here, a string in detail and seller lists (`select` in some answers).
+        is_select: Option<bool> = "isSelect" | "select",
+        /// Whether it is 精选货源 (`jxhy` in some answers).
+        is_jxhy: Option<bool> = "isJxhy" | "jxhy",
         /// Minimum order quantity.
         min_order_quantity: Option<i64> = "minOrderQuantity",
         /// Supplier signals.
