@@ -249,21 +249,10 @@ impl OrderBook {
 
     /// Pays an unpaid order (what the buyer does at the cashier); logs `ORDER_BUYER_VIEW_ORDER_PAY`.
     pub fn pay(&self, id: i64, now_ms: i64, config: &OrderConfig) -> Result<SandboxOrder, ActionRefused> {
-        self.advance_to(now_ms, config);
-        let mut inner = self.lock();
-        let n = *inner.by_id.get(&id).ok_or_else(|| refused("ORDER_NOT_EXIST", format!("no order {id}")))?;
-        let order = &mut inner.orders[n];
-        if order.status != status::WAIT_BUYER_PAY {
-            return Err(refused(
-                "ORDER_STATUS_ERROR",
-                format!("order {id} is {}, not waiting for payment", order.status),
-            ));
-        }
-        order.status = status::WAIT_SELLER_SEND;
-        order.paid_ms = Some(now_ms);
-        let order = order.clone();
-        log(&mut inner.log, &order, now_ms, "ORDER_BUYER_VIEW_ORDER_PAY", status::WAIT_SELLER_SEND);
-        Ok(order)
+        self.change_unpaid(id, now_ms, config, "ORDER_BUYER_VIEW_ORDER_PAY", "not waiting for payment", |order| {
+            order.status = status::WAIT_SELLER_SEND;
+            order.paid_ms = Some(now_ms);
+        })
     }
 
     /// The seller changes an unpaid order's freight (改价, as sellers do after agreeing a price
@@ -279,19 +268,33 @@ impl OrderBook {
         if freight < Decimal::ZERO {
             return Err(refused("400", format!("freight {freight} is below zero")));
         }
+        let topic = "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY";
+        self.change_unpaid(id, now_ms, config, topic, "only an unpaid order's price changes", |order| {
+            order.freight = freight;
+        })
+    }
+
+    /// Applies `change` to unpaid order `id` at `now_ms` and logs `topic` with the status it
+    /// leaves; an order not waiting for payment is refused, saying `why`.
+    fn change_unpaid(
+        &self,
+        id: i64,
+        now_ms: i64,
+        config: &OrderConfig,
+        topic: &'static str,
+        why: &str,
+        change: impl FnOnce(&mut SandboxOrder),
+    ) -> Result<SandboxOrder, ActionRefused> {
         self.advance_to(now_ms, config);
         let mut inner = self.lock();
         let n = *inner.by_id.get(&id).ok_or_else(|| refused("ORDER_NOT_EXIST", format!("no order {id}")))?;
         let order = &mut inner.orders[n];
         if order.status != status::WAIT_BUYER_PAY {
-            return Err(refused(
-                "ORDER_STATUS_ERROR",
-                format!("order {id} is {}: only an unpaid order's price changes", order.status),
-            ));
+            return Err(refused("ORDER_STATUS_ERROR", format!("order {id} is {}: {why}", order.status)));
         }
-        order.freight = freight;
+        change(order);
         let order = order.clone();
-        log(&mut inner.log, &order, now_ms, "ORDER_BUYER_VIEW_ORDER_PRICE_MODIFY", status::WAIT_BUYER_PAY);
+        log(&mut inner.log, &order, now_ms, topic, order.status);
         Ok(order)
     }
 
