@@ -160,6 +160,10 @@ async fn orders_placed_over_http_are_followed_by_the_platforms_pushes() {
         assert!(trace.first().is_some_and(|t| t.starts_with("卖家已发货")), "{trace:?}");
         assert!(trace.last().is_some_and(|t| t.starts_with("已签收")), "{trace:?}");
         assert!(browser.text("main").await.contains("o1688-"), "our number is shown");
+        // What the platform said when the pushes made the service read it again: the same total.
+        let now = browser.text("section[aria-labelledby=now-title]").await;
+        assert!(now.contains("What the platform says now") && now.contains("义乌仓 张三"), "{now}");
+        browser.wait_for("#no-changes").await;
         browser.screenshot_page("order-en-laptop", LAPTOP).await;
         // A read key may not ask the platform to read an order again (that records a change).
         browser.click("form[action$='/track'] button").await;
@@ -173,6 +177,20 @@ async fn orders_placed_over_http_are_followed_by_the_platforms_pushes() {
         assert!(!browser.overflows_sideways().await, "the order page fits a phone");
         browser.assert_accessible("an order's page in Chinese on a phone").await;
         browser.screenshot_page("order-zh-phone", PHONE).await;
+        // The saved delivery addresses, with the numbers an order can go to.
+        browser.open(&url("/orders/addresses")).await;
+        browser.wait_for("#addresses").await;
+        let rows = browser.texts("#addresses tbody tr").await;
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows[0].contains("默认"), "{rows:?}");
+        assert!(!browser.overflows_sideways().await, "the addresses fit a phone");
+        browser.assert_accessible("the saved addresses in Chinese on a phone").await;
+        browser.screenshot_page("addresses-zh-phone", PHONE).await;
+        browser.open(&url("/lang/en?next=/orders/addresses")).await;
+        browser.resize(LAPTOP).await;
+        browser.wait_for("#addresses").await;
+        assert!(browser.text("h1").await.contains("Saved delivery addresses"));
+        browser.screenshot_page("addresses-en-laptop", LAPTOP).await;
         browser.close().await;
     }
 

@@ -2,6 +2,7 @@
 //! API, behind the same keys (logged in once, kept in an HttpOnly cookie), in Chinese and
 //! English. A page parses its form, calls the jobs, renders; it decides nothing itself.
 
+mod addresses;
 mod assets;
 mod catalog;
 mod chart;
@@ -15,6 +16,7 @@ mod keys;
 mod layout;
 mod live;
 mod offer;
+mod order_now;
 mod orders;
 mod overview;
 mod plan;
@@ -57,6 +59,7 @@ pub fn routes() -> Router<ServiceState> {
         .route("/source/{id}/files/{name}", get(source::file))
         .route("/source/{id}/cancel", post(source::cancel))
         .route("/orders", get(orders::list))
+        .route("/orders/addresses", get(addresses::list))
         .route("/orders/{id}", get(orders::show))
         .route("/orders/{id}/track", post(orders::track))
         .route("/orders/{id}/pay", post(orders::pay))

@@ -1,6 +1,7 @@
-//! `/orders`: the orders placed from here with their status, and one order's page — its lines,
-//! its timeline (every status as it was seen, by whom) and the carrier's trace — with "read it
-//! again now" and, while unpaid, the link to the platform's cashier. Nothing here places or pays.
+//! `/orders`: the orders placed from here with their status, and one order's page — what the
+//! platform says of it now and every change since it was placed, its lines, its timeline (every
+//! status as it was seen, by whom) and the carrier's trace — with "read it again now" and, while
+//! unpaid, the link to the platform's cashier. Nothing here places or pays.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -65,6 +66,7 @@ pub async fn list(
         nav.zoom aria-label=(t.nav_orders) {
             a href="/orders" aria-current=[(!all).then_some("true")] { (t.open_orders) }
             a href="/orders?show=all" aria-current=[all.then_some("true")] { (t.all_orders) }
+            a href="/orders/addresses" { (t.saved_addresses) }
         }
         section.card {
             @if orders.is_empty() {
@@ -165,6 +167,7 @@ pub async fn show(
             }
             @if unpaid { p.muted.small { (t.never_paid_here) } }
         }
+        (super::order_now::card(t, &order, time))
         div.columns {
             section.card aria-labelledby="timeline-title" {
                 h2 #timeline-title { (t.timeline) }

@@ -514,6 +514,54 @@ words! {
     not_shipped_yet: "Not shipped yet.", "尚未发货。";
     /// An order's lines.
     order_lines: "Lines", "商品明细";
+    /// What the platform said of an order when last read.
+    platform_now: "What the platform says now", "平台当前信息";
+    /// When it was read.
+    read_at: "Read", "读取时间";
+    /// Promotions taken off.
+    discount: "Discount", "优惠";
+    /// Where the goods go.
+    receiver: "Receiver", "收货人";
+    /// The carrier.
+    carrier: "Carrier", "承运商";
+    /// The carrier's waybill number.
+    waybill: "Waybill", "运单号";
+    /// The lines as the platform lists them.
+    platform_lines: "Lines as the platform lists them", "平台所列商品";
+    /// The differences between placing and the last read.
+    changes_since_placed: "Changed since it was placed", "下单后的变化";
+    /// No difference since placing.
+    no_changes_since_placed: "Nothing changed since it was placed.", "下单后没有变化。";
+    /// Not read from the platform yet.
+    not_read_yet: "Not read from the platform yet: read it again now to see its total, receiver and carrier.", "尚未从平台读取：点击“立即刷新”查看金额、收货人和承运商。";
+    /// A total that changed.
+    change_total: "Total", "订单总额";
+    /// A line's units that changed.
+    change_quantity: "Quantity", "数量";
+    /// A line's unit price that changed.
+    change_unit_price: "Unit price", "单价";
+    /// A placed line no longer listed.
+    change_line_gone: "No longer listed", "已不在订单中";
+    /// A line listed that was not placed.
+    change_line_added: "Added by the platform", "平台新增";
+    /// The saved delivery addresses.
+    saved_addresses: "Saved delivery addresses", "收货地址";
+    /// What the saved addresses are for.
+    saved_addresses_intro: "The buyer's delivery addresses saved on 1688. An order can go to one by its number (the address number field of an order, or the service's default address).", "买家在 1688 保存的收货地址。下单时可按地址编号选用（订单的地址编号，或服务的默认收货地址）。";
+    /// An address's number.
+    address_number: "Address number", "地址编号";
+    /// The buyer's default address.
+    default_address: "Default", "默认";
+    /// Area: province, city, district.
+    area: "Area", "地区";
+    /// Street and number.
+    street: "Street", "详细地址";
+    /// Post code.
+    post_code: "Post code", "邮编";
+    /// Mobile number.
+    mobile: "Mobile", "手机";
+    /// No saved address.
+    no_addresses: "No saved address on 1688 yet.", "1688 上还没有保存的收货地址。";
 }
 
 #[cfg(test)]
