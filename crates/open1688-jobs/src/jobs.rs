@@ -85,7 +85,25 @@ impl Jobs {
     }
 }
 
-/// A scorecard preset (`default`, `legacy_credit`, `legacy_factory`) or a TOML file.
+/// The scorecard a remote caller (the service's API and pages, MCP over HTTP) asked for by name:
+/// a preset, or the one this installation is configured with (`active`, or its configured name).
+/// A remote caller never names a file: anything else is refused without reading anything.
+pub fn remote_scorecard(name: &str, configured: &str) -> Result<Scorecard> {
+    if let Some(card) = Scorecard::preset(name) {
+        return Ok(card);
+    }
+    if name == "active" || name == configured {
+        return load_scorecard(configured);
+    }
+    Err(JobError::invalid(
+        "scorecard",
+        "name a scorecard this service offers: default, legacy_credit, legacy_factory, or active (the service's own)",
+    ))
+}
+
+/// A scorecard preset (`default`, `legacy_credit`, `legacy_factory`) or a TOML file (for a local
+/// caller or the installation's configuration; remote callers go through [`remote_scorecard`]).
+/// An error names the file and where it went wrong, never what it holds.
 pub fn load_scorecard(name: &str) -> Result<Scorecard> {
     if let Some(card) = Scorecard::preset(name) {
         return Ok(card);

@@ -79,7 +79,7 @@ pub use compare::{CompareReport, CompareRequest, CompareTarget};
 pub use error::{ErrorKind, JobError, Result};
 pub use history::HistoryReport;
 pub use image_search::{ImageSearchRequest, picture_source};
-pub use jobs::{Jobs, load_scorecard};
+pub use jobs::{Jobs, load_scorecard, remote_scorecard};
 pub use offers::OffersReport;
 pub use order_place::{OrderPolicy, PlaceOptions, PlaceReport, PlacedOrder};
 pub use order_preview::{OrderPreviewReport, OrderRequest, PreviewedOrder, ShipTo};

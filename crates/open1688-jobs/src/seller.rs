@@ -7,7 +7,9 @@ use sourcing::{OfferSummary, ScoreReport, Supplier};
 
 use crate::candidates::item_ids;
 use crate::error::{JobError, Result};
-use crate::jobs::{Jobs, load_scorecard};
+use sourcing::Scorecard;
+
+use crate::jobs::Jobs;
 use crate::progress::Progress;
 use crate::search::offers_sheet;
 use crate::sheet::{Cell, Sheet};
@@ -26,9 +28,9 @@ pub struct SellerReport {
 }
 
 impl Jobs {
-    /// `seller`: profile, offers and scorecard (`scorecard`: a preset name or a TOML file).
-    pub async fn seller(&self, id: &str, scorecard: &str, progress: &Progress) -> Result<SellerReport> {
-        let card = load_scorecard(scorecard)?;
+    /// `seller`: profile, offers and the supplier judged by `card` (resolved by the caller:
+    /// [`crate::load_scorecard`] for a local one, [`crate::remote_scorecard`] for a remote caller).
+    pub async fn seller(&self, id: &str, card: &Scorecard, progress: &Progress) -> Result<SellerReport> {
         if id.trim().is_empty() {
             return Err(JobError::invalid("id", "the seller id is empty"));
         }

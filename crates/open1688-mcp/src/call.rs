@@ -119,11 +119,15 @@ pub async fn run(
         }
         "supplier_report" => {
             let args: SupplierArgs = parse(name, arguments)?;
-            let scorecard = args.scorecard.unwrap_or_else(|| jobs.sourcing_policy().scorecard.clone());
-            if scorecard.contains(['/', '\\']) && !caller.reads_local_files() {
-                return Err(JobError::invalid("scorecard", "name a scorecard preset, not a file path"));
-            }
-            Answer::of(&jobs.seller(&args.seller, &scorecard, progress).await?)
+            let configured = &jobs.sourcing_policy().scorecard;
+            let name = args.scorecard.unwrap_or_else(|| configured.clone());
+            // Over HTTP the caller is remote: a preset or the configured scorecard, never a file.
+            let card = if caller.reads_local_files() {
+                open1688_jobs::load_scorecard(&name)?
+            } else {
+                open1688_jobs::remote_scorecard(&name, configured)?
+            };
+            Answer::of(&jobs.seller(&args.seller, &card, progress).await?)
         }
         "search_catalog" => {
             let query: CatalogQuery = parse(name, arguments)?;

@@ -227,8 +227,18 @@ pub struct ScoreReport {
 impl Scorecard {
     /// Reads a scorecard from TOML and checks it.
     pub fn from_toml(text: &str) -> Result<Self, EngineError> {
-        let card: Self = toml::from_str(text)
-            .map_err(|e| EngineError::BadScorecard { name: "<toml>".into(), reason: e.to_string() })?;
+        // Where, never what: the text may be any file (a `.env` named by mistake), and the
+        // parser's message quotes it.
+        let card: Self = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |span| span.start).min(text.len());
+            let before = text.get(..at).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            EngineError::BadScorecard {
+                name: "<toml>".into(),
+                reason: format!("not a scorecard in TOML (line {line}, column {column})"),
+            }
+        })?;
         card.validate()?;
         Ok(card)
     }

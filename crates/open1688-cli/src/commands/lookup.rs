@@ -41,7 +41,8 @@ pub async fn same_item(ctx: &Ctx, args: &SameItemArgs) -> Result<Vec<Sheet>, Cli
 
 /// `seller`: profile, offers, scorecard with its explanation.
 pub async fn seller(ctx: &Ctx, args: &SellerArgs) -> Result<Vec<Sheet>, CliError> {
-    let report = ctx.jobs().await?.seller(&args.id, &args.scorecard, &ctx.progress()).await?;
+    let card = open1688_jobs::load_scorecard(&args.scorecard)?;
+    let report = ctx.jobs().await?.seller(&args.id, &card, &ctx.progress()).await?;
     if let Some(note) = &report.score.missing_note {
         ctx.note(note);
     }

@@ -137,13 +137,33 @@ fn urlencoding(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-/// Where to go after logging in: a local path only (an open redirect would hand the session to
-/// another site's page).
-pub(super) fn local_path(next: Option<&str>) -> &str {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
-        _ => "/",
-    }
+/// Where to go after logging in or switching the language: `/` when nothing is said, else a path
+/// of this site, or `None` for anything else. An open redirect would hand the session to another
+/// site's page, so a path must start with one `/`, and may hold only printable ASCII without
+/// backslashes: browsers drop tabs and newlines from an address (`/\t/evil.example` becomes
+/// `//evil.example`) and read `\` as `/`; the dashboard's own links are percent-encoded, so a
+/// person's link never needs more.
+pub(super) fn local_path(next: Option<&str>) -> Option<&str> {
+    let Some(path) = next else { return Some("/") };
+    let mut chars = path.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && path.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    local.then_some(path)
+}
+
+/// The answer to a `next` that is not a path of this site: a 400 that says so, never a redirect.
+fn not_local(lang: Lang) -> Response {
+    let t = lang.text();
+    (
+        StatusCode::BAD_REQUEST,
+        bare_page(
+            lang,
+            t.failed,
+            html! { section.card { h1 { (t.failed) } p { (t.bad_next) } p { a href="/" { (t.back) } } } },
+        ),
+    )
+        .into_response()
 }
 
 /// `GET /login` parameters.
@@ -154,10 +174,14 @@ pub struct LoginQuery {
 
 /// `GET /login`: the form.
 pub async fn login_page(headers: HeaderMap, query: axum::extract::Query<LoginQuery>) -> Response {
-    login_form(lang_of(&headers), query.next.as_deref(), None).into_response()
+    let lang = lang_of(&headers);
+    match local_path(query.next.as_deref()) {
+        Some(next) => login_form(lang, next, None).into_response(),
+        None => not_local(lang),
+    }
 }
 
-fn login_form(lang: Lang, next: Option<&str>, error: Option<&str>) -> maud::Markup {
+fn login_form(lang: Lang, next: &str, error: Option<&str>) -> maud::Markup {
     let t = lang.text();
     bare_page(
         lang,
@@ -166,7 +190,7 @@ fn login_form(lang: Lang, next: Option<&str>, error: Option<&str>) -> maud::Mark
             form.card.login method="post" action="/login" {
                 h1 { (t.login_title) }
                 p { (t.login_intro) }
-                input type="hidden" name="next" value=(local_path(next));
+                input type="hidden" name="next" value=(next);
                 label for="key" { (t.api_key) }
                 input #key type="password" name="key" autocomplete="current-password" required
                     aria-describedby=[error.map(|_| "key-error")] aria-invalid=[error.map(|_| "true")];
@@ -192,6 +216,7 @@ pub async fn login(State(state): State<ServiceState>, headers: HeaderMap, Form(f
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "a form from another site was refused").into_response();
     }
+    let Some(next) = local_path(form.next.as_deref()) else { return not_local(lang) };
     let text = form.key.trim();
     match authenticate(&state, text).await {
         Ok(Some(key)) => {
@@ -202,14 +227,13 @@ pub async fn login(State(state): State<ServiceState>, headers: HeaderMap, Form(f
                 .same_site(SameSite::Strict)
                 .max_age(cookie::time::Duration::seconds(SESSION_SECONDS))
                 .build();
-            let mut response = Redirect::to(local_path(form.next.as_deref())).into_response();
+            let mut response = Redirect::to(next).into_response();
             if let Ok(value) = cookie.to_string().parse() {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
             response
         }
-        Ok(None) => (StatusCode::UNAUTHORIZED, login_form(lang, form.next.as_deref(), Some(lang.text().key_refused)))
-            .into_response(),
+        Ok(None) => (StatusCode::UNAUTHORIZED, login_form(lang, next, Some(lang.text().key_refused))).into_response(),
         Err(response) => response,
     }
 }
@@ -235,12 +259,13 @@ pub async fn switch_language(
     let Some(lang) = Lang::parse(&tag) else {
         return (StatusCode::NOT_FOUND, "no such language").into_response();
     };
+    let Some(next) = local_path(query.next.as_deref()) else { return not_local(lang) };
     let cookie = Cookie::build((LANG_COOKIE, lang.tag()))
         .path("/")
         .same_site(SameSite::Strict)
         .max_age(cookie::time::Duration::days(365))
         .build();
-    let mut response = Redirect::to(local_path(query.next.as_deref())).into_response();
+    let mut response = Redirect::to(next).into_response();
     if let Ok(value) = cookie.to_string().parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -253,11 +278,26 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_log_in() {
-        assert_eq!(local_path(Some("/offers/1?x=2")), "/offers/1?x=2");
-        for bad in ["https://evil.example/", "//evil.example/", "/\\evil.example", "evil", ""] {
-            assert_eq!(local_path(Some(bad)), "/", "{bad}");
+        assert_eq!(local_path(Some("/offers/1?x=2")), Some("/offers/1?x=2"));
+        assert_eq!(local_path(Some("/search?keyword=%E4%BF%9D")), Some("/search?keyword=%E4%BF%9D"));
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil.example",
+            "/\u{3000}",
+            "/a\\b",
+            "evil",
+            "",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(local_path(Some(bad)), None, "{bad:?}");
         }
-        assert_eq!(local_path(None), "/");
+        assert_eq!(local_path(None), Some("/"));
     }
 
     #[test]
@@ -280,5 +320,22 @@ mod tests {
         assert_eq!(cookie(&headers, KEY_COOKIE), Some("o1688_3_abc"));
         assert_eq!(lang_of(&headers), Lang::Zh);
         assert_eq!(cookie(&headers, "missing"), None);
+    }
+}
+
+#[cfg(test)]
+mod next_properties {
+    use super::local_path;
+
+    proptest::proptest! {
+        /// Whatever `next` says, the answer is a path that stays on this site, or a refusal.
+        #[test]
+        fn next_is_a_path_of_this_site_or_refused(next in ".{0,40}") {
+            if let Some(path) = local_path(Some(&next)) {
+                proptest::prop_assert!(path.starts_with('/') && !path.starts_with("//"));
+                proptest::prop_assert!(path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'));
+                proptest::prop_assert!(axum::http::HeaderValue::from_str(path).is_ok());
+            }
+        }
     }
 }

@@ -560,6 +560,8 @@ words! {
     post_code: "Post code", "邮编";
     /// Mobile number.
     mobile: "Mobile", "手机";
+    /// A return address that is not a page of this site.
+    bad_next: "The link's return address is not a page of this site, so it was not followed.", "该链接的返回地址不是本站页面，未予跳转。";
     /// No saved address.
     no_addresses: "No saved address on 1688 yet.", "1688 上还没有保存的收货地址。";
 }

@@ -102,7 +102,8 @@ pub async fn snooze(
         .parse::<i64>()
         .map_err(|_| Problem::invalid("hours", format!("{:?} is not a number of hours", form.hours)))?;
     watches::snooze_watch(&*state.store, id, hours, Utc::now()).await?;
-    let back = local_path(form.next.as_deref().or(Some(&format!("/watches/{id}")))).to_owned();
+    let own = format!("/watches/{id}");
+    let back = local_path(form.next.as_deref()).filter(|_| form.next.is_some()).unwrap_or(&own).to_owned();
     Ok(Redirect::to(&back).into_response())
 }
 

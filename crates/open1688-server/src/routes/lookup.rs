@@ -91,7 +91,8 @@ pub async fn offer(State(state): State<ServiceState>, Id(id): Id) -> Result<Resp
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SellerParams {
-    /// The scorecard preset or file name (default `default`).
+    /// The scorecard: a preset (`default`, `legacy_credit`, `legacy_factory`) or `active`, the
+    /// service's own (default `default`). Never a file name.
     pub scorecard: Option<String>,
 }
 
@@ -104,12 +105,9 @@ pub async fn seller(
     Path(id): Path<String>,
     params: Result<Query<SellerParams>, QueryRejection>,
 ) -> Result<Json<open1688_jobs::SellerReport>, Problem> {
-    let scorecard = extract::query(params)?.scorecard.unwrap_or_else(|| "default".into());
-    if scorecard.contains(['/', '\\']) {
-        // Scorecard files are the operator's, named in the config; callers pick presets.
-        return Err(Problem::invalid("scorecard", "name a scorecard preset, not a file path"));
-    }
-    Ok(Json(state.jobs.seller(&id, &scorecard, &Progress::silent()).await?))
+    let name = extract::query(params)?.scorecard.unwrap_or_else(|| "default".into());
+    let card = open1688_jobs::remote_scorecard(&name, &state.jobs.sourcing_policy().scorecard)?;
+    Ok(Json(state.jobs.seller(&id, &card, &Progress::silent()).await?))
 }
 
 /// `GET /v1/analyze` parameters: a search and the quantity prices are read at.
