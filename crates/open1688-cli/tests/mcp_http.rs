@@ -1,13 +1,14 @@
 //! End to end over streamable HTTP: `/mcp` inside the real `open1688 serve`, reached by the
-//! official Rust SDK's client, with and without an API key. The key is the caller: a read key
-//! cannot add a watch, and each key sees only its own sourcing job's files.
+//! official Rust SDK's client, with and without an API key. The key is the caller: each tool
+//! needs the scope its API route needs (a read key cannot add a watch, run a sourcing job or
+//! record an order's timeline), and each key sees only its own sourcing job's files.
 
 mod mcp;
 mod service;
 
 use mcp::{Recorder, call, error, ok};
 use rmcp::ServiceExt as _;
-use rmcp::model::ReadResourceRequestParams;
+use rmcp::model::{CallToolRequestParams, ReadResourceRequestParams};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::json;
@@ -51,24 +52,40 @@ async fn the_service_answers_mcp_clients_by_their_keys() {
         "supplier_report",
         &call(&agent, "supplier_report", json!({"seller": "x", "scorecard": "/etc/x.toml"})).await,
     );
-    assert!(e.contains("preset"), "{e}");
+    assert!(e.contains("legacy_credit") && !e.contains("x.toml"), "{e}");
 
-    // The sourcing job over HTTP: progress notifications on the request's stream, files as resources.
-    let sourced =
-        ok("source", &call(&agent, "source", json!({"keyword": "保温杯", "need": 300, "candidates": 6})).await);
+    // Every tool needs what the API route doing its work needs: with a read key, each tool that
+    // is not read-only (the scope table says write for its route) is refused for its scope, and
+    // no read-only one is.
+    for tool in agent.list_all_tools().await.unwrap() {
+        let read_only = tool.annotations.as_ref().and_then(|a| a.read_only_hint).unwrap_or(false);
+        let asked = CallToolRequestParams::new(tool.name.clone()).with_arguments(serde_json::Map::new());
+        let answer = agent.call_tool(asked).await.unwrap();
+        let refused_for_scope = answer.is_error == Some(true)
+            && serde_json::to_string(&answer.content).unwrap().contains("needs a key with scope write");
+        assert_eq!(refused_for_scope, !read_only, "{}: {answer:?}", tool.name);
+    }
+    let e = error("source", &call(&agent, "source", json!({"keyword": "保温杯", "need": 300})).await);
+    assert!(e.contains("scope read") && e.contains("write"), "a sourcing job needs write, as /v1/jobs/source: {e}");
+    let e = error("track_order", &call(&agent, "track_order", json!({"order_id": 42})).await);
+    assert!(e.contains("needs a key with scope write"), "recording an order's timeline needs write: {e}");
+
+    // A write key: the sourcing job over HTTP, progress notifications on the request's stream,
+    // files as resources; and watches.
+    let ops_recorder = Recorder::default();
+    let ops = ops_recorder.clone().serve(transport(&base, Some(&writer))).await.expect("a write key starts a session");
+    let sourced = ok("source", &call(&ops, "source", json!({"keyword": "保温杯", "need": 300, "candidates": 6})).await);
     assert_eq!(sourced["need"], 300);
-    assert!(recorder.progress.lock().unwrap().iter().any(|p| p.total == Some(4.0)), "progress reached the client");
+    assert!(ops_recorder.progress.lock().unwrap().iter().any(|p| p.total == Some(4.0)), "progress reached the client");
     let workbook = ReadResourceRequestParams::new("open1688://source/last/sourcing.xlsx");
-    assert!(agent.read_resource(workbook.clone()).await.is_ok());
-
-    // A write key: watches; and it does not see the read key's job.
-    let ops = ().serve(transport(&base, Some(&writer))).await.expect("a write key starts a session");
+    assert!(ops.read_resource(workbook.clone()).await.is_ok());
     let added = ok("watch_offer", &call(&ops, "watch_offer", json!({"offer": offer, "below": "9", "at": 100})).await);
     assert!(added["id"].as_i64().is_some_and(|id| id > 0), "{added}");
     let listed = ok("list_watches", &call(&agent, "list_watches", json!({})).await);
     assert_eq!(listed["watches"].as_array().unwrap().len(), 1, "the read key sees the watch: {listed}");
-    assert!(ops.read_resource(workbook).await.is_err(), "one key never reads another's job files");
-    let uris: Vec<String> = ops.list_all_resources().await.unwrap().into_iter().map(|r| r.uri).collect();
+    // The read key does not see the write key's job.
+    assert!(agent.read_resource(workbook).await.is_err(), "one key never reads another's job files");
+    let uris: Vec<String> = agent.list_all_resources().await.unwrap().into_iter().map(|r| r.uri).collect();
     assert!(!uris.iter().any(|u| u.starts_with("open1688://source/last/")), "{uris:?}");
 
     // A message over the limit is refused before it is read.

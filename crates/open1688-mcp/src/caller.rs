@@ -33,12 +33,14 @@ impl Caller {
             .map_or(Self::Local, |key| Self::Key { id: key.id, name: key.name.clone(), scope: key.scope })
     }
 
-    /// Why this caller may not change the store, if it may not.
-    pub fn cannot_write(&self, tool: &str) -> Option<String> {
+    /// Why this caller may not call `tool`, which needs `needed`, if it may not (the local user
+    /// may call every tool).
+    pub fn lacks(&self, needed: Scope, tool: &str) -> Option<String> {
         match self {
-            Self::Key { name, scope, .. } if *scope < Scope::Write => Some(format!(
-                "the key {name:?} has scope {}; {tool} changes the store and needs a key with scope write",
-                scope.as_str()
+            Self::Key { name, scope, .. } if *scope < needed => Some(format!(
+                "the key {name:?} has scope {}; {tool} needs a key with scope {}",
+                scope.as_str(),
+                needed.as_str()
             )),
             _ => None,
         }
@@ -65,12 +67,19 @@ mod tests {
     #[test]
     fn a_read_key_cannot_write_and_reads_no_local_file() {
         let reader = Caller::Key { id: 7, name: "agent".into(), scope: Scope::Read };
-        assert!(reader.cannot_write("watch_offer").unwrap().contains("scope read"));
+        assert!(
+            reader
+                .lacks(Scope::Write, "watch_offer")
+                .unwrap()
+                .contains("has scope read; watch_offer needs a key with scope write")
+        );
+        assert!(reader.lacks(Scope::Read, "search_offers").is_none());
         assert!(!reader.reads_local_files());
         assert_eq!(reader.folder(), "key-7");
         let writer = Caller::Key { id: 8, name: "ops".into(), scope: Scope::Write };
-        assert!(writer.cannot_write("watch_offer").is_none());
-        assert!(Caller::Local.cannot_write("watch_offer").is_none());
+        assert!(writer.lacks(Scope::Write, "watch_offer").is_none());
+        assert!(writer.lacks(Scope::Admin, "x").is_some());
+        assert!(Caller::Local.lacks(Scope::Admin, "watch_offer").is_none());
         assert!(Caller::Local.reads_local_files());
     }
 }

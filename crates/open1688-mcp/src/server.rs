@@ -131,9 +131,7 @@ impl SourcingServer {
                 None,
             ));
         };
-        if spec.effect == tools::Effect::Writes
-            && let Some(refusal) = caller.cannot_write(spec.name)
-        {
+        if let Some(refusal) = caller.lacks(spec.scope(), spec.name) {
             return Ok(CallToolResult::error(vec![ContentBlock::text(refusal)]));
         }
         let arguments = request.arguments.unwrap_or_default();

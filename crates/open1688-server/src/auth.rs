@@ -2,7 +2,8 @@
 //! or unknown key is 401, a key whose scope is too small is 403: reading needs `read` (the
 //! computations sent as POST — quote, compare, plan, image search — included), anything that
 //! changes state or starts a background job needs `write`; keys themselves (`/v1/keys`) need
-//! `admin`. `/mcp` needs any key; the MCP tools that change the store check for `write` themselves.
+//! `admin` ([`open1688_store::scope_table`]). `/mcp` needs any key; each MCP tool is then checked
+//! by the same table, through the route whose work it does.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -13,29 +14,9 @@ use open1688_store::{ApiKey, Scope};
 use crate::problem::Problem;
 use crate::state::ServiceState;
 
-/// Routes taking a POST body that only compute an answer and change nothing.
-const COMPUTATIONS: &[&str] = &[
-    "/v1/quote",
-    "/v1/compare",
-    "/v1/plan",
-    "/v1/recommend",
-    "/v1/image-search",
-    "/v1/orders/preview",
-    "/v1/orders/pay-url",
-];
-
-/// The scope a request needs.
+/// The scope a request needs (the store's one scope table, which MCP tools are checked by too).
 pub fn required_scope(method: &Method, path: &str) -> Scope {
-    if path == "/v1/keys" || path.starts_with("/v1/keys/") {
-        return Scope::Admin;
-    }
-    if path == "/mcp" {
-        // Any key may talk to the MCP server; its tools that change the store check for `write`.
-        return Scope::Read;
-    }
-    let reads = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
-        || (*method == Method::POST && COMPUTATIONS.contains(&path));
-    if reads { Scope::Read } else { Scope::Write }
+    open1688_store::scope_table::required_scope(method.as_str(), path)
 }
 
 /// The key a request presents, as text.

@@ -43,6 +43,7 @@ pub mod pushes;
 pub mod readback;
 pub mod record;
 pub mod response_cache;
+pub mod scope_table;
 pub mod secret;
 pub mod snapshot;
 pub mod watch;
