@@ -95,3 +95,124 @@ async fn post_form(http: &reqwest::Client, url: &str, pairs: &[(&str, &str)]) ->
 fn percent_decoded(text: &str) -> String {
     form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes()).next().unwrap().1.into_owned()
 }
+
+/// Reads `response`'s body until it ends; how long that took, or `None` if it did not end
+/// within `limit`.
+async fn ends_within(mut response: reqwest::Response, limit: std::time::Duration) -> Option<std::time::Duration> {
+    let started = std::time::Instant::now();
+    tokio::time::timeout(limit, async { while let Ok(Some(_)) = response.chunk().await {} }).await.ok()?;
+    Some(started.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_key_loses_its_live_streams_here_and_from_another_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (reader_id, reader) = key(dir.path(), &db, "viewer", "read");
+    let (other_id, other) = key(dir.path(), &db, "wallboard", "read");
+    let (_, admin) = key(dir.path(), &db, "admin", "admin");
+    let svc = start(dir.path(), &db, &["--no-monitor"]);
+    let url = |path: &str| format!("{}{path}", svc.base);
+    let http = reqwest::Client::new();
+    let open_stream = |key: String| {
+        let http = http.clone();
+        let url = url("/v1/alerts/stream");
+        async move {
+            let response = http.get(url).bearer_auth(key).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response
+        }
+    };
+
+    // Revoked over HTTP: its stream ends at once.
+    let stream = open_stream(reader.clone()).await;
+    let (status, _) = call(M::DELETE, &url(&format!("/v1/keys/{reader_id}")), Some(&admin), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let took = ends_within(stream, std::time::Duration::from_secs(5)).await.expect("the stream ended");
+    assert!(took < std::time::Duration::from_secs(2), "ended in {took:?}");
+    assert_eq!(call(M::GET, &url("/v1/alerts"), Some(&reader), None).await.0, StatusCode::UNAUTHORIZED);
+
+    // Revoked by another process (the command line, on the same store): within a second or so.
+    let stream = open_stream(other.clone()).await;
+    let out =
+        service::open1688(dir.path(), &db).args(["serve", "keys", "revoke", &other_id.to_string()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let took = ends_within(stream, std::time::Duration::from_secs(5)).await.expect("the stream ended");
+    assert!(took < std::time::Duration::from_millis(1_500), "ended in {took:?}");
+    assert_eq!(call(M::GET, &url("/v1/alerts"), Some(&other), None).await.0, StatusCode::UNAUTHORIZED);
+}
+
+/// Sends one MCP message over streamable HTTP with `key` (and `session`); the answer's status, its
+/// session header and its body.
+async fn mcp(
+    base: &str,
+    key: &str,
+    session: Option<&str>,
+    message: serde_json::Value,
+) -> (StatusCode, Option<String>, String) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{base}/mcp"))
+        .bearer_auth(key)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(message.to_string());
+    if let Some(session) = session {
+        request = request.header("mcp-session-id", session);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let opened = response.headers().get("mcp-session-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    (status, opened, response.text().await.unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_mcp_session_is_its_keys_alone_and_ends_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (agent_id, agent) = key(dir.path(), &db, "agent", "read");
+    let (_, intruder) = key(dir.path(), &db, "intruder", "read");
+    let (_, admin) = key(dir.path(), &db, "admin", "admin");
+    let svc = start(dir.path(), &db, &["--no-monitor"]);
+    let base = svc.base.clone();
+    let init = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}});
+    let (status, session, _) = mcp(&base, &agent, None, init).await;
+    assert_eq!(status, StatusCode::OK);
+    let session = session.expect("a session was opened");
+    let initialized = serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    assert!(mcp(&base, &agent, Some(&session), initialized).await.0.is_success());
+    let list = serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    let (status, _, body) = mcp(&base, &agent, Some(&session), list.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("search_offers"));
+
+    // Another key naming it is answered as if there were no such session, and cannot end it.
+    let (status, _, body) = mcp(&base, &intruder, Some(&session), list.clone()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(!body.contains("search_offers"));
+    let ended = reqwest::Client::new()
+        .delete(format!("{base}/mcp"))
+        .bearer_auth(&intruder)
+        .header("mcp-session-id", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::NOT_FOUND);
+    assert_eq!(mcp(&base, &agent, Some(&session), list.clone()).await.0, StatusCode::OK, "still the agent's");
+
+    // Its event stream is open; revoking the key ends it, and the session answers no more.
+    let stream = reqwest::Client::new()
+        .get(format!("{base}/mcp"))
+        .bearer_auth(&agent)
+        .header("accept", "text/event-stream")
+        .header("mcp-session-id", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    let (status, _) = call(M::DELETE, &format!("{base}/v1/keys/{agent_id}"), Some(&admin), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let took = ends_within(stream, std::time::Duration::from_secs(5)).await.expect("the session's stream ended");
+    assert!(took < std::time::Duration::from_secs(2), "ended in {took:?}");
+    assert_eq!(mcp(&base, &agent, Some(&session), list).await.0, StatusCode::UNAUTHORIZED);
+}

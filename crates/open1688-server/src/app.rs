@@ -93,8 +93,11 @@ pub fn router(state: ServiceState, options: &ServeOptions) -> Router {
     if let Some(mcp) = &options.mcp {
         // Keyed like every /v1 route; the key travels with the request to the tools, which check
         // its scope before changing anything.
+        // Sessions are their key's alone, and end with it (the key check runs first).
         let endpoint = open1688_mcp::http_service(mcp.clone(), options.mcp_stop.clone());
-        open = open.merge(Router::new().route_service("/mcp", endpoint).layer(keyed()));
+        let owners = crate::mcp_sessions::SessionOwners::new(state.revocations.clone());
+        let guard = axum::middleware::from_fn_with_state(owners, crate::mcp_sessions::guard);
+        open = open.merge(Router::new().route_service("/mcp", endpoint).layer(guard).layer(keyed()));
     }
     // The dashboard's pages check the key themselves (from the log-in cookie, not a header).
     let app = open
@@ -138,8 +141,17 @@ pub async fn serve(
     }
     bound(local);
     let mcp_stop = options.mcp_stop.clone();
+    let watching = CancellationToken::new();
+    tokio::spawn(crate::revocations::watch_revocations(
+        state.store.clone(),
+        state.revocations.clone(),
+        state.verified_keys.clone(),
+        crate::revocations::POLL_EVERY,
+        watching.clone(),
+    ));
     let shutdown = async move {
         shutdown.await;
+        watching.cancel();
         mcp_stop.cancel();
     };
     listen::serve(

@@ -46,6 +46,10 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
             Err(e) => return Problem::from(e).into_response(),
         },
     };
+    // Revoked on another instance or on the command line: refused before the cache forgets it.
+    if state.revocations.is_revoked(key.id) {
+        return unauthorized("the API key is unknown or revoked");
+    }
     // Nested under /v1, the router sees the path without the prefix; the original URI has it.
     let path = request
         .extensions()

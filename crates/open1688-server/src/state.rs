@@ -34,6 +34,8 @@ pub struct ServiceState {
     pub key_limits: KeyLimits,
     /// Keys verified a moment ago (see [`KeyCache`]).
     pub verified_keys: KeyCache,
+    /// Revoked keys, as every instance polls them: their streams and sessions end.
+    pub revocations: crate::revocations::Revocations,
     /// Offer answers finished a moment ago (see [`AnswerCache`]).
     pub answers: AnswerCache,
     /// The process's metrics, rendered at `/metrics` (`None`: only the figures read from the

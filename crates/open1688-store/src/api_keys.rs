@@ -144,6 +144,15 @@ impl SqlStore {
         Ok(n > 0)
     }
 
+    /// The ids of every revoked key (what each instance of the service polls, so a revocation
+    /// made anywhere ends that key's streams and sessions everywhere).
+    pub async fn revoked_api_key_ids(&self) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_pool!(self, pool => {
+            sqlx::query_as(&pool.sql("SELECT id FROM api_keys WHERE revoked_ms IS NOT NULL")?).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// The key `text` names, if it is one of ours, not revoked, and its secret matches.
     pub async fn authenticate_api_key(&self, text: &str) -> Result<Option<ApiKey>> {
         let Some((id, secret)) = parse(text.trim()) else { return Ok(None) };

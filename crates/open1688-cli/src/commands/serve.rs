@@ -60,6 +60,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         board: board.clone(),
         metrics: open1688_server::telemetry::install_recorder(),
         verified_keys: KeyCache::new(open1688_server::key_cache::DEFAULT_KEY_TTL),
+        revocations: open1688_server::revocations::Revocations::new(),
         answers: AnswerCache::new(if ctx.settings.no_cache {
             Duration::ZERO
         } else {

@@ -77,6 +77,7 @@ pub async fn revoke(
     }
     if state.store.revoke_api_key(id, Utc::now().timestamp_millis()).await? {
         state.verified_keys.forget_all();
+        state.revocations.revoke(id);
         tracing::info!(key = id, by = viewer.key.id, "API key revoked on the dashboard");
     }
     Ok(Redirect::to("/keys").into_response())

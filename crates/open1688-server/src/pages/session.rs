@@ -103,7 +103,7 @@ impl FromRequestParts<ServiceState> for Viewer {
 /// The key a text names, if it is known and not revoked (recently verified keys from the cache).
 async fn authenticate(state: &ServiceState, text: &str) -> Result<Option<ApiKey>, Response> {
     if let Some(key) = state.verified_keys.get(text) {
-        return Ok(Some(key));
+        return Ok((!state.revocations.is_revoked(key.id)).then_some(key));
     }
     match state.store.authenticate_api_key(text).await {
         Ok(Some(key)) => {

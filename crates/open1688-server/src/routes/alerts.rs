@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::{Extension, Json};
 use chrono::Utc;
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use open1688_store::{AlertQuery, ApiKey, LoggedAlert};
 use serde::Deserialize;
 use tokio::sync::broadcast;
@@ -72,7 +72,13 @@ pub async fn acknowledge(
 #[utoipa::path(get, path = "/alerts/stream", tag = "watch",
     responses((status = 200, description = "Server-Sent Events: `alert` events carry an alert as JSON.",
         content_type = "text/event-stream", body = String), Failures))]
-pub async fn stream(State(state): State<ServiceState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn stream(
+    State(state): State<ServiceState>,
+    Extension(key): Extension<ApiKey>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // The stream ends when its key is revoked, here or on any other instance.
+    let revocations = state.revocations.clone();
+    let revoked = Box::pin(async move { revocations.revoked(key.id).await });
     let events = futures::stream::unfold(state.alerts.subscribe(), |mut rx| async move {
         let event = match rx.recv().await {
             Ok(a) => Event::default().event("alert").id(a.delivery_id.clone()).json_data(&a).unwrap_or_default(),
@@ -80,6 +86,7 @@ pub async fn stream(State(state): State<ServiceState>) -> Sse<impl Stream<Item =
             Err(broadcast::error::RecvError::Closed) => return None,
         };
         Some((Ok(event), rx))
-    });
+    })
+    .take_until(revoked);
     Sse::new(events).keep_alive(KeepAlive::default())
 }

@@ -66,6 +66,7 @@ pub async fn add(
 pub async fn revoke(State(state): State<ServiceState>, Path(id): Path<i64>) -> Result<StatusCode, Problem> {
     if state.store.revoke_api_key(id, Utc::now().timestamp_millis()).await? {
         state.verified_keys.forget_all();
+        state.revocations.revoke(id);
         tracing::info!(key = id, "API key revoked over HTTP");
         Ok(StatusCode::NO_CONTENT)
     } else {
