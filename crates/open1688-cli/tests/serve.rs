@@ -143,32 +143,32 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     assert_eq!((status, job["status"].as_str()), (StatusCode::ACCEPTED, Some("running")), "{job}");
     let id = job["id"].as_str().unwrap().to_owned();
     assert_eq!(id.len(), 32, "128 random bits");
-    let (status, p) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&reader), None).await;
+    let (status, p) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&writer), None).await;
     assert!(status == StatusCode::CONFLICT || status == StatusCode::OK, "{status} {p}");
     let done = loop {
-        let (_, view) = call(M::GET, &url(&format!("/v1/jobs/{id}")), Some(&reader), None).await;
+        let (_, view) = call(M::GET, &url(&format!("/v1/jobs/{id}")), Some(&writer), None).await;
         if view["status"] != "running" {
             break view;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     assert_eq!(done["status"], "succeeded", "{done}");
-    let (status, report) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&reader), None).await;
+    let (status, report) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&writer), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(report["decision"].is_object() || report.to_string().contains("offer_id"), "{report}");
     let files: Vec<String> = done["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect();
     assert!(files.iter().any(|f| f == "sourcing.xlsx"), "{files:?}");
     let workbook = reqwest::Client::new()
         .get(url(&format!("/v1/jobs/{id}/files/sourcing.xlsx")))
-        .bearer_auth(&reader)
+        .bearer_auth(&writer)
         .send()
         .await
         .unwrap();
     assert_eq!(workbook.status(), StatusCode::OK);
     assert_eq!(&workbook.bytes().await.unwrap()[..2], b"PK", "an XLSX (zip) file");
-    let (status, _) = call(M::GET, &url(&format!("/v1/jobs/{id}/files/..%2Fstore.db")), Some(&reader), None).await;
+    let (status, _) = call(M::GET, &url(&format!("/v1/jobs/{id}/files/..%2Fstore.db")), Some(&writer), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "only the job's listed files");
-    assert_eq!(call(M::GET, &url("/v1/jobs/0123"), Some(&reader), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(call(M::GET, &url("/v1/jobs/0123"), Some(&writer), None).await.0, StatusCode::NOT_FOUND);
     let (status, _) =
         call(M::POST, &url("/v1/jobs/source"), Some(&reader), Some(json!({"keyword": "杯", "need": 1}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "jobs need write");
@@ -178,7 +178,7 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let (status, _) = call(M::DELETE, &url(&format!("/v1/jobs/{second_id}")), Some(&writer), None).await;
     assert_eq!(status, StatusCode::ACCEPTED);
     let ended = loop {
-        let (_, view) = call(M::GET, &url(&format!("/v1/jobs/{second_id}")), Some(&reader), None).await;
+        let (_, view) = call(M::GET, &url(&format!("/v1/jobs/{second_id}")), Some(&writer), None).await;
         if view["status"] != "running" {
             break view;
         }

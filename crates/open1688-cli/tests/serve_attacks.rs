@@ -216,3 +216,53 @@ async fn an_mcp_session_is_its_keys_alone_and_ends_with_it() {
     assert!(took < std::time::Duration::from_secs(2), "ended in {took:?}");
     assert_eq!(mcp(&base, &agent, Some(&session), list).await.0, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_is_seen_only_by_the_key_that_submitted_it_and_admins() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, owner) = key(dir.path(), &db, "erp", "write");
+    let (_, other) = key(dir.path(), &db, "other-team", "write");
+    let (_, reader) = key(dir.path(), &db, "viewer", "read");
+    let (_, admin) = key(dir.path(), &db, "admin", "admin");
+    let svc = start(dir.path(), &db, &["--no-monitor"]);
+    let url = |path: &str| format!("{}{path}", svc.base);
+    let body = serde_json::json!({"keyword": "保温杯", "need": 300, "candidates": 4});
+    let (status, job) = call(M::POST, &url("/v1/jobs/source"), Some(&owner), Some(body)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_str().unwrap().to_owned();
+    let at = |tail: &str| url(&format!("/v1/jobs/{id}{tail}"));
+    // Wait for it to finish, as its owner.
+    let mut view = job.clone();
+    for _ in 0..300 {
+        view = call(M::GET, &at(""), Some(&owner), None).await.1;
+        if view["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(view["status"], "succeeded", "{view}");
+    let file = view["files"][0].as_str().unwrap().to_owned();
+
+    for stranger in [&other, &reader] {
+        for path in [at(""), at("/result"), at(&format!("/files/{file}"))] {
+            let (status, problem) = call(M::GET, &path, Some(stranger), None).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {problem}");
+        }
+    }
+    assert_eq!(call(M::DELETE, &at(""), Some(&other), None).await.0, StatusCode::NOT_FOUND);
+    for allowed in [&owner, &admin] {
+        assert_eq!(call(M::GET, &at("/result"), Some(allowed), None).await.0, StatusCode::OK);
+    }
+    // The dashboard's list of jobs: the owner's shows it, another key's does not.
+    let page = |key: &str| {
+        let (http, url) = (reqwest::Client::new(), url("/source"));
+        let cookie = format!("o1688_key={key}");
+        async move { http.get(url).header("cookie", cookie).send().await.unwrap().text().await.unwrap() }
+    };
+    assert!(page(&owner).await.contains(&id));
+    assert!(!page(&other).await.contains(&id));
+    let (http, shown) = (no_redirects(), url(&format!("/source/{id}")));
+    let other_view = http.get(&shown).header("cookie", format!("o1688_key={other}")).send().await.unwrap();
+    assert_eq!(other_view.status(), StatusCode::NOT_FOUND);
+}

@@ -174,16 +174,16 @@ async fn the_service_documents_measures_and_manages_itself() {
 
     let svc = start(dir.path(), &db, &["--no-monitor"]);
     let url = |path: &str| format!("{}{path}", svc.base);
-    let (status, view) = call(M::GET, &url(&format!("/v1/jobs/{id}")), Some(&reader), None).await;
+    let (status, view) = call(M::GET, &url(&format!("/v1/jobs/{id}")), Some(&writer), None).await;
     assert_eq!(status, StatusCode::OK, "the job is known after a restart: {view}");
     match view["status"].as_str() {
         Some("interrupted") => {
             assert!(view["error"]["detail"].as_str().unwrap().contains("stopped"), "{view}");
-            let (status, p) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&reader), None).await;
+            let (status, p) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&writer), None).await;
             assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{p}");
         }
         Some("succeeded") => {
-            let (status, report) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&reader), None).await;
+            let (status, report) = call(M::GET, &url(&format!("/v1/jobs/{id}/result")), Some(&writer), None).await;
             assert_eq!(status, StatusCode::OK, "{report}");
         }
         other => panic!("after a stop a job is interrupted or done, not {other:?}: {view}"),

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use open1688_jobs::{CancellationToken, Progress, ProgressEvent};
+use open1688_store::{ApiKey, Scope};
 use serde::{Deserialize, Serialize};
 
 use crate::problem::Problem;
@@ -69,6 +70,10 @@ pub struct JobView {
     pub error: Option<Problem>,
     /// Names of the files it wrote, for `GET /v1/jobs/{id}/files/{name}`.
     pub files: Vec<String>,
+    /// The key that submitted it: only that key, and admin keys, see it (`None` for a job of an
+    /// earlier version, which only admin keys see).
+    #[serde(default)]
+    pub owner: Option<i64>,
 }
 
 struct Entry {
@@ -173,9 +178,9 @@ impl JobBoard {
         }
     }
 
-    /// Starts `work` as a job of `kind`; returns its view (status `running`) at once. `work` gets
-    /// the job's progress (cancellation inside) and its output folder.
-    pub fn submit<F, Fut>(&self, kind: &'static str, work: F) -> JobView
+    /// Starts `work` as a job of `kind` for the key `owner`; returns its view (status `running`)
+    /// at once. `work` gets the job's progress (cancellation inside) and its output folder.
+    pub fn submit<F, Fut>(&self, kind: &'static str, owner: i64, work: F) -> JobView
     where
         F: FnOnce(Progress, PathBuf) -> Fut,
         Fut: std::future::Future<Output = JobOutput> + Send + 'static,
@@ -193,6 +198,7 @@ impl JobBoard {
             notes: Vec::new(),
             error: None,
             files: Vec::new(),
+            owner: Some(owner),
         };
         let entry = Arc::new(Entry {
             view: Mutex::new(view.clone()),
@@ -213,15 +219,24 @@ impl JobBoard {
         view
     }
 
-    /// A job's view.
-    pub fn view(&self, id: &str) -> Option<JobView> {
-        lock(&self.jobs).get(id).map(|e| lock(&e.view).clone())
+    /// Job `id` if `reader` may see it: its owner's, or any for an admin key. Another key's job
+    /// is answered as no job at all, so ids cannot be probed.
+    fn entry(&self, id: &str, reader: &ApiKey) -> Option<Arc<Entry>> {
+        lock(&self.jobs).get(id).filter(|e| may_see(&lock(&e.view), reader)).cloned()
     }
 
-    /// The jobs in `status`, newest first.
-    pub fn with_status(&self, status: JobStatus) -> Vec<JobView> {
-        let mut views: Vec<JobView> =
-            lock(&self.jobs).values().map(|e| lock(&e.view).clone()).filter(|v| v.status == status).collect();
+    /// A job's view, for `reader`.
+    pub fn view(&self, id: &str, reader: &ApiKey) -> Option<JobView> {
+        self.entry(id, reader).map(|e| lock(&e.view).clone())
+    }
+
+    /// The jobs in `status` that `reader` may see, newest first.
+    pub fn with_status(&self, status: JobStatus, reader: &ApiKey) -> Vec<JobView> {
+        let mut views: Vec<JobView> = lock(&self.jobs)
+            .values()
+            .map(|e| lock(&e.view).clone())
+            .filter(|v| v.status == status && may_see(v, reader))
+            .collect();
         views.sort_by_key(|v| std::cmp::Reverse(v.submitted_at));
         views
     }
@@ -289,9 +304,9 @@ fn finish(entry: &Entry, output: JobOutput) {
 }
 
 impl JobBoard {
-    /// A finished job's report (read from its folder for a job of an earlier run).
-    pub fn result(&self, id: &str) -> Option<serde_json::Value> {
-        let entry = lock(&self.jobs).get(id).cloned()?;
+    /// A finished job's report (read from its folder for a job of an earlier run), for `reader`.
+    pub fn result(&self, id: &str, reader: &ApiKey) -> Option<serde_json::Value> {
+        let entry = self.entry(id, reader)?;
         if let Some(report) = lock(&entry.result).clone() {
             return Some(report);
         }
@@ -299,19 +314,25 @@ impl JobBoard {
         serde_json::from_slice(&bytes).ok()
     }
 
-    /// A file a finished job wrote, by name (only names the job listed: no path escapes).
-    pub fn file(&self, id: &str, name: &str) -> Option<PathBuf> {
-        let entry = lock(&self.jobs).get(id).cloned()?;
+    /// A file a finished job wrote, by name (only names the job listed: no path escapes), for
+    /// `reader`.
+    pub fn file(&self, id: &str, name: &str, reader: &ApiKey) -> Option<PathBuf> {
+        let entry = self.entry(id, reader)?;
         let listed = lock(&entry.view).files.iter().any(|f| f == name);
         listed.then(|| entry.dir.join(name))
     }
 
-    /// Asks a running job to stop; `None` when there is no such job.
-    pub fn cancel(&self, id: &str) -> Option<JobView> {
-        let entry = lock(&self.jobs).get(id).cloned()?;
+    /// Asks a running job to stop; `None` when there is no such job `reader` may see.
+    pub fn cancel(&self, id: &str, reader: &ApiKey) -> Option<JobView> {
+        let entry = self.entry(id, reader)?;
         entry.cancel.cancel();
         Some(lock(&entry.view).clone())
     }
+}
+
+/// Whether `reader` may see `view`: the key that submitted it, or an admin key.
+fn may_see(view: &JobView, reader: &ApiKey) -> bool {
+    reader.scope == Scope::Admin || view.owner == Some(reader.id)
 }
 
 fn record(entry: &Entry, event: &ProgressEvent) {

@@ -88,7 +88,7 @@ pub async fn submit(viewer: Viewer, State(state): State<ServiceState>, Form(form
     }
     match form.to_request() {
         Ok(request) => {
-            let view = start_source(&state, request);
+            let view = start_source(&state, &viewer.key, request);
             Redirect::to(&format!("/source/{}", view.id)).into_response()
         }
         Err(errors) => render_form(&viewer, &state, &form, &errors, StatusCode::BAD_REQUEST),
@@ -105,7 +105,7 @@ fn render_form(
     let t = viewer.lang.text();
     let mut jobs: Vec<JobView> = [JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed, JobStatus::Cancelled]
         .into_iter()
-        .flat_map(|s| state.board.with_status(s))
+        .flat_map(|s| state.board.with_status(s, &viewer.key))
         .filter(|v| v.kind == "source")
         .collect();
     jobs.sort_by_key(|v| std::cmp::Reverse(v.submitted_at));
@@ -200,9 +200,11 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, Trouble> {
     let t = viewer.lang.text();
-    let view = state.board.view(&id).filter(|v| v.kind == "source").ok_or_else(|| unknown(&id))?;
+    let view = state.board.view(&id, &viewer.key).filter(|v| v.kind == "source").ok_or_else(|| unknown(&id))?;
     let answer = match view.status {
-        JobStatus::Succeeded => state.board.result(&id).and_then(|json| serde_json::from_value::<Answer>(json).ok()),
+        JobStatus::Succeeded => {
+            state.board.result(&id, &viewer.key).and_then(|json| serde_json::from_value::<Answer>(json).ok())
+        }
         _ => None,
     };
     let title = match &answer {
@@ -288,31 +290,31 @@ fn downloads(t: &Text, view: &JobView) -> Markup {
 
 /// `GET /source/{id}/status`: the job's view as JSON, for the page's script.
 pub async fn status(
-    _viewer: Viewer,
+    viewer: Viewer,
     State(state): State<ServiceState>,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, Trouble> {
-    state.board.view(&id).map(Json).ok_or_else(|| unknown(&id))
+    state.board.view(&id, &viewer.key).map(Json).ok_or_else(|| unknown(&id))
 }
 
 /// `GET /source/{id}/report.json`: the whole report.
 pub async fn report(
-    _viewer: Viewer,
+    viewer: Viewer,
     State(state): State<ServiceState>,
     Path(id): Path<String>,
 ) -> Result<Response, Trouble> {
-    let report = state.board.result(&id).ok_or_else(|| unknown(&id))?;
+    let report = state.board.result(&id, &viewer.key).ok_or_else(|| unknown(&id))?;
     Ok(([(axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"report.json\"")], Json(report))
         .into_response())
 }
 
 /// `GET /source/{id}/files/{name}`: a workbook or chart the job wrote.
 pub async fn file(
-    _viewer: Viewer,
+    viewer: Viewer,
     State(state): State<ServiceState>,
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, Trouble> {
-    Ok(file_response(&state, &id, &name).await?)
+    Ok(file_response(&state, &viewer.key, &id, &name).await?)
 }
 
 /// `POST /source/{id}/cancel`: asks the job to stop.
@@ -324,7 +326,7 @@ pub async fn cancel(
     if let Some(refused) = viewer.refusal(Scope::Write) {
         return Ok(refused);
     }
-    state.board.cancel(&id).ok_or_else(|| unknown(&id))?;
+    state.board.cancel(&id, &viewer.key).ok_or_else(|| unknown(&id))?;
     Ok(Redirect::to(&format!("/source/{id}")).into_response())
 }
 

@@ -1,13 +1,15 @@
 //! Long jobs over HTTP: the sourcing job is submitted (202 with the job's id and where to poll),
-//! polled for progress, fetched as JSON with its workbook and charts, or cancelled.
+//! polled for progress, fetched as JSON with its workbook and charts, or cancelled — each by the
+//! key that submitted it (or an admin key); to any other key the job does not exist.
 
-use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use open1688_jobs::SourceRequest;
+use open1688_store::ApiKey;
 
 use crate::extract;
 use crate::job_board::{JobStatus, JobView};
@@ -24,11 +26,12 @@ fn unknown(id: &str) -> Problem {
         headers(("Location" = String, description = "Where to poll the job."))), crate::openapi::Failures))]
 pub async fn submit_source(
     State(state): State<ServiceState>,
+    Extension(key): Extension<ApiKey>,
     body: Result<Json<SourceRequest>, JsonRejection>,
 ) -> Result<Response, Problem> {
     let request = extract::json(body)?;
     request.validate()?;
-    let view = start_source(&state, request);
+    let view = start_source(&state, &key, request);
     let location = format!("/v1/jobs/{}", view.id);
     let mut response = (StatusCode::ACCEPTED, Json(view)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -37,10 +40,11 @@ pub async fn submit_source(
     Ok(response)
 }
 
-/// Starts the sourcing job on the service's board (the API and the dashboard submit it alike).
-pub(crate) fn start_source(state: &ServiceState, request: SourceRequest) -> JobView {
+/// Starts the sourcing job on the service's board for `key` (the API and the dashboard submit it
+/// alike); only that key and admin keys see it.
+pub(crate) fn start_source(state: &ServiceState, key: &ApiKey, request: SourceRequest) -> JobView {
     let jobs = state.jobs.clone();
-    state.board.submit("source", move |progress, dir| async move {
+    state.board.submit("source", key.id, move |progress, dir| async move {
         let report = jobs.source(&request, &progress).await?;
         let files = report.write_outputs(&dir, &progress)?;
         let json = serde_json::to_value(&report)
@@ -52,18 +56,26 @@ pub(crate) fn start_source(state: &ServiceState, request: SourceRequest) -> JobV
 /// `GET /v1/jobs/{id}`: status, stage, counted progress, notes, the files once done.
 #[utoipa::path(get, path = "/jobs/{id}", tag = "jobs", params(("id" = String, Path, description = "The job id.")),
     responses((status = 200, description = "The job's progress.", body = JobView), crate::openapi::Failures))]
-pub async fn status(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Json<JobView>, Problem> {
-    state.board.view(&id).map(Json).ok_or_else(|| unknown(&id))
+pub async fn status(
+    State(state): State<ServiceState>,
+    Extension(key): Extension<ApiKey>,
+    Path(id): Path<String>,
+) -> Result<Json<JobView>, Problem> {
+    state.board.view(&id, &key).map(Json).ok_or_else(|| unknown(&id))
 }
 
 /// `GET /v1/jobs/{id}/result`: the report, once the job succeeded (409 before; the job's own
 /// problem when it failed).
 #[utoipa::path(get, path = "/jobs/{id}/result", tag = "jobs", params(("id" = String, Path, description = "The job id.")),
     responses((status = 200, description = "The sourcing report.", body = open1688_jobs::SourceReport), crate::openapi::Failures))]
-pub async fn result(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Response, Problem> {
-    let view = state.board.view(&id).ok_or_else(|| unknown(&id))?;
+pub async fn result(
+    State(state): State<ServiceState>,
+    Extension(key): Extension<ApiKey>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let view = state.board.view(&id, &key).ok_or_else(|| unknown(&id))?;
     match view.status {
-        JobStatus::Succeeded => Ok(Json(state.board.result(&id).unwrap_or_default()).into_response()),
+        JobStatus::Succeeded => Ok(Json(state.board.result(&id, &key).unwrap_or_default()).into_response()),
         JobStatus::Running => Err(Problem::new(StatusCode::CONFLICT, format!("job {id} is still running"))),
         JobStatus::Failed | JobStatus::Cancelled | JobStatus::Interrupted => Err(view.error.unwrap_or_else(|| {
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("job {id} ended without a result"))
@@ -79,14 +91,20 @@ pub async fn result(State(state): State<ServiceState>, Path(id): Path<String>) -
         (Vec<u8> = "image/png"), (String = "image/svg+xml"), (serde_json::Value = "application/json"))), crate::openapi::Failures))]
 pub async fn file(
     State(state): State<ServiceState>,
+    Extension(key): Extension<ApiKey>,
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
-    file_response(&state, &id, &name).await
+    file_response(&state, &key, &id, &name).await
 }
 
-/// A job's file as a download (the API and the dashboard serve them alike).
-pub(crate) async fn file_response(state: &ServiceState, id: &str, name: &str) -> Result<Response, Problem> {
-    let path = state.board.file(id, name).ok_or_else(|| {
+/// A job's file as a download, for `key` (the API and the dashboard serve them alike).
+pub(crate) async fn file_response(
+    state: &ServiceState,
+    key: &ApiKey,
+    id: &str,
+    name: &str,
+) -> Result<Response, Problem> {
+    let path = state.board.file(id, name, key).ok_or_else(|| {
         Problem::new(StatusCode::NOT_FOUND, format!("job {id} has no file {name:?} (see its `files`)"))
     })?;
     let bytes = tokio::fs::read(&path)
@@ -112,7 +130,11 @@ pub(crate) async fn file_response(state: &ServiceState, id: &str, name: &str) ->
 /// `DELETE /v1/jobs/{id}`: cancels a running job (202 with its view; nothing further is fetched).
 #[utoipa::path(delete, path = "/jobs/{id}", tag = "jobs", params(("id" = String, Path, description = "The job id.")),
     responses((status = 202, description = "The job is told to stop.", body = JobView), crate::openapi::Failures))]
-pub async fn cancel(State(state): State<ServiceState>, Path(id): Path<String>) -> Result<Response, Problem> {
-    let view = state.board.cancel(&id).ok_or_else(|| unknown(&id))?;
+pub async fn cancel(
+    State(state): State<ServiceState>,
+    Extension(key): Extension<ApiKey>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let view = state.board.cancel(&id, &key).ok_or_else(|| unknown(&id))?;
     Ok((StatusCode::ACCEPTED, Json(view)).into_response())
 }
