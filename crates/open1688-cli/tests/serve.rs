@@ -16,7 +16,7 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let (_, reader) = key(dir.path(), &db, "dashboard", "read");
     let (writer_id, writer) = key(dir.path(), &db, "erp", "write");
     // Without the monitor: the history below must still be empty when it is asked for.
-    let svc = start(dir.path(), &db, &["--no-monitor"]);
+    let svc = start(dir.path(), &db, &["--no-monitor", "--sandbox-pushes"]);
     let url = |path: &str| format!("{}{path}", svc.base);
     use reqwest::Method as M;
 

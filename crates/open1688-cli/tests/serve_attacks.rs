@@ -266,3 +266,51 @@ async fn a_job_is_seen_only_by_the_key_that_submitted_it_and_admins() {
     let other_view = http.get(&shown).header("cookie", format!("o1688_key={other}")).send().await.unwrap();
     assert_eq!(other_view.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_are_small_few_and_off_for_the_public_sandbox_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let message = r#"{"msgId":88001,"gmtBorn":1700000000000,"type":"PRODUCT_RELATION_VIEW_PRODUCT_NEW_OR_MODIFY","userInfo":"b2b-1","data":{"productIds":"630526089341","msgSendTime":"2023-11-15 06:13:20"}}"#;
+    let signature = open1688::types::sign("", open1688_sandbox::DEMO_APP_SECRET.as_bytes(), [("message", message)]);
+    let form = |m: &str, s: &str| {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("message", m)
+            .append_pair("_aop_signature", s)
+            .finish()
+    };
+    let push = |base: String, body: String| async move {
+        reqwest::Client::new()
+            .post(format!("{base}/push/1688"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+
+    // The built-in sandbox's secret is public: its pushes are refused unless asked for.
+    let mut svc = start(dir.path(), &db, &["--no-monitor"]);
+    assert_eq!(push(svc.base.clone(), form(message, &signature)).await, StatusCode::SERVICE_UNAVAILABLE);
+    svc.stop();
+    let svc = start(dir.path(), &db, &["--no-monitor", "--sandbox-pushes"]);
+    assert_eq!(push(svc.base.clone(), form(message, &signature)).await, StatusCode::NO_CONTENT);
+
+    // A push larger than any real one is refused unread.
+    let padded = form(&format!("{message}{}", " ".repeat(100 * 1024)), &signature);
+    assert_eq!(push(svc.base.clone(), padded).await, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A flood is held to the push rate: 600 at once, and some are told to come back later.
+    let flood: Vec<_> = (0..600).map(|_| tokio::spawn(push(svc.base.clone(), form("{}", "x")))).collect();
+    let mut limited = 0;
+    for answer in flood {
+        if answer.await.unwrap() == StatusCode::TOO_MANY_REQUESTS {
+            limited += 1;
+        }
+    }
+    assert!(limited > 0, "none of 600 pushes at once was limited");
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_messages").fetch_one(&pool).await.unwrap();
+    assert_eq!(stored, 1, "only the one signed push");
+}

@@ -7,22 +7,11 @@ use image_hasher::{HashAlg, HasherConfig, ImageHash};
 /// Bits in a picture hash.
 pub const PICTURE_BITS: u32 = 64;
 
-/// The widest or tallest picture decoded (pixels), and the most memory a decode may take: a
-/// small file from the network may claim a huge canvas.
-const MAX_SIDE: u32 = 10_000;
-const MAX_ALLOC: u64 = 256 * 1024 * 1024;
-
-/// The hash of a picture's bytes (JPEG, PNG, GIF, WebP or BMP), or why it cannot be read.
+/// The hash of a picture's bytes (JPEG, PNG, GIF, WebP or BMP), or why it cannot be read. The
+/// picture is decoded within the SDK's bounds (its size read from its header first); callers
+/// take a decode turn ([`open1688::picture_decode::decode_turn`]) around it.
 pub fn picture_hash(bytes: &[u8]) -> Result<ImageHash, String> {
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("cannot read the picture: {e}"))?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
-    let picture = reader.decode().map_err(|e| format!("cannot decode the picture: {e}"))?;
+    let picture = open1688::picture_decode::decode_bounded(bytes)?;
     let hasher = HasherConfig::new().hash_alg(HashAlg::Gradient).hash_size(8, 8).to_hasher();
     Ok(hasher.hash_image(&picture))
 }

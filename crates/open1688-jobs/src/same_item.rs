@@ -168,6 +168,7 @@ impl Jobs {
     /// The hash of a picture at `url` (fetched under the client's rule on private addresses).
     async fn hash_picture(&self, url: &str) -> std::result::Result<ImageHash, String> {
         let bytes = self.client().picture_bytes(&ImageSource::Url(url.to_owned())).await.map_err(|e| e.to_string())?;
+        let _turn = open1688::picture_decode::decode_turn().await;
         tokio::task::spawn_blocking(move || picture_hash(&bytes)).await.map_err(|e| e.to_string())?
     }
 }

@@ -58,7 +58,10 @@ pub(crate) fn v1_routes() -> OpenApiRouter<ServiceState> {
 
 /// The routes outside `/v1` that need no key: health, readiness, platform pushes.
 pub(crate) fn open_routes() -> OpenApiRouter<ServiceState> {
-    OpenApiRouter::new().routes(routes!(ops::healthz)).routes(routes!(ops::readyz)).routes(routes!(push::receive))
+    OpenApiRouter::new()
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(push::receive).layer(DefaultBodyLimit::max(push::MAX_PUSH_BYTES)))
 }
 
 /// The routes outside `/v1` that need a key: the metrics.

@@ -19,9 +19,7 @@ pub const MAX_UPLOAD_BYTES: usize = 3 * 1024 * 1024;
 /// Longest side kept; larger pictures are scaled down.
 pub const MAX_SIDE: u32 = 2000;
 /// Longest side decoded at all: larger canvases are refused before memory is allocated for them.
-pub const MAX_DECODE_SIDE: u32 = 12_000;
-/// Most memory a decode may allocate.
-pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+pub use crate::picture_decode::MAX_DECODE_SIDE;
 
 /// Where the picture comes from.
 #[derive(Debug, Clone)]
@@ -70,14 +68,8 @@ pub fn prepare_image(bytes: Vec<u8>, name: &str) -> Result<Vec<u8>> {
     let bad = |reason: String| Error::Image { source_name: name.to_owned(), reason };
     let format = image::guess_format(&bytes).map_err(|_| bad("not a picture in a known format".into()))?;
     let acceptable_format = matches!(format, ImageFormat::Jpeg | ImageFormat::Png);
-    // Decoding limits: a small file may claim a huge canvas (a decompression bomb).
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(MAX_DECODE_SIDE);
-    limits.max_image_height = Some(MAX_DECODE_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    let mut reader = image::ImageReader::with_format(Cursor::new(&bytes), format);
-    reader.limits(limits);
-    let img = reader.decode().map_err(|e| bad(format!("cannot decode: {e}")))?;
+    // A small file may claim a huge canvas (a decompression bomb): refused from its header.
+    let img = crate::picture_decode::decode_bounded(&bytes).map_err(bad)?;
     let (w, h) = img.dimensions();
     if acceptable_format && bytes.len() <= MAX_UPLOAD_BYTES && w.max(h) <= MAX_SIDE {
         return Ok(bytes);
@@ -121,9 +113,12 @@ impl Client {
     pub async fn upload_image(&self, source: &ImageSource) -> Result<String> {
         let bytes = self.image_bytes(source).await?;
         let name = source.name();
+        // One of few decodes at a time in this process: many pictures at once cost no more.
+        let turn = crate::picture_decode::decode_turn().await;
         let prepared = tokio::task::spawn_blocking(move || prepare_image(bytes, &name))
             .await
             .map_err(|e| Error::Image { source_name: source.name(), reason: e.to_string() })??;
+        drop(turn);
         let request = ImageUpload {
             param: UploadImageParam {
                 image_base64: base64::engine::general_purpose::STANDARD.encode(prepared),

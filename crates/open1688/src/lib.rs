@@ -41,6 +41,7 @@ pub mod error;
 pub mod image_search;
 pub mod limiter;
 mod oauth;
+pub mod picture_decode;
 pub mod picture_url;
 pub mod retry;
 pub mod telemetry;

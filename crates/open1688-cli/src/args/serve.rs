@@ -36,6 +36,10 @@ pub struct ServeArgs {
     /// Do not answer MCP clients at `/mcp`.
     #[arg(long)]
     pub no_mcp: bool,
+    /// With the built-in sandbox, take pushes at /push/1688 signed with the sandbox's public demo
+    /// secret (off: anyone could sign one, so the receiver answers 503).
+    #[arg(long)]
+    pub sandbox_pushes: bool,
     /// Let the MCP tool `place_order` place orders a person confirmed (off: it refuses, and
     /// agents only preview).
     #[arg(long)]

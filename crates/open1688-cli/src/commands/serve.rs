@@ -37,7 +37,9 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     }
     let push_secret: Option<Arc<[u8]>> = match (&ctx.settings.credentials, &gateway.sandbox) {
         (Some((_, secret)), _) => Some(Arc::from(secret.as_bytes())),
-        (None, Some(sandbox)) => Some(Arc::from(sandbox.app_secret().as_bytes())),
+        // The demo secret is public: pushes signed with it are taken only when asked for.
+        (None, Some(sandbox)) if args.sandbox_pushes => Some(Arc::from(sandbox.app_secret().as_bytes())),
+        (None, Some(_)) => None,
         (None, None) => None,
     };
     let board = JobBoard::new(jobs_dir);
