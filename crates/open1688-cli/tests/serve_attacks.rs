@@ -301,16 +301,88 @@ async fn pushes_are_small_few_and_off_for_the_public_sandbox_secret() {
     let padded = form(&format!("{message}{}", " ".repeat(100 * 1024)), &signature);
     assert_eq!(push(svc.base.clone(), padded).await, StatusCode::PAYLOAD_TOO_LARGE);
 
-    // A flood is held to the push rate: 600 at once, and some are told to come back later.
-    let flood: Vec<_> = (0..600).map(|_| tokio::spawn(push(svc.base.clone(), form("{}", "x")))).collect();
+    // A flood is held to the push rate: 800 as fast as eight connections send them, and some are
+    // told to come back later.
+    let http = reqwest::Client::new();
+    let senders: Vec<_> = (0..8)
+        .map(|_| {
+            let (http, url, body) = (http.clone(), format!("{}/push/1688", svc.base), form("{}", "x"));
+            tokio::spawn(async move {
+                let mut limited = 0;
+                for _ in 0..100 {
+                    let sent = http
+                        .post(&url)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .body(body.clone())
+                        .send();
+                    if sent.await.unwrap().status() == StatusCode::TOO_MANY_REQUESTS {
+                        limited += 1;
+                    }
+                }
+                limited
+            })
+        })
+        .collect();
     let mut limited = 0;
-    for answer in flood {
-        if answer.await.unwrap() == StatusCode::TOO_MANY_REQUESTS {
-            limited += 1;
-        }
+    for sender in senders {
+        limited += sender.await.unwrap();
     }
-    assert!(limited > 0, "none of 600 pushes at once was limited");
+    assert!(limited > 0, "none of 800 pushes in a burst was limited");
     let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM push_messages").fetch_one(&pool).await.unwrap();
     assert_eq!(stored, 1, "only the one signed push");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_preface_only_connections_never_starve_the_service() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let svc = start(dir.path(), &db, &["--no-monitor"]);
+    // The common limit of 1,024 open files, set on the running service.
+    let limited = std::process::Command::new("prlimit")
+        .args(["--pid", &svc.child.id().to_string(), "--nofile=1024:1024"])
+        .status()
+        .expect("prlimit (util-linux) runs");
+    assert!(limited.success());
+    let addr = svc.base.trim_start_matches("http://").to_owned();
+
+    // 1,100 connections that never send a request: half nothing at all, half an HTTP/2 preface.
+    let mut held = Vec::new();
+    for n in 0..1_100 {
+        let Ok(mut stream) = tokio::net::TcpStream::connect(&addr).await else { continue };
+        if n % 2 == 1 {
+            let _ = stream.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await;
+        }
+        held.push(stream);
+    }
+    assert!(held.len() >= 1_000, "the connections were made: {}", held.len());
+
+    // Health keeps answering, quickly, while they are held.
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let mut slowest = std::time::Duration::ZERO;
+    for _ in 0..20 {
+        let started = std::time::Instant::now();
+        let answer =
+            tokio::time::timeout(std::time::Duration::from_secs(5), http.get(format!("{}/healthz", svc.base)).send())
+                .await
+                .expect("/healthz answered within 5 s")
+                .expect("/healthz answered");
+        assert_eq!(answer.status(), StatusCode::OK);
+        slowest = slowest.max(started.elapsed());
+    }
+    assert!(slowest < std::time::Duration::from_secs(1), "slowest /healthz {slowest:?}");
+
+    // Within the header deadline (10 s) and a little, the held connections are closed by the server.
+    tokio::time::sleep(std::time::Duration::from_secs(13)).await;
+    let mut closed = 0;
+    for stream in &mut held {
+        // An HTTP/2 connection got the server's settings first; then the end.
+        let mut sent = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_millis(50), stream.read_to_end(&mut sent)).await;
+        if matches!(read, Ok(Ok(_)) | Ok(Err(_))) {
+            closed += 1;
+        }
+    }
+    assert_eq!(closed, held.len(), "every idle connection was closed");
 }

@@ -45,7 +45,7 @@ pub use catalog::drift::{Change, ChangeKind};
 pub use config::{AppConfig, DEMO_APP_KEY, DEMO_APP_SECRET, SandboxConfig};
 pub use faults::{Fault, FaultPlan, FaultRates};
 pub use lazy::LazySandbox;
-pub use open1688_listen::Deadlines;
+pub use open1688_listen::Limits;
 pub use server::{Sandbox, SandboxBuilder, StartError, router};
 pub use state::IssuedTokens;
 pub use stats::{CallCounts, StatsSnapshot};

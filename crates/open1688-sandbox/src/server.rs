@@ -16,7 +16,7 @@ use crate::faults::FaultPlan;
 use crate::state::{IssuedTokens, SandboxState};
 use crate::stats::StatsSnapshot;
 use crate::{control, gateway, web};
-use open1688_listen::Deadlines;
+use open1688_listen::Limits;
 
 /// Why the sandbox did not start.
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +57,7 @@ pub fn router(state: Arc<SandboxState>) -> Router {
 pub struct SandboxBuilder {
     pub(crate) config: SandboxConfig,
     addr: SocketAddr,
-    pub(crate) deadlines: Deadlines,
+    pub(crate) deadlines: Limits,
 }
 
 impl Default for SandboxBuilder {
@@ -65,7 +65,7 @@ impl Default for SandboxBuilder {
         Self {
             config: SandboxConfig::default(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            deadlines: Deadlines::default(),
+            deadlines: Limits::default(),
         }
     }
 }
@@ -176,8 +176,8 @@ impl SandboxBuilder {
     }
 
     /// How long the server waits for a request's headers and for the whole request (default
-    /// 10 s and 60 s; see [`Deadlines`]).
-    pub fn deadlines(mut self, deadlines: Deadlines) -> Self {
+    /// 10 s and 60 s; see [`Limits`]).
+    pub fn deadlines(mut self, deadlines: Limits) -> Self {
         self.deadlines = deadlines;
         self
     }

@@ -3,12 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use open1688_sandbox::{Deadlines, Sandbox};
+use open1688_sandbox::{Limits, Sandbox};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 async fn sandbox() -> Sandbox {
-    let deadlines = Deadlines { headers: Duration::from_millis(300), request: Duration::from_millis(600) };
+    let deadlines =
+        Limits { headers: Duration::from_millis(300), request: Duration::from_millis(600), ..Limits::default() };
     Sandbox::builder().catalog_size(200, 30).deadlines(deadlines).start().await.unwrap()
 }
 

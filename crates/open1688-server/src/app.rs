@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
-use open1688_listen::{self as listen, Deadlines};
+use open1688_listen::{self as listen, Limits};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -36,7 +36,16 @@ pub struct ServeOptions {
     /// Cancelled when the service stops, ending MCP sessions (their event streams would otherwise
     /// hold connections open past the stop).
     pub mcp_stop: CancellationToken,
+    /// Connections held at once (0: the default, [`DEFAULT_MAX_CONNECTIONS`]); past it the
+    /// longest-idle one makes room, and when every one is busy a new one gets 503.
+    pub max_connections: usize,
 }
+
+/// Connections held at once unless told otherwise: half the usual limit of 1,024 open files,
+/// leaving the rest to the store, the gateway and the job files.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// How long a connection may go without a complete request head before it is closed.
+pub const HEADER_DEADLINE: Duration = Duration::from_secs(10);
 
 impl ServeOptions {
     /// Options with these CORS origins, each checked to be an origin (`scheme://host[:port]`).
@@ -157,7 +166,15 @@ pub async fn serve(
     listen::serve(
         listener,
         router(state, options),
-        Deadlines { headers: Duration::from_secs(10), request: REQUEST_DEADLINE },
+        Limits {
+            headers: HEADER_DEADLINE,
+            request: REQUEST_DEADLINE,
+            max_connections: if options.max_connections == 0 {
+                DEFAULT_MAX_CONNECTIONS
+            } else {
+                options.max_connections
+            },
+        },
         shutdown,
     )
     .await;

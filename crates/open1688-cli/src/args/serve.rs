@@ -36,6 +36,10 @@ pub struct ServeArgs {
     /// Do not answer MCP clients at `/mcp`.
     #[arg(long)]
     pub no_mcp: bool,
+    /// Connections held at once; past it the longest-idle one makes room, and when every one is
+    /// busy a new one gets 503. Keep it under the open-file limit (`ulimit -n`).
+    #[arg(long, default_value_t = open1688_server::app::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
     /// With the built-in sandbox, take pushes at /push/1688 signed with the sandbox's public demo
     /// secret (off: anyone could sign one, so the receiver answers 503).
     #[arg(long)]

@@ -28,6 +28,10 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     let jobs_dir = args.jobs_dir.clone().unwrap_or_else(|| data_dir().join("jobs"));
     let rate = NonZeroU32::new(args.key_rate).ok_or_else(|| usage("--key-rate must be at least 1"))?;
     let mut options = ServeOptions::with_cors_origins(&args.cors_origins).map_err(usage)?;
+    if args.max_connections == 0 {
+        return Err(usage("--max-connections must be at least 1"));
+    }
+    options.max_connections = args.max_connections;
     let alerts = StreamNotifier::new();
     // Pushes are signed with the app secret: the configured one, or the built-in sandbox's.
     let gateway = ctx.gateway().await?;
