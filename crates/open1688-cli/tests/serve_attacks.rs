@@ -85,6 +85,14 @@ async fn log_in_and_the_language_switch_go_only_to_pages_of_this_site() {
     assert_eq!(posted.headers()["location"], "/watches");
 }
 
+/// Logs in to the dashboard with `key`; the session cookie (`name=value`) it set.
+async fn log_in(base: &str, key: &str) -> String {
+    let answer = post_form(&no_redirects(), &format!("{base}/login"), &[("key", key), ("next", "/")]).await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER, "logged in");
+    let set = answer.headers()["set-cookie"].to_str().unwrap().to_owned();
+    set.split(';').next().unwrap().to_owned()
+}
+
 /// Posts a form as a browser would.
 async fn post_form(http: &reqwest::Client, url: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
     let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
@@ -255,15 +263,15 @@ async fn a_job_is_seen_only_by_the_key_that_submitted_it_and_admins() {
         assert_eq!(call(M::GET, &at("/result"), Some(allowed), None).await.0, StatusCode::OK);
     }
     // The dashboard's list of jobs: the owner's shows it, another key's does not.
-    let page = |key: &str| {
+    let (owner_session, other_session) = (log_in(&svc.base, &owner).await, log_in(&svc.base, &other).await);
+    let page = |cookie: String| {
         let (http, url) = (reqwest::Client::new(), url("/source"));
-        let cookie = format!("o1688_key={key}");
         async move { http.get(url).header("cookie", cookie).send().await.unwrap().text().await.unwrap() }
     };
-    assert!(page(&owner).await.contains(&id));
-    assert!(!page(&other).await.contains(&id));
+    assert!(page(owner_session).await.contains(&id));
+    assert!(!page(other_session.clone()).await.contains(&id));
     let (http, shown) = (no_redirects(), url(&format!("/source/{id}")));
-    let other_view = http.get(&shown).header("cookie", format!("o1688_key={other}")).send().await.unwrap();
+    let other_view = http.get(&shown).header("cookie", other_session).send().await.unwrap();
     assert_eq!(other_view.status(), StatusCode::NOT_FOUND);
 }
 
@@ -385,4 +393,56 @@ async fn idle_and_preface_only_connections_never_starve_the_service() {
         }
     }
     assert_eq!(closed, held.len(), "every idle connection was closed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboards_cookie_is_a_session_that_ends_on_log_out_and_with_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (reader_id, reader) = key(dir.path(), &db, "viewer", "read");
+    let (_, admin) = key(dir.path(), &db, "admin", "admin");
+    let svc = start(dir.path(), &db, &["--no-monitor"]);
+    let http = no_redirects();
+    let page = |cookie: &str| {
+        let request = http.get(format!("{}/orders", svc.base)).header("cookie", cookie.to_owned());
+        async move { request.send().await.unwrap().status() }
+    };
+
+    // The cookie is a random session token: not the key, not even part of it.
+    let answer = post_form(&http, &format!("{}/login", svc.base), &[("key", &reader), ("next", "/")]).await;
+    let set = answer.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        set.starts_with("o1688_session=s_") && set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    assert!(!set.contains(&reader[reader.len() - 16..]), "the key is not in the cookie: {set}");
+    assert!(!set.contains("Secure"), "plain HTTP: {set}");
+    let session = set.split(';').next().unwrap().to_owned();
+    assert_eq!(page(&session).await, StatusCode::OK);
+    // The key itself as a cookie is nothing.
+    assert_eq!(page(&format!("o1688_session={reader}")).await, StatusCode::SEE_OTHER);
+
+    // Log-out ends the session in the store: a copy of the cookie stops working too.
+    let copy = session.clone();
+    let out = http.post(format!("{}/logout", svc.base)).header("cookie", &session).send().await.unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(page(&copy).await, StatusCode::SEE_OTHER, "to the log-in page");
+
+    // Behind a proxy that says HTTPS, the cookie is Secure; revoking the key ends the session.
+    let answer = http
+        .post(format!("{}/login", svc.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-proto", "https")
+        .body(form_urlencoded::Serializer::new(String::new()).append_pair("key", &reader).finish())
+        .send()
+        .await
+        .unwrap();
+    let set = answer.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(set.contains("Secure"), "{set}");
+    let session = set.split(';').next().unwrap().to_owned();
+    assert_eq!(page(&session).await, StatusCode::OK);
+    let (status, _) = call(M::DELETE, &format!("{}/v1/keys/{reader_id}", svc.base), Some(&admin), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(page(&session).await, StatusCode::SEE_OTHER, "a revoked key's session is over");
 }

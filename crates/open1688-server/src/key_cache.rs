@@ -50,6 +50,11 @@ impl KeyCache {
         self.verified.insert(Self::digest(text), key);
     }
 
+    /// Forgets what `text` verified as (a session logged out).
+    pub fn forget(&self, text: &str) {
+        self.verified.invalidate(&Self::digest(text));
+    }
+
     /// Forgets every key (after a revocation: the next request of each asks the store).
     pub fn forget_all(&self) {
         self.verified.invalidate_all();

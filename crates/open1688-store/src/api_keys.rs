@@ -89,9 +89,9 @@ fn parse(text: &str) -> Option<(i64, &str)> {
 /// The longest name a key may have.
 pub const MAX_KEY_NAME_CHARS: usize = 100;
 
-type KeyRow = (i64, String, String, i64, Option<i64>);
+pub(crate) type KeyRow = (i64, String, String, i64, Option<i64>);
 
-fn key_from(row: KeyRow) -> Result<ApiKey> {
+pub(crate) fn key_from(row: KeyRow) -> Result<ApiKey> {
     let (id, name, scope, created_ms, revoked_ms) = row;
     let scope = scope.parse().map_err(|e: String| StoreError::Corrupt(format!("api key {id}: {e}")))?;
     Ok(ApiKey { id, name, scope, created_ms, revoked_ms })

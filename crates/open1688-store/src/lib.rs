@@ -45,6 +45,7 @@ pub mod record;
 pub mod response_cache;
 pub mod scope_table;
 pub mod secret;
+pub mod sessions;
 pub mod snapshot;
 pub mod watch;
 

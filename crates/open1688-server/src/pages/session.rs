@@ -16,8 +16,9 @@ use super::layout::{bare_page, message_page};
 use super::text::Lang;
 use crate::state::ServiceState;
 
-/// The cookie holding the key.
-const KEY_COOKIE: &str = "o1688_key";
+/// The cookie holding the session's token (a random one, never the API key: see
+/// [`open1688_store::sessions`]).
+const SESSION_COOKIE: &str = "o1688_session";
 /// The cookie holding the language.
 const LANG_COOKIE: &str = "o1688_lang";
 /// How long a log-in lasts without activity in the browser (the key may be revoked sooner).
@@ -79,10 +80,10 @@ impl FromRequestParts<ServiceState> for Viewer {
             return Err((StatusCode::FORBIDDEN, "a form from another site was refused").into_response());
         }
         let to_login = || Redirect::to(&format!("/login?next={}", urlencoding(&here))).into_response();
-        let Some(text) = cookie(&parts.headers, KEY_COOKIE) else {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(to_login());
         };
-        let key = match authenticate(state, text).await {
+        let key = match session(state, token).await {
             Ok(Some(key)) => key,
             Ok(None) => return Err(to_login()),
             Err(response) => return Err(response),
@@ -98,6 +99,51 @@ impl FromRequestParts<ServiceState> for Viewer {
         }
         Ok(Self { key, lang, here })
     }
+}
+
+/// The key a session token stands for, if the session is good and its key not revoked (recently
+/// verified sessions from the cache, which a revocation clears).
+async fn session(state: &ServiceState, token: &str) -> Result<Option<ApiKey>, Response> {
+    // Sessions share the key cache under their own names: an API key's text is no session.
+    let cached = session_cache_name(token);
+    if let Some(key) = state.verified_keys.get(&cached) {
+        return Ok((!state.revocations.is_revoked(key.id)).then_some(key));
+    }
+    match state.store.session_key(token, chrono::Utc::now().timestamp_millis()).await {
+        Ok(Some(key)) => {
+            state.verified_keys.insert(&cached, key.clone());
+            Ok(Some(key))
+        }
+        Ok(None) => Ok(None),
+        Err(e) => Err(crate::problem::Problem::from(e).into_response()),
+    }
+}
+
+/// The name a session is kept under in the key cache.
+fn session_cache_name(token: &str) -> String {
+    format!("session {token}")
+}
+
+/// Whether the browser reached the service over HTTPS: a proxy in front says so
+/// (`X-Forwarded-Proto: https`, or `Forwarded: proto=https`); the service itself speaks HTTP.
+fn over_https(headers: &HeaderMap) -> bool {
+    let forwarded_proto = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+    let forwarded = headers
+        .get(header::FORWARDED)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .is_some_and(|first| {
+            first.split(';').any(|pair| {
+                pair.trim().split_once('=').is_some_and(|(k, v)| {
+                    k.trim().eq_ignore_ascii_case("proto") && v.trim().trim_matches('"').eq_ignore_ascii_case("https")
+                })
+            })
+        });
+    forwarded_proto || forwarded
 }
 
 /// The key a text names, if it is known and not revoked (recently verified keys from the cache).
@@ -139,17 +185,31 @@ fn urlencoding(text: &str) -> String {
 
 /// Where to go after logging in or switching the language: `/` when nothing is said, else a path
 /// of this site, or `None` for anything else. An open redirect would hand the session to another
-/// site's page, so a path must start with one `/`, and may hold only printable ASCII without
-/// backslashes: browsers drop tabs and newlines from an address (`/\t/evil.example` becomes
-/// `//evil.example`) and read `\` as `/`; the dashboard's own links are percent-encoded, so a
-/// person's link never needs more.
-pub(super) fn local_path(next: Option<&str>) -> Option<&str> {
-    let Some(path) = next else { return Some("/") };
+/// site's page, so a path must start with one `/` and hold no control character, no white space
+/// and no backslash: browsers drop tabs and newlines from an address (`/\t/evil.example` becomes
+/// `//evil.example`) and read `\` as `/`. Characters beyond ASCII (a Chinese search in a link)
+/// are percent-encoded, so the answer always fits a `Location` header.
+pub(super) fn local_path(next: Option<&str>) -> Option<std::borrow::Cow<'_, str>> {
+    let Some(path) = next else { return Some("/".into()) };
     let mut chars = path.chars();
-    let local = chars.next() == Some('/')
-        && !matches!(chars.next(), Some('/' | '\\'))
-        && path.chars().all(|c| c.is_ascii_graphic() && c != '\\');
-    local.then_some(path)
+    let local = chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'));
+    if !local || path.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\') {
+        return None;
+    }
+    if path.is_ascii() {
+        return Some(path.into());
+    }
+    let mut encoded = String::with_capacity(path.len() * 3);
+    for c in path.chars() {
+        if c.is_ascii() {
+            encoded.push(c);
+        } else {
+            for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    Some(encoded.into())
 }
 
 /// The answer to a `next` that is not a path of this site: a 400 that says so, never a redirect.
@@ -176,7 +236,7 @@ pub struct LoginQuery {
 pub async fn login_page(headers: HeaderMap, query: axum::extract::Query<LoginQuery>) -> Response {
     let lang = lang_of(&headers);
     match local_path(query.next.as_deref()) {
-        Some(next) => login_form(lang, next, None).into_response(),
+        Some(next) => login_form(lang, &next, None).into_response(),
         None => not_local(lang),
     }
 }
@@ -221,29 +281,48 @@ pub async fn login(State(state): State<ServiceState>, headers: HeaderMap, Form(f
     match authenticate(&state, text).await {
         Ok(Some(key)) => {
             tracing::info!(key = key.id, "dashboard log-in");
-            let cookie = Cookie::build((KEY_COOKIE, text.to_owned()))
+            let now = chrono::Utc::now().timestamp_millis();
+            let token = match state.store.start_session(key.id, now, now + SESSION_SECONDS * 1000).await {
+                Ok(token) => token,
+                Err(e) => return crate::problem::Problem::from(e).into_response(),
+            };
+            let cookie = Cookie::build((SESSION_COOKIE, token))
                 .path("/")
                 .http_only(true)
+                .secure(over_https(&headers))
                 .same_site(SameSite::Strict)
                 .max_age(cookie::time::Duration::seconds(SESSION_SECONDS))
                 .build();
-            let mut response = Redirect::to(next).into_response();
+            let mut response = Redirect::to(&next).into_response();
             if let Ok(value) = cookie.to_string().parse() {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
             response
         }
-        Ok(None) => (StatusCode::UNAUTHORIZED, login_form(lang, next, Some(lang.text().key_refused))).into_response(),
+        Ok(None) => (StatusCode::UNAUTHORIZED, login_form(lang, &next, Some(lang.text().key_refused))).into_response(),
         Err(response) => response,
     }
 }
 
-/// `POST /logout`: forgets the cookie.
-pub async fn logout(headers: HeaderMap) -> Response {
+/// `POST /logout`: ends the session in the store (a copied cookie stops working too) and forgets
+/// the cookie.
+pub async fn logout(State(state): State<ServiceState>, headers: HeaderMap) -> Response {
     if !same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "a form from another site was refused").into_response();
     }
-    let gone = Cookie::build((KEY_COOKIE, "")).path("/").http_only(true).same_site(SameSite::Strict).removal().build();
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        if let Err(e) = state.store.end_session(token).await {
+            return crate::problem::Problem::from(e).into_response();
+        }
+        state.verified_keys.forget(&session_cache_name(token));
+    }
+    let gone = Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .secure(over_https(&headers))
+        .same_site(SameSite::Strict)
+        .removal()
+        .build();
     let mut response = Redirect::to("/login").into_response();
     if let Ok(value) = gone.to_string().parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -265,7 +344,7 @@ pub async fn switch_language(
         .same_site(SameSite::Strict)
         .max_age(cookie::time::Duration::days(365))
         .build();
-    let mut response = Redirect::to(next).into_response();
+    let mut response = Redirect::to(&next).into_response();
     if let Ok(value) = cookie.to_string().parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -278,8 +357,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_log_in() {
-        assert_eq!(local_path(Some("/offers/1?x=2")), Some("/offers/1?x=2"));
-        assert_eq!(local_path(Some("/search?keyword=%E4%BF%9D")), Some("/search?keyword=%E4%BF%9D"));
+        let path = |next| local_path(Some(next)).map(|p| p.into_owned());
+        assert_eq!(path("/offers/1?x=2").as_deref(), Some("/offers/1?x=2"));
+        assert_eq!(path("/search?keyword=%E4%BF%9D").as_deref(), Some("/search?keyword=%E4%BF%9D"));
+        assert_eq!(path("/catalog?q=保温杯&at=100").as_deref(), Some("/catalog?q=%E4%BF%9D%E6%B8%A9%E6%9D%AF&at=100"));
         for bad in [
             "https://evil.example/",
             "//evil.example/",
@@ -295,9 +376,9 @@ mod tests {
             "",
             "javascript:alert(1)",
         ] {
-            assert_eq!(local_path(Some(bad)), None, "{bad:?}");
+            assert_eq!(path(bad), None, "{bad:?}");
         }
-        assert_eq!(local_path(None), Some("/"));
+        assert_eq!(local_path(None).as_deref(), Some("/"));
     }
 
     #[test]
@@ -314,10 +395,25 @@ mod tests {
     }
 
     #[test]
+    fn https_is_what_the_proxy_says() {
+        let mut headers = HeaderMap::new();
+        assert!(!over_https(&headers));
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        assert!(over_https(&headers));
+        headers.insert("x-forwarded-proto", "http, https".parse().unwrap());
+        assert!(!over_https(&headers), "the first value is the browser's own connection");
+        let mut headers = HeaderMap::new();
+        headers.insert(header::FORWARDED, "for=10.0.0.1;proto=https;host=erp.example".parse().unwrap());
+        assert!(over_https(&headers));
+        headers.insert(header::FORWARDED, "for=10.0.0.1;proto=http".parse().unwrap());
+        assert!(!over_https(&headers));
+    }
+
+    #[test]
     fn a_cookie_is_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, "a=1; o1688_key=o1688_3_abc; o1688_lang=zh-CN".parse().unwrap());
-        assert_eq!(cookie(&headers, KEY_COOKIE), Some("o1688_3_abc"));
+        headers.insert(header::COOKIE, "a=1; o1688_session=s_abc; o1688_lang=zh-CN".parse().unwrap());
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("s_abc"));
         assert_eq!(lang_of(&headers), Lang::Zh);
         assert_eq!(cookie(&headers, "missing"), None);
     }
@@ -334,7 +430,7 @@ mod next_properties {
             if let Some(path) = local_path(Some(&next)) {
                 proptest::prop_assert!(path.starts_with('/') && !path.starts_with("//"));
                 proptest::prop_assert!(path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'));
-                proptest::prop_assert!(axum::http::HeaderValue::from_str(path).is_ok());
+                proptest::prop_assert!(axum::http::HeaderValue::from_str(&path).is_ok());
             }
         }
     }

@@ -103,7 +103,7 @@ pub async fn snooze(
         .map_err(|_| Problem::invalid("hours", format!("{:?} is not a number of hours", form.hours)))?;
     watches::snooze_watch(&*state.store, id, hours, Utc::now()).await?;
     let own = format!("/watches/{id}");
-    let back = local_path(form.next.as_deref()).filter(|_| form.next.is_some()).unwrap_or(&own).to_owned();
+    let back = local_path(form.next.as_deref()).filter(|_| form.next.is_some()).map_or(own, |p| p.into_owned());
     Ok(Redirect::to(&back).into_response())
 }
 
