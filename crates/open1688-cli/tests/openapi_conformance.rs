@@ -28,7 +28,7 @@ fn the_service_answers_as_its_openapi_document_says() {
     let db = format!("sqlite://{}", dir.path().join("store.db").display());
     let (_, admin) = key(dir.path(), &db, "conformance", "admin");
     // No per-key limit to speak of: the generated requests are not a flood to refuse.
-    let svc = start(dir.path(), &db, &["--no-monitor", "--key-rate", "100000"]);
+    let svc = start(dir.path(), &db, &["--no-monitor", "--key-rate", "100000", "--sandbox-pushes"]);
     let document = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
     let out = Command::new("schemathesis")
         .args(["run", document, "--url", &svc.base])

@@ -446,3 +446,26 @@ async fn the_dashboards_cookie_is_a_session_that_ends_on_log_out_and_with_its_ke
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(page(&session).await, StatusCode::SEE_OTHER, "a revoked key's session is over");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_request_cannot_ask_for_hundreds_of_gateway_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, reader) = key(dir.path(), &db, "viewer", "read");
+    let svc = start(dir.path(), &db, &["--no-monitor"]);
+    let url = |path: &str| format!("{}{path}", svc.base);
+    let (status, p) = call(M::GET, &url("/v1/search?keyword=保温杯&pages=40"), Some(&reader), None).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("pages")), "{p}");
+    let (status, p) = call(M::GET, &url("/v1/search?keyword=保温杯&limit=2000"), Some(&reader), None).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")), "{p}");
+    let body = serde_json::json!({"search": {"keyword": "保温杯", "limit": 2000, "pages": 40}, "recommend": {"quantity": 100}});
+    let (status, p) = call(M::POST, &url("/v1/recommend"), Some(&reader), Some(body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
+    // Within the ceiling it answers, and the document states the ceiling.
+    let (status, found) = call(M::GET, &url("/v1/search?keyword=保温杯&pages=2&limit=100"), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let (_, doc) = call(M::GET, &url("/v1/openapi.json"), Some(&reader), None).await;
+    let params = doc["paths"]["/v1/search"]["get"]["parameters"].as_array().unwrap();
+    let pages = params.iter().find(|p| p["name"] == "pages").unwrap();
+    assert_eq!(pages["schema"]["maximum"], 5, "{pages}");
+}

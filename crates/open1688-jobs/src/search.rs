@@ -38,6 +38,12 @@ impl From<Sort> for SortOrder {
     }
 }
 
+/// The most result pages a remote caller's search may read (one gateway call each).
+pub const REMOTE_MAX_PAGES: u32 = 5;
+/// The most items a remote caller's search may ask for (the candidates a recommendation reads in
+/// detail, 50 to a call).
+pub const REMOTE_MAX_LIMIT: usize = 100;
+
 /// A keyword search with the platform's filters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -54,9 +60,11 @@ pub struct SearchRequest {
     pub sort: Option<Sort>,
     /// Platform filters such as `shipInToday` or `isOnePsale`.
     pub filter: Vec<String>,
-    /// Pages to fetch at most.
+    /// Pages to fetch at most (over the service and MCP: at most 5).
+    #[schema(maximum = 5)]
     pub pages: u32,
-    /// Items at most.
+    /// Items at most (over the service and MCP: at most 100).
+    #[schema(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
 }
 
@@ -100,6 +108,22 @@ impl SearchRequest {
             q = q.filter(f);
         }
         q
+    }
+
+    /// Checks that a remote caller's search (the service, MCP) stays within what one request may
+    /// cost: at most [`REMOTE_MAX_PAGES`] pages and [`REMOTE_MAX_LIMIT`] items, so at most five
+    /// search calls and two detail calls. A local caller (the CLI) may ask for more.
+    pub fn within_remote_ceiling(&self) -> Result<()> {
+        if self.pages > REMOTE_MAX_PAGES {
+            return Err(JobError::invalid(
+                "pages",
+                format!("at most {REMOTE_MAX_PAGES} pages a request (each is a gateway call), not {}", self.pages),
+            ));
+        }
+        if let Some(limit) = self.limit.filter(|l| *l > REMOTE_MAX_LIMIT) {
+            return Err(JobError::invalid("limit", format!("at most {REMOTE_MAX_LIMIT} items a request, not {limit}")));
+        }
+        self.validate()
     }
 
     /// Checks the request; the error names the field.

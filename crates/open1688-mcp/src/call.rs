@@ -55,6 +55,11 @@ pub async fn run(
         "search_offers" => {
             let mut request: SearchRequest = parse(name, arguments)?;
             request.limit = Some(request.limit.unwrap_or(20));
+            if caller.reads_local_files() {
+                request.validate()?;
+            } else {
+                request.within_remote_ceiling()?;
+            }
             Answer::of(&jobs.search(&request, progress).await?)
         }
         "search_by_image" => {

@@ -110,5 +110,6 @@ pub async fn recommend(
     body: Result<Json<RecommendBody>, JsonRejection>,
 ) -> Result<Json<RecommendReport>, Problem> {
     let RecommendBody { search, recommend } = extract::json(body)?;
+    search.within_remote_ceiling()?;
     Ok(Json(state.jobs.recommend(&search, &recommend, &Progress::silent()).await?))
 }

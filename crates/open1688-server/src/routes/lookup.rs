@@ -22,9 +22,10 @@ pub struct SearchParams {
     #[param(min_length = 1)]
     pub keyword: String,
     /// Items at most (default 20).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
-    /// Pages at most (default 1).
+    /// Pages at most (default 1; each is a gateway call).
+    #[param(minimum = 1, maximum = 5)]
     pub pages: Option<u32>,
     /// `price`, `price-desc`, `sales` or `newest`.
     pub sort: Option<Sort>,
@@ -64,6 +65,7 @@ pub async fn search(
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<SearchReport>, Problem> {
     let request = extract::query(params)?.request();
+    request.within_remote_ceiling()?;
     Ok(Json(state.jobs.search(&request, &Progress::silent()).await?))
 }
 
