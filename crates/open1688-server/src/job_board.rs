@@ -3,7 +3,11 @@
 //! for callers to fetch; a caller may cancel it. Each job has a folder under the service's jobs
 //! folder holding its files, its view (`job.json`, written when it starts and when it ends) and its
 //! report (`result.json`), so a restarted service still answers for it; a job that was running
-//! when the service stopped is reported `interrupted`.
+//! when the service stopped is reported `interrupted`. Jobs take turns: at most
+//! [`RUNNING_AT_ONCE`] run at once, at most [`RUNNING_PER_KEY`] of one key's, the others wait
+//! (stage "waiting for a turn"), and a key with [`UNFINISHED_PER_KEY`] unfinished jobs is told to
+//! wait (429). Finished jobs and their folders are removed after the retention
+//! ([`JobBoard::prune`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,7 +18,16 @@ use open1688_jobs::{CancellationToken, Progress, ProgressEvent};
 use open1688_store::{ApiKey, Scope};
 use serde::{Deserialize, Serialize};
 
+use tokio::sync::Semaphore;
+
 use crate::problem::Problem;
+
+/// Jobs running at once in this process (each reads the platform through the app's one quota).
+pub const RUNNING_AT_ONCE: usize = 4;
+/// One key's jobs running at once.
+pub const RUNNING_PER_KEY: usize = 2;
+/// One key's jobs running or waiting; one more is refused with 429.
+pub const UNFINISHED_PER_KEY: usize = 10;
 
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -121,6 +134,10 @@ fn write_json(path: &std::path::Path, value: &impl Serialize) -> std::io::Result
 pub struct JobBoard {
     jobs: Arc<Mutex<HashMap<String, Arc<Entry>>>>,
     root: PathBuf,
+    /// Turns to run, for every job.
+    turns: Arc<Semaphore>,
+    /// Turns to run, per key.
+    key_turns: Arc<Mutex<HashMap<i64, Arc<Semaphore>>>>,
 }
 
 impl std::fmt::Debug for JobBoard {
@@ -142,7 +159,12 @@ impl JobBoard {
     /// runs: their views and reports as they were, and a job that was running marked
     /// `interrupted`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        let board = Self { jobs: Arc::default(), root: root.into() };
+        let board = Self {
+            jobs: Arc::default(),
+            root: root.into(),
+            turns: Arc::new(Semaphore::new(RUNNING_AT_ONCE)),
+            key_turns: Arc::default(),
+        };
         board.load_earlier();
         board
     }
@@ -179,12 +201,30 @@ impl JobBoard {
     }
 
     /// Starts `work` as a job of `kind` for the key `owner`; returns its view (status `running`)
-    /// at once. `work` gets the job's progress (cancellation inside) and its output folder.
-    pub fn submit<F, Fut>(&self, kind: &'static str, owner: i64, work: F) -> JobView
+    /// at once — it runs when its turn comes. `work` gets the job's progress (cancellation
+    /// inside) and its output folder. A key with [`UNFINISHED_PER_KEY`] jobs unfinished is
+    /// refused with 429.
+    pub fn submit<F, Fut>(&self, kind: &'static str, owner: i64, work: F) -> Result<JobView, Problem>
     where
         F: FnOnce(Progress, PathBuf) -> Fut,
         Fut: std::future::Future<Output = JobOutput> + Send + 'static,
     {
+        let unfinished = lock(&self.jobs)
+            .values()
+            .filter(|e| {
+                let view = lock(&e.view);
+                view.owner == Some(owner) && view.status == JobStatus::Running
+            })
+            .count();
+        if unfinished >= UNFINISHED_PER_KEY {
+            return Err(Problem {
+                retry_after: Some(30),
+                ..Problem::new(
+                    axum::http::StatusCode::TOO_MANY_REQUESTS,
+                    format!("this key has {unfinished} jobs unfinished; wait for one to end"),
+                )
+            });
+        }
         let id = new_id();
         let view = JobView {
             id: id.clone(),
@@ -211,12 +251,47 @@ impl JobBoard {
         let sink = entry.clone();
         let progress = Progress::new(move |event| record(&sink, event)).with_cancellation(entry.cancel.clone());
         let running = work(progress, entry.dir.clone());
+        let key_turns =
+            lock(&self.key_turns).entry(owner).or_insert_with(|| Arc::new(Semaphore::new(RUNNING_PER_KEY))).clone();
+        let turns = self.turns.clone();
         tokio::spawn(async move {
-            let output = running.await;
+            lock(&entry.view).stage = Some("waiting for a turn".to_owned());
+            let turn = async {
+                let own = key_turns.acquire_owned().await;
+                let any = turns.acquire_owned().await;
+                (own, any)
+            };
+            let output = tokio::select! {
+                _turn = turn => {
+                    lock(&entry.view).stage = None;
+                    running.await
+                }
+                () = entry.cancel.cancelled() => Err(Problem::new(axum::http::StatusCode::CONFLICT, "cancelled before its turn came")),
+            };
             finish(&entry, output);
             entry.persist();
         });
-        view
+        Ok(view)
+    }
+
+    /// Removes the jobs that ended before `older_than` ago, with their folders; how many.
+    pub fn prune(&self, older_than: std::time::Duration) -> usize {
+        let Some(cutoff) = chrono::Duration::from_std(older_than).ok().and_then(|d| Utc::now().checked_sub_signed(d))
+        else {
+            return 0;
+        };
+        let old: Vec<(String, PathBuf)> = lock(&self.jobs)
+            .iter()
+            .filter(|(_, e)| lock(&e.view).finished_at.is_some_and(|at| at < cutoff))
+            .map(|(id, e)| (id.clone(), e.dir.clone()))
+            .collect();
+        for (id, dir) in &old {
+            if let Err(e) = std::fs::remove_dir_all(dir) {
+                tracing::warn!(job = %id, error = %e, "an old job's folder could not be removed");
+            }
+            lock(&self.jobs).remove(id);
+        }
+        old.len()
     }
 
     /// Job `id` if `reader` may see it: its owner's, or any for an admin key. Another key's job
@@ -267,6 +342,29 @@ impl JobBoard {
         }
         running.len()
     }
+}
+
+/// Removes the files under `root` last changed before `older_than` ago (and the folders they
+/// leave empty); how many files. For folders of outputs kept without a board (MCP's).
+pub fn remove_old_files(root: &std::path::Path, older_than: std::time::Duration) -> usize {
+    let Some(cutoff) = std::time::SystemTime::now().checked_sub(older_than) else { return 0 };
+    fn walk(dir: &std::path::Path, cutoff: std::time::SystemTime) -> usize {
+        let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                removed += walk(&path, cutoff);
+                // Only an emptied folder goes (remove_dir refuses one that is not empty).
+                let _ = std::fs::remove_dir(&path);
+            } else if meta.modified().is_ok_and(|at| at < cutoff) && std::fs::remove_file(&path).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+    walk(root, cutoff)
 }
 
 /// Marks a view interrupted: the service stopped before the job ended.
@@ -363,4 +461,74 @@ fn new_id() -> String {
         bytes[..8].copy_from_slice(&nanos.to_be_bytes());
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(id: i64, scope: Scope) -> ApiKey {
+        ApiKey { id, name: format!("k{id}"), scope, created_ms: 0, revoked_ms: None }
+    }
+
+    #[tokio::test]
+    async fn jobs_take_turns_and_a_key_with_too_many_is_told_to_wait() {
+        let root = std::env::temp_dir().join(format!("open1688-board-{}", new_id()));
+        let board = JobBoard::new(&root);
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let mut ids = Vec::new();
+        for _ in 0..UNFINISHED_PER_KEY {
+            let (gate, started) = (gate.clone(), started.clone());
+            let view = board
+                .submit("test", 7, move |_, _| async move {
+                    started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    gate.notified().await;
+                    Ok((serde_json::json!({}), Vec::new()))
+                })
+                .unwrap();
+            ids.push(view.id);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(started.load(std::sync::atomic::Ordering::SeqCst), RUNNING_PER_KEY, "one key runs two at once");
+        let waiting = board.view(&ids[UNFINISHED_PER_KEY - 1], &key(7, Scope::Write)).unwrap();
+        assert_eq!(waiting.stage.as_deref(), Some("waiting for a turn"));
+        let refused = board.submit("test", 7, |_, _| async { Ok((serde_json::json!({}), Vec::new())) }).unwrap_err();
+        assert_eq!(refused.status, 429);
+        // Another key is not held up by this one's queue.
+        let other = board.submit("test", 8, |_, _| async { Ok((serde_json::json!({}), Vec::new())) }).unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(board.view(&other.id, &key(8, Scope::Write)).unwrap().status, JobStatus::Succeeded);
+        // A cancelled waiting job ends without running.
+        board.cancel(&ids[UNFINISHED_PER_KEY - 1], &key(7, Scope::Write)).unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(
+            board.view(&ids[UNFINISHED_PER_KEY - 1], &key(7, Scope::Write)).unwrap().status,
+            JobStatus::Cancelled
+        );
+        for _ in 0..UNFINISHED_PER_KEY {
+            gate.notify_waiters();
+            tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        }
+        // Finished jobs go with the retention, folders and all.
+        assert_eq!(board.prune(std::time::Duration::from_secs(3600)), 0, "none is an hour old");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let pruned = board.prune(std::time::Duration::from_millis(10));
+        assert!(pruned >= 2, "{pruned}");
+        assert!(board.view(&other.id, &key(1, Scope::Admin)).is_none());
+        assert!(!root.join(&other.id).exists());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn old_files_go_and_new_ones_stay() {
+        let root = std::env::temp_dir().join(format!("open1688-outputs-{}", new_id()));
+        std::fs::create_dir_all(root.join("key-7")).unwrap();
+        std::fs::write(root.join("key-7/report.json"), "{}").unwrap();
+        assert_eq!(remove_old_files(&root, std::time::Duration::from_secs(3600)), 0);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(remove_old_files(&root, std::time::Duration::from_millis(5)), 1);
+        assert!(!root.join("key-7").exists(), "an emptied folder goes too");
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

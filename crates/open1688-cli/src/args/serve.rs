@@ -36,6 +36,9 @@ pub struct ServeArgs {
     /// Do not answer MCP clients at `/mcp`.
     #[arg(long)]
     pub no_mcp: bool,
+    /// Days a finished job's result and files (and the MCP tools' files) are kept, then removed.
+    #[arg(long, default_value_t = 7)]
+    pub retention_days: u64,
     /// Connections held at once; past it the longest-idle one makes room, and when every one is
     /// busy a new one gets 503. Keep it under the open-file limit (`ulimit -n`).
     #[arg(long, default_value_t = open1688_server::app::DEFAULT_MAX_CONNECTIONS)]

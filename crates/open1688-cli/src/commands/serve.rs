@@ -48,8 +48,25 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     };
     let board = JobBoard::new(jobs_dir);
     let catalog = Arc::new(super::catalog::engine(store.as_ref())?);
+    // Old results and files go after the retention, checked at start and every hour.
+    let retention = Duration::from_secs(args.retention_days.max(1).saturating_mul(86_400));
+    let mcp_outputs = args.mcp_dir.clone().unwrap_or_else(|| data_dir().join("mcp"));
+    {
+        let (board, outputs) = (board.clone(), mcp_outputs.clone());
+        tokio::spawn(async move {
+            let mut every_hour = tokio::time::interval(Duration::from_secs(3_600));
+            loop {
+                every_hour.tick().await;
+                let jobs = board.prune(retention);
+                let files = open1688_server::job_board::remove_old_files(&outputs, retention);
+                if jobs + files > 0 {
+                    tracing::info!(jobs, files, "old results removed after the retention");
+                }
+            }
+        });
+    }
     if !args.no_mcp {
-        let outputs = args.mcp_dir.clone().unwrap_or_else(|| data_dir().join("mcp"));
+        let outputs = mcp_outputs;
         let mcp = SourcingServer::builder(jobs.clone(), store.clone())
             .outputs_dir(outputs)
             .sandbox(gateway.sandbox.is_some())

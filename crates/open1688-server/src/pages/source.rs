@@ -87,10 +87,10 @@ pub async fn submit(viewer: Viewer, State(state): State<ServiceState>, Form(form
         return refused;
     }
     match form.to_request() {
-        Ok(request) => {
-            let view = start_source(&state, &viewer.key, request);
-            Redirect::to(&format!("/source/{}", view.id)).into_response()
-        }
+        Ok(request) => match start_source(&state, &viewer.key, request) {
+            Ok(view) => Redirect::to(&format!("/source/{}", view.id)).into_response(),
+            Err(problem) => super::trouble::Trouble::from(problem).into_response(),
+        },
         Err(errors) => render_form(&viewer, &state, &form, &errors, StatusCode::BAD_REQUEST),
     }
 }

@@ -31,7 +31,7 @@ pub async fn submit_source(
 ) -> Result<Response, Problem> {
     let request = extract::json(body)?;
     request.validate()?;
-    let view = start_source(&state, &key, request);
+    let view = start_source(&state, &key, request)?;
     let location = format!("/v1/jobs/{}", view.id);
     let mut response = (StatusCode::ACCEPTED, Json(view)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -42,7 +42,7 @@ pub async fn submit_source(
 
 /// Starts the sourcing job on the service's board for `key` (the API and the dashboard submit it
 /// alike); only that key and admin keys see it.
-pub(crate) fn start_source(state: &ServiceState, key: &ApiKey, request: SourceRequest) -> JobView {
+pub(crate) fn start_source(state: &ServiceState, key: &ApiKey, request: SourceRequest) -> Result<JobView, Problem> {
     let jobs = state.jobs.clone();
     state.board.submit("source", key.id, move |progress, dir| async move {
         let report = jobs.source(&request, &progress).await?;
