@@ -74,8 +74,9 @@ pub fn prepare_image(bytes: Vec<u8>, name: &str) -> Result<Vec<u8>> {
     if acceptable_format && bytes.len() <= MAX_UPLOAD_BYTES && w.max(h) <= MAX_SIDE {
         return Ok(bytes);
     }
-    let img =
-        if w.max(h) > MAX_SIDE { img.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle) } else { img };
+    // `thumbnail` scales down in integer arithmetic; `resize` would hold a float copy of the
+    // picture (four bytes a channel) beside the decoded one.
+    let img = if w.max(h) > MAX_SIDE { img.thumbnail(MAX_SIDE, MAX_SIDE) } else { img };
     let mut out = Cursor::new(Vec::new());
     img.to_rgb8().write_to(&mut out, ImageFormat::Jpeg).map_err(|e| bad(format!("cannot re-encode as JPEG: {e}")))?;
     let out = out.into_inner();
