@@ -9,7 +9,12 @@ use rust_decimal::Decimal;
 use super::text::Text;
 
 fn money(v: Option<Decimal>) -> String {
-    v.map_or_else(|| "—".to_owned(), |v| format!("¥{}", v.round_dp(2)))
+    match v {
+        None => "—".to_owned(),
+        // A discount is negative: the sign before the currency, as people write it.
+        Some(v) if v.is_sign_negative() && !v.is_zero() => format!("-¥{}", v.abs().round_dp(2)),
+        Some(v) => format!("¥{}", v.round_dp(2)),
+    }
 }
 
 fn offer_name(order: &StoredOrder, offer_id: Option<i64>) -> String {
