@@ -37,28 +37,18 @@ pub struct Destination {
 impl Destination {
     /// Province, city, district and town as the platform writes `toArea` (space-separated).
     pub fn area_text(&self) -> String {
-        [&self.province, &self.city, &self.area, &self.town]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ")
+        joined(&[&self.province, &self.city, &self.area, &self.town])
     }
 
     /// Province, city and district as `addressCodeText` writes them.
     pub fn code_text(&self) -> String {
-        [&self.province, &self.city, &self.area]
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ")
+        joined(&[&self.province, &self.city, &self.area])
     }
+}
 
-    /// The whole address on one line.
-    pub fn one_line(&self) -> String {
-        format!("{}, {}{}{}{}{}", self.full_name, self.province, self.city, self.area, self.town, self.street)
-    }
+/// The parts that are known, space-separated.
+fn joined(parts: &[&String]) -> String {
+    parts.iter().filter(|p| !p.is_empty()).map(|p| p.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 /// The sandbox's district code for a province and city as written: the same text, the same
@@ -131,7 +121,6 @@ mod tests {
         assert_eq!([office.address_id.unwrap(), warehouse.address_id.unwrap()], saved_address_ids(2));
         assert_eq!(warehouse.area_text(), "浙江省 金华市 义乌市 福田街道");
         assert_eq!(warehouse.code_text(), "浙江省 金华市 义乌市");
-        assert!(warehouse.one_line().starts_with("义乌某某 仓库, 浙江省金华市义乌市"));
     }
 
     #[test]
