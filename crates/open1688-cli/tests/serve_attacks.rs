@@ -469,3 +469,59 @@ async fn one_request_cannot_ask_for_hundreds_of_gateway_calls() {
     let pages = params.iter().find(|p| p["name"] == "pages").unwrap();
     assert_eq!(pages["schema"]["maximum"], 5, "{pages}");
 }
+
+/// One search by `key` for `keyword` (uncached: each keyword is new): its status, its
+/// `Retry-After`, and how long it took.
+async fn timed_search(base: &str, key: &str, keyword: &str) -> (StatusCode, Option<u64>, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let url = reqwest::Url::parse_with_params(&format!("{base}/v1/search"), &[("keyword", keyword)]).unwrap();
+    let answer = reqwest::Client::new().get(url).bearer_auth(key).send().await.unwrap();
+    let retry_after = answer.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
+    let status = answer.status();
+    let _ = answer.bytes().await;
+    (status, retry_after, started.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_over_its_share_of_gateway_calls_is_slowed_while_another_stays_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, heavy) = key(dir.path(), &db, "import-script", "read");
+    let (_, light) = key(dir.path(), &db, "buyer", "read");
+    // Two gateway calls a second per key, four back to back; a request waits at most 5 s for one.
+    let svc = start(dir.path(), &db, &["--no-monitor", "--key-calls", "2", "--key-call-burst", "4"]);
+    let base = svc.base.clone();
+    // The heavy key asks for 20 uncached searches at once: 4 go at once, the next 10 wait their
+    // turn (up to 5 s), and the rest would wait longer, so they are refused with Retry-After.
+    let flood: Vec<_> = (0..20)
+        .map(|i| {
+            let (base, heavy) = (base.clone(), heavy.clone());
+            tokio::spawn(async move { timed_search(&base, &heavy, &format!("保温杯 批次{i}")).await })
+        })
+        .collect();
+    // Meanwhile the other key's searches answer at their usual speed.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    for i in 0..4 {
+        let (status, _, took) = timed_search(&base, &light, &format!("收纳盒 {i}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(took < std::time::Duration::from_millis(1_500), "the other key waited {took:?}");
+    }
+    let mut answers = Vec::new();
+    for f in flood {
+        answers.push(f.await.unwrap());
+    }
+    let served: Vec<_> = answers.iter().filter(|a| a.0 == StatusCode::OK).collect();
+    let refused: Vec<_> = answers.iter().filter(|a| a.0 == StatusCode::TOO_MANY_REQUESTS).collect();
+    assert_eq!(served.len() + refused.len(), 20, "{answers:?}");
+    assert!((12..=16).contains(&served.len()), "the burst and the waits within 5 s are served: {answers:?}");
+    assert!(
+        served.iter().any(|a| a.2 >= std::time::Duration::from_secs(3)),
+        "the heavy key's later calls waited their turn: {answers:?}"
+    );
+    assert!(refused.iter().all(|a| a.1.is_some_and(|s| (1..=10).contains(&s))), "{answers:?}");
+    // Its share refills: after the wait it asked for, the heavy key is served again.
+    let wait = refused.iter().filter_map(|a| a.1).max().unwrap_or(1);
+    tokio::time::sleep(std::time::Duration::from_secs(wait + 2)).await;
+    let (status, _, _) = timed_search(&base, &heavy, "保温杯 再来").await;
+    assert_eq!(status, StatusCode::OK);
+}

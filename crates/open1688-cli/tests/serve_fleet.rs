@@ -23,7 +23,10 @@ async fn postgres() -> Option<(String, sqlx::PgPool, String)> {
             return None;
         }
     };
-    let schema = format!("fleet{}_{}", std::process::id(), chrono::Utc::now().timestamp_millis());
+    // Tests of this file run at once: each gets a schema of its own even within one millisecond.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let schema = format!("fleet{}_{}_{n}", std::process::id(), chrono::Utc::now().timestamp_millis());
     sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     Some((format!("{base}{sep}options=-c%20search_path%3D{schema}"), pool, schema))
@@ -120,6 +123,77 @@ async fn two_services_on_one_database_never_check_a_watch_twice_and_share_the_qu
         let log = service.log();
         assert!(!log.contains("Redis is unreachable"), "{log}");
     }
+    drop(store);
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+}
+
+/// Reads `stream` until it has carried `n` alerts (or 20 s pass); their SSE event ids in order.
+async fn alert_ids(stream: &mut reqwest::Response, n: usize) -> Vec<i64> {
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let ids = |seen: &str| -> Vec<i64> {
+        seen.split("\n\n")
+            .filter(|event| event.lines().any(|l| l == "event: alert"))
+            .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("id: ")?.parse().ok()))
+            .collect()
+    };
+    while ids(&seen).len() < n {
+        let Ok(chunk) = tokio::time::timeout_at(deadline, stream.chunk()).await else { break };
+        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("the stream stays open")));
+    }
+    ids(&seen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_on_each_instance_sees_every_alert_once_and_a_reconnect_gets_what_it_missed() {
+    let Some((db, admin, schema)) = postgres().await else { return };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (_, reader) = key(a.path(), &db, "screen", "read");
+    // No monitor in either: the alerts come from another process (this test), as from a
+    // separate `open1688 monitor`.
+    let first = start_with_env(a.path(), &db, &["--no-monitor"], &[]);
+    let second = start_with_env(b.path(), &db, &["--no-monitor"], &[]);
+    let open = |base: String, last: Option<i64>| {
+        let reader = reader.clone();
+        async move {
+            let mut request = reqwest::Client::new().get(format!("{base}/v1/alerts/stream")).bearer_auth(reader);
+            if let Some(id) = last {
+                request = request.header("Last-Event-ID", id.to_string());
+            }
+            let stream = request.send().await.unwrap();
+            assert_eq!(stream.status(), reqwest::StatusCode::OK);
+            stream
+        }
+    };
+    let (mut on_first, mut on_second) = (open(first.base.clone(), None).await, open(second.base.clone(), None).await);
+    // Streams start from the newest alert when they open; give both feeds a look first.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+
+    let store = SqlStore::open(&db).await.unwrap();
+    let watch =
+        store.add_watch(&NewWatch { offer_id: Some(42), interval_secs: 3600, ..Default::default() }, 0).await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    for i in 0..20 {
+        let alert = open1688_store::Alert {
+            offer_id: 42,
+            at: chrono::DateTime::from_timestamp_millis(now + i).unwrap(),
+            rule: "price_below".into(),
+            message: format!("alert {i}"),
+            order_id: None,
+        };
+        store.save_alerts(watch, &[alert], &[], now).await.unwrap();
+    }
+    let (seen_first, seen_second) = (alert_ids(&mut on_first, 20).await, alert_ids(&mut on_second, 20).await);
+    let mut stored: Vec<i64> = store.alerts_after(0, 1_000).await.unwrap().iter().map(|a| a.id).collect();
+    stored.sort_unstable();
+    assert_eq!(seen_first, stored, "every alert once, in order, on the first instance");
+    assert_eq!(seen_second, stored, "and on the second");
+    // Nothing more arrives: no alert is sent twice.
+    assert!(alert_ids(&mut on_first, 21).await.len() <= 20);
+
+    // A client that lost its instance reconnects to the other with the last id it got.
+    let mut resumed = open(second.base.clone(), Some(stored[9])).await;
+    assert_eq!(alert_ids(&mut resumed, 10).await, stored[10..].to_vec(), "the ten it missed, then live");
     drop(store);
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
 }

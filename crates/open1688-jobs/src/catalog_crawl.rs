@@ -315,7 +315,9 @@ impl Jobs {
         let fetcher = {
             let (client, ids, language) = (self.client().fresh(), ids.to_vec(), self.language_ref().to_owned());
             let ahead = ahead.clone();
-            tokio::spawn(async move {
+            // The calls are charged to whoever asked for the crawl, on this task as on the caller's.
+            let charge = open1688::call_share::ChargedTo::current();
+            tokio::spawn(open1688::call_share::carried(charge, async move {
                 let (client, language) = (&client, language.as_str());
                 let mut stream = std::pin::pin!(
                     futures::stream::iter(ids)
@@ -333,7 +335,7 @@ impl Jobs {
                         break;
                     }
                 }
-            })
+            }))
         };
         let _stop_fetching = AbortOnDrop(fetcher);
         let (mut fetched, mut failed) = (0, 0);

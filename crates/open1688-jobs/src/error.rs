@@ -95,8 +95,8 @@ impl JobError {
         Self::Output { path: path.display().to_string(), message: message.to_string() }
     }
 
-    /// How long the caller should wait before asking again, for a spent quota: until the local
-    /// daily cap resets, else an hour (the platform's daily quota renews at midnight China time,
+    /// How long the caller should wait before asking again, for a spent quota: until the
+    /// caller's share of calls has refilled, until the local daily cap resets, else an hour (the platform's daily quota renews at midnight China time,
     /// so an hour is a polite first retry). `None` for every other failure.
     pub fn retry_after(&self, now: chrono::DateTime<chrono::Utc>) -> Option<std::time::Duration> {
         if self.kind() != ErrorKind::QuotaExhausted {
@@ -105,6 +105,7 @@ impl JobError {
         let reset = match self {
             Self::Gateway { source, .. } => match source.as_ref() {
                 open1688::Error::DailyQuotaExhausted { resets_at, .. } => (*resets_at - now).to_std().ok(),
+                open1688::Error::CallShareSpent { retry_after, .. } => Some(*retry_after),
                 _ => None,
             },
             _ => None,
@@ -181,5 +182,7 @@ mod tests {
         let past = open1688::Error::DailyQuotaExhausted { limit: 10, resets_at: now - chrono::Duration::minutes(1) };
         assert_eq!(JobError::gateway("search", past).retry_after(now), Some(QUOTA_RETRY));
         assert_eq!(JobError::NotFound("offer 1".into()).retry_after(now), None);
+        let share = open1688::Error::CallShareSpent { api: "a".into(), retry_after: std::time::Duration::from_secs(4) };
+        assert_eq!(JobError::gateway("search", share).retry_after(now), Some(std::time::Duration::from_secs(4)));
     }
 }

@@ -218,7 +218,14 @@ impl ServerHandler for SourcingServer {
     ) -> Result<CallToolResponse, McpError> {
         let caller = Caller::of(&context);
         let progress = progress::relay(context.peer.clone(), context.meta.get_progress_token(), context.ct.clone());
-        self.call(request, &caller, &progress).await.map(CallToolResponse::from)
+        // Over HTTP the service charges the key's gateway calls; the tool runs on a task of its
+        // own, so the charge is taken from the request and carried here.
+        let charge = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<open1688::call_share::ChargedTo>())
+            .cloned();
+        open1688::call_share::carried(charge, self.call(request, &caller, &progress)).await.map(CallToolResponse::from)
     }
 
     async fn list_resources(

@@ -110,7 +110,10 @@ pub fn router(state: ServiceState, options: &ServeOptions) -> Router {
     }
     // The dashboard's pages check the key themselves (from the log-in cookie, not a header).
     let app = open
-        .merge(crate::pages::routes())
+        .merge(
+            crate::pages::routes()
+                .layer(axum::middleware::from_fn_with_state(state.clone(), crate::pages::charge_viewer)),
+        )
         .nest("/v1", v1)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -156,6 +159,13 @@ pub async fn serve(
         state.revocations.clone(),
         state.verified_keys.clone(),
         crate::revocations::POLL_EVERY,
+        watching.clone(),
+    ));
+    // Every alert, whichever process raised it, reaches this instance's streams from the store.
+    tokio::spawn(crate::alert_stream::feed_from_store(
+        state.store.clone(),
+        state.alerts.clone(),
+        crate::alert_stream::FEED_EVERY,
         watching.clone(),
     ));
     let shutdown = async move {

@@ -74,8 +74,12 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
             .into_response();
     }
     tracing::Span::current().record("key", key.id);
+    // The gateway calls the request causes are the key's to pay for (MCP tools, which run on
+    // tasks of their own, take the charge from the request).
+    let charge = state.call_shares.charge(key.id, crate::call_shares::REQUEST_PATIENCE);
+    request.extensions_mut().insert(charge.clone());
     request.extensions_mut().insert(key);
-    next.run(request).await
+    charge.scope(next.run(request)).await
 }
 
 fn unauthorized(detail: &str) -> Response {

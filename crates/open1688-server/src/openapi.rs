@@ -50,7 +50,7 @@ const FAILURES: &[(&str, &str)] = &[
     ("413", "The body is larger than the service accepts."),
     ("415", "The body's content type is not one this route reads."),
     ("422", "The request is well-formed but cannot be met."),
-    ("429", "The key's rate limit or the app's quota is spent; see `Retry-After`."),
+    ("429", "The key's request rate or its share of gateway calls, or the app's quota, is spent; see `Retry-After`."),
     ("500", "The service failed."),
     ("502", "The platform refused or failed; `platform_code` says how."),
     ("503", "The store is not reachable, or pushes are not configured."),

@@ -8,6 +8,7 @@ use open1688_store::SqlStore;
 
 use crate::alert_stream::StreamNotifier;
 use crate::answer_cache::AnswerCache;
+use crate::call_shares::CallShares;
 use crate::job_board::JobBoard;
 use crate::key_cache::KeyCache;
 use crate::key_limits::KeyLimits;
@@ -32,6 +33,8 @@ pub struct ServiceState {
     pub push_secret: Option<Arc<[u8]>>,
     /// Request rate limits per API key.
     pub key_limits: KeyLimits,
+    /// Each key's share of the app's gateway calls.
+    pub call_shares: CallShares,
     /// Keys verified a moment ago (see [`KeyCache`]).
     pub verified_keys: KeyCache,
     /// Revoked keys, as every instance polls them: their streams and sessions end.

@@ -79,6 +79,31 @@ impl SqlStore {
         rows.into_iter().map(logged).collect()
     }
 
+    /// Alerts stored with an id above `after_id`, oldest id first, at most `limit` (clamped to
+    /// 1..=[`MAX_ALERT_LIST`]): what live streams on every instance read to see every alert,
+    /// whichever process raised it.
+    pub async fn alerts_after(&self, after_id: i64, limit: i64) -> Result<Vec<LoggedAlert>> {
+        let limit = limit.clamp(1, MAX_ALERT_LIST);
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id FROM alerts \
+                 WHERE id > $1 ORDER BY id LIMIT $2")?,
+            )
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(logged).collect()
+    }
+
+    /// The highest alert id stored (0 when there is none): where a live stream starts.
+    pub async fn newest_alert_id(&self) -> Result<i64> {
+        let newest: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar(&pool.sql("SELECT MAX(id) FROM alerts")?).fetch_one(pool).await?
+        });
+        Ok(newest.unwrap_or(0))
+    }
+
     /// Acknowledges an alert for `by`; acknowledging it again keeps the first acknowledgement.
     /// `None` when there is no such alert.
     pub async fn acknowledge_alert(&self, id: i64, by: &str, now_ms: i64) -> Result<Option<LoggedAlert>> {

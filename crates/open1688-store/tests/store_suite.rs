@@ -313,6 +313,14 @@ async fn alert_log_suite(store: &SqlStore, base: i64) {
     let open = all(AlertQuery { unacknowledged: true, limit: 100, ..Default::default() }).await;
     assert_eq!(open.len(), 2);
     assert!(open.iter().all(|a| a.id != every[0].id));
+    // What live streams read: every alert after an id, in id order, whoever stored it.
+    let oldest = every.iter().map(|a| a.id).min().unwrap();
+    let after: Vec<i64> = store.alerts_after(oldest - 1, 1_000).await.unwrap().iter().map(|a| a.id).collect();
+    let mut ids: Vec<i64> = every.iter().map(|a| a.id).collect();
+    ids.sort_unstable();
+    assert_eq!(after.iter().filter(|id| ids.contains(id)).copied().collect::<Vec<_>>(), ids, "in id order");
+    assert!(store.newest_alert_id().await.unwrap() >= *ids.last().unwrap());
+    assert_eq!(store.alerts_after(oldest, 1).await.unwrap().len(), 1, "at most the limit");
     for id in [w1, w2] {
         store.remove_watch(id).await.unwrap();
     }

@@ -298,6 +298,11 @@ impl Client {
         api_label: &str,
     ) -> (Result<T>, Option<SecretString>) {
         let inner = &*self.inner;
+        // The caller's share first: a caller that waits for its own share holds no place in the
+        // app's pacing, so the others' calls go ahead of it.
+        if let Err(e) = crate::call_share::spend_one(api_label).await {
+            return (Err(e), None);
+        }
         let waited = match inner.gate.acquire(api_label, inner.clock.now()).await {
             Ok(w) => w,
             Err(e) => return (Err(e), None),

@@ -186,6 +186,17 @@ pub enum Error {
         #[source]
         last: Box<Error>,
     },
+
+    /// The caller this work is charged to has spent its share of the app's gateway calls for
+    /// now (see [`call_share`](crate::call_share)); the call was not sent. Retryable after
+    /// `retry_after`, by the caller, not by the client (other callers are using the quota).
+    #[error("{api}: this caller's share of gateway calls is spent for now; ask again in {} s", retry_after.as_secs().max(1))]
+    CallShareSpent {
+        /// `namespace:name-version`.
+        api: String,
+        /// How long until the share has refilled enough.
+        retry_after: std::time::Duration,
+    },
 }
 
 impl Error {
@@ -256,7 +267,7 @@ impl Error {
     /// Whether the app's call quota (platform or local) is exhausted.
     pub fn is_quota_exhausted(&self) -> bool {
         match self {
-            Self::DailyQuotaExhausted { .. } => true,
+            Self::DailyQuotaExhausted { .. } | Self::CallShareSpent { .. } => true,
             Self::Gateway { code: GatewayErrorCode::NoUsageLeft, .. } => true,
             Self::RetriesExhausted { last, .. } => last.is_quota_exhausted(),
             _ => false,

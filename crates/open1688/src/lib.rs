@@ -35,6 +35,7 @@
 mod builder;
 mod buyer;
 pub mod cache;
+pub mod call_share;
 mod client;
 pub mod clock;
 pub mod error;

@@ -22,6 +22,14 @@ pub struct ServeArgs {
     /// Requests a second each API key may make (bursts of twice as many); more get 429.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub key_rate: u32,
+    /// Gateway calls a second each API key's requests and jobs may cause (uncached searches and
+    /// details; cached answers are free). A key past its share waits; a request that would wait
+    /// more than 5 s for one call gets 429 with `Retry-After`. Other keys are not slowed.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub key_calls: u32,
+    /// Gateway calls each API key may make back to back before its share paces it.
+    #[arg(long, default_value_t = 60, value_name = "N")]
+    pub key_call_burst: u32,
     /// A browser origin allowed to call the API (`https://erp.example.com`; repeat for more).
     /// Without one, CORS is off.
     #[arg(long = "cors-origin", value_name = "ORIGIN")]

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use open1688_monitor::Monitor;
-use open1688_server::{AnswerCache, JobBoard, KeyCache, KeyLimits, ServeOptions, ServiceState, StreamNotifier};
+use open1688_server::{
+    AnswerCache, CallShares, JobBoard, KeyCache, KeyLimits, ServeOptions, ServiceState, StreamNotifier,
+};
 use open1688_store::Scope;
 
 use open1688_mcp::SourcingServer;
@@ -27,12 +29,14 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     let jobs = Arc::new(ctx.jobs().await?.history(store.clone()));
     let jobs_dir = args.jobs_dir.clone().unwrap_or_else(|| data_dir().join("jobs"));
     let rate = NonZeroU32::new(args.key_rate).ok_or_else(|| usage("--key-rate must be at least 1"))?;
+    let key_calls = NonZeroU32::new(args.key_calls).ok_or_else(|| usage("--key-calls must be at least 1"))?;
+    let key_call_burst =
+        NonZeroU32::new(args.key_call_burst).ok_or_else(|| usage("--key-call-burst must be at least 1"))?;
     let mut options = ServeOptions::with_cors_origins(&args.cors_origins).map_err(usage)?;
     if args.max_connections == 0 {
         return Err(usage("--max-connections must be at least 1"));
     }
     options.max_connections = args.max_connections;
-    let alerts = StreamNotifier::new();
     // Pushes are signed with the app secret: the configured one, or the built-in sandbox's.
     let gateway = ctx.gateway().await?;
     if let Some(sandbox) = &gateway.sandbox {
@@ -89,16 +93,16 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         } else {
             open1688_server::answer_cache::DEFAULT_ANSWER_TTL
         }),
-        alerts: alerts.clone(),
+        alerts: StreamNotifier::new(),
         push_secret,
         key_limits: KeyLimits::new(rate, rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN))),
+        call_shares: CallShares::new(key_calls, key_call_burst),
     };
     if !args.no_monitor {
         // The monitor shares the service's client (its cache and its rate limiter) and store;
-        // its alerts go to live listeners of /v1/alerts/stream (the store keeps them all).
+        // its alerts reach live listeners of /v1/alerts/stream on every instance through the store.
         let worker = super::monitor::default_worker(ctx);
         let mut monitor = Monitor::new(store.clone(), jobs.client().clone(), worker)
-            .notify_with(Arc::new(alerts))
             .watch_orders(super::monitor::order_watch(store, crate::args::ORDERS_EVERY_MINUTES)?);
         let tick = Duration::from_secs(args.monitor_tick.max(1));
         tokio::spawn(async move {

@@ -47,7 +47,7 @@ pub async fn live(
                     rule: &a.rule,
                     message: &a.message,
                 };
-                Event::default().event("alert").id(streamed.delivery_id.clone()).json_data(&live).unwrap_or_default()
+                Event::default().event("alert").id(streamed.id.to_string()).json_data(&live).unwrap_or_default()
             }
             Err(broadcast::error::RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
             Err(broadcast::error::RecvError::Closed) => return None,

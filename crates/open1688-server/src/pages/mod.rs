@@ -35,6 +35,7 @@ use axum::routing::{get, post};
 
 use crate::state::ServiceState;
 
+pub use session::charge_viewer;
 pub use text::Lang;
 
 /// The dashboard's routes (at `/`, beside `/v1`).

@@ -101,6 +101,26 @@ impl FromRequestParts<ServiceState> for Viewer {
     }
 }
 
+/// Charges the gateway calls a page causes (a search, an offer, a comparison) to the share of
+/// the key logged in, like the API's key check does for its routes. Pages without a session
+/// cause no calls (they send the browser to log in).
+pub async fn charge_viewer(
+    State(state): State<ServiceState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let key = match cookie(request.headers(), SESSION_COOKIE) {
+        Some(token) => session(&state, token).await.ok().flatten(),
+        None => None,
+    };
+    match key {
+        Some(key) => {
+            state.call_shares.charge(key.id, crate::call_shares::REQUEST_PATIENCE).scope(next.run(request)).await
+        }
+        None => next.run(request).await,
+    }
+}
+
 /// The key a session token stands for, if the session is good and its key not revoked (recently
 /// verified sessions from the cache, which a revocation clears).
 async fn session(state: &ServiceState, token: &str) -> Result<Option<ApiKey>, Response> {

@@ -67,26 +67,52 @@ pub async fn acknowledge(
     }
 }
 
-/// `GET /v1/alerts/stream`: `event: alert` with the alert as JSON, as the monitor raises them;
-/// `event: lagged` with how many were missed when this listener fell behind.
+/// `GET /v1/alerts/stream`: `event: alert` with the alert as JSON (its `id` is the event id), as
+/// any monitor raises them, on whichever instance; `event: lagged` with how many were missed when
+/// this listener fell behind. A client reconnecting with `Last-Event-ID` first gets the alerts it
+/// missed (up to 1,000).
 #[utoipa::path(get, path = "/alerts/stream", tag = "watch",
+    params(("Last-Event-ID" = Option<i64>, Header, description = "The last alert id received: the alerts after it are sent first.")),
     responses((status = 200, description = "Server-Sent Events: `alert` events carry an alert as JSON.",
         content_type = "text/event-stream", body = String), Failures))]
 pub async fn stream(
     State(state): State<ServiceState>,
     Extension(key): Extension<ApiKey>,
+    headers: axum::http::HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // The stream ends when its key is revoked, here or on any other instance.
     let revocations = state.revocations.clone();
     let revoked = Box::pin(async move { revocations.revoked(key.id).await });
-    let events = futures::stream::unfold(state.alerts.subscribe(), |mut rx| async move {
-        let event = match rx.recv().await {
-            Ok(a) => Event::default().event("alert").id(a.delivery_id.clone()).json_data(&a).unwrap_or_default(),
-            Err(broadcast::error::RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
-            Err(broadcast::error::RecvError::Closed) => return None,
-        };
-        Some((Ok(event), rx))
-    })
-    .take_until(revoked);
+    // Listening starts before the missed ones are read, so nothing falls between the two.
+    let live = state.alerts.subscribe();
+    let last_event_id =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+    let missed = match last_event_id {
+        Some(id) => crate::alert_stream::missed(&state.store, id).await,
+        None => Vec::new(),
+    };
+    let replayed: std::collections::HashSet<i64> = missed.iter().map(|a| a.id).collect();
+    let replay = futures::stream::iter(missed).map(|a| Ok(alert_event(&a)));
+    let live = futures::stream::unfold(live, move |mut rx| {
+        let replayed = replayed.clone();
+        async move {
+            loop {
+                let event = match rx.recv().await {
+                    // An alert sent in the replay is not sent again live.
+                    Ok(a) if replayed.contains(&a.id) => continue,
+                    Ok(a) => alert_event(&a),
+                    Err(broadcast::error::RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                };
+                return Some((Ok(event), rx));
+            }
+        }
+    });
+    let events = replay.chain(live).take_until(revoked);
     Sse::new(events).keep_alive(KeepAlive::default())
+}
+
+/// One alert as an SSE event: `event: alert`, its alert-log id as the event id.
+pub(crate) fn alert_event(alert: &crate::alert_stream::StreamedAlert) -> Event {
+    Event::default().event("alert").id(alert.id.to_string()).json_data(alert).unwrap_or_default()
 }

@@ -44,8 +44,10 @@ pub async fn submit_source(
 /// alike); only that key and admin keys see it.
 pub(crate) fn start_source(state: &ServiceState, key: &ApiKey, request: SourceRequest) -> Result<JobView, Problem> {
     let jobs = state.jobs.clone();
+    // Nobody holds a connection open for a job: it waits for its key's share instead of failing.
+    let charge = state.call_shares.charge(key.id, crate::call_shares::JOB_PATIENCE);
     state.board.submit("source", key.id, move |progress, dir| async move {
-        let report = jobs.source(&request, &progress).await?;
+        let report = charge.scope(jobs.source(&request, &progress)).await?;
         let files = report.write_outputs(&dir, &progress)?;
         let json = serde_json::to_value(&report)
             .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the report did not encode: {e}")))?;
