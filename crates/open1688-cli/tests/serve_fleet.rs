@@ -197,3 +197,65 @@ async fn a_stream_on_each_instance_sees_every_alert_once_and_a_reconnect_gets_wh
     drop(store);
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_keys_request_rate_is_one_limit_across_instances_sharing_redis() {
+    let Some(redis) = redis_url() else { return };
+    let Some((db, admin, schema)) = postgres().await else { return };
+    // An app of this run's own: the limits in Redis are kept by app key and key id, and an
+    // earlier run's key 1 must not share this one's.
+    let app_key = format!("rate{}{}", std::process::id(), chrono::Utc::now().timestamp_millis());
+    let sandbox = Sandbox::builder()
+        .catalog_size(200, 30)
+        .app(AppConfig::new(app_key.clone(), "rate-secret"))
+        .start()
+        .await
+        .unwrap();
+    let tokens = sandbox.tokens(&app_key).unwrap().clone();
+    let env = [
+        ("OPEN1688_ENDPOINT", sandbox.base_url().to_owned()),
+        ("OPEN1688_APP_KEY", app_key.clone()),
+        ("OPEN1688_APP_SECRET", "rate-secret".to_owned()),
+        ("OPEN1688_ACCESS_TOKEN", tokens.access_token.clone()),
+        ("OPEN1688_SECRET_KEY", "cd".repeat(32)),
+        ("REDIS_URL", redis),
+    ];
+    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (_, reader) = key(a.path(), &db, "erp", "read");
+    // Two requests a second per key, bursts of four.
+    let flags = ["--no-monitor", "--key-rate", "2"];
+    let first = start_with_env(a.path(), &db, &flags, &env);
+    let second = start_with_env(b.path(), &db, &flags, &env);
+    let started = Instant::now();
+    let mut served = 0;
+    for i in 0..20 {
+        let base = if i % 2 == 0 { &first.base } else { &second.base };
+        let status = reqwest::Client::new()
+            .get(format!("{base}/v1/watches"))
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == reqwest::StatusCode::OK {
+            served += 1;
+        } else {
+            assert_eq!(status, reqwest::StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    // Each instance alone would let its burst of four through and more; together they let four
+    // through and then two a second.
+    let allowed = 4 + 2 * started.elapsed().as_secs_f64().ceil() as usize;
+    assert!(served <= allowed, "{served} of 20 served in {:?} through two instances", started.elapsed());
+    assert!(served >= 4, "the burst is served");
+
+    // The same database without Redis: the service says its pacing is not shared.
+    let env_without_redis: Vec<(&str, String)> = env.iter().filter(|(k, _)| *k != "REDIS_URL").cloned().collect();
+    let alone = start_with_env(c.path(), &db, &["--no-monitor"], &env_without_redis);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !alone.log().contains("without REDIS_URL") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(alone.log().contains("without REDIS_URL"), "{}", alone.log());
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+}

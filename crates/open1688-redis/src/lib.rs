@@ -1,6 +1,6 @@
 //! Redis shared by several processes on one app key: an L2 response cache under each process's
-//! in-memory L1 ([`open1688::TieredCache`]) and a GCRA rate limiter run as a Lua script
-//! ([`RedisRateLimiter`]).
+//! in-memory L1 ([`open1688::TieredCache`]), a GCRA rate limiter run as a Lua script
+//! ([`RedisRateLimiter`]) and the same pacing under a name for per-key limits ([`RedisPacer`]).
 //!
 //! Redis is an accelerator, never a dependency: when it stops answering, [`RedisBackend`] logs
 //! the outage once, callers fall back to their local cache and limiter, and Redis is tried again
@@ -8,6 +8,7 @@
 
 mod cache;
 mod limiter;
+mod pacer;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -16,6 +17,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use cache::RedisCache;
 pub use limiter::RedisRateLimiter;
+pub use pacer::RedisPacer;
 
 /// Redis could not be set up from its URL.
 #[derive(Debug, thiserror::Error)]

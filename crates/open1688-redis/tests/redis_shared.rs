@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use chrono::Utc;
+use open1688::SharedPacer;
 use open1688::limiter::QuotaGate;
 use open1688::{MemoryCache, RateLimits, ResponseCache, SecondLevelCache, TieredCache};
-use open1688_redis::{RedisBackend, RedisCache, RedisRateLimiter};
+use open1688_redis::{RedisBackend, RedisCache, RedisPacer, RedisRateLimiter};
 use open1688_sandbox::Sandbox;
 use support::redis::{OwnRedis, shared_redis};
 use support::sandbox_client::client_builder;
@@ -82,6 +83,29 @@ async fn processes_sharing_the_limiter_keep_the_app_rate_together() {
     assert!(span >= Duration::from_millis(1_430), "30 calls in {span:?}");
     let tightest = all.windows(2).map(|w| w[1] - w[0]).min().unwrap();
     assert!(tightest >= Duration::from_millis(40), "two calls {tightest:?} apart");
+}
+
+#[tokio::test]
+async fn a_named_pacer_is_one_budget_across_processes_and_refuses_past_the_patience() {
+    let Some(url) = shared_redis() else { return };
+    let namespace = unique("pace");
+    let (a, b) = (
+        RedisPacer::new(RedisBackend::open(&url).unwrap(), namespace.clone()),
+        RedisPacer::new(RedisBackend::open(&url).unwrap(), namespace),
+    );
+    let (interval, burst) = (Duration::from_secs(1), std::num::NonZeroU32::new(3).unwrap());
+    // Three back to back, whichever process asks: two here, one there.
+    for pacer in [&a, &b, &a] {
+        let wait = pacer.reserve("key:7", interval, burst, Duration::ZERO).await.unwrap().unwrap();
+        assert!(wait < Duration::from_millis(50), "{wait:?}");
+    }
+    // The fourth is a second away: refused without patience, reserved with it.
+    let refused = b.reserve("key:7", interval, burst, Duration::ZERO).await.unwrap().unwrap_err();
+    assert!(refused > Duration::from_millis(900) && refused <= Duration::from_secs(1), "{refused:?}");
+    let wait = b.reserve("key:7", interval, burst, Duration::from_secs(5)).await.unwrap().unwrap();
+    assert!(wait > Duration::from_millis(900) && wait <= Duration::from_secs(1), "{wait:?}");
+    // Another name has its own budget.
+    assert!(a.reserve("key:8", interval, burst, Duration::ZERO).await.unwrap().is_ok());
 }
 
 #[tokio::test]

@@ -67,7 +67,7 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
         );
         return Problem::new(StatusCode::FORBIDDEN, detail).into_response();
     }
-    if let Err(wait) = state.key_limits.check(key.id) {
+    if let Err(wait) = state.key_limits.check(key.id).await {
         let seconds = wait.as_secs().max(1);
         let detail = format!("the key {:?} is over its request rate; retry in {seconds} s", key.name);
         return Problem { retry_after: Some(seconds), ..Problem::new(StatusCode::TOO_MANY_REQUESTS, detail) }

@@ -22,6 +22,7 @@ pub mod extract;
 pub mod job_board;
 pub mod key_cache;
 pub mod key_limits;
+pub mod key_pacing;
 pub mod mcp_sessions;
 pub mod openapi;
 pub mod pages;

@@ -111,6 +111,12 @@ async fn release_outside_transaction(conn: &mut sqlx::SqliteConnection) -> std::
 }
 
 impl SqlStore {
+    /// Whether several machines can share this store (PostgreSQL or MySQL, not a SQLite file):
+    /// then several services may run on it, and what they pace must be shared too.
+    pub fn is_shared(&self) -> bool {
+        !matches!(self.db, Backend::Sqlite(_))
+    }
+
     /// Opens `sqlite://path` (created if missing), `postgres://…` or `mysql://…` (MariaDB too;
     /// `mariadb://…` is read as `mysql://…`), and migrates.
     pub async fn open(url: &str) -> Result<Self> {

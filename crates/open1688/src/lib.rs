@@ -58,7 +58,7 @@ pub use cache::{CacheCounts, CacheTtls, MemoryCache, ResponseCache};
 pub use client::Client;
 pub use error::{DecodeCategory, Error, Result};
 pub use image_search::{ImageSearch, ImageSource};
-pub use limiter::{RateLimits, SharedLimiterUnavailable, SharedRateLimiter};
+pub use limiter::{RateLimits, SharedLimiterUnavailable, SharedPacer, SharedRateLimiter};
 pub use oauth::new_oauth_state;
 pub use open1688_types as types;
 pub use open1688_types::Params;

@@ -77,6 +77,24 @@ pub trait SharedRateLimiter: Send + Sync + std::fmt::Debug {
     async fn reserve(&self, api: &str, limits: &RateLimits) -> Result<Duration, SharedLimiterUnavailable>;
 }
 
+/// Pacing under a name, shared by several processes: each API key's request rate and its share
+/// of gateway calls in a fleet of services behind one balancer (Redis in the store crate). The
+/// same GCRA as [`SharedRateLimiter`], with a patience: a departure further away than the caller
+/// may wait is refused without being reserved.
+#[async_trait]
+pub trait SharedPacer: Send + Sync + std::fmt::Debug {
+    /// Reserves one departure under `name`, paced `interval` apart with `burst` back to back:
+    /// `Ok(wait)` when it is reserved `wait` from now, `Err(retry_after)` when it would wait
+    /// longer than `patience` (nothing reserved; asking again after `retry_after` can succeed).
+    async fn reserve(
+        &self,
+        name: &str,
+        interval: Duration,
+        burst: NonZeroU32,
+        patience: Duration,
+    ) -> Result<Result<Duration, Duration>, SharedLimiterUnavailable>;
+}
+
 /// The shared limiter could not answer (its store is down); the caller paces locally instead,
 /// and a retry later may find it back.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -50,6 +50,24 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         (None, Some(_)) => None,
         (None, None) => None,
     };
+    let mut key_limits = KeyLimits::new(rate, rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN)));
+    let mut call_shares = CallShares::new(key_calls, key_call_burst);
+    match &ctx.settings.redis_url {
+        // Every instance on this Redis counts a key's requests and gateway calls together.
+        Some(url) => {
+            let backend = open1688_redis::RedisBackend::open(url).map_err(|e| usage(e.to_string()))?;
+            let pacer: Arc<dyn open1688::SharedPacer> =
+                Arc::new(open1688_redis::RedisPacer::new(backend, gateway.client.app_key().to_owned()));
+            key_limits = key_limits.shared(pacer.clone());
+            call_shares = call_shares.shared(pacer);
+        }
+        // Said on stderr like the address it serves on: the log shows only errors by default.
+        None if store.is_shared() && !ctx.quiet => eprintln!(
+            "open1688: warning: this database can be shared by several services, but without REDIS_URL each \
+             paces alone: together they may exceed the app's gateway quota, and each gives a key its limits again"
+        ),
+        None => {}
+    }
     let board = JobBoard::new(jobs_dir);
     let catalog = Arc::new(super::catalog::engine(store.as_ref())?);
     // Old results and files go after the retention, checked at start and every hour.
@@ -95,8 +113,8 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         }),
         alerts: StreamNotifier::new(),
         push_secret,
-        key_limits: KeyLimits::new(rate, rate.saturating_mul(NonZeroU32::new(2).unwrap_or(NonZeroU32::MIN))),
-        call_shares: CallShares::new(key_calls, key_call_burst),
+        key_limits,
+        call_shares,
     };
     if !args.no_monitor {
         // The monitor shares the service's client (its cache and its rate limiter) and store;

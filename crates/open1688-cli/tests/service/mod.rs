@@ -110,15 +110,18 @@ pub fn start_with_env(dir: &Path, db: &str, flags: &[&str], env: &[(&str, String
         .unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
+    // What the service said before it listened (warnings about its settings) is kept too.
+    let mut said = String::new();
     let base = loop {
         line.clear();
-        assert!(err.read_line(&mut line).unwrap() > 0, "the service says where it listens");
+        assert!(err.read_line(&mut line).unwrap() > 0, "the service says where it listens: {said}");
+        said.push_str(&line);
         if let Some(rest) = line.split("serving on ").nth(1) {
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
     // Keep draining stderr so the service never blocks on a full pipe, and keep it for the test.
-    let log = Arc::new(Mutex::new(line));
+    let log = Arc::new(Mutex::new(said));
     let sink = log.clone();
     std::thread::spawn(move || {
         for line in err.lines().map_while(Result::ok) {

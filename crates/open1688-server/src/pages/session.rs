@@ -88,7 +88,7 @@ impl FromRequestParts<ServiceState> for Viewer {
             Ok(None) => return Err(to_login()),
             Err(response) => return Err(response),
         };
-        if let Err(wait) = state.key_limits.check(key.id) {
+        if let Err(wait) = state.key_limits.check(key.id).await {
             let seconds = wait.as_secs().max(1);
             return Err((
                 StatusCode::TOO_MANY_REQUESTS,

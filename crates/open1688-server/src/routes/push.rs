@@ -41,7 +41,7 @@ pub async fn receive(State(state): State<ServiceState>, uri: Uri, body: Bytes) -
     let Some(secret) = state.push_secret.as_deref() else {
         return Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "pushes need the app secret configured"));
     };
-    if let Err(wait) = PUSHES.check(0) {
+    if let Err(wait) = PUSHES.check(0).await {
         let seconds = wait.as_secs().max(1);
         return Err(Problem {
             retry_after: Some(seconds),
