@@ -189,3 +189,45 @@ async fn the_service_documents_measures_and_manages_itself() {
         other => panic!("after a stop a job is interrupted or done, not {other:?}: {view}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_instance_drops_readiness_sends_streams_elsewhere_and_frees_its_port_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("store.db").display());
+    let (_, reader) = key(dir.path(), &db, "screen", "read");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let listen = format!("127.0.0.1:{port}");
+    let flags = ["--listen", listen.as_str(), "--no-monitor", "--drain-seconds", "2"];
+    let svc = service::start(dir.path(), &db, &flags);
+    let url = |path: &str| format!("{}{path}", svc.base);
+    let (status, _) = call(M::GET, &url("/readyz"), None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut stream = reqwest::Client::new().get(url("/v1/alerts/stream")).bearer_auth(&reader).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+
+    let stopped_at = std::time::Instant::now();
+    let pid = svc.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    // The stream is told to reconnect (elsewhere) at once…
+    let mut seen = String::new();
+    while !seen.contains("event: reconnect") {
+        let chunk = tokio::time::timeout(Duration::from_secs(2), stream.chunk()).await.expect("told within 2 s");
+        match chunk.unwrap() {
+            Some(bytes) => seen.push_str(&String::from_utf8_lossy(&bytes)),
+            None => break,
+        }
+    }
+    assert!(seen.contains("event: reconnect") && seen.contains("retry: 500"), "{seen}");
+    // …readiness is gone while the service still answers for the drain…
+    let (status, problem) = call(M::GET, &url("/readyz"), None, None).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{problem}");
+    assert_eq!(call(M::GET, &url("/healthz"), None, None).await.0, StatusCode::OK);
+    // …and then it exits, and a new instance takes the same port at once.
+    let mut svc = svc;
+    let exit = svc.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let took = stopped_at.elapsed();
+    assert!(took < Duration::from_secs(5), "the stop took {took:?} with a 2 s drain");
+    let again = service::start(dir.path(), &db, &flags);
+    assert_eq!(call(M::GET, &format!("{}/readyz", again.base), None, None).await.0, StatusCode::OK);
+}

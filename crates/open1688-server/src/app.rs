@@ -39,6 +39,9 @@ pub struct ServeOptions {
     /// Connections held at once (0: the default, [`DEFAULT_MAX_CONNECTIONS`]); past it the
     /// longest-idle one makes room, and when every one is busy a new one gets 503.
     pub max_connections: usize,
+    /// How long the service keeps answering after it is told to stop, with `/readyz` already
+    /// answering 503, so a balancer notices and sends new requests elsewhere (0: stop at once).
+    pub drain: Duration,
 }
 
 /// Connections held at once unless told otherwise: half the usual limit of 1,024 open files,
@@ -168,8 +171,16 @@ pub async fn serve(
         crate::alert_stream::FEED_EVERY,
         watching.clone(),
     ));
+    let (stopping, drain) = (state.stopping.clone(), options.drain);
     let shutdown = async move {
         shutdown.await;
+        // Not ready any more, and every stream told to reconnect elsewhere; then, after the
+        // drain, no new connection is taken and the ones left finish what they are answering.
+        stopping.cancel();
+        if !drain.is_zero() {
+            tracing::info!(drain_s = drain.as_secs_f64(), "stopping: not ready, still answering for the drain");
+            tokio::time::sleep(drain).await;
+        }
         watching.cancel();
         mcp_stop.cancel();
     };

@@ -41,6 +41,9 @@ pub struct ServiceState {
     pub revocations: crate::revocations::Revocations,
     /// Offer answers finished a moment ago (see [`AnswerCache`]).
     pub answers: AnswerCache,
+    /// Cancelled when the service begins to stop: `/readyz` answers 503 so balancers send no more,
+    /// and live streams tell their clients to reconnect (to another instance) and end.
+    pub stopping: tokio_util::sync::CancellationToken,
     /// The process's metrics, rendered at `/metrics` (`None`: only the figures read from the
     /// store at scrape time).
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,

@@ -38,6 +38,11 @@ pub struct ServeArgs {
     /// still running then are recorded as interrupted.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub shutdown_grace: u64,
+    /// Seconds the service keeps answering after SIGTERM with `/readyz` already answering 503, so a
+    /// load balancer's health check sends new requests to other instances first (0: stop at once;
+    /// behind a balancer, set it to the check interval times the checks to fail).
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub drain_seconds: u64,
     /// Folder for the files MCP clients' tools write (default: `mcp` in the data directory).
     #[arg(long, value_name = "DIR")]
     pub mcp_dir: Option<std::path::PathBuf>,

@@ -37,6 +37,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         return Err(usage("--max-connections must be at least 1"));
     }
     options.max_connections = args.max_connections;
+    options.drain = Duration::from_secs(args.drain_seconds);
     // Pushes are signed with the app secret: the configured one, or the built-in sandbox's.
     let gateway = ctx.gateway().await?;
     if let Some(sandbox) = &gateway.sandbox {
@@ -115,6 +116,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         push_secret,
         key_limits,
         call_shares,
+        stopping: Default::default(),
     };
     if !args.no_monitor {
         // The monitor shares the service's client (its cache and its rate limiter) and store;

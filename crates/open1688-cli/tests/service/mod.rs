@@ -100,8 +100,13 @@ pub fn start(dir: &Path, db: &str, flags: &[&str]) -> Service {
 /// Starts `open1688 serve` with `flags` and environment variables (a gateway and credentials).
 pub fn start_with_env(dir: &Path, db: &str, flags: &[&str], env: &[(&str, String)]) -> Service {
     let jobs = dir.join("jobs");
-    let mut child = open1688(dir, db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--jobs-dir", jobs.to_str().unwrap()])
+    let mut command = open1688(dir, db);
+    command.args(["serve", "--jobs-dir", jobs.to_str().unwrap()]);
+    // Any free port, unless the test names one.
+    if !flags.contains(&"--listen") {
+        command.args(["--listen", "127.0.0.1:0"]);
+    }
+    let mut child = command
         .args(flags)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::null())

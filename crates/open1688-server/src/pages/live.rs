@@ -54,6 +54,8 @@ pub async fn live(
         };
         Some((Ok(event), rx))
     });
+    // A stopping instance ends its streams; the page's EventSource connects again (elsewhere).
     let events = futures::StreamExt::take_until(events, tokio::time::sleep(STREAM_LIFETIME));
+    let events = futures::StreamExt::take_until(events, state.stopping.clone().cancelled_owned());
     Sse::new(events).keep_alive(KeepAlive::default())
 }

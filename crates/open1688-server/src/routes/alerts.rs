@@ -108,7 +108,19 @@ pub async fn stream(
             }
         }
     });
-    let events = replay.chain(live).take_until(revoked);
+    // A stopping instance tells its listeners to come back in half a second (to another one).
+    let stopping = state.stopping.clone();
+    let farewell = futures::stream::once({
+        let stopping = stopping.clone();
+        async move {
+            stopping.is_cancelled().then(|| {
+                let reconnect = Event::default().event("reconnect").data("the service is stopping");
+                Ok(reconnect.retry(std::time::Duration::from_millis(500)))
+            })
+        }
+    })
+    .filter_map(std::future::ready);
+    let events = replay.chain(live).take_until(stopping.cancelled_owned()).chain(farewell).take_until(revoked);
     Sse::new(events).keep_alive(KeepAlive::default())
 }
 

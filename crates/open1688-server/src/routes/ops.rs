@@ -19,9 +19,12 @@ pub async fn healthz() -> Json<Value> {
 /// access token valid, or its refresh token able to renew it).
 #[utoipa::path(get, path = "/readyz", tag = "ops", security(()),
     responses((status = 200, description = "Ready: the store answers.", body = serde_json::Value),
-        (status = 503, description = "The store is not reachable, or there is no usable gateway token.", body = Problem, content_type = "application/problem+json")))]
+        (status = 503, description = "The service is stopping, the store is not reachable, or there is no usable gateway token.", body = Problem, content_type = "application/problem+json")))]
 pub async fn readyz(State(state): State<ServiceState>) -> Result<Json<Value>, Problem> {
     use open1688_store::Store;
+    if state.stopping.is_cancelled() {
+        return Err(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "the service is stopping"));
+    }
     let watches = state
         .store
         .watches()
