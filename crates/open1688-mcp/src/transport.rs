@@ -44,6 +44,11 @@ pub fn http_service(
 ) -> StreamableHttpService<SourcingServer, LocalSessionManager> {
     let mut config = StreamableHttpServerConfig::default();
     config.cancellation_token = stop;
+    // Stateless: every request stands alone (no `Mcp-Session-Id`), so consecutive requests of one
+    // client may land on different instances behind a balancer, and nothing is lost when one
+    // dies. Nothing of ours lives in a session: the caller is the request's API key, and the last
+    // job's files are the key's. A tool's progress still streams in its own answer.
+    config.legacy_session_mode = false;
     // The SDK's Host allow-list defends unauthenticated local servers against DNS rebinding; this
     // endpoint answers nothing without an API key a browser page cannot know, and the service may
     // sit behind a proxy under any host name.

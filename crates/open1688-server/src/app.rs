@@ -105,10 +105,9 @@ pub fn router(state: ServiceState, options: &ServeOptions) -> Router {
     if let Some(mcp) = &options.mcp {
         // Keyed like every /v1 route; the key travels with the request to the tools, which check
         // its scope before changing anything.
-        // Sessions are their key's alone, and end with it (the key check runs first).
+        // Stateless: no session to take over; what an answer streams ends with its key.
         let endpoint = open1688_mcp::http_service(mcp.clone(), options.mcp_stop.clone());
-        let owners = crate::mcp_sessions::SessionOwners::new(state.revocations.clone());
-        let guard = axum::middleware::from_fn_with_state(owners, crate::mcp_sessions::guard);
+        let guard = axum::middleware::from_fn_with_state(state.revocations.clone(), crate::mcp_answers::end_with_key);
         open = open.merge(Router::new().route_service("/mcp", endpoint).layer(guard).layer(keyed()));
     }
     // The dashboard's pages check the key themselves (from the log-in cookie, not a header).

@@ -23,7 +23,7 @@ pub mod job_board;
 pub mod key_cache;
 pub mod key_limits;
 pub mod key_pacing;
-pub mod mcp_sessions;
+pub mod mcp_answers;
 pub mod openapi;
 pub mod pages;
 pub mod problem;
