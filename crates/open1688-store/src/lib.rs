@@ -45,6 +45,7 @@ pub mod record;
 pub mod response_cache;
 pub mod scope_table;
 pub mod secret;
+pub mod service_jobs;
 pub mod sessions;
 pub mod snapshot;
 pub mod watch;
@@ -70,5 +71,8 @@ pub use record::Recorded;
 pub use record::{Observation, StoredOffer, StoredSupplier};
 pub use response_cache::{ApiCount, CacheStats, StoreCache};
 pub use secret::{EncryptedTokenStore, SecretKey, SecretKeyError};
+pub use service_jobs::{
+    ClaimRules, Lease, NewServiceJob, ServiceJob, ServiceJobEnd, ServiceJobProgress, ServiceJobStatus,
+};
 pub use snapshot::{Change, Snapshot, detect};
 pub use watch::{NewWatch, Watch, WatchState, WatchSummary};

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 #[path = "suites/orders.rs"]
 mod orders;
+#[path = "suites/service_jobs.rs"]
+mod service_jobs;
 
 use chrono::{DateTime, Duration, Utc};
 use open1688::{Token, TokenStore};
@@ -499,6 +501,7 @@ async fn sqlite() {
     alert_log_suite(&store, 9_100_100_001).await;
     catalog_suite(&store, 9_300_000_001).await;
     orders::order_suite(&store, 9_400_000_001).await;
+    service_jobs::service_job_suite(&store, 9_500_000_001).await;
     let store = Arc::new(store);
     cache_suite(store.clone()).await;
     token_suite(store).await;
@@ -534,6 +537,7 @@ async fn server_suite(url: &str) {
     alert_log_suite(&store, base + 100_000).await;
     catalog_suite(&store, base + 200_000).await;
     orders::order_suite(&store, base + 300_000).await;
+    service_jobs::service_job_suite(&store, base + 400_000).await;
     cache_suite(Arc::new(SqlStore::open(url).await.unwrap())).await;
     token_suite(Arc::new(SqlStore::open(url).await.unwrap())).await;
 
