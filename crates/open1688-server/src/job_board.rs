@@ -1,33 +1,32 @@
-//! Long jobs run in the background: a submitted job gets an id at once, runs on its own task,
-//! reports its progress here, and keeps its result (the report as JSON and the files it wrote)
-//! for callers to fetch; a caller may cancel it. Each job has a folder under the service's jobs
-//! folder holding its files, its view (`job.json`, written when it starts and when it ends) and its
-//! report (`result.json`), so a restarted service still answers for it; a job that was running
-//! when the service stopped is reported `interrupted`. Jobs take turns: at most
-//! [`RUNNING_AT_ONCE`] run at once, at most [`RUNNING_PER_KEY`] of one key's, the others wait
-//! (stage "waiting for a turn"), and a key with [`UNFINISHED_PER_KEY`] unfinished jobs is told to
-//! wait (429). Finished jobs and their folders are removed after the retention
-//! ([`JobBoard::prune`]).
+//! Long jobs run in the background, kept in the store so any instance answers for any job: a
+//! submitted job is a row (see [`open1688_store::service_jobs`]) and gets an id at once; some
+//! instance's worker ([`crate::job_worker`]) claims it, runs it under a lease it renews with the
+//! job's progress, and stores its report and files; a caller on any instance polls it, fetches
+//! the result and files, or cancels it. An instance that dies leaves its lease to run out and
+//! another runs the job again; only one end is recorded.
+//!
+//! Jobs take turns: at most [`RUNNING_AT_ONCE`] run at once on one instance, at most
+//! [`RUNNING_PER_KEY`] of one key's across every instance, the others wait (stage "waiting for a
+//! turn"), and a key with [`UNFINISHED_PER_KEY`] unfinished jobs is told to wait (429). Finished
+//! jobs and their files are removed after the retention ([`JobBoard::prune`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use open1688_jobs::{CancellationToken, Progress, ProgressEvent};
-use open1688_store::{ApiKey, Scope};
+use open1688_store::{ApiKey, NewServiceJob, Scope, ServiceJob, ServiceJobStatus, SqlStore};
 use serde::{Deserialize, Serialize};
 
-use tokio::sync::Semaphore;
-
+pub use crate::job_worker::{JobOutput, RUNNING_AT_ONCE, RUNNING_PER_KEY};
+use crate::job_worker::{JobRunner, Worker};
 use crate::problem::Problem;
 
-/// Jobs running at once in this process (each reads the platform through the app's one quota).
-pub const RUNNING_AT_ONCE: usize = 4;
-/// One key's jobs running at once.
-pub const RUNNING_PER_KEY: usize = 2;
 /// One key's jobs running or waiting; one more is refused with 429.
 pub const UNFINISHED_PER_KEY: usize = 10;
+
+/// The stage a job waiting for its turn shows.
+const WAITING: &str = "waiting for a turn";
 
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -89,134 +88,44 @@ pub struct JobView {
     pub owner: Option<i64>,
 }
 
-struct Entry {
-    view: Mutex<JobView>,
-    /// The report of a job that ended in this process (one from before a restart is read from
-    /// its `result.json`).
-    result: Mutex<Option<serde_json::Value>>,
-    cancel: CancellationToken,
-    dir: PathBuf,
-}
-
-/// The view's file in a job's folder.
-const VIEW_FILE: &str = "job.json";
-/// The report's file in a job's folder.
-const RESULT_FILE: &str = "result.json";
-
-impl Entry {
-    /// Writes the view (and the report, when there is one) to the job's folder. A failure is
-    /// logged, not fatal: the job still answers from memory while this process runs.
-    fn persist(&self) {
-        let view = lock(&self.view).clone();
-        let result = lock(&self.result).clone();
-        let written = std::fs::create_dir_all(&self.dir).and_then(|()| {
-            if let Some(report) = &result {
-                write_json(&self.dir.join(RESULT_FILE), report)?;
-            }
-            write_json(&self.dir.join(VIEW_FILE), &view)
-        });
-        if let Err(e) = written {
-            tracing::warn!(job = %view.id, error = %e, "the job's state could not be written; it is lost on restart");
-        }
-    }
-}
-
-/// Writes JSON through a temporary file and a rename, so a crash leaves the old file or the new.
-fn write_json(path: &std::path::Path, value: &impl Serialize) -> std::io::Result<()> {
-    let text = serde_json::to_vec(value).map_err(std::io::Error::other)?;
-    let partial = path.with_extension("json.partial");
-    std::fs::write(&partial, text)?;
-    std::fs::rename(partial, path)
-}
-
-/// The jobs of this process.
+/// The service's jobs, as every instance sees them, and this instance's worker.
 #[derive(Clone)]
 pub struct JobBoard {
-    jobs: Arc<Mutex<HashMap<String, Arc<Entry>>>>,
-    root: PathBuf,
-    /// Turns to run, for every job.
-    turns: Arc<Semaphore>,
-    /// Turns to run, per key.
-    key_turns: Arc<Mutex<HashMap<i64, Arc<Semaphore>>>>,
+    store: Arc<SqlStore>,
+    worker: Worker,
 }
 
 impl std::fmt::Debug for JobBoard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JobBoard").field("root", &self.root).finish_non_exhaustive()
+        f.debug_struct("JobBoard").field("worker", &self.worker).finish_non_exhaustive()
     }
-}
-
-/// What a finished job hands back: its report and the files it wrote.
-pub type JobOutput = Result<(serde_json::Value, Vec<PathBuf>), Problem>;
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A panic while holding the lock leaves plain data behind; keep serving it.
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl JobBoard {
-    /// A board whose jobs write their files under `root`, with the jobs found there from earlier
-    /// runs: their views and reports as they were, and a job that was running marked
-    /// `interrupted`.
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        let board = Self {
-            jobs: Arc::default(),
-            root: root.into(),
-            turns: Arc::new(Semaphore::new(RUNNING_AT_ONCE)),
-            key_turns: Arc::default(),
-        };
-        board.load_earlier();
-        board
+    /// The jobs in `store`, run by this instance with `runner`; running jobs write their files
+    /// under `scratch` before the files go into the store. Call [`JobBoard::start`] to take
+    /// jobs from the queue.
+    pub fn new(store: Arc<SqlStore>, scratch: impl Into<PathBuf>, runner: Arc<dyn JobRunner>) -> Self {
+        let worker = Worker::new(store.clone(), scratch.into(), runner);
+        Self { store, worker }
     }
 
-    fn load_earlier(&self) {
-        let Ok(dirs) = std::fs::read_dir(&self.root) else { return };
-        let mut jobs = lock(&self.jobs);
-        for dir in dirs.flatten().map(|d| d.path()) {
-            let Some(mut view) = std::fs::read(dir.join(VIEW_FILE))
-                .ok()
-                .and_then(|bytes| serde_json::from_slice::<JobView>(&bytes).ok())
-            else {
-                continue;
-            };
-            if dir.file_name().and_then(|n| n.to_str()) != Some(view.id.as_str()) {
-                continue; // A folder copied or renamed by hand: not a job of this board.
-            }
-            let interrupted = view.status == JobStatus::Running;
-            if interrupted {
-                interrupt(&mut view);
-            }
-            let entry = Arc::new(Entry {
-                view: Mutex::new(view),
-                result: Mutex::new(None),
-                cancel: CancellationToken::new(),
-                dir,
-            });
-            if interrupted {
-                entry.persist();
-            }
-            let id = lock(&entry.view).id.clone();
-            jobs.insert(id, entry);
-        }
+    /// Starts taking jobs from the queue (until [`JobBoard::shutdown`]).
+    pub fn start(&self) {
+        self.worker.start();
     }
 
-    /// Starts `work` as a job of `kind` for the key `owner`; returns its view (status `running`)
-    /// at once — it runs when its turn comes. `work` gets the job's progress (cancellation
-    /// inside) and its output folder. A key with [`UNFINISHED_PER_KEY`] jobs unfinished is
-    /// refused with 429.
-    pub fn submit<F, Fut>(&self, kind: &'static str, owner: i64, work: F) -> Result<JobView, Problem>
-    where
-        F: FnOnce(Progress, PathBuf) -> Fut,
-        Fut: std::future::Future<Output = JobOutput> + Send + 'static,
-    {
-        let unfinished = lock(&self.jobs)
-            .values()
-            .filter(|e| {
-                let view = lock(&e.view);
-                view.owner == Some(owner) && view.status == JobStatus::Running
-            })
-            .count();
-        if unfinished >= UNFINISHED_PER_KEY {
+    /// Queues a job of `kind` with `request` for the key `owner`; returns its view at once (it
+    /// runs when its turn comes). A key with [`UNFINISHED_PER_KEY`] jobs unfinished is refused
+    /// with 429.
+    pub async fn submit(&self, kind: &str, owner: i64, request: &impl Serialize) -> Result<JobView, Problem> {
+        let request = serde_json::to_string(request).map_err(|e| {
+            Problem::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, format!("the request did not encode: {e}"))
+        })?;
+        let id = new_id();
+        let job =
+            NewServiceJob { id: &id, kind, owner, request: &request, submitted_ms: Utc::now().timestamp_millis() };
+        if let Err(unfinished) = self.store.submit_service_job(&job, UNFINISHED_PER_KEY as i64).await? {
             return Err(Problem {
                 retry_after: Some(30),
                 ..Problem::new(
@@ -225,122 +134,130 @@ impl JobBoard {
                 )
             });
         }
-        let id = new_id();
-        let view = JobView {
-            id: id.clone(),
-            kind: kind.to_owned(),
-            status: JobStatus::Running,
-            submitted_at: Utc::now(),
-            finished_at: None,
-            stage: None,
-            done: 0,
-            total: 0,
-            notes: Vec::new(),
-            error: None,
-            files: Vec::new(),
-            owner: Some(owner),
-        };
-        let entry = Arc::new(Entry {
-            view: Mutex::new(view.clone()),
-            result: Mutex::new(None),
-            cancel: CancellationToken::new(),
-            dir: self.root.join(&id),
-        });
-        lock(&self.jobs).insert(id, entry.clone());
-        entry.persist();
-        let sink = entry.clone();
-        let progress = Progress::new(move |event| record(&sink, event)).with_cancellation(entry.cancel.clone());
-        let running = work(progress, entry.dir.clone());
-        let key_turns =
-            lock(&self.key_turns).entry(owner).or_insert_with(|| Arc::new(Semaphore::new(RUNNING_PER_KEY))).clone();
-        let turns = self.turns.clone();
-        tokio::spawn(async move {
-            lock(&entry.view).stage = Some("waiting for a turn".to_owned());
-            let turn = async {
-                let own = key_turns.acquire_owned().await;
-                let any = turns.acquire_owned().await;
-                (own, any)
-            };
-            let output = tokio::select! {
-                _turn = turn => {
-                    lock(&entry.view).stage = None;
-                    running.await
-                }
-                () = entry.cancel.cancelled() => Err(Problem::new(axum::http::StatusCode::CONFLICT, "cancelled before its turn came")),
-            };
-            finish(&entry, output);
-            entry.persist();
-        });
-        Ok(view)
+        self.worker.wake();
+        let stored = self.store.service_job(&id).await?.ok_or_else(|| {
+            Problem::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                format!("job {id} was queued but cannot be read"),
+            )
+        })?;
+        Ok(view_of(stored))
     }
 
-    /// Removes the jobs that ended before `older_than` ago, with their folders; how many.
-    pub fn prune(&self, older_than: std::time::Duration) -> usize {
-        let Some(cutoff) = chrono::Duration::from_std(older_than).ok().and_then(|d| Utc::now().checked_sub_signed(d))
-        else {
-            return 0;
-        };
-        let old: Vec<(String, PathBuf)> = lock(&self.jobs)
-            .iter()
-            .filter(|(_, e)| lock(&e.view).finished_at.is_some_and(|at| at < cutoff))
-            .map(|(id, e)| (id.clone(), e.dir.clone()))
-            .collect();
-        for (id, dir) in &old {
-            if let Err(e) = std::fs::remove_dir_all(dir) {
-                tracing::warn!(job = %id, error = %e, "an old job's folder could not be removed");
-            }
-            lock(&self.jobs).remove(id);
-        }
-        old.len()
-    }
-
-    /// Job `id` if `reader` may see it: its owner's, or any for an admin key. Another key's job
-    /// is answered as no job at all, so ids cannot be probed.
-    fn entry(&self, id: &str, reader: &ApiKey) -> Option<Arc<Entry>> {
-        lock(&self.jobs).get(id).filter(|e| may_see(&lock(&e.view), reader)).cloned()
+    /// Job `id` as `reader` sees it: its owner's, or any for an admin key. Another key's job is
+    /// answered as no job at all, so ids cannot be probed.
+    async fn visible(&self, id: &str, reader: &ApiKey) -> Result<Option<ServiceJob>, Problem> {
+        let job = self.store.service_job(id).await?;
+        Ok(job.filter(|j| reader.scope == Scope::Admin || j.owner == reader.id))
     }
 
     /// A job's view, for `reader`.
-    pub fn view(&self, id: &str, reader: &ApiKey) -> Option<JobView> {
-        self.entry(id, reader).map(|e| lock(&e.view).clone())
+    pub async fn view(&self, id: &str, reader: &ApiKey) -> Result<Option<JobView>, Problem> {
+        Ok(self.visible(id, reader).await?.map(view_of))
     }
 
-    /// The jobs in `status` that `reader` may see, newest first.
-    pub fn with_status(&self, status: JobStatus, reader: &ApiKey) -> Vec<JobView> {
-        let mut views: Vec<JobView> = lock(&self.jobs)
-            .values()
-            .map(|e| lock(&e.view).clone())
-            .filter(|v| v.status == status && may_see(v, reader))
-            .collect();
-        views.sort_by_key(|v| std::cmp::Reverse(v.submitted_at));
-        views
+    /// The jobs in `status` that `reader` may see, newest first (at most 100).
+    pub async fn with_status(&self, status: JobStatus, reader: &ApiKey) -> Result<Vec<JobView>, Problem> {
+        let stored: &[ServiceJobStatus] = match status {
+            JobStatus::Running => &[ServiceJobStatus::Queued, ServiceJobStatus::Running],
+            JobStatus::Succeeded => &[ServiceJobStatus::Succeeded],
+            JobStatus::Failed => &[ServiceJobStatus::Failed],
+            JobStatus::Cancelled => &[ServiceJobStatus::Cancelled],
+            JobStatus::Interrupted => &[ServiceJobStatus::Interrupted],
+        };
+        let owner = (reader.scope != Scope::Admin).then_some(reader.id);
+        Ok(self.store.service_jobs(stored, owner, 100).await?.into_iter().map(view_of).collect())
     }
 
-    /// How many jobs there are in each status.
-    pub fn counts(&self) -> HashMap<JobStatus, u64> {
+    /// How many jobs there are in each status, on every instance.
+    pub async fn counts(&self) -> Result<HashMap<JobStatus, u64>, Problem> {
         let mut counts = HashMap::new();
-        for entry in lock(&self.jobs).values() {
-            *counts.entry(lock(&entry.view).status).or_default() += 1;
+        for (status, n) in self.store.service_job_counts().await? {
+            *counts.entry(status_of(status)).or_default() += u64::try_from(n).unwrap_or(0);
         }
-        counts
+        Ok(counts)
     }
 
-    /// Lets running jobs finish for up to `grace`, then stops the rest and records them as
-    /// `interrupted` (in memory and in their folders); returns how many were interrupted.
+    /// A finished job's report, for `reader`.
+    pub async fn result(&self, id: &str, reader: &ApiKey) -> Result<Option<serde_json::Value>, Problem> {
+        if self.visible(id, reader).await?.is_none() {
+            return Ok(None);
+        }
+        let text = self.store.service_job_result(id).await?;
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// A file a finished job wrote, by name (only names the job listed), for `reader`.
+    pub async fn file(&self, id: &str, name: &str, reader: &ApiKey) -> Result<Option<Vec<u8>>, Problem> {
+        let Some(job) = self.visible(id, reader).await? else { return Ok(None) };
+        if !job.files.iter().any(|f| f == name) {
+            return Ok(None);
+        }
+        Ok(self.store.service_job_file(id, name).await?)
+    }
+
+    /// Asks a job to stop (a waiting one ends at once; a running one on any instance within a
+    /// second or two); `None` when there is no such job `reader` may see.
+    pub async fn cancel(&self, id: &str, reader: &ApiKey) -> Result<Option<JobView>, Problem> {
+        if self.visible(id, reader).await?.is_none() {
+            return Ok(None);
+        }
+        let cancelled = Problem::new(axum::http::StatusCode::CONFLICT, "cancelled before its turn came");
+        let problem = serde_json::to_string(&cancelled).unwrap_or_default();
+        let job = self.store.cancel_service_job(id, Utc::now().timestamp_millis(), &problem).await?;
+        // Running here: stop it now rather than at the next renewal.
+        self.worker.cancel_here(id);
+        Ok(job.map(view_of))
+    }
+
+    /// Removes the jobs that ended before `older_than` ago, with their files; how many.
+    pub async fn prune(&self, older_than: std::time::Duration) -> Result<u64, Problem> {
+        let Some(cutoff) = chrono::Duration::from_std(older_than).ok().and_then(|d| Utc::now().checked_sub_signed(d))
+        else {
+            return Ok(0);
+        };
+        Ok(self.store.prune_service_jobs(cutoff.timestamp_millis()).await?)
+    }
+
+    /// Stops taking jobs, lets the ones running here finish for up to `grace`, then stops the
+    /// rest and hands them back to the queue (another instance, or this one restarted, runs them
+    /// again); returns how many were handed back.
     pub async fn shutdown(&self, grace: std::time::Duration) -> usize {
-        let deadline = tokio::time::Instant::now() + grace;
-        while self.counts().get(&JobStatus::Running).copied().unwrap_or(0) > 0 && tokio::time::Instant::now() < deadline
-        {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        let running: Vec<Arc<Entry>> =
-            lock(&self.jobs).values().filter(|e| lock(&e.view).status == JobStatus::Running).cloned().collect();
-        for entry in &running {
-            entry.cancel.cancel();
-            interrupt(&mut lock(&entry.view));
-            entry.persist();
-        }
-        running.len()
+        self.worker.shutdown(grace).await
+    }
+}
+
+/// The caller's status of a stored one (a queued job is running, waiting for its turn).
+fn status_of(status: ServiceJobStatus) -> JobStatus {
+    match status {
+        ServiceJobStatus::Queued | ServiceJobStatus::Running => JobStatus::Running,
+        ServiceJobStatus::Succeeded => JobStatus::Succeeded,
+        ServiceJobStatus::Failed => JobStatus::Failed,
+        ServiceJobStatus::Cancelled => JobStatus::Cancelled,
+        ServiceJobStatus::Interrupted => JobStatus::Interrupted,
+    }
+}
+
+fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// A stored job as a caller sees it.
+fn view_of(job: ServiceJob) -> JobView {
+    let waiting = job.status == ServiceJobStatus::Queued;
+    JobView {
+        status: status_of(job.status),
+        submitted_at: time(job.submitted_ms),
+        finished_at: job.finished_ms.map(time),
+        stage: if waiting { Some(WAITING.to_owned()) } else { job.stage },
+        done: u64::try_from(job.done).unwrap_or(0),
+        total: u64::try_from(job.total).unwrap_or(0),
+        error: job.error.and_then(|text| serde_json::from_str(&text).ok()),
+        notes: job.notes,
+        files: job.files,
+        owner: Some(job.owner),
+        kind: job.kind,
+        id: job.id,
     }
 }
 
@@ -367,91 +284,6 @@ pub fn remove_old_files(root: &std::path::Path, older_than: std::time::Duration)
     walk(root, cutoff)
 }
 
-/// Marks a view interrupted: the service stopped before the job ended.
-fn interrupt(view: &mut JobView) {
-    view.status = JobStatus::Interrupted;
-    view.finished_at = Some(Utc::now());
-    view.error = Some(Problem::new(
-        axum::http::StatusCode::SERVICE_UNAVAILABLE,
-        "the service stopped while the job ran; submit it again",
-    ));
-}
-
-/// Records a job's end in its view, unless the service already marked it interrupted.
-fn finish(entry: &Entry, output: JobOutput) {
-    let mut view = lock(&entry.view);
-    if view.status != JobStatus::Running {
-        return;
-    }
-    view.finished_at = Some(Utc::now());
-    match output {
-        Ok((report, files)) => {
-            view.status = JobStatus::Succeeded;
-            view.files = files.iter().filter_map(|f| f.file_name()?.to_str().map(str::to_owned)).collect();
-            *lock(&entry.result) = Some(report);
-        }
-        Err(problem) if entry.cancel.is_cancelled() => {
-            view.status = JobStatus::Cancelled;
-            view.error = Some(problem);
-        }
-        Err(problem) => {
-            view.status = JobStatus::Failed;
-            view.error = Some(problem);
-        }
-    }
-}
-
-impl JobBoard {
-    /// A finished job's report (read from its folder for a job of an earlier run), for `reader`.
-    pub fn result(&self, id: &str, reader: &ApiKey) -> Option<serde_json::Value> {
-        let entry = self.entry(id, reader)?;
-        if let Some(report) = lock(&entry.result).clone() {
-            return Some(report);
-        }
-        let bytes = std::fs::read(entry.dir.join(RESULT_FILE)).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-
-    /// A file a finished job wrote, by name (only names the job listed: no path escapes), for
-    /// `reader`.
-    pub fn file(&self, id: &str, name: &str, reader: &ApiKey) -> Option<PathBuf> {
-        let entry = self.entry(id, reader)?;
-        let listed = lock(&entry.view).files.iter().any(|f| f == name);
-        listed.then(|| entry.dir.join(name))
-    }
-
-    /// Asks a running job to stop; `None` when there is no such job `reader` may see.
-    pub fn cancel(&self, id: &str, reader: &ApiKey) -> Option<JobView> {
-        let entry = self.entry(id, reader)?;
-        entry.cancel.cancel();
-        Some(lock(&entry.view).clone())
-    }
-}
-
-/// Whether `reader` may see `view`: the key that submitted it, or an admin key.
-fn may_see(view: &JobView, reader: &ApiKey) -> bool {
-    reader.scope == Scope::Admin || view.owner == Some(reader.id)
-}
-
-fn record(entry: &Entry, event: &ProgressEvent) {
-    let mut view = lock(&entry.view);
-    match event {
-        ProgressEvent::Stage { step, of, label } => view.stage = Some(format!("{step} of {of}: {label}")),
-        ProgressEvent::Begin { total, .. } => {
-            view.done = 0;
-            view.total = *total;
-        }
-        ProgressEvent::Advance { .. } => view.done = view.done.saturating_add(1),
-        ProgressEvent::End { .. } => {}
-        ProgressEvent::Note { text } => {
-            // A job with thousands of notes keeps the first hundred.
-            if view.notes.len() < 100 {
-                view.notes.push(text.clone());
-            }
-        }
-    }
-}
-
 /// 128 random bits as hex: ids cannot be guessed to read another caller's job.
 fn new_id() -> String {
     let mut bytes = [0u8; 16];
@@ -467,57 +299,126 @@ fn new_id() -> String {
 mod tests {
     use super::*;
 
+    use crate::job_worker::JobRunner;
+    use async_trait::async_trait;
+    use open1688_jobs::{Progress, ProgressEvent};
+    use std::time::Duration;
+
     fn key(id: i64, scope: Scope) -> ApiKey {
         ApiKey { id, name: format!("k{id}"), scope, created_ms: 0, revoked_ms: None }
     }
 
-    #[tokio::test]
-    async fn jobs_take_turns_and_a_key_with_too_many_is_told_to_wait() {
-        let root = std::env::temp_dir().join(format!("open1688-board-{}", new_id()));
-        let board = JobBoard::new(&root);
-        let gate = Arc::new(tokio::sync::Notify::new());
+    /// Jobs that wait for the test's word, then write a file.
+    struct Gated {
+        gate: Arc<tokio::sync::Semaphore>,
+        started: Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    #[async_trait]
+    impl JobRunner for Gated {
+        async fn run(
+            &self,
+            _kind: &str,
+            _owner: i64,
+            request: serde_json::Value,
+            progress: Progress,
+            dir: PathBuf,
+        ) -> JobOutput {
+            self.started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            progress.emit(ProgressEvent::Note { text: "started".into() });
+            let permit = progress.or_cancel(self.gate.acquire()).await;
+            let Ok(Ok(_permit)) = permit else {
+                return Err(Problem::new(axum::http::StatusCode::CONFLICT, "cancelled"));
+            };
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join("answer.json");
+            std::fs::write(&file, request.to_string()).unwrap();
+            Ok((serde_json::json!({"echo": request}), vec![file]))
+        }
+    }
+
+    async fn wait_for(board: &JobBoard, id: &str, reader: &ApiKey, status: JobStatus) -> crate::job_board::JobView {
+        for _ in 0..200 {
+            let view = board.view(id, reader).await.unwrap().unwrap();
+            if view.status == status {
+                return view;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("job {id} never reached {status:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn jobs_take_turns_end_once_with_their_files_and_a_key_with_too_many_is_told_to_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqlStore::open(&format!("sqlite://{}", dir.path().join("s.db").display())).await.unwrap());
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
         let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let runner = Arc::new(Gated { gate: gate.clone(), started: started.clone() });
+        let board = JobBoard::new(store, dir.path().join("scratch"), runner);
+        board.start();
+        let (seven, eight) = (key(7, Scope::Write), key(8, Scope::Write));
         let mut ids = Vec::new();
-        for _ in 0..UNFINISHED_PER_KEY {
-            let (gate, started) = (gate.clone(), started.clone());
-            let view = board
-                .submit("test", 7, move |_, _| async move {
-                    started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    gate.notified().await;
-                    Ok((serde_json::json!({}), Vec::new()))
-                })
-                .unwrap();
-            ids.push(view.id);
+        for n in 0..UNFINISHED_PER_KEY {
+            ids.push(board.submit("test", 7, &serde_json::json!({ "n": n })).await.unwrap().id);
         }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(started.load(std::sync::atomic::Ordering::SeqCst), RUNNING_PER_KEY, "one key runs two at once");
-        let waiting = board.view(&ids[UNFINISHED_PER_KEY - 1], &key(7, Scope::Write)).unwrap();
-        assert_eq!(waiting.stage.as_deref(), Some("waiting for a turn"));
-        let refused = board.submit("test", 7, |_, _| async { Ok((serde_json::json!({}), Vec::new())) }).unwrap_err();
+        let waiting = board.view(&ids[UNFINISHED_PER_KEY - 1], &seven).await.unwrap().unwrap();
+        assert_eq!((waiting.status, waiting.stage.as_deref()), (JobStatus::Running, Some("waiting for a turn")));
+        let refused = board.submit("test", 7, &serde_json::json!({})).await.unwrap_err();
         assert_eq!(refused.status, 429);
-        // Another key is not held up by this one's queue.
-        let other = board.submit("test", 8, |_, _| async { Ok((serde_json::json!({}), Vec::new())) }).unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        assert_eq!(board.view(&other.id, &key(8, Scope::Write)).unwrap().status, JobStatus::Succeeded);
-        // A cancelled waiting job ends without running.
-        board.cancel(&ids[UNFINISHED_PER_KEY - 1], &key(7, Scope::Write)).unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        assert_eq!(
-            board.view(&ids[UNFINISHED_PER_KEY - 1], &key(7, Scope::Write)).unwrap().status,
-            JobStatus::Cancelled
-        );
-        for _ in 0..UNFINISHED_PER_KEY {
-            gate.notify_waiters();
-            tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        assert!(board.view(&ids[0], &eight).await.unwrap().is_none(), "another key's job does not exist for it");
+
+        // A cancelled waiting job ends without running; a running one stops.
+        let last = &ids[UNFINISHED_PER_KEY - 1];
+        assert_eq!(board.cancel(last, &seven).await.unwrap().unwrap().status, JobStatus::Cancelled);
+        board.cancel(&ids[0], &seven).await.unwrap();
+        wait_for(&board, &ids[0], &seven, JobStatus::Cancelled).await;
+
+        // The others finish one after another, each once, with its file in the store.
+        gate.add_permits(UNFINISHED_PER_KEY);
+        let done = wait_for(&board, &ids[1], &seven, JobStatus::Succeeded).await;
+        assert_eq!(done.files, ["answer.json"]);
+        assert_eq!(done.notes, ["started"]);
+        assert_eq!(board.result(&ids[1], &seven).await.unwrap().unwrap()["echo"]["n"], 1);
+        assert_eq!(board.file(&ids[1], "answer.json", &seven).await.unwrap().unwrap(), br#"{"n":1}"#);
+        assert!(board.file(&ids[1], "../s.db", &seven).await.unwrap().is_none(), "only names the job listed");
+        for id in &ids[2..UNFINISHED_PER_KEY - 1] {
+            wait_for(&board, id, &key(1, Scope::Admin), JobStatus::Succeeded).await;
         }
-        // Finished jobs go with the retention, folders and all.
-        assert_eq!(board.prune(std::time::Duration::from_secs(3600)), 0, "none is an hour old");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        let pruned = board.prune(std::time::Duration::from_millis(10));
-        assert!(pruned >= 2, "{pruned}");
-        assert!(board.view(&other.id, &key(1, Scope::Admin)).is_none());
-        assert!(!root.join(&other.id).exists());
-        let _ = std::fs::remove_dir_all(&root);
+        assert!(!dir.path().join("scratch").join(&ids[1]).exists(), "scratch files go once stored");
+
+        // Finished jobs go with the retention.
+        assert_eq!(board.prune(Duration::from_secs(3600)).await.unwrap(), 0, "none is an hour old");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(board.prune(Duration::from_millis(10)).await.unwrap(), UNFINISHED_PER_KEY as u64);
+        assert!(board.view(&ids[1], &key(1, Scope::Admin)).await.unwrap().is_none());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_stopping_instance_hands_its_jobs_to_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("s.db").display());
+        let store = Arc::new(SqlStore::open(&url).await.unwrap());
+        let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let held = Arc::new(tokio::sync::Semaphore::new(0));
+        let first = JobBoard::new(
+            store.clone(),
+            dir.path().join("a"),
+            Arc::new(Gated { gate: held, started: started.clone() }),
+        );
+        first.start();
+        let id = first.submit("test", 7, &serde_json::json!({"n": 1})).await.unwrap().id;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(first.shutdown(Duration::from_millis(100)).await, 1, "handed back");
+        let open = Arc::new(tokio::sync::Semaphore::new(10));
+        let second =
+            JobBoard::new(store, dir.path().join("b"), Arc::new(Gated { gate: open, started: started.clone() }));
+        second.start();
+        let done = wait_for(&second, &id, &key(7, Scope::Write), JobStatus::Succeeded).await;
+        assert_eq!(done.files, ["answer.json"]);
+        assert_eq!(started.load(std::sync::atomic::Ordering::SeqCst), 2, "run again, once");
     }
 
     #[test]

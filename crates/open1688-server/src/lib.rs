@@ -20,6 +20,8 @@ pub mod auth;
 pub mod call_shares;
 pub mod extract;
 pub mod job_board;
+pub mod job_kinds;
+pub mod job_worker;
 pub mod key_cache;
 pub mod key_limits;
 pub mod key_pacing;

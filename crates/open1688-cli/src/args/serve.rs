@@ -10,7 +10,8 @@ pub struct ServeArgs {
     /// Address to listen on (loopback by default; another address is reachable from the network).
     #[arg(long, default_value = "127.0.0.1:8688")]
     pub listen: SocketAddr,
-    /// Folder for the files background jobs write (default: `jobs` in the data directory).
+    /// Folder where running background jobs write their files before they are kept in the store
+    /// (default: `jobs` in the data directory).
     #[arg(long, value_name = "DIR")]
     pub jobs_dir: Option<std::path::PathBuf>,
     /// Do not run the monitor inside the service (run `open1688 monitor` elsewhere instead).

@@ -69,7 +69,10 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
         ),
         None => {}
     }
-    let board = JobBoard::new(jobs_dir);
+    // Jobs are rows in the store: any instance on it answers for them and runs them.
+    let runner = Arc::new(open1688_server::job_kinds::ServiceJobs::new(jobs.clone(), call_shares.clone()));
+    let board = JobBoard::new(store.clone(), jobs_dir, runner);
+    board.start();
     let catalog = Arc::new(super::catalog::engine(store.as_ref())?);
     // Old results and files go after the retention, checked at start and every hour.
     let retention = Duration::from_secs(args.retention_days.max(1).saturating_mul(86_400));
@@ -80,8 +83,14 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
             let mut every_hour = tokio::time::interval(Duration::from_secs(3_600));
             loop {
                 every_hour.tick().await;
-                let jobs = board.prune(retention);
-                let files = open1688_server::job_board::remove_old_files(&outputs, retention);
+                let jobs = match board.prune(retention).await {
+                    Ok(n) => n,
+                    Err(e) => {
+                        tracing::warn!(error = %e.detail, "old jobs could not be removed; trying again in an hour");
+                        0
+                    }
+                };
+                let files = open1688_server::job_board::remove_old_files(&outputs, retention) as u64;
                 if jobs + files > 0 {
                     tracing::info!(jobs, files, "old results removed after the retention");
                 }
@@ -140,10 +149,11 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     })
     .await
     .map_err(|e| usage(format!("cannot listen on {}: {e}", args.listen)))?;
-    // New requests are refused now; running jobs get their grace, then are recorded interrupted.
-    let interrupted = board.shutdown(Duration::from_secs(args.shutdown_grace)).await;
+    // New requests are refused now; running jobs get their grace, then go back to the queue for
+    // another instance (or this one, restarted) to run again.
+    let handed_back = board.shutdown(Duration::from_secs(args.shutdown_grace)).await;
     if !quiet {
-        eprintln!("open1688: stopped ({interrupted} running job(s) interrupted)");
+        eprintln!("open1688: stopped ({handed_back} running job(s) handed back to the queue)");
     }
     Ok(Vec::new())
 }

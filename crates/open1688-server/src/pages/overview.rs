@@ -108,7 +108,7 @@ pub async fn overview(viewer: Viewer, State(state): State<ServiceState>) -> Resu
     let quota = quota.limits().daily_quota.zip(quota.remaining_today(now)).map(|(cap, left)| (left, cap));
     let alerts =
         state.store.alert_log(&AlertQuery { since_ms: 0, watch_id: None, unacknowledged: false, limit: 8 }).await?;
-    let running = state.board.with_status(JobStatus::Running, &viewer.key);
+    let running = state.board.with_status(JobStatus::Running, &viewer.key).await?;
     let body = html! {
         h1 { (t.nav_overview) }
         section aria-labelledby="health" {

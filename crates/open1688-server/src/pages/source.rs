@@ -78,7 +78,7 @@ impl SourceForm {
 /// `GET /source`: the form and the jobs of this service.
 pub async fn form(viewer: Viewer, State(state): State<ServiceState>) -> Response {
     let form = SourceForm { need: "500".into(), ..SourceForm::default() };
-    render_form(&viewer, &state, &form, &FieldErrors::default(), StatusCode::OK)
+    render_form(&viewer, &state, &form, &FieldErrors::default(), StatusCode::OK).await
 }
 
 /// `POST /source`: starts the job and opens its page; a bad field comes back to the form.
@@ -87,15 +87,15 @@ pub async fn submit(viewer: Viewer, State(state): State<ServiceState>, Form(form
         return refused;
     }
     match form.to_request() {
-        Ok(request) => match start_source(&state, &viewer.key, request) {
+        Ok(request) => match start_source(&state, &viewer.key, request).await {
             Ok(view) => Redirect::to(&format!("/source/{}", view.id)).into_response(),
             Err(problem) => super::trouble::Trouble::from(problem).into_response(),
         },
-        Err(errors) => render_form(&viewer, &state, &form, &errors, StatusCode::BAD_REQUEST),
+        Err(errors) => render_form(&viewer, &state, &form, &errors, StatusCode::BAD_REQUEST).await,
     }
 }
 
-fn render_form(
+async fn render_form(
     viewer: &Viewer,
     state: &ServiceState,
     form: &SourceForm,
@@ -103,11 +103,13 @@ fn render_form(
     status: StatusCode,
 ) -> Response {
     let t = viewer.lang.text();
-    let mut jobs: Vec<JobView> = [JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed, JobStatus::Cancelled]
-        .into_iter()
-        .flat_map(|s| state.board.with_status(s, &viewer.key))
-        .filter(|v| v.kind == "source")
-        .collect();
+    let mut jobs: Vec<JobView> = Vec::new();
+    for status in [JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed, JobStatus::Cancelled] {
+        match state.board.with_status(status, &viewer.key).await {
+            Ok(views) => jobs.extend(views.into_iter().filter(|v| v.kind == "source")),
+            Err(problem) => return super::trouble::Trouble::from(problem).into_response(),
+        }
+    }
     jobs.sort_by_key(|v| std::cmp::Reverse(v.submitted_at));
     jobs.truncate(20);
     let input = |id: &str, label: &str, value: &str, kind: &str, required: bool| {
@@ -200,10 +202,10 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, Trouble> {
     let t = viewer.lang.text();
-    let view = state.board.view(&id, &viewer.key).filter(|v| v.kind == "source").ok_or_else(|| unknown(&id))?;
+    let view = state.board.view(&id, &viewer.key).await?.filter(|v| v.kind == "source").ok_or_else(|| unknown(&id))?;
     let answer = match view.status {
         JobStatus::Succeeded => {
-            state.board.result(&id, &viewer.key).and_then(|json| serde_json::from_value::<Answer>(json).ok())
+            state.board.result(&id, &viewer.key).await?.and_then(|json| serde_json::from_value::<Answer>(json).ok())
         }
         _ => None,
     };
@@ -294,7 +296,8 @@ pub async fn status(
     State(state): State<ServiceState>,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, Trouble> {
-    state.board.view(&id, &viewer.key).map(Json).ok_or_else(|| unknown(&id))
+    let view = state.board.view(&id, &viewer.key).await?;
+    view.map(Json).ok_or_else(|| unknown(&id))
 }
 
 /// `GET /source/{id}/report.json`: the whole report.
@@ -303,7 +306,7 @@ pub async fn report(
     State(state): State<ServiceState>,
     Path(id): Path<String>,
 ) -> Result<Response, Trouble> {
-    let report = state.board.result(&id, &viewer.key).ok_or_else(|| unknown(&id))?;
+    let report = state.board.result(&id, &viewer.key).await?.ok_or_else(|| unknown(&id))?;
     Ok(([(axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"report.json\"")], Json(report))
         .into_response())
 }
@@ -326,7 +329,7 @@ pub async fn cancel(
     if let Some(refused) = viewer.refusal(Scope::Write) {
         return Ok(refused);
     }
-    state.board.cancel(&id, &viewer.key).ok_or_else(|| unknown(&id))?;
+    state.board.cancel(&id, &viewer.key).await?.ok_or_else(|| unknown(&id))?;
     Ok(Redirect::to(&format!("/source/{id}")).into_response())
 }
 

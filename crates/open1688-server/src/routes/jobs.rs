@@ -17,7 +17,10 @@ use crate::problem::Problem;
 use crate::state::ServiceState;
 
 fn unknown(id: &str) -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, format!("no job {id} (jobs are kept while the service runs)"))
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        format!("no job {id} (finished jobs are kept for the retention the service was started with)"),
+    )
 }
 
 /// `POST /v1/jobs/source`: starts the sourcing job; 202 with its view and a `Location`.
@@ -31,7 +34,7 @@ pub async fn submit_source(
 ) -> Result<Response, Problem> {
     let request = extract::json(body)?;
     request.validate()?;
-    let view = start_source(&state, &key, request)?;
+    let view = start_source(&state, &key, request).await?;
     let location = format!("/v1/jobs/{}", view.id);
     let mut response = (StatusCode::ACCEPTED, Json(view)).into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -40,19 +43,14 @@ pub async fn submit_source(
     Ok(response)
 }
 
-/// Starts the sourcing job on the service's board for `key` (the API and the dashboard submit it
-/// alike); only that key and admin keys see it.
-pub(crate) fn start_source(state: &ServiceState, key: &ApiKey, request: SourceRequest) -> Result<JobView, Problem> {
-    let jobs = state.jobs.clone();
-    // Nobody holds a connection open for a job: it waits for its key's share instead of failing.
-    let charge = state.call_shares.charge(key.id, crate::call_shares::JOB_PATIENCE);
-    state.board.submit("source", key.id, move |progress, dir| async move {
-        let report = charge.scope(jobs.source(&request, &progress)).await?;
-        let files = report.write_outputs(&dir, &progress)?;
-        let json = serde_json::to_value(&report)
-            .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the report did not encode: {e}")))?;
-        Ok((json, files))
-    })
+/// Queues the sourcing job for `key` (the API and the dashboard submit it alike); only that key
+/// and admin keys see it.
+pub(crate) async fn start_source(
+    state: &ServiceState,
+    key: &ApiKey,
+    request: SourceRequest,
+) -> Result<JobView, Problem> {
+    state.board.submit(crate::job_kinds::SOURCE, key.id, &request).await
 }
 
 /// `GET /v1/jobs/{id}`: status, stage, counted progress, notes, the files once done.
@@ -63,7 +61,7 @@ pub async fn status(
     Extension(key): Extension<ApiKey>,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, Problem> {
-    state.board.view(&id, &key).map(Json).ok_or_else(|| unknown(&id))
+    state.board.view(&id, &key).await?.map(Json).ok_or_else(|| unknown(&id))
 }
 
 /// `GET /v1/jobs/{id}/result`: the report, once the job succeeded (409 before; the job's own
@@ -75,9 +73,9 @@ pub async fn result(
     Extension(key): Extension<ApiKey>,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let view = state.board.view(&id, &key).ok_or_else(|| unknown(&id))?;
+    let view = state.board.view(&id, &key).await?.ok_or_else(|| unknown(&id))?;
     match view.status {
-        JobStatus::Succeeded => Ok(Json(state.board.result(&id, &key).unwrap_or_default()).into_response()),
+        JobStatus::Succeeded => Ok(Json(state.board.result(&id, &key).await?.unwrap_or_default()).into_response()),
         JobStatus::Running => Err(Problem::new(StatusCode::CONFLICT, format!("job {id} is still running"))),
         JobStatus::Failed | JobStatus::Cancelled | JobStatus::Interrupted => Err(view.error.unwrap_or_else(|| {
             Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("job {id} ended without a result"))
@@ -106,13 +104,10 @@ pub(crate) async fn file_response(
     id: &str,
     name: &str,
 ) -> Result<Response, Problem> {
-    let path = state.board.file(id, name, key).ok_or_else(|| {
+    let bytes = state.board.file(id, name, key).await?.ok_or_else(|| {
         Problem::new(StatusCode::NOT_FOUND, format!("job {id} has no file {name:?} (see its `files`)"))
     })?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("reading {name}: {e}")))?;
-    let kind = match path.extension().and_then(|e| e.to_str()) {
+    let kind = match std::path::Path::new(name).extension().and_then(|e| e.to_str()) {
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         Some("png") => "image/png",
         Some("svg") => "image/svg+xml",
@@ -137,6 +132,6 @@ pub async fn cancel(
     Extension(key): Extension<ApiKey>,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let view = state.board.cancel(&id, &key).ok_or_else(|| unknown(&id))?;
+    let view = state.board.cancel(&id, &key).await?.ok_or_else(|| unknown(&id))?;
     Ok((StatusCode::ACCEPTED, Json(view)).into_response())
 }

@@ -43,8 +43,8 @@ async fn scrape_time_figures(state: &ServiceState, out: &mut String) -> Result<(
     for (name, n) in by_state {
         let _ = writeln!(out, "open1688_watches{{state=\"{name}\"}} {n}");
     }
-    gauge(out, "open1688_service_jobs", "Background jobs of this process by status.");
-    let counts = state.board.counts();
+    gauge(out, "open1688_service_jobs", "Background jobs of every instance by status (a waiting job is running).");
+    let counts = state.board.counts().await?;
     for status in
         [JobStatus::Running, JobStatus::Succeeded, JobStatus::Failed, JobStatus::Cancelled, JobStatus::Interrupted]
     {
