@@ -26,7 +26,7 @@ pub async fn list(server: &Toolkit, caller: &Caller) -> Result<Vec<Resource>> {
             .with_description("The criteria, weights and bands suppliers are judged by (JSON).")
             .with_mime_type("application/json"),
     ];
-    for file in server.outputs().last_source(caller) {
+    for file in server.outputs().last_source(caller).await? {
         out.push(
             Resource::new(file.uri, format!("last sourcing job: {}", file.name))
                 .with_description("A file of the last `source` call's outputs.")
@@ -66,8 +66,8 @@ pub async fn read(server: &Toolkit, caller: &Caller, uri: &str) -> Result<Option
             .map_err(|e| JobError::Output { path: SCORECARD.into(), message: e.to_string() })?;
         return Ok(Some(ResourceContents::text(text, uri).with_mime_type("application/json")));
     }
-    if let Some(file) = server.outputs().find(caller, uri) {
-        let bytes = tokio::fs::read(&file.path).await.map_err(|e| JobError::output(&file.path, e))?;
+    if let Some(file) = server.outputs().find(caller, uri).await? {
+        let bytes = server.outputs().read(&file).await?;
         let contents = if file.media_type == "application/json" {
             ResourceContents::text(String::from_utf8_lossy(&bytes), uri)
         } else {

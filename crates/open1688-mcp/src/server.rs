@@ -85,7 +85,8 @@ impl SourcingServerBuilder {
 
     /// The server.
     pub fn build(self) -> SourcingServer {
-        let toolkit = Toolkit::new(self.jobs, self.store, Outputs::new(self.outputs));
+        let outputs = Outputs::new(self.outputs, self.store.clone());
+        let toolkit = Toolkit::new(self.jobs, self.store, outputs);
         let toolkit = match self.catalog {
             Some(engine) => toolkit.with_catalog(engine),
             None => toolkit,

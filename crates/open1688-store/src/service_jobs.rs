@@ -433,6 +433,77 @@ impl SqlStore {
         })
     }
 
+    /// Records a job that ran outside the queue (an MCP tool's sourcing job) as succeeded, with
+    /// its files, replacing `job.owner`'s earlier jobs of the same kind (the last one is what is
+    /// read back).
+    pub async fn record_finished_service_job(
+        &self,
+        job: &NewServiceJob<'_>,
+        result: &str,
+        files: &[(String, Vec<u8>)],
+    ) -> Result<()> {
+        let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(&pool.sql("DELETE FROM service_job_files WHERE job_id IN (SELECT id FROM service_jobs WHERE owner = $1 AND kind = $2)")?)
+                .bind(job.owner)
+                .bind(job.kind)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&pool.sql("DELETE FROM service_jobs WHERE owner = $1 AND kind = $2")?)
+                .bind(job.owner)
+                .bind(job.kind)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&pool.sql("INSERT INTO service_jobs (id, kind, owner, request, status, notes, files, result, submitted_ms, started_ms, finished_ms, done, total, attempts, cancel_requested) \
+                 VALUES ($1, $2, $3, $4, 'succeeded', '[]', $5, $6, $7, $8, $9, 0, 0, 1, 0)")?)
+                .bind(job.id)
+                .bind(job.kind)
+                .bind(job.owner)
+                .bind(job.request)
+                .bind(json_list(&names))
+                .bind(result)
+                .bind(job.submitted_ms)
+                .bind(job.submitted_ms)
+                .bind(job.submitted_ms)
+                .execute(&mut *tx)
+                .await?;
+            for (name, bytes) in files {
+                sqlx::query(&pool.sql("INSERT INTO service_job_files (job_id, name, content) VALUES ($1, $2, $3)")?)
+                    .bind(job.id)
+                    .bind(name)
+                    .bind(bytes.as_slice())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        })
+    }
+
+    /// `owner`'s newest succeeded job of `kind`.
+    pub async fn newest_service_job(&self, owner: i64, kind: &str) -> Result<Option<ServiceJob>> {
+        let row: Option<Row> = on_pool!(self, pool => {
+            sqlx::query_as(&pool.sql(&format!("SELECT {COLUMNS} FROM service_jobs WHERE owner = $1 AND kind = $2 AND status = 'succeeded' \
+                 ORDER BY finished_ms DESC, id LIMIT 1"))?)
+                .bind(owner)
+                .bind(kind)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(job_from).transpose()
+    }
+
+    /// The names and sizes (bytes) of the files job `id` wrote.
+    pub async fn service_job_file_sizes(&self, id: &str) -> Result<Vec<(String, i64)>> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query_as(&pool.sql("SELECT name, CAST(LENGTH(content) AS BIGINT) FROM service_job_files WHERE job_id = $1 ORDER BY name")?)
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     /// Hands job `id` back to the queue (an instance stopping before the job ended), if `worker`
     /// still holds it: another instance claims it at once and runs it again.
     pub async fn release_service_job(&self, id: &str, worker: &str) -> Result<bool> {

@@ -181,7 +181,11 @@ fn status_word(t: &Text, status: JobStatus) -> &'static str {
 }
 
 fn unknown(id: &str) -> Trouble {
-    Problem::new(StatusCode::NOT_FOUND, format!("no job {id} (finished jobs are kept for the retention the service was started with)")).into()
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        format!("no job {id} (finished jobs are kept for the retention the service was started with)"),
+    )
+    .into()
 }
 
 /// The report's parts the page shows (the job keeps the whole report as JSON).

@@ -128,5 +128,18 @@ pub async fn service_job_suite(store: &SqlStore, base: i64) {
     assert!(store.service_job(&a.id).await.unwrap().is_none(), "the old job is gone");
     assert_eq!(store.service_job_file(&a.id, "answer.xlsx").await.unwrap(), None, "with its files");
     assert!(store.service_job(&b.id).await.unwrap().is_some(), "a newer one stays");
+
+    // A job that ran outside the queue (an MCP tool's) is recorded whole; the owner's next one
+    // replaces it.
+    for (n, body) in [(20, "first"), (21, "second")] {
+        let job = NewServiceJob { id: &id(n), kind: "mcp_source", owner, request: "{}", submitted_ms: now + n };
+        let files = vec![("report.json".to_owned(), body.as_bytes().to_vec())];
+        store.record_finished_service_job(&job, "{}", &files).await.unwrap();
+    }
+    let last = store.newest_service_job(owner, "mcp_source").await.unwrap().unwrap();
+    assert_eq!((last.id.clone(), last.files.clone()), (id(21), vec!["report.json".to_owned()]));
+    assert_eq!(store.service_job_file_sizes(&last.id).await.unwrap(), [("report.json".to_owned(), 6)]);
+    assert!(store.service_job(&id(20)).await.unwrap().is_none(), "replaced");
+    assert!(store.newest_service_job(owner + 1, "mcp_source").await.unwrap().is_none());
     store.prune_service_jobs(i64::MAX).await.unwrap();
 }
