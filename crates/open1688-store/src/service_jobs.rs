@@ -574,6 +574,18 @@ impl SqlStore {
         rows.into_iter().map(job_from).collect()
     }
 
+    /// The instance holding job `id`'s lease (its worker name), while one does: for operators
+    /// asking where a job runs.
+    pub async fn service_job_lease_owner(&self, id: &str) -> Result<Option<String>> {
+        let owner: Option<Option<String>> = on_pool!(self, pool => {
+            sqlx::query_scalar(&pool.sql("SELECT lease_owner FROM service_jobs WHERE id = $1")?)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(owner.flatten())
+    }
+
     /// A finished job's report, as JSON.
     pub async fn service_job_result(&self, id: &str) -> Result<Option<String>> {
         let result: Option<Option<String>> = on_pool!(self, pool => {
