@@ -179,6 +179,35 @@ async fn both_engines_find_offers_by_their_distinctive_words_and_count_facets_ri
     }
     let database = CatalogEngine::database();
     engine_finds_what_brute_force_finds(&pg, &database, &entries).await;
+
+    // A broad answer is kept and served again while the catalog is unchanged, and never after a
+    // change: the most common title word, searched twice, then once more after a new offer.
+    let mut df: HashMap<String, usize> = HashMap::new();
+    for e in &entries {
+        for w in words(&e.offer.title).into_iter().collect::<HashSet<_>>() {
+            *df.entry(w).or_default() += 1;
+        }
+    }
+    let (common, count) = df.iter().max_by_key(|(w, n)| (**n, (*w).clone())).map(|(w, n)| (w.clone(), *n)).unwrap();
+    assert!(count >= 200, "{common} is in {count} titles");
+    let broad = CatalogQuery::text(common.clone());
+    let first = database.search(&pg, &broad).await.unwrap().results;
+    assert!(first.total >= count as u64, "{} < {count}", first.total);
+    let kept: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {schema}.catalog_answer_cache WHERE query_key LIKE '[[\"' || $1 || '\"]%'"
+    ))
+    .bind(&common)
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    assert_eq!(kept, 1, "the broad answer is kept");
+    assert_eq!(database.search(&pg, &broad).await.unwrap().results, first, "and served as computed");
+    let mut newer = entries[0].clone();
+    newer.offer.id = entries.iter().map(|e| e.offer.id).max().unwrap() + 1;
+    newer.offer.title = format!("{common} 新款");
+    pg.put_catalog_entry(&newer).await.unwrap();
+    let after = database.search(&pg, &broad).await.unwrap().results;
+    assert_eq!(after.total, first.total + 1, "a change is seen at once: the kept answer is not served");
     // Entries without a search row (stored before the migration that added them) get one before
     // the next search answers; `reindex` rebuilds every row.
     let search_path = format!("SET search_path TO {schema}");
@@ -194,7 +223,7 @@ async fn both_engines_find_offers_by_their_distinctive_words_and_count_facets_ri
     drop(conn);
     let healed = database.search(&pg, &CatalogQuery::text("保温杯")).await.unwrap();
     assert_eq!(healed.reindexed, 7);
-    assert_eq!(database.rebuild(&pg).await.unwrap(), entries.len() as u64);
+    assert_eq!(database.rebuild(&pg).await.unwrap(), entries.len() as u64 + 1, "the entries and the newer one");
     drop(pg);
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
 }

@@ -60,8 +60,15 @@ fn any_word(words: &[String]) -> String {
     words.iter().filter(|w| w.len() < MAX_WORD_BYTES).map(|w| lexeme(w)).collect::<Vec<_>>().join(" | ")
 }
 
-/// Writes the entry's search row, in the transaction that stored the entry.
+/// Writes the entry's search row, in the transaction that stored the entry, and marks the
+/// catalog changed (the last statement before the commit: see [`crate::catalog_answers`]).
 pub(crate) async fn keep_searchable(tx: &mut Transaction<'static, Postgres>, entry: &CatalogEntry) -> Result<()> {
+    write_search_row(tx, entry).await?;
+    crate::catalog_answers::mark_changed(tx, entry.offer.id).await
+}
+
+/// Writes the entry's search row.
+async fn write_search_row(tx: &mut Transaction<'static, Postgres>, entry: &CatalogEntry) -> Result<()> {
     let tiers: Vec<(i64, Decimal)> =
         entry.offer.ladder.iter().flat_map(|l| l.tiers()).map(|t| (t.min_qty, t.unit_price)).collect();
     let mut identities = entry.supplier.identities.clone();
@@ -126,7 +133,7 @@ pub(crate) async fn make_searchable(pool: &PgPool, all: bool) -> Result<u64> {
                 Some(data) => {
                     let entry: CatalogEntry = serde_json::from_str(data)
                         .map_err(|e| StoreError::Corrupt(format!("catalog entry {offer_id}: {e}")))?;
-                    keep_searchable(&mut tx, &entry).await?;
+                    write_search_row(&mut tx, &entry).await?;
                     done += 1;
                 }
                 // Queued, then removed from the catalog: nothing to search.
@@ -137,6 +144,9 @@ pub(crate) async fn make_searchable(pool: &PgPool, all: bool) -> Result<u64> {
                         .await?;
                 }
             }
+        }
+        if let Some((first, _)) = rows.first() {
+            crate::catalog_answers::mark_changed(&mut tx, *first).await?;
         }
         tx.commit().await?;
     }
@@ -235,6 +245,24 @@ pub(crate) async fn search(pool: &PgPool, query: &CatalogQuery) -> Result<Catalo
     let mut words = words(&query.text);
     words.sort_unstable();
     words.dedup();
+    // A broad search answered before, on the catalog as it is now, is answered again as it was.
+    let key = crate::catalog_answers::key(query, &words);
+    let (version, kept) = crate::catalog_answers::look_up(pool, &key).await?;
+    if let Some(answer) = kept {
+        return Ok(answer);
+    }
+    let answer = compute(pool, query, &words).await?;
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    if let Err(e) = crate::catalog_answers::keep(pool, &key, version, &answer, now_ms).await {
+        // Only speed is lost: the next search computes it again.
+        tracing::warn!(error = %e, "a broad catalog answer was not kept");
+    }
+    Ok(answer)
+}
+
+/// Computes a search's answer.
+async fn compute(pool: &PgPool, query: &CatalogQuery, words: &[String]) -> Result<CatalogResults> {
+    let words = words.to_vec();
     let order = match query.sort {
         CatalogSort::Relevance => "relevance DESC, offer_id",
         CatalogSort::Price => "price ASC NULLS LAST, offer_id",

@@ -91,7 +91,7 @@ impl CatalogQuery {
 }
 
 /// One offer a catalog search found.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CatalogHit {
     /// The offer.
     pub offer_id: i64,
@@ -112,7 +112,7 @@ pub struct CatalogHit {
 }
 
 /// Counts of the matching offers by facet value, each sorted by count, most first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Facets {
     /// By province.
     pub province: Vec<(String, u64)>,
@@ -131,7 +131,7 @@ pub struct Facets {
 }
 
 /// A catalog search's answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CatalogResults {
     /// Offers matching words and filters.
     pub total: u64,

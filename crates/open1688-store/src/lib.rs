@@ -21,6 +21,8 @@ pub mod alert_log;
 pub mod alerts;
 pub mod api_keys;
 pub mod catalog;
+#[cfg(feature = "postgres")]
+mod catalog_answers;
 mod catalog_entry;
 pub mod catalog_index;
 #[cfg(feature = "postgres")]
