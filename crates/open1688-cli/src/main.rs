@@ -10,6 +10,7 @@ mod commands;
 mod context;
 mod environment;
 mod exit;
+mod explain;
 mod gateway;
 mod login;
 mod progress;
@@ -144,10 +145,13 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if verbose {
-                eprintln!("open1688: {}", cause_chain(&e));
-            } else {
-                eprintln!("open1688: {e}");
+            // A failure the user can fix is said in their words, with what fixes it; the
+            // platform's own answer is one -v away.
+            match (explain::explained(&e), verbose) {
+                (Some(words), true) => eprintln!("open1688: {words}\n  caused by: {}", cause_chain(&e)),
+                (Some(words), false) => eprintln!("open1688: {words} (-v shows the platform's answer)"),
+                (None, true) => eprintln!("open1688: {}", cause_chain(&e)),
+                (None, false) => eprintln!("open1688: {e}"),
             }
             ExitCode::from(e.exit_code())
         }

@@ -247,8 +247,15 @@ fn bad_input_gets_the_right_exit_code_and_message() {
 
     let r = run(dir.path(), &["offer", "1"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("offer 1") && r.stderr.contains("does not exist"), "{}", r.stderr);
+    assert!(r.stderr.contains("offer 1 was not found on 1688"), "{}", r.stderr);
+    assert!(!r.stderr.contains("com.alibaba"), "no internal API name without -v: {}", r.stderr);
     assert_eq!(r.stderr.lines().filter(|l| l.starts_with("open1688: offer")).count(), 1, "one line");
+    let r = run(dir.path(), &["offer", "1", "-v"]);
+    assert!(
+        r.stderr.contains("caused by") && r.stderr.contains("does not exist"),
+        "-v shows the platform's answer: {}",
+        r.stderr
+    );
 
     std::fs::write(dir.path().join("bad.csv"), format!("offer_id,sku_id,quantity\n{OFFER},,10\n{OFFER},,ten\n"))
         .unwrap();
@@ -624,4 +631,22 @@ fn catalog_crawl_without_sources_runs_the_configured_plan() {
     let bad = run(dir.path(), &["catalog", "crawl", "-q"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("catalog.crawl[1]") && bad.stderr.contains("pages"), "{}", bad.stderr);
+}
+
+/// A wrong app secret is a credential error: exit 3, naming the secret and where it is set, not
+/// the gateway's code.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_app_secret_says_so_and_exits_3() {
+    let sandbox = open1688_sandbox::Sandbox::builder().catalog_size(2_000, 160).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let offer = sandbox.catalog().offers[0].id.to_string();
+    let out = with_credentials(open1688(dir.path()), &sandbox)
+        .env("OPEN1688_APP_SECRET", "not-the-secret")
+        .args(["offer", offer.as_str(), "--no-cache"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("app secret") && stderr.contains("OPEN1688_APP_SECRET"), "{stderr}");
+    assert!(!stderr.contains("gw.SignatureInvalid") && !stderr.contains("not-the-secret"), "{stderr}");
 }

@@ -276,13 +276,41 @@ impl Error {
 
     /// Whether the user must (re)authorize the app or the app lacks permission.
     pub fn is_authorization(&self) -> bool {
+        self.credential().is_some()
+    }
+
+    /// Which of the app's credentials the platform says is wrong or missing, if that is what
+    /// this error is: the app key, the app secret (a refused signature), the user's access
+    /// token, or the app's subscription to the API.
+    pub fn credential(&self) -> Option<Credential> {
         match self {
-            Self::NotAuthorized { .. } | Self::TokenExpired { .. } | Self::OAuth { .. } => true,
-            Self::Gateway { code, .. } => matches!(code, GatewayErrorCode::Unauthorized | GatewayErrorCode::AclDecline),
-            Self::RetriesExhausted { last, .. } => last.is_authorization(),
-            _ => false,
+            Self::NotAuthorized { .. } | Self::TokenExpired { .. } | Self::OAuth { .. } => {
+                Some(Credential::AccessToken)
+            }
+            Self::Gateway { code, .. } => match code {
+                GatewayErrorCode::AppKeyNotFound | GatewayErrorCode::AppKeyMissing => Some(Credential::AppKey),
+                GatewayErrorCode::SignatureInvalid | GatewayErrorCode::SignatureMissing => Some(Credential::AppSecret),
+                GatewayErrorCode::Unauthorized => Some(Credential::AccessToken),
+                GatewayErrorCode::AclDecline => Some(Credential::ApiSubscription),
+                _ => None,
+            },
+            Self::RetriesExhausted { last, .. } => last.credential(),
+            _ => None,
         }
     }
+}
+
+/// One of the things a call to the platform is authorized with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// The app key (unknown to the gateway, or missing).
+    AppKey,
+    /// The app secret the request is signed with (the signature was refused).
+    AppSecret,
+    /// The user's access token (missing, expired, or refused), from authorizing the app.
+    AccessToken,
+    /// The app's subscription to the API called (not applied for, or not granted).
+    ApiSubscription,
 }
 
 #[cfg(test)]
@@ -296,6 +324,11 @@ mod tests {
         assert!(!gw(GatewayErrorCode::SignatureInvalid).is_retryable());
         assert!(gw(GatewayErrorCode::NoUsageLeft).is_quota_exhausted());
         assert!(gw(GatewayErrorCode::AclDecline).is_authorization());
+        assert_eq!(gw(GatewayErrorCode::SignatureInvalid).credential(), Some(Credential::AppSecret));
+        assert_eq!(gw(GatewayErrorCode::AppKeyNotFound).credential(), Some(Credential::AppKey));
+        assert_eq!(gw(GatewayErrorCode::Unauthorized).credential(), Some(Credential::AccessToken));
+        assert_eq!(gw(GatewayErrorCode::AclDecline).credential(), Some(Credential::ApiSubscription));
+        assert_eq!(gw(GatewayErrorCode::QosAppFrequencyLimit).credential(), None);
         let t = Error::Transport { api: "a".into(), kind: TransportErrorKind::Timeout, message: "timed out".into() };
         assert!(t.is_retryable());
         let wrapped =

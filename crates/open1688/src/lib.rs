@@ -56,7 +56,7 @@ pub use builder::{ClientBuilder, DEFAULT_ENDPOINT, env};
 pub use buyer::{MemberKey, SearchQuery, SortOrder};
 pub use cache::{CacheCounts, CacheTtls, MemoryCache, ResponseCache};
 pub use client::Client;
-pub use error::{DecodeCategory, Error, Result};
+pub use error::{Credential, DecodeCategory, Error, Result};
 pub use image_search::{ImageSearch, ImageSource};
 pub use limiter::{RateLimits, SharedLimiterUnavailable, SharedPacer, SharedRateLimiter};
 pub use oauth::new_oauth_state;

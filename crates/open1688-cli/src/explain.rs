@@ -1,0 +1,90 @@
+//! What a failed command tells the person at the terminal: for the failures a user can fix
+//! (a credential, an offer id that does not exist), what went wrong in their words and the
+//! command or setting that fixes it, instead of the platform's internal API names. The full cause
+//! chain stays one `-v` away. A pure decision over the error, tested alone.
+
+use open1688::Credential;
+use open1688_jobs::JobError;
+
+use crate::exit::CliError;
+
+/// The SDK error inside a command's error, and what the command was doing when it failed.
+fn gateway_error(error: &CliError) -> Option<(Option<&str>, &open1688::Error)> {
+    match error {
+        CliError::Job(JobError::Gateway { context, source }) => Some((Some(context.as_str()), source.as_ref())),
+        CliError::Gateway(e) => Some((None, e)),
+        _ => None,
+    }
+}
+
+/// The sentence to print instead of the error's own text, when there is a better one.
+pub fn explained(error: &CliError) -> Option<String> {
+    let (context, sdk) = gateway_error(error)?;
+    if let Some(credential) = sdk.credential() {
+        return Some(match credential {
+            Credential::AppKey => "the 1688 gateway does not know this app key: check OPEN1688_APP_KEY (or app_key in \
+                 the config file, see `open1688 config show`) against your app on open.1688.com"
+                .to_owned(),
+            Credential::AppSecret => "the 1688 gateway refused the request's signature: the app secret does not belong \
+                 to this app key. Check OPEN1688_APP_SECRET (or app_secret in the config file, see `open1688 config show`)"
+                .to_owned(),
+            Credential::AccessToken => "no usable access token for this app: run `open1688 auth login` to authorize \
+                 it (or set OPEN1688_ACCESS_TOKEN)"
+                .to_owned(),
+            Credential::ApiSubscription => "this app may not call the API it needs here: apply for it in your app's \
+                 API list on open.1688.com (the README's \"Connect a real 1688 app\" lists which)"
+                .to_owned(),
+        });
+    }
+    if sdk.is_not_found() {
+        let what = context.unwrap_or("what was asked for");
+        return Some(format!("{what} was not found on 1688: it may have been taken down, or the id is mistyped"));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use open1688::types::GatewayErrorCode;
+
+    fn gateway(code: GatewayErrorCode) -> CliError {
+        let e = open1688::Error::Gateway {
+            api: "com.alibaba.x:y-1".into(),
+            status: 400,
+            code,
+            message: String::new(),
+            request_id: None,
+        };
+        CliError::Job(JobError::gateway("offer 1", e))
+    }
+
+    #[test]
+    fn a_credential_error_names_the_credential_and_what_fixes_it() {
+        let secret = explained(&gateway(GatewayErrorCode::SignatureInvalid)).unwrap();
+        assert!(secret.contains("app secret") && secret.contains("OPEN1688_APP_SECRET"), "{secret}");
+        let key = explained(&gateway(GatewayErrorCode::AppKeyNotFound)).unwrap();
+        assert!(key.contains("app key") && key.contains("OPEN1688_APP_KEY"), "{key}");
+        let token = explained(&gateway(GatewayErrorCode::Unauthorized)).unwrap();
+        assert!(token.contains("open1688 auth login"), "{token}");
+        for words in [secret, key, token] {
+            assert!(!words.contains("com.alibaba"), "no internal API name: {words}");
+        }
+        assert!(explained(&gateway(GatewayErrorCode::QosAppFrequencyLimit)).is_none());
+    }
+
+    #[test]
+    fn an_unknown_offer_is_said_in_user_words() {
+        let e = open1688::Error::Business {
+            api: "com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1".into(),
+            failure: open1688::types::BusinessFailure {
+                family: open1688::types::ResponseFamily::Trade,
+                code: Some("404".into()),
+                message: Some("no".into()),
+            },
+        };
+        let words = explained(&CliError::Job(JobError::gateway("offer 123", e))).unwrap();
+        assert_eq!(words, "offer 123 was not found on 1688: it may have been taken down, or the id is mistyped");
+        assert!(explained(&CliError::Usage("bad".into())).is_none());
+    }
+}
