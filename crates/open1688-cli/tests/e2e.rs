@@ -250,6 +250,11 @@ fn bad_input_gets_the_right_exit_code_and_message() {
     assert!(r.stderr.contains("offer 1 was not found on 1688"), "{}", r.stderr);
     assert!(!r.stderr.contains("com.alibaba"), "no internal API name without -v: {}", r.stderr);
     assert_eq!(r.stderr.lines().filter(|l| l.starts_with("open1688: offer")).count(), 1, "one line");
+    // Several ids: the ones found answer, the missing one is named.
+    let r = run(dir.path(), &["offer", OFFER, "1", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(OFFER), "{}", r.stdout);
+    assert!(r.stderr.contains("offer 1 was not found on 1688"), "{}", r.stderr);
     let r = run(dir.path(), &["offer", "1", "-v"]);
     assert!(
         r.stderr.contains("caused by") && r.stderr.contains("does not exist"),
@@ -394,6 +399,9 @@ fn watch_monitor_and_history_use_the_store() {
             String::from_utf8(out.stderr).unwrap(),
         )
     };
+    let (code, _, err) = run_db(&["watch", "add", "1", "--below", "8"]);
+    assert_eq!(code, 1, "an offer the platform does not have is not watched: {err}");
+    assert!(err.contains("offer 1 was not found on 1688"), "{err}");
     let (code, out, err) = run_db(&["watch", "add", OFFER, "--below", "8", "--at", "100", "--format", "json", "-q"]);
     assert_eq!(code, 0, "{err}");
     let id = serde_json::from_str::<Value>(&out).unwrap()[0]["id"].as_i64().unwrap();

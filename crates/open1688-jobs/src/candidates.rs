@@ -17,6 +17,9 @@ pub(crate) enum Strictness {
     /// Offers a search found: a failure is noted and the offer skipped (except authorization and
     /// quota failures, which every further call would repeat).
     Found,
+    /// Offers the user named to read each on its own: one the platform says does not exist is
+    /// noted and skipped; any other failure is the job's error.
+    EachNamed,
 }
 
 impl Jobs {
@@ -62,7 +65,17 @@ impl Jobs {
             progress.emit(ProgressEvent::Advance { task: TASK });
             let detail = match result {
                 Ok(d) => d,
-                Err(e) if strictness == Strictness::Named || e.is_authorization() || e.is_quota_exhausted() => {
+                Err(e) if strictness == Strictness::EachNamed && e.is_not_found() => {
+                    progress.note(format!(
+                        "offer {id} was not found on 1688: it may have been taken down, or the id is mistyped"
+                    ));
+                    continue;
+                }
+                Err(e)
+                    if matches!(strictness, Strictness::Named | Strictness::EachNamed)
+                        || e.is_authorization()
+                        || e.is_quota_exhausted() =>
+                {
                     break Err(JobError::gateway(format!("offer {id}"), e));
                 }
                 Err(e) => {

@@ -14,6 +14,8 @@ use crate::sheet::{Cell, Sheet};
 pub struct OffersReport {
     /// The offers, in the order asked.
     pub offers: Vec<OfferDetail>,
+    /// Offers asked for that the platform says do not exist (taken down, or a mistyped id).
+    pub not_found: Vec<i64>,
 }
 
 /// One offer with its supplier.
@@ -37,11 +39,18 @@ impl Jobs {
         if ids.is_empty() {
             return Err(JobError::invalid("ids", "name at least one offer id"));
         }
-        let candidates = self.named_candidates(ids, progress).await?;
-        if candidates.is_empty() {
-            return Err(JobError::NotFound(format!("none of the offers could be read: {ids:?}")));
+        // With one id, its absence is the answer's error; with several, the others still answer.
+        if let [id] = ids {
+            let candidate = self.named_candidate(*id, progress).await?;
+            return Ok(OffersReport { offers: vec![OfferDetail::from(candidate)], not_found: Vec::new() });
         }
-        Ok(OffersReport { offers: candidates.into_iter().map(OfferDetail::from).collect() })
+        let candidates = self.fetch(ids, &[], crate::candidates::Strictness::EachNamed, progress).await?;
+        let found: std::collections::HashSet<i64> = candidates.iter().map(|c| c.offer.id).collect();
+        let not_found: Vec<i64> = ids.iter().copied().filter(|id| !found.contains(id)).collect();
+        if candidates.is_empty() {
+            return Err(JobError::NotFound(format!("none of the offers {ids:?} was found on 1688")));
+        }
+        Ok(OffersReport { offers: candidates.into_iter().map(OfferDetail::from).collect(), not_found })
     }
 }
 

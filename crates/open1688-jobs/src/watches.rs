@@ -124,6 +124,28 @@ impl WatchAdded {
     }
 }
 
+impl crate::Jobs {
+    /// Adds a watch after asking the platform for its offer (one call, usually cached): an offer
+    /// the platform says does not exist is refused, as a watch on it would only ever fail. When
+    /// the platform cannot be asked now (a network or quota problem), the watch is added and its
+    /// checks report what they find.
+    pub async fn add_watch(&self, store: &dyn Store, request: &WatchRequest, now: DateTime<Utc>) -> Result<WatchAdded> {
+        let new = request.to_new_watch()?;
+        if let Some(offer) = new.offer_id {
+            match self.client().offer_in(offer, self.language_ref()).await {
+                Err(e) if e.is_not_found() => {
+                    return Err(JobError::NotFound(format!(
+                        "offer {offer} was not found on 1688: it may have been taken down, or the id is mistyped"
+                    )));
+                }
+                // Not known now: the watch's own checks will say what they find.
+                Err(_) | Ok(_) => {}
+            }
+        }
+        add_watch(store, request, now).await
+    }
+}
+
 /// Adds a watch; a rule that does not fit the watch (a stock rule on a keyword) is refused with
 /// the reason.
 pub async fn add_watch(store: &dyn Store, request: &WatchRequest, now: DateTime<Utc>) -> Result<WatchAdded> {

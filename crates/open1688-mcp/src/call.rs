@@ -185,7 +185,7 @@ pub async fn run(
         }
         "watch_offer" => {
             let request: WatchRequest = parse(name, arguments)?;
-            Answer::of(&watches::add_watch(store, &request, Utc::now()).await?)
+            Answer::of(&jobs.add_watch(store, &request, Utc::now()).await?)
         }
         "list_watches" => {
             let _: NoArgs = parse(name, arguments)?;

@@ -49,7 +49,9 @@ pub async fn watch(ctx: &Ctx, action: &WatchAction) -> Result<Vec<Sheet>, CliErr
     let store = ctx.store().await?;
     let now = Utc::now();
     match action {
-        WatchAction::Add(args) => Ok(watches::add_watch(store.as_ref(), &args.request()?, now).await?.sheets()),
+        WatchAction::Add(args) => {
+            Ok(ctx.jobs().await?.add_watch(store.as_ref(), &args.request()?, now).await?.sheets())
+        }
         WatchAction::List => Ok(watches::list_watches(store.as_ref(), now).await?.sheets()),
         WatchAction::Remove { id } => {
             watches::remove_watch(store.as_ref(), *id).await.map_err(unknown_id_is_usage)?;

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
-use open1688_jobs::watches;
 use open1688_store::{AlertQuery, LoggedAlert, Scope, Store, Watch, WatchState};
 use serde::Deserialize;
 
@@ -52,7 +51,9 @@ pub async fn add(
         return Ok(refused);
     }
     let outcome = match form.to_request() {
-        Ok(request) => watches::add_watch(&*state.store, &request, Utc::now())
+        Ok(request) => state
+            .jobs
+            .add_watch(&*state.store, &request, Utc::now())
             .await
             .map_err(|e| FieldErrors::from_problem(&Problem::from(e), FIELDS)),
         Err(errors) => Err(errors),

@@ -32,7 +32,7 @@ pub async fn add(
     body: Result<Json<WatchRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<WatchAdded>), Problem> {
     let request = extract::json(body)?;
-    Ok((StatusCode::CREATED, Json(watches::add_watch(&*state.store, &request, Utc::now()).await?)))
+    Ok((StatusCode::CREATED, Json(state.jobs.add_watch(&*state.store, &request, Utc::now()).await?)))
 }
 
 /// `PUT /v1/watches/{id}`: replaces what a watch watches and how (the body as for a new one);
