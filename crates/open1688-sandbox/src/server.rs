@@ -169,6 +169,11 @@ impl SandboxBuilder {
         self
     }
 
+    /// The configuration as it stands.
+    pub fn configuration(&self) -> &SandboxConfig {
+        &self.config
+    }
+
     /// Listen address (default 127.0.0.1 on a free port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;

@@ -48,20 +48,7 @@ pub enum AuthAction {
 /// `sandbox`.
 #[derive(Debug, Args, Clone)]
 pub struct SandboxArgs {
-    /// Port.
-    #[arg(long, default_value_t = 8688)]
-    pub port: u16,
-    /// Catalog seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Turn quotas off.
-    #[arg(long)]
-    pub quotas_off: bool,
-    /// Push the demo app's messages (signed product changes as the catalog drifts) to this URL,
-    /// as the platform pushes to an app's registered callback (`http://127.0.0.1:8689/push/1688`).
-    #[arg(long, value_name = "URL")]
-    pub push_url: Option<String>,
-    /// An offer the demo app follows: pushes name only followed offers (repeat; none: every offer).
-    #[arg(long = "follow", value_name = "OFFER_ID", requires = "push_url")]
-    pub follows: Vec<i64>,
+    /// The sandbox server's options (the same as the standalone `open1688-sandbox` takes).
+    #[command(flatten)]
+    pub server: open1688_sandbox::ServerOptions,
 }

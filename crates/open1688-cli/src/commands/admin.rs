@@ -4,7 +4,7 @@ use open1688_jobs::{Cell, Sheet};
 
 use crate::args::{AuthAction, CacheAction, ConfigAction, SandboxArgs};
 use crate::context::Ctx;
-use crate::exit::CliError;
+use crate::exit::{CliError, usage};
 use crate::settings::Settings;
 
 /// `config init` / `config show`.
@@ -85,17 +85,7 @@ pub async fn auth(ctx: &Ctx, action: &AuthAction) -> Result<Vec<Sheet>, CliError
 
 /// `sandbox`: the sandbox as a server until Ctrl-C, its connection details as one JSON line.
 pub async fn sandbox(args: &SandboxArgs) -> Result<(), CliError> {
-    let mut builder =
-        open1688_sandbox::Sandbox::builder().bind(std::net::SocketAddr::from(([127, 0, 0, 1], args.port)));
-    if let Some(seed) = args.seed {
-        builder = builder.seed(seed);
-    }
-    if args.quotas_off {
-        builder = builder.quotas_off();
-    }
-    if let Some(url) = &args.push_url {
-        builder = builder.push_to(url.clone(), args.follows.clone());
-    }
+    let builder = args.server.builder().map_err(|e| usage(e.to_string()))?;
     let sandbox = builder.start().await.map_err(anyhow::Error::from)?;
     println!("{}", sandbox.connection_line());
     eprintln!("open1688 sandbox listening on {}; Ctrl-C stops it", sandbox.base_url());
