@@ -20,20 +20,7 @@ use serde_json::{Value, json};
 mod mcp;
 mod service;
 
-use service::{Service, call, key, redis_url, required, start_with_env};
-
-/// A PostgreSQL URL on a fresh schema (and the admin pool and schema name to drop it), or `None`.
-async fn postgres() -> Option<(String, sqlx::PgPool, String)> {
-    let base = std::env::var("OPEN1688_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let Ok(pool) = sqlx::PgPool::connect(&base).await else {
-        required("PostgreSQL", &base);
-        return None;
-    };
-    let schema = format!("balancer{}_{}", std::process::id(), chrono::Utc::now().timestamp_millis());
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    Some((format!("{base}{sep}options=-c%20search_path%3D{schema}"), pool, schema))
-}
+use service::{Service, alert_ids, call, fleet_postgres as postgres, key, redis_url, required, start_with_env};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -125,23 +112,6 @@ async fn runner_of(store: &SqlStore, id: &str) -> (u32, i64) {
         assert!(Instant::now() < deadline, "no instance took job {id}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-/// Reads `stream` until it has carried `n` alerts (or 20 s pass); their ids.
-async fn alert_ids(stream: &mut reqwest::Response, n: usize) -> Vec<i64> {
-    let mut seen = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let ids = |seen: &str| -> Vec<i64> {
-        seen.split("\n\n")
-            .filter(|event| event.lines().any(|l| l == "event: alert"))
-            .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("id: ")?.parse().ok()))
-            .collect()
-    };
-    while ids(&seen).len() < n {
-        let Ok(chunk) = tokio::time::timeout_at(deadline, stream.chunk()).await else { break };
-        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("the stream stays open")));
-    }
-    ids(&seen)
 }
 
 /// The suite, against `entry` (the balancer, or the one instance) with `instances` behind it.

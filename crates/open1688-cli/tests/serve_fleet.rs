@@ -11,26 +11,7 @@ use open1688_store::{NewWatch, SqlStore, Store};
 
 mod service;
 
-use service::{call, key, redis_url, required, start_with_env};
-
-/// A PostgreSQL URL on a fresh schema (and the admin pool and schema name to drop it), or `None`.
-async fn postgres() -> Option<(String, sqlx::PgPool, String)> {
-    let base = std::env::var("OPEN1688_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let pool = match sqlx::PgPool::connect(&base).await {
-        Ok(p) => p,
-        Err(_) => {
-            required("PostgreSQL", &base);
-            return None;
-        }
-    };
-    // Tests of this file run at once: each gets a schema of its own even within one millisecond.
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let schema = format!("fleet{}_{}_{n}", std::process::id(), chrono::Utc::now().timestamp_millis());
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    Some((format!("{base}{sep}options=-c%20search_path%3D{schema}"), pool, schema))
-}
+use service::{alert_ids, call, fleet_postgres as postgres, key, redis_url, start_with_env};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_services_on_one_database_never_check_a_watch_twice_and_share_the_quota() {
@@ -125,23 +106,6 @@ async fn two_services_on_one_database_never_check_a_watch_twice_and_share_the_qu
     }
     drop(store);
     sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
-}
-
-/// Reads `stream` until it has carried `n` alerts (or 20 s pass); their SSE event ids in order.
-async fn alert_ids(stream: &mut reqwest::Response, n: usize) -> Vec<i64> {
-    let mut seen = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let ids = |seen: &str| -> Vec<i64> {
-        seen.split("\n\n")
-            .filter(|event| event.lines().any(|l| l == "event: alert"))
-            .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("id: ")?.parse().ok()))
-            .collect()
-    };
-    while ids(&seen).len() < n {
-        let Ok(chunk) = tokio::time::timeout_at(deadline, stream.chunk()).await else { break };
-        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("the stream stays open")));
-    }
-    ids(&seen)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -237,3 +237,38 @@ pub fn order_folder() -> (tempfile::TempDir, String) {
     let db = format!("sqlite://{}", dir.path().join("store.db").display());
     (dir, db)
 }
+
+/// A PostgreSQL URL on a fresh schema of this test's own (and the admin pool and the schema's
+/// name, to drop it), or `None` to skip (a failure under `CI=true`).
+pub async fn fleet_postgres() -> Option<(String, sqlx::PgPool, String)> {
+    let base = std::env::var("OPEN1688_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let Ok(pool) = sqlx::PgPool::connect(&base).await else {
+        required("PostgreSQL", &base);
+        return None;
+    };
+    // Tests of one file run at once: each gets a schema of its own even within one millisecond.
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let schema = format!("fleet{}_{}_{n}", std::process::id(), chrono::Utc::now().timestamp_millis());
+    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&pool).await.unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Some((format!("{base}{sep}options=-c%20search_path%3D{schema}"), pool, schema))
+}
+
+/// Reads a live alert stream until it has carried `n` alerts (or 20 s pass); their event ids,
+/// in the order they came.
+pub async fn alert_ids(stream: &mut reqwest::Response, n: usize) -> Vec<i64> {
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let ids = |seen: &str| -> Vec<i64> {
+        seen.split("\n\n")
+            .filter(|event| event.lines().any(|l| l == "event: alert"))
+            .filter_map(|event| event.lines().find_map(|l| l.strip_prefix("id: ")?.parse().ok()))
+            .collect()
+    };
+    while ids(&seen).len() < n {
+        let Ok(chunk) = tokio::time::timeout_at(deadline, stream.chunk()).await else { break };
+        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().expect("the stream stays open")));
+    }
+    ids(&seen)
+}
