@@ -658,3 +658,15 @@ async fn a_wrong_app_secret_says_so_and_exits_3() {
     assert!(stderr.contains("app secret") && stderr.contains("OPEN1688_APP_SECRET"), "{stderr}");
     assert!(!stderr.contains("gw.SignatureInvalid") && !stderr.contains("not-the-secret"), "{stderr}");
 }
+
+/// The built-in sandbox listens on a new port each run, and the answers cached on disk name the
+/// port of the run that fetched them: a second `same-item` still reads the offer's pictures.
+#[test]
+fn a_second_run_reads_pictures_cached_from_the_first_runs_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    for run_number in 1..=2 {
+        let r = run(dir.path(), &["same-item", OFFER, "--format", "json", "-q"]);
+        assert_eq!(r.code, 0, "run {run_number}: {}", r.stderr);
+        assert!(!r.stderr.contains("non-public address"), "run {run_number}: {}", r.stderr);
+    }
+}

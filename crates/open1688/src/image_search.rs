@@ -94,6 +94,9 @@ impl Client {
             ImageSource::Path(p) => tokio::fs::read(p).await.map_err(|e| bad(format!("cannot read: {e}"))),
             ImageSource::Url(u) => {
                 let timeout = self.inner.request_timeout;
+                // A local sandbox's picture kept from an earlier run names the port it had then.
+                let rebased = rebased_to_local_gateway(u, &self.inner.endpoint);
+                let u = rebased.as_deref().unwrap_or(u);
                 // Pictures the gateway itself serves (a local sandbox's) are as trusted as the
                 // gateway; any other private address needs the explicit allowance.
                 let own = url::Url::parse(u).is_ok_and(|url| url.origin() == self.inner.endpoint.origin());
@@ -187,9 +190,49 @@ impl Client {
     }
 }
 
+/// A sandbox on this machine serves its pictures under `/img/` at its own address; answers cached
+/// from an earlier run (the built-in sandbox listens on a new port each time) name the port it had
+/// then. For a gateway on loopback, such a picture URL on loopback is read from the gateway as it
+/// is now; `None` for every other URL (a real gateway is never on loopback).
+fn rebased_to_local_gateway(text: &str, endpoint: &url::Url) -> Option<String> {
+    let is_loopback = |url: &url::Url| match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    };
+    let url = url::Url::parse(text).ok()?;
+    let moved = is_loopback(endpoint)
+        && is_loopback(&url)
+        && url.scheme() == endpoint.scheme()
+        && url.path().starts_with("/img/")
+        && url.origin() != endpoint.origin();
+    if !moved {
+        return None;
+    }
+    let mut rebased = endpoint.join(url.path()).ok()?;
+    rebased.set_query(url.query());
+    Some(rebased.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_sandboxs_picture_from_an_earlier_port_is_read_from_the_sandbox_now() {
+        let now = url::Url::parse("http://127.0.0.1:40001/").unwrap();
+        assert_eq!(
+            rebased_to_local_gateway("http://127.0.0.1:38343/img/ibank/630526089341_0.png", &now).as_deref(),
+            Some("http://127.0.0.1:40001/img/ibank/630526089341_0.png")
+        );
+        // The sandbox's own address now, another path, another machine, a real gateway: untouched.
+        assert_eq!(rebased_to_local_gateway("http://127.0.0.1:40001/img/ibank/1_0.png", &now), None);
+        assert_eq!(rebased_to_local_gateway("http://127.0.0.1:38343/admin", &now), None);
+        assert_eq!(rebased_to_local_gateway("http://10.0.0.5:38343/img/ibank/1_0.png", &now), None);
+        let real = url::Url::parse("https://gw.open.1688.com/openapi/").unwrap();
+        assert_eq!(rebased_to_local_gateway("http://127.0.0.1:38343/img/ibank/1_0.png", &real), None);
+    }
 
     #[test]
     fn large_or_unusual_pictures_are_reencoded_and_small_ones_pass() {
