@@ -56,7 +56,7 @@ pub fn parse_plan(text: &str, format: PlanFormat, name: &str) -> Result<Vec<Plan
         if l.quantity <= 0 {
             return Err(JobError::invalid(
                 format!("plan line {}", i + 1),
-                format!("plan file {name} line {}: quantity must be at least 1, got {}", i + 1, l.quantity),
+                format!("plan line {} of {name}: quantity must be at least 1, got {}", i + 1, l.quantity),
             ));
         }
     }
@@ -72,10 +72,15 @@ fn parse_csv(text: &str, name: &str) -> Result<Vec<PlanLine>> {
             continue;
         }
         let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
+        // Plan lines are counted as every later message counts them (the header and comments
+        // are not plan lines); the file's own line number is given beside it for the editor.
+        let entry = lines.len() + 1;
         let bad = |what: &str| {
             JobError::invalid(
-                format!("plan line {line_no}"),
-                format!("plan file {name} line {line_no}: {what} (expected offer_id,sku_id,quantity): {raw:?}"),
+                format!("plan line {entry}"),
+                format!(
+                    "plan line {entry} (line {line_no} of {name}): {what} (expected offer_id,sku_id,quantity): {raw:?}"
+                ),
             )
         };
         let [offer, sku, quantity] = fields[..] else { return Err(bad("three fields")) };
@@ -132,6 +137,10 @@ mod tests {
         let e = parse_plan("1,,10\n1,,ten\n", PlanFormat::Csv, "p.csv").unwrap_err();
         assert!(e.to_string().contains("line 2") && e.to_string().contains("quantity"), "{e}");
         assert!(matches!(e, JobError::Invalid { ref field, .. } if field == "plan line 2"));
+        // With a header and a comment, plan lines are still counted as plan lines (as every
+        // later message counts them), the file's line beside.
+        let e = parse_plan("offer_id,sku_id,quantity\n# note\n1,,10\n1,,ten\n", PlanFormat::Csv, "p.csv").unwrap_err();
+        assert!(e.to_string().starts_with("plan line 2 (line 4 of p.csv)"), "{e}");
         assert!(parse_plan("1,10\n", PlanFormat::Csv, "p.csv").unwrap_err().to_string().contains("three fields"));
         assert!(parse_plan("", PlanFormat::Csv, "p.csv").unwrap_err().to_string().contains("no lines"));
         let negative = "[[lines]]\noffer_id = 1\nquantity = -3\n";
