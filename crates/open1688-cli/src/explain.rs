@@ -38,7 +38,7 @@ pub fn explained(error: &CliError) -> Option<String> {
     }
     if sdk.is_not_found() {
         let what = context.unwrap_or("what was asked for");
-        return Some(format!("{what} was not found on 1688: it may have been taken down, or the id is mistyped"));
+        return Some(open1688_jobs::error::not_found_on_1688(what));
     }
     None
 }

@@ -66,9 +66,7 @@ impl Jobs {
             let detail = match result {
                 Ok(d) => d,
                 Err(e) if strictness == Strictness::EachNamed && e.is_not_found() => {
-                    progress.note(format!(
-                        "offer {id} was not found on 1688: it may have been taken down, or the id is mistyped"
-                    ));
+                    progress.note(crate::error::not_found_on_1688(&format!("offer {id}")));
                     continue;
                 }
                 Err(e)

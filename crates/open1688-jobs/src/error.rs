@@ -142,6 +142,12 @@ impl JobError {
     }
 }
 
+/// What the platform's "does not exist" means for `what` (`offer 123`), said once for every
+/// surface that reports it.
+pub fn not_found_on_1688(what: &str) -> String {
+    format!("{what} was not found on 1688: it may have been taken down, or the id is mistyped")
+}
+
 /// The kind of an SDK error (for surfaces that call the SDK directly, too): quota and authorization are the caller's to fix; a request the SDK
 /// refused before sending was malformed.
 pub fn gateway_kind(e: &open1688::Error) -> ErrorKind {

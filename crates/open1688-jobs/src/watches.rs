@@ -131,16 +131,12 @@ impl crate::Jobs {
     /// checks report what they find.
     pub async fn add_watch(&self, store: &dyn Store, request: &WatchRequest, now: DateTime<Utc>) -> Result<WatchAdded> {
         let new = request.to_new_watch()?;
-        if let Some(offer) = new.offer_id {
-            match self.client().offer_in(offer, self.language_ref()).await {
-                Err(e) if e.is_not_found() => {
-                    return Err(JobError::NotFound(format!(
-                        "offer {offer} was not found on 1688: it may have been taken down, or the id is mistyped"
-                    )));
-                }
-                // Not known now: the watch's own checks will say what they find.
-                Err(_) | Ok(_) => {}
-            }
+        // Any other failure to ask leaves the answer to the watch's own checks.
+        if let Some(offer) = new.offer_id
+            && let Err(e) = self.client().offer_in(offer, self.language_ref()).await
+            && e.is_not_found()
+        {
+            return Err(JobError::NotFound(crate::error::not_found_on_1688(&format!("offer {offer}"))));
         }
         add_watch(store, request, now).await
     }

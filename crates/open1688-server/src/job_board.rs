@@ -135,13 +135,22 @@ impl JobBoard {
             });
         }
         self.worker.wake();
-        let stored = self.store.service_job(&id).await?.ok_or_else(|| {
-            Problem::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                format!("job {id} was queued but cannot be read"),
-            )
-        })?;
-        Ok(view_of(stored))
+        // The view of the job just queued, as a read of its row would give it.
+        let submitted_at = time(job.submitted_ms);
+        Ok(JobView {
+            id,
+            kind: kind.to_owned(),
+            status: JobStatus::Running,
+            submitted_at,
+            finished_at: None,
+            stage: Some(WAITING.to_owned()),
+            done: 0,
+            total: 0,
+            notes: Vec::new(),
+            error: None,
+            files: Vec::new(),
+            owner: Some(owner),
+        })
     }
 
     /// Job `id` as `reader` sees it: its owner's, or any for an admin key. Another key's job is

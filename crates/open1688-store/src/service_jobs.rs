@@ -577,24 +577,20 @@ impl SqlStore {
     /// The instance holding job `id`'s lease (its worker name), while one does: for operators
     /// asking where a job runs.
     pub async fn service_job_lease_owner(&self, id: &str) -> Result<Option<String>> {
-        let owner: Option<Option<String>> = on_pool!(self, pool => {
-            sqlx::query_scalar(&pool.sql("SELECT lease_owner FROM service_jobs WHERE id = $1")?)
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        Ok(owner.flatten())
+        self.service_job_text("SELECT lease_owner FROM service_jobs WHERE id = $1", id).await
     }
 
     /// A finished job's report, as JSON.
     pub async fn service_job_result(&self, id: &str) -> Result<Option<String>> {
-        let result: Option<Option<String>> = on_pool!(self, pool => {
-            sqlx::query_scalar(&pool.sql("SELECT result FROM service_jobs WHERE id = $1")?)
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
+        self.service_job_text("SELECT result FROM service_jobs WHERE id = $1", id).await
+    }
+
+    /// One nullable text column of job `id` (`statement` selects it by id).
+    async fn service_job_text(&self, statement: &'static str, id: &str) -> Result<Option<String>> {
+        let text: Option<Option<String>> = on_pool!(self, pool => {
+            sqlx::query_scalar(&pool.sql(statement)?).bind(id).fetch_optional(pool).await?
         });
-        Ok(result.flatten())
+        Ok(text.flatten())
     }
 
     /// A file job `id` wrote, by name.
