@@ -10,6 +10,8 @@ pub struct Environment {
     pub app_secret: Option<String>,
     /// `OPEN1688_ENDPOINT`.
     pub endpoint: Option<String>,
+    /// `OPEN1688_AUTHORIZE_URL`: the login page, when it is neither 1688's nor the endpoint's own.
+    pub authorize_url: Option<String>,
     /// `OPEN1688_ACCESS_TOKEN`: wins over the stored token.
     pub access_token: Option<String>,
     /// `OPEN1688_REFRESH_TOKEN`: wins over the stored token.
@@ -49,6 +51,7 @@ impl Environment {
             app_key: var(env::APP_KEY),
             app_secret: var(env::APP_SECRET),
             endpoint: var(env::ENDPOINT),
+            authorize_url: var(env::AUTHORIZE_URL),
             access_token: var(env::ACCESS_TOKEN),
             refresh_token: var(env::REFRESH_TOKEN),
             database_url: var("DATABASE_URL"),

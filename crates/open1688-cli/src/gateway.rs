@@ -58,6 +58,11 @@ impl Gateway {
                 if let Some(endpoint) = &settings.endpoint {
                     builder = builder.endpoint(endpoint);
                 }
+                // Without it, the login page is 1688's for 1688's gateway and the endpoint's own
+                // otherwise (a sandbox server serves its consent page there).
+                if let Some(page) = &settings.env.authorize_url {
+                    builder = builder.authorize_url(page);
+                }
                 // Tokens from the environment win over the stored one.
                 if let Some(token) = &settings.env.access_token {
                     builder = builder.access_token(token);

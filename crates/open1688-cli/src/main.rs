@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, Command};
-use commands::{admin, catalog, decide, lookup, monitor, order, serve, source, watch};
+use commands::{admin, catalog, decide, lookup, monitor, order, sandbox_control, serve, source, watch};
 use context::Ctx;
 use environment::Environment;
 use exit::CliError;
@@ -42,10 +42,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let ctx = Ctx::new(&cli.global, settings);
     let sheets = match &cli.command {
         Command::Config { action } => admin::config(&ctx.settings, action)?,
-        Command::Sandbox(args) => {
-            admin::sandbox(args).await?;
-            Vec::new()
-        }
+        Command::Sandbox(args) => match &args.action {
+            Some(action) => sandbox_control::act(&ctx.settings, action).await?,
+            None => {
+                admin::sandbox(args).await?;
+                Vec::new()
+            }
+        },
         Command::Auth { action } => admin::auth(&ctx, action).await?,
         Command::Cache { action } => admin::cache(&ctx, action).await?,
         Command::Catalog { action } => catalog::catalog(&ctx, action).await?,

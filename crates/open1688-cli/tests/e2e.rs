@@ -360,6 +360,34 @@ fn auth_login_through_the_sandbox_consent_page() {
     assert!(v[0]["member"].is_string() && v[0]["access_expires_at"].is_string(), "{v}");
 }
 
+/// With an app key pointed at a sandbox server, `auth login` sends the user to that server's
+/// consent page, not to 1688's (which knows neither the app nor the callback).
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_login_against_a_sandbox_server_opens_its_own_consent_page() {
+    let sandbox = open1688_sandbox::Sandbox::builder().start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = with_credentials(open1688(dir.path()), &sandbox)
+        .env_remove("OPEN1688_ACCESS_TOKEN")
+        .args(["auth", "login", "--no-browser", "--port", "0", "-q"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    let url = loop {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the URL is printed");
+        if line.starts_with("http") {
+            break line.trim().to_owned();
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(url.starts_with(&format!("{}/oauth/authorize?", sandbox.base_url())), "{url}");
+    assert!(!url.contains("auth.1688.com"), "{url}");
+}
+
 #[test]
 fn auth_status_refresh_logout_and_the_sandbox_server() {
     let dir = tempfile::tempdir().unwrap();

@@ -125,8 +125,11 @@ pub fn bars(cmp: &Comparison, n: usize) -> Vec<(String, Decimal)> {
     cmp.rows.iter().take(n).map(|r| (r.supplier.clone(), r.per_unit)).collect()
 }
 
-/// The comparison table: cost and score ranks, the Pareto front, the scorecard's action.
+/// The comparison table: cost and score ranks, the Pareto front, the scorecard's action, and
+/// which row the decision picked (and its runner-up), so the table alone says what to buy.
 pub fn comparison_sheet(cmp: &Comparison) -> Sheet {
+    let pick = cmp.decision.as_ref().map(|d| d.offer_id);
+    let runner_up = cmp.decision.as_ref().and_then(|d| d.runner_up.as_ref()).map(|r| r.offer_id);
     let mut s = Sheet::new(
         "comparison",
         &[
@@ -140,6 +143,7 @@ pub fn comparison_sheet(cmp: &Comparison) -> Sheet {
             "score_rank",
             "pareto",
             "action",
+            "decision",
         ],
     );
     for r in &cmp.rows {
@@ -154,6 +158,11 @@ pub fn comparison_sheet(cmp: &Comparison) -> Sheet {
             Cell::count(r.score_rank),
             Cell::flag(r.pareto),
             Cell::Text(r.action.to_string()),
+            match Some(r.offer_id) {
+                id if id == pick => Cell::Text("pick".into()),
+                id if id == runner_up => Cell::Text("runner-up".into()),
+                _ => Cell::Empty,
+            },
         ]);
     }
     s

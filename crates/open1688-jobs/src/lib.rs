@@ -98,8 +98,19 @@ pub use source::{SourceDecision, SourceReport, SourceRequest};
 pub use sourcing::Strategy;
 pub use tokio_util::sync::CancellationToken;
 
-/// Compiles the README's examples as doc tests (here, where the SDK, the engine, the application
-/// layer and, as a dev-dependency, the sandbox are all in reach), so the README stays true.
+/// Compiles the Rust examples of the book (`docs/src`) as doc tests, here where the SDK, the
+/// engine, the application layer and, as a dev-dependency, the sandbox are all in reach, so the
+/// book stays true. (The command examples run as `open1688-cli`'s `docs` test.)
 #[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;
+pub mod book_doctests {
+    #[doc = include_str!("../../../docs/src/sdk.md")]
+    pub struct Sdk;
+    #[doc = include_str!("../../../docs/src/engine.md")]
+    pub struct Engine;
+    #[doc = include_str!("../../../docs/src/application-layer.md")]
+    pub struct ApplicationLayer;
+    #[doc = include_str!("../../../docs/src/monitor.md")]
+    pub struct Monitor;
+    #[doc = include_str!("../../../docs/src/sandbox.md")]
+    pub struct Sandbox;
+}

@@ -1,5 +1,5 @@
-//! The sourcing job's files: the workbook (every sheet of the report) and the charts (price
-//! histogram, supplier bars, scorecard radar, price ladder). Needs the `xlsx` and `charts`
+//! The sourcing job's files: the workbook (every sheet of the report), the pick's plan file and
+//! the charts (price histogram, supplier bars, scorecard radar, price ladder). Needs the `xlsx` and `charts`
 //! features.
 
 use std::path::{Path, PathBuf};
@@ -24,6 +24,9 @@ impl SourceReport {
         let sheets = self.sheets();
         crate::workbook::write_xlsx(&workbook, &sheets.iter().collect::<Vec<_>>())?;
         written.push(workbook);
+        let plan = dir.join("plan.csv");
+        std::fs::write(&plan, self.plan_csv()).map_err(|e| JobError::output(&plan, e))?;
+        written.push(plan);
 
         let points: Vec<sourcing::PricePoint> =
             self.candidates.iter().filter_map(|c| sourcing::PricePoint::from_offer(&c.offer, self.need)).collect();
@@ -66,5 +69,16 @@ impl SourceReport {
             }
         }
         Ok(written)
+    }
+
+    /// The pick's plan as a plan file (`offer_id,sku_id,quantity`), the form `plan` and
+    /// `order preview` read, so the answer goes to an order without being typed again.
+    pub fn plan_csv(&self) -> String {
+        let mut csv = String::from("offer_id,sku_id,quantity\n");
+        for line in self.plan.orders.iter().flat_map(|order| &order.lines) {
+            let sku = line.sku_id.map(|id| id.to_string()).unwrap_or_default();
+            csv.push_str(&format!("{},{sku},{}\n", line.offer_id, line.quantity));
+        }
+        csv
     }
 }

@@ -185,6 +185,7 @@ fn media_type(name: &str) -> Option<&'static str> {
         "png" => Some("image/png"),
         "svg" => Some("image/svg+xml"),
         "json" => Some("application/json"),
+        "csv" => Some("text/csv"),
         _ => None,
     }
 }

@@ -68,7 +68,7 @@ pub async fn read(server: &Toolkit, caller: &Caller, uri: &str) -> Result<Option
     }
     if let Some(file) = server.outputs().find(caller, uri).await? {
         let bytes = server.outputs().read(&file).await?;
-        let contents = if file.media_type == "application/json" {
+        let contents = if matches!(file.media_type, "application/json" | "text/csv") {
             ResourceContents::text(String::from_utf8_lossy(&bytes), uri)
         } else {
             ResourceContents::blob(base64::engine::general_purpose::STANDARD.encode(bytes), uri)

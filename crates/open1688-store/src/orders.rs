@@ -310,6 +310,20 @@ impl SqlStore {
     ) -> Result<StoredOrder> {
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            // The platform numbers each order once, so a row that already holds this number came
+            // from a gateway that has forgotten it (a sandbox that was restarted): it lets the
+            // number go, or this order could never be marked placed and would stay an intent.
+            sqlx::query(&pool.sql("UPDATE orders SET order_id = NULL, state = $1, error = $2, updated_ms = $3 \
+                 WHERE order_id = $4 AND out_order_id <> $5")?)
+                .bind(OrderState::Failed.as_str())
+                .bind(format!(
+                    "the platform no longer knows this order: it gave its number {order_id} to order {out_order_id}"
+                ))
+                .bind(now_ms)
+                .bind(order_id)
+                .bind(out_order_id)
+                .execute(&mut *tx)
+                .await?;
             let changed = sqlx::query(&pool.sql("UPDATE orders SET state = $1, order_id = $2, platform_total = COALESCE($3, platform_total), \
                  status = $4, status_ms = $5, error = NULL, updated_ms = $6 WHERE out_order_id = $7")?)
                 .bind(OrderState::Placed.as_str())

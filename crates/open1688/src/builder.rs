@@ -31,6 +31,8 @@ pub mod env {
     pub const REFRESH_TOKEN: &str = "OPEN1688_REFRESH_TOKEN";
     /// The gateway base URL (for a sandbox).
     pub const ENDPOINT: &str = "OPEN1688_ENDPOINT";
+    /// The OAuth authorize page, when it is neither 1688's nor the endpoint's own `/oauth/authorize`.
+    pub const AUTHORIZE_URL: &str = "OPEN1688_AUTHORIZE_URL";
 }
 
 /// Builds a [`Client`]. Only the app key and secret are required.
@@ -52,7 +54,7 @@ pub struct ClientBuilder {
     pub(crate) app_key: Option<String>,
     pub(crate) app_secret: Option<SecretString>,
     pub(crate) endpoint: String,
-    pub(crate) authorize_url: String,
+    pub(crate) authorize_url: Option<String>,
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
     pub(crate) user_agent: String,
@@ -78,7 +80,7 @@ impl Default for ClientBuilder {
             app_key: None,
             app_secret: None,
             endpoint: DEFAULT_ENDPOINT.to_owned(),
-            authorize_url: open1688_types::oauth::AUTHORIZE_URL.to_owned(),
+            authorize_url: None,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             user_agent: concat!("open1688/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -120,6 +122,7 @@ impl ClientBuilder {
         if let Some(endpoint) = non_empty_env(env::ENDPOINT) {
             b.endpoint = endpoint;
         }
+        b.authorize_url = non_empty_env(env::AUTHORIZE_URL);
         b
     }
 
@@ -147,9 +150,12 @@ impl ClientBuilder {
         self
     }
 
-    /// The OAuth authorize page (default `https://auth.1688.com/oauth/authorize`).
+    /// The OAuth authorize page. By default it is 1688's (`https://auth.1688.com/oauth/authorize`)
+    /// for 1688's gateway, and the endpoint's own `/oauth/authorize` for any other endpoint (a
+    /// sandbox serves its consent page there), so a login against a sandbox never sends the user
+    /// to the real platform.
     pub fn authorize_url(mut self, url: impl Into<String>) -> Self {
-        self.authorize_url = url.into();
+        self.authorize_url = Some(url.into());
         self
     }
 
@@ -291,8 +297,9 @@ impl ClientBuilder {
                 endpoint.host_str().unwrap_or_default()
             )));
         }
-        Url::parse(&self.authorize_url)
-            .map_err(|e| Error::Config(format!("authorize URL {:?} is not a URL: {e}", self.authorize_url)))?;
+        let authorize_url = self.authorize_url.clone().unwrap_or_else(|| default_authorize_url(&endpoint));
+        Url::parse(&authorize_url)
+            .map_err(|e| Error::Config(format!("authorize URL {authorize_url:?} is not a URL: {e}")))?;
         let http = reqwest::Client::builder()
             // A redirect would re-send the signed form (access token, client secret, refresh
             // token) to wherever it points: the gateway never redirects, so none is followed.
@@ -323,7 +330,7 @@ impl ClientBuilder {
             app_key,
             app_secret,
             endpoint,
-            authorize_url: self.authorize_url,
+            authorize_url,
             http,
             gate: match self.shared_limiter {
                 Some(shared) => QuotaGate::with_shared(self.limits, shared),
@@ -343,6 +350,16 @@ impl ClientBuilder {
             in_flight: InFlight::default(),
             cache_counts: CacheCounters::default(),
         }))
+    }
+}
+
+/// The authorize page that belongs with `endpoint`: 1688's for a gateway on 1688's domain, else
+/// the endpoint's own `/oauth/authorize` (where the sandbox serves its consent page).
+fn default_authorize_url(endpoint: &Url) -> String {
+    let on_1688 = endpoint.host_str().is_some_and(|h| h.eq_ignore_ascii_case("1688.com") || h.ends_with(".1688.com"));
+    match endpoint.join("/oauth/authorize") {
+        Ok(own) if !on_1688 => own.to_string(),
+        _ => open1688_types::oauth::AUTHORIZE_URL.to_owned(),
     }
 }
 
@@ -384,5 +401,24 @@ mod tests {
         assert!(err.contains("clear text") && err.contains("gw.example.com"), "{err}");
         assert!(build("http://10.1.2.3:8688", false).is_err());
         assert!(build("http://gw.example.com", true).is_ok(), "forced");
+    }
+
+    #[test]
+    fn a_login_goes_to_the_authorize_page_of_the_gateway_it_was_pointed_at() {
+        let page = |builder: ClientBuilder| {
+            let client = builder.app_key("1").app_secret("s").build().unwrap();
+            let url = client.authorize_url("http://127.0.0.1:1/callback", "st").unwrap();
+            format!("{}://{}{}", url.scheme(), url.host_str().unwrap_or_default(), url.path())
+        };
+        assert_eq!(page(Client::builder()), "https://auth.1688.com/oauth/authorize");
+        assert_eq!(
+            page(Client::builder().endpoint("https://gw.open.1688.com/openapi")),
+            "https://auth.1688.com/oauth/authorize"
+        );
+        assert_eq!(page(Client::builder().endpoint("http://127.0.0.1:8688")), "http://127.0.0.1/oauth/authorize");
+        assert_eq!(
+            page(Client::builder().endpoint("http://127.0.0.1:8688").authorize_url("https://login.example.com/a")),
+            "https://login.example.com/a"
+        );
     }
 }

@@ -45,10 +45,35 @@ pub enum AuthAction {
     Logout,
 }
 
-/// `sandbox`.
+/// `sandbox`: run the server, or play the parts of a sandbox server that no API plays.
 #[derive(Debug, Args, Clone)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SandboxArgs {
     /// The sandbox server's options (the same as the standalone `open1688-sandbox` takes).
     #[command(flatten)]
     pub server: open1688_sandbox::ServerOptions,
+    /// Instead of running a server, act on the one at the endpoint (OPEN1688_ENDPOINT).
+    #[command(subcommand)]
+    pub action: Option<SandboxAction>,
+}
+
+/// What a learner does to a running sandbox server that the platform's API cannot: pay at the
+/// cashier, let time pass.
+#[derive(Debug, Subcommand, Clone)]
+pub enum SandboxAction {
+    /// Pay an order as the buyer would at 1688's cashier (the API never pays).
+    Pay {
+        /// The platform's order id.
+        order_id: i64,
+    },
+    /// Move the sandbox's simulated clock on, so sellers ship, carriers move and goods arrive
+    /// (the server must run with --simulated-clock).
+    Clock {
+        /// Hours to move on.
+        #[arg(long, default_value_t = 0)]
+        hours: i64,
+        /// Days to move on.
+        #[arg(long, default_value_t = 0)]
+        days: i64,
+    },
 }

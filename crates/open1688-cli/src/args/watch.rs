@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 #[derive(Debug, Subcommand)]
 pub enum WatchAction {
     /// Watch an offer or a keyword.
+    #[command(after_help = super::examples::WATCH_ADD)]
     Add(WatchAddArgs),
     /// List watches.
     List,

@@ -7,6 +7,7 @@ pub mod decide;
 pub mod lookup;
 pub mod monitor;
 pub mod order;
+pub mod sandbox_control;
 pub mod serve;
 pub mod source;
 pub mod watch;

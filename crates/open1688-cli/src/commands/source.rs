@@ -17,7 +17,9 @@ pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError
     if let Some(trend) = &report.trend {
         ctx.note(&trend.summary());
     }
+    let plan = args.out.join("plan.csv");
     ctx.note(&format!("workbook and charts: {}", args.out.display()));
+    ctx.note(&format!("to order it: open1688 order preview {}", plan.display()));
     if let Some(calls) = ctx.sandbox_calls() {
         ctx.note(&format!("{calls} gateway calls (counted by the sandbox)"));
     }

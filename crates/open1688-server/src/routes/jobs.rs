@@ -88,7 +88,7 @@ pub async fn result(
     params(("id" = String, Path, description = "The job id."), ("name" = String, Path, description = "A name from the job's `files`.")),
     responses((status = 200, description = "The file.", content(
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (Vec<u8> = "image/png"), (String = "image/svg+xml"), (serde_json::Value = "application/json"))), crate::openapi::Failures))]
+        (Vec<u8> = "image/png"), (String = "image/svg+xml"), (serde_json::Value = "application/json"), (String = "text/csv"))), crate::openapi::Failures))]
 pub async fn file(
     State(state): State<ServiceState>,
     Extension(key): Extension<ApiKey>,
@@ -112,6 +112,7 @@ pub(crate) async fn file_response(
         Some("png") => "image/png",
         Some("svg") => "image/svg+xml",
         Some("json") => "application/json",
+        Some("csv") => "text/csv; charset=utf-8",
         _ => "application/octet-stream",
     };
     let disposition = format!("attachment; filename=\"{name}\"");

@@ -115,6 +115,25 @@ pub async fn order_suite(store: &SqlStore, base: i64) {
     let refused_row = store.order_by_out_id(&refused).await.unwrap().unwrap().id;
     order_alert_suite(store, base, order_id, now.id, refused_row).await;
     split_and_readback_suite(store, base).await;
+    reused_number_suite(store, base).await;
+}
+
+/// A gateway that forgot its orders (a sandbox restarted) numbers a new order as an old one was:
+/// the new order is placed under the number, the old record lets it go (failed, saying why), and
+/// nothing is left stuck as an intent.
+async fn reused_number_suite(store: &SqlStore, base: i64) {
+    let number = 2_237_938_826_934_000_000 + base % 1_000;
+    let (old, new) = (format!("o1688-{base}-old"), format!("o1688-{base}-new"));
+    store.record_order_intent(&order(&old, "reuse"), 1_000).await.unwrap();
+    store.mark_order_placed(&old, number, None, "waitbuyerpay", "create", 1_000).await.unwrap();
+    store.record_order_intent(&order(&new, "reuse"), 2_000).await.unwrap();
+    let placed = store.mark_order_placed(&new, number, None, "waitbuyerpay", "create", 2_000).await.unwrap();
+    assert_eq!((placed.state, placed.order_id), (OrderState::Placed, Some(number)));
+    assert_eq!(store.order_by_platform_id(number).await.unwrap().unwrap().out_order_id, new);
+    let released = store.order_by_out_id(&old).await.unwrap().unwrap();
+    assert_eq!((released.state, released.order_id), (OrderState::Failed, None));
+    let why = released.error.unwrap_or_default();
+    assert!(why.contains(&number.to_string()) && why.contains(&new), "{why}");
 }
 
 /// One create call that made two orders, each recorded and listed; then what the platform says
