@@ -3,11 +3,20 @@
 # fresh machine: a fresh worktree of REV (default HEAD), an empty target folder and, with
 # --with-downloads, an empty cargo home, so every crate is downloaded inside the timed build.
 # Prints the wall time and the ten slowest units of cargo's --timings report.
-#   scripts/bench-build.sh [--with-downloads] [REV]
+# The report is kept in target/bench-build/.
+#   scripts/bench-build.sh [--with-downloads] [--profile quick|release] [REV]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+KEEP="$(pwd)/target/bench-build"
 DOWNLOADS=0
-if [ "${1:-}" = "--with-downloads" ]; then DOWNLOADS=1; shift; fi
+PROFILE=release
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --with-downloads) DOWNLOADS=1; shift ;;
+    --profile) PROFILE="$2"; shift 2 ;;
+    *) break ;;
+  esac
+done
 REV=${1:-HEAD}
 WORK=$(mktemp -d)
 trap 'git worktree remove --force "$WORK/src" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
@@ -19,12 +28,13 @@ else
   cargo fetch -q
 fi
 START=$(date +%s)
-CARGO_TARGET_DIR="$WORK/target" cargo build --release -q -p open1688-cli --timings
+CARGO_TARGET_DIR="$WORK/target" cargo build --profile "$PROFILE" -q -p open1688-cli --timings
 END=$(date +%s)
 what="crates already downloaded"
 [ "$DOWNLOADS" = 1 ] && what="downloads included"
-echo "clean release build of open1688-cli at $(git rev-parse --short HEAD) ($what): $((END - START)) s on $(nproc) cores"
+echo "clean $PROFILE build of open1688-cli at $(git rev-parse --short HEAD) ($what): $((END - START)) s on $(nproc) cores"
 report=$(ls "$WORK"/target/cargo-timings/cargo-timing-*.html | tail -1)
+mkdir -p "$KEEP" && cp "$report" "$KEEP/$PROFILE-$(git rev-parse --short HEAD).html"
 python3 - "$report" <<'EOF'
 import json, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
