@@ -3,7 +3,7 @@
 # fresh machine: a fresh worktree of REV (default HEAD), an empty target folder and, with
 # --with-downloads, an empty cargo home, so every crate is downloaded inside the timed build.
 # Prints the wall time and the ten slowest units of cargo's --timings report.
-# The report is kept in target/bench-build/.
+# The report and the binary are kept in target/bench-build/.
 #   scripts/bench-build.sh [--with-downloads] [--profile quick|release] [REV]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +35,8 @@ what="crates already downloaded"
 echo "clean $PROFILE build of open1688-cli at $(git rev-parse --short HEAD) ($what): $((END - START)) s on $(nproc) cores"
 report=$(ls "$WORK"/target/cargo-timings/cargo-timing-*.html | tail -1)
 mkdir -p "$KEEP" && cp "$report" "$KEEP/$PROFILE-$(git rev-parse --short HEAD).html"
+cp "$WORK/target/$PROFILE/open1688" "$KEEP/open1688-$PROFILE"
+echo "binary: $KEEP/open1688-$PROFILE ($(du -h "$KEEP/open1688-$PROFILE" | cut -f1))"
 python3 - "$report" <<'EOF'
 import json, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
