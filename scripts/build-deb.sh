@@ -57,7 +57,7 @@ Description: sourcing on 1688 from the terminal, your systems and AI agents
  The open1688 command line searches 1688 offers by keyword or picture, reads
  their price tiers, SKUs and MOQ, scores suppliers, decides how many to buy and
  from whom, previews and places orders, and watches prices and stock. Without
- an app key it answers from a built-in sandbox. `open1688 serve` is the same as
+ an app key it answers from a built-in sandbox. The serve command is the same as
  an HTTP API with a web dashboard (systemd unit open1688@PORT.service).
 EOF
 

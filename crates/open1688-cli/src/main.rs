@@ -78,7 +78,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     }
     render::print(ctx.format, &sheets)?;
     if let Some(path) = &ctx.xlsx {
-        open1688_jobs::workbook::write_xlsx(path, &sheets.iter().collect::<Vec<_>>())?;
+        open1688_jobs::workbook::write_xlsx(path, &sheets.iter().collect::<Vec<_>>(), ctx.settings.data_source())?;
         ctx.note(&format!("workbook: {}", path.display()));
     }
     Ok(())

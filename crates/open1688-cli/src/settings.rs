@@ -123,6 +123,17 @@ pub fn default_path() -> PathBuf {
 }
 
 impl Settings {
+    /// Where the commands' figures come from: 1688 with credentials for its gateway; the sandbox
+    /// (simulated) without credentials or with another endpoint.
+    pub fn data_source(&self) -> open1688_jobs::DataSource {
+        let on_1688 = self.endpoint.as_deref().is_none_or(|e| url::Url::parse(e).is_ok_and(|u| open1688::on_1688(&u)));
+        if self.credentials.is_some() && on_1688 {
+            open1688_jobs::DataSource::Platform
+        } else {
+            open1688_jobs::DataSource::Sandbox
+        }
+    }
+
     /// Resolves flags, environment and file.
     pub fn load(global: &Global, env: Environment) -> Result<Self, CliError> {
         let path = global.config.clone().unwrap_or_else(default_path);

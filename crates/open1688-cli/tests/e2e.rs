@@ -135,7 +135,21 @@ fn source_writes_a_workbook_that_reads_back() {
     let offers = book.worksheet_range("offers").unwrap();
     assert_eq!(offers.height(), 12 + 3, "header, 12 offers, a blank row and the data-source note");
     let last = offers.rows().next_back().unwrap();
-    assert!(matches!(&last[0], Data::String(s) if s.contains("数据来源 1688")));
+    assert!(
+        matches!(&last[0], Data::String(s) if s.contains("模拟数据") && s.contains("simulated")),
+        "the built-in sandbox's data is said to be simulated: {:?}",
+        last[0]
+    );
+    // Ids are text, so a spreadsheet keeps every digit; quantities stay numbers.
+    let header: Vec<String> = offers.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} in {header:?}"));
+    let first = offers.rows().nth(1).unwrap();
+    assert!(matches!(&first[at("offer_id")], Data::String(id) if id.len() == 12 && id.parse::<i64>().is_ok()));
+    assert!(matches!(&first[at("moq")], Data::Float(_)), "{:?}", first[at("moq")]);
+    let comparison = book.worksheet_range("comparison").unwrap();
+    let picked =
+        comparison.rows().filter(|row| row.iter().any(|c| matches!(c, Data::String(s) if s == "pick"))).count();
+    assert_eq!(picked, 1, "the comparison marks the pick");
     for chart in ["price-histogram.png", "suppliers.png", "scorecard.png", "ladder.png"] {
         assert_chart(&dir.path().join("out").join(chart));
     }
@@ -313,6 +327,18 @@ fn config_init_and_show_redact_the_secret() {
     assert!(r.stderr.contains("--app-secret-file missing.txt"), "{}", r.stderr);
 }
 
+/// The authorize URL `auth login` prints, read off its output.
+fn authorize_url(out: &mut impl BufRead) -> String {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "the URL is printed");
+        if line.starts_with("http") {
+            return line.trim().to_owned();
+        }
+    }
+}
+
 #[test]
 fn auth_login_through_the_sandbox_consent_page() {
     let dir = tempfile::tempdir().unwrap();
@@ -323,14 +349,7 @@ fn auth_login_through_the_sandbox_consent_page() {
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    let url = loop {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "the URL is printed");
-        if line.starts_with("http") {
-            break line.trim().to_owned();
-        }
-    };
+    let url = authorize_url(&mut out);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -374,14 +393,7 @@ async fn auth_login_against_a_sandbox_server_opens_its_own_consent_page() {
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    let url = loop {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "the URL is printed");
-        if line.starts_with("http") {
-            break line.trim().to_owned();
-        }
-    };
+    let url = authorize_url(&mut out);
     let _ = child.kill();
     let _ = child.wait();
     assert!(url.starts_with(&format!("{}/oauth/authorize?", sandbox.base_url())), "{url}");

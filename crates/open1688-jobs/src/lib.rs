@@ -38,6 +38,7 @@ pub mod catalog_search;
 #[cfg(feature = "charts")]
 pub mod charts;
 pub mod compare;
+pub mod data_source;
 pub mod error;
 pub mod history;
 pub mod image_search;
@@ -76,6 +77,7 @@ pub use catalog_plan::{CatalogPlan, PlannedCrawl};
 pub use catalog_refresh::{RefreshReport, RefreshRequest};
 pub use catalog_search::{CatalogEngine, CatalogSearchReport};
 pub use compare::{CompareReport, CompareRequest, CompareTarget};
+pub use data_source::DataSource;
 pub use error::{ErrorKind, JobError, Result};
 pub use history::HistoryReport;
 pub use image_search::{ImageSearchRequest, picture_source};

@@ -124,6 +124,8 @@ pub struct SourceReport {
     /// supplier is not blocked, weighed by the same risk premiums as the pick.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub split: Option<SplitAnswer>,
+    /// True when the figures come from open1688's sandbox (realistic, simulated), not from 1688.
+    pub simulated: bool,
 }
 
 /// A need split across suppliers.
@@ -249,6 +251,7 @@ impl Jobs {
                 .filter(|s| s.saving > Decimal::ZERO),
             advice,
             plan,
+            simulated: !self.client().on_platform(),
         })
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::candidates::supplier_name;
 use crate::compare::bars;
+use crate::data_source::DataSource;
 use crate::error::{JobError, Result};
 use crate::offers::ladder_points;
 use crate::progress::Progress;
@@ -22,7 +23,8 @@ impl SourceReport {
         let mut written = Vec::new();
         let workbook = dir.join("sourcing.xlsx");
         let sheets = self.sheets();
-        crate::workbook::write_xlsx(&workbook, &sheets.iter().collect::<Vec<_>>())?;
+        let source = if self.simulated { DataSource::Sandbox } else { DataSource::Platform };
+        crate::workbook::write_xlsx(&workbook, &sheets.iter().collect::<Vec<_>>(), source)?;
         written.push(workbook);
         let plan = dir.join("plan.csv");
         std::fs::write(&plan, self.plan_csv()).map_err(|e| JobError::output(&plan, e))?;

@@ -52,7 +52,7 @@ mod token_state;
 pub mod token_store;
 mod transport;
 
-pub use builder::{ClientBuilder, DEFAULT_ENDPOINT, env};
+pub use builder::{ClientBuilder, DEFAULT_ENDPOINT, env, on_1688};
 pub use buyer::{MemberKey, SearchQuery, SortOrder};
 pub use cache::{CacheCounts, CacheTtls, MemoryCache, ResponseCache};
 pub use client::Client;

@@ -149,7 +149,8 @@ pub async fn download(
             let mut random = [0u8; 8];
             getrandom::fill(&mut random).map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
             let path = std::env::temp_dir().join(format!("open1688-plan-{}.xlsx", u64::from_le_bytes(random)));
-            let written = open1688_jobs::workbook::write_xlsx(&path, &sheets.iter().collect::<Vec<_>>());
+            let source = open1688_jobs::DataSource::of(state.jobs.client());
+            let written = open1688_jobs::workbook::write_xlsx(&path, &sheets.iter().collect::<Vec<_>>(), source);
             let bytes = written.map_err(Problem::from).and_then(|()| {
                 std::fs::read(&path).map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
             });

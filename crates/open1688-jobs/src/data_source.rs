@@ -1,0 +1,39 @@
+//! Where a report's figures came from: 1688, or open1688's sandbox, whose figures are realistic
+//! but simulated. Files and pages say which, so simulated data is never forwarded as real.
+
+/// Where a workbook's figures came from, said under every sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataSource {
+    /// 1688's open platform.
+    Platform,
+    /// open1688's sandbox: realistic, simulated figures.
+    Sandbox,
+}
+
+impl DataSource {
+    /// The note under every sheet.
+    pub fn note(self) -> &'static str {
+        match self {
+            Self::Platform => "数据来源 1688 (data source: 1688.com via open1688)",
+            Self::Sandbox => "模拟数据，非 1688 真实数据 (simulated data from the open1688 sandbox, not 1688.com)",
+        }
+    }
+}
+
+impl DataSource {
+    /// The source of the figures a client reads.
+    pub fn of(client: &open1688::Client) -> Self {
+        if client.on_platform() { Self::Platform } else { Self::Sandbox }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_says_when_the_data_is_simulated() {
+        assert!(DataSource::Sandbox.note().contains("模拟") && DataSource::Sandbox.note().contains("simulated"));
+        assert!(DataSource::Platform.note().starts_with("数据来源 1688"));
+    }
+}
