@@ -357,15 +357,9 @@ impl ClientBuilder {
 /// the endpoint's own `/oauth/authorize` (where the sandbox serves its consent page).
 fn default_authorize_url(endpoint: &Url) -> String {
     match endpoint.join("/oauth/authorize") {
-        Ok(own) if !on_1688(endpoint) => own.to_string(),
+        Ok(own) if !crate::platform::on_1688(endpoint) => own.to_string(),
         _ => open1688_types::oauth::AUTHORIZE_URL.to_owned(),
     }
-}
-
-/// Whether the URL is on 1688's own domain (its gateway or its login pages); any other endpoint
-/// is a sandbox or a stand-in.
-pub fn on_1688(url: &Url) -> bool {
-    url.host_str().is_some_and(|h| h.eq_ignore_ascii_case("1688.com") || h.to_ascii_lowercase().ends_with(".1688.com"))
 }
 
 /// Whether the URL's host is this machine (`localhost`, 127.0.0.0/8, `::1`).

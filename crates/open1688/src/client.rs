@@ -90,7 +90,7 @@ impl Client {
     /// Whether the endpoint is 1688's own gateway. Any other endpoint is a sandbox or a stand-in,
     /// whose offers, prices and suppliers are simulated, and every surface says so.
     pub fn on_platform(&self) -> bool {
-        crate::builder::on_1688(&self.inner.endpoint)
+        crate::platform::on_1688(&self.inner.endpoint)
     }
 
     /// The gateway clock as this client sees it.

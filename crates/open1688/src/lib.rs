@@ -44,6 +44,7 @@ pub mod limiter;
 mod oauth;
 pub mod picture_decode;
 pub mod picture_url;
+mod platform;
 pub mod retry;
 pub mod telemetry;
 pub mod tiered_cache;
@@ -52,7 +53,7 @@ mod token_state;
 pub mod token_store;
 mod transport;
 
-pub use builder::{ClientBuilder, DEFAULT_ENDPOINT, env, on_1688};
+pub use builder::{ClientBuilder, DEFAULT_ENDPOINT, env};
 pub use buyer::{MemberKey, SearchQuery, SortOrder};
 pub use cache::{CacheCounts, CacheTtls, MemoryCache, ResponseCache};
 pub use client::Client;
@@ -62,6 +63,7 @@ pub use limiter::{RateLimits, SharedLimiterUnavailable, SharedPacer, SharedRateL
 pub use oauth::new_oauth_state;
 pub use open1688_types as types;
 pub use open1688_types::Params;
+pub use platform::on_1688;
 pub use retry::{ErrorClass, RetryPolicy};
 pub use tiered_cache::{SecondLevelCache, TieredCache};
 pub use token::Token;
