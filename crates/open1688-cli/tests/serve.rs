@@ -48,6 +48,27 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let (status, p) = call(M::GET, &url("/v1/offers/abc"), Some(&reader), None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
     assert_eq!(call(M::GET, &url("/v1/nothing"), Some(&reader), None).await.0, StatusCode::NOT_FOUND);
+    // An address that is nothing: a page in the browser's language with a way on, or a problem
+    // document for a program.
+    let http = reqwest::Client::new();
+    let page = http
+        .get(url("/nope"))
+        .header("accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+        .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::NOT_FOUND);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.headers().contains_key("content-security-policy"), "the page carries the pages' headers");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("没有这个页面") && html.contains("href=\"/search\"") && html.contains("lang=\"zh-CN\""),
+        "{html}"
+    );
+    let problem = http.get(url("/nope")).header("accept", "application/json").send().await.unwrap();
+    assert_eq!(problem.status(), StatusCode::NOT_FOUND);
+    assert!(problem.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
 
     // The seller behind the offer, the market for a keyword, a picture uploaded or refused.
     let open_id = find(&offer, "open_id").expect("the offer names its seller");

@@ -135,8 +135,14 @@ fn timed_out() -> axum::response::Response {
         .into_response()
 }
 
-async fn not_found() -> Problem {
-    Problem::new(StatusCode::NOT_FOUND, "no such route; the API is under /v1 (see the README)")
+/// An address that is neither a page nor a route: a page for a browser, a problem document for a
+/// program.
+async fn not_found(headers: axum::http::HeaderMap) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if crate::pages::wants_html(&headers) {
+        return crate::pages::missing_page(&headers);
+    }
+    Problem::new(StatusCode::NOT_FOUND, "no such route; the API is under /v1 (see /v1/openapi.json)").into_response()
 }
 
 /// Serves the router on `addr` until `shutdown` completes. Warns when the address is reachable

@@ -127,7 +127,12 @@ fn encode(text: &str) -> String {
 /// the site the browser must still name the origin, which the form check reads), no caching.
 pub async fn page_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+    with_page_headers(response.headers_mut());
+    response
+}
+
+/// Sets the headers every page answer carries (see [`page_headers`]).
+pub(super) fn with_page_headers(headers: &mut axum::http::HeaderMap) {
     let policy = "default-src 'self'; img-src 'self' http: https: data:; style-src 'self'; script-src 'self'; \
                   connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
@@ -135,7 +140,6 @@ pub async fn page_headers(request: Request, next: Next) -> Response {
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
-    response
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod health;
 mod keys;
 mod layout;
 mod live;
+mod missing;
 mod offer;
 mod order_now;
 mod orders;
@@ -35,6 +36,7 @@ use axum::routing::{get, post};
 
 use crate::state::ServiceState;
 
+pub use missing::{missing_page, wants_html};
 pub use session::charge_viewer;
 pub use text::Lang;
 

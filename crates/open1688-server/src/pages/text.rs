@@ -238,6 +238,10 @@ words! {
     active: "active", "有效";
     /// A page was not found.
     not_found: "Not found.", "未找到。";
+    /// The title of the page for an address the dashboard does not have.
+    missing_page: "There is no such page", "没有这个页面";
+    /// What to do about an address the dashboard does not have.
+    missing_page_next: "The address may be mistyped, or the page may have moved. Start again from the overview or a search.", "地址可能输错了，或页面已移动。请从概览或搜索重新开始。";
     /// Something failed.
     failed: "That did not work", "操作失败";
     /// Back.
