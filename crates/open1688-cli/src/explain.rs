@@ -32,7 +32,7 @@ pub fn explained(error: &CliError) -> Option<String> {
                  it (or set OPEN1688_ACCESS_TOKEN)"
                 .to_owned(),
             Credential::ApiSubscription => "this app may not call the API it needs here: apply for it in your app's \
-                 API list on open.1688.com (the README's \"Connect a real 1688 app\" lists which)"
+                 API list on open.1688.com (the README's \"Connecting your 1688 app\" lists which)"
                 .to_owned(),
         });
     }

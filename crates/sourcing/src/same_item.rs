@@ -22,7 +22,7 @@ pub struct SameItemEvidence {
 }
 
 /// The rule that turns evidence into a verdict. The defaults were measured against the
-/// sandbox's same-factory groups (see the README's figures).
+/// sandbox's same-factory groups (BENCHMARKS.md, "The same item by picture").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SameItemRule {
     /// At most this many differing bits: the same picture, whatever the titles say.
