@@ -18,9 +18,7 @@ impl DataSource {
             Self::Sandbox => "模拟数据，非 1688 真实数据 (simulated data from the open1688 sandbox, not 1688.com)",
         }
     }
-}
 
-impl DataSource {
     /// The source of the figures a client reads.
     pub fn of(client: &open1688::Client) -> Self {
         if client.on_platform() { Self::Platform } else { Self::Sandbox }

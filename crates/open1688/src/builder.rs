@@ -290,7 +290,7 @@ impl ClientBuilder {
         if !matches!(endpoint.scheme(), "http" | "https") {
             return Err(Error::Config(format!("endpoint {:?} must be http or https", self.endpoint)));
         }
-        if endpoint.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&endpoint) {
+        if endpoint.scheme() == "http" && !self.allow_insecure_http && !crate::platform::is_loopback(&endpoint) {
             return Err(Error::Config(format!(
                 "endpoint {} is plain http to another machine: the token and signature would cross the network \
                  in clear text; use https (or allow_insecure_http(true) to force it)",
@@ -359,16 +359,6 @@ fn default_authorize_url(endpoint: &Url) -> String {
     match endpoint.join("/oauth/authorize") {
         Ok(own) if !crate::platform::on_1688(endpoint) => own.to_string(),
         _ => open1688_types::oauth::AUTHORIZE_URL.to_owned(),
-    }
-}
-
-/// Whether the URL's host is this machine (`localhost`, 127.0.0.0/8, `::1`).
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

@@ -195,12 +195,7 @@ impl Client {
 /// then. For a gateway on loopback, such a picture URL on loopback is read from the gateway as it
 /// is now; `None` for every other URL (a real gateway is never on loopback).
 fn rebased_to_local_gateway(text: &str, endpoint: &url::Url) -> Option<String> {
-    let is_loopback = |url: &url::Url| match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name == "localhost",
-        None => false,
-    };
+    use crate::platform::is_loopback;
     let url = url::Url::parse(text).ok()?;
     let moved = is_loopback(endpoint)
         && is_loopback(&url)

@@ -63,7 +63,7 @@ pub use limiter::{RateLimits, SharedLimiterUnavailable, SharedPacer, SharedRateL
 pub use oauth::new_oauth_state;
 pub use open1688_types as types;
 pub use open1688_types::Params;
-pub use platform::on_1688;
+pub use platform::{is_loopback, on_1688};
 pub use retry::{ErrorClass, RetryPolicy};
 pub use tiered_cache::{SecondLevelCache, TieredCache};
 pub use token::Token;

@@ -75,13 +75,7 @@ fn sandbox_endpoint(endpoint: Option<&str>) -> Result<String, CliError> {
     };
     let endpoint = endpoint.ok_or_else(not_a_sandbox)?;
     let url = url::Url::parse(endpoint).map_err(|_| not_a_sandbox())?;
-    let local = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    if !local {
+    if !open1688::is_loopback(&url) {
         return Err(not_a_sandbox());
     }
     Ok(endpoint.trim_end_matches('/').to_owned())
