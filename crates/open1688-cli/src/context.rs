@@ -113,23 +113,20 @@ impl Ctx {
             .await
     }
 
-    /// The application layer over the gateway, with the configured language and policy.
+    /// The application layer over the gateway, with the configured language and policy, and the
+    /// store when there is one.
     pub async fn jobs(&self) -> Result<Jobs, CliError> {
         let client = self.gateway().await?.client.clone();
-        Ok(Jobs::new(client).language(self.settings.language.clone()).policy(self.settings.policy.clone()))
-    }
-
-    /// The application layer reading trends from the store's history, when there is a store to
-    /// read (`DATABASE_URL`, or the default SQLite file once a watch has created it); a store
-    /// that will not open only leaves the trends out.
-    pub async fn jobs_with_history(&self) -> Result<Jobs, CliError> {
-        let jobs = self.jobs().await?;
+        let jobs = Jobs::new(client).language(self.settings.language.clone()).policy(self.settings.policy.clone());
+        // The store gives trends from watched offers' history and keeps suppliers' profiles
+        // between commands; without one (`DATABASE_URL` unset and no default SQLite file yet)
+        // profiles are read once per command. A store that will not open only costs that.
         let has_store = self.settings.env.database_url.is_some() || default_store_file().exists();
         if !has_store {
             return Ok(jobs);
         }
         Ok(match self.store().await {
-            Ok(store) => jobs.history(store),
+            Ok(store) => jobs.store(store),
             Err(_) => jobs,
         })
     }

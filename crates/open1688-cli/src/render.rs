@@ -9,10 +9,26 @@ use open1688_jobs::{Cell, Sheet};
 
 use crate::args::Format;
 
-/// A sheet as an aligned table.
+/// Above this many columns a one-row sheet prints as a record, one field a line: a terminal
+/// holds seven columns of figures side by side, not seventeen.
+const RECORD_ABOVE_COLUMNS: usize = 7;
+
+/// A record's width in terminal columns: long values (the why) wrap inside it.
+const RECORD_WIDTH: u16 = 110;
+
+/// A sheet as an aligned table (a wide sheet of one row as field and value lines).
 fn table(sheet: &Sheet) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    if let [row] = sheet.rows.as_slice()
+        && sheet.columns.len() > RECORD_ABOVE_COLUMNS
+    {
+        t.set_content_arrangement(ContentArrangement::Dynamic).set_width(RECORD_WIDTH);
+        for (column, cell) in sheet.columns.iter().zip(row) {
+            t.add_row([column.to_string(), cell.display()]);
+        }
+        return t.to_string();
+    }
     t.set_header(sheet.columns.iter().copied());
     for row in &sheet.rows {
         t.add_row(row.iter().map(Cell::display));

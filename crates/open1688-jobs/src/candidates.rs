@@ -99,7 +99,9 @@ impl Jobs {
             out.push(Candidate { offer, supplier });
         };
         progress.emit(ProgressEvent::End { task: TASK });
-        result.map(|()| out)
+        result?;
+        self.apply_profiles(&mut out, progress).await?;
+        Ok(out)
     }
 }
 

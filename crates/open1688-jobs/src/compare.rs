@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::jobs::{Jobs, load_scorecard};
 use crate::progress::Progress;
 use crate::search::SearchRequest;
-use crate::sheet::{Cell, Sheet};
+use crate::sheet::{Cell, Sheet, cost_cells, cost_columns};
 
 /// What to compare.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -120,9 +120,9 @@ impl CompareReport {
     }
 }
 
-/// Landed cost per unit of the first `n` rows, for bar charts.
+/// Landed cost per unit needed of the first `n` rows, for bar charts.
 pub fn bars(cmp: &Comparison, n: usize) -> Vec<(String, Decimal)> {
-    cmp.rows.iter().take(n).map(|r| (r.supplier.clone(), r.per_unit)).collect()
+    cmp.rows.iter().take(n).map(|r| (r.supplier.clone(), r.cost.landed_per_unit_needed)).collect()
 }
 
 /// The comparison table: cost and score ranks, the Pareto front, the scorecard's action, and
@@ -133,26 +133,16 @@ pub fn comparison_sheet(cmp: &Comparison) -> Sheet {
     let mut s = Sheet::new(
         "comparison",
         &[
-            "offer_id",
-            "supplier",
-            "quantity",
-            "total",
-            "per_unit",
-            "score",
-            "cost_rank",
-            "score_rank",
-            "pareto",
-            "action",
-            "decision",
-        ],
+            &["offer_id", "supplier"][..],
+            &cost_columns()[..],
+            &["score", "cost_rank", "score_rank", "pareto", "action", "decision"],
+        ]
+        .concat(),
     );
     for r in &cmp.rows {
-        s.push(vec![
-            Cell::Int(r.offer_id),
-            Cell::Text(r.supplier.clone()),
-            Cell::Int(r.quantity),
-            Cell::Money(r.total),
-            Cell::Money(r.per_unit),
+        let mut row = vec![Cell::Int(r.offer_id), Cell::Text(r.supplier.clone())];
+        row.extend(cost_cells(&r.cost));
+        row.extend([
             Cell::Num(r.score.round_dp(1)),
             Cell::count(r.cost_rank),
             Cell::count(r.score_rank),
@@ -164,6 +154,7 @@ pub fn comparison_sheet(cmp: &Comparison) -> Sheet {
                 _ => Cell::Empty,
             },
         ]);
+        s.push(row);
     }
     s
 }

@@ -9,6 +9,7 @@ use sourcing::Scorecard;
 
 use crate::error::{JobError, Result};
 use crate::policy::SourcingPolicy;
+use crate::supplier_profiles::ProfileMemo;
 
 /// The application layer's entry point: one per gateway client, shared by every surface.
 ///
@@ -20,35 +21,54 @@ pub struct Jobs {
     client: Client,
     language: String,
     policy: SourcingPolicy,
-    history: Option<HistorySource>,
+    store: Option<KeptIn>,
+    profiles: ProfileMemo,
 }
 
-/// Where decisions read price history for trends: a store's snapshots of watched offers.
+/// The store decisions read price history from (for trends) and keep suppliers' profiles in.
 #[derive(Clone)]
-struct HistorySource(Arc<dyn Store>);
+struct KeptIn(Arc<dyn Store>);
 
-impl std::fmt::Debug for HistorySource {
+impl std::fmt::Debug for KeptIn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HistorySource")
+        f.write_str("KeptIn")
     }
 }
 
 impl Jobs {
     /// Jobs over `client`, with English translations and the default policy.
     pub fn new(client: Client) -> Self {
-        Self { client, language: "en".into(), policy: SourcingPolicy::default(), history: None }
+        Self {
+            client,
+            language: "en".into(),
+            policy: SourcingPolicy::default(),
+            store: None,
+            profiles: ProfileMemo::default(),
+        }
     }
 
-    /// Reads price history from `store` so that `quote` and `source` show trends for offers it
-    /// has watched (a store that fails to answer only leaves the trend out).
-    pub fn history(mut self, store: Arc<dyn Store>) -> Self {
-        self.history = Some(HistorySource(store));
+    /// Reads price history from `store` (so that `quote` and `source` show trends for offers it
+    /// has watched) and keeps suppliers' profiles there (so every instance and later command
+    /// scores a supplier alike). A store that fails to answer only leaves the trend out, or
+    /// costs a profile read.
+    pub fn store(mut self, store: Arc<dyn Store>) -> Self {
+        self.store = Some(KeptIn(store));
         self
+    }
+
+    /// The store given to [`Jobs::store`], if any.
+    pub(crate) fn kept_in(&self) -> Option<&Arc<dyn Store>> {
+        self.store.as_ref().map(|KeptIn(store)| store)
+    }
+
+    /// Profiles read by this process (used when there is no store).
+    pub(crate) fn profile_memo(&self) -> &ProfileMemo {
+        &self.profiles
     }
 
     /// The trend of `offer_id` at `quantity` units from the stored history, when there is one.
     pub(crate) async fn trend_of(&self, offer_id: i64, quantity: i64) -> Option<sourcing::Trend> {
-        let HistorySource(store) = self.history.as_ref()?;
+        let store = self.kept_in()?;
         let points = store.price_history(offer_id, 0).await.ok()?;
         let observations: Vec<sourcing::Observation> = points
             .iter()

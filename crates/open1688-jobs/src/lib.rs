@@ -64,6 +64,7 @@ pub mod source;
 #[cfg(all(feature = "xlsx", feature = "charts"))]
 mod source_files;
 mod source_outputs;
+pub mod supplier_profiles;
 pub mod watches;
 #[cfg(feature = "xlsx")]
 pub mod workbook;

@@ -23,13 +23,17 @@ pub struct OffersReport {
 pub struct OfferDetail {
     /// The offer: ladder, SKUs, MOQ, shipping.
     pub offer: Offer,
-    /// Its supplier as the detail and search describe it.
+    /// Its supplier's full profile (see [`crate::supplier_profiles`]).
     pub supplier: sourcing::Supplier,
+    /// The supplier judged by the policy's scorecard: the same score and band every surface
+    /// shows for this supplier.
+    pub score: sourcing::ScoreReport,
 }
 
-impl From<Candidate> for OfferDetail {
-    fn from(c: Candidate) -> Self {
-        Self { offer: c.offer, supplier: c.supplier }
+impl OfferDetail {
+    /// A candidate with its supplier judged by `card`.
+    pub fn scored(c: Candidate, card: &sourcing::Scorecard) -> Self {
+        Self { score: card.score(&c.supplier), offer: c.offer, supplier: c.supplier }
     }
 }
 
@@ -40,9 +44,10 @@ impl Jobs {
             return Err(JobError::invalid("ids", "name at least one offer id"));
         }
         // With one id, its absence is the answer's error; with several, the others still answer.
+        let card = crate::jobs::load_scorecard(&self.sourcing_policy().scorecard)?;
         if let [id] = ids {
             let candidate = self.named_candidate(*id, progress).await?;
-            return Ok(OffersReport { offers: vec![OfferDetail::from(candidate)], not_found: Vec::new() });
+            return Ok(OffersReport { offers: vec![OfferDetail::scored(candidate, &card)], not_found: Vec::new() });
         }
         let candidates = self.fetch(ids, &[], crate::candidates::Strictness::EachNamed, progress).await?;
         let found: std::collections::HashSet<i64> = candidates.iter().map(|c| c.offer.id).collect();
@@ -50,7 +55,7 @@ impl Jobs {
         if candidates.is_empty() {
             return Err(JobError::NotFound(format!("none of the offers {ids:?} was found on 1688")));
         }
-        Ok(OffersReport { offers: candidates.into_iter().map(OfferDetail::from).collect(), not_found })
+        Ok(OffersReport { offers: candidates.into_iter().map(|c| OfferDetail::scored(c, &card)).collect(), not_found })
     }
 }
 
@@ -104,6 +109,8 @@ impl OffersReport {
                 "ship_from",
                 "supplier",
                 "seller_open_id",
+                "score",
+                "band",
                 "status",
             ],
         );
@@ -124,6 +131,8 @@ impl OffersReport {
                 Cell::opt_text(o.shipping.ship_from.clone()),
                 Cell::opt_text(d.supplier.company.clone()),
                 Cell::opt_text(o.supplier.open_id.clone()),
+                Cell::Num(d.score.score.round_dp(1)),
+                Cell::Text(d.score.band.clone()),
                 Cell::opt_text(o.status.clone()),
             ]);
             push_tiers_and_skus(o, &mut tiers, &mut skus);

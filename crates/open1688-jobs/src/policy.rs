@@ -43,6 +43,9 @@ pub struct SourcingPolicy {
     pub histogram_bins: usize,
     /// Suppliers listed in the market report's top lists (default 10).
     pub top_suppliers: usize,
+    /// Hours a supplier's profile (its listing and detail, read once) is kept before it is read
+    /// again (default 24).
+    pub supplier_profile_max_age_hours: u32,
     /// The scorecard preset or TOML file that scores suppliers (default `default`).
     pub scorecard: String,
     /// A cross-border buyer's terms (currency with dated rates, forwarder, duty, VAT, agent fee);
@@ -69,6 +72,7 @@ impl Default for SourcingPolicy {
             detail_concurrency: 8,
             histogram_bins: 10,
             top_suppliers: 10,
+            supplier_profile_max_age_hours: 24,
             scorecard: "default".into(),
             cross_border: None,
         }

@@ -5,7 +5,6 @@ use open1688::MemberKey;
 use serde::Serialize;
 use sourcing::{OfferSummary, ScoreReport, Supplier};
 
-use crate::candidates::item_ids;
 use crate::error::{JobError, Result};
 use sourcing::Scorecard;
 
@@ -49,11 +48,8 @@ impl Jobs {
                 member.login_id.unwrap_or_default()
             )));
         }
-        let ids: Vec<i64> = item_ids(&items).into_iter().take(1).collect();
-        let candidates = self.candidates(&ids, &items, progress).await?;
-        let first = candidates.first().ok_or_else(|| JobError::NoAnswer(format!("seller {id}: no readable offer")))?;
-        let mut supplier = first.supplier.clone();
-        supplier.offer_count = Some(items.len() as i64);
+        // The supplier's full profile, the same every other job scores it from.
+        let supplier = progress.or_cancel(self.supplier_profile(id)).await??.supplier;
         let score = card.score(&supplier);
         let offers = items.iter().filter_map(|i| sourcing::summary_from_search_item(i).ok()).collect();
         Ok(SellerReport { open_id: id.to_owned(), supplier, score, offers })

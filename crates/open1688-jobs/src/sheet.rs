@@ -130,6 +130,40 @@ impl Sheet {
     }
 }
 
+/// The columns of the cost vocabulary ([`sourcing::Figure`]), freight's source after freight: the
+/// same names as the JSON fields of [`sourcing::CostFigures`].
+pub fn cost_columns() -> Vec<&'static str> {
+    let mut columns = Vec::with_capacity(sourcing::Figure::ALL.len() + 1);
+    for figure in sourcing::Figure::ALL {
+        columns.push(figure.key());
+        if figure == sourcing::Figure::Freight {
+            columns.push("freight_source");
+        }
+    }
+    columns
+}
+
+/// The cells of [`cost_columns`] for one purchase.
+pub fn cost_cells(cost: &sourcing::CostFigures) -> Vec<Cell> {
+    let mut cells = Vec::with_capacity(sourcing::Figure::ALL.len() + 1);
+    for figure in sourcing::Figure::ALL {
+        cells.push(match figure {
+            sourcing::Figure::QuantityNeeded => Cell::Int(cost.quantity_needed),
+            sourcing::Figure::QuantityBought => Cell::Int(cost.quantity_bought),
+            money => Cell::Money(cost.value(money)),
+        });
+        if figure == sourcing::Figure::Freight {
+            cells.push(Cell::Text(
+                serde_json::to_value(cost.freight_source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            ));
+        }
+    }
+    cells
+}
+
 /// Several sheets as one JSON value: a single sheet's rows, or an object keyed by sheet name.
 pub fn sheets_json(sheets: &[Sheet]) -> Json {
     match sheets {

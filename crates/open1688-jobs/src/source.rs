@@ -36,6 +36,18 @@ pub struct SourceRequest {
 }
 
 impl SourceRequest {
+    /// `need` units of what `keyword` finds, everything else as the policy says.
+    pub fn new(keyword: impl Into<String>, need: i64) -> Self {
+        Self {
+            keyword: keyword.into(),
+            need: NeedRequest::units(need),
+            candidates: None,
+            strategy: None,
+            same_item: false,
+            max_suppliers: None,
+        }
+    }
+
     /// Checks what can be checked before any call: the need, the supplier cap and the keyword,
     /// each refusal naming its field (a service answers 400 at once instead of starting a job
     /// bound to fail).
@@ -75,14 +87,10 @@ pub struct SourceDecision {
     pub title: String,
     /// Its supplier's name.
     pub supplier: String,
-    /// Units to buy (may exceed the need where a higher tier costs less in total).
-    pub quantity: i64,
-    /// Unit price at that quantity.
-    pub unit_price: Decimal,
-    /// Goods and freight for that quantity.
-    pub landed_total: Decimal,
-    /// Landed cost per unit.
-    pub landed_per_unit: Decimal,
+    /// What buying it costs, in the one vocabulary: the units bought (may exceed the need where
+    /// a higher tier costs less in all), the unit price there, goods, freight and landed figures.
+    /// The same figures as the pick's row of the comparison.
+    pub cost: sourcing::CostFigures,
     /// Why this offer and this quantity.
     pub why: String,
 }
@@ -212,16 +220,20 @@ impl Jobs {
             }
             None => (None, None),
         };
-        let per_unit = plan.total.checked_div(Decimal::from(option.quantity)).ok_or(sourcing::EngineError::Overflow)?;
+        let cost = sourcing::CostFigures::new(
+            need.quantity,
+            option.quantity,
+            option.unit_price,
+            plan.goods,
+            plan.freight,
+            sourcing::FreightSource::Estimate,
+        )?;
         let decision = SourceDecision {
             offer_id: best_id,
             sku_id: sku,
             title: best.offer.title.clone(),
             supplier: supplier_name(&best.supplier, &best.offer),
-            quantity: option.quantity,
-            unit_price: option.unit_price,
-            landed_total: plan.total,
-            landed_per_unit: per_unit,
+            cost,
             why: format!("{reason}. {}", advice.reason),
         };
         let scored = candidates
@@ -319,6 +331,11 @@ fn split_only(allocation: &sourcing::Allocation) -> JobError {
     ))
 }
 
+/// Money as a person reads it: yuan with two decimals.
+fn yuan(amount: Decimal) -> String {
+    format!("¥{:.2}", amount.round_dp(2))
+}
+
 /// Why a comparison has no pick: every offer left out (and the first reasons), or every supplier
 /// blocked by the scorecard.
 fn no_pick(comparison: &Comparison) -> JobError {
@@ -338,13 +355,18 @@ impl SourceReport {
     /// The one line a person reads first (and a second when a split costs less).
     pub fn summary_line(&self) -> String {
         let d = &self.decision;
+        let c = &d.cost;
         let single = format!(
-            "buy {} × offer {} from {} at ¥{} landed (¥{} a unit): {}",
-            d.quantity,
+            "buy {} × offer {} from {}: {} landed in all ({} a unit, freight {}, {}) = {} landed per unit needed, {} per unit bought. {}",
+            c.quantity_bought,
             d.offer_id,
             d.supplier,
-            d.landed_total.round_dp(2),
-            d.landed_per_unit.round_dp(2),
+            yuan(c.landed_total),
+            yuan(c.unit_price),
+            yuan(c.freight),
+            c.freight_source.label(sourcing::Language::En),
+            yuan(c.landed_per_unit_needed),
+            yuan(c.landed_per_unit_bought),
             self.advice.reason
         );
         let single = match (&self.cross_border, &self.cross_border_missing) {
@@ -359,10 +381,10 @@ impl SourceReport {
         };
         match &self.split {
             Some(split) => format!(
-                "{single}\nor split across {} suppliers for ¥{} landed, ¥{} less: {}",
+                "{single}\nor split across {} suppliers for {} landed in all, {} less: {}",
                 split.allocation.suppliers,
-                split.allocation.plan.total.round_dp(2),
-                split.saving.round_dp(2),
+                yuan(split.allocation.plan.total),
+                yuan(split.saving),
                 split
                     .allocation
                     .lines

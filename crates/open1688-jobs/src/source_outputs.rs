@@ -6,7 +6,7 @@ use crate::compare::comparison_sheet;
 use crate::offers::{push_tiers_and_skus, skus_sheet, tiers_sheet};
 use crate::plan::plan_sheets;
 use crate::quote::cross_border_sheet;
-use crate::sheet::{Cell, Sheet};
+use crate::sheet::{Cell, Sheet, cost_cells, cost_columns};
 use crate::source::SourceReport;
 
 impl SourceReport {
@@ -71,30 +71,24 @@ impl SourceReport {
         let mut summary = Sheet::new(
             "summary",
             &[
-                "keyword",
-                "need",
-                "buy_quantity",
-                "offer_id",
-                "title",
-                "supplier",
-                "unit_price",
-                "landed_total",
-                "landed_per_unit",
-                "why",
-            ],
+                &["keyword", "offer_id", "sku_id", "title", "supplier", "score", "band"][..],
+                &cost_columns()[..],
+                &["why"],
+            ]
+            .concat(),
         );
-        summary.push(vec![
+        let mut row = vec![
             Cell::Text(self.keyword.clone()),
-            Cell::Int(self.need),
-            Cell::Int(d.quantity),
             Cell::Int(d.offer_id),
+            Cell::opt_int(d.sku_id),
             Cell::Text(d.title.clone()),
             Cell::Text(d.supplier.clone()),
-            Cell::Money(d.unit_price),
-            Cell::Money(d.landed_total),
-            Cell::Money(d.landed_per_unit),
-            Cell::Text(d.why.clone()),
-        ]);
+            self.pick().map_or(Cell::Empty, |p| Cell::Num(p.score.score.round_dp(1))),
+            self.pick().map_or(Cell::Empty, |p| Cell::Text(p.score.band.clone())),
+        ];
+        row.extend(cost_cells(&d.cost));
+        row.push(Cell::Text(d.why.clone()));
+        summary.push(row);
         summary
     }
 }

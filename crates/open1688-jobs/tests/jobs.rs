@@ -90,11 +90,11 @@ async fn source_reports_stages_and_every_detail_and_writes_its_files() {
     let report = jobs.source(&request, &progress).await.unwrap();
     assert!(report.candidates.len() <= 12 && !report.candidates.is_empty());
     assert!(report.pick().is_some(), "the decision is one of the candidates");
-    assert!(report.decision.quantity >= 300);
+    assert!(report.decision.cost.quantity_bought >= 300);
     assert!(
         report
             .summary_line()
-            .starts_with(&format!("buy {} × offer {}", report.decision.quantity, report.decision.offer_id))
+            .starts_with(&format!("buy {} × offer {}", report.decision.cost.quantity_bought, report.decision.offer_id))
     );
 
     let dir = tempfile::tempdir().unwrap();
@@ -233,7 +233,7 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
     let sourced = jobs.source(&source, &Progress::silent()).await.unwrap();
     match (&sourced.cross_border, &sourced.cross_border_missing) {
         (Some(c), None) => {
-            assert_eq!((c.quantity, c.currency.as_str()), (sourced.decision.quantity, "USD"));
+            assert_eq!((c.quantity, c.currency.as_str()), (sourced.decision.cost.quantity_bought, "USD"));
             assert!(sourced.summary_line().contains("delivered abroad: ¥"), "{}", sourced.summary_line());
             assert!(sourced.sheets().iter().any(|s| s.name == "cross-border"));
         }
@@ -281,7 +281,10 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
         sku.attributes.contains(&("容量".into(), "750ml".into()))
             && sku.attributes.contains(&("颜色".into(), "红色".into()))
     );
-    assert!(sku.stock.is_none_or(|units| units >= report.decision.quantity), "never more than the SKU's stock");
+    assert!(
+        sku.stock.is_none_or(|units| units >= report.decision.cost.quantity_bought),
+        "never more than the SKU's stock"
+    );
     assert_eq!(report.plan.orders[0].lines[0].sku_id, Some(sku_id));
     assert!(!report.comparison.excluded.is_empty(), "offers without that variant are left out, with the reason");
     // Half a variant names several SKUs of every offer: nothing can be priced, and it says why.
@@ -317,7 +320,7 @@ async fn quote_shows_the_trend_of_a_watched_offer_from_the_store() {
     let request = QuoteRequest { offer_id: OFFER, need: NeedRequest::units(95), sku: None, batches: 1 };
     let plain = jobs.quote(&request, &Progress::silent()).await.unwrap();
     assert!(plain.trend.is_none(), "no store, no trend");
-    let with_history = jobs.clone().history(std::sync::Arc::new(store));
+    let with_history = jobs.clone().store(std::sync::Arc::new(store));
     let report = with_history.quote(&request, &Progress::silent()).await.unwrap();
     let trend = report.trend.clone().expect("the stored history gives a trend");
     assert_eq!((trend.low_30d.to_string(), trend.current.to_string()), ("8.40".into(), "8.80".into()));
@@ -378,4 +381,46 @@ async fn a_split_respects_the_supplier_limit() {
     let zero = SourceRequest { max_suppliers: Some(0), ..request };
     let err = jobs.source(&zero, &Progress::silent()).await.unwrap_err();
     assert!(matches!(err, JobError::Invalid { ref field, .. } if field == "max_suppliers"), "{err}");
+}
+
+/// One supplier, one score: the pick's supplier scores the same in the sourcing job, in a keyword
+/// comparison, beside the same item found by picture, among offers picked by hand, on its offer
+/// and as a seller — each job scores from the supplier's full profile, never from what its own
+/// answer happened to carry.
+#[tokio::test]
+async fn a_supplier_scores_the_same_in_every_job() {
+    let (_sandbox, jobs) = sandbox_jobs().await;
+    let p = Progress::silent();
+    let source = jobs.source(&SourceRequest::new("保温杯", 300), &p).await.unwrap();
+    let pick = source.pick().unwrap();
+    let open_id = pick.offer.supplier.open_id.clone().expect("the pick names its seller");
+    let expected = (pick.score.score, pick.score.band.clone());
+    let row_score = |rows: &[sourcing::ComparisonRow], id: i64| rows.iter().find(|r| r.offer_id == id).map(|r| r.score);
+
+    let mut seen = vec![("source", Some(expected.0))];
+    let need = NeedRequest::units(300);
+    for (name, target) in [
+        ("compare keyword", CompareTarget::Keyword("保温杯".into())),
+        ("compare same item", CompareTarget::SameItemAs(source.decision.offer_id)),
+        ("compare picked", CompareTarget::Offers(vec![source.decision.offer_id, OFFER])),
+    ] {
+        let request = CompareRequest { target, need: need.clone(), candidates: None, strategy: None };
+        let report = jobs.compare(&request, &p).await.unwrap();
+        seen.push((name, row_score(&report.comparison.rows, source.decision.offer_id)));
+    }
+    let offer = jobs.offers(&[source.decision.offer_id], &p).await.unwrap();
+    assert_eq!(offer.offers[0].score.band, expected.1, "the offer's band");
+    seen.push(("offer", Some(offer.offers[0].score.score)));
+    let card = open1688_jobs::load_scorecard("default").unwrap();
+    let seller = jobs.seller(&open_id, &card, &p).await.unwrap();
+    assert_eq!(seller.score.band, expected.1, "the seller's band");
+    seen.push(("seller", Some(seller.score.score)));
+    for (name, score) in &seen {
+        assert_eq!(*score, Some(expected.0), "{name} scores the supplier differently: {seen:?}");
+    }
+    assert!(seller.supplier.offer_count.is_some(), "the profile counts the seller's offers");
+    assert!(
+        !seller.supplier.identities.is_empty() || seller.supplier.fulfillment_rate.is_some(),
+        "the listing's signals are in"
+    );
 }

@@ -19,6 +19,7 @@ use crate::outbox::Delivery;
 use crate::pool::{BeginWrite, SqlStore};
 use crate::record::{Observation, Recorded, StoredOffer, StoredSupplier, snapshot_from};
 use crate::snapshot::Snapshot;
+use crate::supplier_profiles::SupplierProfile;
 use crate::watch::{NewWatch, WATCH_COLUMNS, Watch, WatchSummary, watch_from_row};
 
 /// Persistence for offers, history, watches and alerts.
@@ -31,6 +32,10 @@ pub trait Store: JobStore + CatalogStore + Send + Sync {
     async fn offer(&self, offer_id: i64) -> Result<Option<StoredOffer>>;
     /// A supplier as last recorded (by `sourcing::plan::supplier_key`).
     async fn supplier(&self, key: &str) -> Result<Option<StoredSupplier>>;
+    /// The full profile kept for a seller open id, however old.
+    async fn supplier_profile(&self, open_id: &str) -> Result<Option<SupplierProfile>>;
+    /// Keeps a supplier's full profile, replacing the one kept for its open id.
+    async fn save_supplier_profile(&self, profile: &SupplierProfile) -> Result<()>;
     /// Imports snapshots (a backfill of history) in batched transactions, without change
     /// detection; repeats are ignored. Returns how many were new.
     async fn import_snapshots(&self, snapshots: &[Snapshot]) -> Result<u64>;
@@ -111,6 +116,14 @@ impl Store for SqlStore {
 
     async fn supplier(&self, key: &str) -> Result<Option<StoredSupplier>> {
         crate::record::supplier(&self.db, key).await
+    }
+
+    async fn supplier_profile(&self, open_id: &str) -> Result<Option<SupplierProfile>> {
+        SqlStore::supplier_profile(self, open_id).await
+    }
+
+    async fn save_supplier_profile(&self, profile: &SupplierProfile) -> Result<()> {
+        SqlStore::save_supplier_profile(self, profile).await
     }
 
     async fn import_snapshots(&self, snapshots: &[Snapshot]) -> Result<u64> {

@@ -50,6 +50,7 @@ pub mod secret;
 pub mod service_jobs;
 pub mod sessions;
 pub mod snapshot;
+pub mod supplier_profiles;
 pub mod watch;
 
 pub use alert_log::{AlertQuery, LoggedAlert};
@@ -77,4 +78,5 @@ pub use service_jobs::{
     ClaimRules, Lease, NewServiceJob, ServiceJob, ServiceJobEnd, ServiceJobProgress, ServiceJobStatus,
 };
 pub use snapshot::{Change, Snapshot, detect};
+pub use supplier_profiles::SupplierProfile;
 pub use watch::{NewWatch, Watch, WatchState, WatchSummary};

@@ -9,6 +9,8 @@ use std::sync::Arc;
 mod orders;
 #[path = "suites/service_jobs.rs"]
 mod service_jobs;
+#[path = "suites/supplier_profiles.rs"]
+mod supplier_profiles;
 
 use chrono::{DateTime, Duration, Utc};
 use open1688::{Token, TokenStore};
@@ -502,6 +504,7 @@ async fn sqlite() {
     catalog_suite(&store, 9_300_000_001).await;
     orders::order_suite(&store, 9_400_000_001).await;
     service_jobs::service_job_suite(&store, 9_500_000_001).await;
+    supplier_profiles::supplier_profile_suite(&store, 9_600_000_001).await;
     let store = Arc::new(store);
     cache_suite(store.clone()).await;
     token_suite(store).await;
@@ -538,6 +541,7 @@ async fn server_suite(url: &str) {
     catalog_suite(&store, base + 200_000).await;
     orders::order_suite(&store, base + 300_000).await;
     service_jobs::service_job_suite(&store, base + 400_000).await;
+    supplier_profiles::supplier_profile_suite(&store, base + 500_000).await;
     cache_suite(Arc::new(SqlStore::open(url).await.unwrap())).await;
     token_suite(Arc::new(SqlStore::open(url).await.unwrap())).await;
 

@@ -235,6 +235,21 @@ impl Client {
             .boxed()
     }
 
+    /// One page of a seller's offers (by `sellerOpenId`) with the platform's count of them all:
+    /// the listing's first page is half of a supplier's profile.
+    pub async fn seller_offer_page(&self, seller_open_id: &str, language: &str, page: u32) -> Result<SearchPage> {
+        let request = SellerOfferQuery {
+            query: SellerOfferParam {
+                seller_open_id: seller_open_id.to_owned(),
+                begin_page: page.max(1),
+                page_size: MAX_PAGE_SIZE,
+                country: language.to_owned(),
+                ..Default::default()
+            },
+        };
+        payload("product.search.querySellerOfferList", self.execute(&request).await?)
+    }
+
     /// A seller's offers (by `sellerOpenId`), item by item across pages.
     pub fn seller_offers<'a>(&'a self, seller_open_id: &str, language: &str) -> BoxStream<'a, Result<SearchItem>> {
         let open_id = seller_open_id.to_owned();

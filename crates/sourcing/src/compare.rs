@@ -11,6 +11,7 @@ pub use crate::comparison_row::ComparisonRow;
 use crate::cost::Freight;
 use crate::decision::{Decision, DecisionPolicy, decide};
 use crate::error::EngineError;
+use crate::figures::CostFigures;
 use crate::model::{Offer, Supplier};
 use crate::quantity::{Need, optimal_quantity};
 use crate::scorecard::{Action, Scorecard};
@@ -89,7 +90,15 @@ pub fn compare(
     let mut rows = Vec::with_capacity(candidates.len());
     let mut excluded = Vec::new();
     for c in candidates {
-        let advice = match optimal_quantity(&c.offer, None, need, freight) {
+        // Priced for the variant the need names; an offer without it is left out, saying why.
+        let sku = match crate::sku::select_sku(&c.offer, &need.spec) {
+            Ok(sku) => sku,
+            Err(e) => {
+                excluded.push(Excluded { offer_id: c.offer.id, reason: e.to_string() });
+                continue;
+            }
+        };
+        let advice = match optimal_quantity(&c.offer, sku, need, freight) {
             Ok(advice) => advice,
             Err(e) => {
                 excluded.push(Excluded { offer_id: c.offer.id, reason: e.to_string() });
@@ -100,10 +109,9 @@ pub fn compare(
         let report = card.score(&c.supplier);
         rows.push(ComparisonRow {
             offer_id: c.offer.id,
+            sku_id: sku,
             supplier: c.supplier.company.clone().unwrap_or_else(|| crate::plan::supplier_key(&c.offer)),
-            quantity: best.quantity,
-            total: best.total,
-            per_unit: best.total / Decimal::from(need.quantity),
+            cost: CostFigures::of_option(best, need.quantity)?,
             score: report.score,
             action: report.action,
             cost_rank: 0,
@@ -111,12 +119,23 @@ pub fn compare(
             pareto: false,
         });
     }
-    rows.sort_by(|a, b| a.per_unit.cmp(&b.per_unit).then(b.score.cmp(&a.score)).then(a.offer_id.cmp(&b.offer_id)));
+    rows.sort_by(|a, b| {
+        a.cost
+            .landed_per_unit_needed
+            .cmp(&b.cost.landed_per_unit_needed)
+            .then(b.score.cmp(&a.score))
+            .then(a.offer_id.cmp(&b.offer_id))
+    });
     for (i, r) in rows.iter_mut().enumerate() {
         r.cost_rank = i + 1;
     }
     let mut by_score: Vec<usize> = (0..rows.len()).collect();
-    by_score.sort_by(|&a, &b| rows[b].score.cmp(&rows[a].score).then(rows[a].per_unit.cmp(&rows[b].per_unit)));
+    by_score.sort_by(|&a, &b| {
+        rows[b]
+            .score
+            .cmp(&rows[a].score)
+            .then(rows[a].cost.landed_per_unit_needed.cmp(&rows[b].cost.landed_per_unit_needed))
+    });
     for (rank, &i) in by_score.iter().enumerate() {
         rows[i].score_rank = rank + 1;
     }

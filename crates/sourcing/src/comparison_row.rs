@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::figures::CostFigures;
 use crate::scorecard::Action;
 
 /// One compared candidate.
@@ -11,14 +12,12 @@ use crate::scorecard::Action;
 pub struct ComparisonRow {
     /// Offer.
     pub offer_id: i64,
+    /// The SKU priced, when the need names a variant.
+    pub sku_id: Option<i64>,
     /// Supplier company or key.
     pub supplier: String,
-    /// Quantity the optimizer would buy for the need.
-    pub quantity: i64,
-    /// Landed cost of that quantity.
-    pub total: Decimal,
-    /// Landed cost per unit.
-    pub per_unit: Decimal,
+    /// What buying the quantity the optimizer chose for the need costs, in the one vocabulary.
+    pub cost: CostFigures,
     /// Supplier score.
     pub score: Decimal,
     /// The scorecard's action for that score.

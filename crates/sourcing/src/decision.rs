@@ -113,9 +113,9 @@ pub struct RunnerUp {
     pub offer_id: i64,
     /// Its supplier.
     pub supplier: String,
-    /// Its landed cost per unit.
-    pub per_unit: Decimal,
-    /// Its risk-adjusted cost per unit.
+    /// Its landed cost per unit needed.
+    pub landed_per_unit_needed: Decimal,
+    /// Its risk-adjusted cost per unit needed.
     pub risk_adjusted: Decimal,
     /// Its landed cost for the whole need, minus the pick's (negative: the runner-up is cheaper).
     pub total_difference: Decimal,
@@ -132,9 +132,9 @@ pub struct Decision {
     pub offer_id: i64,
     /// The policy it was picked by.
     pub policy: DecisionPolicy,
-    /// Its landed cost per unit.
-    pub per_unit: Decimal,
-    /// Its landed cost per unit with its band's premium.
+    /// Its landed cost per unit needed.
+    pub landed_per_unit_needed: Decimal,
+    /// Its landed cost per unit needed with its band's premium.
     pub risk_adjusted: Decimal,
     /// Why, in one sentence.
     pub reason: String,
@@ -150,7 +150,8 @@ pub struct Decision {
 /// A row's landed cost per unit raised by its band's premium; `None` when blocked.
 fn adjusted(row: &ComparisonRow, premiums: &RiskPremiums) -> Option<Decimal> {
     let percent = premiums.percent(row.action)?;
-    Some(row.per_unit + row.per_unit * percent / Decimal::ONE_HUNDRED)
+    let per_unit = row.cost.landed_per_unit_needed;
+    Some(per_unit + per_unit * percent / Decimal::ONE_HUNDRED)
 }
 
 /// The rows not blocked, best first by risk-adjusted cost (ties: higher score, then lower id).
@@ -166,27 +167,32 @@ pub fn decide(rows: &[ComparisonRow], need: i64, policy: &DecisionPolicy) -> Opt
     let order = ranked(rows, &policy.premiums);
     let (pick, pick_adjusted) = *order.first()?;
     let percent = policy.premiums.percent(pick.action).unwrap_or_default();
-    let cheapest = rows.iter().filter(|r| r.action != Action::Block).map(|r| r.per_unit).min().unwrap_or(pick.per_unit);
+    let cheapest = rows
+        .iter()
+        .filter(|r| r.action != Action::Block)
+        .map(|r| r.cost.landed_per_unit_needed)
+        .min()
+        .unwrap_or(pick.cost.landed_per_unit_needed);
     let mut reason = format!(
-        "lowest risk-adjusted cost ({} strategy): ¥{} a unit landed for {need} units, +{}% for a supplier whose band says {} = ¥{}",
+        "lowest risk-adjusted cost ({} strategy): ¥{} landed per unit needed ({need} units), +{}% for a supplier whose band says {} = ¥{}",
         policy.strategy.name(),
-        pick.per_unit.round_dp(2),
+        pick.cost.landed_per_unit_needed.round_dp(2),
         percent.normalize(),
         pick.action,
         pick_adjusted.round_dp(2),
     );
-    if pick.per_unit > cheapest {
+    if pick.cost.landed_per_unit_needed > cheapest {
         reason.push_str(&format!(
             "; ¥{} a unit dearer than the cheapest unblocked offer, for a safer supplier",
-            (pick.per_unit - cheapest).round_dp(2)
+            (pick.cost.landed_per_unit_needed - cheapest).round_dp(2)
         ));
     }
     let runner_up = order.get(1).map(|(r, a)| RunnerUp {
         offer_id: r.offer_id,
         supplier: r.supplier.clone(),
-        per_unit: r.per_unit,
+        landed_per_unit_needed: r.cost.landed_per_unit_needed,
         risk_adjusted: *a,
-        total_difference: r.total - pick.total,
+        total_difference: r.cost.landed_total - pick.cost.landed_total,
         score_difference: r.score - pick.score,
         action: r.action,
     });
@@ -198,12 +204,12 @@ pub fn decide(rows: &[ComparisonRow], need: i64, policy: &DecisionPolicy) -> Opt
         let factor = Decimal::ONE + r_percent / Decimal::ONE_HUNDRED;
         let drop = (r.risk_adjusted - pick_adjusted) / factor;
         would_change.push(format!(
-            "offer {} ({}, band {}) would be picked at ¥{} a unit or less (now ¥{}, ¥{} lower)",
+            "offer {} ({}, band {}) would be picked at ¥{} landed per unit needed or less (now ¥{}, ¥{} lower)",
             r.offer_id,
             r.supplier,
             r.action,
-            (r.per_unit - drop).round_dp(2),
-            r.per_unit.round_dp(2),
+            (r.landed_per_unit_needed - drop).round_dp(2),
+            r.landed_per_unit_needed.round_dp(2),
             drop.round_dp(2),
         ));
     }
@@ -212,11 +218,11 @@ pub fn decide(rows: &[ComparisonRow], need: i64, policy: &DecisionPolicy) -> Opt
             && row.offer_id != pick.offer_id
         {
             would_change.push(format!(
-                "the {} strategy would pick offer {} ({}, ¥{} a unit, band {})",
+                "the {} strategy would pick offer {} ({}, ¥{} landed per unit needed, band {})",
                 other.name(),
                 row.offer_id,
                 row.supplier,
-                row.per_unit.round_dp(2),
+                row.cost.landed_per_unit_needed.round_dp(2),
                 row.action
             ));
         }
@@ -224,7 +230,7 @@ pub fn decide(rows: &[ComparisonRow], need: i64, policy: &DecisionPolicy) -> Opt
     Some(Decision {
         offer_id: pick.offer_id,
         policy: policy.clone(),
-        per_unit: pick.per_unit,
+        landed_per_unit_needed: pick.cost.landed_per_unit_needed,
         risk_adjusted: pick_adjusted,
         reason,
         runner_up,
@@ -241,10 +247,17 @@ mod tests {
         let per_unit: Decimal = per_unit.parse().unwrap();
         ComparisonRow {
             offer_id,
+            sku_id: None,
             supplier: format!("s{offer_id}"),
-            quantity: 300,
-            total: per_unit * Decimal::from(300),
-            per_unit,
+            cost: crate::CostFigures::new(
+                300,
+                300,
+                per_unit,
+                per_unit * Decimal::from(300),
+                Decimal::ZERO,
+                crate::FreightSource::Estimate,
+            )
+            .unwrap(),
             score: Decimal::from(score),
             action,
             cost_rank: 0,
@@ -269,7 +282,8 @@ mod tests {
         assert_eq!((r.offer_id, r.total_difference), (1, "4122.00".parse().unwrap()));
         assert_eq!(r.score_difference, Decimal::from(22));
         assert!(
-            d.would_change[0].starts_with("offer 1 (s1, band prefer) would be picked at ¥9.51 a unit or less"),
+            d.would_change[0]
+                .starts_with("offer 1 (s1, band prefer) would be picked at ¥9.51 landed per unit needed or less"),
             "{:?}",
             d.would_change
         );

@@ -17,6 +17,7 @@ pub mod cost;
 pub mod cross_border;
 pub mod decision;
 pub mod error;
+pub mod figures;
 pub mod ladder;
 pub mod market;
 pub mod model;
@@ -31,11 +32,14 @@ pub mod trend;
 
 pub use allocation::{Allocation, AllocationRequest, Source, allocate};
 pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
-pub use compare::{Candidate, Comparison, Excluded, Filters, Ranking, Recommendation, compare, recommend};
+pub use compare::{
+    Candidate, Comparison, ComparisonRow, Excluded, Filters, Ranking, Recommendation, compare, recommend,
+};
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
 pub use cross_border::{CrossBorderCost, CrossBorderTerms, InternationalFreight, cross_border_cost};
 pub use decision::{Decision, DecisionPolicy, RiskPremiums, RunnerUp, Strategy, decide};
 pub use error::EngineError;
+pub use figures::{CostFigures, Figure, FreightSource, Language};
 pub use ladder::{LadderError, PriceLadder, Tier};
 pub use market::{Distribution, MarketReport, PricePoint, market_report, percent_change};
 pub use model::{Offer, OfferSummary, QuoteType, Sku, Supplier};

@@ -19,7 +19,7 @@ pub async fn quote(ctx: &Ctx, args: &QuoteArgs) -> Result<Vec<Sheet>, CliError> 
     let request = args.request();
     // A bad need is refused before the gateway is started.
     request.need.resolve(None)?;
-    let report = ctx.jobs_with_history().await?.quote(&request, &ctx.progress()).await?;
+    let report = ctx.jobs().await?.quote(&request, &ctx.progress()).await?;
     ctx.note(&report.advice.reason);
     if let Some(trend) = &report.trend {
         ctx.note(&trend.summary());

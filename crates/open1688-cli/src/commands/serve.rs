@@ -26,7 +26,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
     }
     let store = ctx.store().await?;
     // Quotes and sourcing answers show trends from the history the service's monitor keeps.
-    let jobs = Arc::new(ctx.jobs().await?.history(store.clone()));
+    let jobs = Arc::new(ctx.jobs().await?.store(store.clone()));
     let jobs_dir = args.jobs_dir.clone().unwrap_or_else(|| data_dir().join("jobs"));
     let rate = NonZeroU32::new(args.key_rate).ok_or_else(|| usage("--key-rate must be at least 1"))?;
     let key_calls = NonZeroU32::new(args.key_calls).ok_or_else(|| usage("--key-calls must be at least 1"))?;
@@ -161,7 +161,7 @@ pub async fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<Vec<Sheet>, CliError> 
 /// `mcp`: the MCP server on stdin/stdout, until the client closes them.
 pub async fn mcp(ctx: &Ctx, args: &McpArgs) -> Result<Vec<Sheet>, CliError> {
     let store = ctx.store().await?;
-    let jobs = Arc::new(ctx.jobs().await?.history(store.clone()));
+    let jobs = Arc::new(ctx.jobs().await?.store(store.clone()));
     let sandbox = ctx.gateway().await?.sandbox.is_some();
     let outputs = args.outputs_dir.clone().unwrap_or_else(|| data_dir().join("mcp"));
     let catalog = Arc::new(super::catalog::engine(store.as_ref())?);

@@ -11,7 +11,7 @@ pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError
     let request = args.request();
     request.need.resolve(None)?;
     let progress = ctx.progress();
-    let report = ctx.jobs_with_history().await?.source(&request, &progress).await?;
+    let report = ctx.jobs().await?.source(&request, &progress).await?;
     report.write_outputs(&args.out, &progress)?;
     ctx.note(&report.summary_line());
     if let Some(trend) = &report.trend {

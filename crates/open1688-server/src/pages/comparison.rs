@@ -3,7 +3,7 @@
 //! the offers left out with why.
 
 use maud::{Markup, html};
-use sourcing::Comparison;
+use sourcing::{Comparison, Figure};
 
 use super::chart_scatter::{Dot, pareto_scatter};
 use super::text::Text;
@@ -17,7 +17,7 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
         .enumerate()
         .map(|(i, row)| Dot {
             number: i + 1,
-            cost: row.per_unit,
+            cost: row.cost.landed_per_unit_needed,
             score: row.score,
             pareto: row.pareto,
             chosen: row.offer_id == chosen,
@@ -28,12 +28,14 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
             h2 #comparison { (t.comparison) }
             @if let Some((_, why)) = &comparison.best_value { p { strong { (t.recommended) ": " } (why) } }
             p.muted.small { (t.pareto_explained) }
-            (pareto_scatter(t.comparison, t.landed_per_unit, t.supplier_score, &dots))
+            (pareto_scatter(t.comparison, t.figure(Figure::LandedPerUnitNeeded), t.supplier_score, &dots))
             div.scroll {
                 table {
                     thead { tr {
-                        th scope="col" { "#" } th.text scope="col" { (t.supplier) } th scope="col" { (t.quantity) }
-                        th scope="col" { (t.landed_per_unit) } th scope="col" { (t.total) } th scope="col" { (t.supplier_score) }
+                        th scope="col" { "#" } th.text scope="col" { (t.supplier) } th scope="col" { (t.figure(Figure::QuantityBought)) }
+                        th scope="col" { (t.figure(Figure::UnitPrice)) } th scope="col" { (t.figure(Figure::Freight)) }
+                        th scope="col" { (t.figure(Figure::LandedTotal)) } th scope="col" { (t.figure(Figure::LandedPerUnitNeeded)) }
+                        th scope="col" { (t.supplier_score) }
                         th scope="col" { "Pareto" }
                     } }
                     tbody {
@@ -41,9 +43,11 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
                             tr class=[(row.offer_id == chosen).then_some("chosen")] {
                                 td { (i + 1) }
                                 td { a href=(format!("/offers/{}", row.offer_id)) { (row.supplier) } }
-                                td.num { (row.quantity) }
-                                td.num { "¥" (row.per_unit.round_dp(2)) }
-                                td.num { "¥" (row.total.round_dp(2)) }
+                                td.num { (row.cost.quantity_bought) }
+                                td.num { "¥" (row.cost.unit_price.round_dp(2)) }
+                                td.num { "¥" (row.cost.freight.round_dp(2)) " " span.muted.small { (t.freight_source(row.cost.freight_source)) } }
+                                td.num { "¥" (row.cost.landed_total.round_dp(2)) }
+                                td.num { "¥" (row.cost.landed_per_unit_needed.round_dp(2)) }
                                 td.num { (row.score.round_dp(0)) " " span class=(format!("band {}", row.action.to_string().to_lowercase())) { (row.action) } }
                                 td { @if row.pareto { "✓" } }
                             }

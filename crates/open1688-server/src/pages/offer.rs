@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use open1688_jobs::{NeedRequest, Progress, QuoteReport, QuoteRequest, load_scorecard};
+use open1688_jobs::{NeedRequest, Progress, QuoteReport, QuoteRequest};
 use open1688_store::Store;
 use serde::Deserialize;
 use sourcing::{Offer, ScoreReport};
@@ -47,7 +47,7 @@ pub async fn offer(
     let Some(detail) = report.offers.into_iter().next() else {
         return Err(Problem::new(StatusCode::NOT_FOUND, format!("offer {id} could not be read")).into());
     };
-    let score = load_scorecard("default").map(|card| card.score(&detail.supplier)).ok();
+    let score = Some(&detail.score);
     let quote = match need {
         Some(need) if errors.get("need").is_none() => {
             let request = QuoteRequest { offer_id: id, need: NeedRequest::units(need), sku: None, batches: 3 };
@@ -80,7 +80,7 @@ pub async fn offer(
             (ladder(t, offer, quote.as_ref().map(|q| q.advice.best().quantity)))
             (quote_section(t, id, &query.need, &errors, quote.as_ref()))
             (skus(t, offer))
-            @if let Some(score) = &score { (scorecard(t, score)) }
+            @if let Some(score) = score { (scorecard(t, score)) }
             (history_section(t, &history, since, now))
             section.card aria-labelledby="same-item" {
                 h2 #same-item { (t.same_item_listings) }

@@ -12,8 +12,8 @@ use open1688::ImageSource;
 use open1688_jobs::{CompareRequest, CompareTarget, ImageSearchRequest, NeedRequest, Progress, SearchRequest, Sort};
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use sourcing::OfferSummary;
 use sourcing::comparison_row::ComparisonRow;
+use sourcing::{Figure, OfferSummary};
 
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
@@ -292,7 +292,8 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
                 @if let Some(en) = &offer.title_en { p.muted.small lang="en" { (en) } }
                 dl.facts {
                     @if let (Some(row), Some(q)) = (row, quantity) {
-                        dt { (t.unit_price) " @" (q) } dd.price { "¥" (row.per_unit.round_dp(2)) }
+                        dt { (t.figure(Figure::LandedPerUnitNeeded)) " (" (q) ")" } dd.price { "¥" (row.cost.landed_per_unit_needed.round_dp(2)) }
+                        dt { (t.figure(Figure::UnitPrice)) " (" (row.cost.quantity_bought) ")" } dd { "¥" (row.cost.unit_price.round_dp(2)) }
                         dt { (t.scorecard) } dd { span class=(format!("band {}", row.action)) { (row.score.round_dp(0)) " · " (row.action) } }
                     } @else {
                         dt { (t.unit_price) } dd.price { @if let Some(p) = offer.price { "¥" (p) } @else { "—" } }

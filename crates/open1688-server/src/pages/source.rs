@@ -12,7 +12,7 @@ use maud::{Markup, PreEscaped, html};
 use open1688_jobs::{NeedRequest, SourceDecision, SourceRequest};
 use open1688_store::Scope;
 use serde::Deserialize;
-use sourcing::{Comparison, Strategy};
+use sourcing::{Comparison, Figure, Strategy};
 
 use super::comparison::comparison_view;
 use super::form::{FieldErrors, field_error, parse_optional};
@@ -264,19 +264,31 @@ fn answer_section(t: &Text, answer: &Answer) -> Markup {
         section.card.answer-card aria-labelledby="answer" {
             h2 #answer { (t.the_answer) }
             p.answer {
-                (t.buy) " " strong { (d.quantity) } " × "
+                (t.buy) " " strong { (d.cost.quantity_bought) } " × "
                 a href=(format!("/offers/{}", d.offer_id)) { (d.title) }
                 " · " (t.supplier) " " strong { (d.supplier) }
             }
             dl.facts {
-                dt { (t.unit_price) } dd { "¥" (d.unit_price) }
-                dt { (t.landed_total) } dd { "¥" (d.landed_total) }
-                dt { (t.landed_per_unit_bought) } dd { "¥" (d.landed_per_unit.round_dp(2)) }
+                (cost_facts(t, &d.cost))
             }
             p { strong { (t.why) ": " } (d.why) }
             @if let Some(missing) = &answer.cross_border_missing { p.muted.small { (missing) } }
         }
         (comparison_view(t, &answer.comparison, d.offer_id))
+    }
+}
+
+/// A purchase's figures, each under the engine's name for it in the reader's language.
+pub fn cost_facts(t: &Text, c: &sourcing::CostFigures) -> Markup {
+    html! {
+        dt { (t.figure(Figure::QuantityNeeded)) } dd { (c.quantity_needed) }
+        dt { (t.figure(Figure::QuantityBought)) } dd { (c.quantity_bought) }
+        dt { (t.figure(Figure::UnitPrice)) } dd { "¥" (c.unit_price.round_dp(2)) }
+        dt { (t.figure(Figure::GoodsTotal)) } dd { "¥" (c.goods_total.round_dp(2)) }
+        dt { (t.figure(Figure::Freight)) } dd { "¥" (c.freight.round_dp(2)) " (" (t.freight_source(c.freight_source)) ")" }
+        dt { (t.figure(Figure::LandedTotal)) } dd { strong { "¥" (c.landed_total.round_dp(2)) } }
+        dt { (t.figure(Figure::LandedPerUnitNeeded)) } dd { "¥" (c.landed_per_unit_needed.round_dp(2)) }
+        dt { (t.figure(Figure::LandedPerUnitBought)) } dd { "¥" (c.landed_per_unit_bought.round_dp(2)) }
     }
 }
 

@@ -64,20 +64,34 @@ impl Lang {
     }
 }
 
+impl Text {
+    /// The name of a cost figure, as the engine defines it for every surface.
+    pub fn figure(&self, figure: sourcing::Figure) -> &'static str {
+        figure.label(self.language)
+    }
+
+    /// Where a freight figure comes from, in words.
+    pub fn freight_source(&self, source: sourcing::FreightSource) -> &'static str {
+        source.label(self.language)
+    }
+}
+
 /// Defines [`Text`] and its two tables from one list, each word's languages side by side.
 macro_rules! words {
     ($($(#[doc = $doc:literal])* $field:ident: $en:literal, $zh:literal;)*) => {
         /// Every word the pages show.
         #[derive(Debug)]
         pub struct Text {
+            /// The language of these words (the engine's names for figures are in it too).
+            pub language: sourcing::Language,
             $($(#[doc = $doc])* pub $field: &'static str,)*
         }
 
         /// English.
-        pub static EN: Text = Text { $($field: $en,)* };
+        pub static EN: Text = Text { language: sourcing::Language::En, $($field: $en,)* };
 
         /// Simplified Chinese.
-        pub static ZH: Text = Text { $($field: $zh,)* };
+        pub static ZH: Text = Text { language: sourcing::Language::Zh, $($field: $zh,)* };
 
         /// Every word: field, English, Chinese (for the tests).
         #[cfg(test)]
@@ -376,12 +390,6 @@ words! {
     the_answer: "The answer", "结论";
     /// Buy.
     buy: "Buy", "购买";
-    /// Landed total.
-    landed_total: "Landed total", "到岸总价";
-    /// Landed per unit.
-    landed_per_unit: "Landed cost per unit needed", "按需求数量的到岸单价";
-    /// Landed per unit bought.
-    landed_per_unit_bought: "Landed cost per unit bought", "按采购数量的到岸单价";
     /// Comparison.
     comparison: "Comparison", "比价";
     /// The Pareto front explained.
