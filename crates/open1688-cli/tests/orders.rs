@@ -314,3 +314,34 @@ async fn a_create_the_platform_splits_is_tracked_as_every_order_with_one_link_an
     let (ok, _, err) = s.run(&["order", "preview", &plan, "--address-id", id]);
     assert!(ok, "a listed id previews: {err}");
 }
+
+/// A need no single offer holds is answered, not refused: `source` exits 0 with the split as its
+/// answer (the summary names every supplier, the split sheet has a line per offer), writes the
+/// workbook and a plan file, and `order preview` reads that file as it is — one order per
+/// supplier of the split, each placeable.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_need_only_a_split_fills_is_an_answer_whose_plan_file_is_previewed() {
+    let (dir, db) = order_folder();
+    let sandbox = Sandbox::builder().quotas_off().simulated_clock(None).start().await.unwrap();
+    let s = Setup { dir, db, sandbox };
+    let out = s.dir.path().join("answer");
+    let out_arg = out.display().to_string();
+    let (ok, answer, err) = s.run(&["source", "保温杯", "--need", "400000", "--out", &out_arg]);
+    assert!(ok, "a split is an answer, not an error: {err}");
+    let split = answer["split"].as_array().expect("the split sheet");
+    assert!(split.len() >= 2, "{answer}");
+    assert_eq!(answer["summary"][0]["offer_id"], Value::Null, "no single pick: {answer}");
+    assert_eq!(answer["summary"][0]["quantity_needed"], 400000);
+    assert!(out.join("sourcing.xlsx").exists() && !out.join("ladder.png").exists());
+    let plan = std::fs::read_to_string(out.join("plan.csv")).unwrap();
+    assert_eq!(plan.lines().count(), split.len() + 1, "a plan line per split line:\n{plan}");
+    let units: i64 = split.iter().map(|l| l["quantity"].as_i64().unwrap()).sum();
+    assert_eq!(answer["summary"][0]["quantity_bought"], units, "the summary sums the split");
+
+    let (ok, preview, err) = s.run(&["order", "preview", &out.join("plan.csv").display().to_string()]);
+    assert!(ok, "{err}");
+    let suppliers: std::collections::HashSet<&str> = split.iter().map(|l| l["supplier"].as_str().unwrap()).collect();
+    let orders = preview["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), suppliers.len(), "one order per supplier of the split: {preview}");
+    assert!(orders.iter().all(|o| o["placeable"] == "yes"), "{preview}");
+}

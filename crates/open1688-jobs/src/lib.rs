@@ -64,6 +64,7 @@ pub mod source;
 #[cfg(all(feature = "xlsx", feature = "charts"))]
 mod source_files;
 mod source_outputs;
+pub mod split;
 pub mod supplier_profiles;
 pub mod watches;
 #[cfg(feature = "xlsx")]
@@ -99,6 +100,7 @@ pub use seller::SellerReport;
 pub use sheet::{Cell, Sheet};
 pub use source::{SourceDecision, SourceReport, SourceRequest};
 pub use sourcing::Strategy;
+pub use split::{SplitAnswer, SplitReport, SplitRequest};
 pub use tokio_util::sync::CancellationToken;
 
 /// Compiles the Rust examples of the book (`docs/src`) as doc tests, here where the SDK, the

@@ -114,6 +114,17 @@ fn parse_csv(text: &str, name: &str) -> Result<Vec<PlanLine>> {
     Ok(lines)
 }
 
+/// A plan's lines as a plan file (`offer_id,sku_id,quantity`): the form `plan` and `order
+/// preview` read, so an answer goes to an order without being typed again.
+pub fn plan_csv(plan: &sourcing::PurchasePlan) -> String {
+    let mut csv = String::from("offer_id,sku_id,quantity\n");
+    for line in plan.orders.iter().flat_map(|order| &order.lines) {
+        let sku = line.sku_id.map(|id| id.to_string()).unwrap_or_default();
+        csv.push_str(&format!("{},{sku},{}\n", line.offer_id, line.quantity));
+    }
+    csv
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ use crate::error::{JobError, Result};
 use crate::jobs::{Jobs, load_scorecard};
 use crate::progress::Progress;
 use crate::search::SearchRequest;
+use crate::split::{SplitAnswer, split_need};
 
 /// A sourcing request: what to buy and how many.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -102,15 +103,17 @@ pub struct SourceReport {
     pub keyword: String,
     /// Units needed.
     pub need: i64,
-    /// The decision.
-    pub decision: SourceDecision,
+    /// The single offer to buy, when one holds the need (absent when only a split does: then
+    /// `split` is the answer).
+    pub decision: Option<SourceDecision>,
     /// Every candidate read, scored.
     pub candidates: Vec<ScoredCandidate>,
     /// The comparison of all candidates.
     pub comparison: Comparison,
-    /// The quantity options for the pick.
-    pub advice: QuantityAdvice,
-    /// The plan for the pick (optimized).
+    /// The quantity options for the pick (absent when only a split holds the need).
+    pub advice: Option<QuantityAdvice>,
+    /// The answer's plan: the pick's (optimized), or the split's when only a split holds the
+    /// need. `plan.csv` holds its lines.
     pub plan: PurchasePlan,
     /// The pick delivered abroad, in CNY and the buyer's currency, when the policy has
     /// cross-border terms (`[sourcing.cross_border]`).
@@ -136,14 +139,8 @@ pub struct SourceReport {
     pub simulated: bool,
 }
 
-/// A need split across suppliers.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct SplitAnswer {
-    /// What to buy from whom, priced by supplier.
-    pub allocation: sourcing::Allocation,
-    /// The single pick's landed total minus the split's (positive: the split saves this much).
-    pub saving: Decimal,
-}
+/// The file a cheaper split's plan is written to beside the pick's `plan.csv`.
+pub const SPLIT_PLAN_FILE: &str = "split-plan.csv";
 
 /// The job's stages, for progress.
 const STAGES: u32 = 4;
@@ -188,19 +185,79 @@ impl Jobs {
             }
         }
         let split = split_need(&candidates, &need, &policy.freight, &card, &decision_policy, request.max_suppliers)?;
-        let Some((best_id, reason)) = comparison.best_value.clone() else {
-            return Err(match split {
-                Some(allocation) => split_only(&allocation),
-                None => no_pick(&comparison),
-            });
+        let single = match comparison.best_value.clone() {
+            Some((best_id, reason)) => Some(self.single_pick(&candidates, best_id, &reason, &need)?),
+            None => None,
         };
+        // The split is part of the answer when it costs less than the pick, and is the answer
+        // when no single offer holds the need.
+        let split = match (split, &single) {
+            (Some(allocation), Some(pick)) => {
+                let saving = pick.plan.total - allocation.plan.total;
+                (saving > Decimal::ZERO)
+                    .then(|| SplitAnswer::new(allocation, need.quantity, Some(saving)))
+                    .transpose()?
+            }
+            (Some(allocation), None) => Some(SplitAnswer::new(allocation, need.quantity, None)?),
+            (None, Some(_)) => None,
+            (None, None) => return Err(no_pick(&comparison)),
+        };
+        let scored = candidates
+            .iter()
+            .map(|c| ScoredCandidate {
+                score: card.score(&c.supplier),
+                unit_price_at_need: sourcing::sku_for(&c.offer, &need.spec, need.quantity)
+                    .ok()
+                    .and_then(|sku| sourcing::cost::unit_price(&c.offer, sku, need.quantity).ok()),
+                offer: c.offer.clone(),
+                supplier: c.supplier.clone(),
+            })
+            .collect();
+        let trend = match &single {
+            Some(pick) => self.trend_of(pick.decision.offer_id, pick.decision.cost.quantity_bought).await,
+            None => None,
+        };
+        let (decision, advice, plan, cross_border, cross_border_missing) = match single {
+            Some(p) => (Some(p.decision), Some(p.advice), p.plan, p.cross_border, p.cross_border_missing),
+            None => {
+                let plan = split.as_ref().map(|s| s.allocation.plan.clone()).ok_or_else(|| no_pick(&comparison))?;
+                (None, None, plan, None, None)
+            }
+        };
+        Ok(SourceReport {
+            same_item_added,
+            trend,
+            cross_border,
+            cross_border_missing,
+            keyword: request.keyword.clone(),
+            need: need.quantity,
+            decision,
+            candidates: scored,
+            comparison,
+            split,
+            advice,
+            plan,
+            simulated: !self.client().on_platform(),
+        })
+    }
+
+    /// The single-offer answer: the quantity for the pick, its plan, its figures and, with
+    /// cross-border terms, its cost delivered abroad.
+    fn single_pick(
+        &self,
+        candidates: &[Candidate],
+        best_id: i64,
+        reason: &str,
+        need: &sourcing::Need,
+    ) -> Result<SinglePick> {
+        let policy = self.sourcing_policy();
         let best = candidates
             .iter()
             .find(|c| c.offer.id == best_id)
             .ok_or_else(|| JobError::NoAnswer(format!("the pick {best_id} is not among the candidates")))?;
         let mut need_for_best = need.clone();
         need_for_best.daily_sales = need_for_best.daily_sales.or_else(|| sourcing::batches::daily_sales(&best.offer));
-        let sku = sourcing::select_sku(&best.offer, &need.spec)?;
+        let sku = sourcing::sku_for(&best.offer, &need.spec, need.quantity)?;
         let advice = sourcing::optimal_quantity(&best.offer, sku, &need_for_best, &policy.freight)?;
         let option = advice.best().clone();
         let plan = sourcing::plan(
@@ -236,99 +293,17 @@ impl Jobs {
             cost,
             why: format!("{reason}. {}", advice.reason),
         };
-        let scored = candidates
-            .into_iter()
-            .map(|c| ScoredCandidate {
-                score: card.score(&c.supplier),
-                unit_price_at_need: sourcing::select_sku(&c.offer, &need.spec)
-                    .ok()
-                    .and_then(|sku| sourcing::cost::unit_price(&c.offer, sku, need.quantity).ok()),
-                offer: c.offer,
-                supplier: c.supplier,
-            })
-            .collect();
-        let trend = self.trend_of(best_id, option.quantity).await;
-        Ok(SourceReport {
-            same_item_added,
-            trend,
-            cross_border,
-            cross_border_missing,
-            keyword: request.keyword.clone(),
-            need: need.quantity,
-            decision,
-            candidates: scored,
-            comparison,
-            split: split
-                .map(|allocation| SplitAnswer { saving: plan.total - allocation.plan.total, allocation })
-                .filter(|s| s.saving > Decimal::ZERO),
-            advice,
-            plan,
-            simulated: !self.client().on_platform(),
-        })
+        Ok(SinglePick { decision, advice, plan, cross_border, cross_border_missing })
     }
 }
 
-/// The cheapest allocation of the need over every candidate whose supplier is not blocked, each
-/// supplier weighed by its band's risk premium (`None` when there is nothing to split: fewer than
-/// two such candidates, or no allocation meets the rules).
-fn split_need(
-    candidates: &[Candidate],
-    need: &sourcing::Need,
-    freight: &sourcing::Freight,
-    card: &sourcing::Scorecard,
-    policy: &sourcing::DecisionPolicy,
-    max_suppliers: Option<usize>,
-) -> Result<Option<sourcing::Allocation>> {
-    let mut sources = Vec::new();
-    let mut premiums = std::collections::BTreeMap::new();
-    let mut offers = Vec::new();
-    for c in candidates {
-        let Some(premium) = policy.premiums.percent(card.score(&c.supplier).action) else { continue };
-        // An offer without the named variant cannot take part.
-        let Ok(sku) = sourcing::select_sku(&c.offer, &need.spec) else { continue };
-        if !c.offer.is_available() || sourcing::cost::unit_price(&c.offer, sku, 1).is_err() {
-            continue;
-        }
-        premiums.insert(sourcing::plan::supplier_key(&c.offer), premium);
-        sources.push(sourcing::Source { offer_id: c.offer.id, sku_id: sku });
-        offers.push(c.offer.clone());
-    }
-    if sources.len() < 2 {
-        return Ok(None);
-    }
-    let request = sourcing::AllocationRequest {
-        quantity: need.quantity,
-        max_overstock: need.max_overstock,
-        freight: freight.clone(),
-        premiums,
-        max_suppliers,
-        ..sourcing::AllocationRequest::default()
-    };
-    match sourcing::allocate(&request, &sources, &offers) {
-        Ok(allocation) => Ok(Some(allocation)),
-        Err(sourcing::EngineError::CannotAllocate { .. }) => Ok(None),
-        Err(other) => Err(other.into()),
-    }
-}
-
-/// The answer when only a split fills the need: what to buy from whom, as a message (the
-/// single-offer report has nothing to show).
-fn split_only(allocation: &sourcing::Allocation) -> JobError {
-    let lines: Vec<String> = allocation
-        .lines
-        .iter()
-        .map(|l| match l.sku_id {
-            Some(sku) => format!("{} × offer {} SKU {sku}", l.quantity, l.offer_id),
-            None => format!("{} × offer {}", l.quantity, l.offer_id),
-        })
-        .collect();
-    JobError::NoAnswer(format!(
-        "no single offer holds the need; split across {} suppliers: {} (¥{} landed in all{}; plan these lines with `plan`)",
-        allocation.suppliers,
-        lines.join(", "),
-        allocation.plan.total.round_dp(2),
-        if allocation.exact { "" } else { ", searched in steps of several units: not proven the cheapest" }
-    ))
+/// The single-offer answer's parts.
+struct SinglePick {
+    decision: SourceDecision,
+    advice: QuantityAdvice,
+    plan: PurchasePlan,
+    cross_border: Option<sourcing::CrossBorderCost>,
+    cross_border_missing: Option<String>,
 }
 
 /// Money as a person reads it: yuan with two decimals.
@@ -352,27 +327,34 @@ fn no_pick(comparison: &Comparison) -> JobError {
 }
 
 impl SourceReport {
-    /// The one line a person reads first (and a second when a split costs less).
+    /// What a person reads first: the single offer to buy (with the cost delivered abroad when
+    /// asked), and a cheaper split beside it; or, when no single offer holds the need, the split.
     pub fn summary_line(&self) -> String {
-        let d = &self.decision;
+        let Some(d) = &self.decision else {
+            return match &self.split {
+                Some(split) => format!(
+                    "no single offer holds the need of {}; split across {} suppliers: {}{}",
+                    self.need,
+                    split.allocation.suppliers,
+                    figures_line(&split.cost),
+                    split_lines(split)
+                ),
+                None => format!("no answer for {} units", self.need),
+            };
+        };
         let c = &d.cost;
         let single = format!(
-            "buy {} × offer {} from {}: {} landed in all ({} a unit, freight {}, {}) = {} landed per unit needed, {} per unit bought. {}",
+            "buy {} × offer {} from {}: {}. {}",
             c.quantity_bought,
             d.offer_id,
             d.supplier,
-            yuan(c.landed_total),
-            yuan(c.unit_price),
-            yuan(c.freight),
-            c.freight_source.label(sourcing::Language::En),
-            yuan(c.landed_per_unit_needed),
-            yuan(c.landed_per_unit_bought),
-            self.advice.reason
+            figures_line(c),
+            self.advice.as_ref().map_or("", |a| a.reason.as_str())
         );
         let single = match (&self.cross_border, &self.cross_border_missing) {
             (Some(c), _) => format!(
-                "{single}\ndelivered abroad: ¥{} ({} {} a unit)",
-                c.total_cny.round_dp(2),
+                "{single}\ndelivered abroad: {} ({} {:.2} a unit)",
+                yuan(c.total_cny),
                 c.currency,
                 c.per_unit.round_dp(2)
             ),
@@ -381,24 +363,49 @@ impl SourceReport {
         };
         match &self.split {
             Some(split) => format!(
-                "{single}\nor split across {} suppliers for {} landed in all, {} less: {}",
+                "{single}\nor split across {} suppliers for {} landed in all, {} less{}",
                 split.allocation.suppliers,
-                yuan(split.allocation.plan.total),
-                yuan(split.saving),
-                split
-                    .allocation
-                    .lines
-                    .iter()
-                    .map(|l| format!("{} × offer {}", l.quantity, l.offer_id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                yuan(split.cost.landed_total),
+                yuan(split.saving.unwrap_or_default()),
+                split_lines(split)
             ),
             None => single,
         }
     }
 
-    /// The picked candidate.
+    /// The picked candidate (none when only a split holds the need).
     pub fn pick(&self) -> Option<&ScoredCandidate> {
-        self.candidates.iter().find(|c| c.offer.id == self.decision.offer_id)
+        let pick = self.decision.as_ref()?.offer_id;
+        self.candidates.iter().find(|c| c.offer.id == pick)
     }
+}
+
+/// A purchase's figures in one line, each by its name.
+fn figures_line(c: &sourcing::CostFigures) -> String {
+    format!(
+        "{} landed in all ({} a unit, freight {}, {}) = {} landed per unit needed, {} per unit bought",
+        yuan(c.landed_total),
+        yuan(c.unit_price),
+        yuan(c.freight),
+        c.freight_source.label(sourcing::Language::En),
+        yuan(c.landed_per_unit_needed),
+        yuan(c.landed_per_unit_bought),
+    )
+}
+
+/// A split's lines after a colon (`: 288 × offer 1, 12 × offer 2 SKU 3`), and a word when the
+/// split is not proven the cheapest.
+fn split_lines(split: &SplitAnswer) -> String {
+    let lines: Vec<String> = split
+        .allocation
+        .lines
+        .iter()
+        .map(|l| match l.sku_id {
+            Some(sku) => format!("{} × offer {} SKU {sku}", l.quantity, l.offer_id),
+            None => format!("{} × offer {}", l.quantity, l.offer_id),
+        })
+        .collect();
+    let proof =
+        if split.allocation.exact { "" } else { " (searched in steps of several units: not proven the cheapest)" };
+    format!(": {}{proof}", lines.join(", "))
 }

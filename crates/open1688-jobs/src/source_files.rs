@@ -1,4 +1,5 @@
-//! The sourcing job's files: the workbook (every sheet of the report), the pick's plan file and
+//! The sourcing job's files: the workbook (every sheet of the report), the answer's plan file (and
+//! a cheaper split's) and
 //! the charts (price histogram, supplier bars, scorecard radar, price ladder). Needs the `xlsx` and `charts`
 //! features.
 
@@ -11,7 +12,7 @@ use crate::error::{JobError, Result};
 use crate::offers::ladder_points;
 use crate::progress::Progress;
 use crate::seller::radar_axes;
-use crate::source::SourceReport;
+use crate::source::{SPLIT_PLAN_FILE, SourceReport};
 
 impl SourceReport {
     /// Writes `sourcing.xlsx` and the charts into `dir` (created if needed), reporting stage 4 of
@@ -20,6 +21,14 @@ impl SourceReport {
         progress.check()?;
         progress.stage(4, 4, "writing the workbook");
         std::fs::create_dir_all(dir).map_err(|e| JobError::output(dir, e))?;
+        // A file an earlier run wrote and this one does not (a pick's ladder after a split-only
+        // answer) would be read as part of this answer.
+        for name in OUTPUTS {
+            let path = dir.join(name);
+            if path.exists() {
+                std::fs::remove_file(&path).map_err(|e| JobError::output(&path, e))?;
+            }
+        }
         let mut written = Vec::new();
         let workbook = dir.join("sourcing.xlsx");
         let sheets = self.sheets();
@@ -29,6 +38,12 @@ impl SourceReport {
         let plan = dir.join("plan.csv");
         std::fs::write(&plan, self.plan_csv()).map_err(|e| JobError::output(&plan, e))?;
         written.push(plan);
+        if let (Some(_), Some(split)) = (&self.decision, &self.split) {
+            let path = dir.join(SPLIT_PLAN_FILE);
+            std::fs::write(&path, crate::plan_file::plan_csv(&split.allocation.plan))
+                .map_err(|e| JobError::output(&path, e))?;
+            written.push(path);
+        }
 
         let points: Vec<sourcing::PricePoint> =
             self.candidates.iter().filter_map(|c| sourcing::PricePoint::from_offer(&c.offer, self.need)).collect();
@@ -73,14 +88,21 @@ impl SourceReport {
         Ok(written)
     }
 
-    /// The pick's plan as a plan file (`offer_id,sku_id,quantity`), the form `plan` and
-    /// `order preview` read, so the answer goes to an order without being typed again.
+    /// The answer's plan as a plan file (`offer_id,sku_id,quantity`), the form `plan` and
+    /// `order preview` read, so the answer goes to an order without being typed again: the
+    /// pick's, or the split's when only a split holds the need.
     pub fn plan_csv(&self) -> String {
-        let mut csv = String::from("offer_id,sku_id,quantity\n");
-        for line in self.plan.orders.iter().flat_map(|order| &order.lines) {
-            let sku = line.sku_id.map(|id| id.to_string()).unwrap_or_default();
-            csv.push_str(&format!("{},{sku},{}\n", line.offer_id, line.quantity));
-        }
-        csv
+        crate::plan_file::plan_csv(&self.plan)
     }
 }
+
+/// Every file the job may write into its folder.
+const OUTPUTS: [&str; 7] = [
+    "sourcing.xlsx",
+    "plan.csv",
+    SPLIT_PLAN_FILE,
+    "price-histogram.png",
+    "suppliers.png",
+    "scorecard.png",
+    "ladder.png",
+];

@@ -55,8 +55,14 @@ impl SourceReport {
         if let Some(c) = &self.cross_border {
             sheets.push(cross_border_sheet(c));
         }
-        if let Some(split) = &self.split {
-            // The split's own plan by supplier, under its own sheet names.
+        if let Some(split) = self.split_sheet() {
+            sheets.push(split);
+        }
+        if let Some(split) = &self.split
+            && self.decision.is_some()
+        {
+            // The split's own plan by supplier, under its own sheet names (when it is not
+            // already the answer's plan).
             for mut sheet in plan_sheets(&split.allocation.plan) {
                 sheet.name = format!("split {}", sheet.name);
                 sheets.push(sheet);
@@ -65,9 +71,9 @@ impl SourceReport {
         sheets
     }
 
-    /// The summary: one row with the decision.
+    /// The summary: one row with the answer — the single pick, or, when only a split holds the
+    /// need, the split as a whole (its suppliers named, its figures summed).
     pub fn summary_sheet(&self) -> Sheet {
-        let d = &self.decision;
         let mut summary = Sheet::new(
             "summary",
             &[
@@ -77,18 +83,48 @@ impl SourceReport {
             ]
             .concat(),
         );
-        let mut row = vec![
-            Cell::Text(self.keyword.clone()),
-            Cell::Int(d.offer_id),
-            Cell::opt_int(d.sku_id),
-            Cell::Text(d.title.clone()),
-            Cell::Text(d.supplier.clone()),
-            self.pick().map_or(Cell::Empty, |p| Cell::Num(p.score.score.round_dp(1))),
-            self.pick().map_or(Cell::Empty, |p| Cell::Text(p.score.band.clone())),
-        ];
-        row.extend(cost_cells(&d.cost));
-        row.push(Cell::Text(d.why.clone()));
+        let mut row = vec![Cell::Text(self.keyword.clone())];
+        match (&self.decision, &self.split) {
+            (Some(d), _) => {
+                row.extend([
+                    Cell::Int(d.offer_id),
+                    Cell::opt_int(d.sku_id),
+                    Cell::Text(d.title.clone()),
+                    Cell::Text(d.supplier.clone()),
+                    self.pick().map_or(Cell::Empty, |p| Cell::Num(p.score.score.round_dp(1))),
+                    self.pick().map_or(Cell::Empty, |p| Cell::Text(p.score.band.clone())),
+                ]);
+                row.extend(cost_cells(&d.cost));
+                row.push(Cell::Text(d.why.clone()));
+            }
+            (None, Some(split)) => {
+                let names: Vec<String> = split.allocation.plan.orders.iter().map(order_name).collect();
+                row.extend([
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Text(names.join("、")),
+                    Cell::Empty,
+                    Cell::Empty,
+                ]);
+                row.extend(cost_cells(&split.cost));
+                row.push(Cell::Text(self.summary_line()));
+            }
+            (None, None) => return summary,
+        }
         summary.push(row);
         summary
     }
+
+    /// The split line by line with the candidates' titles and scores, when there is a split.
+    pub fn split_sheet(&self) -> Option<Sheet> {
+        let split = self.split.as_ref()?;
+        let known = self.candidates.iter().map(|c| (c.offer.id, (&c.offer.title, &c.score))).collect();
+        Some(split.lines_sheet(&known))
+    }
+}
+
+/// A supplier order's name: its company, else its key.
+fn order_name(order: &sourcing::plan::SupplierOrder) -> String {
+    order.company.clone().unwrap_or_else(|| order.supplier.clone())
 }

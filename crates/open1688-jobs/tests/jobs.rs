@@ -90,12 +90,12 @@ async fn source_reports_stages_and_every_detail_and_writes_its_files() {
     let report = jobs.source(&request, &progress).await.unwrap();
     assert!(report.candidates.len() <= 12 && !report.candidates.is_empty());
     assert!(report.pick().is_some(), "the decision is one of the candidates");
-    assert!(report.decision.cost.quantity_bought >= 300);
-    assert!(
-        report
-            .summary_line()
-            .starts_with(&format!("buy {} × offer {}", report.decision.cost.quantity_bought, report.decision.offer_id))
-    );
+    assert!(report.decision.as_ref().unwrap().cost.quantity_bought >= 300);
+    assert!(report.summary_line().starts_with(&format!(
+        "buy {} × offer {}",
+        report.decision.as_ref().unwrap().cost.quantity_bought,
+        report.decision.as_ref().unwrap().offer_id
+    )));
 
     let dir = tempfile::tempdir().unwrap();
     let files = report.write_outputs(dir.path(), &progress).unwrap();
@@ -233,7 +233,10 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
     let sourced = jobs.source(&source, &Progress::silent()).await.unwrap();
     match (&sourced.cross_border, &sourced.cross_border_missing) {
         (Some(c), None) => {
-            assert_eq!((c.quantity, c.currency.as_str()), (sourced.decision.cost.quantity_bought, "USD"));
+            assert_eq!(
+                (c.quantity, c.currency.as_str()),
+                (sourced.decision.as_ref().unwrap().cost.quantity_bought, "USD")
+            );
             assert!(sourced.summary_line().contains("delivered abroad: ¥"), "{}", sourced.summary_line());
             assert!(sourced.sheets().iter().any(|s| s.name == "cross-border"));
         }
@@ -274,7 +277,7 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
         max_suppliers: None,
     };
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();
-    let sku_id = report.decision.sku_id.expect("the pick names the SKU");
+    let sku_id = report.decision.as_ref().unwrap().sku_id.expect("the pick names the SKU");
     let pick = report.pick().unwrap();
     let sku = pick.offer.skus.iter().find(|s| s.id == sku_id).unwrap();
     assert!(
@@ -282,7 +285,7 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
             && sku.attributes.contains(&("颜色".into(), "红色".into()))
     );
     assert!(
-        sku.stock.is_none_or(|units| units >= report.decision.cost.quantity_bought),
+        sku.stock.is_none_or(|units| units >= report.decision.as_ref().unwrap().cost.quantity_bought),
         "never more than the SKU's stock"
     );
     assert_eq!(report.plan.orders[0].lines[0].sku_id, Some(sku_id));
@@ -401,14 +404,14 @@ async fn a_supplier_scores_the_same_in_every_job() {
     let need = NeedRequest::units(300);
     for (name, target) in [
         ("compare keyword", CompareTarget::Keyword("保温杯".into())),
-        ("compare same item", CompareTarget::SameItemAs(source.decision.offer_id)),
-        ("compare picked", CompareTarget::Offers(vec![source.decision.offer_id, OFFER])),
+        ("compare same item", CompareTarget::SameItemAs(source.decision.as_ref().unwrap().offer_id)),
+        ("compare picked", CompareTarget::Offers(vec![source.decision.as_ref().unwrap().offer_id, OFFER])),
     ] {
         let request = CompareRequest { target, need: need.clone(), candidates: None, strategy: None };
         let report = jobs.compare(&request, &p).await.unwrap();
-        seen.push((name, row_score(&report.comparison.rows, source.decision.offer_id)));
+        seen.push((name, row_score(&report.comparison.rows, source.decision.as_ref().unwrap().offer_id)));
     }
-    let offer = jobs.offers(&[source.decision.offer_id], &p).await.unwrap();
+    let offer = jobs.offers(&[source.decision.as_ref().unwrap().offer_id], &p).await.unwrap();
     assert_eq!(offer.offers[0].score.band, expected.1, "the offer's band");
     seen.push(("offer", Some(offer.offers[0].score.score)));
     let card = open1688_jobs::load_scorecard("default").unwrap();

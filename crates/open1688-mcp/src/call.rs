@@ -8,7 +8,7 @@ use open1688_jobs::history::history;
 use open1688_jobs::watches::{self, WatchRequest};
 use open1688_jobs::{
     CompareRequest, CompareTarget, ImageSearchRequest, JobError, PlanRequest, Progress, QuoteRequest, Result,
-    SearchRequest, SourceRequest, picture_source,
+    SearchRequest, SourceRequest, SplitRequest, picture_source,
 };
 use open1688_store::{AlertQuery, CatalogQuery};
 use rmcp::model::JsonObject;
@@ -97,6 +97,7 @@ pub async fn run(
             Answer::of(&jobs.compare(&request, progress).await?)
         }
         "plan_purchase" => Answer::of(&jobs.plan(&parse::<PlanRequest>(name, arguments)?, progress).await?),
+        "split_need" => Answer::of(&jobs.split(&parse::<SplitRequest>(name, arguments)?, progress).await?),
         "source" => {
             let request: SourceRequest = parse(name, arguments)?;
             let report = jobs.source(&request, progress).await?;

@@ -10,7 +10,7 @@ use open1688_jobs::watches::{WatchAdded, WatchList, WatchRequest};
 use open1688_jobs::{
     AnalyzeReport, CatalogSearchReport, CompareReport, CompareRequest, HistoryReport, OffersReport, OrderPreviewReport,
     PlaceReport, PlanReport, PlanRequest, QuoteReport, QuoteRequest, SearchReport, SearchRequest, SellerReport,
-    SourceReport, SourceRequest, TrackedOrder, schema::json_schema,
+    SourceReport, SourceRequest, SplitReport, SplitRequest, TrackedOrder, schema::json_schema,
 };
 use open1688_store::{CatalogQuery, Scope};
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
@@ -75,7 +75,8 @@ pub const TOOLS: &[ToolSpec] = &[
     spec!("get_offer", "Read offers", ReadsPlatform, GET "/v1/offers/{id}", GetOfferArgs => OffersReport,
         "Read offers in full: the wholesale price ladder (tiers), SKUs with their prices and stock, MOQ, \
          mixed-batch rules, shipping, and the supplier as the offer describes it. Money is a decimal string in \
-         CNY. Cost: 1 gateway call per offer (cached answers cost nothing)."),
+         CNY. Cost: 1 gateway call per offer, plus 2 per supplier not judged in the last day (cached answers cost \
+         nothing)."),
     spec!("quote", "Quote a quantity", ReadsPlatform, POST "/v1/quote", QuoteRequest => QuoteReport,
         "How many units of one offer to buy for a need, and why: every quantity worth considering (the need, \
          each tier break, MOQ and batch rules) with its goods, freight and landed cost, the recommended row, \
@@ -84,21 +85,28 @@ pub const TOOLS: &[ToolSpec] = &[
         "Rank the offers of a keyword search (`target: {\"keyword\": …}`), or the listings of the same item as \
          an offer (`target: {\"same_item_as\": id}`), by landed cost at the need and by supplier score, with \
          the Pareto front and the best-value pick and its reason. Cost: 1 search call plus 1 call per \
-         candidate read (`candidates`, default 40)."),
+         candidate read (`candidates`, default 40), plus 2 per supplier not judged in the last day."),
     spec!("find_same_item", "Find the same item", ReadsPlatform, POST "/v1/compare", SameItemArgs => CompareReport,
         "Find other sellers' listings of the same item as an offer and rank them for a need (landed cost, \
          supplier score, Pareto front). Cost: 1 call for the offer, 1 search call, plus 1 call per listing read \
-         (`candidates`, default 40)."),
+         (`candidates`, default 40), plus 2 per supplier not judged in the last day."),
     spec!("plan_purchase", "Plan a purchase", ReadsPlatform, POST "/v1/plan", PlanRequest => PlanReport,
         "Turn purchase lines (offer, optional SKU, quantity) into a plan by supplier: tier prices, freight, \
          totals, every rule a line breaks (MOQ, batch multiple, mixed-batch minimum) with its fix, and with \
          `optimize` quantities raised where a higher tier lowers the total. Cost: 1 gateway call per distinct \
          offer."),
+    spec!("split_need", "Split a need across suppliers", ReadsPlatform, POST "/v1/split", SplitRequest => SplitReport,
+        "Fill a need from offers the person names (2 to 20) at the lowest cost: how many units from each, \
+         suppliers weighed by their scorecard band and blocked ones left out, with the split's plan by \
+         supplier and its figures (goods, freight as an estimate, landed total, landed per unit needed and \
+         bought). Use when no single offer holds the need. Cost: 1 gateway call per offer, plus 2 per \
+         supplier not judged in the last day."),
     spec!("source", "Source a product", ReadsPlatform, POST "/v1/jobs/source", SourceRequest => SourceReport,
         "The whole sourcing job: search a keyword, read the candidates, score their suppliers, compare landed \
          costs, pick what to buy, from whom and how many, plan it, and write a workbook and charts (read them \
          as resources). Sends progress notifications when the call carries a progress token, and stops when \
-         cancelled. Cost: 1 search call plus 1 call per candidate (`candidates`, default 30, at most 50)."),
+         cancelled. Cost: 1 search call plus 1 call per candidate (`candidates`, default 30, at most 50), plus 2 \
+         per supplier not judged in the last day."),
     spec!("analyze_market", "Analyze a market", ReadsPlatform, GET "/v1/analyze", AnalyzeArgs => AnalyzeReport,
         "The market for a keyword at a quantity: price distribution (quartiles, histogram), suppliers, \
          identities (factories, super factories), top suppliers. Reads search results only, no offer detail. \

@@ -31,6 +31,7 @@ pub(crate) fn v1_routes() -> OpenApiRouter<ServiceState> {
         .routes(routes!(decide::quote))
         .routes(routes!(decide::compare))
         .routes(routes!(decide::plan))
+        .routes(routes!(decide::split))
         .routes(routes!(decide::recommend))
         .routes(routes!(watch::list, watch::add))
         .routes(routes!(watch::replace, watch::remove))

@@ -1,5 +1,5 @@
 //! The one table of what a key's scope allows, by the service's route: reading needs `read` (the
-//! computations sent as POST — quote, compare, plan, image search, an order preview, a payment
+//! computations sent as POST — quote, compare, plan, split, image search, an order preview, a payment
 //! link — included), anything that changes state or starts a background job needs `write`, keys
 //! themselves need `admin`. The API's routes are checked against it, and every MCP tool names the
 //! route it does the work of, so the same work needs the same scope however it is asked for.
@@ -11,6 +11,7 @@ pub const COMPUTATIONS: &[&str] = &[
     "/v1/quote",
     "/v1/compare",
     "/v1/plan",
+    "/v1/split",
     "/v1/recommend",
     "/v1/image-search",
     "/v1/orders/preview",

@@ -90,8 +90,9 @@ pub fn compare(
     let mut rows = Vec::with_capacity(candidates.len());
     let mut excluded = Vec::new();
     for c in candidates {
-        // Priced for the variant the need names; an offer without it is left out, saying why.
-        let sku = match crate::sku::select_sku(&c.offer, &need.spec) {
+        // Priced for the variant the need names (or the SKU an order would name); an offer
+        // without it is left out, saying why.
+        let sku = match crate::sku::sku_for(&c.offer, &need.spec, need.quantity) {
             Ok(sku) => sku,
             Err(e) => {
                 excluded.push(Excluded { offer_id: c.offer.id, reason: e.to_string() });

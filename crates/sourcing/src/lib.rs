@@ -50,6 +50,6 @@ pub use plan::{PlanLine, PlanOptions, PurchasePlan, Violation, plan};
 pub use quantity::{Need, QuantityAdvice, QuantityOption, optimal_quantity};
 pub use same_item::{SameItemEvidence, SameItemRule, SameItemVerdict, judge as judge_same_item};
 pub use scorecard::{Action, ScoreReport, Scorecard};
-pub use sku::select_sku;
+pub use sku::{select_sku, sku_for};
 pub use standard::{Measure, SpecRules, SpecRulesError, StandardAttribute};
 pub use trend::{Direction, Observation, Timing, Trend, trend};

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
+
 use crate::error::EngineError;
 use crate::model::Offer;
 
@@ -31,6 +33,21 @@ pub fn select_sku(offer: &Offer, spec: &BTreeMap<String, String>) -> Result<Opti
             choices: choices(many.iter().copied()),
         }),
     }
+}
+
+/// The SKU to price and order `quantity` units of `offer` by: the one `spec` names; with no
+/// spec, none for an offer without SKUs, else the cheapest SKU whose stock holds the quantity
+/// (lowest id on a tie) and, when none does, the one with the most stock. An order of an offer
+/// with SKUs must name one, so a decision that left it open could not be placed.
+pub fn sku_for(offer: &Offer, spec: &BTreeMap<String, String>, quantity: i64) -> Result<Option<i64>, EngineError> {
+    if !spec.is_empty() || offer.skus.is_empty() {
+        return select_sku(offer, spec);
+    }
+    let holds = |s: &&crate::model::Sku| s.stock.is_none_or(|units| units >= quantity);
+    let cheapest_holding =
+        offer.skus.iter().filter(holds).min_by_key(|s| (s.price.unwrap_or(Decimal::MAX), s.id)).map(|s| s.id);
+    Ok(cheapest_holding
+        .or_else(|| offer.skus.iter().max_by_key(|s| (s.stock.unwrap_or(0), std::cmp::Reverse(s.id))).map(|s| s.id)))
 }
 
 /// The SKUs' attributes, one per SKU, for an error message (the first 12).
@@ -72,6 +89,23 @@ mod tests {
 
     fn spec(terms: &[(&str, &str)]) -> BTreeMap<String, String> {
         terms.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn without_a_spec_the_cheapest_sku_holding_the_quantity_is_chosen_else_the_fullest() {
+        let mut offer = Offer::new(9, "杯");
+        assert_eq!(sku_for(&offer, &spec(&[]), 10).unwrap(), None, "no SKUs, none to name");
+        let priced = |id, price: &str, stock| Sku {
+            price: Some(price.parse().unwrap()),
+            stock: Some(stock),
+            ..sku(id, "350ml", "白色")
+        };
+        offer.skus = vec![priced(1, "9.50", 500), priced(2, "8.80", 50), priced(3, "9.00", 200)];
+        assert_eq!(sku_for(&offer, &spec(&[]), 40).unwrap(), Some(2), "the cheapest that holds 40");
+        assert_eq!(sku_for(&offer, &spec(&[]), 100).unwrap(), Some(3), "8.80 holds only 50");
+        assert_eq!(sku_for(&offer, &spec(&[]), 1000).unwrap(), Some(1), "none holds 1000: the fullest");
+        offer.skus.push(sku(4, "750ml", "红色"));
+        assert_eq!(sku_for(&offer, &spec(&[("容量", "750ml")]), 1).unwrap(), Some(4), "a spec still decides");
     }
 
     #[test]

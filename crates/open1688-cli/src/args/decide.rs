@@ -118,11 +118,25 @@ impl CompareArgs {
 /// `plan`.
 #[derive(Debug, Args, Clone)]
 pub struct PlanArgs {
-    /// The lines: CSV (`offer_id,sku_id,quantity`) or TOML (`[[lines]]`).
+    /// The lines: CSV (`offer_id,sku_id,quantity`) or TOML (`[[lines]]`). With `--split`, the
+    /// offers to split over (their quantities are not read: the split decides them).
     pub file: PathBuf,
     /// Raise quantities where that lowers the total.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "split")]
     pub optimize: bool,
+    /// Split a need over the file's offers instead: the cheapest allocation, suppliers weighed by
+    /// their scorecard band (needs `--need`).
+    #[arg(long, requires = "need")]
+    pub split: bool,
+    /// Units needed (with `--split`).
+    #[arg(long, requires = "split", allow_negative_numbers = true)]
+    pub need: Option<i64>,
+    /// At most this many suppliers (with `--split`).
+    #[arg(long, requires = "split")]
+    pub max_suppliers: Option<usize>,
+    /// Write the split as a plan file here, for `order preview` (with `--split`).
+    #[arg(long, requires = "split", value_name = "FILE")]
+    pub save: Option<PathBuf>,
 }
 
 /// `recommend`.

@@ -85,6 +85,7 @@ pub const PLAN: &str = "\
 Examples:
   open1688 plan lines.csv
   open1688 plan lines.toml --optimize --xlsx plan.xlsx
+  open1688 plan offers.csv --split --need 400000 --save split.csv   # split a need over these offers
 
 A CSV plan has the header offer_id,sku_id,quantity; sku_id may be empty, or attributes such as
 颜色=红色;容量=750ml.";

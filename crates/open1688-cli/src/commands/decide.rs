@@ -1,6 +1,6 @@
 //! Decision commands: analyze, quote, compare, plan, recommend.
 
-use open1688_jobs::{PlanRequest, Sheet, read_plan_file};
+use open1688_jobs::{JobError, NeedRequest, PlanRequest, Sheet, SplitRequest, read_plan_file};
 
 use super::chart;
 use crate::args::{AnalyzeArgs, CompareArgs, PlanArgs, QuoteArgs, RecommendArgs};
@@ -46,6 +46,20 @@ pub async fn compare(ctx: &Ctx, args: &CompareArgs) -> Result<Vec<Sheet>, CliErr
 /// `plan`: a plan file's lines as orders by supplier.
 pub async fn plan(ctx: &Ctx, args: &PlanArgs) -> Result<Vec<Sheet>, CliError> {
     let lines = read_plan_file(&args.file)?;
+    if let (true, Some(need)) = (args.split, args.need) {
+        let request = SplitRequest {
+            offers: lines.iter().map(|l| l.offer_id).collect(),
+            need: NeedRequest::units(need),
+            max_suppliers: args.max_suppliers,
+            strategy: None,
+        };
+        let report = ctx.jobs().await?.split(&request, &ctx.progress()).await?;
+        if let Some(path) = &args.save {
+            std::fs::write(path, report.plan_csv()).map_err(|e| JobError::output(path, e))?;
+            ctx.note(&format!("to order it: open1688 order preview {}", path.display()));
+        }
+        return Ok(report.sheets());
+    }
     let request = PlanRequest { lines, optimize: args.optimize };
     let report = ctx.jobs().await?.plan(&request, &ctx.progress()).await?;
     for r in &report.plan.raises {

@@ -20,8 +20,12 @@ pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError
     let plan = args.out.join("plan.csv");
     ctx.note(&format!("workbook and charts: {}", args.out.display()));
     ctx.note(&format!("to order it: open1688 order preview {}", plan.display()));
+    if report.decision.is_some() && report.split.is_some() {
+        let split = args.out.join(open1688_jobs::source::SPLIT_PLAN_FILE);
+        ctx.note(&format!("to order the split instead: open1688 order preview {}", split.display()));
+    }
     if let Some(calls) = ctx.sandbox_calls() {
         ctx.note(&format!("{calls} gateway calls (counted by the sandbox)"));
     }
-    Ok(vec![report.summary_sheet()])
+    Ok([Some(report.summary_sheet()), report.split_sheet()].into_iter().flatten().collect())
 }

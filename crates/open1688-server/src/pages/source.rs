@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, PreEscaped, html};
-use open1688_jobs::{NeedRequest, SourceDecision, SourceRequest};
+use open1688_jobs::{NeedRequest, SourceDecision, SourceRequest, SplitAnswer};
 use open1688_store::Scope;
 use serde::Deserialize;
 use sourcing::{Comparison, Figure, Strategy};
@@ -193,7 +193,10 @@ fn unknown(id: &str) -> Trouble {
 struct Answer {
     keyword: String,
     need: i64,
-    decision: SourceDecision,
+    #[serde(default)]
+    decision: Option<SourceDecision>,
+    #[serde(default)]
+    split: Option<SplitAnswer>,
     comparison: Comparison,
     #[serde(default)]
     cross_border_missing: Option<String>,
@@ -259,22 +262,57 @@ fn progress(t: &Text, view: &JobView) -> Markup {
 }
 
 fn answer_section(t: &Text, answer: &Answer) -> Markup {
-    let d = &answer.decision;
     html! {
-        section.card.answer-card aria-labelledby="answer" {
-            h2 #answer { (t.the_answer) }
-            p.answer {
-                (t.buy) " " strong { (d.cost.quantity_bought) } " × "
-                a href=(format!("/offers/{}", d.offer_id)) { (d.title) }
-                " · " (t.supplier) " " strong { (d.supplier) }
+        @if let Some(d) = &answer.decision {
+            section.card.answer-card aria-labelledby="answer" {
+                h2 #answer { (t.the_answer) }
+                p.answer {
+                    (t.buy) " " strong { (d.cost.quantity_bought) } " × "
+                    a href=(format!("/offers/{}", d.offer_id)) { (d.title) }
+                    " · " (t.supplier) " " strong { (d.supplier) }
+                }
+                dl.facts { (cost_facts(t, &d.cost)) }
+                p { strong { (t.why) ": " } (d.why) }
+                @if let Some(missing) = &answer.cross_border_missing { p.muted.small { (missing) } }
             }
-            dl.facts {
-                (cost_facts(t, &d.cost))
-            }
-            p { strong { (t.why) ": " } (d.why) }
-            @if let Some(missing) = &answer.cross_border_missing { p.muted.small { (missing) } }
         }
-        (comparison_view(t, &answer.comparison, d.offer_id))
+        @if let Some(split) = &answer.split { (split_section(t, split, answer.decision.is_none())) }
+        (comparison_view(t, &answer.comparison, answer.decision.as_ref().map_or(0, |d| d.offer_id)))
+    }
+}
+
+/// A split: the whole answer when no single offer holds the need, else a cheaper alternative.
+fn split_section(t: &Text, split: &SplitAnswer, is_the_answer: bool) -> Markup {
+    html! {
+        section.card.answer-card aria-labelledby="split" {
+            h2 #split { @if is_the_answer { (t.split_only) } @else { (t.split_cheaper) } }
+            dl.facts {
+                (cost_facts(t, &split.cost))
+                @if let Some(saving) = split.saving { dt { (t.split_saving) } dd { "¥" (saving.round_dp(2)) } }
+            }
+            div.scroll {
+                table {
+                    thead { tr {
+                        th.text scope="col" { (t.supplier) } th.text scope="col" { (t.offer) }
+                        th scope="col" { (t.figure(Figure::QuantityBought)) } th scope="col" { (t.figure(Figure::UnitPrice)) }
+                        th scope="col" { (t.amount) }
+                    } }
+                    tbody {
+                        @for order in &split.allocation.plan.orders {
+                            @for line in &order.lines {
+                                tr {
+                                    td { (order.company.as_deref().unwrap_or(&order.supplier)) }
+                                    td { a href=(format!("/offers/{}", line.offer_id)) { (line.offer_id) } }
+                                    td.num { (line.quantity) }
+                                    td.num { "¥" (line.unit_price.round_dp(2)) }
+                                    td.num { "¥" (line.amount.round_dp(2)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -390,6 +390,14 @@ words! {
     the_answer: "The answer", "结论";
     /// Buy.
     buy: "Buy", "购买";
+    /// The heading of a split that is the whole answer.
+    split_only: "No single offer holds the need: split it", "没有单个商品能满足需求：拆单采购";
+    /// The heading of a split that costs less than the pick.
+    split_cheaper: "Or split it, for less", "或拆单采购，更省";
+    /// How much a split saves.
+    split_saving: "Saves", "节省";
+    /// A line's amount (units × unit price).
+    amount: "Amount", "金额";
     /// Comparison.
     comparison: "Comparison", "比价";
     /// The Pareto front explained.

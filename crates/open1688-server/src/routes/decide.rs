@@ -1,5 +1,5 @@
 //! Decisions: quote (the optimal quantity), compare, plan (JSON or an uploaded plan file),
-//! recommend — requests as the application layer defines them, JSON reports back.
+//! split, recommend — requests as the application layer defines them, JSON reports back.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use open1688_jobs::{
     CompareReport, CompareRequest, PlanFormat, PlanReport, PlanRequest, Progress, QuoteReport, QuoteRequest,
-    RecommendReport, RecommendRequest, SearchRequest, parse_plan,
+    RecommendReport, RecommendRequest, SearchRequest, SplitReport, SplitRequest, parse_plan,
 };
 use serde::Deserialize;
 
@@ -89,6 +89,18 @@ pub async fn plan(
         }
     };
     Ok(Json(state.jobs.plan(&request, &Progress::silent()).await?))
+}
+
+/// `POST /v1/split`: the cheapest way to fill a need from offers a person names, suppliers
+/// weighed by their scorecard band.
+#[utoipa::path(post, path = "/split", tag = "decide", request_body = SplitRequest,
+    responses((status = 200, description = "What to buy from whom, its plan and its figures.", body = SplitReport), crate::openapi::Failures))]
+pub async fn split(
+    State(state): State<ServiceState>,
+    body: Result<Json<SplitRequest>, JsonRejection>,
+) -> Result<Json<SplitReport>, Problem> {
+    let request = extract::json(body)?;
+    Ok(Json(state.jobs.split(&request, &Progress::silent()).await?))
 }
 
 /// `POST /v1/recommend` body: the search, and what a recommendation must meet.
