@@ -40,7 +40,7 @@ async fn the_service_answers_mcp_clients_by_their_keys() {
     let recorder = Recorder::default();
     let agent = recorder.clone().serve(transport(&base, Some(&reader))).await.expect("a read key starts a session");
     assert!(agent.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default().contains("SANDBOX"));
-    assert_eq!(agent.list_all_tools().await.unwrap().len(), 20);
+    assert_eq!(agent.list_all_tools().await.unwrap().len(), 21);
     let offer: i64 = OFFER.parse().unwrap();
     let detail = ok("get_offer", &call(&agent, "get_offer", json!({"offer_ids": [offer]})).await);
     assert_eq!(detail["offers"][0]["offer"]["id"], offer);

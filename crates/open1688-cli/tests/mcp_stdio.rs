@@ -53,7 +53,7 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
 
     // Tools: twenty, each with an object input schema that holds together and a cost.
     let tools = client.list_all_tools().await.unwrap();
-    assert_eq!(tools.len(), 20);
+    assert_eq!(tools.len(), 21);
     for tool in &tools {
         check_input_schema(&tool.name, &tool.input_schema);
         assert!(tool.output_schema.is_some(), "{} has an output schema", tool.name);

@@ -208,7 +208,7 @@ mod tests {
             let description = tool.description.as_deref().unwrap();
             assert!(description.contains("Cost:"), "{} does not say what it costs", tool.name);
         }
-        assert_eq!(names.len(), 20);
+        assert_eq!(names.len(), 21);
     }
 
     #[test]

@@ -96,7 +96,7 @@ async def over_stdio(binary, workdir, database_url, outputs, picture):
             check(init.server_info.name == "open1688", "initialize names the server")
             check("SANDBOX" in (init.instructions or ""), "the instructions say it runs on the sandbox")
             tools = (await session.list_tools()).tools
-            check(len(tools) == 20, f"20 tools listed ({len(tools)})")
+            check(len(tools) == 21, f"21 tools listed ({len(tools)})")
             for tool in tools:
                 jsonschema.Draft202012Validator.check_schema(tool.input_schema)
                 jsonschema.Draft202012Validator.check_schema(tool.output_schema)
@@ -136,7 +136,7 @@ async def over_http(service_url, key):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 tools = (await session.list_tools()).tools
-                check(len(tools) == 20, "over HTTP with a key: 20 tools")
+                check(len(tools) == 21, "over HTTP with a key: 21 tools")
                 result = await session.call_tool("quote", {"offer_id": OFFER, "need": 300})
                 check(not result.is_error, "over HTTP: quote answers")
                 result = await session.call_tool("watch_offer", {"offer": OFFER})
