@@ -10,8 +10,8 @@ use open1688_jobs::{Cell, Sheet};
 use crate::args::Format;
 
 /// Above this many columns a one-row sheet prints as a record, one field a line: a terminal
-/// holds seven columns of figures side by side, not seventeen.
-const RECORD_ABOVE_COLUMNS: usize = 7;
+/// holds ten columns of figures side by side, not seventeen.
+const RECORD_ABOVE_COLUMNS: usize = 10;
 
 /// A record's width in terminal columns: long values (the why) wrap inside it.
 const RECORD_WIDTH: u16 = 110;

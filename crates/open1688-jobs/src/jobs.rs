@@ -8,6 +8,7 @@ use open1688_store::Store;
 use sourcing::Scorecard;
 
 use crate::error::{JobError, Result};
+use crate::freight_confirmation::PreviewMemo;
 use crate::policy::SourcingPolicy;
 use crate::supplier_profiles::ProfileMemo;
 
@@ -23,6 +24,7 @@ pub struct Jobs {
     policy: SourcingPolicy,
     store: Option<KeptIn>,
     profiles: ProfileMemo,
+    previews: PreviewMemo,
 }
 
 /// The store decisions read price history from (for trends) and keep suppliers' profiles in.
@@ -44,6 +46,7 @@ impl Jobs {
             policy: SourcingPolicy::default(),
             store: None,
             profiles: ProfileMemo::default(),
+            previews: PreviewMemo::default(),
         }
     }
 
@@ -59,6 +62,11 @@ impl Jobs {
     /// The store given to [`Jobs::store`], if any.
     pub(crate) fn kept_in(&self) -> Option<&Arc<dyn Store>> {
         self.store.as_ref().map(|KeptIn(store)| store)
+    }
+
+    /// Order previews answered in the last ten minutes (freight confirmation).
+    pub(crate) fn preview_memo(&self) -> &PreviewMemo {
+        &self.previews
     }
 
     /// Profiles read by this process (used when there is no store).

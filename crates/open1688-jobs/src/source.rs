@@ -7,6 +7,7 @@ use sourcing::{Candidate, Comparison, PlanLine, PlanOptions, PurchasePlan, Quant
 
 use crate::candidates::{NeedRequest, item_ids, supplier_name};
 use crate::error::{JobError, Result};
+use crate::freight_confirmation::{ConfirmFreight, FreightConfirmation};
 use crate::jobs::{Jobs, load_scorecard};
 use crate::progress::Progress;
 use crate::search::SearchRequest;
@@ -34,6 +35,10 @@ pub struct SourceRequest {
     /// Split the need across at most this many suppliers (default: as many as lower the cost).
     #[serde(default)]
     pub max_suppliers: Option<usize>,
+    /// Preview the best candidates' orders with 1688 (read-only) and decide on the platform's
+    /// freight and promotions instead of estimates: one preview call per candidate previewed.
+    #[serde(default)]
+    pub confirm_freight: Option<ConfirmFreight>,
 }
 
 impl SourceRequest {
@@ -46,6 +51,7 @@ impl SourceRequest {
             strategy: None,
             same_item: false,
             max_suppliers: None,
+            confirm_freight: None,
         }
     }
 
@@ -59,6 +65,9 @@ impl SourceRequest {
         }
         if self.candidates == Some(0) {
             return Err(JobError::invalid("candidates", "--candidates must be at least 1"));
+        }
+        if let Some(confirm) = &self.confirm_freight {
+            confirm.validate()?;
         }
         SearchRequest::keyword(self.keyword.as_str(), 1).validate()
     }
@@ -135,6 +144,10 @@ pub struct SourceReport {
     /// supplier is not blocked, weighed by the same risk premiums as the pick.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub split: Option<SplitAnswer>,
+    /// What previewing the best candidates' orders with the platform changed, when asked
+    /// (`confirm_freight`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub freight_confirmation: Option<FreightConfirmation>,
     /// True when the figures come from open1688's sandbox (realistic, simulated), not from 1688.
     pub simulated: bool,
 }
@@ -184,16 +197,36 @@ impl Jobs {
                 comparison = sourcing::compare(&refs, &need, &policy.freight, &card, &decision_policy)?;
             }
         }
+        let freight_confirmation = match &request.confirm_freight {
+            Some(confirm) => {
+                let (confirmed, confirmation) =
+                    self.confirm_freight(comparison, need.quantity, confirm, &decision_policy, progress).await?;
+                comparison = confirmed;
+                Some(confirmation)
+            }
+            None => None,
+        };
         let split = split_need(&candidates, &need, &policy.freight, &card, &decision_policy, request.max_suppliers)?;
         let single = match comparison.best_value.clone() {
-            Some((best_id, reason)) => Some(self.single_pick(&candidates, best_id, &reason, &need)?),
+            Some((best_id, reason)) => {
+                let mut pick = self.single_pick(&candidates, best_id, &reason, &need)?;
+                // The platform's figures, where it previewed the pick, are the pick's figures.
+                if let Some(row) = comparison.rows.iter().find(|r| {
+                    r.offer_id == best_id
+                        && r.cost.freight_source == sourcing::FreightSource::Platform
+                        && r.cost.quantity_bought == pick.decision.cost.quantity_bought
+                }) {
+                    pick.decision.cost = row.cost.clone();
+                }
+                Some(pick)
+            }
             None => None,
         };
         // The split is part of the answer when it costs less than the pick, and is the answer
         // when no single offer holds the need.
         let split = match (split, &single) {
             (Some(allocation), Some(pick)) => {
-                let saving = pick.plan.total - allocation.plan.total;
+                let saving = pick.decision.cost.landed_total - allocation.plan.total;
                 (saving > Decimal::ZERO)
                     .then(|| SplitAnswer::new(allocation, need.quantity, Some(saving)))
                     .transpose()?
@@ -237,6 +270,7 @@ impl Jobs {
             split,
             advice,
             plan,
+            freight_confirmation,
             simulated: !self.client().on_platform(),
         })
     }

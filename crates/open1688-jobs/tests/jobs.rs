@@ -86,6 +86,7 @@ async fn source_reports_stages_and_every_detail_and_writes_its_files() {
         strategy: None,
         same_item: false,
         max_suppliers: None,
+        confirm_freight: None,
     };
     let report = jobs.source(&request, &progress).await.unwrap();
     assert!(report.candidates.len() <= 12 && !report.candidates.is_empty());
@@ -130,6 +131,7 @@ async fn a_cancelled_job_stops_with_cancelled_and_fetches_nothing_more() {
         strategy: None,
         same_item: false,
         max_suppliers: None,
+        confirm_freight: None,
     };
     let before = sandbox.stats().total.calls;
     let err = jobs.source(&request, &progress).await.unwrap_err();
@@ -229,6 +231,7 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
         strategy: None,
         same_item: false,
         max_suppliers: None,
+        confirm_freight: None,
     };
     let sourced = jobs.source(&source, &Progress::silent()).await.unwrap();
     match (&sourced.cross_border, &sourced.cross_border_missing) {
@@ -275,6 +278,7 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
         strategy: None,
         same_item: false,
         max_suppliers: None,
+        confirm_freight: None,
     };
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();
     let sku_id = report.decision.as_ref().unwrap().sku_id.expect("the pick names the SKU");
@@ -299,6 +303,7 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
         strategy: None,
         same_item: false,
         max_suppliers: None,
+        confirm_freight: None,
     };
     let e = jobs.source(&request, &Progress::silent()).await.unwrap_err();
     assert_eq!(e.kind(), open1688_jobs::ErrorKind::NoAnswer);
@@ -345,6 +350,7 @@ async fn source_with_same_item_also_weighs_other_sellers_of_the_picks_item() {
         strategy: None,
         same_item: true,
         max_suppliers: None,
+        confirm_freight: None,
     };
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();
     let catalog = sandbox.catalog();
@@ -373,6 +379,7 @@ async fn a_split_respects_the_supplier_limit() {
         strategy: None,
         same_item: false,
         max_suppliers: None,
+        confirm_freight: None,
     };
     let split = jobs.source(&request, &Progress::silent()).await.unwrap_err();
     assert!(split.to_string().contains("split across"), "{split}");

@@ -120,6 +120,13 @@ pub fn compare(
             pareto: false,
         });
     }
+    Ok(rank(rows, excluded, need.quantity, policy))
+}
+
+/// Ranks priced rows for a need of `need` units — by landed cost per unit needed and by score,
+/// the Pareto front — and picks by `policy`. [`compare`] ranks what it priced; a caller that
+/// replaced rows' figures (with the platform's freight) ranks them again with this.
+pub fn rank(mut rows: Vec<ComparisonRow>, excluded: Vec<Excluded>, need: i64, policy: &DecisionPolicy) -> Comparison {
     rows.sort_by(|a, b| {
         a.cost
             .landed_per_unit_needed
@@ -148,9 +155,9 @@ pub fn compare(
             best_score_so_far = Some(r.score);
         }
     }
-    let decision = decide(&rows, need.quantity, policy);
+    let decision = decide(&rows, need, policy);
     let best_value = decision.as_ref().map(|d| (d.offer_id, d.reason.clone()));
-    Ok(Comparison { rows, best_value, decision, excluded })
+    Comparison { rows, best_value, decision, excluded }
 }
 
 /// Filters for recommendations.

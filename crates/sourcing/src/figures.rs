@@ -186,13 +186,14 @@ impl CostFigures {
         )
     }
 
-    /// The same purchase with the freight the platform's preview charges instead.
-    pub fn with_platform_freight(&self, freight: Decimal) -> Result<Self, EngineError> {
+    /// The same purchase as the platform's order preview charges it: its goods (after
+    /// promotions) and its freight. The unit price stays the ladder's at the quantity bought.
+    pub fn with_platform(&self, goods_total: Decimal, freight: Decimal) -> Result<Self, EngineError> {
         Self::new(
             self.quantity_needed,
             self.quantity_bought,
             self.unit_price,
-            self.goods_total,
+            goods_total,
             freight,
             FreightSource::Platform,
         )
@@ -232,7 +233,7 @@ mod tests {
         assert_eq!(c.landed_total, Decimal::from(2728));
         assert_eq!(c.landed_per_unit_bought.round_dp(2), "8.74".parse().unwrap());
         assert_eq!(c.landed_per_unit_needed.round_dp(2), "9.09".parse().unwrap());
-        let confirmed = c.with_platform_freight(Decimal::ZERO).unwrap();
+        let confirmed = c.with_platform(c.goods_total, Decimal::ZERO).unwrap();
         assert_eq!(
             (confirmed.landed_total, confirmed.freight_source),
             ("2720.64".parse().unwrap(), FreightSource::Platform)

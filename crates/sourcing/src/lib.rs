@@ -33,7 +33,7 @@ pub mod trend;
 pub use allocation::{Allocation, AllocationRequest, Source, allocate};
 pub use batches::{Risk, RiskThresholds, SplitOption, split_options};
 pub use compare::{
-    Candidate, Comparison, ComparisonRow, Excluded, Filters, Ranking, Recommendation, compare, recommend,
+    Candidate, Comparison, ComparisonRow, Excluded, Filters, Ranking, Recommendation, compare, rank, recommend,
 };
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
 pub use cross_border::{CrossBorderCost, CrossBorderTerms, InternationalFreight, cross_border_cost};

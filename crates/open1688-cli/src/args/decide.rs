@@ -204,6 +204,14 @@ pub struct SourceArgs {
     /// Split the need across at most this many suppliers when a split is shown.
     #[arg(long)]
     pub max_suppliers: Option<usize>,
+    /// Preview the best N candidates' orders with 1688 (read-only, nothing is placed) and decide
+    /// on the platform's freight and promotions: N preview calls (default 3, at most 5). The
+    /// goods go to `[order] ship_to`, or to `--address-id`.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "3")]
+    pub confirm_freight: Option<usize>,
+    /// A saved delivery address for `--confirm-freight` (`open1688 order addresses` lists them).
+    #[arg(long, requires = "confirm_freight")]
+    pub address_id: Option<i64>,
 }
 
 impl SourceArgs {
@@ -216,6 +224,7 @@ impl SourceArgs {
             strategy: self.strategy,
             same_item: self.same_item,
             max_suppliers: self.max_suppliers,
+            confirm_freight: None,
         }
     }
 }

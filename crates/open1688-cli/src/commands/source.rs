@@ -1,6 +1,6 @@
 //! `source`: the main job, its workbook and charts, and the one-line answer.
 
-use open1688_jobs::Sheet;
+use open1688_jobs::{ConfirmFreight, Sheet, ShipTo};
 
 use crate::args::SourceArgs;
 use crate::context::Ctx;
@@ -8,11 +8,28 @@ use crate::exit::CliError;
 
 /// Runs the job; returns the summary sheet (the workbook in `--out` holds the rest).
 pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError> {
-    let request = args.request();
+    let mut request = args.request();
     request.need.resolve(None)?;
+    if let Some(top) = args.confirm_freight {
+        let given = args.address_id.map(|id| ShipTo { address_id: Some(id), ..ShipTo::default() });
+        let ship_to = ctx.settings.order_policy.ship_to_or(given).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--confirm-freight previews orders to an address: set [order] ship_to in {} (config init writes an example) or pass --address-id",
+                ctx.settings.path.display()
+            ))
+        })?;
+        request.confirm_freight = Some(ConfirmFreight { ship_to, top });
+        // What it will cost, said before it is spent.
+        ctx.note(&format!(
+            "freight will be confirmed with 1688: up to {top} order previews (read-only, nothing is placed)"
+        ));
+    }
     let progress = ctx.progress();
     let report = ctx.jobs().await?.source(&request, &progress).await?;
     report.write_outputs(&args.out, &progress)?;
+    if let Some(confirmation) = &report.freight_confirmation {
+        ctx.note(&confirmation.summary());
+    }
     ctx.note(&report.summary_line());
     if let Some(trend) = &report.trend {
         ctx.note(&trend.summary());

@@ -68,6 +68,7 @@ impl SourceForm {
             strategy,
             same_item: self.same_item.is_some(),
             max_suppliers: parse_optional(&self.max_suppliers, "max_suppliers", &mut errors),
+            confirm_freight: None,
         };
         let request = errors.into_result(request)?;
         request.validate().map_err(|e| FieldErrors::from_problem(&Problem::from(e), FIELDS))?;
