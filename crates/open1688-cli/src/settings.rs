@@ -273,6 +273,7 @@ language = "en"
 # detail_concurrency = 8        # details in flight at once (the rate limiter still paces them)
 # histogram_bins = 10
 # top_suppliers = 10
+# supplier_profile_max_age_hours = 24  # a supplier's profile (its listing and one offer) is read again after this
 # scorecard = "default"         # default, legacy_credit, legacy_factory or a TOML file
 # freight = { model = { kind = "by_weight", first_kg = "1", first_fee = "8", additional_per_kg = "3" } }
 

@@ -46,7 +46,9 @@ async fn a_buyer_logs_in_searches_and_reads_an_offers_ladder() {
     browser.wait_for("ul.cards li.offer").await;
     let cards = browser.texts("ul.cards li.offer").await;
     assert!(!cards.is_empty());
-    assert!(cards.iter().all(|c| c.contains("单价 @300") && c.contains('¥')), "{cards:#?}");
+    // Each figure under the engine's name: landed per unit needed at 300, and the unit price at
+    // the quantity bought (never one called the other).
+    assert!(cards.iter().all(|c| c.contains("到岸单价（按需求数量） (300)") && c.contains("单价 (")), "{cards:#?}");
     browser.screenshot_page("search-zh-laptop", LAPTOP).await;
     browser.assert_accessible("the search page").await;
 

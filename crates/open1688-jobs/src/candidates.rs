@@ -8,6 +8,7 @@ use sourcing::{Candidate, Need, Offer, Supplier};
 use crate::error::{JobError, Result};
 use crate::jobs::Jobs;
 use crate::progress::{Progress, ProgressEvent};
+use crate::supplier_profiles::ProfileReads;
 
 /// Whether one unreadable offer fails the job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +56,20 @@ impl Jobs {
         let mut out = Vec::with_capacity(ids.len());
         let concurrency = self.sourcing_policy().detail_concurrency;
         let mut details = self.client().offers_stream(ids, self.language_ref(), concurrency);
+        // Each seller's profile is read as soon as its first offer arrives, beside the details
+        // still coming, so the two kinds of call share the time instead of following each other.
+        let mut reads = futures::stream::FuturesUnordered::new();
+        let mut profiles = ProfileReads::default();
         let result = loop {
-            let Some((id, result)) = (match progress.or_cancel(details.next()).await {
+            let next = tokio::select! {
+                biased;
+                Some((open_id, read)) = reads.next(), if !reads.is_empty() => {
+                    profiles.ended(open_id, read);
+                    continue;
+                }
+                next = progress.or_cancel(details.next()) => next,
+            };
+            let Some((id, result)) = (match next {
                 Ok(next) => next,
                 Err(cancelled) => break Err(cancelled),
             }) else {
@@ -96,11 +109,18 @@ impl Jobs {
                 offer.complete_from(&summary);
                 supplier.merge(&summary.supplier);
             }
-            out.push(Candidate { offer, supplier });
+            let candidate = Candidate { offer, supplier };
+            if let Some((open_id, signals)) = profiles.first_sight(&candidate) {
+                reads.push(self.profile_read(open_id, signals));
+            }
+            out.push(candidate);
         };
-        progress.emit(ProgressEvent::End { task: TASK });
         result?;
-        self.apply_profiles(&mut out, progress).await?;
+        while let Some((open_id, read)) = progress.or_cancel(reads.next()).await? {
+            profiles.ended(open_id, read);
+        }
+        progress.emit(ProgressEvent::End { task: TASK });
+        profiles.apply(&mut out, progress)?;
         Ok(out)
     }
 }

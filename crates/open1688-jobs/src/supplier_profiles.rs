@@ -11,13 +11,61 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use futures::StreamExt;
 use open1688_store::SupplierProfile;
 use sourcing::{Candidate, ScoreReport, Supplier};
 
 use crate::error::{JobError, Result};
 use crate::jobs::{Jobs, load_scorecard};
 use crate::progress::Progress;
+
+/// The profiles a job has read, by open id, and how it uses them: each candidate's supplier is
+/// replaced by its seller's profile. A candidate whose offer names no seller, or whose seller's
+/// profile could not be read, keeps the signals of its own answers, and a note says so;
+/// authorization and quota failures, which every further call would repeat, are the job's error.
+#[derive(Debug, Default)]
+pub(crate) struct ProfileReads {
+    /// Sellers whose read has started.
+    asked: std::collections::HashSet<String>,
+    /// Reads that ended.
+    done: BTreeMap<String, Result<SupplierProfile>>,
+}
+
+impl ProfileReads {
+    /// The seller-level signals to read `candidate`'s seller with, when its read has not
+    /// started yet (and it is marked started).
+    pub(crate) fn first_sight(&mut self, candidate: &Candidate) -> Option<(String, Supplier)> {
+        let open_id = candidate.offer.supplier.open_id.clone()?;
+        self.asked.insert(open_id.clone()).then(|| (open_id, seller_signals(&candidate.supplier)))
+    }
+
+    /// Records a read that ended.
+    pub(crate) fn ended(&mut self, open_id: String, read: Result<SupplierProfile>) {
+        self.done.insert(open_id, read);
+    }
+
+    /// Gives every candidate its seller's profile.
+    pub(crate) fn apply(self, candidates: &mut [Candidate], progress: &Progress) -> Result<()> {
+        let mut profiles = BTreeMap::new();
+        for (open_id, read) in self.done {
+            match read {
+                Ok(profile) => {
+                    profiles.insert(open_id, profile.supplier);
+                }
+                Err(e @ JobError::Gateway { .. }) if matches!(&e, JobError::Gateway { source, .. } if source.is_authorization() || source.is_quota_exhausted()) =>
+                {
+                    return Err(e);
+                }
+                Err(e) => progress.note(format!("supplier {open_id} is scored from its offer alone: {e}")),
+            }
+        }
+        for c in candidates.iter_mut() {
+            if let Some(profile) = c.offer.supplier.open_id.as_ref().and_then(|id| profiles.get(id)) {
+                c.supplier = profile.clone();
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Profiles read by this process, for a [`Jobs`] without a store (and so a job reads each
 /// supplier once).
@@ -40,6 +88,13 @@ impl Jobs {
     /// The full profile of the seller `open_id`: the one kept while it is fresh, else read from
     /// the platform (two calls, both cacheable), kept and returned.
     pub async fn supplier_profile(&self, open_id: &str) -> Result<SupplierProfile> {
+        self.supplier_profile_with(open_id, None).await
+    }
+
+    /// [`Jobs::supplier_profile`], with the seller-level signals of a detail of one of its offers
+    /// already read (service scores, years, medal, certificates: the same in every offer of a
+    /// seller), which saves reading one more.
+    async fn supplier_profile_with(&self, open_id: &str, detail: Option<&Supplier>) -> Result<SupplierProfile> {
         let open_id = open_id.trim();
         if open_id.is_empty() {
             return Err(JobError::invalid("open_id", "the seller open id is empty"));
@@ -51,47 +106,16 @@ impl Jobs {
         {
             return Ok(kept);
         }
-        let profile = self.read_profile(open_id, now).await?;
+        let profile = self.read_profile(open_id, detail, now).await?;
         self.keep_profile(&profile).await;
         Ok(profile)
     }
 
-    /// Replaces each candidate's supplier by its seller's full profile, each seller read once,
-    /// several at a time. A candidate whose offer names no seller, or whose seller's profile
-    /// cannot be read, keeps the signals of its own answers, and a note says so; authorization
-    /// and quota failures, which every further call would repeat, are the job's error.
-    pub(crate) async fn apply_profiles(&self, candidates: &mut [Candidate], progress: &Progress) -> Result<()> {
-        let sellers: Vec<String> = candidates
-            .iter()
-            .filter_map(|c| c.offer.supplier.open_id.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let concurrency = self.sourcing_policy().detail_concurrency.max(1);
-        let mut reads = futures::stream::iter(sellers.into_iter().map(|open_id| async move {
-            let profile = self.supplier_profile(&open_id).await;
-            (open_id, profile)
-        }))
-        .buffer_unordered(concurrency);
-        let mut profiles = BTreeMap::new();
-        while let Some((open_id, read)) = progress.or_cancel(reads.next()).await? {
-            match read {
-                Ok(profile) => {
-                    profiles.insert(open_id, profile.supplier);
-                }
-                Err(e @ JobError::Gateway { .. }) if matches!(&e, JobError::Gateway { source, .. } if source.is_authorization() || source.is_quota_exhausted()) =>
-                {
-                    return Err(e);
-                }
-                Err(e) => progress.note(format!("supplier {open_id} is scored from its offer alone: {e}")),
-            }
-        }
-        for c in candidates.iter_mut() {
-            if let Some(profile) = c.offer.supplier.open_id.as_ref().and_then(|id| profiles.get(id)) {
-                c.supplier = profile.clone();
-            }
-        }
-        Ok(())
+    /// Reads the profile of `open_id` (with the seller-level signals `detail` carried), for a
+    /// job that reads several while it reads offers: see [`ProfileReads`].
+    pub(crate) async fn profile_read(&self, open_id: String, detail: Supplier) -> (String, Result<SupplierProfile>) {
+        let read = self.supplier_profile_with(&open_id, Some(&detail)).await;
+        (open_id, read)
     }
 
     /// A supplier judged by the policy's scorecard (the one every job scores with).
@@ -118,8 +142,9 @@ impl Jobs {
     }
 
     /// The listing's first page (identities, fulfilment rates, the count of offers) and the
-    /// detail of its first offer (service scores, years, certificates, location), merged.
-    async fn read_profile(&self, open_id: &str, now_ms: i64) -> Result<SupplierProfile> {
+    /// seller-level signals of an offer's detail (service scores, years, medal, certificates):
+    /// those given, else the detail of the listing's first offer.
+    async fn read_profile(&self, open_id: &str, detail: Option<&Supplier>, now_ms: i64) -> Result<SupplierProfile> {
         let page = self
             .client()
             .seller_offer_page(open_id, self.language_ref(), 1)
@@ -129,12 +154,17 @@ impl Jobs {
         let Some(first_id) = first.and_then(|item| item.offer_id) else {
             return Err(JobError::NotFound(format!("seller {open_id} lists no offer on 1688")));
         };
-        let detail = self
-            .client()
-            .offer_in(first_id, self.language_ref())
-            .await
-            .map_err(|e| JobError::gateway(format!("offer {first_id}"), e))?;
-        let mut supplier = sourcing::supplier_from_detail(&detail);
+        let mut supplier = match detail {
+            Some(known) => seller_signals(known),
+            None => {
+                let detail = self
+                    .client()
+                    .offer_in(first_id, self.language_ref())
+                    .await
+                    .map_err(|e| JobError::gateway(format!("offer {first_id}"), e))?;
+                seller_signals(&sourcing::supplier_from_detail(&detail))
+            }
+        };
         if let Some(summary) = first.and_then(|item| sourcing::summary_from_search_item(item).ok()) {
             supplier.merge(&summary.supplier);
         }
@@ -142,5 +172,23 @@ impl Jobs {
         let listed = i64::try_from(page.data.len()).unwrap_or(i64::MAX);
         supplier.offer_count = Some(page.total_records.unwrap_or(listed).max(listed));
         Ok(SupplierProfile { open_id: open_id.to_owned(), supplier, fetched_ms: now_ms })
+    }
+}
+
+/// The signals of a supplier that belong to the seller, not to one offer or one search answer:
+/// what a detail says of the seller. Rates and identities come from the listing instead, so a
+/// profile does not depend on which offer's answer was at hand.
+fn seller_signals(s: &Supplier) -> Supplier {
+    Supplier {
+        open_id: s.open_id.clone(),
+        login_id: s.login_id.clone(),
+        company: s.company.clone(),
+        location: s.location.clone(),
+        years_on_platform: s.years_on_platform,
+        scores: s.scores.clone(),
+        repurchase_rate: s.repurchase_rate,
+        trade_medal: s.trade_medal,
+        certificates: s.certificates.clone(),
+        ..Supplier::default()
     }
 }
