@@ -63,12 +63,19 @@ async fn a_buyer_sources_compares_and_plans_in_the_browser() {
     browser.click("form[action='/source'] button[type=submit]").await;
     assert!(browser.text("#need-error").await.contains("at least 1"));
     browser.fill("#need", "300").await;
+    // Freight confirmed by the platform: the three best orders previewed to a saved address.
+    browser.click("#confirm_freight").await;
+    browser.fill("#address_id", "593861699").await;
     browser.click("form[action='/source'] button[type=submit]").await;
     // Live progress while it runs; the page turns into the answer when the job ends.
     browser.wait_for_address("/source/").await;
     reload_until(&browser, "#answer", 120).await;
     let answer = browser.text("p.answer").await;
     assert!(answer.starts_with("Buy ") && answer.contains("Supplier"), "{answer}");
+    let confirmed = browser.text("section[aria-labelledby=freight-confirmed]").await;
+    assert!(confirmed.contains("Freight confirmed by 1688") && confirmed.contains("Preview calls: 3"), "{confirmed}");
+    let facts = browser.text("section.answer-card dl.facts").await;
+    assert!(facts.contains("Landed per unit needed") && facts.contains("confirmed by 1688"), "{facts}");
     assert!(browser.text("main").await.contains("Why"), "the answer says why");
     let scatter = browser.wait_for("svg[aria-labelledby='pareto-title pareto-desc']").await;
     assert!(scatter.find(fantoccini::Locator::Css("circle.mark")).await.is_ok(), "the pick is marked");

@@ -381,8 +381,14 @@ async fn a_split_respects_the_supplier_limit() {
         max_suppliers: None,
         confirm_freight: None,
     };
-    let split = jobs.source(&request, &Progress::silent()).await.unwrap_err();
-    assert!(split.to_string().contains("split across"), "{split}");
+    // No single offer holds 200,000: the split is the answer, and the answer's plan.
+    let report = jobs.source(&request, &Progress::silent()).await.unwrap();
+    assert!(report.decision.is_none() && report.advice.is_none());
+    let split = report.split.as_ref().expect("the split is the answer");
+    assert!(split.saving.is_none(), "nothing to save against");
+    assert!(split.allocation.units >= 200_000 && split.cost.quantity_bought == split.allocation.units);
+    assert_eq!(report.plan, split.allocation.plan, "plan.csv holds the split");
+    assert!(report.summary_line().starts_with("no single offer holds the need of 200000; split across"));
     // One supplier cannot hold 200,000: no split to offer.
     let one = SourceRequest { max_suppliers: Some(1), ..request.clone() };
     let err = jobs.source(&one, &Progress::silent()).await.unwrap_err();

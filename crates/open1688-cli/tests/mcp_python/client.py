@@ -34,6 +34,7 @@ VALID = {
     "compare": {"target": {"keyword": "保温杯"}, "need": 100, "candidates": 4},
     "find_same_item": {"offer_id": OFFER, "need": 50, "candidates": 4},
     "plan_purchase": {"lines": [{"offer_id": OFFER, "quantity": 300}], "optimize": True},
+    "split_need": {"offers": [OFFER, PLAIN_OFFER], "need": 5000},
     "source": {"keyword": "保温杯", "need": 300, "candidates": 6},
     "analyze_market": {"keyword": "保温杯", "quantity": 100},
     "supplier_report": None,  # the seller of OFFER, found below
@@ -57,6 +58,7 @@ INVALID = {
     "compare": {"target": {"keyword": "保温杯"}},
     "find_same_item": {"offer_id": OFFER},
     "plan_purchase": {"lines": [{"offer_id": OFFER, "quantity": 0}]},
+    "split_need": {"offers": [OFFER], "need": 5000},
     "source": {"keyword": "保温杯", "need": 0},
     "analyze_market": {"keyword": "保温杯", "quantity": 0},
     "supplier_report": {"seller": ""},

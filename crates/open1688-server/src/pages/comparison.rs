@@ -8,6 +8,11 @@ use sourcing::{Comparison, Figure};
 use super::chart_scatter::{Dot, pareto_scatter};
 use super::text::Text;
 
+/// Money as the pages show it: yuan with two decimals.
+pub fn yuan(amount: rust_decimal::Decimal) -> String {
+    format!("¥{:.2}", amount.round_dp(2))
+}
+
 /// The comparison; `fallback_pick` is marked when the comparison names no best value.
 pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) -> Markup {
     let chosen = comparison.best_value.as_ref().map_or(fallback_pick, |(id, _)| *id);
@@ -44,10 +49,10 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
                                 td { (i + 1) }
                                 td { a href=(format!("/offers/{}", row.offer_id)) { (row.supplier) } }
                                 td.num { (row.cost.quantity_bought) }
-                                td.num { "¥" (row.cost.unit_price.round_dp(2)) }
-                                td.num { "¥" (row.cost.freight.round_dp(2)) " " span.muted.small { (t.freight_source(row.cost.freight_source)) } }
-                                td.num { "¥" (row.cost.landed_total.round_dp(2)) }
-                                td.num { "¥" (row.cost.landed_per_unit_needed.round_dp(2)) }
+                                td.num { (yuan(row.cost.unit_price)) }
+                                td.num { (yuan(row.cost.freight)) " " span.muted.small { (t.freight_source(row.cost.freight_source)) } }
+                                td.num { (yuan(row.cost.landed_total)) }
+                                td.num { (yuan(row.cost.landed_per_unit_needed)) }
                                 td.num { (row.score.round_dp(0)) " " span class=(format!("band {}", row.action.to_string().to_lowercase())) { (row.action) } }
                                 td { @if row.pareto { "✓" } }
                             }

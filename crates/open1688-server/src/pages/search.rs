@@ -15,6 +15,7 @@ use serde::Deserialize;
 use sourcing::comparison_row::ComparisonRow;
 use sourcing::{Figure, OfferSummary};
 
+use super::comparison::yuan;
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
@@ -292,8 +293,8 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
                 @if let Some(en) = &offer.title_en { p.muted.small lang="en" { (en) } }
                 dl.facts {
                     @if let (Some(row), Some(q)) = (row, quantity) {
-                        dt { (t.figure(Figure::LandedPerUnitNeeded)) " (" (q) ")" } dd.price { "¥" (row.cost.landed_per_unit_needed.round_dp(2)) }
-                        dt { (t.figure(Figure::UnitPrice)) " (" (row.cost.quantity_bought) ")" } dd { "¥" (row.cost.unit_price.round_dp(2)) }
+                        dt { (t.figure(Figure::LandedPerUnitNeeded)) " (" (q) ")" } dd.price { (yuan(row.cost.landed_per_unit_needed)) }
+                        dt { (t.figure(Figure::UnitPrice)) " (" (row.cost.quantity_bought) ")" } dd { (yuan(row.cost.unit_price)) }
                         dt { (t.scorecard) } dd { span class=(format!("band {}", row.action)) { (row.score.round_dp(0)) " · " (row.action) } }
                     } @else {
                         dt { (t.unit_price) } dd.price { @if let Some(p) = offer.price { "¥" (p) } @else { "—" } }

@@ -9,12 +9,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, PreEscaped, html};
-use open1688_jobs::{NeedRequest, SourceDecision, SourceRequest, SplitAnswer};
+use open1688_jobs::{
+    ConfirmFreight, FreightConfirmation, NeedRequest, ShipTo, SourceDecision, SourceRequest, SplitAnswer,
+};
 use open1688_store::Scope;
 use serde::Deserialize;
 use sourcing::{Comparison, Figure, Strategy};
 
-use super::comparison::comparison_view;
+use super::comparison::{comparison_view, yuan};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::overview::short_time;
@@ -36,9 +38,11 @@ pub struct SourceForm {
     strategy: String,
     max_suppliers: String,
     same_item: Option<String>,
+    confirm_freight: Option<String>,
+    address_id: String,
 }
 
-const FIELDS: &[&str] = &["keyword", "need", "candidates", "strategy", "max_suppliers"];
+const FIELDS: &[&str] = &["keyword", "need", "candidates", "strategy", "max_suppliers", "address_id"];
 
 impl SourceForm {
     fn to_request(&self) -> Result<SourceRequest, FieldErrors> {
@@ -70,6 +74,19 @@ impl SourceForm {
             max_suppliers: parse_optional(&self.max_suppliers, "max_suppliers", &mut errors),
             confirm_freight: None,
         };
+        let mut request = request;
+        if self.confirm_freight.is_some() {
+            match parse_optional::<i64>(&self.address_id, "address_id", &mut errors) {
+                Some(id) => {
+                    let ship_to = ShipTo { address_id: Some(id), ..ShipTo::default() };
+                    request.confirm_freight = Some(ConfirmFreight { ship_to, top: 3 });
+                }
+                None if errors.get("address_id").is_none() => {
+                    errors.add("address_id", "choose the saved address the previewed orders would go to");
+                }
+                None => {}
+            }
+        }
         let request = errors.into_result(request)?;
         request.validate().map_err(|e| FieldErrors::from_problem(&Problem::from(e), FIELDS))?;
         Ok(request)
@@ -150,6 +167,14 @@ async fn render_form(
                         input #same_item name="same_item" type="checkbox" checked[form.same_item.is_some()];
                         label for="same_item" { (t.same_item_too) }
                     }
+                    div.check {
+                        input #confirm_freight name="confirm_freight" type="checkbox" checked[form.confirm_freight.is_some()];
+                        label for="confirm_freight" { (t.confirm_freight) }
+                    }
+                }
+                div.row {
+                    (input("address_id", t.address_number, &form.address_id, "number", false))
+                    div.field.action { a href="/orders/addresses" { (t.see_saved_addresses) } }
                 }
                 button type="submit" { (t.start) }
             }
@@ -198,6 +223,8 @@ struct Answer {
     decision: Option<SourceDecision>,
     #[serde(default)]
     split: Option<SplitAnswer>,
+    #[serde(default)]
+    freight_confirmation: Option<FreightConfirmation>,
     comparison: Comparison,
     #[serde(default)]
     cross_border_missing: Option<String>,
@@ -277,8 +304,46 @@ fn answer_section(t: &Text, answer: &Answer) -> Markup {
                 @if let Some(missing) = &answer.cross_border_missing { p.muted.small { (missing) } }
             }
         }
+        @if let Some(c) = &answer.freight_confirmation { (confirmation_section(t, c)) }
         @if let Some(split) = &answer.split { (split_section(t, split, answer.decision.is_none())) }
         (comparison_view(t, &answer.comparison, answer.decision.as_ref().map_or(0, |d| d.offer_id)))
+    }
+}
+
+/// What confirming freight with the platform changed: each previewed candidate's freight and
+/// landed total before and after, and whether the pick changed.
+fn confirmation_section(t: &Text, c: &FreightConfirmation) -> Markup {
+    html! {
+        section.card aria-labelledby="freight-confirmed" {
+            h2 #freight-confirmed { (t.freight_confirmed) }
+            p { @if c.pick_changed { (t.pick_changed) } @else { (t.pick_stands) } " " (t.preview_calls) ": " (c.preview_calls) }
+            div.scroll {
+                table {
+                    thead { tr {
+                        th.text scope="col" { (t.offer) }
+                        th scope="col" { (t.figure(Figure::Freight)) " · " (t.estimated) }
+                        th scope="col" { (t.figure(Figure::Freight)) " · 1688" }
+                        th scope="col" { (t.figure(Figure::LandedTotal)) " · " (t.estimated) }
+                        th scope="col" { (t.figure(Figure::LandedTotal)) " · 1688" }
+                    } }
+                    tbody {
+                        @for row in &c.candidates {
+                            tr {
+                                td { a href=(format!("/offers/{}", row.offer_id)) { (row.offer_id) } }
+                                td.num { (yuan(row.estimated.freight)) }
+                                @if let Some(after) = &row.confirmed {
+                                    td.num { (yuan(after.freight)) }
+                                    td.num { (yuan(row.estimated.landed_total)) }
+                                    td.num { (yuan(after.landed_total)) }
+                                } @else {
+                                    td colspan="3" { (t.refused_by_platform) ": " (row.refused.as_deref().unwrap_or("")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -289,7 +354,7 @@ fn split_section(t: &Text, split: &SplitAnswer, is_the_answer: bool) -> Markup {
             h2 #split { @if is_the_answer { (t.split_only) } @else { (t.split_cheaper) } }
             dl.facts {
                 (cost_facts(t, &split.cost))
-                @if let Some(saving) = split.saving { dt { (t.split_saving) } dd { "¥" (saving.round_dp(2)) } }
+                @if let Some(saving) = split.saving { dt { (t.split_saving) } dd { (yuan(saving)) } }
             }
             div.scroll {
                 table {
@@ -305,8 +370,8 @@ fn split_section(t: &Text, split: &SplitAnswer, is_the_answer: bool) -> Markup {
                                     td { (order.company.as_deref().unwrap_or(&order.supplier)) }
                                     td { a href=(format!("/offers/{}", line.offer_id)) { (line.offer_id) } }
                                     td.num { (line.quantity) }
-                                    td.num { "¥" (line.unit_price.round_dp(2)) }
-                                    td.num { "¥" (line.amount.round_dp(2)) }
+                                    td.num { (yuan(line.unit_price)) }
+                                    td.num { (yuan(line.amount)) }
                                 }
                             }
                         }
@@ -322,12 +387,12 @@ pub fn cost_facts(t: &Text, c: &sourcing::CostFigures) -> Markup {
     html! {
         dt { (t.figure(Figure::QuantityNeeded)) } dd { (c.quantity_needed) }
         dt { (t.figure(Figure::QuantityBought)) } dd { (c.quantity_bought) }
-        dt { (t.figure(Figure::UnitPrice)) } dd { "¥" (c.unit_price.round_dp(2)) }
-        dt { (t.figure(Figure::GoodsTotal)) } dd { "¥" (c.goods_total.round_dp(2)) }
-        dt { (t.figure(Figure::Freight)) } dd { "¥" (c.freight.round_dp(2)) " (" (t.freight_source(c.freight_source)) ")" }
-        dt { (t.figure(Figure::LandedTotal)) } dd { strong { "¥" (c.landed_total.round_dp(2)) } }
-        dt { (t.figure(Figure::LandedPerUnitNeeded)) } dd { "¥" (c.landed_per_unit_needed.round_dp(2)) }
-        dt { (t.figure(Figure::LandedPerUnitBought)) } dd { "¥" (c.landed_per_unit_bought.round_dp(2)) }
+        dt { (t.figure(Figure::UnitPrice)) } dd { (yuan(c.unit_price)) }
+        dt { (t.figure(Figure::GoodsTotal)) } dd { (yuan(c.goods_total)) }
+        dt { (t.figure(Figure::Freight)) } dd { (yuan(c.freight)) " (" (t.freight_source(c.freight_source)) ")" }
+        dt { (t.figure(Figure::LandedTotal)) } dd { strong { (yuan(c.landed_total)) } }
+        dt { (t.figure(Figure::LandedPerUnitNeeded)) } dd { (yuan(c.landed_per_unit_needed)) }
+        dt { (t.figure(Figure::LandedPerUnitBought)) } dd { (yuan(c.landed_per_unit_bought)) }
     }
 }
 
@@ -415,7 +480,16 @@ mod tests {
         fn any_typing_is_read_without_panicking(
             keyword in ".{0,20}", need in ".{0,24}", candidates in ".{0,24}", strategy in ".{0,10}", max in ".{0,24}",
         ) {
-            let form = SourceForm { keyword, need, candidates, strategy, max_suppliers: max, same_item: None };
+            let form = SourceForm {
+                keyword,
+                need,
+                candidates,
+                strategy,
+                max_suppliers: max,
+                same_item: None,
+                confirm_freight: None,
+                address_id: String::new(),
+            };
             let _ = form.to_request();
         }
     }

@@ -390,6 +390,22 @@ words! {
     the_answer: "The answer", "结论";
     /// Buy.
     buy: "Buy", "购买";
+    /// The option to confirm freight, with what it costs.
+    confirm_freight: "Confirm freight with 1688: preview the 3 best orders (3 calls, read-only; nothing is placed)", "向 1688 确认运费：预览最优的 3 个订单（3 次调用，只读，不会下单）";
+    /// Where the saved addresses are listed.
+    see_saved_addresses: "Saved addresses", "查看收货地址";
+    /// The heading of what confirming freight found.
+    freight_confirmed: "Freight confirmed by 1688", "1688 确认的运费";
+    /// The pick stood after confirmation.
+    pick_stands: "The pick stands.", "推荐不变。";
+    /// The pick changed after confirmation.
+    pick_changed: "The platform's freight changed the pick.", "平台运费改变了推荐。";
+    /// Preview calls made.
+    preview_calls: "Preview calls", "预览调用次数";
+    /// Estimated, before confirmation.
+    estimated: "Estimated", "估算";
+    /// Refused by the platform.
+    refused_by_platform: "Refused by 1688", "1688 拒绝";
     /// The heading of a split that is the whole answer.
     split_only: "No single offer holds the need: split it", "没有单个商品能满足需求：拆单采购";
     /// The heading of a split that costs less than the pick.
