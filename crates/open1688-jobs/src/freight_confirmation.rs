@@ -4,25 +4,19 @@
 //! saying what changed and whether the pick did. Previews are kept for ten minutes, so asking
 //! again costs no call.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::{Comparison, CostFigures, Excluded, PlanLine};
 
 use crate::error::{JobError, Result};
 use crate::jobs::Jobs;
-use crate::order_preview::{OrderRequest, PreviewedOrder, ShipTo};
+use crate::kept_answers::PlatformQuote;
+use crate::order_preview::{OrderRequest, ShipTo};
 use crate::plan::PlanRequest;
 use crate::progress::Progress;
 
 /// The most candidates one request may have previewed (one preview call each).
 pub const MAX_CONFIRMED: usize = 5;
-
-/// How long a preview answer is reused.
-const PREVIEW_TTL: Duration = Duration::from_secs(600);
 
 /// A request to confirm freight with the platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -82,24 +76,6 @@ pub struct FreightConfirmation {
     pub preview_calls: u64,
 }
 
-/// Previews answered in the last ten minutes, by what was asked.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PreviewMemo(Arc<Mutex<HashMap<String, (Instant, PreviewedOrder)>>>);
-
-impl PreviewMemo {
-    fn get(&self, key: &str) -> Option<PreviewedOrder> {
-        let memo = self.0.lock().ok()?;
-        memo.get(key).filter(|(at, _)| at.elapsed() < PREVIEW_TTL).map(|(_, order)| order.clone())
-    }
-
-    fn put(&self, key: String, order: &PreviewedOrder) {
-        if let Ok(mut memo) = self.0.lock() {
-            memo.retain(|_, (at, _)| at.elapsed() < PREVIEW_TTL);
-            memo.insert(key, (Instant::now(), order.clone()));
-        }
-    }
-}
-
 impl Jobs {
     /// Previews the best `confirm.top` candidates of `comparison` with the platform and ranks
     /// the comparison again on its figures. A candidate the platform refuses is left out, with
@@ -124,7 +100,7 @@ impl Jobs {
             let Some(row) = rows.iter_mut().find(|r| r.offer_id == offer_id) else { continue };
             let line = PlanLine::new(row.offer_id, row.sku_id, row.cost.quantity_bought);
             let key = format!("{:?}|{:?}", line, serde_json::to_string(&confirm.ship_to).unwrap_or_default());
-            let previewed = match self.preview_memo().get(&key) {
+            let quote = match self.preview_memo().get(&key) {
                 Some(kept) => kept,
                 None => {
                     progress.note(format!("previewing offer {offer_id}'s order with 1688 (read-only)"));
@@ -136,16 +112,21 @@ impl Jobs {
                     };
                     let report = self.preview_orders(&request, progress).await?;
                     preview_calls += 1;
-                    let previewed =
+                    let order =
                         report.orders.into_iter().next().ok_or_else(|| {
                             JobError::NoAnswer(format!("the preview of offer {offer_id} has no order"))
                         })?;
-                    self.preview_memo().put(key, &previewed);
-                    previewed
+                    let quote = PlatformQuote {
+                        total: order.platform_total,
+                        freight: order.platform_freight,
+                        refused: order.refused.map(|r| r.message),
+                    };
+                    self.preview_memo().put(key, quote.clone());
+                    quote
                 }
             };
             let estimated = row.cost.clone();
-            match (&previewed.refused, previewed.platform_total, previewed.platform_freight) {
+            match (&quote.refused, quote.total, quote.freight) {
                 (None, Some(total), freight) => {
                     let freight = freight.unwrap_or(Decimal::ZERO);
                     row.cost = estimated.with_platform(total - freight, freight)?;
@@ -159,7 +140,7 @@ impl Jobs {
                 (refused, _, _) => {
                     let why = refused.as_ref().map_or_else(
                         || "the platform previewed no total".to_owned(),
-                        |r| format!("1688 refuses the order: {}", r.message),
+                        |message| format!("1688 refuses the order: {message}"),
                     );
                     excluded.push(Excluded { offer_id, reason: why.clone() });
                     confirmed.push(ConfirmedCandidate { offer_id, estimated, confirmed: None, refused: Some(why) });

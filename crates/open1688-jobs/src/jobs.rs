@@ -4,13 +4,15 @@
 use std::sync::Arc;
 
 use open1688::Client;
-use open1688_store::Store;
+use open1688_store::{Store, SupplierProfile};
 use sourcing::Scorecard;
 
 use crate::error::{JobError, Result};
-use crate::freight_confirmation::PreviewMemo;
+use crate::kept_answers::{PlatformQuote, Recent};
 use crate::policy::SourcingPolicy;
-use crate::supplier_profiles::ProfileMemo;
+
+/// How long the platform's order previews are reused (freight confirmation).
+const PREVIEWS_KEPT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The application layer's entry point: one per gateway client, shared by every surface.
 ///
@@ -23,8 +25,8 @@ pub struct Jobs {
     language: String,
     policy: SourcingPolicy,
     store: Option<KeptIn>,
-    profiles: ProfileMemo,
-    previews: PreviewMemo,
+    profiles: Recent<SupplierProfile>,
+    previews: Recent<PlatformQuote>,
 }
 
 /// The store decisions read price history from (for trends) and keep suppliers' profiles in.
@@ -45,8 +47,8 @@ impl Jobs {
             language: "en".into(),
             policy: SourcingPolicy::default(),
             store: None,
-            profiles: ProfileMemo::default(),
-            previews: PreviewMemo::default(),
+            profiles: Recent::new(None),
+            previews: Recent::new(Some(PREVIEWS_KEPT)),
         }
     }
 
@@ -65,12 +67,12 @@ impl Jobs {
     }
 
     /// Order previews answered in the last ten minutes (freight confirmation).
-    pub(crate) fn preview_memo(&self) -> &PreviewMemo {
+    pub(crate) fn preview_memo(&self) -> &Recent<PlatformQuote> {
         &self.previews
     }
 
     /// Profiles read by this process (used when there is no store).
-    pub(crate) fn profile_memo(&self) -> &ProfileMemo {
+    pub(crate) fn profile_memo(&self) -> &Recent<SupplierProfile> {
         &self.profiles
     }
 

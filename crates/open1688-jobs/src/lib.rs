@@ -44,6 +44,7 @@ pub mod freight_confirmation;
 pub mod history;
 pub mod image_search;
 pub mod jobs;
+mod kept_answers;
 pub mod offers;
 pub mod order_place;
 pub mod order_preview;

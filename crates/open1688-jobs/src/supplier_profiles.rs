@@ -8,8 +8,7 @@
 //! in the store when there is one, so every instance and every later command shares it — until
 //! it is older than the policy's `supplier_profile_max_age_hours`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
 
 use open1688_store::SupplierProfile;
 use sourcing::{Candidate, ScoreReport, Supplier};
@@ -67,23 +66,6 @@ impl ProfileReads {
     }
 }
 
-/// Profiles read by this process, for a [`Jobs`] without a store (and so a job reads each
-/// supplier once).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct ProfileMemo(Arc<Mutex<HashMap<String, SupplierProfile>>>);
-
-impl ProfileMemo {
-    fn get(&self, open_id: &str) -> Option<SupplierProfile> {
-        self.0.lock().ok()?.get(open_id).cloned()
-    }
-
-    fn put(&self, profile: &SupplierProfile) {
-        if let Ok(mut memo) = self.0.lock() {
-            memo.insert(profile.open_id.clone(), profile.clone());
-        }
-    }
-}
-
 impl Jobs {
     /// The full profile of the seller `open_id`: the one kept while it is fresh, else read from
     /// the platform (two calls, both cacheable), kept and returned.
@@ -137,7 +119,7 @@ impl Jobs {
                 // Not kept means read again next time; the answer stands either way.
                 let _ = store.save_supplier_profile(profile).await;
             }
-            None => self.profile_memo().put(profile),
+            None => self.profile_memo().put(profile.open_id.clone(), profile.clone()),
         }
     }
 
