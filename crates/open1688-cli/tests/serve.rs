@@ -47,6 +47,14 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("id")), "{p}");
     let (status, p) = call(M::GET, &url("/v1/offers/abc"), Some(&reader), None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
+    // The same item by picture, as `open1688 same-item` answers it; a bad limit is named.
+    let (status, same) = call(M::GET, &url(&format!("/v1/same-item/{OFFER}?limit=8")), Some(&reader), None).await;
+    assert_eq!(status, StatusCode::OK, "{same}");
+    assert_eq!(same["reference"].to_string(), OFFER);
+    let listings = same["listings"].as_array().unwrap();
+    assert!(!listings.is_empty() && listings.len() <= 8, "{same}");
+    let (status, p) = call(M::GET, &url(&format!("/v1/same-item/{OFFER}?limit=0")), Some(&reader), None).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")), "{p}");
     assert_eq!(call(M::GET, &url("/v1/nothing"), Some(&reader), None).await.0, StatusCode::NOT_FOUND);
     // An address that is nothing: a page in the browser's language with a way on, or a problem
     // document for a program.

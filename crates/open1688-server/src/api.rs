@@ -20,6 +20,7 @@ pub(crate) fn v1_routes() -> OpenApiRouter<ServiceState> {
     OpenApiRouter::new()
         .routes(routes!(lookup::search))
         .routes(routes!(lookup::offer))
+        .routes(routes!(lookup::same_item))
         .routes(routes!(lookup::seller))
         .routes(routes!(lookup::analyze))
         .routes(routes!(picture::image_search).layer(DefaultBodyLimit::max(picture::MAX_PICTURE_BYTES)))

@@ -47,6 +47,7 @@ fn the_document_is_openapi_3_1_and_names_every_route() {
         ("/v1/compare", "post"),
         ("/v1/plan", "post"),
         ("/v1/split", "post"),
+        ("/v1/same-item/{id}", "get"),
         ("/v1/recommend", "post"),
         ("/v1/watches", "get"),
         ("/v1/watches", "post"),

@@ -1,4 +1,5 @@
-//! Lookups: keyword search (query parameters as the CLI's flags), offer details, seller reports.
+//! Lookups: keyword search (query parameters as the CLI's flags), offer details, the same item by
+//! picture, seller reports.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -86,6 +87,30 @@ pub async fn offer(State(state): State<ServiceState>, Id(id): Id) -> Result<Resp
         }
     };
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `GET /v1/same-item/{id}` parameters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SameItemParams {
+    /// Picture-search results to examine (1–50, default 20; one offer read each).
+    #[param(minimum = 1, maximum = 50)]
+    pub limit: Option<usize>,
+}
+
+/// `GET /v1/same-item/{id}`: other sellers' listings of an offer's item, found by its picture,
+/// each with the evidence and the verdict (the job `open1688 same-item` and the dashboard run).
+#[utoipa::path(get, path = "/same-item/{id}", tag = "lookup",
+    params(("id" = i64, Path, description = "The reference offer.", minimum = 1), SameItemParams),
+    responses((status = 200, description = "The listings examined, the same item first.", body = open1688_jobs::SameItemReport), crate::openapi::Failures))]
+pub async fn same_item(
+    State(state): State<ServiceState>,
+    Id(id): Id,
+    params: Result<Query<SameItemParams>, QueryRejection>,
+) -> Result<Json<open1688_jobs::SameItemReport>, Problem> {
+    let request = open1688_jobs::SameItemRequest { offer_id: id, limit: extract::query(params)?.limit };
+    Ok(Json(state.jobs.same_item(&request, &Progress::silent()).await?))
 }
 
 /// `GET /v1/sellers/{id}` parameters.
