@@ -2,24 +2,16 @@
 //! (nothing placed), the comparison ranked again on the platform's freight, what changed said,
 //! and the previews reused when asked again.
 
-use open1688::RateLimits;
 use open1688_jobs::{ConfirmFreight, Jobs, Progress, ShipTo, SourceRequest};
 use open1688_sandbox::Sandbox;
 use open1688_sandbox::orders::OrderConfig;
 use rust_decimal::Decimal;
 
+mod common;
+use common::sandbox_jobs_from;
+
 async fn jobs_over(orders: OrderConfig) -> (Sandbox, Jobs) {
-    let sandbox = Sandbox::builder().quotas_off().orders(orders).start().await.expect("the sandbox starts");
-    let client = open1688::Client::builder()
-        .endpoint(sandbox.base_url())
-        .app_key(sandbox.app_key())
-        .app_secret(sandbox.app_secret())
-        .access_token(sandbox.access_token())
-        .refresh_token(sandbox.refresh_token())
-        .rate_limits(RateLimits::unlimited())
-        .build()
-        .unwrap();
-    (sandbox, Jobs::new(client))
+    sandbox_jobs_from(Sandbox::builder().quotas_off().orders(orders)).await
 }
 
 fn warehouse() -> ShipTo {
