@@ -238,9 +238,7 @@ pub fn history_lines(path: &Path, title: &str, series: &[Series], stock: &[(Date
     if all.is_empty() {
         return Err(JobError::NoAnswer("no history to draw".into()));
     }
-    let times = all.iter().map(|p| p.0).chain(stock.iter().map(|(t, _)| t.timestamp()));
-    let (t0, t1) = times.fold((i64::MAX, i64::MIN), |(a, b), t| (a.min(t), b.max(t)));
-    let days = (t1.max(t0 + 1) - t0) as f64 / 86_400.0;
+    let (t0, days) = history_span(all.iter().map(|p| p.0).chain(stock.iter().map(|(t, _)| t.timestamp())));
     let day = |t: &DateTime<Utc>| (t.timestamp() - t0) as f64 / 86_400.0;
     let max = all.iter().map(|p| p.1).fold(0.0, f64::max) * 1.2 + 0.01;
     let max_stock = stock.iter().map(|(_, s)| *s as f64).fold(0.0, f64::max) * 1.2 + 1.0;
@@ -255,13 +253,22 @@ pub fn history_lines(path: &Path, title: &str, series: &[Series], stock: &[(Date
             .right_y_label_area_size(if stock.is_empty() { 0 } else { 70 })
             .build_cartesian_2d(0f64..days, 0.0..max)?
             .set_secondary_coord(0f64..days, 0.0..max_stock);
-        chart.configure_mesh().x_desc("天 days").y_desc("单价 unit price (¥)").label_style((FAMILY, 16)).draw()?;
+        chart
+            .configure_mesh()
+            .x_desc("天 days")
+            .y_desc("单价 unit price (¥)")
+            .x_label_formatter(&|d| format!("{d:.0}"))
+            .y_label_formatter(&|v| format!("¥{v:.2}"))
+            .label_style((FAMILY, 16))
+            .draw()?;
         for (i, (name, pts)) in series.iter().enumerate() {
             let colour = colours[i % colours.len()];
             chart
                 .draw_series(LineSeries::new(pts.iter().map(|(t, p)| (day(t), f(*p))), colour.stroke_width(3)))?
                 .label(name.clone())
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
+            // A mark on each observation: a single snapshot is a point, which a line cannot draw.
+            chart.draw_series(pts.iter().map(|(t, p)| Circle::new((day(t), f(*p)), 4, colour.filled())))?;
         }
         if !stock.is_empty() {
             chart
@@ -286,4 +293,43 @@ pub fn history_lines(path: &Path, title: &str, series: &[Series], stock: &[(Date
             .draw()?;
         Ok(())
     })
+}
+
+/// The first moment of a history (epoch seconds) and the days its x axis spans: at least one
+/// day, so a history of one snapshot (or of several within seconds) gets a readable axis
+/// instead of one from 0 to 0.00001.
+fn history_span(times: impl Iterator<Item = i64>) -> (i64, f64) {
+    let (t0, t1) = times.fold((i64::MAX, i64::MIN), |(a, b), t| (a.min(t), b.max(t)));
+    if t0 > t1 {
+        return (0, 1.0);
+    }
+    let days = (t1 - t0) as f64 / 86_400.0;
+    (t0, days.max(1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_history_axis_spans_at_least_a_day() {
+        assert_eq!(history_span([1_700_000_000].into_iter()), (1_700_000_000, 1.0), "one snapshot");
+        assert_eq!(history_span([5, 65].into_iter()).1, 1.0, "a minute apart");
+        assert_eq!(history_span([0, 3 * 86_400, 86_400].into_iter()), (0, 3.0), "three days, in any order");
+        assert_eq!(history_span(std::iter::empty()), (0, 1.0));
+    }
+
+    #[test]
+    fn a_history_of_one_snapshot_draws_its_point() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.png");
+        let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let series: Vec<Series> = vec![("≥1".into(), vec![(at, Decimal::new(820, 2))])];
+        history_lines(&path, "offer 1 price history", &series, &[(at, 500)]).unwrap();
+        let img = image::open(&path).unwrap().to_rgb8();
+        // The observation sits at day 0, at the left of the plot; the legend is on the right.
+        let left = img.width() / 3;
+        let blue = img.enumerate_pixels().filter(|(x, _, p)| *x < left && p.0 == [41, 128, 185]).count();
+        assert!(blue > 20, "the one observation is drawn ({blue} pixels of its colour on the left)");
+    }
 }
