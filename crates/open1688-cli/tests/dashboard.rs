@@ -49,6 +49,10 @@ async fn a_buyer_logs_in_searches_and_reads_an_offers_ladder() {
     // Each figure under the engine's name: landed per unit needed at 300, and the unit price at
     // the quantity bought (never one called the other).
     assert!(cards.iter().all(|c| c.contains("到岸单价（按需求数量） (300)") && c.contains("单价 (")), "{cards:#?}");
+    assert!(
+        cards.iter().all(|c| c.contains("供应商: ") && !c.contains("供应商: —")),
+        "priced cards name their supplier: {cards:#?}"
+    );
     browser.screenshot_page("search-zh-laptop", LAPTOP).await;
     browser.assert_accessible("the search page").await;
 
@@ -60,6 +64,8 @@ async fn a_buyer_logs_in_searches_and_reads_an_offers_ladder() {
     assert!(tiers.iter().all(|row| row.contains('¥')), "{tiers:?}");
     assert!(browser.text("p.answer").await.contains("推荐"), "a recommended quantity with its reason");
     assert!(browser.text("#scorecard").await.contains("供应商评分"));
+    let listing = browser.wait_for(&format!("a[href='https://detail.1688.com/offer/{OFFER}.html']")).await;
+    assert!(listing.text().await.unwrap().contains("在 1688 查看"), "the offer links to its listing on 1688");
     browser.screenshot_page("offer-zh-laptop", LAPTOP).await;
     browser.assert_accessible("the offer page").await;
 

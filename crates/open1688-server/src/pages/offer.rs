@@ -101,12 +101,18 @@ fn facts(t: &Text, offer: &Offer, supplier: &sourcing::Supplier) -> Markup {
     html! {
         dl.facts {
             dt { (t.moq) } dd { (offer.moq.map_or_else(dash, |m| m.to_string())) }
+            @if let Some(batch) = offer.batch_number.filter(|b| *b > 1) {
+                dt { (t.batch_size) } dd { (batch) " " (t.units_each) }
+            }
             dt { (t.stock) } dd { (offer.stock.map_or_else(dash, |s| s.to_string())) }
             dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(dash, |s| s.to_string())) }
             dt { (t.supplier) } dd {
                 (supplier.company.as_deref().or(supplier.login_id.as_deref()).unwrap_or("—"))
                 @if let Some(place) = &supplier.location { " · " (place) }
             }
+        }
+        @if let Some(url) = offer.detail_url.as_deref().filter(|u| u.starts_with("https://")) {
+            p { a href=(url) rel="noopener noreferrer" target="_blank" { (t.on_1688) " ↗" } }
         }
     }
 }

@@ -301,7 +301,12 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
                     }
                     dt { (t.moq) } dd { (offer.moq.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
                     dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
-                    dt { (t.supplier) } dd { (offer.supplier.company.as_deref().or(offer.supplier.login_id.as_deref()).unwrap_or("—")) }
+                }
+                // A keyword search names no supplier; a comparison at the quantity does. On a line
+                // of its own: a company name does not fit the facts' value column.
+                p.small.supplier {
+                    (t.supplier) ": "
+                    (offer.supplier.company.as_deref().or(offer.supplier.login_id.as_deref()).or(row.map(|r| r.supplier.as_str())).unwrap_or("—"))
                 }
                 div.card-actions {
                     div.check {

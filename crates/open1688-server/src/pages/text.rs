@@ -406,6 +406,12 @@ words! {
     estimated: "Estimated", "估算";
     /// Refused by the platform.
     refused_by_platform: "Refused by 1688", "1688 拒绝";
+    /// The batch size (units sold only in multiples of it).
+    batch_size: "Sold in multiples of", "按倍数销售";
+    /// The unit after a batch size.
+    units_each: "units", "件";
+    /// The link to the listing on 1688.
+    on_1688: "Open on 1688", "在 1688 查看";
     /// The heading of a split that is the whole answer.
     split_only: "No single offer holds the need: split it", "没有单个商品能满足需求：拆单采购";
     /// The heading of a split that costs less than the pick.
