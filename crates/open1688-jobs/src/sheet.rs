@@ -153,12 +153,7 @@ pub fn cost_cells(cost: &sourcing::CostFigures) -> Vec<Cell> {
             money => Cell::Money(cost.value(money)),
         });
         if figure == sourcing::Figure::Freight {
-            cells.push(Cell::Text(
-                serde_json::to_value(cost.freight_source)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-            ));
+            cells.push(Cell::Text(cost.freight_source.key().to_owned()));
         }
     }
     cells

@@ -8,6 +8,7 @@ use crate::plan::plan_sheets;
 use crate::quote::cross_border_sheet;
 use crate::sheet::{Cell, Sheet, cost_cells, cost_columns};
 use crate::source::SourceReport;
+use crate::split::order_name;
 
 impl SourceReport {
     /// Every sheet of the workbook, summary first.
@@ -122,9 +123,4 @@ impl SourceReport {
         let known = self.candidates.iter().map(|c| (c.offer.id, (&c.offer.title, &c.score))).collect();
         Some(split.lines_sheet(&known))
     }
-}
-
-/// A supplier order's name: its company, else its key.
-fn order_name(order: &sourcing::plan::SupplierOrder) -> String {
-    order.company.clone().unwrap_or_else(|| order.supplier.clone())
 }

@@ -139,7 +139,7 @@ impl SplitAnswer {
             for line in &order.lines {
                 let known = known.get(&line.offer_id);
                 sheet.push(vec![
-                    Cell::Text(order.company.clone().unwrap_or_else(|| order.supplier.clone())),
+                    Cell::Text(order_name(order)),
                     Cell::Int(line.offer_id),
                     Cell::opt_int(line.sku_id),
                     known.map_or(Cell::Empty, |(title, _)| Cell::Text((*title).clone())),
@@ -196,6 +196,11 @@ pub(crate) fn split_need(
         Err(sourcing::EngineError::CannotAllocate { .. }) => Ok(None),
         Err(other) => Err(other.into()),
     }
+}
+
+/// A supplier order's name: its company, else its key.
+pub(crate) fn order_name(order: &sourcing::plan::SupplierOrder) -> String {
+    order.company.clone().unwrap_or_else(|| order.supplier.clone())
 }
 
 #[cfg(test)]

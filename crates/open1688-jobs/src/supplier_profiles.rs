@@ -11,10 +11,10 @@
 use std::collections::BTreeMap;
 
 use open1688_store::SupplierProfile;
-use sourcing::{Candidate, ScoreReport, Supplier};
+use sourcing::{Candidate, Supplier};
 
 use crate::error::{JobError, Result};
-use crate::jobs::{Jobs, load_scorecard};
+use crate::jobs::Jobs;
 use crate::progress::Progress;
 
 /// The profiles a job has read, by open id, and how it uses them: each candidate's supplier is
@@ -98,11 +98,6 @@ impl Jobs {
     pub(crate) async fn profile_read(&self, open_id: String, detail: Supplier) -> (String, Result<SupplierProfile>) {
         let read = self.supplier_profile_with(&open_id, Some(&detail)).await;
         (open_id, read)
-    }
-
-    /// A supplier judged by the policy's scorecard (the one every job scores with).
-    pub fn score_supplier(&self, supplier: &Supplier) -> Result<ScoreReport> {
-        Ok(load_scorecard(&self.sourcing_policy().scorecard)?.score(supplier))
     }
 
     async fn kept_profile(&self, open_id: &str) -> Option<SupplierProfile> {

@@ -32,6 +32,14 @@ pub enum FreightSource {
 }
 
 impl FreightSource {
+    /// The machine name (as in JSON and in a sheet's `freight_source` column).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Estimate => "estimate",
+            Self::Platform => "platform",
+        }
+    }
+
     /// How the source is said beside a freight figure.
     pub fn label(self, language: Language) -> &'static str {
         match (self, language) {
@@ -252,6 +260,13 @@ mod tests {
         }
         let labels: std::collections::HashSet<_> = Figure::ALL.iter().map(|f| f.label(Language::Zh)).collect();
         assert_eq!(labels.len(), Figure::ALL.len(), "two figures share a Chinese name");
+    }
+
+    #[test]
+    fn a_freight_sources_key_is_its_json_value() {
+        for source in [FreightSource::Estimate, FreightSource::Platform] {
+            assert_eq!(serde_json::to_value(source).unwrap(), source.key());
+        }
     }
 
     #[test]

@@ -65,7 +65,7 @@ impl SourceForm {
                 None
             }
         };
-        let request = SourceRequest {
+        let mut request = SourceRequest {
             keyword,
             need: NeedRequest::units(need.unwrap_or(0)),
             candidates: parse_optional(&self.candidates, "candidates", &mut errors),
@@ -74,7 +74,6 @@ impl SourceForm {
             max_suppliers: parse_optional(&self.max_suppliers, "max_suppliers", &mut errors),
             confirm_freight: None,
         };
-        let mut request = request;
         if self.confirm_freight.is_some() {
             match parse_optional::<i64>(&self.address_id, "address_id", &mut errors) {
                 Some(id) => {
