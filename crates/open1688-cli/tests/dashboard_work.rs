@@ -1,5 +1,6 @@
 //! The dashboard's working pages in a real headless Chromium against the real `open1688 serve`:
-//! a sourcing job from its form to its answer (with the Pareto scatter and downloads), offers
+//! a sourcing job from its form to its answer (with the Pareto scatter and downloads) and into the
+//! plan cart, offers
 //! ticked on the search page and compared, a purchase plan typed in, and a watch added from its
 //! form whose alert arrives live once the sandbox's clock moves on, with its history drawn.
 //! Every page is checked with axe-core; screenshots land in `target/dashboard-screenshots/`.
@@ -88,8 +89,14 @@ async fn a_buyer_sources_compares_and_plans_in_the_browser() {
     browser.assert_accessible("the sourcing answer").await;
     browser.resize(PHONE).await;
     browser.screenshot_page("source-answer-en-phone", PHONE).await;
-    assert!(!browser.overflows_sideways().await, "the answer fits a phone");
+    assert!(!browser.overflows_sideways().await, "the answer fits a phone: {}", browser.too_wide().await);
     browser.resize(LAPTOP).await;
+    // The answer goes to the plan cart at the quantity it buys, with its SKU.
+    let bought = browser.text("p.answer strong").await;
+    browser.click("section.answer-card form.add-to-plan button").await;
+    browser.wait_for_address("/plan?cart=added").await;
+    let quantity = browser.wait_for("#cart tbody tr form.quantity input[name=quantity]").await;
+    assert_eq!(quantity.prop("value").await.unwrap().unwrap(), bought);
 
     // Search: tick two cards and compare them at the quantity typed.
     browser.open(&format!("{}/search?keyword=保温杯&quantity=200", svc.base)).await;

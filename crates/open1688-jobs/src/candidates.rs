@@ -23,6 +23,15 @@ pub(crate) enum Strictness {
     EachNamed,
 }
 
+/// Whether a read of offers also reads their suppliers' profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Profiles {
+    /// Read them: the candidates are scored.
+    Read,
+    /// Leave them: the candidates are only priced.
+    Skip,
+}
+
 impl Jobs {
     /// Details of `ids` as candidates, in input order; offers that fail are noted and skipped.
     /// `items` (a search's results) complete what a detail leaves out.
@@ -33,6 +42,13 @@ impl Jobs {
     /// Details of offers the user named: any failure is the job's error.
     pub async fn named_candidates(&self, ids: &[i64], progress: &Progress) -> Result<Vec<Candidate>> {
         self.fetch(ids, &[], Strictness::Named, progress).await
+    }
+
+    /// Details of offers the user named, for pricing only: like
+    /// [`Jobs::named_candidates`] but without suppliers' profiles (a plan or an order does not
+    /// score suppliers, so it spends no listing calls on them).
+    pub(crate) async fn named_offers(&self, ids: &[i64], progress: &Progress) -> Result<Vec<Candidate>> {
+        self.fetch_with(ids, &[], Strictness::Named, Profiles::Skip, progress).await
     }
 
     /// One named offer as a candidate.
@@ -49,6 +65,17 @@ impl Jobs {
         ids: &[i64],
         items: &[SearchItem],
         strictness: Strictness,
+        progress: &Progress,
+    ) -> Result<Vec<Candidate>> {
+        self.fetch_with(ids, items, strictness, Profiles::Read, progress).await
+    }
+
+    async fn fetch_with(
+        &self,
+        ids: &[i64],
+        items: &[SearchItem],
+        strictness: Strictness,
+        wanted: Profiles,
         progress: &Progress,
     ) -> Result<Vec<Candidate>> {
         const TASK: &str = "offer details";
@@ -110,7 +137,9 @@ impl Jobs {
                 supplier.merge(&summary.supplier);
             }
             let candidate = Candidate { offer, supplier };
-            if let Some((open_id, signals)) = profiles.first_sight(&candidate) {
+            if wanted == Profiles::Read
+                && let Some((open_id, signals)) = profiles.first_sight(&candidate)
+            {
                 reads.push(self.profile_read(open_id, signals));
             }
             out.push(candidate);

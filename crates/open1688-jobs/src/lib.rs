@@ -89,9 +89,11 @@ pub use image_search::{ImageSearchRequest, picture_source};
 pub use jobs::{Jobs, load_scorecard, remote_scorecard};
 pub use offers::OffersReport;
 pub use order_place::{OrderPolicy, PlaceOptions, PlaceReport, PlacedOrder};
-pub use order_preview::{OrderPreviewReport, OrderRequest, PreviewedOrder, ShipTo};
+pub use order_preview::{
+    Difference, DifferenceKind, OrderPreviewReport, OrderRequest, PreviewedOrder, Refusal, ShipTo,
+};
 pub use order_track::{OpenOrdersTracked, PayLink, TrackedOrder};
-pub use plan::{PlanReport, PlanRequest};
+pub use plan::{PlanItem, PlanReport, PlanRequest};
 pub use plan_file::{PlanFormat, parse_plan, read_plan_file};
 pub use policy::SourcingPolicy;
 pub use progress::{Progress, ProgressEvent};

@@ -295,19 +295,19 @@ impl Jobs {
         request.ship_to.validate()?;
         let plan = self.plan(&request.plan, progress).await?.plan;
         let batch = batch_of(request);
-        let ids: Vec<i64> = plan.orders.iter().flat_map(|o| o.lines.iter().map(|l| l.offer_id)).collect();
-        let details = self.offers(&ids, progress).await?;
-        let spec_of: HashMap<(i64, i64), Option<String>> = details
-            .offers
-            .iter()
-            .flat_map(|d| d.offer.skus.iter().map(|s| ((d.offer.id, s.id), s.spec_id.clone())))
-            .collect();
-        let title_of: HashMap<i64, String> =
-            details.offers.iter().map(|d| (d.offer.id, d.offer.title.clone())).collect();
+        let mut ids: Vec<i64> = plan.orders.iter().flat_map(|o| o.lines.iter().map(|l| l.offer_id)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        // Read again for the SKUs' spec ids (cached: the plan just read them); an order does not
+        // score its suppliers, so no profile is read.
+        let details = self.named_offers(&ids, progress).await?;
+        let spec_of: HashMap<(i64, i64), Option<String>> =
+            details.iter().flat_map(|d| d.offer.skus.iter().map(|s| ((d.offer.id, s.id), s.spec_id.clone()))).collect();
+        let title_of: HashMap<i64, String> = details.iter().map(|d| (d.offer.id, d.offer.title.clone())).collect();
         // The platform needs a SKU for an offer that has them; say so before asking it.
         for order in &plan.orders {
             for line in order.lines.iter().filter(|l| l.sku_id.is_none()) {
-                if details.offers.iter().any(|d| d.offer.id == line.offer_id && !d.offer.skus.is_empty()) {
+                if details.iter().any(|d| d.offer.id == line.offer_id && !d.offer.skus.is_empty()) {
                     return Err(JobError::invalid(
                         format!("plan line {}", line.line),
                         format!("offer {} has SKUs: name one (sku_id, or the spec by its attributes)", line.offer_id),

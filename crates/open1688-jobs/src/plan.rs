@@ -27,6 +27,47 @@ pub struct PlanRequest {
 pub struct PlanReport {
     /// Orders by supplier, totals, violations and the raises the optimizer made.
     pub plan: PurchasePlan,
+    /// What each line buys, as a person recognises it: one entry per offer and SKU of the lines.
+    pub items: Vec<PlanItem>,
+}
+
+/// One offer (and SKU) of a plan as a person recognises it: its title, the SKU's attributes and
+/// a picture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PlanItem {
+    /// The offer.
+    pub offer_id: i64,
+    /// The SKU, when the line names one.
+    pub sku_id: Option<i64>,
+    /// The offer's title.
+    pub title: String,
+    /// The SKU's attributes as name and value pairs (empty without a SKU).
+    pub sku_attributes: Vec<(String, String)>,
+    /// The SKU's picture, else the offer's first.
+    pub picture: Option<String>,
+    /// The offer's page on 1688.
+    pub url: Option<String>,
+}
+
+/// The items of `lines`, in the order they first appear.
+fn plan_items(lines: &[PlanLine], offers: &[sourcing::Offer]) -> Vec<PlanItem> {
+    let mut items: Vec<PlanItem> = Vec::new();
+    for line in lines {
+        if items.iter().any(|i| i.offer_id == line.offer_id && i.sku_id == line.sku_id) {
+            continue;
+        }
+        let Some(offer) = offers.iter().find(|o| o.id == line.offer_id) else { continue };
+        let sku = line.sku_id.and_then(|id| offer.skus.iter().find(|s| s.id == id));
+        items.push(PlanItem {
+            offer_id: offer.id,
+            sku_id: line.sku_id,
+            title: offer.title.clone(),
+            sku_attributes: sku.map(|s| s.attributes.clone()).unwrap_or_default(),
+            picture: sku.and_then(|s| s.image.clone()).or_else(|| offer.images.first().cloned()),
+            url: offer.detail_url.clone(),
+        });
+    }
+    items
 }
 
 impl Jobs {
@@ -53,7 +94,7 @@ impl Jobs {
         ids.sort_unstable();
         ids.dedup();
         let line_of = |id: i64| request.lines.iter().position(|l| l.offer_id == id).map_or(0, |i| i + 1);
-        let candidates = match self.named_candidates(&ids, progress).await {
+        let candidates = match self.named_offers(&ids, progress).await {
             Ok(c) => c,
             Err(JobError::Gateway { context, source }) => {
                 let line = ids.iter().find(|id| context == format!("offer {id}")).map_or(0, |id| line_of(*id));
@@ -73,11 +114,17 @@ impl Jobs {
             optimize: request.optimize,
             ..PlanOptions::default()
         };
-        Ok(PlanReport { plan: plan(&request.lines, &offers, &options)? })
+        let items = plan_items(&request.lines, &offers);
+        Ok(PlanReport { plan: plan(&request.lines, &offers, &options)?, items })
     }
 }
 
 impl PlanReport {
+    /// The item of `offer_id` and `sku_id`.
+    pub fn item(&self, offer_id: i64, sku_id: Option<i64>) -> Option<&PlanItem> {
+        self.items.iter().find(|i| i.offer_id == offer_id && i.sku_id == sku_id)
+    }
+
     /// Sheets: the plan by supplier (with a total row) and its lines.
     pub fn sheets(&self) -> Vec<Sheet> {
         plan_sheets(&self.plan)

@@ -440,3 +440,25 @@ async fn a_supplier_scores_the_same_in_every_job() {
         "the listing's signals are in"
     );
 }
+
+#[tokio::test]
+async fn a_plan_and_its_order_preview_read_offers_but_no_suppliers_profile() {
+    let (sandbox, jobs) = sandbox_jobs().await;
+    let p = Progress::silent();
+    let listing =
+        |sandbox: &open1688_sandbox::Sandbox| sandbox.stats().api("product.search.querySellerOfferList").calls;
+    let sku = sandbox.catalog().offers.iter().find(|o| o.id == OFFER).unwrap().skus[0].id;
+    let plan = PlanRequest { lines: vec![PlanLine::new(OFFER, Some(sku), 60)], optimize: false };
+    let report = jobs.plan(&plan, &p).await.unwrap();
+    let item = report.item(OFFER, Some(sku)).expect("the line's offer is described");
+    assert!(!item.title.is_empty() && item.picture.is_some(), "{item:?}");
+    assert!(!item.sku_attributes.is_empty(), "the SKU is named by its attributes: {item:?}");
+    let ship_to = open1688_jobs::ShipTo { address_id: Some(593_861_699), ..open1688_jobs::ShipTo::default() };
+    let request = open1688_jobs::OrderRequest { plan, ship_to, batch: None, message: None };
+    let preview = jobs.preview_orders(&request, &p).await.unwrap();
+    assert_eq!(preview.orders.len(), 1);
+    assert_eq!(listing(&sandbox), 0, "pricing and ordering score no supplier");
+    // A job that scores does read the profile.
+    jobs.offers(&[OFFER], &p).await.unwrap();
+    assert_eq!(listing(&sandbox), 1);
+}

@@ -40,6 +40,7 @@ pub mod order_alerts;
 pub mod order_readback;
 pub mod orders;
 pub mod outbox;
+pub mod plan_carts;
 pub mod pool;
 pub mod pushes;
 pub mod readback;
@@ -68,6 +69,7 @@ pub use order_alerts::{ORDER_ALERTS, OrderAlert, OrderAlertSubject, UnalertedCha
 pub use order_readback::{OrderChange, OrderChangeKind};
 pub use orders::{NewOrder, OrderEvent, OrderLine, OrderQuery, OrderState, StatusChange, StoredOrder};
 pub use outbox::{Delivery, delivery_id};
+pub use plan_carts::{CartAdd, CartLine, MAX_CART_LINES};
 pub use pool::SqlStore;
 pub use readback::{OrderReadback, OrderReceiver, ReadbackLine};
 pub use record::Recorded;

@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 #[path = "suites/orders.rs"]
 mod orders;
+#[path = "suites/plan_carts.rs"]
+mod plan_carts;
 #[path = "suites/service_jobs.rs"]
 mod service_jobs;
 #[path = "suites/supplier_profiles.rs"]
@@ -505,6 +507,7 @@ async fn sqlite() {
     orders::order_suite(&store, 9_400_000_001).await;
     service_jobs::service_job_suite(&store, 9_500_000_001).await;
     supplier_profiles::supplier_profile_suite(&store, 9_600_000_001).await;
+    plan_carts::plan_cart_suite(&store, 9_700_000_001).await;
     let store = Arc::new(store);
     cache_suite(store.clone()).await;
     token_suite(store).await;
@@ -542,6 +545,7 @@ async fn server_suite(url: &str) {
     orders::order_suite(&store, base + 300_000).await;
     service_jobs::service_job_suite(&store, base + 400_000).await;
     supplier_profiles::supplier_profile_suite(&store, base + 500_000).await;
+    plan_carts::plan_cart_suite(&store, base + 600_000).await;
     cache_suite(Arc::new(SqlStore::open(url).await.unwrap())).await;
     token_suite(Arc::new(SqlStore::open(url).await.unwrap())).await;
 

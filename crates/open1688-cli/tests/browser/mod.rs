@@ -215,6 +215,16 @@ impl Browser {
         v.as_bool().unwrap_or(true)
     }
 
+    /// What makes a page wider than its window: up to eight elements reaching past its right
+    /// edge, outside any scrolling box (or the box itself), for a failing test's message.
+    pub async fn too_wide(&self) -> String {
+        let script = "return [...document.querySelectorAll('body *')]\
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && (!e.closest('.scroll') || e.classList.contains('scroll')))\
+            .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' | ');";
+        let v = self.client.execute(script, vec![]).await.unwrap();
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;

@@ -10,6 +10,7 @@ use open1688_store::{CatalogQuery, CatalogSort, CatalogStore, DataAge};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::comparison::yuan;
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
@@ -168,9 +169,9 @@ fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
                                             }
                                         }
                                     }
-                                    td.num { @if let Some(p) = hit.price { "¥" (p.round_dp(2)) } @else { "—" } }
+                                    td.num { @if let Some(p) = hit.price { (yuan(p)) } @else { "—" } }
                                     td.num { (hit.moq.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
-                                    td.num { (hit.score.map_or_else(|| "—".to_owned(), |s| s.round_dp(0).to_string())) }
+                                    td.num { (hit.score.map_or_else(|| "—".to_owned(), |s| format!("{:.1}", s.round_dp(1)))) }
                                 }
                             }
                         }

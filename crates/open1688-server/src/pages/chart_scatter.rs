@@ -40,7 +40,7 @@ pub fn pareto_scatter(title: &str, cost_word: &str, score_word: &str, dots: &[Do
     let description: Vec<String> = dots
         .iter()
         .map(|d| {
-            let mut text = format!("{}: ¥{} / {}", d.number, d.cost.round_dp(2), d.score.round_dp(0));
+            let mut text = format!("{}: ¥{:.2} / {:.1}", d.number, d.cost.round_dp(2), d.score.round_dp(1));
             if d.pareto {
                 text.push_str(" (Pareto)");
             }
@@ -96,7 +96,7 @@ mod tests {
         assert!(svg.contains("class=\"front\""), "{svg}");
         assert_eq!(svg.matches("class=\"mark\"").count(), 1);
         assert_eq!(svg.matches("class=\"other\"").count(), 1);
-        assert!(svg.contains("2: ¥12 / 90 (Pareto) ✓"));
+        assert!(svg.contains("2: ¥12.00 / 90.0 (Pareto) ✓"), "{svg}");
         assert!(!svg.contains("NaN"));
         assert!(pareto_scatter("t", "c", "s", &[]).into_string().is_empty());
     }

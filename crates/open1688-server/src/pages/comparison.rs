@@ -5,12 +5,33 @@
 use maud::{Markup, html};
 use sourcing::{Comparison, Figure};
 
+use super::cart::add_button;
 use super::chart_scatter::{Dot, pareto_scatter};
 use super::text::Text;
 
-/// Money as the pages show it: yuan with two decimals.
+/// Money as the pages show it: yuan with two decimals and thousands separated (`¥15,170.00`).
 pub fn yuan(amount: rust_decimal::Decimal) -> String {
-    format!("¥{:.2}", amount.round_dp(2))
+    let text = format!("{:.2}", amount.round_dp(2).abs());
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if amount.round_dp(2).is_sign_negative() && !amount.round_dp(2).is_zero() { "-" } else { "" };
+    format!("{sign}¥{grouped}.{cents}")
+}
+
+/// A supplier's score as every page shows it: one decimal, then what its band advises, in the
+/// reader's language (the band's class colours it).
+pub fn score_badge(t: &Text, score: rust_decimal::Decimal, action: sourcing::Action) -> Markup {
+    html! {
+        span.score { (format!("{:.1}", score.round_dp(1))) }
+        " "
+        span class=(format!("band {action}")) { (t.action(action)) }
+    }
 }
 
 /// The comparison; `fallback_pick` is marked when the comparison names no best value.
@@ -35,26 +56,28 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
             p.muted.small { (t.pareto_explained) }
             (pareto_scatter(t.comparison, t.figure(Figure::LandedPerUnitNeeded), t.supplier_score, &dots))
             div.scroll {
-                table {
+                table.stack {
                     thead { tr {
                         th scope="col" { "#" } th.text scope="col" { (t.supplier) } th scope="col" { (t.figure(Figure::QuantityBought)) }
                         th scope="col" { (t.figure(Figure::UnitPrice)) } th scope="col" { (t.figure(Figure::Freight)) }
                         th scope="col" { (t.figure(Figure::LandedTotal)) } th scope="col" { (t.figure(Figure::LandedPerUnitNeeded)) }
                         th scope="col" { (t.supplier_score) }
-                        th scope="col" { "Pareto" }
+                        th scope="col" { (t.pareto) }
+                        th scope="col" { span.visually-hidden { (t.add_to_plan) } }
                     } }
                     tbody {
                         @for (i, row) in comparison.rows.iter().enumerate() {
                             tr class=[(row.offer_id == chosen).then_some("chosen")] {
-                                td { (i + 1) }
-                                td { a href=(format!("/offers/{}", row.offer_id)) { (row.supplier) } }
-                                td.num { (row.cost.quantity_bought) }
-                                td.num { (yuan(row.cost.unit_price)) }
-                                td.num { (yuan(row.cost.freight)) " " span.muted.small { (t.freight_source(row.cost.freight_source)) } }
-                                td.num { (yuan(row.cost.landed_total)) }
-                                td.num { (yuan(row.cost.landed_per_unit_needed)) }
-                                td.num { (row.score.round_dp(0)) " " span class=(format!("band {}", row.action.to_string().to_lowercase())) { (row.action) } }
-                                td { @if row.pareto { "✓" } }
+                                td data-label="#" { (i + 1) }
+                                td data-label=(t.supplier) { a href=(format!("/offers/{}", row.offer_id)) { (row.supplier) } }
+                                td.num data-label=(t.figure(Figure::QuantityBought)) { (row.cost.quantity_bought) }
+                                td.num data-label=(t.figure(Figure::UnitPrice)) { (yuan(row.cost.unit_price)) }
+                                td.num data-label=(t.figure(Figure::Freight)) { (yuan(row.cost.freight)) " " span.muted.small { (t.freight_source(row.cost.freight_source)) } }
+                                td.num data-label=(t.figure(Figure::LandedTotal)) { (yuan(row.cost.landed_total)) }
+                                td.num data-label=(t.figure(Figure::LandedPerUnitNeeded)) { (yuan(row.cost.landed_per_unit_needed)) }
+                                td.num data-label=(t.supplier_score) { (score_badge(t, row.score, row.action)) }
+                                td data-label=(t.pareto) { @if row.pareto { "✓" } @else { "—" } }
+                                td data-label=(t.add_to_plan) { (add_button(t, row.offer_id, row.sku_id, row.cost.quantity_bought)) }
                             }
                         }
                     }
@@ -65,5 +88,27 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
                 ul.list { @for e in &comparison.excluded { li.small { (e.offer_id) ": " (e.reason) } } }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::yuan;
+
+    fn dec(text: &str) -> rust_decimal::Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn money_has_two_decimals_and_separated_thousands() {
+        assert_eq!(yuan(dec("15170")), "¥15,170.00");
+        assert_eq!(yuan(dec("1065")), "¥1,065.00");
+        assert_eq!(yuan(dec("6883.284")), "¥6,883.28");
+        assert_eq!(yuan(dec("999.995")), "¥1,000.00");
+        assert_eq!(yuan(dec("0")), "¥0.00");
+        assert_eq!(yuan(dec("12.5")), "¥12.50");
+        assert_eq!(yuan(dec("1234567.891")), "¥1,234,567.89");
+        assert_eq!(yuan(dec("-138.34")), "-¥138.34");
+        assert_eq!(yuan(dec("-0.001")), "¥0.00");
     }
 }

@@ -31,6 +31,11 @@ impl FieldErrors {
         if self.errors.is_empty() && self.general.is_none() { Ok(value) } else { Err(self) }
     }
 
+    /// A problem of the whole form, shown above it.
+    pub fn alert(message: impl Into<String>) -> Self {
+        Self { errors: Vec::new(), general: Some(message.into()) }
+    }
+
     /// A problem from the service: next to its field when the form has it, else above the form.
     pub fn from_problem(problem: &Problem, fields: &[&str]) -> Self {
         let mut errors = Self::default();

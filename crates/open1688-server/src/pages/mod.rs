@@ -4,6 +4,8 @@
 
 mod addresses;
 mod assets;
+mod cart;
+mod cart_view;
 mod catalog;
 mod chart;
 mod chart_lines;
@@ -21,6 +23,8 @@ mod order_now;
 mod orders;
 mod overview;
 mod plan;
+mod plan_form;
+mod plan_order;
 mod search;
 mod session;
 mod source;
@@ -68,6 +72,13 @@ pub fn routes() -> Router<ServiceState> {
         .route("/orders/{id}/pay", post(orders::pay))
         .route("/plan", get(plan::form).post(plan::submit))
         .route("/plan/download", post(plan::download))
+        .route("/plan/cart", post(cart::add))
+        .route("/plan/cart/import", post(cart::import))
+        .route("/plan/cart/update", post(cart::update))
+        .route("/plan/cart/remove", post(cart::remove))
+        .route("/plan/cart/clear", post(cart::clear))
+        .route("/plan/preview", post(plan_order::preview))
+        .route("/plan/place", post(plan_order::place))
         .route("/watches", get(watches::list).post(watches::add))
         .route("/watches/{id}", get(watch::show).post(watch::edit))
         .route("/watches/{id}/snooze", post(watch::snooze))

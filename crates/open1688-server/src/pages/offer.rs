@@ -11,8 +11,10 @@ use open1688_store::Store;
 use serde::Deserialize;
 use sourcing::{Offer, ScoreReport};
 
+use super::cart::add_form;
 use super::chart::{Spoke, Step, radar, step_chart};
 use super::chart_lines::{line_chart, tier_series};
+use super::comparison::{score_badge, yuan};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
@@ -79,7 +81,7 @@ pub async fn offer(
             }
             (ladder(t, offer, quote.as_ref().map(|q| q.advice.best().quantity)))
             (quote_section(t, id, &query.need, &errors, quote.as_ref()))
-            (skus(t, offer))
+            (skus(t, offer, quote.as_ref().map_or_else(|| offer.moq.unwrap_or(1).max(1), |q| q.advice.best().quantity)))
             @if let Some(score) = score { (scorecard(t, score)) }
             (history_section(t, &history, since, now))
             section.card aria-labelledby="same-item" {
@@ -134,7 +136,7 @@ fn ladder(t: &Text, offer: &Offer, mark: Option<i64>) -> Markup {
                     @for tier in ladder.tiers() {
                         tr {
                             td { (tier.min_qty) @if let Some(max) = tier.max_qty { "–" (max) } @else { "+" } }
-                            td.num { "¥" (tier.unit_price) }
+                            td.num { (yuan(tier.unit_price)) }
                         }
                     }
                 }
@@ -167,7 +169,7 @@ fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Op
                         tbody {
                             @for (i, option) in quote.advice.options.iter().enumerate() {
                                 tr class=[(i == quote.advice.recommended).then_some("chosen")] {
-                                    td { (option.quantity) } td.num { "¥" (option.unit_price) } td.num { "¥" (option.total) }
+                                    td { (option.quantity) } td.num { (yuan(option.unit_price)) } td.num { (yuan(option.total)) }
                                 }
                             }
                         }
@@ -183,7 +185,7 @@ fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Op
                             } }
                             tbody {
                                 @for b in batches {
-                                    tr { td { (b.batches) } td { (b.per_batch) } td.num { "¥" (b.unit_price) } td.num { "¥" (b.total) } td.num { (b.extra_cost) } td { (b.risk) } }
+                                    tr { td { (b.batches) } td { (b.per_batch) } td.num { (yuan(b.unit_price)) } td.num { (yuan(b.total)) } td.num { (yuan(b.extra_cost)) } td { (b.risk) } }
                                 }
                             }
                         }
@@ -194,23 +196,34 @@ fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Op
     }
 }
 
-fn skus(t: &Text, offer: &Offer) -> Markup {
+/// The SKUs, each with its price, stock and a form that adds it to the plan cart at `quantity`
+/// (the recommended quantity when a need was worked out, else the offer's minimum); an offer
+/// without SKUs gets one such form for the offer itself.
+fn skus(t: &Text, offer: &Offer, quantity: i64) -> Markup {
     if offer.skus.is_empty() {
-        return html! {};
+        return html! {
+            section.card aria-labelledby="skus" {
+                h2 #skus { (t.add_to_plan) }
+                (add_form(t, offer.id, None, quantity, &offer.title))
+            }
+        };
     }
     html! {
         section.card aria-labelledby="skus" {
             h2 #skus { (t.skus) " (" (offer.skus.len()) ")" }
-            div.scroll {
-                table {
-                    thead { tr { th scope="col" { (t.skus) } th scope="col" { (t.unit_price) } th scope="col" { (t.stock) } } }
-                    tbody {
-                        @for sku in &offer.skus {
-                            tr {
-                                td { (sku.attributes.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ")) }
-                                td.num { @if let Some(p) = sku.price { "¥" (p) } @else { "—" } }
-                                td.num { (sku.stock.map_or_else(|| "—".to_owned(), |s| s.to_string())) }
-                            }
+            table.stack {
+                thead { tr {
+                    th.text scope="col" { (t.skus) } th scope="col" { (t.unit_price) } th scope="col" { (t.stock) }
+                    th scope="col" { span.visually-hidden { (t.add_to_plan) } }
+                } }
+                tbody {
+                    @for sku in &offer.skus {
+                        @let name = sku.attributes.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ");
+                        tr {
+                            td data-label=(t.skus) { (name) }
+                            td.num data-label=(t.unit_price) { @if let Some(p) = sku.price { (yuan(p)) } @else { "—" } }
+                            td.num data-label=(t.stock) { (sku.stock.map_or_else(|| "—".to_owned(), |s| s.to_string())) }
+                            td data-label=(t.add_to_plan) { (add_form(t, offer.id, Some(sku.id), quantity, &name)) }
                         }
                     }
                 }
@@ -224,7 +237,7 @@ fn scorecard(t: &Text, score: &ScoreReport) -> Markup {
         score.criteria.iter().map(|c| Spoke { name: c.name.clone(), value: c.sub_score }).collect();
     html! {
         section.card aria-labelledby="scorecard" {
-            h2 #scorecard { (t.scorecard) ": " (score.score.round_dp(1)) " · " (score.band) " (" (score.action) ")" }
+            h2 #scorecard { (t.scorecard) ": " (score_badge(t, score.score, score.action)) " · " (score.band) }
             (radar(t.scorecard, t.no_data, &spokes))
             div.scroll {
                 table {

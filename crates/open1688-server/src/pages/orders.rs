@@ -11,6 +11,7 @@ use maud::{Markup, html};
 use open1688_store::{OrderQuery, Scope, StoredOrder};
 use serde::Deserialize;
 
+use super::comparison::yuan;
 use super::layout::page;
 use super::overview::short_time;
 use super::session::Viewer;
@@ -150,7 +151,7 @@ pub async fn show(
                 dt { (t.supplier) } dd { (order.supplier) }
                 dt { (t.total) } dd.price { (total(&order)) }
                 @if order.platform_total.is_some_and(|p| p != order.expected_total) {
-                    dt { (t.plan_expected) } dd { "¥" (order.expected_total.round_dp(2)) }
+                    dt { (t.plan_expected) } dd { (yuan(order.expected_total)) }
                 }
                 dt { (t.our_number) } dd { code { (order.out_order_id) } }
                 dt { (t.placed_at) } dd { (time(order.created_ms)) }
@@ -203,7 +204,7 @@ pub async fn show(
                     td { a href=(format!("/offers/{}", l.offer_id)) { (l.title.clone().unwrap_or_else(|| l.offer_id.to_string())) } }
                     td { (l.spec_id.as_deref().unwrap_or("—")) }
                     td.num { (l.quantity) }
-                    td.num { "¥" (l.unit_price.round_dp(2)) }
+                    td.num { (yuan(l.unit_price)) }
                 } } }
             } }
         }

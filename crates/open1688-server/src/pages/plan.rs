@@ -1,124 +1,77 @@
-//! `/plan`: a purchase plan from lines typed in or a plan file uploaded (the CLI's CSV or TOML),
-//! shown by supplier with each order's violations and the fix each one names, optionally
-//! optimized (quantities raised where a higher tier lowers the total), and downloaded as a
-//! workbook or CSV.
+//! `/plan`: the key's plan cart (see [`super::cart`]) with its orders by supplier, previewed and
+//! placed with 1688 (see [`super::plan_order`]); and a purchase plan from lines typed in or a
+//! plan file uploaded (the CLI's CSV or TOML), shown by supplier with each order's violations and
+//! the fix each one names, optionally optimized (quantities raised where a higher tier lowers the
+//! total), downloaded as a workbook or CSV, or put in the cart.
 
 use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use open1688_jobs::{PlanFormat, PlanReport, PlanRequest, Progress, parse_plan};
+use open1688_jobs::{PlanReport, Progress};
 use serde::Deserialize;
 
+use super::cart::CartNotice;
+use super::cart_view::{CartView, ShipToField, cart_section};
+use super::comparison::yuan;
 use super::form::{FieldErrors, field_error};
 use super::layout::page;
+use super::plan_form::{EXAMPLE, PlanForm, lines_csv};
 use super::session::Viewer;
 use super::text::Text;
 use super::trouble::Trouble;
 use crate::problem::Problem;
 use crate::state::ServiceState;
 
-/// The example the empty form shows.
-const EXAMPLE: &str = "offer_id,sku_id,quantity\n";
-
-/// The form as sent: typed lines, an uploaded file, and whether to optimize.
-#[derive(Debug, Default)]
-struct PlanForm {
-    lines: String,
-    file: Option<(String, String)>,
-    optimize: bool,
+/// `GET /plan` parameters: what the last change to the cart did.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PlanQuery {
+    cart: String,
 }
 
-impl PlanForm {
-    /// Reads the multipart form (a file of any name; text fields as typed).
-    async fn read(mut multipart: Multipart) -> Result<Self, Problem> {
-        let mut form = Self::default();
-        while let Some(field) = multipart
-            .next_field()
-            .await
-            .map_err(|e| Problem::invalid("file", format!("the form did not arrive whole: {e}")))?
-        {
-            let name = field.name().unwrap_or_default().to_owned();
-            let file_name = field.file_name().map(str::to_owned);
-            let text = field.text().await.map_err(|e| Problem::invalid(&name, format!("not text: {e}")))?;
-            match name.as_str() {
-                "lines" => form.lines = text,
-                "optimize" => form.optimize = true,
-                "file" if !text.trim().is_empty() => {
-                    form.file = Some((file_name.unwrap_or_else(|| "upload".into()), text))
-                }
-                _ => {}
-            }
-        }
-        Ok(form)
-    }
-
-    /// The plan request: the uploaded file's lines, else the typed ones.
-    fn to_request(&self) -> Result<PlanRequest, FieldErrors> {
-        let parsed = match &self.file {
-            Some((name, text)) => {
-                let format =
-                    if name.to_ascii_lowercase().ends_with(".toml") { PlanFormat::Toml } else { PlanFormat::Csv };
-                parse_plan(text, format, name).map_err(|e| ("file", e))
-            }
-            None => parse_plan(&self.lines, PlanFormat::Csv, "lines").map_err(|e| ("lines", e)),
-        };
-        match parsed {
-            Ok(lines) if lines.is_empty() => {
-                let mut errors = FieldErrors::default();
-                errors.add("lines", "type at least one line: offer_id,sku_id,quantity");
-                Err(errors)
-            }
-            Ok(lines) => Ok(PlanRequest { lines, optimize: self.optimize }),
-            Err((field, e)) => {
-                let mut errors = FieldErrors::default();
-                errors.add(field, Problem::from(e).detail.to_string());
-                Err(errors)
-            }
-        }
-    }
-}
-
-/// `GET /plan`: the empty form.
-pub async fn form(viewer: Viewer) -> Response {
+/// `GET /plan`: the cart with its plan, and the empty form for typed lines.
+pub async fn form(
+    viewer: Viewer,
+    State(state): State<ServiceState>,
+    Query(query): Query<PlanQuery>,
+) -> Result<Response, Trouble> {
+    let cart = CartView::load(&state, viewer.key.id).await?;
     let form = PlanForm { lines: EXAMPLE.to_owned(), ..PlanForm::default() };
-    render(&viewer, &form, None, &FieldErrors::default(), StatusCode::OK)
+    let shown = PlanPage { notice: CartNotice::parse(&query.cart), ..PlanPage::new(&state, &cart, &form) };
+    Ok(shown.render(&viewer, StatusCode::OK))
 }
 
-/// `POST /plan`: the plan for the lines.
+/// `POST /plan`: the plan for the typed or uploaded lines (the cart stays as it is).
 pub async fn submit(
     viewer: Viewer,
     State(state): State<ServiceState>,
     multipart: Multipart,
 ) -> Result<Response, Trouble> {
     let form = PlanForm::read(multipart).await?;
+    let cart = CartView::load(&state, viewer.key.id).await?;
     let request = match form.to_request() {
         Ok(request) => request,
-        Err(errors) => return Ok(render(&viewer, &form, None, &errors, StatusCode::BAD_REQUEST)),
+        Err(errors) => {
+            let shown = PlanPage { errors, ..PlanPage::new(&state, &cart, &form) };
+            return Ok(shown.render(&viewer, StatusCode::BAD_REQUEST));
+        }
     };
     match state.jobs.plan(&request, &Progress::silent()).await {
         Ok(report) => {
             // The lines the plan came from stay in the form (a file's become typed lines), so that
             // optimizing or downloading sends them again.
             let lines = lines_csv(&request);
-            let shown = PlanForm { lines, file: None, optimize: form.optimize };
-            Ok(render(&viewer, &shown, Some(&report), &FieldErrors::default(), StatusCode::OK))
+            let typed = PlanForm { lines, file: None, optimize: form.optimize };
+            let shown = PlanPage { report: Some(&report), ..PlanPage::new(&state, &cart, &typed) };
+            Ok(shown.render(&viewer, StatusCode::OK))
         }
         Err(e) => {
             let errors = FieldErrors::from_problem(&Problem::from(e), &["lines", "file"]);
-            Ok(render(&viewer, &form, None, &errors, StatusCode::BAD_REQUEST))
+            let shown = PlanPage { errors, ..PlanPage::new(&state, &cart, &form) };
+            Ok(shown.render(&viewer, StatusCode::BAD_REQUEST))
         }
     }
-}
-
-/// The request's lines as the CSV the form takes.
-fn lines_csv(request: &PlanRequest) -> String {
-    let mut text = EXAMPLE.to_owned();
-    for line in &request.lines {
-        let sku = line.sku_id.map(|s| s.to_string()).unwrap_or_default();
-        text.push_str(&format!("{},{sku},{}\n", line.offer_id, line.quantity));
-    }
-    text
 }
 
 /// `POST /plan/download?format=xlsx|csv` parameters.
@@ -178,48 +131,89 @@ pub async fn download(
     Ok(response)
 }
 
-fn render(
-    viewer: &Viewer,
-    form: &PlanForm,
-    report: Option<&PlanReport>,
-    errors: &FieldErrors,
-    status: StatusCode,
-) -> Response {
-    let t = viewer.lang.text();
-    let body = html! {
-        h1 { (t.nav_plan) }
-        section.card aria-labelledby="lines-heading" {
-            h2 #lines-heading { (t.plan_lines) }
-            form method="post" action="/plan" enctype="multipart/form-data" {
-                (errors.summary())
-                div.field {
-                    label for="lines" { (t.plan_lines_help) }
-                    textarea #lines name="lines" rows="8" spellcheck="false"
-                        aria-invalid=[errors.get("lines").map(|_| "true")] aria-describedby=[errors.get("lines").map(|_| "lines-error")] { (form.lines) }
-                    (field_error("lines", errors))
-                }
-                div.field {
-                    label for="file" { (t.or_upload) }
-                    input #file name="file" type="file" accept=".csv,.toml,text/csv"
-                        aria-invalid=[errors.get("file").map(|_| "true")] aria-describedby=[errors.get("file").map(|_| "file-error")];
-                    (field_error("file", errors))
-                }
-                div.check {
-                    input #optimize name="optimize" type="checkbox" checked[form.optimize];
-                    label for="optimize" { (t.optimize) }
-                }
-                div.row {
-                    button type="submit" { (t.make_plan) }
-                    @if report.is_some() {
-                        button.secondary type="submit" formaction="/plan/download?format=xlsx" { (t.download) " XLSX" }
-                        button.secondary type="submit" formaction="/plan/download?format=csv" { (t.download) " CSV" }
+/// Everything the plan page shows: the cart (with a notice, a preview or what was placed) and the
+/// form for typed lines (with its plan).
+pub(super) struct PlanPage<'a> {
+    /// The key's cart.
+    pub cart: &'a CartView,
+    /// What the last change to the cart did.
+    pub notice: Option<CartNotice>,
+    /// The address typed for a preview.
+    pub ship_to: ShipToField,
+    /// Whether the service has a default address (the address field may stay empty).
+    pub default_address: bool,
+    /// What was wrong with the cart's forms (the address, the confirmation).
+    pub cart_errors: FieldErrors,
+    /// The cart's orders as 1688 previewed them, with the form that places them.
+    pub order_step: Option<Markup>,
+    /// The typed lines' form as sent.
+    pub form: &'a PlanForm,
+    /// The typed lines' plan.
+    pub report: Option<&'a PlanReport>,
+    /// What was wrong with the typed lines.
+    pub errors: FieldErrors,
+}
+
+impl<'a> PlanPage<'a> {
+    /// The page with nothing but the cart and the form.
+    pub(super) fn new(state: &ServiceState, cart: &'a CartView, form: &'a PlanForm) -> Self {
+        Self {
+            cart,
+            notice: None,
+            ship_to: ShipToField::default(),
+            default_address: state.order_policy.ship_to.is_some(),
+            cart_errors: FieldErrors::default(),
+            order_step: None,
+            form,
+            report: None,
+            errors: FieldErrors::default(),
+        }
+    }
+
+    /// The page.
+    pub(super) fn render(&self, viewer: &Viewer, status: StatusCode) -> Response {
+        let t = viewer.lang.text();
+        let (form, report, errors) = (self.form, self.report, &self.errors);
+        let body = html! {
+            h1 { (t.nav_plan) }
+            @if let Some(notice) = self.notice { (notice.render(t)) }
+            (self.cart_errors.summary())
+            (cart_section(t, self.cart, &self.ship_to, self.default_address, &self.cart_errors))
+            @if let Some(step) = &self.order_step { (step) }
+            section.card aria-labelledby="lines-heading" {
+                h2 #lines-heading { (t.plan_lines) }
+                form method="post" action="/plan" enctype="multipart/form-data" {
+                    (errors.summary())
+                    div.field {
+                        label for="lines" { (t.plan_lines_help) }
+                        textarea #lines name="lines" rows="8" spellcheck="false"
+                            aria-invalid=[errors.get("lines").map(|_| "true")] aria-describedby=[errors.get("lines").map(|_| "lines-error")] { (form.lines) }
+                        (field_error("lines", errors))
+                    }
+                    div.field {
+                        label for="file" { (t.or_upload) }
+                        input #file name="file" type="file" accept=".csv,.toml,text/csv"
+                            aria-invalid=[errors.get("file").map(|_| "true")] aria-describedby=[errors.get("file").map(|_| "file-error")];
+                        (field_error("file", errors))
+                    }
+                    div.check {
+                        input #optimize name="optimize" type="checkbox" checked[form.optimize];
+                        label for="optimize" { (t.optimize) }
+                    }
+                    div.row {
+                        button type="submit" { (t.make_plan) }
+                        button.secondary type="submit" formaction="/plan/cart/import" { (t.add_all_to_plan) }
+                        @if report.is_some() {
+                            button.secondary type="submit" formaction="/plan/download?format=xlsx" { (t.download) " XLSX" }
+                            button.secondary type="submit" formaction="/plan/download?format=csv" { (t.download) " CSV" }
+                        }
                     }
                 }
             }
-        }
-        @if let Some(report) = report { (plan_view(t, report)) }
-    };
-    (status, page(viewer, t.nav_plan, body)).into_response()
+            @if let Some(report) = report { (plan_view(t, report)) }
+        };
+        (status, page(viewer, t.nav_plan, body)).into_response()
+    }
 }
 
 fn plan_view(t: &Text, report: &PlanReport) -> Markup {
@@ -228,9 +222,9 @@ fn plan_view(t: &Text, report: &PlanReport) -> Markup {
         section.card aria-labelledby="plan" {
             h2 #plan { (t.plan_by_supplier) }
             dl.facts {
-                dt { (t.goods) } dd { "¥" (p.goods) }
-                dt { (t.freight) } dd { "¥" (p.freight) }
-                dt { (t.total) } dd { strong { "¥" (p.total) } }
+                dt { (t.goods) } dd { (yuan(p.goods)) }
+                dt { (t.freight) } dd { (yuan(p.freight)) }
+                dt { (t.total) } dd { strong { (yuan(p.total)) } }
             }
             @if !p.raises.is_empty() {
                 h3 { (t.raised) }
@@ -252,16 +246,17 @@ fn plan_view(t: &Text, report: &PlanReport) -> Markup {
                     div.scroll {
                         table {
                             thead { tr {
-                                th scope="col" { (t.line) } th scope="col" { (t.offer_id) } th scope="col" { "SKU" }
+                                th scope="col" { (t.line) } th.text scope="col" { (t.offer) } th.text scope="col" { "SKU" }
                                 th scope="col" { (t.quantity) } th scope="col" { (t.unit_price) } th scope="col" { (t.total) }
                             } }
                             tbody {
                                 @for l in &order.lines {
                                     tr {
                                         td { (l.line) }
-                                        td { a href=(format!("/offers/{}", l.offer_id)) { (l.offer_id) } }
-                                        td { (l.sku_id.map(|s| s.to_string()).unwrap_or_default()) }
-                                        td.num { (l.quantity) } td.num { "¥" (l.unit_price) } td.num { "¥" (l.amount) }
+                                        @let item = report.item(l.offer_id, l.sku_id);
+                                        td { a href=(format!("/offers/{}", l.offer_id)) { (item.map_or_else(|| l.offer_id.to_string(), |i| i.title.clone())) } }
+                                        td { (item.map(|i| i.sku_attributes.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ")).filter(|s| !s.is_empty()).or_else(|| l.sku_id.map(|s| s.to_string())).unwrap_or_default()) }
+                                        td.num { (l.quantity) } td.num { (yuan(l.unit_price)) } td.num { (yuan(l.amount)) }
                                     }
                                 }
                             }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use sourcing::comparison_row::ComparisonRow;
 use sourcing::{Figure, OfferSummary};
 
-use super::comparison::yuan;
+use super::comparison::{score_badge, yuan};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
@@ -295,9 +295,9 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
                     @if let (Some(row), Some(q)) = (row, quantity) {
                         dt { (t.figure(Figure::LandedPerUnitNeeded)) " (" (q) ")" } dd.price { (yuan(row.cost.landed_per_unit_needed)) }
                         dt { (t.figure(Figure::UnitPrice)) " (" (row.cost.quantity_bought) ")" } dd { (yuan(row.cost.unit_price)) }
-                        dt { (t.scorecard) } dd { span class=(format!("band {}", row.action)) { (row.score.round_dp(0)) " · " (row.action) } }
+                        dt { (t.scorecard) } dd { (score_badge(t, row.score, row.action)) }
                     } @else {
-                        dt { (t.unit_price) } dd.price { @if let Some(p) = offer.price { "¥" (p) } @else { "—" } }
+                        dt { (t.unit_price) } dd.price { @if let Some(p) = offer.price { (yuan(p)) } @else { "—" } }
                     }
                     dt { (t.moq) } dd { (offer.moq.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
                     dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(|| "—".to_owned(), |m| m.to_string())) }

@@ -16,6 +16,7 @@ use open1688_store::Scope;
 use serde::Deserialize;
 use sourcing::{Comparison, Figure, Strategy};
 
+use super::cart::{add_all_button, add_button};
 use super::comparison::{comparison_view, yuan};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
@@ -300,6 +301,7 @@ fn answer_section(t: &Text, answer: &Answer) -> Markup {
                 }
                 dl.facts { (cost_facts(t, &d.cost)) }
                 p { strong { (t.why) ": " } (d.why) }
+                (add_button(t, d.offer_id, d.sku_id, d.cost.quantity_bought))
                 @if let Some(missing) = &answer.cross_border_missing { p.muted.small { (missing) } }
             }
         }
@@ -355,8 +357,9 @@ fn split_section(t: &Text, split: &SplitAnswer, is_the_answer: bool) -> Markup {
                 (cost_facts(t, &split.cost))
                 @if let Some(saving) = split.saving { dt { (t.split_saving) } dd { (yuan(saving)) } }
             }
+            (add_all_button(t, &split.allocation.plan.orders.iter().flat_map(|o| o.lines.iter().map(|l| (l.offer_id, l.sku_id, l.quantity))).collect::<Vec<_>>()))
             div.scroll {
-                table {
+                table.stack {
                     thead { tr {
                         th.text scope="col" { (t.supplier) } th.text scope="col" { (t.offer) }
                         th scope="col" { (t.figure(Figure::QuantityBought)) } th scope="col" { (t.figure(Figure::UnitPrice)) }
@@ -366,11 +369,11 @@ fn split_section(t: &Text, split: &SplitAnswer, is_the_answer: bool) -> Markup {
                         @for order in &split.allocation.plan.orders {
                             @for line in &order.lines {
                                 tr {
-                                    td { (order.company.as_deref().unwrap_or(&order.supplier)) }
-                                    td { a href=(format!("/offers/{}", line.offer_id)) { (line.offer_id) } }
-                                    td.num { (line.quantity) }
-                                    td.num { (yuan(line.unit_price)) }
-                                    td.num { (yuan(line.amount)) }
+                                    td data-label=(t.supplier) { (order.company.as_deref().unwrap_or(&order.supplier)) }
+                                    td data-label=(t.offer) { a href=(format!("/offers/{}", line.offer_id)) { (line.offer_id) } }
+                                    td.num data-label=(t.figure(Figure::QuantityBought)) { (line.quantity) }
+                                    td.num data-label=(t.figure(Figure::UnitPrice)) { (yuan(line.unit_price)) }
+                                    td.num data-label=(t.amount) { (yuan(line.amount)) }
                                 }
                             }
                         }

@@ -70,6 +70,17 @@ impl Text {
         figure.label(self.language)
     }
 
+    /// What a supplier's score band advises, in words (the engine's `prefer`, `accept`, `warn`,
+    /// `block`).
+    pub fn action(&self, action: sourcing::Action) -> &'static str {
+        match action {
+            sourcing::Action::Prefer => self.action_prefer,
+            sourcing::Action::Accept => self.action_accept,
+            sourcing::Action::Warn => self.action_warn,
+            sourcing::Action::Block => self.action_block,
+        }
+    }
+
     /// Where a freight figure comes from, in words.
     pub fn freight_source(&self, source: sourcing::FreightSource) -> &'static str {
         source.label(self.language)
@@ -424,6 +435,16 @@ words! {
     comparison: "Comparison", "比价";
     /// The Pareto front explained.
     pareto_explained: "Each dot is an offer (its number in the table): further left is cheaper, higher is a safer supplier. The line joins the Pareto front — offers no other beats on both.", "每个点是一个商品（编号见下表）：越靠左越便宜，越靠上供应商越可靠。连线为帕累托前沿——没有其他商品在两方面都更优。";
+    /// A supplier to prefer.
+    action_prefer: "prefer", "优先采购";
+    /// A supplier to accept.
+    action_accept: "accept", "可以采购";
+    /// A supplier to buy from with care.
+    action_warn: "with care", "谨慎采购";
+    /// A supplier not to buy from.
+    action_block: "avoid", "不建议采购";
+    /// The Pareto front column (offers no other beats on both cost and score).
+    pareto: "Pareto front", "帕累托前沿";
     /// Supplier score.
     supplier_score: "Supplier score", "供应商评分";
     /// Left out.
@@ -606,6 +627,96 @@ words! {
     bad_next: "The link's return address is not a page of this site, so it was not followed.", "该链接的返回地址不是本站页面，未予跳转。";
     /// No saved address.
     no_addresses: "No saved address on 1688 yet.", "1688 上还没有保存的收货地址。";
+    /// The plan cart
+    cart: "Plan cart", "进货单";
+    /// Where the cart's lines come from.
+    cart_empty: "Nothing here yet. Add offers with “Add to plan” on a sourcing answer, a comparison or an offer's SKUs, or add the lines typed below.", "还没有商品。在选品结果、比价表或商品的 SKU 行点击“加入进货单”，或把下方输入的明细加入。";
+    /// The cart could not be priced.
+    cart_unpriced: "The cart could not be priced:", "进货单无法计价：";
+    /// Empty the cart.
+    cart_clear: "Empty the cart", "清空进货单";
+    /// Change a line's quantity.
+    cart_update: "Update", "更新";
+    /// A line was added.
+    cart_added: "Added to the plan cart.", "已加入进货单。";
+    /// A line was there already.
+    cart_replaced: "Already in the plan cart: it now has the new quantity.", "进货单里已有该商品：数量已改为新的数量。";
+    /// Several lines were added.
+    cart_imported: "The lines were added to the plan cart.", "这些明细已加入进货单。";
+    /// The cart is full (the ceiling follows).
+    cart_full: "The plan cart is full, so nothing more was added; remove a line first. Lines at most:", "进货单已满，未再加入；请先删除一行。行数上限：";
+    /// A quantity was changed.
+    cart_updated: "Quantity changed.", "数量已更新。";
+    /// A line was removed.
+    cart_removed: "Line removed.", "已删除该行。";
+    /// The cart was emptied.
+    cart_cleared: "The plan cart is empty.", "进货单已清空。";
+    /// A change to the cart that was refused.
+    cart_not_changed: "The plan cart was not changed", "进货单未改动";
+    /// A field that wants a positive whole number.
+    not_a_positive_number: "not a positive whole number", "不是正整数";
+    /// Add a line to the cart.
+    add_to_plan: "Add to plan", "加入进货单";
+    /// Add several lines to the cart.
+    add_all_to_plan: "Add all to plan", "全部加入进货单";
+    /// No address and no default.
+    address_needed: "Give the number of a saved delivery address (the service has no default address).", "请填写收货地址编号（本服务没有默认收货地址）。";
+    /// The address may stay empty.
+    address_default_used: "Leave it empty for the service's default address.", "留空则使用本服务的默认收货地址。";
+    /// What a preview does.
+    preview_explained: "1688 prices each supplier's order with its real freight and promotions. Nothing is ordered.", "1688 会按实际运费和优惠为每家供应商的订单报价，不会下单。";
+    /// The preview button.
+    preview_orders: "Preview the orders with 1688", "向 1688 预览订单";
+    /// Place without the tick.
+    place_needs_confirmation: "Tick the confirmation to place the orders.", "请先勾选确认再下单。";
+    /// The total rose above what was confirmed.
+    place_total_rose: "1688's total is now above the total you confirmed, so nothing was placed. Preview again.", "1688 的总价已高于您确认的金额，未下单。请重新预览。";
+    /// The page after placing.
+    orders_placed: "Orders placed", "订单已提交";
+    /// A line's unit price differs.
+    difference_price: "Unit price", "单价";
+    /// The freight differs.
+    difference_freight: "Freight", "运费";
+    /// A promotion applies.
+    difference_promotion: "Promotion", "优惠";
+    /// The total differs.
+    difference_total: "Order total", "订单合计";
+    /// 1688's total.
+    platform_total: "1688's total", "1688 报价合计";
+    /// Nothing differs.
+    preview_agrees: "1688's figures match the plan.", "1688 报价与计划一致。";
+    /// The preview's heading.
+    order_preview: "The orders as 1688 prices them", "1688 订单预览";
+    /// The most one placing may commit.
+    spending_cap: "Spending cap", "单次下单上限";
+    /// A refused order.
+    not_placeable: "1688 refuses an order: change the cart and preview again.", "1688 拒绝了其中的订单：请修改进货单后重新预览。";
+    /// Above the cap.
+    over_spending_cap: "The total is above the service's spending cap: nothing can be placed from here.", "总价超过本服务的单次下单上限，无法在此下单。";
+    /// A read key.
+    place_needs_write_key: "Placing orders needs a key with write access.", "下单需要具有写入权限的密钥。";
+    /// The confirmation's words (the total follows).
+    place_confirm: "I confirm placing these orders for", "我确认按以下金额下单：";
+    /// How many orders (after the number).
+    orders_count: "orders", "个订单";
+    /// The place button.
+    place_orders: "Place the orders", "下单";
+    /// An order placed now.
+    outcome_placed: "Placed", "已下单";
+    /// An order placed before.
+    outcome_already_placed: "Placed before", "此前已下单";
+    /// A lost answer's order found.
+    outcome_found: "Found on 1688", "已在 1688 找到";
+    /// An order 1688 made beside the one asked for.
+    outcome_split_off: "Split off by 1688", "1688 拆分出的订单";
+    /// An order not confirmed yet.
+    outcome_unconfirmed: "Not confirmed yet: read it again later", "尚未确认：请稍后再查询";
+    /// An order that failed.
+    outcome_failed: "Failed", "失败";
+    /// What happened to an order.
+    order_outcome: "What happened", "结果";
+    /// The link to the orders.
+    see_orders: "See every order", "查看全部订单";
 }
 
 #[cfg(test)]
