@@ -303,6 +303,9 @@ impl Jobs {
         let summaries: std::collections::HashMap<i64, &sourcing::OfferSummary> =
             summaries.iter().map(|s| (s.id, s)).collect();
         let rules = sourcing::SpecRules::default();
+        let max_age_ms = i64::from(self.sourcing_policy().supplier_profile_max_age_hours).saturating_mul(3_600_000);
+        let mut profiles: std::collections::HashMap<String, Option<sourcing::Supplier>> =
+            std::collections::HashMap::new();
         let concurrency = self.sourcing_policy().detail_concurrency.max(1);
         // The details are fetched by a task of their own that never stops polling its calls: a
         // call not polled can sit half-way through its cache write, holding one of the store's
@@ -367,6 +370,29 @@ impl Jobs {
             if let Some(summary) = summaries.get(&id) {
                 offer.complete_from(summary);
                 supplier.merge(&summary.supplier);
+            }
+            // A seller profiled by another job within the policy's freshness is scored from its
+            // profile, as every other surface scores it; reading profiles here would cost one
+            // listing call per seller of a crawl of thousands, so the others keep their detail's
+            // signals until a job profiles them.
+            if let Some(open_id) = offer.supplier.open_id.clone() {
+                let kept = match profiles.get(&open_id) {
+                    Some(kept) => kept.clone(),
+                    None => {
+                        let fresh = store
+                            .supplier_profile(&open_id)
+                            .await
+                            .ok()
+                            .flatten()
+                            .filter(|p| now.timestamp_millis().saturating_sub(p.fetched_ms) < max_age_ms)
+                            .map(|p| p.supplier);
+                        profiles.insert(open_id, fresh.clone());
+                        fresh
+                    }
+                };
+                if let Some(profile) = kept {
+                    supplier = profile;
+                }
             }
             let report = scorecard.score(&supplier);
             let score = report.score;

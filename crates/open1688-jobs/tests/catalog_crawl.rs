@@ -97,3 +97,45 @@ async fn a_crawl_request_names_what_is_wrong() {
         assert!(matches!(&e, JobError::Invalid { field: f, .. } if f == field), "{e:?}");
     }
 }
+
+#[tokio::test]
+async fn a_crawled_supplier_with_a_fresh_profile_is_scored_from_it() {
+    let (_sandbox, jobs) = common::sandbox_jobs().await;
+    let open = |name: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join(name).display());
+        async move { (SqlStore::open(&url).await.unwrap(), dir) }
+    };
+    let request = CrawlRequest { sources: vec![CrawlSource::Keyword("保温杯".into())], pages: 1, category: None };
+    // A first catalog, without profiles: each supplier scored from its offer's detail.
+    let (plain, _a) = open("plain.db").await;
+    jobs.crawl(&plain, None, &request, &Progress::silent()).await.unwrap();
+    let entries = plain.catalog_entries(0, 1_000).await.unwrap();
+    let detail_score: std::collections::HashMap<i64, Option<rust_decimal::Decimal>> =
+        entries.iter().map(|e| (e.offer.id, e.score)).collect();
+    let sellers: Vec<(i64, String)> =
+        entries.iter().filter_map(|e| Some((e.offer.id, e.offer.supplier.open_id.clone()?))).take(2).collect();
+    let [(fresh_offer, fresh_seller), (stale_offer, stale_seller)] = <[_; 2]>::try_from(sellers).unwrap();
+
+    // A second catalog whose store keeps profiles another job read: one fresh, one older than
+    // the policy's 24 hours, both with signals far from the detail's.
+    let (profiled, _b) = open("profiled.db").await;
+    let now = chrono::Utc::now().timestamp_millis();
+    let poor = |open_id: &str| sourcing::Supplier {
+        open_id: Some(open_id.to_owned()),
+        years_on_platform: Some(1),
+        fulfillment_rate: Some(rust_decimal::Decimal::new(40, 2)),
+        ..sourcing::Supplier::default()
+    };
+    for (open_id, fetched_ms) in [(&fresh_seller, now), (&stale_seller, now - 25 * 3_600_000)] {
+        let profile = open1688_store::SupplierProfile { open_id: open_id.clone(), supplier: poor(open_id), fetched_ms };
+        open1688_store::Store::save_supplier_profile(&profiled, &profile).await.unwrap();
+    }
+    jobs.crawl(&profiled, None, &request, &Progress::silent()).await.unwrap();
+    let card = open1688_jobs::load_scorecard("default").unwrap();
+    let scored = profiled.catalog_entry(fresh_offer).await.unwrap().unwrap();
+    assert_eq!(scored.score, Some(card.score(&poor(&fresh_seller)).score), "the fresh profile scores it");
+    assert_ne!(scored.score, detail_score[&fresh_offer], "the profile's score is not the detail's");
+    let kept = profiled.catalog_entry(stale_offer).await.unwrap().unwrap();
+    assert_eq!(kept.score, detail_score[&stale_offer], "a stale profile is not used");
+}
