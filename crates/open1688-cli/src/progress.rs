@@ -19,7 +19,7 @@ pub fn terminal(quiet: bool) -> Progress {
         // A poisoned lock only means another thread panicked while drawing; keep drawing.
         let mut bar = current.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match event {
-            ProgressEvent::Stage { step, of, label } => print_above(bar.as_ref(), &format!("{step}/{of} {label}")),
+            ProgressEvent::Stage { step, of, label, .. } => print_above(bar.as_ref(), &format!("{step}/{of} {label}")),
             ProgressEvent::Note { text } => print_above(bar.as_ref(), text),
             ProgressEvent::Begin { task, total } if bars => *bar = Some(new_bar(*total, task)),
             ProgressEvent::Advance { .. } => {

@@ -183,6 +183,8 @@ async fn a_buyer_carries_an_answer_to_placed_orders_in_the_browser() {
     log_in(&phone, &svc.base, &writer).await;
     phone.open(&format!("{}/offers/{OFFER}?need=50", svc.base)).await;
     assert!(!phone.overflows_sideways().await, "the offer's SKU rows fit a phone");
+    let why = phone.text("section[aria-labelledby=quantity] p.answer").await;
+    assert!(why.contains("买 ") && !why.contains("buy "), "the quantity's reason is said in Chinese: {why}");
     phone.screenshot_page("offer-skus-zh-phone", PHONE).await;
     assert_eq!(to_cart(&phone, "section[aria-labelledby=skus] form.add-to-plan button").await, "已加入进货单。");
     assert_eq!(phone.text("#cart-heading").await, "进货单 (1)");

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{JobError, Result};
 use crate::jobs::{Jobs, load_scorecard};
-use crate::progress::{Progress, ProgressEvent};
+use crate::progress::{Progress, ProgressEvent, Stage};
 use crate::sheet::{Cell, Sheet};
 
 /// Offers indexed together (one commit each).
@@ -251,7 +251,7 @@ impl Jobs {
                     progress.stage(
                         pass.next_page,
                         request.pages,
-                        format!("searching {keyword:?}, page {}", pass.next_page),
+                        Stage::SearchingPage { keyword: keyword.clone(), page: pass.next_page },
                     );
                     let page = self
                         .client()
@@ -274,7 +274,7 @@ impl Jobs {
                 }
             }
             CrawlSource::Seller(open_id) => {
-                progress.stage(1, 1, format!("reading seller {open_id}'s listings"));
+                progress.stage(1, 1, Stage::ReadingSellerListings { open_id: open_id.clone() });
                 let limit = (request.pages * PAGE_SIZE) as usize;
                 let mut items = self.client().seller_offers(open_id, self.language_ref()).take(limit);
                 while let Some(item) = progress.or_cancel(items.next()).await? {

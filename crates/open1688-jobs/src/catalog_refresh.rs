@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{JobError, Result};
 use crate::jobs::Jobs;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 use crate::sheet::{Cell, Sheet};
 
 /// How fresh the catalog must be, and how much one run may fetch.
@@ -108,7 +108,7 @@ impl Jobs {
         let stale_watched = all_stale.iter().filter(|s| s.watched).count() as u64;
         let budget = usize::try_from(request.max_offers).unwrap_or(usize::MAX);
         let ids: Vec<i64> = all_stale.iter().take(budget).map(|s| s.offer_id).collect();
-        progress.stage(1, 1, format!("refreshing {} of {} stale offers", ids.len(), all_stale.len()));
+        progress.stage(1, 1, Stage::RefreshingStale { count: ids.len(), of: all_stale.len() });
         let (refreshed, failed) = self.fetch_into_catalog(store, index, &ids, &[], None, progress).await?;
         let after = chrono::Utc::now().timestamp_millis().max(now_ms);
         let still_stale = store.stale_entries(after, watched, other, i64::MAX).await?.len() as u64;

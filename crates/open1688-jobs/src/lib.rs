@@ -96,7 +96,7 @@ pub use order_track::{OpenOrdersTracked, PayLink, TrackedOrder};
 pub use plan::{PlanItem, PlanReport, PlanRequest};
 pub use plan_file::{PlanFormat, parse_plan, read_plan_file};
 pub use policy::SourcingPolicy;
-pub use progress::{Progress, ProgressEvent};
+pub use progress::{Progress, ProgressEvent, Stage};
 pub use quote::{QuoteReport, QuoteRequest};
 pub use recommend::{RecommendReport, RecommendRequest};
 pub use same_item::{SameItemReport, SameItemRequest};

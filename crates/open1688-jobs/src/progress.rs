@@ -9,6 +9,60 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::{JobError, Result};
 
+/// What a stage of a job does, as data (each surface says it in its reader's language; `Display`
+/// is the English).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Stage {
+    /// Searching for a keyword.
+    Searching {
+        /// The keyword.
+        keyword: String,
+    },
+    /// Reading one page of a keyword's results (a crawl).
+    SearchingPage {
+        /// The keyword.
+        keyword: String,
+        /// The page, from 1.
+        page: u32,
+    },
+    /// Reading the offers found.
+    ReadingOffers {
+        /// How many.
+        count: usize,
+    },
+    /// Scoring suppliers and comparing landed costs.
+    Comparing,
+    /// Writing the workbook and the other files.
+    WritingFiles,
+    /// Reading a seller's listings (a crawl).
+    ReadingSellerListings {
+        /// The seller's open id.
+        open_id: String,
+    },
+    /// Reading again the stored offers that went stale.
+    RefreshingStale {
+        /// How many are read now.
+        count: usize,
+        /// How many are stale in all.
+        of: usize,
+    },
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Searching { keyword } => write!(f, "searching {keyword:?}"),
+            Self::SearchingPage { keyword, page } => write!(f, "searching {keyword:?}, page {page}"),
+            Self::ReadingOffers { count } => write!(f, "reading {count} offers"),
+            Self::Comparing => f.write_str("scoring suppliers and comparing landed costs"),
+            Self::WritingFiles => f.write_str("writing the workbook"),
+            Self::ReadingSellerListings { open_id } => write!(f, "reading seller {open_id}'s listings"),
+            Self::RefreshingStale { count, of } => write!(f, "refreshing {count} of {of} stale offers"),
+        }
+    }
+}
+
 /// One thing a job reports while it runs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -19,8 +73,10 @@ pub enum ProgressEvent {
         step: u32,
         /// How many stages the job has.
         of: u32,
-        /// What the stage does, for a person.
+        /// What the stage does, in English (`stage` rendered).
         label: String,
+        /// What the stage does, as data, for a surface to say in its reader's language.
+        stage: Stage,
     },
     /// Counted work began: `total` units of `task` (pages, offer details).
     Begin {
@@ -97,8 +153,8 @@ impl Progress {
     }
 
     /// Reports stage `step` of `of`.
-    pub fn stage(&self, step: u32, of: u32, label: impl Into<String>) {
-        self.emit(ProgressEvent::Stage { step, of, label: label.into() });
+    pub fn stage(&self, step: u32, of: u32, stage: Stage) {
+        self.emit(ProgressEvent::Stage { step, of, label: stage.to_string(), stage });
     }
 
     /// Reports a note.
@@ -132,7 +188,7 @@ mod tests {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
         let progress = Progress::new(move |e| log.lock().unwrap().push(e.clone()));
-        progress.stage(1, 2, "searching");
+        progress.stage(1, 2, Stage::Comparing);
         progress.note("skipped");
         assert_eq!(seen.lock().unwrap().len(), 2);
         assert!(progress.check().is_ok());

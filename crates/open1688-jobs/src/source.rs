@@ -9,7 +9,7 @@ use crate::candidates::{NeedRequest, item_ids, supplier_name};
 use crate::error::{JobError, Result};
 use crate::freight_confirmation::{ConfirmFreight, FreightConfirmation};
 use crate::jobs::{Jobs, load_scorecard};
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 use crate::search::SearchRequest;
 use crate::split::{SplitAnswer, split_need};
 
@@ -169,15 +169,15 @@ impl Jobs {
         let max = request.candidates.unwrap_or(policy.source_candidates).clamp(1, 50);
         let search = SearchRequest::keyword(request.keyword.as_str(), max);
         search.validate()?;
-        progress.stage(1, STAGES, format!("searching {:?}", request.keyword));
+        progress.stage(1, STAGES, Stage::Searching { keyword: request.keyword.clone() });
         let items = self.search_items(&search, progress).await?;
         if items.is_empty() {
             return Err(JobError::NoAnswer(format!("no offers found for {:?}", request.keyword)));
         }
-        progress.stage(2, STAGES, format!("reading {} offers", items.len()));
+        progress.stage(2, STAGES, Stage::ReadingOffers { count: items.len() });
         let mut candidates = self.candidates(&item_ids(&items), &items, progress).await?;
         progress.check()?;
-        progress.stage(3, STAGES, "scoring suppliers and comparing landed costs");
+        progress.stage(3, STAGES, Stage::Comparing);
         let decision_policy = policy.decision_policy(request.strategy);
         let mut comparison =
             sourcing::compare(&candidates.iter().collect::<Vec<_>>(), &need, &policy.freight, &card, &decision_policy)?;

@@ -10,7 +10,7 @@ use crate::compare::bars;
 use crate::data_source::DataSource;
 use crate::error::{JobError, Result};
 use crate::offers::ladder_points;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 use crate::seller::radar_axes;
 use crate::source::{SPLIT_PLAN_FILE, SourceReport};
 
@@ -19,7 +19,7 @@ impl SourceReport {
     /// the job, and returns the files written.
     pub fn write_outputs(&self, dir: &Path, progress: &Progress) -> Result<Vec<PathBuf>> {
         progress.check()?;
-        progress.stage(4, 4, "writing the workbook");
+        progress.stage(4, 4, Stage::WritingFiles);
         std::fs::create_dir_all(dir).map_err(|e| JobError::output(dir, e))?;
         // A file an earlier run wrote and this one does not (a pick's ladder after a split-only
         // answer) would be read as part of this answer.

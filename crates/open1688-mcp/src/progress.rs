@@ -33,7 +33,7 @@ impl ProgressCounter {
     /// The step an event means, or `None` for one that changes nothing worth saying.
     pub fn step(&mut self, event: &ProgressEvent) -> Option<Step> {
         let message = match event {
-            ProgressEvent::Stage { step, of, label } => {
+            ProgressEvent::Stage { step, of, label, .. } => {
                 self.stages = Some(*of);
                 self.stage = *step;
                 self.label = label.clone();
@@ -98,13 +98,16 @@ pub fn relay(peer: Peer<RoleServer>, token: Option<ProgressToken>, cancel: Cance
 #[cfg(test)]
 mod tests {
     use super::*;
+    use open1688_jobs::Stage;
 
     #[test]
     fn stages_and_counted_work_make_one_rising_figure_out_of_the_stage_count() {
         let mut c = ProgressCounter::default();
-        let s = c.step(&ProgressEvent::Stage { step: 1, of: 4, label: "searching".into() }).unwrap();
+        let s = c
+            .step(&ProgressEvent::Stage { step: 1, of: 4, label: "searching".into(), stage: Stage::Comparing })
+            .unwrap();
         assert_eq!((s.progress, s.total), (0.0, Some(4.0)));
-        c.step(&ProgressEvent::Stage { step: 2, of: 4, label: "reading".into() });
+        c.step(&ProgressEvent::Stage { step: 2, of: 4, label: "reading".into(), stage: Stage::Comparing });
         c.step(&ProgressEvent::Begin { task: "offer details", total: 4 });
         let s = c.step(&ProgressEvent::Advance { task: "offer details" }).unwrap();
         assert_eq!(s.progress, 1.25);
@@ -112,7 +115,9 @@ mod tests {
         assert!(c.step(&ProgressEvent::End { task: "offer details" }).is_none());
         let s = c.step(&ProgressEvent::Note { text: "offer 9 skipped".into() }).unwrap();
         assert_eq!(s.progress, 1.25, "a note does not move the figure");
-        let s = c.step(&ProgressEvent::Stage { step: 4, of: 4, label: "writing".into() }).unwrap();
+        let s = c
+            .step(&ProgressEvent::Stage { step: 4, of: 4, label: "writing".into(), stage: Stage::WritingFiles })
+            .unwrap();
         assert_eq!(s.progress, 3.0);
     }
 

@@ -18,15 +18,13 @@ use chrono::{DateTime, Utc};
 use open1688_store::{ApiKey, NewServiceJob, Scope, ServiceJob, ServiceJobStatus, SqlStore};
 use serde::{Deserialize, Serialize};
 
+use crate::job_stage::{JobStage, WAITING, stage_text};
 pub use crate::job_worker::{JobOutput, RUNNING_AT_ONCE, RUNNING_PER_KEY};
 use crate::job_worker::{JobRunner, Worker};
 use crate::problem::Problem;
 
 /// One key's jobs running or waiting; one more is refused with 429.
 pub const UNFINISHED_PER_KEY: usize = 10;
-
-/// The stage a job waiting for its turn shows.
-const WAITING: &str = "waiting for a turn";
 
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -70,8 +68,11 @@ pub struct JobView {
     pub submitted_at: DateTime<Utc>,
     /// When it ended, if it did.
     pub finished_at: Option<DateTime<Utc>>,
-    /// The stage it reached (`2 of 4: reading 30 offers`).
+    /// The stage it reached, in English (`2 of 4: reading 30 offers`).
     pub stage: Option<String>,
+    /// The stage it reached, as data, for a surface to say in its reader's language.
+    #[serde(default)]
+    pub stage_detail: Option<JobStage>,
     /// Units of the current counted work done, and how many there are.
     pub done: u64,
     /// See `done`.
@@ -144,6 +145,7 @@ impl JobBoard {
             submitted_at,
             finished_at: None,
             stage: Some(WAITING.to_owned()),
+            stage_detail: Some(JobStage::Waiting),
             done: 0,
             total: 0,
             notes: Vec::new(),
@@ -258,7 +260,12 @@ fn view_of(job: ServiceJob) -> JobView {
         status: status_of(job.status),
         submitted_at: time(job.submitted_ms),
         finished_at: job.finished_ms.map(time),
-        stage: if waiting { Some(WAITING.to_owned()) } else { job.stage },
+        stage: if waiting { Some(WAITING.to_owned()) } else { job.stage.as_deref().map(stage_text) },
+        stage_detail: if waiting {
+            Some(JobStage::Waiting)
+        } else {
+            job.stage.as_deref().and_then(|s| serde_json::from_str(s).ok())
+        },
         done: u64::try_from(job.done).unwrap_or(0),
         total: u64::try_from(job.total).unwrap_or(0),
         error: job.error.and_then(|text| serde_json::from_str(&text).ok()),

@@ -308,7 +308,9 @@ fn read_files(paths: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, Problem> {
 /// Keeps what a progress event says in the job's progress.
 fn record(progress: &mut ServiceJobProgress, event: &ProgressEvent) {
     match event {
-        ProgressEvent::Stage { step, of, label } => progress.stage = Some(format!("{step} of {of}: {label}")),
+        ProgressEvent::Stage { step, of, stage, .. } => {
+            progress.stage = Some(crate::job_stage::JobStage::stored(*step, *of, stage));
+        }
         ProgressEvent::Begin { total, .. } => {
             progress.done = 0;
             progress.total = i64::try_from(*total).unwrap_or(i64::MAX);

@@ -21,6 +21,7 @@ pub mod call_shares;
 pub mod extract;
 pub mod job_board;
 pub mod job_kinds;
+pub mod job_stage;
 pub mod job_worker;
 pub mod key_cache;
 pub mod key_limits;

@@ -7,6 +7,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::language::Language;
+use crate::reasons::{action_name, yuan};
+
 use crate::comparison_row::ComparisonRow;
 use crate::scorecard::Action;
 
@@ -106,6 +109,76 @@ impl Default for DecisionPolicy {
     }
 }
 
+/// A strategy's name in `language`.
+pub fn strategy_name(strategy: Strategy, language: Language) -> &'static str {
+    match (language, strategy) {
+        (Language::En, s) => s.name(),
+        (Language::Zh, Strategy::Cheapest) => "最低价",
+        (Language::Zh, Strategy::Balanced) => "均衡",
+        (Language::Zh, Strategy::Safest) => "最稳妥",
+    }
+}
+
+/// Why the pick was picked: the lowest landed cost per unit needed once each supplier's band
+/// premium is added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PickReason {
+    /// The strategy that set the premiums.
+    pub strategy: Strategy,
+    /// The pick's landed cost per unit needed.
+    pub landed_per_unit_needed: Decimal,
+    /// Units needed.
+    pub need: i64,
+    /// The premium its band adds, in percent.
+    pub premium_percent: Decimal,
+    /// What its band advises.
+    pub action: Action,
+    /// Its landed cost per unit needed with the premium.
+    pub risk_adjusted: Decimal,
+    /// How much a unit dearer it is than the cheapest unblocked offer, when it is (a safer
+    /// supplier was worth it).
+    pub dearer_than_cheapest: Option<Decimal>,
+}
+
+impl PickReason {
+    /// The sentence in `language`.
+    pub fn render(&self, language: Language) -> String {
+        let (percent, need) = (self.premium_percent.normalize(), self.need);
+        let (strategy, action) = (strategy_name(self.strategy, language), action_name(self.action, language));
+        let mut text = match language {
+            // The English keeps the figures as the CLI has always printed them.
+            Language::En => format!(
+                "lowest risk-adjusted cost ({strategy} strategy): ¥{} landed per unit needed ({need} units), \
+                 +{percent}% for a supplier whose band says {action} = ¥{}",
+                self.landed_per_unit_needed.round_dp(2),
+                self.risk_adjusted.round_dp(2),
+            ),
+            Language::Zh => format!(
+                "风险调整后成本最低（{strategy}策略）：按需求数量（{need} 件）到岸单价 {}，\
+                 供应商评级为“{action}”加价 {percent}%，合计 {}",
+                yuan(self.landed_per_unit_needed),
+                yuan(self.risk_adjusted),
+            ),
+        };
+        if let Some(dearer) = self.dearer_than_cheapest {
+            text.push_str(&match language {
+                Language::En => format!(
+                    "; ¥{} a unit dearer than the cheapest unblocked offer, for a safer supplier",
+                    dearer.round_dp(2)
+                ),
+                Language::Zh => format!("；为更可靠的供应商，每件比最便宜的可选商品贵 {}", yuan(dearer)),
+            });
+        }
+        text
+    }
+}
+
+impl std::fmt::Display for PickReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Language::En))
+    }
+}
+
 /// The candidate that came second, and what separates it from the pick.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RunnerUp {
@@ -136,8 +209,12 @@ pub struct Decision {
     pub landed_per_unit_needed: Decimal,
     /// Its landed cost per unit needed with its band's premium.
     pub risk_adjusted: Decimal,
-    /// Why, in one sentence.
+    /// Why, in one English sentence (`why` rendered).
     pub reason: String,
+    /// Why, as figures, for each surface to say in its reader's language (always given; absent
+    /// only in reports stored before it existed, which keep their English `reason`).
+    #[serde(default)]
+    pub why: Option<PickReason>,
     /// The second-best candidate, when there is one.
     pub runner_up: Option<RunnerUp>,
     /// What would change the pick: the runner-up's price that would win, and the other
@@ -173,20 +250,17 @@ pub fn decide(rows: &[ComparisonRow], need: i64, policy: &DecisionPolicy) -> Opt
         .map(|r| r.cost.landed_per_unit_needed)
         .min()
         .unwrap_or(pick.cost.landed_per_unit_needed);
-    let mut reason = format!(
-        "lowest risk-adjusted cost ({} strategy): ¥{} landed per unit needed ({need} units), +{}% for a supplier whose band says {} = ¥{}",
-        policy.strategy.name(),
-        pick.cost.landed_per_unit_needed.round_dp(2),
-        percent.normalize(),
-        pick.action,
-        pick_adjusted.round_dp(2),
-    );
-    if pick.cost.landed_per_unit_needed > cheapest {
-        reason.push_str(&format!(
-            "; ¥{} a unit dearer than the cheapest unblocked offer, for a safer supplier",
-            (pick.cost.landed_per_unit_needed - cheapest).round_dp(2)
-        ));
-    }
+    let why = PickReason {
+        strategy: policy.strategy,
+        landed_per_unit_needed: pick.cost.landed_per_unit_needed,
+        need,
+        premium_percent: percent,
+        action: pick.action,
+        risk_adjusted: pick_adjusted,
+        dearer_than_cheapest: (pick.cost.landed_per_unit_needed > cheapest)
+            .then(|| pick.cost.landed_per_unit_needed - cheapest),
+    };
+    let reason = why.to_string();
     let runner_up = order.get(1).map(|(r, a)| RunnerUp {
         offer_id: r.offer_id,
         supplier: r.supplier.clone(),
@@ -233,6 +307,7 @@ pub fn decide(rows: &[ComparisonRow], need: i64, policy: &DecisionPolicy) -> Opt
         landed_per_unit_needed: pick.cost.landed_per_unit_needed,
         risk_adjusted: pick_adjusted,
         reason,
+        why: Some(why),
         runner_up,
         would_change,
         blocked: rows.iter().filter(|r| r.action == Action::Block).map(|r| r.offer_id).collect(),

@@ -8,17 +8,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
+pub use crate::language::Language;
 use crate::quantity::QuantityOption;
-
-/// A language figures are named in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    /// Simplified Chinese.
-    Zh,
-    /// English.
-    En,
-}
 
 /// Where a freight figure comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -123,30 +123,10 @@ pub enum Violation {
     },
 }
 
-/// What to do about a violation, in one line (the same words on every surface).
+/// What to do about a violation, in one English line (see [`Violation::render`] for others).
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Violation::BelowMoq { offer_id, quantity, moq, add_units } => {
-                write!(f, "offer {offer_id}: {quantity} below MOQ {moq}, add {add_units}")
-            }
-            Violation::NotBatchMultiple { offer_id, quantity, batch, add_units } => {
-                write!(f, "offer {offer_id}: {quantity} not a multiple of {batch}, add {add_units}")
-            }
-            Violation::OverStock { offer_id, sku_id, quantity, stock, remove_units } => {
-                let what =
-                    sku_id.map_or_else(|| format!("offer {offer_id}"), |sku| format!("offer {offer_id} SKU {sku}"));
-                write!(
-                    f,
-                    "{what}: {quantity} exceeds the {stock} in stock, remove {remove_units} and buy them elsewhere"
-                )
-            }
-            Violation::MixMinimum { top_up_offer, top_up_units, top_up_cost, .. } => write!(
-                f,
-                "mixed batch below the seller's minimum: add {top_up_units} of offer {top_up_offer} (¥{})",
-                top_up_cost.round_dp(2)
-            ),
-        }
+        f.write_str(&self.render(crate::language::Language::En))
     }
 }
 

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::cost::{Freight, landed_cost};
 use crate::error::EngineError;
 use crate::model::{Offer, QuoteType};
+use crate::reasons::QuantityReason;
 
 /// What the buyer needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -74,8 +75,12 @@ pub struct QuantityAdvice {
     pub options: Vec<QuantityOption>,
     /// Index of the recommended option.
     pub recommended: usize,
-    /// One line saying why.
+    /// One English line saying why (`why` rendered).
     pub reason: String,
+    /// Why, as figures, for each surface to say in its reader's language (always given; absent
+    /// only in reports stored before it existed, which keep their English `reason`).
+    #[serde(default)]
+    pub why: Option<QuantityReason>,
 }
 
 impl QuantityAdvice {
@@ -208,28 +213,22 @@ pub fn optimal_quantity(
         options.iter().enumerate().min_by(|a, b| a.1.total.cmp(&b.1.total).then(a.0.cmp(&b.0))).map_or(0, |(i, _)| i);
     let best = &options[recommended];
     let first = &options[0];
-    let reason = if recommended == 0 {
+    let why = if recommended == 0 {
         if first.quantity > need.quantity {
-            format!("buy {}: the minimum order (MOQ or batch) is above the need of {}", first.quantity, need.quantity)
+            QuantityReason::MinimumAboveNeed { buy: first.quantity, need: need.quantity }
         } else {
-            format!("buy {}: no larger quantity costs less in total", first.quantity)
+            QuantityReason::NoLargerCheaper { buy: first.quantity }
         }
     } else if best.freight < first.freight && best.unit_price == first.unit_price {
-        format!(
-            "buy {} instead of {}: free shipping from that amount makes it {} cheaper in total",
-            best.quantity,
-            first.quantity,
-            best.saving.round_dp(2)
-        )
+        QuantityReason::FreeShipping { buy: best.quantity, instead_of: first.quantity, saving: best.saving }
     } else {
-        format!(
-            "buy {} instead of {}: the ¥{} tier makes {} units {} cheaper in total",
-            best.quantity,
-            first.quantity,
-            best.unit_price.round_dp(2),
-            best.quantity,
-            best.saving.round_dp(2)
-        )
+        QuantityReason::CheaperTier {
+            buy: best.quantity,
+            instead_of: first.quantity,
+            unit_price: best.unit_price,
+            saving: best.saving,
+        }
     };
-    Ok(QuantityAdvice { options, recommended, reason })
+    let reason = why.to_string();
+    Ok(QuantityAdvice { options, recommended, reason, why: Some(why) })
 }

@@ -101,7 +101,7 @@ fn priced_lines(t: &Text, report: &PlanReport) -> Markup {
             article.order {
                 h3 { (order.company.as_deref().unwrap_or(&order.supplier)) }
                 @if order.violations.is_empty() { p.ok-text { "✓ " (t.no_violations) } }
-                @else { ul.violations { @for v in &order.violations { li.error-text { (v) } } } }
+                @else { ul.violations { @for v in &order.violations { li.error-text { (v.render(t.language)) } } } }
                 table.stack {
                     thead { tr {
                         th.text scope="col" { (t.offer) }

@@ -34,6 +34,17 @@ pub fn score_badge(t: &Text, score: rust_decimal::Decimal, action: sourcing::Act
     }
 }
 
+/// Why the pick, in the reader's language (a report stored before reasons were figures keeps
+/// its English `fallback`).
+pub fn pick_reason(t: &Text, decision: Option<&sourcing::Decision>, fallback: &str) -> String {
+    decision.and_then(|d| d.why.as_ref()).map_or_else(|| fallback.to_owned(), |why| why.render(t.language))
+}
+
+/// Why the recommended quantity, in the reader's language (an old report: its English `fallback`).
+pub fn quantity_reason(t: &Text, advice: &sourcing::QuantityAdvice) -> String {
+    advice.why.as_ref().map_or_else(|| advice.reason.clone(), |why| why.render(t.language))
+}
+
 /// The comparison; `fallback_pick` is marked when the comparison names no best value.
 pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) -> Markup {
     let chosen = comparison.best_value.as_ref().map_or(fallback_pick, |(id, _)| *id);
@@ -52,7 +63,9 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
     html! {
         section.card aria-labelledby="comparison" {
             h2 #comparison { (t.comparison) }
-            @if let Some((_, why)) = &comparison.best_value { p { strong { (t.recommended) ": " } (why) } }
+            @if let Some((_, why)) = &comparison.best_value {
+                p { strong { (t.recommended) ": " } (pick_reason(t, comparison.decision.as_ref(), why)) }
+            }
             p.muted.small { (t.pareto_explained) }
             (pareto_scatter(t.comparison, t.figure(Figure::LandedPerUnitNeeded), t.supplier_score, &dots))
             div.scroll {

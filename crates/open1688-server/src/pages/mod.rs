@@ -28,6 +28,7 @@ mod plan_order;
 mod search;
 mod session;
 mod source;
+mod stages;
 mod text;
 mod trouble;
 mod watch;

@@ -14,7 +14,7 @@ use sourcing::{Offer, ScoreReport};
 use super::cart::add_form;
 use super::chart::{Spoke, Step, radar, step_chart};
 use super::chart_lines::{line_chart, tier_series};
-use super::comparison::{score_badge, yuan};
+use super::comparison::{quantity_reason, score_badge, yuan};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
@@ -160,7 +160,7 @@ fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Op
                 div.field.action { button type="submit" { (t.work_out) } }
             }
             @if let Some(quote) = quote {
-                p.answer { strong { (t.recommended) ": " (quote.advice.best().quantity) } " — " (quote.advice.reason) }
+                p.answer { strong { (t.recommended) ": " (quote.advice.best().quantity) } " — " (quantity_reason(t, &quote.advice)) }
                 div.scroll {
                     table {
                         thead { tr {

@@ -138,7 +138,7 @@ pub async fn overview(viewer: Viewer, State(state): State<ServiceState>) -> Resu
                 @if running.is_empty() { p.muted { (t.none_yet) } }
                 ul.list {
                     @for job in &running {
-                        li { a href=(format!("/source/{}", job.id)) { (job.kind) " " (job.id) } " " (job.stage.as_deref().unwrap_or("")) }
+                        li { a href=(format!("/source/{}", job.id)) { (job.kind) " " (job.id) } " " (super::stages::job_stage(t, job).unwrap_or_default()) }
                     }
                 }
             }

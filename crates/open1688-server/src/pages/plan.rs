@@ -240,7 +240,7 @@ fn plan_view(t: &Text, report: &PlanReport) -> Markup {
                     @if order.violations.is_empty() { p.ok-text { "✓ " (t.no_violations) } }
                     @else {
                         ul.violations {
-                            @for v in &order.violations { li.error-text { (v) } }
+                            @for v in &order.violations { li.error-text { (v.render(t.language)) } }
                         }
                     }
                     div.scroll {

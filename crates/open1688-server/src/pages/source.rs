@@ -22,6 +22,7 @@ use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::overview::short_time;
 use super::session::Viewer;
+use super::stages::job_stage;
 use super::text::Text;
 use super::trouble::Trouble;
 use crate::job_board::{JobStatus, JobView};
@@ -187,7 +188,7 @@ async fn render_form(
                     li {
                         a href=(format!("/source/{}", job.id)) { (short_time(job.submitted_at)) }
                         " · " (status_word(t, job.status))
-                        @if let Some(stage) = &job.stage { " · " span.muted { (stage) } }
+                        @if let Some(stage) = job_stage(t, job) { " · " span.muted { (stage) } }
                     }
                 }
             }
@@ -227,7 +228,23 @@ struct Answer {
     freight_confirmation: Option<FreightConfirmation>,
     comparison: Comparison,
     #[serde(default)]
+    advice: Option<sourcing::QuantityAdvice>,
+    #[serde(default)]
     cross_border_missing: Option<String>,
+}
+
+/// Why the answer, in the reader's language: the pick's reason, then the quantity's (a report
+/// stored before reasons were figures keeps its English `fallback`).
+fn answer_why(t: &Text, answer: &Answer, fallback: &str) -> String {
+    let pick = answer.comparison.decision.as_ref().and_then(|d| d.why.as_ref());
+    let quantity = answer.advice.as_ref().and_then(|a| a.why.as_ref());
+    match (pick, quantity) {
+        (Some(pick), Some(quantity)) => {
+            let stop = if t.language == sourcing::Language::Zh { "。" } else { ". " };
+            format!("{}{stop}{}", pick.render(t.language), quantity.render(t.language))
+        }
+        _ => fallback.to_owned(),
+    }
 }
 
 /// `GET /source/{id}`: progress while the job runs; the answer once it is done.
@@ -280,7 +297,7 @@ fn progress(t: &Text, view: &JobView) -> Markup {
         noscript { (PreEscaped(r#"<meta http-equiv="refresh" content="2">"#)) }
         section.card aria-labelledby="progress" data-job-status=(format!("/source/{}/status", view.id)) {
             h2 #progress { (t.running) "…" }
-            p.stage role="status" { (view.stage.as_deref().unwrap_or(t.starting)) }
+            p.stage role="status" { (job_stage(t, view).unwrap_or_else(|| t.starting.to_owned())) }
             progress max=(view.total.max(1)) value=(view.done) aria-labelledby="progress" {}
             form method="post" action=(format!("/source/{}/cancel", view.id)) {
                 button.secondary type="submit" { (t.cancel) }
@@ -300,7 +317,7 @@ fn answer_section(t: &Text, answer: &Answer) -> Markup {
                     " · " (t.supplier) " " strong { (d.supplier) }
                 }
                 dl.facts { (cost_facts(t, &d.cost)) }
-                p { strong { (t.why) ": " } (d.why) }
+                p { strong { (t.why) ": " } (answer_why(t, answer, &d.why)) }
                 (add_button(t, d.offer_id, d.sku_id, d.cost.quantity_bought))
                 @if let Some(missing) = &answer.cross_border_missing { p.muted.small { (missing) } }
             }
@@ -418,8 +435,10 @@ pub async fn status(
     State(state): State<ServiceState>,
     Path(id): Path<String>,
 ) -> Result<Json<JobView>, Trouble> {
-    let view = state.board.view(&id, &viewer.key).await?;
-    view.map(Json).ok_or_else(|| unknown(&id))
+    let mut view = state.board.view(&id, &viewer.key).await?.ok_or_else(|| unknown(&id))?;
+    // The page's script shows the stage as it comes: in the reader's language.
+    view.stage = job_stage(viewer.lang.text(), &view);
+    Ok(Json(view))
 }
 
 /// `GET /source/{id}/report.json`: the whole report.

@@ -443,6 +443,8 @@ words! {
     action_warn: "with care", "谨慎采购";
     /// A supplier not to buy from.
     action_block: "avoid", "不建议采购";
+    /// A job queued behind others.
+    waiting_for_turn: "waiting for a turn", "排队等候中";
     /// The Pareto front column (offers no other beats on both cost and score).
     pareto: "Pareto front", "帕累托前沿";
     /// Supplier score.
