@@ -17,6 +17,19 @@ fn gateway_error(error: &CliError) -> Option<(Option<&str>, &open1688::Error)> {
     }
 }
 
+/// A refused input as the terminal says it: the jobs name the request field at fault (`need must
+/// be at least 1, got 0`, as the API and MCP say it); on the command line that field is a flag
+/// (`--need must be at least 1, got 0`). `None` for any other error.
+pub fn with_flag(error: &CliError) -> Option<String> {
+    let CliError::Job(JobError::Invalid { field, message }) = error else { return None };
+    let plain = !field.is_empty() && field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    let rest = message.strip_prefix(field.as_str()).filter(|rest| plain && rest.starts_with(' '))?;
+    let flag = field.replace('_', "-");
+    // "every and at …" names two flags.
+    let rest = rest.replacen(" and at ", " and --at ", usize::from(field == "every"));
+    Some(format!("--{flag}{rest}"))
+}
+
 /// The sentence to print instead of the error's own text, when there is a better one.
 pub fn explained(error: &CliError) -> Option<String> {
     let (context, sdk) = gateway_error(error)?;
@@ -46,6 +59,26 @@ pub fn explained(error: &CliError) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_field_is_named_as_its_flag() {
+        let refused = |field: &str, message: &str| CliError::Job(JobError::invalid(field, message));
+        assert_eq!(
+            with_flag(&refused("need", "need must be at least 1, got 0")).unwrap(),
+            "--need must be at least 1, got 0"
+        );
+        assert_eq!(
+            with_flag(&refused("max_suppliers", "max_suppliers must be at least 1")).unwrap(),
+            "--max-suppliers must be at least 1"
+        );
+        assert_eq!(
+            with_flag(&refused("every", "every and at must be at least 1")).unwrap(),
+            "--every and --at must be at least 1"
+        );
+        assert_eq!(with_flag(&refused("plan line 3", "plan line 3: quantity must be 1 to 9")), None);
+        assert_eq!(with_flag(&refused("need", "the need is unclear")), None);
+        assert_eq!(with_flag(&CliError::Usage("x".into())), None);
+    }
     use open1688::types::GatewayErrorCode;
 
     fn gateway(code: GatewayErrorCode) -> CliError {

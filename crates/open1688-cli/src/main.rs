@@ -150,6 +150,10 @@ fn main() -> ExitCode {
         Err(e) => {
             // A failure the user can fix is said in their words, with what fixes it; the
             // platform's own answer is one -v away.
+            if let Some(words) = explain::with_flag(&e) {
+                eprintln!("open1688: {words}");
+                return ExitCode::from(e.exit_code());
+            }
             match (explain::explained(&e), verbose) {
                 (Some(words), true) => eprintln!("open1688: {words}\n  caused by: {}", cause_chain(&e)),
                 (Some(words), false) => eprintln!("open1688: {words} (-v shows the platform's answer)"),

@@ -25,7 +25,7 @@ impl Jobs {
     /// `analyze`: statistics of the search's prices at `quantity`.
     pub async fn analyze(&self, search: &SearchRequest, quantity: i64, progress: &Progress) -> Result<AnalyzeReport> {
         if quantity <= 0 {
-            return Err(JobError::invalid("quantity", format!("--quantity must be at least 1, got {quantity}")));
+            return Err(JobError::invalid("quantity", format!("quantity must be at least 1, got {quantity}")));
         }
         let items = self.search_items(search, progress).await?;
         let points: Vec<PricePoint> = items

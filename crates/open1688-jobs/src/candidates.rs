@@ -194,10 +194,10 @@ impl NeedRequest {
     /// a negative rate or cost, or a negative overstock cap is refused, naming the field.
     pub fn resolve(&self, offer: Option<&Offer>) -> Result<Need> {
         if self.need <= 0 {
-            return Err(JobError::invalid("need", format!("--need must be at least 1, got {}", self.need)));
+            return Err(JobError::invalid("need", format!("need must be at least 1, got {}", self.need)));
         }
         if self.need > MAX_UNITS {
-            return Err(JobError::invalid("need", format!("--need must be at most {MAX_UNITS}, got {}", self.need)));
+            return Err(JobError::invalid("need", format!("need must be at most {MAX_UNITS}, got {}", self.need)));
         }
         if self.daily_sales.is_some_and(|d| d.is_sign_negative()) {
             return Err(JobError::invalid("daily_sales", "daily sales must not be negative"));

@@ -44,7 +44,7 @@ pub struct HistoryReport {
 /// The history of `offer_id` over the `days` before `now`.
 pub async fn history(store: &dyn Store, offer_id: i64, days: i64, now: DateTime<Utc>) -> Result<HistoryReport> {
     if !(1..=3_660).contains(&days) {
-        return Err(JobError::invalid("days", format!("--days must be between 1 and 3660, got {days}")));
+        return Err(JobError::invalid("days", format!("days must be between 1 and 3660, got {days}")));
     }
     let since = (now - Duration::days(days)).timestamp_millis();
     let points = store.price_history(offer_id, since).await?;

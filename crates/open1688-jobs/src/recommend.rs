@@ -78,7 +78,7 @@ impl Jobs {
     ) -> Result<RecommendReport> {
         let quantity = request.quantity;
         if quantity <= 0 {
-            return Err(JobError::invalid("quantity", format!("--quantity must be at least 1, got {quantity}")));
+            return Err(JobError::invalid("quantity", format!("quantity must be at least 1, got {quantity}")));
         }
         let items = self.search_items(search, progress).await?;
         let candidates = self.candidates(&item_ids(&items), &items, progress).await?;

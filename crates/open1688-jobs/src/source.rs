@@ -61,10 +61,10 @@ impl SourceRequest {
     pub fn validate(&self) -> Result<()> {
         self.need.resolve(None)?;
         if self.max_suppliers == Some(0) {
-            return Err(JobError::invalid("max_suppliers", "--max-suppliers must be at least 1"));
+            return Err(JobError::invalid("max_suppliers", "max_suppliers must be at least 1"));
         }
         if self.candidates == Some(0) {
-            return Err(JobError::invalid("candidates", "--candidates must be at least 1"));
+            return Err(JobError::invalid("candidates", "candidates must be at least 1"));
         }
         if let Some(confirm) = &self.confirm_freight {
             confirm.validate()?;

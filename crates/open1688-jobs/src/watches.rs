@@ -75,7 +75,7 @@ impl WatchRequest {
     /// keyword: new offers and tier changes; an offer: tier changes, sold out, back in stock).
     pub fn to_new_watch(&self) -> Result<NewWatch> {
         if self.every_minutes <= 0 || self.at <= 0 {
-            return Err(JobError::invalid("every", "--every and --at must be at least 1"));
+            return Err(JobError::invalid("every", "every and at must be at least 1"));
         }
         let mut rules = self.rules.clone();
         let at = self.at;
@@ -96,7 +96,7 @@ impl WatchRequest {
             offer_id: self.offer,
             keyword: self.keyword.clone(),
             interval_secs: self.every_minutes.checked_mul(60).ok_or_else(|| {
-                JobError::invalid("every", format!("--every {} minutes is too long", self.every_minutes))
+                JobError::invalid("every", format!("every {} minutes is too long", self.every_minutes))
             })?,
             rules,
             max_per_day: self.max_per_day,
@@ -275,7 +275,7 @@ pub async fn remove_watch(store: &dyn Store, id: i64) -> Result<()> {
 /// No alerts from watch `id` for `hours` hours from `now`.
 pub async fn snooze_watch(store: &dyn Store, id: i64, hours: i64, now: DateTime<Utc>) -> Result<()> {
     if !(1..=24 * 366).contains(&hours) {
-        return Err(JobError::invalid("hours", format!("--hours must be between 1 and 8784, got {hours}")));
+        return Err(JobError::invalid("hours", format!("hours must be between 1 and 8784, got {hours}")));
     }
     let until = now.timestamp_millis().saturating_add(hours.saturating_mul(3_600_000));
     if store.snooze(id, until).await? { Ok(()) } else { Err(JobError::NotFound(format!("no watch with id {id}"))) }
