@@ -197,5 +197,15 @@ async fn a_buyer_carries_an_answer_to_placed_orders_in_the_browser() {
     phone.assert_accessible("the Chinese preview on a phone").await;
     phone.resize(LAPTOP).await;
     phone.screenshot_page("plan-preview-zh-laptop", LAPTOP).await;
+    // A page that cannot be made says so in the reader's language, naming the field, with a way on.
+    phone.resize(PHONE).await;
+    phone.open(&format!("{}/offers/0", svc.base)).await;
+    let trouble = phone.text("section[role=alert]").await;
+    assert!(
+        trouble.contains("请求中有内容不正确") && trouble.contains("字段") && trouble.contains("概览"),
+        "{trouble}"
+    );
+    assert!(!phone.overflows_sideways().await, "{}", phone.too_wide().await);
+    phone.screenshot_page("trouble-zh-phone", PHONE).await;
     phone.close().await;
 }

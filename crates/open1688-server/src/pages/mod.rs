@@ -88,5 +88,6 @@ pub fn routes() -> Router<ServiceState> {
         .route("/keys", get(keys::list).post(keys::add))
         .route("/keys/{id}/revoke", post(keys::revoke))
         .route("/assets/{file}", get(assets::serve))
+        .layer(axum::middleware::from_fn(trouble::localize))
         .layer(axum::middleware::from_fn(layout::page_headers))
 }

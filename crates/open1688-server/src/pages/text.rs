@@ -445,6 +445,24 @@ words! {
     action_block: "avoid", "不建议采购";
     /// A job queued behind others.
     waiting_for_turn: "waiting for a turn", "排队等候中";
+    /// A request with something wrong in it.
+    trouble_bad_input: "Something in the request is not right", "请求中有内容不正确";
+    /// A key that may not do this.
+    trouble_forbidden: "Your key may not do this", "您的密钥无权执行此操作";
+    /// Something asked for that does not exist.
+    trouble_not_found: "Not found", "没有找到";
+    /// Something that clashes with what is there.
+    trouble_conflict: "This clashes with what is there now", "与当前状态冲突";
+    /// Too many requests.
+    trouble_busy: "Too many requests for now: try again shortly", "请求过多，请稍后再试";
+    /// The platform failed.
+    trouble_platform: "1688 did not answer as expected", "1688 未按预期回答";
+    /// The service failed.
+    trouble_internal: "Something went wrong on our side", "本服务出了问题";
+    /// The field at fault.
+    trouble_field: "Field", "字段";
+    /// What to do after a failed page.
+    trouble_next: "Go back and change what was asked, or start again from the overview.", "请返回修改后重试，或从概览重新开始。";
     /// The Pareto front column (offers no other beats on both cost and score).
     pareto: "Pareto front", "帕累托前沿";
     /// Supplier score.
