@@ -44,8 +44,9 @@ async fn a_buyer_carries_an_answer_to_placed_orders_in_the_browser() {
     let browser = Browser::start("order", LAPTOP, "en").await;
     log_in(&browser, &svc.base, &writer).await;
 
-    // An empty cart says where its lines come from.
+    // An empty cart says where its lines come from; every page says the figures are simulated.
     browser.open(&format!("{}/plan", svc.base)).await;
+    assert!(browser.text("p.simulated").await.starts_with("Simulated data"));
     assert!(browser.text("#cart-empty").await.contains("Add to plan"));
 
     // Two offers found by a search at a quantity, compared; the cheapest row goes to the cart.
@@ -188,6 +189,7 @@ async fn a_buyer_carries_an_answer_to_placed_orders_in_the_browser() {
     phone.screenshot_page("offer-skus-zh-phone", PHONE).await;
     assert_eq!(to_cart(&phone, "section[aria-labelledby=skus] form.add-to-plan button").await, "已加入进货单。");
     assert_eq!(phone.text("#cart-heading").await, "进货单 (1)");
+    assert!(phone.text("p.simulated").await.starts_with("模拟数据"));
     phone.fill("#address_id", ADDRESS).await;
     phone.click("form.preview button[type=submit]").await;
     let preview = phone.wait_for("#order-preview").await.text().await.unwrap();

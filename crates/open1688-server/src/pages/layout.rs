@@ -77,6 +77,7 @@ pub fn page(viewer: &Viewer, title: &str, body: Markup) -> Markup {
                         form method="post" action="/logout" { button.link type="submit" { (t.log_out) } }
                     }
                 }
+                @if viewer.simulated { p.simulated role="note" { (t.simulated_data) } }
                 main #main { (body) }
                 script src=(assets::SCRIPT_URL) defer {}
             }

@@ -50,6 +50,9 @@ pub struct Viewer {
     pub lang: Lang,
     /// The path and query of the page, for the language switch and the log-in's return.
     pub here: String,
+    /// Whether the figures are simulated (the service answers from a sandbox, not 1688): every
+    /// page says so.
+    pub simulated: bool,
 }
 
 impl Viewer {
@@ -97,7 +100,7 @@ impl FromRequestParts<ServiceState> for Viewer {
             )
                 .into_response());
         }
-        Ok(Self { key, lang, here })
+        Ok(Self { key, lang, here, simulated: !state.jobs.client().on_platform() })
     }
 }
 

@@ -463,6 +463,8 @@ words! {
     trouble_field: "Field", "字段";
     /// What to do after a failed page.
     trouble_next: "Go back and change what was asked, or start again from the overview.", "请返回修改后重试，或从概览重新开始。";
+    /// Said on every page while the service answers from a sandbox.
+    simulated_data: "Simulated data: this service answers from open1688's sandbox, not from 1688. Prices, stock and suppliers are realistic but not real.", "模拟数据：本服务使用 open1688 的沙箱而非 1688 的真实数据，价格、库存和供应商仅供演示。";
     /// The Pareto front column (offers no other beats on both cost and score).
     pareto: "Pareto front", "帕累托前沿";
     /// Supplier score.
