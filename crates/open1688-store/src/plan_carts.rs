@@ -94,18 +94,7 @@ impl SqlStore {
     ) -> Result<CartAdd> {
         check(offer_id, sku_id, quantity)?;
         let sku = sku_column(sku_id);
-        let changed = on_pool!(self, pool => {
-            sqlx::query(&pool.sql("UPDATE plan_cart_lines SET quantity = $1 \
-                 WHERE key_id = $2 AND offer_id = $3 AND sku_id = $4")?)
-                .bind(quantity)
-                .bind(key_id)
-                .bind(offer_id)
-                .bind(sku)
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
-        if changed > 0 {
+        if self.update_cart_quantity(key_id, offer_id, sku, quantity).await? > 0 {
             return Ok(CartAdd::Replaced);
         }
         // Two adds at the same moment may both see room for one more line; a cart one or two
@@ -142,22 +131,28 @@ impl SqlStore {
         quantity: i64,
     ) -> Result<bool> {
         check(offer_id, sku_id, quantity)?;
-        let changed = on_pool!(self, pool => {
-            sqlx::query(&pool.sql("UPDATE plan_cart_lines SET quantity = $1 \
-                 WHERE key_id = $2 AND offer_id = $3 AND sku_id = $4")?)
-                .bind(quantity)
-                .bind(key_id)
-                .bind(offer_id)
-                .bind(sku_column(sku_id))
-                .execute(pool)
-                .await?
-                .rows_affected()
-        });
+        let changed = self.update_cart_quantity(key_id, offer_id, sku_column(sku_id), quantity).await?;
         // MySQL counts a row set to the value it had as unchanged: ask whether the line exists.
         if changed > 0 {
             return Ok(true);
         }
         Ok(self.cart(key_id).await?.iter().any(|l| l.offer_id == offer_id && l.sku_id == sku_id))
+    }
+
+    /// Sets the quantity of the line of `offer_id` and the SKU column's value `sku`; how many
+    /// rows the database counts as changed.
+    async fn update_cart_quantity(&self, key_id: i64, offer_id: i64, sku: i64, quantity: i64) -> Result<u64> {
+        Ok(on_pool!(self, pool => {
+            sqlx::query(&pool.sql("UPDATE plan_cart_lines SET quantity = $1 \
+                 WHERE key_id = $2 AND offer_id = $3 AND sku_id = $4")?)
+                .bind(quantity)
+                .bind(key_id)
+                .bind(offer_id)
+                .bind(sku)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        }))
     }
 
     /// Removes a line from key `key_id`'s cart; `false` when there was none.

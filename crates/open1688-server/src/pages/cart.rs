@@ -113,6 +113,15 @@ fn bad_line(viewer: &Viewer, detail: &str) -> Response {
     (StatusCode::BAD_REQUEST, message_page(viewer, viewer.lang.text().cart_not_changed, detail)).into_response()
 }
 
+/// The line a cart form asks to change, or the page that says why it cannot be: a key that may
+/// not change the cart, or a field that does not parse.
+fn line_to_change(viewer: &Viewer, form: &CartLineForm, quantity_needed: bool) -> Result<Line, Box<Response>> {
+    if let Some(refused) = viewer.refusal(Scope::Write) {
+        return Err(Box::new(refused));
+    }
+    form.parse(viewer.lang.text(), quantity_needed).map_err(|detail| Box::new(bad_line(viewer, &detail)))
+}
+
 /// `POST /plan/cart`: adds an offer (and SKU) at a quantity, or sets the quantity of the line
 /// already there.
 pub async fn add(
@@ -120,12 +129,9 @@ pub async fn add(
     State(state): State<ServiceState>,
     Form(form): Form<CartLineForm>,
 ) -> Result<Response, Trouble> {
-    if let Some(refused) = viewer.refusal(Scope::Write) {
-        return Ok(refused);
-    }
-    let (offer, sku, quantity) = match form.parse(viewer.lang.text(), true) {
+    let (offer, sku, quantity) = match line_to_change(&viewer, &form, true) {
         Ok(line) => line,
-        Err(detail) => return Ok(bad_line(&viewer, &detail)),
+        Err(page) => return Ok(*page),
     };
     let now = chrono::Utc::now().timestamp_millis();
     let notice = match state.store.add_to_cart(viewer.key.id, offer, sku, quantity, now).await? {
@@ -172,12 +178,9 @@ pub async fn update(
     State(state): State<ServiceState>,
     Form(form): Form<CartLineForm>,
 ) -> Result<Response, Trouble> {
-    if let Some(refused) = viewer.refusal(Scope::Write) {
-        return Ok(refused);
-    }
-    let (offer, sku, quantity) = match form.parse(viewer.lang.text(), true) {
+    let (offer, sku, quantity) = match line_to_change(&viewer, &form, true) {
         Ok(line) => line,
-        Err(detail) => return Ok(bad_line(&viewer, &detail)),
+        Err(page) => return Ok(*page),
     };
     state.store.set_cart_quantity(viewer.key.id, offer, sku, quantity).await?;
     Ok(to_plan(CartNotice::Updated))
@@ -189,12 +192,9 @@ pub async fn remove(
     State(state): State<ServiceState>,
     Form(form): Form<CartLineForm>,
 ) -> Result<Response, Trouble> {
-    if let Some(refused) = viewer.refusal(Scope::Write) {
-        return Ok(refused);
-    }
-    let (offer, sku, _) = match form.parse(viewer.lang.text(), false) {
+    let (offer, sku, _) = match line_to_change(&viewer, &form, false) {
         Ok(line) => line,
-        Err(detail) => return Ok(bad_line(&viewer, &detail)),
+        Err(page) => return Ok(*page),
     };
     state.store.remove_from_cart(viewer.key.id, offer, sku).await?;
     Ok(to_plan(CartNotice::Removed))

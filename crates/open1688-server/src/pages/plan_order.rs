@@ -77,6 +77,26 @@ fn plan_page(
     shown.render(viewer, status)
 }
 
+/// The key's cart and the orders it makes to the form's address; or the page to answer instead:
+/// the plan page when the cart is empty, the form again when the address is missing or wrong.
+async fn cart_order(
+    viewer: &Viewer,
+    state: &ServiceState,
+    form: &OrderForm,
+) -> Result<Result<(CartView, OrderRequest), Response>, Trouble> {
+    let cart = CartView::load(state, viewer.key.id).await?;
+    if cart.lines.is_empty() {
+        return Ok(Err(Redirect::to("/plan").into_response()));
+    }
+    match form.ship_to(viewer.lang.text(), state) {
+        Ok(ship_to) => {
+            let request = OrderRequest { plan: cart.request(), ship_to, batch: None, message: None };
+            Ok(Ok((cart, request)))
+        }
+        Err(errors) => Ok(Err(plan_page(viewer, state, &cart, form, errors, None, StatusCode::BAD_REQUEST))),
+    }
+}
+
 /// `POST /plan/preview`: the cart's orders as 1688 would take them.
 pub async fn preview(
     viewer: Viewer,
@@ -84,15 +104,10 @@ pub async fn preview(
     Form(form): Form<OrderForm>,
 ) -> Result<Response, Trouble> {
     let t = viewer.lang.text();
-    let cart = CartView::load(&state, viewer.key.id).await?;
-    if cart.lines.is_empty() {
-        return Ok(Redirect::to("/plan").into_response());
-    }
-    let ship_to = match form.ship_to(t, &state) {
-        Ok(ship_to) => ship_to,
-        Err(errors) => return Ok(plan_page(&viewer, &state, &cart, &form, errors, None, StatusCode::BAD_REQUEST)),
+    let (cart, request) = match cart_order(&viewer, &state, &form).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
     };
-    let request = OrderRequest { plan: cart.request(), ship_to, batch: None, message: None };
     match state.jobs.preview_orders(&request, &Progress::silent()).await {
         Ok(report) => {
             let can_place = viewer.key.scope >= Scope::Write;
@@ -117,20 +132,15 @@ pub async fn place(
         return Ok(refused);
     }
     let t = viewer.lang.text();
-    let cart = CartView::load(&state, viewer.key.id).await?;
-    if cart.lines.is_empty() {
-        return Ok(Redirect::to("/plan").into_response());
-    }
-    let ship_to = match form.ship_to(t, &state) {
-        Ok(ship_to) => ship_to,
-        Err(errors) => return Ok(plan_page(&viewer, &state, &cart, &form, errors, None, StatusCode::BAD_REQUEST)),
+    let (cart, request) = match cart_order(&viewer, &state, &form).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
     };
     let confirmed_total = form.confirmed_total.trim().parse::<Decimal>().ok().filter(|d| *d > Decimal::ZERO);
     let (Some(confirmed_total), Some(_)) = (confirmed_total, form.confirm.as_ref()) else {
         let errors = FieldErrors::alert(t.place_needs_confirmation);
         return Ok(plan_page(&viewer, &state, &cart, &form, errors, None, StatusCode::BAD_REQUEST));
     };
-    let request = OrderRequest { plan: cart.request(), ship_to, batch: None, message: None };
     // Never more than the person saw: the total they confirmed is this run's cap (under the
     // service's own), so a price that rose since the preview places nothing.
     let options = PlaceOptions { confirmed: true, spending_cap: state.order_policy.cap(Some(confirmed_total)) };
