@@ -9,19 +9,30 @@ use super::cart::add_button;
 use super::chart_scatter::{Dot, pareto_scatter};
 use super::text::Text;
 
+/// Digits grouped by thousands (`15170` → `15,170`).
+fn grouped(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// Money as the pages show it: yuan with two decimals and thousands separated (`¥15,170.00`).
 pub fn yuan(amount: rust_decimal::Decimal) -> String {
     let text = format!("{:.2}", amount.round_dp(2).abs());
     let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
     let sign = if amount.round_dp(2).is_sign_negative() && !amount.round_dp(2).is_zero() { "-" } else { "" };
-    format!("{sign}¥{grouped}.{cents}")
+    format!("{sign}¥{}.{cents}", grouped(whole))
+}
+
+/// A count of units as the pages show it: thousands separated (`95,431`).
+pub fn units(count: i64) -> String {
+    let sign = if count < 0 { "-" } else { "" };
+    format!("{sign}{}", grouped(&count.unsigned_abs().to_string()))
 }
 
 /// A supplier's score as every page shows it: one decimal, then what its band advises, in the
@@ -83,7 +94,7 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
                             tr class=[(row.offer_id == chosen).then_some("chosen")] {
                                 td data-label="#" { (i + 1) }
                                 td data-label=(t.supplier) { a href=(format!("/offers/{}", row.offer_id)) { (row.supplier) } }
-                                td.num data-label=(t.figure(Figure::QuantityBought)) { (row.cost.quantity_bought) }
+                                td.num data-label=(t.figure(Figure::QuantityBought)) { (units(row.cost.quantity_bought)) }
                                 td.num data-label=(t.figure(Figure::UnitPrice)) { (yuan(row.cost.unit_price)) }
                                 td.num data-label=(t.figure(Figure::Freight)) { (yuan(row.cost.freight)) " " span.muted.small { (t.freight_source(row.cost.freight_source)) } }
                                 td.num data-label=(t.figure(Figure::LandedTotal)) { (yuan(row.cost.landed_total)) }
@@ -106,7 +117,7 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
 
 #[cfg(test)]
 mod tests {
-    use super::yuan;
+    use super::{units, yuan};
 
     fn dec(text: &str) -> rust_decimal::Decimal {
         text.parse().unwrap()
@@ -123,5 +134,9 @@ mod tests {
         assert_eq!(yuan(dec("1234567.891")), "¥1,234,567.89");
         assert_eq!(yuan(dec("-138.34")), "-¥138.34");
         assert_eq!(yuan(dec("-0.001")), "¥0.00");
+        assert_eq!(units(95431), "95,431");
+        assert_eq!(units(500), "500");
+        assert_eq!(units(1_000_000), "1,000,000");
+        assert_eq!(units(-1200), "-1,200");
     }
 }

@@ -14,7 +14,7 @@ use sourcing::{Offer, ScoreReport};
 use super::cart::add_form;
 use super::chart::{Spoke, Step, radar, step_chart};
 use super::chart_lines::{line_chart, tier_series};
-use super::comparison::{quantity_reason, score_badge, yuan};
+use super::comparison::{quantity_reason, score_badge, units, yuan};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
@@ -106,8 +106,8 @@ fn facts(t: &Text, offer: &Offer, supplier: &sourcing::Supplier) -> Markup {
             @if let Some(batch) = offer.batch_number.filter(|b| *b > 1) {
                 dt { (t.batch_size) } dd { (batch) " " (t.units_each) }
             }
-            dt { (t.stock) } dd { (offer.stock.map_or_else(dash, |s| s.to_string())) }
-            dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(dash, |s| s.to_string())) }
+            dt { (t.stock) } dd { (offer.stock.map_or_else(dash, units)) }
+            dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(dash, units)) }
             dt { (t.supplier) } dd {
                 (supplier.company.as_deref().or(supplier.login_id.as_deref()).unwrap_or("—"))
                 @if let Some(place) = &supplier.location { " · " (place) }
@@ -222,7 +222,7 @@ fn skus(t: &Text, offer: &Offer, quantity: i64) -> Markup {
                         tr {
                             td data-label=(t.skus) { (name) }
                             td.num data-label=(t.unit_price) { @if let Some(p) = sku.price { (yuan(p)) } @else { "—" } }
-                            td.num data-label=(t.stock) { (sku.stock.map_or_else(|| "—".to_owned(), |s| s.to_string())) }
+                            td.num data-label=(t.stock) { (sku.stock.map_or_else(|| "—".to_owned(), units)) }
                             td data-label=(t.add_to_plan) { (add_form(t, offer.id, Some(sku.id), quantity, &name)) }
                         }
                     }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use sourcing::{Comparison, Figure, Strategy};
 
 use super::cart::{add_all_button, add_button};
-use super::comparison::{comparison_view, yuan};
+use super::comparison::{comparison_view, units, yuan};
 use super::form::{FieldErrors, field_error, parse_optional};
 use super::layout::page;
 use super::overview::short_time;
@@ -312,7 +312,7 @@ fn answer_section(t: &Text, answer: &Answer) -> Markup {
             section.card.answer-card aria-labelledby="answer" {
                 h2 #answer { (t.the_answer) }
                 p.answer {
-                    (t.buy) " " strong { (d.cost.quantity_bought) } " × "
+                    (t.buy) " " strong { (units(d.cost.quantity_bought)) } " × "
                     a href=(format!("/offers/{}", d.offer_id)) { (d.title) }
                     " · " (t.supplier) " " strong { (d.supplier) }
                 }
@@ -404,8 +404,8 @@ fn split_section(t: &Text, split: &SplitAnswer, is_the_answer: bool) -> Markup {
 /// A purchase's figures, each under the engine's name for it in the reader's language.
 pub fn cost_facts(t: &Text, c: &sourcing::CostFigures) -> Markup {
     html! {
-        dt { (t.figure(Figure::QuantityNeeded)) } dd { (c.quantity_needed) }
-        dt { (t.figure(Figure::QuantityBought)) } dd { (c.quantity_bought) }
+        dt { (t.figure(Figure::QuantityNeeded)) } dd { (units(c.quantity_needed)) }
+        dt { (t.figure(Figure::QuantityBought)) } dd { (units(c.quantity_bought)) }
         dt { (t.figure(Figure::UnitPrice)) } dd { (yuan(c.unit_price)) }
         dt { (t.figure(Figure::GoodsTotal)) } dd { (yuan(c.goods_total)) }
         dt { (t.figure(Figure::Freight)) } dd { (yuan(c.freight)) " (" (t.freight_source(c.freight_source)) ")" }
