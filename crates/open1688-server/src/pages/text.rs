@@ -70,15 +70,9 @@ impl Text {
         figure.label(self.language)
     }
 
-    /// What a supplier's score band advises, in words (the engine's `prefer`, `accept`, `warn`,
-    /// `block`).
+    /// What a supplier's score band advises, in words: the engine's, as its reasons say it.
     pub fn action(&self, action: sourcing::Action) -> &'static str {
-        match action {
-            sourcing::Action::Prefer => self.action_prefer,
-            sourcing::Action::Accept => self.action_accept,
-            sourcing::Action::Warn => self.action_warn,
-            sourcing::Action::Block => self.action_block,
-        }
+        sourcing::reasons::action_name(action, self.language)
     }
 
     /// Where a freight figure comes from, in words.
@@ -435,14 +429,6 @@ words! {
     comparison: "Comparison", "比价";
     /// The Pareto front explained.
     pareto_explained: "Each dot is an offer (its number in the table): further left is cheaper, higher is a safer supplier. The line joins the Pareto front — offers no other beats on both.", "每个点是一个商品（编号见下表）：越靠左越便宜，越靠上供应商越可靠。连线为帕累托前沿——没有其他商品在两方面都更优。";
-    /// A supplier to prefer.
-    action_prefer: "prefer", "优先采购";
-    /// A supplier to accept.
-    action_accept: "accept", "可以采购";
-    /// A supplier to buy from with care.
-    action_warn: "with care", "谨慎采购";
-    /// A supplier not to buy from.
-    action_block: "avoid", "不建议采购";
     /// A job queued behind others.
     waiting_for_turn: "waiting for a turn", "排队等候中";
     /// A request with something wrong in it.
