@@ -200,9 +200,22 @@ async fn a_watch_added_in_the_browser_alerts_live_when_the_sandbox_clock_moves()
         sandbox.advance(Duration::from_secs(6 * 3600)).unwrap();
         tokio::time::sleep(Duration::from_millis(700)).await;
     }
+    // The alert names the product and says what happened in Chinese.
+    let title = sandbox.catalog().offers[0].subject.clone();
     let arrived = browser.text("#live-alerts li.new").await;
-    assert!(!arrived.is_empty());
+    assert!(arrived.contains(&title) && arrived.contains("阶梯价变动："), "{arrived}");
     browser.screenshot("watches-live-alert-zh-laptop").await;
+
+    // The list tells the watch apart: picture, title, price now, a 30-day line, the rule in words.
+    browser.open(&format!("{}/watches", svc.base)).await;
+    let row = browser.text("table.watches tbody tr").await;
+    assert!(row.contains(&title) && row.contains("任一阶梯价变动") && row.contains('¥'), "{row}");
+    browser.wait_for("table.watches tbody tr img.thumb").await;
+    browser.wait_for("table.watches tbody tr svg.spark path.line").await;
+    browser.resize(PHONE).await;
+    browser.screenshot_page("watches-zh-phone", PHONE).await;
+    assert!(!browser.overflows_sideways().await, "the watch list fits a phone: {}", browser.too_wide().await);
+    browser.resize(LAPTOP).await;
 
     // The watch's page: the tier prices and stock drawn, its changes listed, zoomable.
     browser.open(&format!("{}{watch_page}?days=7", svc.base)).await;
@@ -210,7 +223,8 @@ async fn a_watch_added_in_the_browser_alerts_live_when_the_sandbox_clock_moves()
     browser.wait_for("svg[aria-labelledby='tiers-title tiers-desc'] path.line").await;
     browser.wait_for("svg[aria-labelledby='stock-title stock-desc']").await;
     let changes = browser.texts("section[aria-labelledby=changes] li").await;
-    assert!(changes.iter().any(|c| c.contains("any_tier_change")), "{changes:?}");
+    assert!(changes.iter().any(|c| c.contains("阶梯价变动") && c.contains(&title)), "{changes:?}");
+    assert!(changes.iter().all(|c| !c.contains("any_tier_change")), "the rule in words: {changes:?}");
     browser.screenshot_page("watch-history-zh-laptop", LAPTOP).await;
     browser.assert_accessible("a watch's page").await;
     browser.resize(PHONE).await;
@@ -224,9 +238,16 @@ async fn a_watch_added_in_the_browser_alerts_live_when_the_sandbox_clock_moves()
     browser.wait_for("span.state.snoozed").await;
     browser.screenshot_page("watches-snoozed-zh-laptop", LAPTOP).await;
     browser.click("td.actions form[action$='/remove'] button").await;
-    // The list comes back at the same address: wait for the removed row to leave.
-    browser.wait_until_gone("table.watches tbody tr").await;
-    browser.wait_for("#watch-list").await;
+    // The list comes back without the watch, saying which went, with a way to undo it.
+    let notice = browser.wait_for("div.notice").await.text().await.unwrap();
+    assert!(notice.contains("已删除监控") && notice.contains("撤销"), "{notice}");
+    assert!(browser.texts("table.watches tbody tr").await.is_empty());
+    browser.click("div.notice button").await;
+    browser.wait_for("#history").await;
+    browser.open(&format!("{}/watches", svc.base)).await;
+    let rows = browser.texts("table.watches tbody tr").await;
+    assert_eq!(rows.len(), 1, "undone: the watch is back with its rule: {rows:?}");
+    assert!(rows[0].contains("任一阶梯价变动"), "{rows:?}");
     browser.close().await;
     sandbox.shutdown().await;
 }

@@ -237,6 +237,7 @@ async fn fleet_suite(
             rule: "price_below".into(),
             message: format!("alert {i}"),
             order_id: None,
+            event: None,
         };
         store.save_alerts(watch, &[alert], &[], now).await.unwrap();
     }

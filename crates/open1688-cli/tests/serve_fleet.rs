@@ -147,6 +147,7 @@ async fn a_stream_on_each_instance_sees_every_alert_once_and_a_reconnect_gets_wh
             rule: "price_below".into(),
             message: format!("alert {i}"),
             order_id: None,
+            event: None,
         };
         store.save_alerts(watch, &[alert], &[], now).await.unwrap();
     }

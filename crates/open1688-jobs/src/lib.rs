@@ -104,7 +104,7 @@ pub use search::{SearchReport, SearchRequest, Sort};
 pub use seller::SellerReport;
 pub use sheet::{Cell, Sheet};
 pub use source::{SourceDecision, SourceReport, SourceRequest};
-pub use sourcing::Strategy;
+pub use sourcing::{Language, Strategy};
 pub use split::{SplitAnswer, SplitReport, SplitRequest};
 pub use tokio_util::sync::CancellationToken;
 

@@ -10,6 +10,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::notify::{Notifier, NotifyError};
 use open1688_store::Alert;
+use sourcing::Language;
 
 /// The email notifier could not be set up (says which setting is wrong).
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,7 @@ pub struct EmailNotifier {
     from: Mailbox,
     to: Vec<Mailbox>,
     attempts: u32,
+    language: Language,
 }
 
 impl std::fmt::Debug for EmailNotifier {
@@ -70,18 +72,23 @@ impl EmailNotifier {
             .map_err(|e| EmailError::Url(e.to_string()))?
             .timeout(Some(Duration::from_secs(15)))
             .build();
-        Ok(Self { transport, from, to, attempts: 3 })
+        Ok(Self { transport, from, to, attempts: 3, language: Language::Zh })
+    }
+
+    /// Writes the messages in `language` (Chinese unless set).
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = language;
+        self
     }
 
     fn message(&self, delivery_id: &str, alerts: &[Alert]) -> Result<Message, NotifyError> {
-        let subject = match alerts {
-            [one] => format!("open1688: offer {} {}", one.offer_id, one.rule),
-            many => format!("open1688: {} alerts", many.len()),
+        let subject = match (alerts, self.language) {
+            ([one], Language::En) => format!("open1688 alert: {}", one.text(Language::En)),
+            ([one], Language::Zh) => format!("open1688 提醒：{}", one.text(Language::Zh)),
+            (many, Language::En) => format!("open1688: {} alerts", many.len()),
+            (many, Language::Zh) => format!("open1688：{} 条提醒", many.len()),
         };
-        let body: String = alerts
-            .iter()
-            .map(|a| format!("{}  offer {}  [{}]  {}\n", a.at.to_rfc3339(), a.offer_id, a.rule, a.message))
-            .collect();
+        let body: String = alerts.iter().map(|a| alert_line(a, self.language)).collect();
         // The delivery id as the Message-ID: a re-sent delivery is the same message to mail
         // clients and to filters that drop duplicates.
         let mut builder = Message::builder()
@@ -98,6 +105,18 @@ impl EmailNotifier {
             .body(body);
         builder.singlepart(part).map_err(|e| NotifyError::Encode { channel: "email", reason: e.to_string() })
     }
+}
+
+/// One alert as a line of the message: when (UTC), what it is about, and what happened.
+fn alert_line(alert: &Alert, language: Language) -> String {
+    let at = alert.at.format("%Y-%m-%d %H:%M UTC");
+    let about = match (alert.order_id, language) {
+        (Some(order), Language::En) => format!("order {order}"),
+        (Some(order), Language::Zh) => format!("订单 {order}"),
+        (None, Language::En) => format!("offer {}", alert.offer_id),
+        (None, Language::Zh) => format!("商品 {}", alert.offer_id),
+    };
+    format!("{at}  {about}  {}\n", alert.text(language))
 }
 
 #[async_trait]

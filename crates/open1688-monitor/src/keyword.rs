@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::OfferSummary;
 
-use open1688_store::{Alert, AlertRule};
+use open1688_store::{Alert, AlertEvent, AlertRule, Happening};
 
 /// One offer in a keyword's results, as the watch remembers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -50,14 +50,11 @@ pub fn evaluate_listings(
     let mut out = Vec::new();
     for (&offer_id, listing) in now {
         let prev = before.and_then(|b| b.get(&offer_id));
-        let mut raise = |rule: &AlertRule, message: String| {
-            out.push(Alert {
-                offer_id,
-                at,
-                rule: rule.name(),
-                message: format!("「{keyword}」 {message}"),
-                order_id: None,
-            });
+        let title = Some(listing.title.as_str());
+        let mut raise = |rule: &AlertRule, what: Happening, product: Option<&str>| {
+            let mut alert = Alert::of(offer_id, at, rule.name(), AlertEvent::new(what).in_results_of(keyword));
+            alert.name_product(product.unwrap_or_default());
+            out.push(alert);
         };
         for rule in rules {
             match rule {
@@ -65,14 +62,14 @@ pub fn evaluate_listings(
                     let below = |l: &Listing| price_for(l, *quantity).is_some_and(|p| p < *target);
                     if below(listing) && !prev.is_some_and(below) {
                         let price = listing.price.unwrap_or_default();
-                        raise(rule, format!("offer {offer_id} at ¥{price}, below the target ¥{target}"));
+                        raise(rule, Happening::PriceBelow { quantity: *quantity, price, target: *target }, title);
                     }
                 }
                 AlertRule::PriceAbove { quantity, target } => {
                     let above = |l: &Listing| price_for(l, *quantity).is_some_and(|p| p > *target);
                     if above(listing) && !prev.is_some_and(above) {
                         let price = listing.price.unwrap_or_default();
-                        raise(rule, format!("offer {offer_id} at ¥{price}, above the target ¥{target}"));
+                        raise(rule, Happening::PriceAbove { quantity: *quantity, price, target: *target }, title);
                     }
                 }
                 AlertRule::PercentChange { quantity, percent } => {
@@ -81,22 +78,20 @@ pub fn evaluate_listings(
                         && let Some(change) = sourcing::percent_change(old, new)
                         && change.abs() >= *percent
                     {
-                        let pct = change.round_dp(1);
-                        raise(rule, format!("offer {offer_id} moved {pct}% (¥{old} → ¥{new})"));
+                        let percent = change.round_dp(1);
+                        raise(rule, Happening::PriceMoved { quantity: *quantity, percent, old, new }, title);
                     }
                 }
                 AlertRule::AnyTierChange => {
                     if let Some(p) = prev
                         && (p.price != listing.price || p.moq != listing.moq)
                     {
-                        let show = |x: Option<Decimal>| x.map_or("none".into(), |d| format!("¥{d}"));
-                        raise(rule, format!("offer {offer_id} price {} → {}", show(p.price), show(listing.price)));
+                        raise(rule, Happening::ListingPriceChanged { old: p.price, new: listing.price }, title);
                     }
                 }
                 AlertRule::NewOffer => {
                     if before.is_some() && prev.is_none() {
-                        let price = listing.price.map_or("no price".into(), |p| format!("¥{p}"));
-                        raise(rule, format!("new offer {offer_id} in the results: {} ({price})", listing.title));
+                        raise(rule, Happening::NewListing { price: listing.price }, title);
                     }
                 }
                 // Rejected for keyword watches when they are added (see `NewWatch::validate`).

@@ -365,7 +365,14 @@ impl Monitor {
                 recorded.changes
             }
         };
-        let alerts = evaluate(&watch.rules, &history, &changes);
+        let mut alerts = evaluate(&watch.rules, &history, &changes);
+        // Alerts name the product: its title as the store last recorded it (read only when a
+        // rule fired).
+        if !alerts.is_empty()
+            && let Some(stored) = self.store.offer(offer_id).await?
+        {
+            alerts.iter_mut().for_each(|a| a.name_product(&stored.offer.title));
+        }
         self.deliver(watch, alerts, now).await
     }
 

@@ -13,7 +13,8 @@ use open1688::Client;
 use open1688::types::api::logistics::{LogisticsTrace, NOT_SHIPPED};
 use open1688::types::api::order_read::OrderDetail;
 use open1688_store::{
-    Alert, OrderAlert, OrderAlertSubject, OrderQuery, SqlStore, StatusChange, StoreError, StoredOrder, UnalertedChange,
+    Alert, AlertEvent, Happening, OrderAlert, OrderAlertSubject, OrderQuery, SqlStore, StatusChange, StoreError,
+    StoredOrder, UnalertedChange,
 };
 use serde_json::json;
 
@@ -208,44 +209,39 @@ fn change_alert(change: &UnalertedChange, now: DateTime<Utc>) -> OrderAlert {
     // Every event belongs to an order the platform numbered; 0 would only show a damaged row.
     let order_id = change.order.order_id.unwrap_or_default();
     let at = DateTime::from_timestamp_millis(change.at_ms).unwrap_or(now);
-    let message = format!(
-        "order {order_id} ({}): {} → {} (seen by {})",
-        change.order.supplier,
-        change.from.as_deref().unwrap_or("—"),
-        change.to,
-        change.source
-    );
+    let what = Happening::OrderStatus {
+        order_id,
+        supplier: change.order.supplier.clone(),
+        from: change.from.clone(),
+        to: change.to.clone(),
+        seen_by: change.source.clone(),
+    };
     OrderAlert {
         subject: OrderAlertSubject::Change { event_id: change.event_id },
-        alert: alert(&change.order, at, "order_status", message),
+        alert: alert(&change.order, at, "order_status", what),
     }
 }
 
 /// Why `order` is stuck at `now`, if it is.
-pub fn stuck(order: &StoredOrder, now: DateTime<Utc>, after: &StuckAfter) -> Option<String> {
+pub fn stuck(order: &StoredOrder, now: DateTime<Utc>, after: &StuckAfter) -> Option<Happening> {
     let since = order.status_ms?;
     let waited = Duration::from_millis(u64::try_from(now.timestamp_millis() - since).ok()?);
     let hours = |d: Duration| d.as_secs() / 3600;
     let id = order.order_id?;
     match order.status.as_deref()? {
         "waitbuyerpay" if waited >= after.unpaid => {
-            Some(format!("order {id} ({}) is unpaid after {} h: pay it or cancel it", order.supplier, hours(waited)))
+            Some(Happening::OrderUnpaid { order_id: id, supplier: order.supplier.clone(), hours: hours(waited) })
         }
         "waitsellersend" if waited >= after.unshipped => {
-            Some(format!("order {id} ({}) is paid and not shipped after {} h", order.supplier, hours(waited)))
+            Some(Happening::OrderUnshipped { order_id: id, supplier: order.supplier.clone(), hours: hours(waited) })
         }
         _ => None,
     }
 }
 
-fn alert(order: &StoredOrder, now: DateTime<Utc>, rule: &str, message: String) -> Alert {
-    Alert {
-        offer_id: order.lines.first().map_or(0, |l| l.offer_id),
-        at: now,
-        rule: rule.to_owned(),
-        message,
-        order_id: order.order_id,
-    }
+fn alert(order: &StoredOrder, now: DateTime<Utc>, rule: &str, what: Happening) -> Alert {
+    let offer_id = order.lines.first().map_or(0, |l| l.offer_id);
+    Alert { order_id: order.order_id, ..Alert::of(offer_id, now, rule, AlertEvent::new(what)) }
 }
 
 #[cfg(test)]
@@ -281,9 +277,19 @@ mod tests {
         let now = DateTime::from_timestamp_millis(100 * 3_600_000).unwrap();
         let hours_ago = |h: i64| now.timestamp_millis() - h * 3_600_000;
         assert!(stuck(&order("waitbuyerpay", hours_ago(23)), now, &after).is_none());
-        assert!(stuck(&order("waitbuyerpay", hours_ago(25)), now, &after).unwrap().contains("unpaid after 25 h"));
+        assert!(
+            stuck(&order("waitbuyerpay", hours_ago(25)), now, &after)
+                .unwrap()
+                .render(sourcing::Language::En)
+                .contains("unpaid after 25 h")
+        );
         assert!(stuck(&order("waitsellersend", hours_ago(71)), now, &after).is_none());
-        assert!(stuck(&order("waitsellersend", hours_ago(73)), now, &after).unwrap().contains("not shipped"));
+        assert!(
+            stuck(&order("waitsellersend", hours_ago(73)), now, &after)
+                .unwrap()
+                .render(sourcing::Language::En)
+                .contains("not shipped")
+        );
         assert!(stuck(&order("waitbuyerreceive", hours_ago(500)), now, &after).is_none());
         assert!(stuck(&order("waitbuyerpay", now.timestamp_millis() + 5), now, &after).is_none(), "a clock ahead");
     }

@@ -4,7 +4,7 @@
 //! checked: a tiny previous price or a huge window never panics.
 
 use chrono::{DateTime, Duration, Utc};
-use open1688_store::{Alert, AlertRule, Change, Snapshot};
+use open1688_store::{Alert, AlertEvent, AlertRule, Change, Happening, Snapshot, TierMove};
 use rust_decimal::Decimal;
 
 /// Alerts for the newest snapshot of `history` (oldest first) given the changes from the one
@@ -13,8 +13,8 @@ pub fn evaluate(rules: &[AlertRule], history: &[Snapshot], changes: &[Change]) -
     let Some(now) = history.last() else { return Vec::new() };
     let prev = history.len().checked_sub(2).map(|i| &history[i]);
     let mut out = Vec::new();
-    let mut raise = |rule: &AlertRule, message: String| {
-        out.push(Alert { offer_id: now.offer_id, at: now.at, rule: rule.name(), message, order_id: None });
+    let mut raise = |rule: &AlertRule, what: Happening| {
+        out.push(Alert::of(now.offer_id, now.at, rule.name(), AlertEvent::new(what)));
     };
     for rule in rules {
         match rule {
@@ -22,26 +22,16 @@ pub fn evaluate(rules: &[AlertRule], history: &[Snapshot], changes: &[Change]) -
                 let crossed = now.price_at(*quantity).is_some_and(|p| p < *target)
                     && prev.is_none_or(|p| p.price_at(*quantity).is_none_or(|x| x >= *target));
                 if crossed {
-                    raise(
-                        rule,
-                        format!(
-                            "¥{} at {quantity} units, below the target ¥{target}",
-                            now.price_at(*quantity).unwrap_or_default()
-                        ),
-                    );
+                    let price = now.price_at(*quantity).unwrap_or_default();
+                    raise(rule, Happening::PriceBelow { quantity: *quantity, price, target: *target });
                 }
             }
             AlertRule::PriceAbove { quantity, target } => {
                 let crossed = now.price_at(*quantity).is_some_and(|p| p > *target)
                     && prev.is_none_or(|p| p.price_at(*quantity).is_none_or(|x| x <= *target));
                 if crossed {
-                    raise(
-                        rule,
-                        format!(
-                            "¥{} at {quantity} units, above the target ¥{target}",
-                            now.price_at(*quantity).unwrap_or_default()
-                        ),
-                    );
+                    let price = now.price_at(*quantity).unwrap_or_default();
+                    raise(rule, Happening::PriceAbove { quantity: *quantity, price, target: *target });
                 }
             }
             AlertRule::PercentChange { quantity, percent } => {
@@ -49,7 +39,7 @@ pub fn evaluate(rules: &[AlertRule], history: &[Snapshot], changes: &[Change]) -
                     && let Some(change) = sourcing::percent_change(old, new)
                     && change.abs() >= *percent
                 {
-                    raise(rule, format!("price at {quantity} units moved {}% (¥{old} → ¥{new})", change.round_dp(1)));
+                    raise(rule, Happening::PriceMoved { quantity: *quantity, percent: change.round_dp(1), old, new });
                 }
             }
             AlertRule::LowestInDays { quantity, days } => {
@@ -64,40 +54,38 @@ pub fn evaluate(rules: &[AlertRule], history: &[Snapshot], changes: &[Change]) -
                         .filter_map(|s| s.price_at(*quantity))
                         .collect();
                     if !earlier.is_empty() && earlier.iter().all(|e| p < *e) {
-                        raise(rule, format!("¥{p} at {quantity} units is the lowest in {days} days"));
+                        raise(rule, Happening::LowestInDays { quantity: *quantity, price: p, days: *days });
                     }
                 }
             }
             AlertRule::StockBelow { units } => {
                 let below = |s: &Snapshot| s.stock.is_some_and(|x| x < *units);
                 if below(now) && prev.is_none_or(|p| !below(p)) {
-                    raise(rule, format!("stock {} is below {units}", now.stock.unwrap_or_default()));
+                    raise(rule, Happening::StockBelow { stock: now.stock.unwrap_or_default(), units: *units });
                 }
             }
             AlertRule::SoldOut => {
                 if changes.contains(&Change::SoldOut) {
-                    raise(rule, "sold out".into());
+                    raise(rule, Happening::SoldOut);
                 }
             }
             AlertRule::BackInStock => {
                 if changes.contains(&Change::BackInStock) {
-                    raise(rule, "back in stock".into());
+                    raise(rule, Happening::BackInStock);
                 }
             }
             AlertRule::AnyTierChange => {
-                let tiers: Vec<String> = changes
+                let tiers: Vec<TierMove> = changes
                     .iter()
                     .filter_map(|c| match c {
-                        Change::TierPrice { start_quantity, old, new } => Some(format!(
-                            "from {start_quantity}: {} → {}",
-                            old.map_or("none".into(), |p| format!("¥{p}")),
-                            new.map_or("none".into(), |p| format!("¥{p}"))
-                        )),
+                        Change::TierPrice { start_quantity, old, new } => {
+                            Some(TierMove { start_quantity: *start_quantity, old: *old, new: *new })
+                        }
                         _ => None,
                     })
                     .collect();
                 if !tiers.is_empty() {
-                    raise(rule, format!("price tiers changed: {}", tiers.join(", ")));
+                    raise(rule, Happening::TiersChanged { tiers });
                 }
             }
             // Only keyword watches take it (see `AlertRule::unsupported_for`).
@@ -187,6 +175,7 @@ mod tests {
             rule: "x".into(),
             message: String::new(),
             order_id: None,
+            event: None,
         };
         let kept =
             throttle(vec![a(1), a(2), a(3), a(4)], Some(DateTime::<Utc>::UNIX_EPOCH + Duration::days(2)), Some(2), 0);

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use open1688_monitor::{EmailNotifier, Notifier};
-use open1688_store::Alert;
+use open1688_store::{Alert, AlertEvent, Happening};
+use rust_decimal::Decimal;
+use sourcing::Language;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -73,27 +75,38 @@ async fn alerts_arrive_by_email_after_a_transient_refusal() {
     )
     .unwrap();
     let at = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
-    let alerts = vec![
-        Alert {
-            offer_id: 610_000_001,
-            at,
-            rule: "price_below".into(),
-            message: "¥9.50 at 100 units, below ¥10".into(),
-            order_id: None,
-        },
-        Alert {
-            offer_id: 610_000_002, at, rule: "sold_out".into(), message: "sold out 已售罄".into(), order_id: None
-        },
-    ];
+    let below = Happening::PriceBelow { quantity: 100, price: Decimal::new(950, 2), target: Decimal::TEN };
+    let mut first = Alert::of(610_000_001, at, "price_below", AlertEvent::new(below));
+    first.name_product("真空保温杯 500ml");
+    let alerts = vec![first, Alert::of(610_000_002, at, "sold_out", AlertEvent::new(Happening::SoldOut))];
     notifier.notify("0123abcd", &alerts).await.unwrap();
     let mail = received.lock().unwrap().pop().expect("one message received");
-    assert!(mail.contains("Subject: open1688: 2 alerts"), "{mail}");
     assert!(mail.contains("To: buyer@example.com"), "{mail}");
     assert!(mail.contains("Message-ID: <0123abcd@open1688.alerts>"), "the delivery id: {mail}");
+    // Chinese unless asked otherwise: the product named, the figures in the sentence.
+    let text = body_text(&mail);
+    assert!(
+        text.contains("2027-01-15 08:00 UTC  商品 610000001  真空保温杯 500ml：100 件的单价 ¥9.50，低于目标价 ¥10.00"),
+        "{text}"
+    );
+    assert!(text.contains("商品 610000002  已售罄"), "{text}");
+
+    // The same alert for an English reader.
+    let english = EmailNotifier::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "open1688 <alerts@example.com>",
+        &["buyer@example.com".into()],
+    )
+    .unwrap()
+    .language(Language::En);
+    english.notify("4567cdef", &alerts[1..]).await.unwrap();
+    let mail = received.lock().unwrap().pop().expect("a second message received");
+    assert!(mail.contains("Subject: open1688 alert: sold out"), "{mail}");
+    assert!(body_text(&mail).contains("offer 610000002  sold out"), "{mail}");
+}
+
+/// The decoded body of a base64 plain-text message.
+fn body_text(mail: &str) -> String {
     let (_, body) = mail.split_once("\n\n").unwrap();
-    let text =
-        String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body.replace('\n', "").trim()).unwrap())
-            .unwrap();
-    assert!(text.contains("offer 610000001  [price_below]  ¥9.50 at 100 units"), "{text}");
-    assert!(text.contains("offer 610000002  [sold_out]  sold out 已售罄"), "{text}");
+    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body.replace('\n', "").trim()).unwrap()).unwrap()
 }

@@ -117,8 +117,14 @@ async fn webhook_alerts_are_signed_and_retried() {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let secret = b"hook-secret-of-thirty-two-bytes!".to_vec();
     let hook = WebhookNotifier::new(format!("http://{addr}/hook"), secret.clone()).unwrap();
-    let alert =
-        Alert { offer_id: 7, at: Utc::now(), rule: "sold_out".into(), message: "sold out".into(), order_id: None };
+    let alert = Alert {
+        offer_id: 7,
+        at: Utc::now(),
+        rule: "sold_out".into(),
+        message: "sold out".into(),
+        order_id: None,
+        event: None,
+    };
     hook.notify("delivery-1", &[alert]).await.unwrap();
     let got = received.lock().unwrap();
     assert_eq!(got.len(), 2, "after two 503s, a 429 and then the delivery");

@@ -33,8 +33,14 @@ async fn a_redirecting_receiver_is_refused_not_followed() {
     );
     let (receiver, asked) = serve(redirect).await;
     let hook = WebhookNotifier::new(receiver, b"a-secret-of-at-least-thirty-two-bytes".to_vec()).unwrap();
-    let alert =
-        Alert { offer_id: 1, at: Utc::now(), rule: "price_below".into(), message: "¥8 at 100".into(), order_id: None };
+    let alert = Alert {
+        offer_id: 1,
+        at: Utc::now(),
+        rule: "price_below".into(),
+        message: "¥8 at 100".into(),
+        order_id: None,
+        event: None,
+    };
     let err = hook.notify("d-1", &[alert]).await.unwrap_err();
     assert!(matches!(err, NotifyError::Refused { channel: "webhook", .. }), "{err}");
     assert!(!err.is_retryable());

@@ -43,17 +43,17 @@ pub struct LoggedAlert {
     pub acknowledged_by: Option<String>,
 }
 
-type Row = (i64, i64, i64, i64, String, String, Option<i64>, Option<String>, Option<i64>);
+type Row = (i64, i64, i64, i64, String, String, Option<i64>, Option<String>, Option<i64>, Option<String>);
 
 fn time(ms: i64) -> Result<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("alert time {ms} is out of range")))
 }
 
-fn logged((id, watch_id, offer_id, at_ms, rule, message, ack_ms, ack_by, order_id): Row) -> Result<LoggedAlert> {
+fn logged((id, watch_id, offer_id, at_ms, rule, message, ack_ms, ack_by, order_id, event): Row) -> Result<LoggedAlert> {
     Ok(LoggedAlert {
         id,
         watch_id,
-        alert: Alert { offer_id, at: time(at_ms)?, rule, message, order_id },
+        alert: Alert { offer_id, at: time(at_ms)?, rule, message, order_id, event: crate::outbox::event_from(event) },
         acknowledged_at: ack_ms.map(time).transpose()?,
         acknowledged_by: ack_by,
     })
@@ -64,7 +64,7 @@ impl SqlStore {
     pub async fn alert_log(&self, query: &AlertQuery) -> Result<Vec<LoggedAlert>> {
         let limit = query.limit.clamp(1, MAX_ALERT_LIST);
         let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id FROM alerts \
+            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id, event FROM alerts \
                  WHERE at_ms >= $1 AND ($2 IS NULL OR watch_id = $3) AND (NOT $4 OR acknowledged_ms IS NULL) \
                  ORDER BY at_ms DESC, id DESC LIMIT $5")?,
             )
@@ -85,7 +85,7 @@ impl SqlStore {
     pub async fn alerts_after(&self, after_id: i64, limit: i64) -> Result<Vec<LoggedAlert>> {
         let limit = limit.clamp(1, MAX_ALERT_LIST);
         let rows: Vec<Row> = on_pool!(self, pool => {
-            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id FROM alerts \
+            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id, event FROM alerts \
                  WHERE id > $1 ORDER BY id LIMIT $2")?,
             )
             .bind(after_id)
@@ -117,7 +117,7 @@ impl SqlStore {
             .await?;
         });
         let row: Option<Row> = on_pool!(self, pool => {
-            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id FROM alerts WHERE id = $1")?,
+            sqlx::query_as(&pool.sql("SELECT id, watch_id, offer_id, at_ms, rule, message, acknowledged_ms, acknowledged_by, order_id, event FROM alerts WHERE id = $1")?,
             )
             .bind(id)
             .fetch_optional(pool)

@@ -6,6 +6,9 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use sourcing::Language;
+
+use crate::alert_event::AlertEvent;
 
 /// One rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -115,11 +118,45 @@ pub struct Alert {
     pub at: DateTime<Utc>,
     /// The rule, as its TOML kind.
     pub rule: String,
-    /// What happened, in words.
+    /// What happened, in English words (the rendering of `event`, kept for programs that read
+    /// it; alerts stored before events were kept have only this).
     pub message: String,
     /// The platform's order id, for an alert about an order (which no watch raised).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<i64>,
+    /// What happened, as data: each surface says it in its reader's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<AlertEvent>,
+}
+
+impl Alert {
+    /// An alert about `offer_id` at `at` raised by `rule`, its message the event in English.
+    pub fn of(offer_id: i64, at: DateTime<Utc>, rule: impl Into<String>, event: AlertEvent) -> Self {
+        Self {
+            offer_id,
+            at,
+            rule: rule.into(),
+            message: event.render(Language::En),
+            order_id: None,
+            event: Some(event),
+        }
+    }
+
+    /// What happened, in `language` (the stored English message for an alert kept without its
+    /// event).
+    pub fn text(&self, language: Language) -> String {
+        self.event.as_ref().map_or_else(|| self.message.clone(), |e| e.render(language))
+    }
+
+    /// Names the product the alert is about, in its event and its message.
+    pub fn name_product(&mut self, title: &str) {
+        if let Some(event) = &mut self.event
+            && !title.trim().is_empty()
+        {
+            event.product = Some(title.trim().to_owned());
+            self.message = event.render(Language::En);
+        }
+    }
 }
 
 impl AlertRule {

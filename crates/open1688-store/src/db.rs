@@ -388,18 +388,18 @@ impl Store for SqlStore {
     }
 
     async fn alerts(&self, watch_id: i64, since_ms: i64) -> Result<Vec<Alert>> {
-        let rows: Vec<(i64, i64, String, String)> = on_pool!(self, pool => {
-            sqlx::query_as(&pool.sql("SELECT offer_id, at_ms, rule, message FROM alerts WHERE watch_id = $1 AND at_ms >= $2 ORDER BY at_ms, id")?)
+        let rows: Vec<(i64, i64, String, String, Option<String>)> = on_pool!(self, pool => {
+            sqlx::query_as(&pool.sql("SELECT offer_id, at_ms, rule, message, event FROM alerts WHERE watch_id = $1 AND at_ms >= $2 ORDER BY at_ms, id")?)
                 .bind(watch_id)
                 .bind(since_ms)
                 .fetch_all(pool)
                 .await?
         });
         rows.into_iter()
-            .map(|(offer_id, at_ms, rule, message)| {
+            .map(|(offer_id, at_ms, rule, message, event)| {
                 let at = chrono::DateTime::from_timestamp_millis(at_ms)
                     .ok_or_else(|| StoreError::Corrupt(format!("alert time {at_ms} is out of range")))?;
-                Ok(Alert { offer_id, at, rule, message, order_id: None })
+                Ok(Alert { offer_id, at, rule, message, order_id: None, event: crate::outbox::event_from(event) })
             })
             .collect()
     }

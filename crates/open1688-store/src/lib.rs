@@ -17,6 +17,7 @@
 //! assert!(changes.iter().any(|c| matches!(c, Change::TierPrice { start_quantity: 1, .. })));
 //! ```
 
+pub mod alert_event;
 pub mod alert_log;
 pub mod alerts;
 pub mod api_keys;
@@ -36,6 +37,7 @@ pub mod failure;
 pub mod history;
 pub mod jobs;
 mod money;
+pub mod offer_labels;
 pub mod order_alerts;
 pub mod order_readback;
 pub mod orders;
@@ -54,6 +56,7 @@ pub mod snapshot;
 pub mod supplier_profiles;
 pub mod watch;
 
+pub use alert_event::{AlertEvent, Happening, TierMove, order_status_name};
 pub use alert_log::{AlertQuery, LoggedAlert};
 pub use alerts::{Alert, AlertRule};
 pub use api_keys::{ApiKey, NewApiKey, Scope};
@@ -65,6 +68,7 @@ pub use error::{Result, StoreError};
 pub use failure::{FailurePolicy, Finished};
 pub use history::HistoryPoint;
 pub use jobs::{JobRun, JobStore, RunProgress, RunStart, RunStatus};
+pub use offer_labels::OfferLabel;
 pub use order_alerts::{ORDER_ALERTS, OrderAlert, OrderAlertSubject, UnalertedChange};
 pub use order_readback::{OrderChange, OrderChangeKind};
 pub use orders::{NewOrder, OrderEvent, OrderLine, OrderQuery, OrderState, StatusChange, StoredOrder};

@@ -145,6 +145,7 @@ impl SqlStore {
                         .bind(&alert.rule)
                         .bind(&alert.message)
                         .bind(alert.order_id)
+                        .bind(crate::outbox::event_json(&alert)?)
                         .execute(&mut *tx)
                         .await?
                         .rows_affected()

@@ -51,8 +51,19 @@ pub fn delivery_id(watch_id: i64, alerts: &[Alert]) -> String {
 
 /// Stores one alert of a watch (0 for an order's alert, with its `order_id`); a repeat of a
 /// stored alert (same watch, offer, time and rule) is ignored.
-pub(crate) const INSERT_ALERT: &str = "INSERT INTO alerts (watch_id, offer_id, at_ms, rule, message, order_id) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (watch_id, offer_id, at_ms, rule) DO NOTHING";
+pub(crate) const INSERT_ALERT: &str = "INSERT INTO alerts (watch_id, offer_id, at_ms, rule, message, order_id, event) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (watch_id, offer_id, at_ms, rule) DO NOTHING";
+
+/// An alert's event as the `event` column keeps it (JSON), or `NULL`.
+pub(crate) fn event_json(alert: &Alert) -> Result<Option<String>> {
+    alert.event.as_ref().map(|e| serde_json::to_string(e).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+}
+
+/// An alert's event read back from its `event` column; an unreadable one is dropped (the
+/// English message still says it).
+pub(crate) fn event_from(column: Option<String>) -> Option<crate::AlertEvent> {
+    column.and_then(|text| serde_json::from_str(&text).ok())
+}
 
 /// Queues one delivery of new alerts to one channel (once per delivery id and channel).
 pub(crate) const QUEUE_DELIVERY: &str = "INSERT INTO alert_outbox (delivery_id, channel, watch_id, alerts, created_ms, next_attempt_ms) \
@@ -114,6 +125,7 @@ pub(crate) async fn save_alerts(
             .bind(&a.rule)
             .bind(&a.message)
             .bind(a.order_id)
+            .bind(event_json(a)?)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -233,6 +245,7 @@ mod tests {
             rule: "sold_out".into(),
             message: "sold out".into(),
             order_id: None,
+            event: None,
         }
     }
 

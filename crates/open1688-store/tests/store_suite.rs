@@ -140,14 +140,19 @@ async fn suite(store: &dyn Store, base_id: i64) {
         Some(now + 10)
     );
 
-    // Alerts are stored once.
-    let alert = Alert {
-        offer_id: base_id,
-        at: b.fetched_at,
-        rule: "price_below".into(),
-        message: "¥10.05".into(),
-        order_id: None,
-    };
+    // Alerts are stored once, with what they say as data.
+    let mut alert = Alert::of(
+        base_id,
+        b.fetched_at,
+        "price_below",
+        open1688_store::AlertEvent::new(open1688_store::Happening::PriceBelow {
+            quantity: 100,
+            price: Decimal::new(1005, 2),
+            target: Decimal::new(1100, 2),
+        }),
+    );
+    alert.name_product("保温杯 500ml");
+    assert_eq!(alert.message, "保温杯 500ml: ¥10.05 at 100 units, below the target ¥11.00");
     // Their deliveries are queued with them, one per channel (channels unique to this run: a
     // shared PostgreSQL keeps earlier runs' rows).
     let hook = format!("webhook-{base_id}");
@@ -158,6 +163,9 @@ async fn suite(store: &dyn Store, base_id: i64) {
     let again = store.save_alerts(id, std::slice::from_ref(&alert), &channels, now).await.unwrap();
     assert!(again.is_empty(), "a re-run adds no duplicate alert and queues nothing");
     assert_eq!(store.alerts_since(id, 0).await.unwrap(), 1);
+    let kept = store.alerts(id, 0).await.unwrap();
+    assert_eq!(kept, vec![alert.clone()], "the event comes back as it was stored");
+    assert_eq!(kept[0].text(sourcing::Language::Zh), "保温杯 500ml：100 件的单价 ¥10.05，低于目标价 ¥11.00");
     let claimed = store.claim_deliveries("w1", &[hook.as_str()], now, 60_000, 10).await.unwrap();
     assert_eq!(claimed.len(), 1, "only the asked channel");
     let d = &claimed[0];
@@ -280,6 +288,19 @@ async fn push_suite(store: &SqlStore, base: i64) {
 
 /// The service-wide alert log: newest first, filtered, acknowledged once.
 async fn alert_log_suite(store: &SqlStore, base: i64) {
+    // Lists name offers by their recorded title and main picture, a page of them at once.
+    let mut pictured = offer(base + 7, "1+:5.00", 0);
+    pictured.images = vec!["https://cbu01.alicdn.com/a.jpg".into(), "https://cbu01.alicdn.com/b.jpg".into()];
+    store.record(&Observation::new(&pictured, &Snapshot::of(&pictured, None))).await.unwrap();
+    let labels = store.offer_labels(&[base + 7, base + 7, -1]).await.unwrap();
+    assert_eq!(labels.len(), 1, "an unknown id is left out: {labels:?}");
+    assert_eq!(
+        labels[&(base + 7)],
+        open1688_store::OfferLabel {
+            title: "不锈钢保温杯".into(),
+            picture: Some("https://cbu01.alicdn.com/a.jpg".into())
+        }
+    );
     let watch = |offer| NewWatch { offer_id: Some(offer), interval_secs: 3600, ..Default::default() };
     let (w1, w2) =
         (store.add_watch(&watch(base), 0).await.unwrap(), store.add_watch(&watch(base + 1), 0).await.unwrap());
@@ -290,6 +311,7 @@ async fn alert_log_suite(store: &SqlStore, base: i64) {
         rule: rule.into(),
         message: "m".into(),
         order_id: None,
+        event: None,
     };
     store
         .save_alerts(w1, &[alert(base, 1_000, "sold_out"), alert(base, 3_000, "back_in_stock")], &[], 0)

@@ -115,6 +115,24 @@ pub enum Format {
     Csv,
 }
 
+/// The language a person reads what open1688 writes for them in (emails, workbook headers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Reader {
+    /// Simplified Chinese.
+    Zh,
+    /// English.
+    En,
+}
+
+impl From<Reader> for open1688_jobs::Language {
+    fn from(reader: Reader) -> Self {
+        match reader {
+            Reader::Zh => open1688_jobs::Language::Zh,
+            Reader::En => open1688_jobs::Language::En,
+        }
+    }
+}
+
 /// Commands, in the order of a buyer's day: decide, order, watch; then the service and set-up.
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -102,6 +102,9 @@ pub struct MonitorArgs {
     /// from OPEN1688_EMAIL_FROM).
     #[arg(long)]
     pub email: Vec<String>,
+    /// The language of email alerts.
+    #[arg(long, value_enum, default_value_t = super::Reader::Zh)]
+    pub email_language: super::Reader,
     /// This monitor's name in claims and job runs (default: host and process id). A monitor
     /// restarted with the same name resumes what it had claimed; without one, a killed monitor's
     /// claims pass to the others when their 10-minute lease ends.

@@ -94,7 +94,9 @@ pub async fn monitor(ctx: &Ctx, args: &MonitorArgs) -> Result<(), CliError> {
             .as_deref()
             .ok_or_else(|| usage("--email needs OPEN1688_SMTP_URL (smtp://host:port or smtps://user:pass@host:465)"))?;
         let from = env.email_from.as_deref().unwrap_or("open1688 <open1688@localhost>");
-        let email = EmailNotifier::new(smtp, from, &args.email).map_err(|e| usage(e.to_string()))?;
+        let email = EmailNotifier::new(smtp, from, &args.email)
+            .map_err(|e| usage(e.to_string()))?
+            .language(args.email_language.into());
         monitor = monitor.notify_with(Arc::new(email));
     }
     if !args.no_orders {

@@ -77,6 +77,8 @@ impl Browser {
             "goog:chromeOptions".into(),
             json!({ "binary": CHROMIUM, "args": args, "prefs": { "intl.accept_languages": language } }),
         );
+        // The page's console, for tests that a page logs no error (a script's, a CSP refusal's).
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
@@ -225,11 +227,38 @@ impl Browser {
         v.as_str().unwrap_or_default().to_owned()
     }
 
+    /// The errors the pages wrote to the console since the last call (a script's error, a style
+    /// or script the CSP refused, a resource that failed to load).
+    pub async fn console_errors(&self) -> Vec<String> {
+        let logs = self.client.issue_cmd(BrowserLog).await.unwrap_or_default();
+        logs.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// Ends the session and the driver.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// Chromedriver's log command (`POST /session/{id}/se/log`): the browser's console entries
+/// since the last read.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
     }
 }
 

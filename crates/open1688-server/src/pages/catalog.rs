@@ -149,7 +149,7 @@ fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
             @if results.hits.is_empty() {
                 p { (t.none_yet) }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" {
                     table {
                         thead { tr {
                             th.text scope="col" { (t.offer) }
@@ -170,7 +170,7 @@ fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
                                         }
                                     }
                                     td.num { @if let Some(p) = hit.price { (yuan(p)) } @else { "—" } }
-                                    td.num { (hit.moq.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
+                                    td.num { (hit.moq.map_or_else(|| "—".to_owned(), super::comparison::units)) }
                                     td.num { (hit.score.map_or_else(|| "—".to_owned(), |s| format!("{:.1}", s.round_dp(1)))) }
                                 }
                             }

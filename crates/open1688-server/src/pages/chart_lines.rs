@@ -31,8 +31,9 @@ pub fn tier_series(points: &[open1688_store::HistoryPoint], now: DateTime<Utc>) 
     (series, points.last().map_or(now, |p| p.at.max(now)))
 }
 
-/// Up to five colours the lines take in turn (each 3:1 or more against white).
-const COLOURS: [&str; 5] = ["#b3400a", "#1a56db", "#176b2c", "#7a3db8", "#5b6676"];
+/// How many colours the lines take in turn (classes `s0`–`s4` in the style sheet, each 3:1 or
+/// more against white; colours by class, since the pages' CSP refuses inline styles).
+const COLOURS: usize = 5;
 
 /// `series` drawn over the span from `from` to `to`; `id` keeps the title ids of two charts on
 /// one page apart; `unit` prefixes values (`¥`, or nothing for stock).
@@ -87,22 +88,44 @@ pub fn line_chart(
                     text.tick x=(at(x(*t))) y=(at(HEIGHT - BOTTOM + 18.0)) text-anchor=(anchor) { (t.format(date_format)) }
                 }
                 @for (i, s) in series.iter().enumerate() {
-                    @let colour = COLOURS[i % COLOURS.len()];
+                    @let colour = format!("s{}", i % COLOURS);
                     @if s.points.len() == 1 {
                         @let (t, v) = s.points[0];
-                        circle cx=(at(x(t))) cy=(at(y(f(v)))) r="4" fill=(colour) {}
+                        circle class=(format!("dot {colour}")) cx=(at(x(t))) cy=(at(y(f(v)))) r="4" {}
                     } @else {
-                        path.line d=(polyline(&s.points, &x, &y)) stroke=(colour) {}
+                        path class=(format!("line {colour}")) d=(polyline(&s.points, &x, &y)) {}
                     }
                 }
             }
             @if series.len() > 1 {
                 figcaption.legend {
                     @for (i, s) in series.iter().enumerate() {
-                        span.key { span.swatch style=(format!("background:{}", COLOURS[i % COLOURS.len()])) {} (s.name) }
+                        span.key { span class=(format!("swatch s{}", i % COLOURS)) {} (s.name) }
                     }
                 }
             }
+        }
+    }
+}
+
+/// A small line of `points` (oldest first) for a list row, named for a screen reader by
+/// `label`; nothing for fewer than two points.
+pub fn sparkline(points: &[(DateTime<Utc>, Decimal)], label: &str) -> Markup {
+    const W: f64 = 120.0;
+    const H: f64 = 32.0;
+    let (Some((first, _)), Some((last, _))) = (points.first(), points.last()) else { return html! {} };
+    if points.len() < 2 {
+        return html! {};
+    }
+    let values = || points.iter().map(|(_, v)| f(*v));
+    let (low, high) = (values().fold(f64::MAX, f64::min), values().fold(f64::MIN, f64::max));
+    let span_ms = (*last - *first).num_milliseconds().max(1) as f64;
+    let x = |t: DateTime<Utc>| 1.0 + (t - *first).num_milliseconds() as f64 / span_ms * (W - 2.0);
+    // A flat price is a line across the middle.
+    let y = |v: f64| if high > low { H - 3.0 - (v - low) / (high - low) * (H - 6.0) } else { H / 2.0 };
+    html! {
+        svg.spark viewBox=(format!("0 0 {W} {H}")) width=(W) height=(H) role="img" aria-label=(label) {
+            path.line.s0 d=(polyline(points, &x, &y)) {}
         }
     }
 }
@@ -150,10 +173,23 @@ mod tests {
             Series { name: "≥ 100".into(), points: vec![(day(1), Decimal::from(11)), (day(3), Decimal::from(10))] },
         ];
         let svg = line_chart("h", "价格", &series, day(0), day(7), "¥").into_string();
-        assert_eq!(svg.matches("class=\"line\"").count(), 2, "{svg}");
+        assert_eq!(svg.matches("class=\"line s").count(), 2, "{svg}");
+        assert!(!svg.contains("style="), "the pages' CSP refuses inline styles: {svg}");
+        assert!(svg.contains("class=\"swatch s1\""), "{svg}");
         assert!(svg.contains("≥ 1: ¥12.50 → ¥11.90 (2 points)"));
         assert!(svg.contains("class=\"legend\""));
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn a_sparkline_needs_two_points_and_stays_inside_its_box() {
+        let flat = [(day(1), Decimal::TEN), (day(2), Decimal::TEN)];
+        let svg = sparkline(&flat, "30 天").into_string();
+        assert!(svg.contains("M1.0 16.0") && svg.contains("aria-label=\"30 天\""), "{svg}");
+        assert!(sparkline(&flat[..1], "x").into_string().is_empty());
+        let moving = [(day(1), Decimal::TEN), (day(2), Decimal::new(950, 2)), (day(9), Decimal::from(11))];
+        let svg = sparkline(&moving, "x").into_string();
+        assert!(svg.contains("M1.0 20.3 H15.8 V29.0 H119.0 V3.0"), "lowest at the bottom, highest at the top: {svg}");
     }
 
     #[test]

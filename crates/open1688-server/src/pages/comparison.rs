@@ -79,7 +79,7 @@ pub fn comparison_view(t: &Text, comparison: &Comparison, fallback_pick: i64) ->
             }
             p.muted.small { (t.pareto_explained) }
             (pareto_scatter(t.comparison, t.figure(Figure::LandedPerUnitNeeded), t.supplier_score, &dots))
-            div.scroll {
+            div.scroll tabindex="0" {
                 table.stack {
                     thead { tr {
                         th scope="col" { "#" } th.text scope="col" { (t.supplier) } th scope="col" { (t.figure(Figure::QuantityBought)) }

@@ -99,7 +99,7 @@ fn keys_page(viewer: &Viewer, keys: &[ApiKey], form: &NewKeyForm, errors: &Field
             (new_key_form(t, form, errors))
             section.card aria-labelledby="key-list" {
                 h2 #key-list { (t.nav_keys) " (" (keys.len()) ")" }
-                div.scroll {
+                div.scroll tabindex="0" {
                     table {
                         thead { tr {
                             th scope="col" { "#" } th.text scope="col" { (t.name) } th.text scope="col" { (t.scope) }

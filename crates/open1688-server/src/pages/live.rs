@@ -22,7 +22,8 @@ struct LiveAlert<'a> {
     offer_id: i64,
     order_id: Option<i64>,
     rule: &'a str,
-    message: &'a str,
+    /// What happened, in the viewer's language.
+    message: String,
 }
 
 /// How long one stream lasts. The browser's `EventSource` then connects again by itself, and
@@ -32,10 +33,11 @@ const STREAM_LIFETIME: std::time::Duration = std::time::Duration::from_secs(300)
 /// `GET /alerts/live`: `event: alert` with a [`LiveAlert`] as JSON; `event: lagged` with how many
 /// this listener missed. Each stream ends after [`STREAM_LIFETIME`] (the page reconnects).
 pub async fn live(
-    _viewer: Viewer,
+    viewer: Viewer,
     State(state): State<ServiceState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let events = futures::stream::unfold(state.alerts.subscribe(), |mut rx| async move {
+    let language = viewer.lang.text().language;
+    let events = futures::stream::unfold(state.alerts.subscribe(), move |mut rx| async move {
         let event = match rx.recv().await {
             Ok(streamed) => {
                 let a = &streamed.alert;
@@ -45,7 +47,7 @@ pub async fn live(
                     offer_id: a.offer_id,
                     order_id: a.order_id,
                     rule: &a.rule,
-                    message: &a.message,
+                    message: a.text(language),
                 };
                 Event::default().event("alert").id(streamed.id.to_string()).json_data(&live).unwrap_or_default()
             }

@@ -33,6 +33,8 @@ mod text;
 mod trouble;
 mod watch;
 mod watch_form;
+mod watch_rows;
+mod watch_words;
 mod watches;
 
 use axum::Router;
@@ -43,7 +45,7 @@ use crate::state::ServiceState;
 
 pub use missing::{missing_page, wants_html};
 pub use session::charge_viewer;
-pub use text::Lang;
+pub use text::{ALL as WORDS, Lang};
 
 /// The dashboard's routes (at `/`, beside `/v1`).
 pub fn routes() -> Router<ServiceState> {
@@ -83,7 +85,7 @@ pub fn routes() -> Router<ServiceState> {
         .route("/watches", get(watches::list).post(watches::add))
         .route("/watches/{id}", get(watch::show).post(watch::edit))
         .route("/watches/{id}/snooze", post(watch::snooze))
-        .route("/watches/{id}/remove", post(watch::remove))
+        .route("/watches/{id}/remove", post(watches::remove))
         .route("/alerts/live", get(live::live))
         .route("/keys", get(keys::list).post(keys::add))
         .route("/keys/{id}/revoke", post(keys::revoke))

@@ -75,7 +75,7 @@ pub async fn offer(
                 }
                 div {
                     h1 { (offer.title) }
-                    @if let Some(en) = &offer.title_en { p.muted lang="en" { (en) } }
+                    @if let (Some(en), sourcing::Language::En) = (&offer.title_en, t.language) { p.muted lang="en" { (en) } }
                     (facts(t, offer, &detail.supplier))
                 }
             }
@@ -102,7 +102,7 @@ fn facts(t: &Text, offer: &Offer, supplier: &sourcing::Supplier) -> Markup {
     let dash = || "—".to_owned();
     html! {
         dl.facts {
-            dt { (t.moq) } dd { (offer.moq.map_or_else(dash, |m| m.to_string())) }
+            dt { (t.moq) } dd { (offer.moq.map_or_else(dash, units)) }
             @if let Some(batch) = offer.batch_number.filter(|b| *b > 1) {
                 dt { (t.batch_size) } dd { (batch) " " (t.units_each) }
             }
@@ -161,7 +161,7 @@ fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Op
             }
             @if let Some(quote) = quote {
                 p.answer { strong { (t.recommended) ": " (quote.advice.best().quantity) } " — " (quantity_reason(t, &quote.advice)) }
-                div.scroll {
+                div.scroll tabindex="0" {
                     table {
                         thead { tr {
                             th scope="col" { (t.quantity) } th scope="col" { (t.unit_price) } th scope="col" { (t.total) }
@@ -177,7 +177,7 @@ fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Op
                 }
                 @if let Some(batches) = &quote.batches {
                     h3 { (t.batches) }
-                    div.scroll {
+                    div.scroll tabindex="0" {
                         table {
                             thead { tr {
                                 th scope="col" { (t.batch_count) } th scope="col" { (t.quantity) } th scope="col" { (t.unit_price) }
@@ -239,7 +239,7 @@ fn scorecard(t: &Text, score: &ScoreReport) -> Markup {
         section.card aria-labelledby="scorecard" {
             h2 #scorecard { (t.scorecard) ": " (score_badge(t, score.score, score.action)) " · " (score.band) }
             (radar(t.scorecard, t.no_data, &spokes))
-            div.scroll {
+            div.scroll tabindex="0" {
                 table {
                     thead { tr {
                         th scope="col" { (t.name) } th scope="col" { (t.signal) } th scope="col" { (t.sub_score) }

@@ -73,7 +73,7 @@ pub async fn list(
             @if orders.is_empty() {
                 p { (t.no_orders) } p { code { "open1688 order place plan.csv --yes" } }
             } @else {
-                div.scroll { table {
+                div.scroll tabindex="0" { table {
                     thead { tr {
                         th.text scope="col" { (t.order) }
                         th.text scope="col" { (t.supplier) }
@@ -193,7 +193,7 @@ pub async fn show(
         }
         section.card aria-labelledby="lines-title" {
             h2 #lines-title { (t.order_lines) }
-            div.scroll { table {
+            div.scroll tabindex="0" { table {
                 thead { tr {
                     th.text scope="col" { (t.offer) }
                     th.text scope="col" { "SKU" }

@@ -128,7 +128,7 @@ pub async fn overview(viewer: Viewer, State(state): State<ServiceState>) -> Resu
                         li {
                             time datetime=(a.alert.at.to_rfc3339()) { (short_time(a.alert.at)) }
                             " "
-                            a href=(alert_target(a)) { (a.alert.message) }
+                            a href=(alert_target(a)) { (a.alert.text(t.language)) }
                         }
                     }
                 }

@@ -243,7 +243,7 @@ fn plan_view(t: &Text, report: &PlanReport) -> Markup {
                             @for v in &order.violations { li.error-text { (v.render(t.language)) } }
                         }
                     }
-                    div.scroll {
+                    div.scroll tabindex="0" {
                         table {
                             thead { tr {
                                 th scope="col" { (t.line) } th.text scope="col" { (t.offer) } th.text scope="col" { "SKU" }

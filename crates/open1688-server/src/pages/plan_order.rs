@@ -265,7 +265,7 @@ fn placed_view(t: &Text, report: &PlaceReport) -> Markup {
         h1 { (t.orders_placed) }
         section.card #placed aria-labelledby="placed-heading" {
             h2 #placed-heading { (report.placed.len()) " " (t.orders_count) }
-            div.scroll { table.stack {
+            div.scroll tabindex="0" { table.stack {
                 thead { tr {
                     th.text scope="col" { (t.supplier) } th.text scope="col" { (t.order) }
                     th.text scope="col" { (t.order_outcome) } th scope="col" { (t.total) }

@@ -290,7 +290,9 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
             }
             div.body {
                 h3 { a href=(href) { (offer.title) } }
-                @if let Some(en) = &offer.title_en { p.muted.small lang="en" { (en) } }
+                // The platform's translated title helps an English reader; a Chinese one reads
+                // the title itself.
+                @if let (Some(en), sourcing::Language::En) = (&offer.title_en, t.language) { p.muted.small lang="en" { (en) } }
                 dl.facts {
                     @if let (Some(row), Some(q)) = (row, quantity) {
                         dt { (t.figure(Figure::LandedPerUnitNeeded)) " (" (q) ")" } dd.price { (yuan(row.cost.landed_per_unit_needed)) }
@@ -299,8 +301,8 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
                     } @else {
                         dt { (t.unit_price) } dd.price { @if let Some(p) = offer.price { (yuan(p)) } @else { "—" } }
                     }
-                    dt { (t.moq) } dd { (offer.moq.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
-                    dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(|| "—".to_owned(), |m| m.to_string())) }
+                    dt { (t.moq) } dd { (offer.moq.map_or_else(|| "—".to_owned(), super::comparison::units)) }
+                    dt { (t.monthly_sales) } dd { (offer.monthly_sales.map_or_else(|| "—".to_owned(), super::comparison::units)) }
                 }
                 // A keyword search names no supplier; a comparison at the quantity does. On a line
                 // of its own: a company name does not fit the facts' value column.

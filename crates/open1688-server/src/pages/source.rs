@@ -335,7 +335,7 @@ fn confirmation_section(t: &Text, c: &FreightConfirmation) -> Markup {
         section.card aria-labelledby="freight-confirmed" {
             h2 #freight-confirmed { (t.freight_confirmed) }
             p { @if c.pick_changed { (t.pick_changed) } @else { (t.pick_stands) } " " (t.preview_calls) ": " (c.preview_calls) }
-            div.scroll {
+            div.scroll tabindex="0" {
                 table {
                     thead { tr {
                         th.text scope="col" { (t.offer) }
@@ -375,7 +375,7 @@ fn split_section(t: &Text, split: &SplitAnswer, is_the_answer: bool) -> Markup {
                 @if let Some(saving) = split.saving { dt { (t.split_saving) } dd { (yuan(saving)) } }
             }
             (add_all_button(t, &split.allocation.plan.orders.iter().flat_map(|o| o.lines.iter().map(|l| (l.offer_id, l.sku_id, l.quantity))).collect::<Vec<_>>()))
-            div.scroll {
+            div.scroll tabindex="0" {
                 table.stack {
                     thead { tr {
                         th.text scope="col" { (t.supplier) } th.text scope="col" { (t.offer) }

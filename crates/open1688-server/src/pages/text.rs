@@ -98,9 +98,9 @@ macro_rules! words {
         /// Simplified Chinese.
         pub static ZH: Text = Text { language: sourcing::Language::Zh, $($field: $zh,)* };
 
-        /// Every word: field, English, Chinese (for the tests).
-        #[cfg(test)]
-        const ALL: &[(&str, &str, &str)] = &[$((stringify!($field), $en, $zh),)*];
+        /// Every word: field, English, Chinese (for the tests, and for browser tests that look
+        /// for one language's words on the other's pages).
+        pub const ALL: &[(&str, &str, &str)] = &[$((stringify!($field), $en, $zh),)*];
     };
 }
 
@@ -317,6 +317,18 @@ words! {
     last_error: "Last error", "最近错误";
     /// A watch's state.
     state: "State", "状态";
+    /// A watch's price now at its quantity.
+    price_now: "Price now", "当前价";
+    /// A watch's price over the last 30 days.
+    trend_30_days: "Last 30 days", "30 天走势";
+    /// A watch's newest price change.
+    last_change: "Last change", "最近变动";
+    /// No price change in the span shown.
+    no_change_in_span: "No change in 30 days", "30 天内无变动";
+    /// Said after a watch was removed.
+    watch_removed: "Watch removed", "已删除监控";
+    /// Puts back what was just removed.
+    undo: "Undo", "撤销";
     /// A watch's rules.
     rules: "Rules", "规则";
     /// The last check.

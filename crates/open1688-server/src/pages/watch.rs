@@ -20,6 +20,8 @@ use super::session::{Viewer, local_path};
 use super::text::Text;
 use super::trouble::Trouble;
 use super::watch_form::{FIELDS, WatchForm, watch_form};
+use super::watch_rows;
+use super::watch_words::rule_kind;
 use super::watches::{state_cell, target};
 use crate::problem::Problem;
 use crate::state::ServiceState;
@@ -107,19 +109,6 @@ pub async fn snooze(
     Ok(Redirect::to(&back).into_response())
 }
 
-/// `POST /watches/{id}/remove`: removes the watch (its history stays).
-pub async fn remove(
-    viewer: Viewer,
-    State(state): State<ServiceState>,
-    Path(id): Path<String>,
-) -> Result<Response, Trouble> {
-    if let Some(refused) = viewer.refusal(Scope::Write) {
-        return Ok(refused);
-    }
-    watches::remove_watch(&*state.store, watch_id(&id)?).await?;
-    Ok(Redirect::to("/watches").into_response())
-}
-
 async fn render(
     viewer: &Viewer,
     state: &ServiceState,
@@ -139,12 +128,18 @@ async fn render(
     let mut changes = state.store.alerts(watch.id, since.timestamp_millis()).await?;
     changes.reverse();
     let can_change = viewer.key.scope >= Scope::Write;
-    let title = format!("{} #{} · {}", t.watch, watch.id, target(watch));
+    let label = match watch.offer_id {
+        Some(offer) => state.store.offer_labels(&[offer]).await?.remove(&offer),
+        None => None,
+    };
+    let title = format!("{} #{} · {}", t.watch, watch.id, target(t, watch, label.as_ref().map(|l| l.title.as_str())));
     let body = html! {
         h1 { (title) }
         section.card aria-labelledby="state" {
             h2 #state { (t.state) }
             div { (state_cell(t, watch, now.timestamp_millis())) }
+            h3 { (t.rules) }
+            (watch_rows::rules(t, watch))
             @if let Some(offer) = watch.offer_id { p { a href=(format!("/offers/{offer}")) { (t.open) " " (offer) } } }
             @if can_change {
                 div.row.actions {
@@ -178,7 +173,10 @@ async fn render(
             @if changes.is_empty() { p.muted { (t.none_yet) } }
             ul.list {
                 @for a in &changes {
-                    li { time datetime=(a.at.to_rfc3339()) { (short_time(a.at)) } " " code { (a.rule) } " " (a.message) }
+                    li {
+                        time datetime=(a.at.to_rfc3339()) { (short_time(a.at)) } " "
+                        span.badge { (rule_kind(&a.rule, t.language)) } " " (a.text(t.language))
+                    }
                 }
             }
         }

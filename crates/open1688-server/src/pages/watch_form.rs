@@ -105,6 +105,28 @@ impl WatchForm {
         errors.into_result(request)
     }
 
+    /// The form's filled fields as name and value (hidden fields that post it again).
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let ticked = |b: &Option<String>| b.clone().unwrap_or_default();
+        let fields = [
+            ("offer", self.offer.clone()),
+            ("keyword", self.keyword.clone()),
+            ("every", self.every.clone()),
+            ("at", self.at.clone()),
+            ("below", self.below.clone()),
+            ("above", self.above.clone()),
+            ("change", self.change.clone()),
+            ("lowest_days", self.lowest_days.clone()),
+            ("stock_below", self.stock_below.clone()),
+            ("max_per_day", self.max_per_day.clone()),
+            ("sold_out", ticked(&self.sold_out)),
+            ("back_in_stock", ticked(&self.back_in_stock)),
+            ("any_tier_change", ticked(&self.any_tier_change)),
+            ("new_offers", ticked(&self.new_offers)),
+        ];
+        fields.into_iter().filter(|(_, v)| !v.is_empty()).collect()
+    }
+
     /// The form filled from a stored watch (for editing it).
     pub fn from_watch(watch: &Watch) -> Self {
         let mut form = Self {

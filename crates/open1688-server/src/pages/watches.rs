@@ -17,6 +17,7 @@ use super::session::Viewer;
 use super::text::Text;
 use super::trouble::Trouble;
 use super::watch_form::{FIELDS, WatchForm, watch_form};
+use super::watch_rows::{self, WatchRow};
 use crate::problem::Problem;
 use crate::state::ServiceState;
 
@@ -38,7 +39,26 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, Trouble> {
     let form = WatchForm { every: "60".into(), at: "1".into(), ..WatchForm::default() };
-    render(&viewer, &state, &query, &form, &FieldErrors::default(), StatusCode::OK).await
+    render(&viewer, &state, &query, &form, &FieldErrors::default(), None, StatusCode::OK).await
+}
+
+/// `POST /watches/{id}/remove`: removes the watch (its history stays) and shows the list with a
+/// way to undo it (the removed watch's rules, ready to add again).
+pub async fn remove(
+    viewer: Viewer,
+    State(state): State<ServiceState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, Trouble> {
+    if let Some(refused) = viewer.refusal(Scope::Write) {
+        return Ok(refused);
+    }
+    let id = super::trouble::positive_id(&id, "watch")?;
+    let Some(watch) = state.store.watch(id).await? else {
+        return Err(Problem::new(StatusCode::NOT_FOUND, format!("no watch {id}")).into());
+    };
+    open1688_jobs::watches::remove_watch(&*state.store, id).await?;
+    let form = WatchForm { every: "60".into(), at: "1".into(), ..WatchForm::default() };
+    render(&viewer, &state, &ListQuery::default(), &form, &FieldErrors::default(), Some(&watch), StatusCode::OK).await
 }
 
 /// `POST /watches`: adds the watch and opens it; a bad field comes back to the form.
@@ -60,7 +80,9 @@ pub async fn add(
     };
     match outcome {
         Ok(added) => Ok(Redirect::to(&format!("/watches/{}", added.id)).into_response()),
-        Err(errors) => render(&viewer, &state, &ListQuery::default(), &form, &errors, StatusCode::BAD_REQUEST).await,
+        Err(errors) => {
+            render(&viewer, &state, &ListQuery::default(), &form, &errors, None, StatusCode::BAD_REQUEST).await
+        }
     }
 }
 
@@ -70,6 +92,7 @@ async fn render(
     query: &ListQuery,
     form: &WatchForm,
     errors: &FieldErrors,
+    removed: Option<&Watch>,
     status: StatusCode,
 ) -> Result<Response, Trouble> {
     let t = viewer.lang.text();
@@ -79,30 +102,30 @@ async fn render(
     let pages = (summary.total() + PAGE_SIZE - 1) / PAGE_SIZE;
     let page_no = query.page.trim().parse::<i64>().unwrap_or(1).clamp(1, pages.max(1));
     let shown = state.store.watch_page((page_no - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let rows = watch_rows::load(&state.store, shown, now).await?;
     let alerts =
         state.store.alert_log(&AlertQuery { since_ms: 0, watch_id: None, unacknowledged: false, limit: 10 }).await?;
     let can_change = viewer.key.scope >= Scope::Write;
     let body = html! {
         h1 { (t.nav_watches) }
+        @if let Some(gone) = removed { (undo_notice(t, gone)) }
         p.muted {
             (t.active) " " (summary.active) " · " (t.snoozed) " " (summary.snoozed) " · " (t.paused) " " (summary.paused)
         }
-        div.columns.wide-first {
-            section.card aria-labelledby="watch-list" {
-                h2 #watch-list { (t.watches) " (" (summary.total()) ")" }
-                @if shown.is_empty() { p.muted { (t.none_yet) } }
-                @else {
-                    div.scroll { (table(t, &shown, now_ms, can_change)) }
-                    @if pages > 1 { (pager(t, page_no, pages)) }
-                }
+        section.card aria-labelledby="watch-list" {
+            h2 #watch-list { (t.watches) " (" (summary.total()) ")" }
+            @if rows.is_empty() { p.muted { (t.none_yet) } }
+            @else {
+                div.scroll tabindex="0" { (table(t, &rows, now_ms, can_change)) }
+                @if pages > 1 { (pager(t, page_no, pages)) }
             }
-            section.card aria-labelledby="live" {
-                h2 #live { (t.live_alerts) }
-                p.muted.small #live-status role="status" data-open=(t.live_on) { (t.live_recent) }
-                ul.list #live-alerts data-stream="/alerts/live" {
-                    @for a in &alerts {
-                        li { (alert_line(a)) }
-                    }
+        }
+        section.card aria-labelledby="live" {
+            h2 #live { (t.live_alerts) }
+            p.muted.small #live-status role="status" data-open=(t.live_on) { (t.live_recent) }
+            ul.list #live-alerts data-stream="/alerts/live" {
+                @for a in &alerts {
+                    li { (alert_line(t, a)) }
                 }
             }
         }
@@ -119,7 +142,7 @@ async fn render(
 /// One alert as a line of the live list (the script builds the same from the stream): its
 /// watch and its message, leading to the offer; an alert about an order names the order in its
 /// message and leads to it.
-pub fn alert_line(a: &LoggedAlert) -> Markup {
+pub fn alert_line(t: &Text, a: &LoggedAlert) -> Markup {
     html! {
         time datetime=(a.alert.at.to_rfc3339()) { (short_time(a.alert.at)) }
         " "
@@ -127,16 +150,34 @@ pub fn alert_line(a: &LoggedAlert) -> Markup {
             a href=(format!("/watches/{}", a.watch_id)) { "#" (a.watch_id) }
             " "
         }
-        a href=(alert_target(a)) { (a.alert.message) }
+        a href=(alert_target(a)) { (a.alert.text(t.language)) }
     }
 }
 
-/// What a watch watches, as a link to it.
-pub fn target(watch: &Watch) -> String {
-    match (&watch.offer_id, &watch.keyword) {
-        (Some(id), _) => format!("offer {id}"),
-        (None, Some(k)) => format!("“{k}”"),
-        (None, None) => "—".to_owned(),
+/// What a watch watches, in words: its offer's title when known, else the offer's number or
+/// the keyword.
+pub fn target(t: &Text, watch: &Watch, title: Option<&str>) -> String {
+    match (title, &watch.offer_id, &watch.keyword) {
+        (Some(title), _, _) => title.to_owned(),
+        (None, Some(id), _) => format!("{} {id}", t.offer),
+        (None, None, Some(k)) => format!("「{k}」"),
+        (None, None, None) => "—".to_owned(),
+    }
+}
+
+/// Said after a removal: which watch went, and a button that adds it back with its rules.
+fn undo_notice(t: &Text, gone: &Watch) -> Markup {
+    let form = WatchForm::from_watch(gone);
+    html! {
+        div.notice role="status" {
+            span { (t.watch_removed) " #" (gone.id) " · " (target(t, gone, None)) }
+            form method="post" action="/watches" {
+                @for (name, value) in form.fields() {
+                    input type="hidden" name=(name) value=(value);
+                }
+                button.secondary type="submit" { (t.undo) }
+            }
+        }
     }
 }
 
@@ -163,25 +204,31 @@ pub fn state_cell(t: &Text, watch: &Watch, now_ms: i64) -> Markup {
     }
 }
 
-fn table(t: &Text, shown: &[Watch], now_ms: i64, can_change: bool) -> Markup {
+fn table(t: &Text, rows: &[WatchRow], now_ms: i64, can_change: bool) -> Markup {
     let time = |ms: Option<i64>| ms.and_then(DateTime::<Utc>::from_timestamp_millis).map_or("—".to_owned(), short_time);
     html! {
-        table.watches {
+        table.watches.stack {
             thead { tr {
-                th scope="col" { "#" } th.text scope="col" { (t.what_to_watch) } th.text scope="col" { (t.state) }
-                th.text scope="col" { (t.rules) } th.text scope="col" { (t.last_check) }
+                th.text scope="col" { (t.what_to_watch) } th scope="col" { (t.price_now) }
+                th.text scope="col" { (t.trend_30_days) } th.text scope="col" { (t.last_change) }
+                th.text scope="col" { (t.rules) } th.text scope="col" { (t.state) }
                 @if can_change { th scope="col" { span.visually-hidden { (t.actions) } } }
             } }
             tbody {
-                @for w in shown {
+                @for row in rows {
+                    @let w = &row.watch;
                     tr {
-                        td { (w.id) }
-                        td { a href=(format!("/watches/{}", w.id)) { (target(w)) } }
-                        td.state-cell { (state_cell(t, w, now_ms)) }
-                        td.small { (w.rules.iter().map(open1688_store::AlertRule::name).collect::<Vec<_>>().join(", ")) }
-                        td.small { (time(w.last_run_ms)) }
+                        td data-label=(t.what_to_watch) { (watch_rows::subject(t, row)) }
+                        td.num data-label=(t.price_now) { (watch_rows::price_now(t, row)) }
+                        td data-label=(t.trend_30_days) { (watch_rows::trend(t, row)) }
+                        td data-label=(t.last_change) { (watch_rows::last_change(t, row)) }
+                        td data-label=(t.rules) { (watch_rows::rules(t, w)) }
+                        td.state-cell data-label=(t.state) {
+                            (state_cell(t, w, now_ms))
+                            div.muted.small { (t.last_check) " " (time(w.last_run_ms)) }
+                        }
                         @if can_change {
-                            td.actions {
+                            td.actions data-label=(t.actions) {
                                 form method="post" action=(format!("/watches/{}/snooze", w.id)) {
                                     input type="hidden" name="hours" value="24";
                                     input type="hidden" name="next" value="/watches";

@@ -205,6 +205,7 @@ fn alert(at_ms: i64, rule: &str, message: &str) -> Alert {
         rule: rule.to_owned(),
         message: message.to_owned(),
         order_id: None,
+        event: None,
     }
 }
 
