@@ -101,6 +101,7 @@ async fn every_page_fits_both_screens_and_speaks_one_language() {
     let pages = [
         ("overview", "/".to_owned()),
         ("search", "/search?keyword=%E4%BF%9D%E6%B8%A9%E6%9D%AF&quantity=300".to_owned()),
+        ("search-page-2", "/search?keyword=%E4%BF%9D%E6%B8%A9%E6%9D%AF&quantity=300&page=2".to_owned()),
         ("offer", format!("/offers/{OFFER}?need=300")),
         ("compare", format!("/compare?{pair}&quantity=300")),
         ("catalog", "/catalog".to_owned()),
@@ -115,6 +116,13 @@ async fn every_page_fits_both_screens_and_speaks_one_language() {
         ("unknown-offer", "/offers/1".to_owned()),
         ("missing-page", "/nope".to_owned()),
     ];
+    // The search reads on page by page: the first page links to the second, which links back.
+    browser.open(&url("/search?keyword=%E4%BF%9D%E6%B8%A9%E6%9D%AF&quantity=300")).await;
+    browser.click("nav.pager a[rel=next]").await;
+    browser.wait_for_address("page=2").await;
+    browser.wait_for("nav.pager a[rel=prev]").await;
+    assert_eq!(browser.texts("li.offer").await.len(), 20, "a full second page");
+
     let mut failures = Vec::new();
     for (lang, tag) in [("zh-CN", "zh"), ("en", "en")] {
         browser.open(&url(&format!("/lang/{lang}?next=/"))).await;

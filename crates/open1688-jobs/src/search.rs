@@ -66,6 +66,10 @@ pub struct SearchRequest {
     /// Items at most (over the service and MCP: at most 100).
     #[schema(minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
+    /// The first result page to read (from 1), for a list read a page at a time; pages are
+    /// `limit` results long (50 without one), and the platform answers 2,000 results at most.
+    #[schema(minimum = 1)]
+    pub page: u32,
 }
 
 impl Default for SearchRequest {
@@ -79,6 +83,7 @@ impl Default for SearchRequest {
             filter: Vec::new(),
             pages: 1,
             limit: None,
+            page: 1,
         }
     }
 }
@@ -93,8 +98,11 @@ impl SearchRequest {
     pub fn query(&self, language: &str) -> SearchQuery {
         let page_size = self.limit.map_or(50, |l| l.clamp(1, 50));
         let page_size = u32::try_from(page_size).unwrap_or(50);
-        let mut q =
-            SearchQuery::new(&self.keyword).language(language).page_size(page_size).max_pages(self.pages.max(1));
+        let mut q = SearchQuery::new(&self.keyword)
+            .language(language)
+            .page_size(page_size)
+            .max_pages(self.pages.max(1))
+            .first_page(self.page);
         if let Some(c) = self.category {
             q = q.category(c);
         }
@@ -136,6 +144,14 @@ impl SearchRequest {
         {
             return Err(JobError::invalid("price_min", format!("price_min {lo} is above price_max {hi}")));
         }
+        let page_size = self.limit.map_or(50, |l| l.clamp(1, 50));
+        let last_page = 2_000usize.div_ceil(page_size.max(1));
+        if !(1..=last_page).contains(&(self.page as usize)) {
+            return Err(JobError::invalid(
+                "page",
+                format!("page must be 1 to {last_page} at {page_size} results a page (1688 answers 2,000 at most)"),
+            ));
+        }
         if self.limit == Some(0) {
             return Err(JobError::invalid("limit", "limit must be at least 1"));
         }
@@ -151,13 +167,17 @@ pub struct SearchReport {
     pub items: Vec<SearchItem>,
     /// One normalized summary per item that could be read.
     pub offers: Vec<OfferSummary>,
+    /// How many results the platform says the search has (it answers 2,000 at most), when it
+    /// said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
 }
 
 impl SearchReport {
     /// Summaries of `items`; an item that cannot be normalized is left out.
     pub fn of(items: Vec<SearchItem>) -> Self {
         let offers = items.iter().filter_map(|i| sourcing::summary_from_search_item(i).ok()).collect();
-        Self { items, offers }
+        Self { items, offers, total: None }
     }
 
     /// The result table: one row per offer.
@@ -191,18 +211,30 @@ pub fn offers_sheet(offers: &[OfferSummary]) -> Sheet {
 impl Jobs {
     /// `search`: the offers a keyword finds, page by page up to the request's limits.
     pub async fn search(&self, request: &SearchRequest, progress: &Progress) -> Result<SearchReport> {
-        Ok(SearchReport::of(self.search_items(request, progress).await?))
+        let (items, total) = self.search_pages(request, progress).await?;
+        Ok(SearchReport { total, ..SearchReport::of(items) })
     }
 
     /// The raw items of a search (the other jobs' first step).
     pub(crate) async fn search_items(&self, request: &SearchRequest, progress: &Progress) -> Result<Vec<SearchItem>> {
+        Ok(self.search_pages(request, progress).await?.0)
+    }
+
+    /// The raw items of a search and the platform's count of all its results.
+    async fn search_pages(
+        &self,
+        request: &SearchRequest,
+        progress: &Progress,
+    ) -> Result<(Vec<SearchItem>, Option<u64>)> {
         request.validate()?;
         let query = request.query(self.language_ref());
         progress.emit(ProgressEvent::Begin { task: "searching", total: u64::from(request.pages.max(1)) });
         let mut pages = self.client().search_pages(&query);
         let mut items = Vec::new();
+        let mut total = None;
         while let Some(page) = progress.or_cancel(pages.next()).await? {
             let page = page.map_err(|e| JobError::gateway(format!("searching {:?}", request.keyword), e))?;
+            total = total.or(page.total_records.and_then(|t| u64::try_from(t).ok()));
             items.extend(page.data);
             progress.emit(ProgressEvent::Advance { task: "searching" });
             if request.limit.is_some_and(|l| items.len() >= l) {
@@ -213,6 +245,6 @@ impl Jobs {
         if let Some(limit) = request.limit {
             items.truncate(limit);
         }
-        Ok(items)
+        Ok((items, total))
     }
 }

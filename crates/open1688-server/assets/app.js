@@ -6,6 +6,21 @@ document.querySelectorAll("input.secret").forEach((input) => {
   input.addEventListener("focus", () => input.select());
 });
 
+// A search waits for 1688 (a few seconds): its button says so and cannot be pressed twice.
+document.querySelectorAll("form[data-busy]").forEach((form) => {
+  form.addEventListener("submit", () => {
+    const button = form.querySelector("button[type=submit]");
+    if (!button) return;
+    setTimeout(() => { button.disabled = true; button.textContent = form.dataset.busy; }, 0);
+    form.setAttribute("aria-busy", "true");
+  });
+  // Back from the results (the page kept in the back-forward cache): the button works again.
+  window.addEventListener("pageshow", () => {
+    const button = form.querySelector("button[type=submit]");
+    if (button && button.disabled) window.location.reload();
+  });
+});
+
 // Alerts arriving live (watches page): each new one goes on top of the list.
 const live = document.querySelector("[data-stream]");
 if (live && window.EventSource) {

@@ -52,6 +52,7 @@ pub struct SearchQuery {
     filters: Vec<String>,
     page_size: u32,
     max_pages: u32,
+    first_page: u32,
 }
 
 impl SearchQuery {
@@ -67,6 +68,7 @@ impl SearchQuery {
             filters: Vec::new(),
             page_size: 20,
             max_pages: MAX_TOTAL_RECORDS.div_ceil(20),
+            first_page: 1,
         }
     }
 
@@ -113,12 +115,26 @@ impl SearchQuery {
         self
     }
 
+    /// Start at this page of the results (from 1; the default), for a list read a page at a time.
+    pub fn first_page(mut self, page: u32) -> Self {
+        self.first_page = page;
+        self
+    }
+
     fn validate(&self) -> Result<()> {
         if self.keyword.trim().is_empty() {
             return Err(Error::InvalidRequest("the search keyword is empty".into()));
         }
         if !(1..=MAX_PAGE_SIZE).contains(&self.page_size) {
             return Err(Error::InvalidRequest(format!("page size must be 1–{MAX_PAGE_SIZE}, got {}", self.page_size)));
+        }
+        // The platform answers at most 2000 results of a search: a page past them is empty.
+        let last_page = MAX_TOTAL_RECORDS.div_ceil(self.page_size);
+        if !(1..=last_page).contains(&self.first_page) {
+            return Err(Error::InvalidRequest(format!(
+                "the first page must be 1–{last_page} at {} results a page, got {}",
+                self.page_size, self.first_page
+            )));
         }
         if let (Some(min), Some(max)) = (self.price_min, self.price_max)
             && min > max
@@ -166,8 +182,23 @@ where
     F: Fn(u32) -> Fut + Send + 'a,
     Fut: std::future::Future<Output = Result<SearchPage>> + Send + 'a,
 {
-    stream::try_unfold((1u32, 0u64, false), move |(page, seen, done)| {
-        let next = (!done && page <= max_pages).then(|| fetch(page));
+    paged_from(1, 0, max_pages, fetch)
+}
+
+/// [`paged`] from page `first`, `skipped` results (the earlier pages') counted as seen.
+pub(crate) fn paged_from<'a, F, Fut>(
+    first: u32,
+    skipped: u64,
+    max_pages: u32,
+    fetch: F,
+) -> impl Stream<Item = Result<SearchPage>> + Send + 'a
+where
+    F: Fn(u32) -> Fut + Send + 'a,
+    Fut: std::future::Future<Output = Result<SearchPage>> + Send + 'a,
+{
+    let last = first.saturating_add(max_pages);
+    stream::try_unfold((first, skipped, false), move |(page, seen, done)| {
+        let next = (!done && page < last).then(|| fetch(page));
         async move {
             let Some(next) = next else { return Ok(None) };
             let result = next.await?;
@@ -190,7 +221,9 @@ impl Client {
         let query = query.clone();
         let invalid = query.validate().err();
         let max_pages = if invalid.is_some() { 0 } else { query.max_pages };
-        let pages = paged(max_pages, move |page| {
+        let (first, skipped) =
+            (query.first_page, u64::from(query.first_page.saturating_sub(1)) * u64::from(query.page_size));
+        let pages = paged_from(first, skipped, max_pages, move |page| {
             let request = query.request(page);
             async move { payload("product.search.keywordQuery", self.execute(&request).await?) }
         });

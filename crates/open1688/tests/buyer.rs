@@ -78,6 +78,22 @@ async fn pages_add_up_to_total_records_and_stop_at_the_cap() {
     assert_eq!(count, 2000, "the platform's cap");
     let err = client.search(&SearchQuery::new("x").page_size(51)).next().await.unwrap().unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err}");
+
+    // A list read a page at a time: page 3 alone is the third page of the whole, and the last
+    // page stops the stream even when more pages were allowed.
+    let third: Vec<_> = client
+        .search_pages(&SearchQuery::new("袜子").page_size(50).first_page(3).max_pages(1))
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(third.len(), 1);
+    assert_eq!(third[0].data, pages[2].data, "the same items as the third page read in order");
+    let last_page = u32::try_from(total.div_ceil(50)).unwrap();
+    let tail: Vec<_> =
+        client.search_pages(&SearchQuery::new("袜子").page_size(50).first_page(last_page)).try_collect().await.unwrap();
+    assert_eq!(tail.len(), 1, "nothing is read after the last page");
+    let err = client.search(&SearchQuery::new("x").page_size(50).first_page(41)).next().await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("1–40"), "past the 2000-result cap: {err}");
 }
 
 #[tokio::test]

@@ -54,6 +54,10 @@ pub struct SearchArgs {
     /// Items at most.
     #[arg(long)]
     pub limit: Option<usize>,
+    /// The first result page to read (pages are --limit results long, 50 at most; 1688
+    /// answers the first 2,000 results).
+    #[arg(long, default_value_t = 1)]
+    pub page: u32,
 }
 
 impl SearchArgs {
@@ -68,6 +72,7 @@ impl SearchArgs {
             filter: self.filter.clone(),
             pages: self.pages,
             limit: self.limit,
+            page: self.page,
         }
     }
 }

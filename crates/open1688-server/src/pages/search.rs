@@ -32,7 +32,12 @@ pub struct SearchForm {
     price_min: String,
     price_max: String,
     sort: String,
+    /// The page of results, from 1.
+    page: String,
 }
+
+/// Results on one page of the search.
+const PER_PAGE: usize = 20;
 
 /// The form read into a search, or what was wrong with it, field by field.
 fn read(form: &SearchForm) -> Result<(SearchRequest, Option<i64>), FieldErrors> {
@@ -58,13 +63,20 @@ fn read(form: &SearchForm) -> Result<(SearchRequest, Option<i64>), FieldErrors> 
             None
         }
     };
+    // 1688 answers the first 2,000 results of a search: 100 pages of 20.
+    let last_page = 2_000 / PER_PAGE as u32;
+    let page = parse_optional::<u32>(&form.page, "page", &mut errors).unwrap_or(1);
+    if !(1..=last_page).contains(&page) {
+        errors.add("page", format!("a page from 1 to {last_page}"));
+    }
     errors.into_result((
         SearchRequest {
             keyword: keyword.to_owned(),
             price_min,
             price_max,
             sort,
-            limit: Some(20),
+            limit: Some(PER_PAGE),
+            page,
             ..SearchRequest::default()
         },
         quantity,
@@ -89,18 +101,51 @@ pub async fn search(viewer: Viewer, State(state): State<ServiceState>, Query(for
         }
     };
     match results(&state, &request, quantity).await {
-        Ok((offers, rows)) => {
+        Ok((offers, rows, total)) => {
             let body = html! {
                 (search_form(t, &form, &FieldErrors::default()))
                 (result_cards(t, &offers, &rows, quantity))
+                (pager(t, &form, request.page, total))
             };
             page(&viewer, &format!("{} · {}", request.keyword, t.nav_search), body).into_response()
         }
         Err(problem) => {
             let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_GATEWAY);
             let errors =
-                FieldErrors::from_problem(&problem, &["keyword", "quantity", "price_min", "price_max", "sort"]);
+                FieldErrors::from_problem(&problem, &["keyword", "quantity", "price_min", "price_max", "sort", "page"]);
             (status, page(&viewer, t.nav_search, search_form(t, &form, &errors))).into_response()
+        }
+    }
+}
+
+/// The way to the pages before and after this one (the platform answers 2,000 results at most).
+fn pager(t: &Text, form: &SearchForm, page: u32, total: Option<u64>) -> Markup {
+    let shown = u64::from(page) * PER_PAGE as u64;
+    let has_next = total.is_some_and(|total| shown < total.min(2_000));
+    let pages = total.map(|total| total.min(2_000).div_ceil(PER_PAGE as u64));
+    let link = |to: u32| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("keyword", &form.keyword),
+            ("quantity", &form.quantity),
+            ("price_min", &form.price_min),
+            ("price_max", &form.price_max),
+            ("sort", &form.sort),
+        ] {
+            if !value.trim().is_empty() {
+                query.append_pair(name, value.trim());
+            }
+        }
+        query.append_pair("page", &to.to_string());
+        format!("/search?{}", query.finish())
+    };
+    html! {
+        @if page > 1 || has_next {
+            nav.pager aria-label=(t.pages) {
+                @if page > 1 { a href=(link(page - 1)) rel="prev" { "← " (t.previous) } }
+                span { (page) @if let Some(pages) = pages { " / " (pages) } }
+                @if has_next { a href=(link(page + 1)) rel="next" { (t.next) " →" } }
+            }
         }
     }
 }
@@ -214,12 +259,20 @@ async fn results(
     state: &ServiceState,
     request: &SearchRequest,
     quantity: Option<i64>,
-) -> Result<(Vec<OfferSummary>, HashMap<i64, ComparisonRow>), Problem> {
+) -> Result<(Vec<OfferSummary>, HashMap<i64, ComparisonRow>, Option<u64>), Problem> {
     let found = state.jobs.search(request, &Progress::silent()).await?;
     let mut rows = HashMap::new();
-    if let Some(quantity) = quantity {
+    // The first page compares the keyword's results as every surface does; a later page compares
+    // the offers it shows (two or more).
+    let target = match (request.page, found.offers.len()) {
+        (_, 0) => None,
+        (1, _) => Some(CompareTarget::Keyword(request.keyword.clone())),
+        (_, 1) => None,
+        _ => Some(CompareTarget::Offers(found.offers.iter().map(|o| o.id).collect())),
+    };
+    if let (Some(quantity), Some(target)) = (quantity, target) {
         let compare = CompareRequest {
-            target: CompareTarget::Keyword(request.keyword.clone()),
+            target,
             need: NeedRequest::units(quantity),
             candidates: Some(found.offers.len().max(1)),
             strategy: None,
@@ -227,7 +280,7 @@ async fn results(
         let report = state.jobs.compare(&compare, &Progress::silent()).await?;
         rows = report.comparison.rows.into_iter().map(|r| (r.offer_id, r)).collect();
     }
-    Ok((found.offers, rows))
+    Ok((found.offers, rows, found.total))
 }
 
 fn search_form(t: &Text, form: &SearchForm, errors: &FieldErrors) -> Markup {
@@ -239,7 +292,7 @@ fn search_form(t: &Text, form: &SearchForm, errors: &FieldErrors) -> Markup {
         ("newest", t.sort_newest),
     ];
     html! {
-        form.card.search method="get" action="/search" role="search" {
+        form.card.search method="get" action="/search" role="search" data-busy=(t.searching) {
             (errors.summary())
             div.row {
                 div.field.grow {
@@ -330,13 +383,32 @@ fn card(t: &Text, offer: &OfferSummary, row: Option<&ComparisonRow>, quantity: O
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_pager_keeps_the_search_and_stops_at_the_last_page() {
+        let form = SearchForm { keyword: "保温杯".into(), quantity: "300".into(), ..Default::default() };
+        let first = pager(&crate::pages::text::EN, &form, 1, Some(45)).into_string();
+        assert!(
+            first.contains("href=\"/search?keyword=%E4%BF%9D%E6%B8%A9%E6%9D%AF&amp;quantity=300&amp;page=2\""),
+            "{first}"
+        );
+        assert!(!first.contains("rel=\"prev\"") && first.contains("1 / 3"), "{first}");
+        let last = pager(&crate::pages::text::EN, &form, 3, Some(45)).into_string();
+        assert!(last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""), "{last}");
+        let capped = pager(&crate::pages::text::EN, &form, 100, Some(90_000)).into_string();
+        assert!(!capped.contains("rel=\"next\"") && capped.contains("100 / 100"), "1688 answers 2,000: {capped}");
+        assert!(pager(&crate::pages::text::EN, &form, 1, Some(12)).into_string().is_empty(), "one page: no pager");
+    }
+
     proptest::proptest! {
         /// Whatever is typed, the search form is read or its errors named, never a panic.
         #[test]
         fn any_typing_is_read_without_panicking(
             keyword in ".{0,20}", quantity in ".{0,24}", price_min in ".{0,24}", price_max in ".{0,24}", sort in ".{0,12}",
+            page in ".{0,12}",
         ) {
-            let _ = read(&SearchForm { keyword, quantity, price_min, price_max, sort });
+            if let Ok((request, _)) = read(&SearchForm { keyword, quantity, price_min, price_max, sort, page }) {
+                proptest::prop_assert!((1..=100).contains(&request.page), "a page 1688 can answer: {}", request.page);
+            }
         }
     }
 
@@ -348,9 +420,10 @@ mod tests {
             price_min: "1,5".into(),
             price_max: "20".into(),
             sort: "cheapest".into(),
+            page: "101".into(),
         };
         let errors = read(&form).unwrap_err();
-        for field in ["keyword", "quantity", "price_min", "sort"] {
+        for field in ["keyword", "quantity", "price_min", "sort", "page"] {
             assert!(errors.get(field).is_some(), "{field}: {errors:?}");
         }
         assert!(errors.get("price_max").is_none());

@@ -317,6 +317,8 @@ words! {
     last_error: "Last error", "最近错误";
     /// A watch's state.
     state: "State", "状态";
+    /// Said while a search waits for 1688.
+    searching: "Searching 1688…", "正在搜索 1688…";
     /// A watch's price now at its quantity.
     price_now: "Price now", "当前价";
     /// A watch's price over the last 30 days.

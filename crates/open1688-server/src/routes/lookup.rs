@@ -38,6 +38,10 @@ pub struct SearchParams {
     pub category: Option<i64>,
     /// Platform filters, comma-separated (`shipInToday,isOnePsale`).
     pub filter: Option<String>,
+    /// The first result page to read (default 1; pages are `limit` results long, 50 at most,
+    /// and 1688 answers the first 2,000 results of a search).
+    #[param(minimum = 1)]
+    pub page: Option<u32>,
 }
 
 impl SearchParams {
@@ -54,6 +58,7 @@ impl SearchParams {
                 .unwrap_or_default(),
             pages: self.pages.unwrap_or(1),
             limit: Some(self.limit.unwrap_or(20)),
+            page: self.page.unwrap_or(1),
         }
     }
 }
