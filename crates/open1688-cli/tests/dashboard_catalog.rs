@@ -129,5 +129,19 @@ async fn the_catalog_is_searched_through_the_api_and_the_dashboard() {
     browser.screenshot("zh-phone-first-screen").await;
     browser.client.execute("document.querySelector('#hits-title').scrollIntoView()", vec![]).await.unwrap();
     browser.screenshot("zh-phone-hits").await;
+
+    // Filters are choices among the values the offers have, named in the reader's language.
+    let options = browser
+        .client
+        .execute("return [...document.querySelectorAll('#identity option')].map(o => o.textContent);", vec![])
+        .await
+        .unwrap();
+    let options: Vec<String> = serde_json::from_value(options).unwrap();
+    assert!(options[0] == "不限" && options.iter().any(|o| o.starts_with("诚信通会员 (")), "{options:?}");
+    browser.client.execute("document.querySelector('#identity').value = 'tp_member';", vec![]).await.unwrap();
+    browser.click("form[action='/catalog'] button[type=submit]").await;
+    browser.wait_for_address("identity=tp_member").await;
+    assert!(browser.text("aside").await.contains("诚信通会员"), "the set filter by its name");
+    assert!(browser.text("main").await.contains("未调用网关 (内置索引)"), "the index named in Chinese");
     browser.close().await;
 }

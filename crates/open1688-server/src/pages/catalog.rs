@@ -86,17 +86,17 @@ pub async fn catalog(viewer: Viewer, State(state): State<ServiceState>, Query(fo
     let query = match read(&form) {
         Ok(query) => query,
         Err(errors) => {
-            let body = html! { (search_form(t, &form, &errors)) };
+            let body = html! { (search_form(t, &form, &errors, None)) };
             return (StatusCode::BAD_REQUEST, page(&viewer, t.nav_catalog, body)).into_response();
         }
     };
     match state.catalog.search(state.store.as_ref(), &query).await.map_err(Problem::from) {
         Ok(report) => {
             let body = html! {
-                (search_form(t, &form, &FieldErrors::default()))
+                (search_form(t, &form, &FieldErrors::default(), Some(&report.results.facets)))
                 @if let Some(age) = &age { (age_line(t, age, report.engine)) }
                 @if age.as_ref().is_some_and(|a| a.entries == 0) {
-                    section.card { p { (t.catalog_empty) } p { code { "open1688 catalog crawl --keyword 保温杯 --pages 2" } } }
+                    section.card { p { (t.catalog_empty) } }
                 } @else {
                     div.columns.wide-first {
                         (hits(t, &report, query.at))
@@ -114,7 +114,7 @@ pub async fn catalog(viewer: Viewer, State(state): State<ServiceState>, Query(fo
         Err(problem) => {
             let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let errors = FieldErrors::from_problem(&problem, FIELDS);
-            (status, page(&viewer, t.nav_catalog, search_form(t, &form, &errors))).into_response()
+            (status, page(&viewer, t.nav_catalog, search_form(t, &form, &errors, None))).into_response()
         }
     }
 }
@@ -125,7 +125,7 @@ fn age_line(t: &Text, age: &DataAge, engine: &str) -> Markup {
         p.muted {
             (age.entries) " " (t.offers_stored)
             @if let Some(ms) = age.oldest_ms { " · " (t.oldest_entry) " " (human_age(ms)) }
-            " · " (t.no_gateway_call) " (" (engine) ")"
+            " · " (t.no_gateway_call) " (" (if engine == "postgres" { t.engine_postgres } else { t.engine_embedded }) ")"
         }
     }
 }
@@ -210,10 +210,10 @@ fn facets(t: &Text, form: &CatalogForm, report: &CatalogSearchReport) -> Markup 
                     h3.small { (heading) }
                     ul.list.small {
                         @if !set.is_empty() {
-                            li { (set) " · " a href=(href(form, field, "")) { (t.remove_filter) } }
+                            li { (value_name(field, set, t.language)) " · " a href=(href(form, field, "")) { (t.remove_filter) } }
                         } @else {
                             @for (value, n) in values.iter().take(8) {
-                                li { a href=(href(form, field, value)) { (value) } " " span.muted { "(" (n) ")" } }
+                                li { a href=(href(form, field, value)) { (value_name(field, value, t.language)) } " " span.muted { "(" (n) ")" } }
                             }
                         }
                     }
@@ -287,7 +287,47 @@ fn input(id: &str, label: &str, value: &str, mode: &str, errors: &FieldErrors) -
     }
 }
 
-fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors) -> Markup {
+/// A filter's value as a person reads it: a supplier identity or a default score band in
+/// `language`; a province, a city, a band named in the scorecard as they are.
+fn value_name(field: &str, value: &str, language: sourcing::Language) -> String {
+    use sourcing::Language::{En, Zh};
+    let known = match (field, value, language) {
+        ("identity", "tp_member", En) => "TrustPass member",
+        ("identity", "tp_member", Zh) => "诚信通会员",
+        ("identity", "super_factory", En) => "Super factory",
+        ("identity", "super_factory", Zh) => "超级工厂",
+        ("identity", "powerful_merchants", En) => "Powerful merchant",
+        ("identity", "powerful_merchants", Zh) => "实力商家",
+        ("band", "excellent", Zh) => "优秀",
+        ("band", "average", Zh) => "一般",
+        ("band", "poor", Zh) => "较差",
+        ("band", "very poor", Zh) => "很差",
+        _ => return value.to_owned(),
+    };
+    known.to_owned()
+}
+
+/// A filter as a choice among the values the matching offers have (with how many have each),
+/// or a text box when they are not known (the form came back with an error).
+fn choice(t: &Text, field: &str, label: &str, set: &str, values: Option<&FacetCounts>, errors: &FieldErrors) -> Markup {
+    let Some(values) = values else { return input(field, label, set, "text", errors) };
+    let listed = values.iter().any(|(v, _)| v == set);
+    html! {
+        div.field {
+            label for=(field) { (label) }
+            select id=(field) name=(field) {
+                option value="" selected[set.is_empty()] { (t.any_value) }
+                @if !set.is_empty() && !listed { option value=(set) selected { (value_name(field, set, t.language)) } }
+                @for (value, n) in values {
+                    option value=(value) selected[value == set] { (value_name(field, value, t.language)) " (" (n) ")" }
+                }
+            }
+            (field_error(field, errors))
+        }
+    }
+}
+
+fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors, facets: Option<&open1688_store::Facets>) -> Markup {
     let sorts =
         [("relevance", t.sort_relevance), ("price", t.sort_price), ("score", t.sort_score), ("moq", t.sort_moq)];
     html! {
@@ -311,9 +351,9 @@ fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors) -> Markup {
             }
             div.row {
                 (input("moq_max", t.moq_max, &form.moq_max, "numeric", errors))
-                (input("province", t.province, &form.province, "text", errors))
-                (input("identity", t.identity, &form.identity, "text", errors))
-                (input("band", t.score_band, &form.band, "text", errors))
+                (choice(t, "province", t.province, &form.province, facets.map(|f| f.province.as_slice()), errors))
+                (choice(t, "identity", t.identity, &form.identity, facets.map(|f| f.identity.as_slice()), errors))
+                (choice(t, "band", t.score_band, &form.band, facets.map(|f| f.band.as_slice()), errors))
                 div.field {
                     label for="sort" { (t.sort) }
                     select #sort name="sort" {

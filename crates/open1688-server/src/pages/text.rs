@@ -126,7 +126,7 @@ words! {
     /// The log-in page's title.
     login_title: "Log in", "登录";
     /// What the log-in page asks for.
-    login_intro: "Paste an API key of this service (open1688 serve keys add makes one).", "请粘贴本服务的 API 密钥（用 open1688 serve keys add 生成）。";
+    login_intro: "Paste an API key of this service (the person who runs the service makes them).", "请粘贴本服务的 API 密钥（由运行本服务的管理员生成）。";
     /// The key field's label.
     api_key: "API key", "API 密钥";
     /// The log-in button.
@@ -520,7 +520,13 @@ words! {
     /// What the catalog page searches.
     catalog_intro: "Offers crawled into this service's store, searched here without calling the gateway.", "已抓取到本服务存储中的商品，在此检索，不调用网关。";
     /// An empty catalog, and how to fill it.
-    catalog_empty: "The catalog is empty. Crawl offers into it first, for example:", "商品库为空。请先抓取商品，例如：";
+    catalog_empty: "The catalog is empty. It fills when the person who runs the service crawls offers into it (the guide's catalog chapter says how).", "商品库为空。运行本服务的管理员将商品抓取入库后即可在此检索（方法见使用指南的商品库一章）。";
+    /// Any value of a filter.
+    any_value: "Any", "不限";
+    /// The catalog's own search index.
+    engine_embedded: "built-in index", "内置索引";
+    /// PostgreSQL's search index.
+    engine_postgres: "PostgreSQL index", "PostgreSQL 索引";
     /// After the number of offers the catalog holds.
     offers_stored: "offers stored", "个商品已存储";
     /// The age of the catalog's oldest entry.
