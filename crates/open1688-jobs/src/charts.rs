@@ -85,7 +85,9 @@ pub fn price_histogram(path: &Path, title: &str, bins: &[Bin], mean: Decimal, me
     };
     let lo = f(first.from);
     let hi = bins.last().map_or(lo, |b| f(b.to)).max(lo + 0.01);
-    let top = bins.iter().map(|b| u32::try_from(b.count).unwrap_or(u32::MAX)).max().unwrap_or(1).saturating_add(1);
+    let tallest = bins.iter().map(|b| u32::try_from(b.count).unwrap_or(u32::MAX)).max().unwrap_or(1);
+    // A third more height above the tallest bar: the legend sits there, over no bar.
+    let top = tallest.saturating_add(tallest / 3).saturating_add(2);
     both!(path, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FAMILY, 28))
@@ -115,23 +117,57 @@ pub fn price_histogram(path: &Path, title: &str, bins: &[Bin], mean: Decimal, me
         }
         chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
             .label_font((FAMILY, 18))
-            .background_style(WHITE.mix(0.8))
+            .background_style(WHITE.mix(0.9))
             .border_style(BLACK)
             .draw()?;
         Ok(())
     })
 }
 
-/// Bars of landed cost per unit by supplier.
-pub fn supplier_bars(path: &Path, title: &str, rows: &[(String, Decimal)]) -> Result<()> {
-    let max = rows.iter().map(|r| f(r.1)).fold(0.0, f64::max) * 1.15 + 0.01;
+/// What the decision made of a supplier in a bar chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarMark {
+    /// The pick.
+    Picked,
+    /// Its score band blocks it.
+    Blocked,
+    /// Neither.
+    Other,
+}
+
+/// One supplier's bar: its name, its landed cost per unit needed, and what the decision made of
+/// it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplierBar {
+    /// The supplier's name.
+    pub name: String,
+    /// Landed cost per unit needed.
+    pub landed: Decimal,
+    /// Picked, blocked or neither.
+    pub mark: BarMark,
+}
+
+/// The name beside a bar: at most 14 characters, the pick and a blocked supplier said in words
+/// (the colour says it too).
+fn bar_label(bar: &SupplierBar) -> String {
+    let name: String = bar.name.chars().take(14).collect();
+    match bar.mark {
+        BarMark::Picked => format!("★ {name}"),
+        BarMark::Blocked => format!("{name} (不建议)"),
+        BarMark::Other => name,
+    }
+}
+
+/// Bars of landed cost per unit by supplier; the pick in green with a star, a blocked supplier
+/// in grey.
+pub fn supplier_bars(path: &Path, title: &str, rows: &[SupplierBar]) -> Result<()> {
+    let max = rows.iter().map(|r| f(r.landed)).fold(0.0, f64::max) * 1.15 + 0.01;
     let n = rows.len().max(1);
     // The first row (the cheapest) on top, each bar centred on its supplier's name.
     let name = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-            rows.get(n - 1 - i).map_or(String::new(), |r| r.0.chars().take(14).collect())
-        }
+        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => rows.get(n - 1 - i).map_or(String::new(), bar_label),
         SegmentValue::Last => String::new(),
     };
     both!(path, |root| {
@@ -139,7 +175,7 @@ pub fn supplier_bars(path: &Path, title: &str, rows: &[(String, Decimal)]) -> Re
             .caption(title, (FAMILY, 28))
             .margin(20)
             .x_label_area_size(50)
-            .y_label_area_size(260)
+            .y_label_area_size(300)
             // Plotters ranges include their end: 0..n-1 gives exactly n slots.
             .build_cartesian_2d(0.0..max, (0..n - 1).into_segmented())?;
         chart
@@ -152,9 +188,14 @@ pub fn supplier_bars(path: &Path, title: &str, rows: &[(String, Decimal)]) -> Re
             .draw()?;
         chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
             let slot = n - 1 - i;
+            let colour = match r.mark {
+                BarMark::Picked => RGBColor(39, 174, 96),
+                BarMark::Blocked => RGBColor(160, 160, 160),
+                BarMark::Other => RGBColor(230, 126, 34),
+            };
             let mut bar = Rectangle::new(
-                [(0.0, SegmentValue::Exact(slot)), (f(r.1), SegmentValue::Exact(slot + 1))],
-                RGBColor(230, 126, 34).filled(),
+                [(0.0, SegmentValue::Exact(slot)), (f(r.landed), SegmentValue::Exact(slot + 1))],
+                colour.filled(),
             );
             bar.set_margin(4, 4, 0, 0);
             bar
@@ -167,22 +208,40 @@ pub fn supplier_bars(path: &Path, title: &str, rows: &[(String, Decimal)]) -> Re
 pub fn scorecard_radar(path: &Path, title: &str, criteria: &[(String, Decimal)]) -> Result<()> {
     let n = criteria.len().max(3);
     both!(path, |root| {
-        let root = root.titled(title, (FAMILY, 28))?;
+        // A margin above the title: drawn at the very top, its Chinese glyphs lost their tops.
+        let root = root.margin(16, 10, 10, 10).titled(title, (FAMILY, 28))?;
         let (w, h) = root.dim_in_pixel();
-        let (cx, cy) = (w as i32 / 2, h as i32 / 2 + 10);
-        let radius = (h.min(w) as f64 * 0.36) as i32;
+        let (cx, cy) = (w as i32 / 2, h as i32 / 2 + 4);
+        let radius = (h.min(w) as f64 * 0.33) as i32;
         let point = |i: usize, v: f64| {
             let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
             (cx + (a.cos() * radius as f64 * v / 100.0) as i32, cy + (a.sin() * radius as f64 * v / 100.0) as i32)
         };
+        // The scale: rings at 25, 50, 75 and 100 points, each named on the first axis.
         for ring in [25.0, 50.0, 75.0, 100.0] {
             let pts: Vec<(i32, i32)> = (0..=n).map(|i| point(i % n, ring)).collect();
             root.draw(&PathElement::new(pts, BLACK.mix(0.2)))?;
+            let (x, y) = point(0, ring);
+            root.draw(&Text::new(
+                format!("{ring:.0}"),
+                (x + 4, y - 6),
+                (FAMILY, 13).into_font().color(&BLACK.mix(0.6)),
+            ))?;
         }
         for (i, (name, _)) in criteria.iter().enumerate() {
             root.draw(&PathElement::new([point(i, 0.0), point(i, 100.0)], BLACK.mix(0.3)))?;
-            let (x, y) = point(i, 112.0);
-            root.draw(&Text::new(name.clone(), (x - 40, y - 8), (FAMILY, 15)))?;
+            // A name left of the centre ends at its axis, one right of it starts there.
+            let (x, y) = point(i, 114.0);
+            // About half a character's size for Latin letters, a whole one for Chinese.
+            let width: i32 = name.chars().map(|c| if c.is_ascii() { 8 } else { 15 }).sum();
+            let x = if x < cx - 10 {
+                x - width
+            } else if x > cx + 10 {
+                x
+            } else {
+                x - width / 2
+            };
+            root.draw(&Text::new(name.clone(), (x, y - 8), (FAMILY, 15)))?;
         }
         let pts: Vec<(i32, i32)> = criteria.iter().enumerate().map(|(i, (_, v))| point(i, f(*v))).collect();
         root.draw(&Polygon::new(pts.clone(), RGBColor(52, 152, 219).mix(0.35)))?;
@@ -194,12 +253,31 @@ pub fn scorecard_radar(path: &Path, title: &str, criteria: &[(String, Decimal)])
     })
 }
 
-/// The price ladder as steps: unit price against quantity.
-pub fn ladder_steps(path: &Path, title: &str, tiers: &[(i64, Decimal)], up_to: i64) -> Result<()> {
+/// A quantity marked on a ladder chart: the need, or the quantity bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LadderMark {
+    /// Units needed.
+    Need(i64),
+    /// Units bought.
+    Buy(i64),
+}
+
+/// The price ladder as steps: unit price against quantity, with the need and the quantity
+/// bought marked when given.
+pub fn ladder_steps(
+    path: &Path,
+    title: &str,
+    tiers: &[(i64, Decimal)],
+    up_to: i64,
+    marks: &[LadderMark],
+) -> Result<()> {
     if tiers.is_empty() {
         return Err(JobError::NoAnswer("no price tiers to draw".into()));
     }
-    let end = up_to.max(tiers.last().map_or(1, |t| t.0) * 2);
+    let furthest = marks.iter().map(|m| match m {
+        LadderMark::Need(q) | LadderMark::Buy(q) => *q,
+    });
+    let end = up_to.max(tiers.last().map_or(1, |t| t.0) * 2).max(furthest.max().unwrap_or(0).saturating_mul(5) / 4);
     let mut pts = Vec::new();
     for (i, &(start, price)) in tiers.iter().enumerate() {
         let next = tiers.get(i + 1).map_or(end, |t| t.0);
@@ -224,6 +302,26 @@ pub fn ladder_steps(path: &Path, title: &str, tiers: &[(i64, Decimal)], up_to: i
         chart.draw_series(
             tiers.iter().map(|&(q, p)| Circle::new((q as f64, f(p)), 5, RGBColor(39, 174, 96).filled())),
         )?;
+        for mark in marks {
+            let (quantity, label, colour) = match *mark {
+                LadderMark::Need(q) => (q, format!("需求 need {q}"), RGBColor(26, 86, 219)),
+                LadderMark::Buy(q) => (q, format!("采购 buy {q}"), RGBColor(179, 64, 10)),
+            };
+            let x = quantity as f64;
+            chart
+                .draw_series(DashedLineSeries::new([(x, 0.0), (x, max_price)], 8, 5, colour.stroke_width(2)))?
+                .label(label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
+        }
+        if !marks.is_empty() {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .label_font((FAMILY, 18))
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .draw()?;
+        }
         Ok(())
     })
 }
@@ -331,5 +429,42 @@ mod tests {
         let left = img.width() / 3;
         let blue = img.enumerate_pixels().filter(|(x, _, p)| *x < left && p.0 == [41, 128, 185]).count();
         assert!(blue > 20, "the one observation is drawn ({blue} pixels of its colour on the left)");
+    }
+
+    /// Pixels of exactly `colour` in the picture at `path`.
+    fn pixels(path: &Path, colour: [u8; 3]) -> usize {
+        image::open(path).unwrap().to_rgb8().pixels().filter(|p| p.0 == colour).count()
+    }
+
+    #[test]
+    fn the_pick_and_a_blocked_supplier_are_coloured_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("suppliers.png");
+        let bar =
+            |name: &str, landed: i64, mark| SupplierBar { name: name.into(), landed: Decimal::from(landed), mark };
+        let rows = [
+            bar("台州天誉日用品有限公司", 10, BarMark::Picked),
+            bar("义乌市某某工厂", 11, BarMark::Other),
+            bar("永康某某贸易", 12, BarMark::Blocked),
+        ];
+        supplier_bars(&path, "保温杯: 到岸单价", &rows).unwrap();
+        assert!(pixels(&path, [39, 174, 96]) > 1_000, "the pick in green");
+        assert!(pixels(&path, [160, 160, 160]) > 1_000, "the blocked supplier in grey");
+        assert!(pixels(&path, [230, 126, 34]) > 1_000, "the others in orange");
+        assert_eq!(bar_label(&rows[0]), "★ 台州天誉日用品有限公司");
+        assert_eq!(bar_label(&rows[2]), "永康某某贸易 (不建议)");
+    }
+
+    #[test]
+    fn a_ladder_marks_the_need_and_the_quantity_bought() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ladder.png");
+        let tiers = [(2, Decimal::from(12)), (100, Decimal::from(10)), (500, Decimal::from(9))];
+        ladder_steps(&path, "阶梯价", &tiers, 0, &[LadderMark::Need(300), LadderMark::Buy(500)]).unwrap();
+        assert!(pixels(&path, [26, 86, 219]) > 100, "the need's dashed line");
+        assert!(pixels(&path, [179, 64, 10]) > 100, "the quantity bought's dashed line");
+        let plain = dir.path().join("plain.png");
+        ladder_steps(&plain, "阶梯价", &tiers, 0, &[]).unwrap();
+        assert_eq!(pixels(&plain, [26, 86, 219]), 0, "no marks asked, none drawn");
     }
 }

@@ -2,7 +2,6 @@
 //! and the best-value pick — for a keyword, for the same item as a given offer, or for offers a
 //! person picked.
 
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::{Candidate, Comparison, compare};
 
@@ -120,9 +119,27 @@ impl CompareReport {
     }
 }
 
-/// Landed cost per unit needed of the first `n` rows, for bar charts.
-pub fn bars(cmp: &Comparison, n: usize) -> Vec<(String, Decimal)> {
-    cmp.rows.iter().take(n).map(|r| (r.supplier.clone(), r.cost.landed_per_unit_needed)).collect()
+/// Landed cost per unit needed of the first `n` rows, for bar charts, the pick and blocked
+/// suppliers marked.
+#[cfg(feature = "charts")]
+pub fn bars(cmp: &Comparison, n: usize) -> Vec<crate::charts::SupplierBar> {
+    use crate::charts::{BarMark, SupplierBar};
+    let picked = cmp.decision.as_ref().map(|d| d.offer_id);
+    cmp.rows
+        .iter()
+        .take(n)
+        .map(|r| SupplierBar {
+            name: r.supplier.clone(),
+            landed: r.cost.landed_per_unit_needed,
+            mark: if Some(r.offer_id) == picked {
+                BarMark::Picked
+            } else if r.action == sourcing::Action::Block {
+                BarMark::Blocked
+            } else {
+                BarMark::Other
+            },
+        })
+        .collect()
 }
 
 /// The comparison table: cost and score ranks, the Pareto front, the scorecard's action, and

@@ -149,6 +149,7 @@ impl OffersReport {
             &format!("{} 阶梯价 price ladder", first.offer.title),
             &ladder_points(&first.offer),
             0,
+            &[],
         )
     }
 }

@@ -151,6 +151,7 @@ impl QuoteReport {
             &format!("{} 阶梯价 price ladder", self.offer.title),
             &crate::offers::ladder_points(&self.offer),
             self.advice.best().quantity.saturating_mul(2),
+            &[crate::charts::LadderMark::Buy(self.advice.best().quantity)],
         )
     }
 }

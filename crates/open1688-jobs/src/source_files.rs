@@ -76,11 +76,17 @@ impl SourceReport {
             let tiers = ladder_points(&pick.offer);
             if !tiers.is_empty() {
                 let path = dir.join("ladder.png");
+                let mut marks = vec![crate::charts::LadderMark::Need(self.need)];
+                let bought = self.plan.orders.iter().flat_map(|o| &o.lines).filter(|l| l.offer_id == pick.offer.id);
+                if let Some(buy) = bought.map(|l| l.quantity).reduce(i64::saturating_add) {
+                    marks.push(crate::charts::LadderMark::Buy(buy));
+                }
                 crate::charts::ladder_steps(
                     &path,
                     &format!("{} 阶梯价", pick.offer.title),
                     &tiers,
                     self.need.saturating_mul(2),
+                    &marks,
                 )?;
                 written.push(path);
             }
