@@ -37,7 +37,7 @@ async fn a_buyer_logs_in_searches_and_reads_an_offers_ladder() {
 
     // A wrong quantity is named next to its field, the keyword kept.
     browser.open(&format!("{}/search?keyword=保温杯&quantity=lots", svc.base)).await;
-    assert!(browser.text("#quantity-error").await.contains("lots"));
+    assert_eq!(browser.text("#quantity-error").await, "“lots” 不是数字", "said in the page's language");
     assert_eq!(browser.wait_for("#keyword").await.prop("value").await.unwrap().as_deref(), Some("保温杯"));
 
     // The form: keyword and quantity, cards priced at that quantity with the supplier's band.

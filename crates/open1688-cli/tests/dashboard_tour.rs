@@ -123,6 +123,10 @@ async fn every_page_fits_both_screens_and_speaks_one_language() {
     browser.wait_for("nav.pager a[rel=prev]").await;
     assert_eq!(browser.texts("li.offer").await.len(), 20, "a full second page");
 
+    // A form's error is said in the page's language, next to its field.
+    browser.open(&url("/search?keyword=%E4%BF%9D%E6%B8%A9%E6%9D%AF&quantity=300&page=101")).await;
+    assert_eq!(browser.text("#page-error").await, "请输入 1 到 100 之间的数");
+
     let mut failures = Vec::new();
     for (lang, tag) in [("zh-CN", "zh"), ("en", "en")] {
         browser.open(&url(&format!("/lang/{lang}?next=/"))).await;

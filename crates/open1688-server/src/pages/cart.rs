@@ -156,7 +156,11 @@ pub async fn import(
     let request = match form.to_request() {
         Ok(request) => request,
         Err(errors) => {
-            let detail = errors.get("lines").or(errors.get("file")).unwrap_or_default().to_owned();
+            let detail = errors
+                .get("lines")
+                .or(errors.get("file"))
+                .map(|problem| problem.render(viewer.lang.text().language))
+                .unwrap_or_default();
             return Ok(bad_line(&viewer, &detail));
         }
     };

@@ -210,7 +210,7 @@ fn preview_form(t: &Text, ship_to: &ShipToField, default_address: bool, errors: 
                     @if default_address { (t.address_default_used) " " }
                     a href="/orders/addresses" { (t.saved_addresses) }
                 }
-                (field_error("address_id", errors))
+                (field_error(t, "address_id", errors))
             }
             p.small.muted { (t.preview_explained) }
             button type="submit" { (t.preview_orders) }

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::comparison::yuan;
-use super::form::{FieldErrors, field_error, parse_optional};
+use super::form::{FieldErrors, FieldProblem, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
 use super::text::Text;
@@ -45,18 +45,18 @@ fn read(form: &CatalogForm) -> Result<CatalogQuery, FieldErrors> {
     let mut query = CatalogQuery::text(form.q.trim());
     query.at = parse_optional::<i64>(&form.at, "at", &mut errors).unwrap_or(1);
     if query.at < 1 {
-        errors.add("at", "a quantity of at least 1");
+        errors.add("at", FieldProblem::AtLeast(1));
     }
     query.price_min = parse_optional::<Decimal>(&form.price_min, "price_min", &mut errors);
     query.price_max = parse_optional::<Decimal>(&form.price_max, "price_max", &mut errors);
     if let (Some(lo), Some(hi)) = (query.price_min, query.price_max)
         && lo > hi
     {
-        errors.add("price_min", format!("{lo} is above the highest price {hi}"));
+        errors.add("price_min", FieldProblem::AboveHighest { lowest: lo.to_string(), highest: hi.to_string() });
     }
     query.moq_max = parse_optional::<i64>(&form.moq_max, "moq_max", &mut errors);
     if query.moq_max.is_some_and(|m| m < 1) {
-        errors.add("moq_max", "an MOQ of at least 1");
+        errors.add("moq_max", FieldProblem::AtLeast(1));
     }
     let text = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
     query.province = text(&form.province);
@@ -70,7 +70,7 @@ fn read(form: &CatalogForm) -> Result<CatalogQuery, FieldErrors> {
         "score" => CatalogSort::Score,
         "moq" => CatalogSort::Moq,
         other => {
-            errors.add("sort", format!("{other:?} is not a sort"));
+            errors.add("sort", FieldProblem::NotAChoice(other.to_owned()));
             CatalogSort::Relevance
         }
     };
@@ -275,14 +275,14 @@ fn href(form: &CatalogForm, field: &str, value: &str) -> String {
     format!("/catalog?{}", query.finish())
 }
 
-fn input(id: &str, label: &str, value: &str, mode: &str, errors: &FieldErrors) -> Markup {
+fn input(t: &Text, id: &str, label: &str, value: &str, mode: &str, errors: &FieldErrors) -> Markup {
     let invalid = errors.get(id).is_some();
     html! {
         div.field {
             label for=(id) { (label) }
             input id=(id) name=(id) inputmode=(mode) value=(value)
                 aria-invalid=[invalid.then_some("true")] aria-describedby=[invalid.then(|| format!("{id}-error"))];
-            (field_error(id, errors))
+            (field_error(t, id, errors))
         }
     }
 }
@@ -310,7 +310,7 @@ fn value_name(field: &str, value: &str, language: sourcing::Language) -> String 
 /// A filter as a choice among the values the matching offers have (with how many have each),
 /// or a text box when they are not known (the form came back with an error).
 fn choice(t: &Text, field: &str, label: &str, set: &str, values: Option<&FacetCounts>, errors: &FieldErrors) -> Markup {
-    let Some(values) = values else { return input(field, label, set, "text", errors) };
+    let Some(values) = values else { return input(t, field, label, set, "text", errors) };
     let listed = values.iter().any(|(v, _)| v == set);
     html! {
         div.field {
@@ -322,7 +322,7 @@ fn choice(t: &Text, field: &str, label: &str, set: &str, values: Option<&FacetCo
                     option value=(value) selected[value == set] { (value_name(field, value, t.language)) " (" (n) ")" }
                 }
             }
-            (field_error(field, errors))
+            (field_error(t, field, errors))
         }
     }
 }
@@ -343,14 +343,14 @@ fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors, facets: Optio
                     label for="q" { (t.keyword) }
                     input #q type="search" name="q" value=(form.q)
                         aria-invalid=[errors.get("q").map(|_| "true")] aria-describedby=[errors.get("q").map(|_| "q-error")];
-                    (field_error("q", errors))
+                    (field_error(t, "q", errors))
                 }
-                (input("at", t.price_at_quantity, &form.at, "numeric", errors))
-                (input("price_min", t.price_min, &form.price_min, "decimal", errors))
-                (input("price_max", t.price_max, &form.price_max, "decimal", errors))
+                (input(t, "at", t.price_at_quantity, &form.at, "numeric", errors))
+                (input(t, "price_min", t.price_min, &form.price_min, "decimal", errors))
+                (input(t, "price_max", t.price_max, &form.price_max, "decimal", errors))
             }
             div.row {
-                (input("moq_max", t.moq_max, &form.moq_max, "numeric", errors))
+                (input(t, "moq_max", t.moq_max, &form.moq_max, "numeric", errors))
                 (choice(t, "province", t.province, &form.province, facets.map(|f| f.province.as_slice()), errors))
                 (choice(t, "identity", t.identity, &form.identity, facets.map(|f| f.identity.as_slice()), errors))
                 (choice(t, "band", t.score_band, &form.band, facets.map(|f| f.band.as_slice()), errors))
@@ -361,7 +361,7 @@ fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors, facets: Optio
                             option value=(value) selected[form.sort == value] { (word) }
                         }
                     }
-                    (field_error("sort", errors))
+                    (field_error(t, "sort", errors))
                 }
                 div.field.action { button type="submit" { (t.search) } }
             }

@@ -8,7 +8,7 @@ use maud::html;
 use open1688_jobs::{CompareRequest, CompareTarget, NeedRequest, Progress};
 
 use super::comparison::comparison_view;
-use super::form::FieldErrors;
+use super::form::{FieldErrors, FieldProblem};
 use super::layout::page;
 use super::session::Viewer;
 use super::trouble::Trouble;
@@ -25,16 +25,16 @@ fn read(query: &str) -> Result<CompareRequest, FieldErrors> {
         match key.as_ref() {
             "offer" => match value.parse::<i64>() {
                 Ok(id) if id > 0 => offers.push(id),
-                _ => errors.add("offer", format!("{value:?} is not an offer id")),
+                _ => errors.add("offer", FieldProblem::NotAnOfferId(value.clone())),
             },
             "keyword" if !value.is_empty() => keyword = Some(value),
             "same_as" => match value.parse::<i64>() {
                 Ok(id) if id > 0 => same_as = Some(id),
-                _ => errors.add("same_as", format!("{value:?} is not an offer id")),
+                _ => errors.add("same_as", FieldProblem::NotAnOfferId(value.clone())),
             },
             "quantity" if !value.is_empty() => match value.parse::<i64>() {
                 Ok(q) => quantity = q,
-                Err(_) => errors.add("quantity", format!("{value:?} is not a number")),
+                Err(_) => errors.add("quantity", FieldProblem::NotANumber(value.clone())),
             },
             _ => {}
         }
@@ -44,7 +44,7 @@ fn read(query: &str) -> Result<CompareRequest, FieldErrors> {
         (true, Some(k), None) => CompareTarget::Keyword(k),
         (true, None, Some(id)) => CompareTarget::SameItemAs(id),
         _ => {
-            errors.add("offer", "pick offers on the search page (or name one keyword, or one offer to match)");
+            errors.add("offer", FieldProblem::PickOffers);
             CompareTarget::Offers(Vec::new())
         }
     };
@@ -61,8 +61,8 @@ pub async fn compare(
     let request = read(query.as_deref().unwrap_or_default()).map_err(|errors| {
         let (field, message) = ["offer", "same_as", "quantity"]
             .iter()
-            .find_map(|f| errors.get(f).map(|m| (*f, m.to_owned())))
-            .unwrap_or(("offer", "nothing to compare".to_owned()));
+            .find_map(|f| errors.get(f).map(|m| (*f, m.render(t.language))))
+            .unwrap_or(("offer", FieldProblem::PickOffers.render(t.language)));
         Problem::invalid(field, message)
     })?;
     let report = state.jobs.compare(&request, &Progress::silent()).await?;

@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use open1688_store::{ApiKey, Scope};
 use serde::Deserialize;
 
-use super::form::{FieldErrors, field_error};
+use super::form::{FieldErrors, FieldProblem, field_error};
 use super::layout::page;
 use super::session::Viewer;
 use super::text::Text;
@@ -43,12 +43,13 @@ pub async fn add(
         return Ok(refused);
     }
     let mut errors = FieldErrors::default();
-    let scope = form.scope.parse::<Scope>().map_err(|_| errors.add("scope", "read, write or admin")).ok();
+    let scope =
+        form.scope.parse::<Scope>().map_err(|_| errors.add("scope", FieldProblem::NotAChoice(form.scope.clone()))).ok();
     let made = match scope {
         Some(scope) => match state.store.add_api_key(form.name.trim(), scope, Utc::now().timestamp_millis()).await {
             Ok(made) => Some(made),
             Err(open1688_store::StoreError::Invalid(why)) => {
-                errors.add("name", why);
+                errors.add("name", FieldProblem::Said(why));
                 None
             }
             Err(other) => return Err(other.into()),
@@ -140,7 +141,7 @@ fn new_key_form(t: &Text, form: &NewKeyForm, errors: &FieldErrors) -> Markup {
                     label for="name" { (t.name) }
                     input #name name="name" maxlength="100" required value=(form.name)
                         aria-invalid=[errors.get("name").map(|_| "true")] aria-describedby=[errors.get("name").map(|_| "name-error")];
-                    (field_error("name", errors))
+                    (field_error(t, "name", errors))
                 }
                 div.field {
                     label for="scope" { (t.scope) }
@@ -149,7 +150,7 @@ fn new_key_form(t: &Text, form: &NewKeyForm, errors: &FieldErrors) -> Markup {
                             option value=(scope.as_str()) selected[form.scope == scope.as_str()] { (scope.as_str()) }
                         }
                     }
-                    (field_error("scope", errors))
+                    (field_error(t, "scope", errors))
                 }
                 div.field.action { button type="submit" { (t.create) } }
             }

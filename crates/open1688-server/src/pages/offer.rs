@@ -155,7 +155,7 @@ fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Op
                     label for="need" { (t.need) }
                     input #need name="need" type="number" min="1" inputmode="numeric" value=(typed) required
                         aria-invalid=[errors.get("need").map(|_| "true")] aria-describedby=[errors.get("need").map(|_| "need-error")];
-                    (field_error("need", errors))
+                    (field_error(t, "need", errors))
                 }
                 div.field.action { button type="submit" { (t.work_out) } }
             }

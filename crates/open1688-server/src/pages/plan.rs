@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::cart::CartNotice;
 use super::cart_view::{CartView, ShipToField, cart_section};
 use super::comparison::yuan;
-use super::form::{FieldErrors, field_error};
+use super::form::{FieldErrors, FieldProblem, field_error};
 use super::layout::page;
 use super::plan_form::{EXAMPLE, PlanForm, lines_csv};
 use super::session::Viewer;
@@ -82,7 +82,7 @@ pub struct DownloadQuery {
 
 /// `POST /plan/download`: the plan as a workbook (both sheets) or as CSV (by supplier).
 pub async fn download(
-    _viewer: Viewer,
+    viewer: Viewer,
     State(state): State<ServiceState>,
     Query(query): Query<DownloadQuery>,
     multipart: Multipart,
@@ -91,7 +91,11 @@ pub async fn download(
     let request = form.to_request().map_err(|errors| {
         Problem::invalid(
             "lines",
-            errors.get("lines").or(errors.get("file")).unwrap_or("the lines do not parse").to_owned(),
+            errors
+                .get("lines")
+                .or(errors.get("file"))
+                .map_or(FieldProblem::NoPlanLines, Clone::clone)
+                .render(viewer.lang.text().language),
         )
     })?;
     let report = state.jobs.plan(&request, &Progress::silent()).await?;
@@ -188,13 +192,13 @@ impl<'a> PlanPage<'a> {
                         label for="lines" { (t.plan_lines_help) }
                         textarea #lines name="lines" rows="8" spellcheck="false"
                             aria-invalid=[errors.get("lines").map(|_| "true")] aria-describedby=[errors.get("lines").map(|_| "lines-error")] { (form.lines) }
-                        (field_error("lines", errors))
+                        (field_error(t, "lines", errors))
                     }
                     div.field {
                         label for="file" { (t.or_upload) }
                         input #file name="file" type="file" accept=".csv,.toml,text/csv"
                             aria-invalid=[errors.get("file").map(|_| "true")] aria-describedby=[errors.get("file").map(|_| "file-error")];
-                        (field_error("file", errors))
+                        (field_error(t, "file", errors))
                     }
                     div.check {
                         input #optimize name="optimize" type="checkbox" checked[form.optimize];

@@ -4,7 +4,7 @@
 use axum::extract::Multipart;
 use open1688_jobs::{PlanFormat, PlanRequest, parse_plan};
 
-use super::form::FieldErrors;
+use super::form::{FieldErrors, FieldProblem};
 use crate::problem::Problem;
 
 /// The example the empty form shows.
@@ -58,13 +58,13 @@ impl PlanForm {
         match parsed {
             Ok(lines) if lines.is_empty() => {
                 let mut errors = FieldErrors::default();
-                errors.add("lines", "type at least one line: offer_id,sku_id,quantity");
+                errors.add("lines", FieldProblem::NoPlanLines);
                 Err(errors)
             }
             Ok(lines) => Ok(PlanRequest { lines, optimize: self.optimize }),
             Err((field, e)) => {
                 let mut errors = FieldErrors::default();
-                errors.add(field, Problem::from(e).detail.to_string());
+                errors.add(field, FieldProblem::Said(Problem::from(e).detail.to_string()));
                 Err(errors)
             }
         }

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::cart_view::{CartView, ShipToField};
 use super::comparison::yuan;
-use super::form::FieldErrors;
+use super::form::{FieldErrors, FieldProblem};
 use super::layout::page;
 use super::plan::PlanPage;
 use super::plan_form::PlanForm;
@@ -46,11 +46,11 @@ impl OrderForm {
         match self.address_id.trim() {
             "" => match state.order_policy.ship_to.clone() {
                 Some(default) => return Ok(default),
-                None => errors.add("address_id", t.address_needed),
+                None => errors.add("address_id", FieldProblem::Said(t.address_needed.to_owned())),
             },
             text => match text.parse::<i64>().ok().filter(|id| *id > 0) {
                 Some(id) => return Ok(ShipTo { address_id: Some(id), ..ShipTo::default() }),
-                None => errors.add("address_id", t.not_a_positive_number),
+                None => errors.add("address_id", FieldProblem::Said(t.not_a_positive_number.to_owned())),
             },
         }
         Err(errors)

@@ -16,7 +16,7 @@ use sourcing::comparison_row::ComparisonRow;
 use sourcing::{Figure, OfferSummary};
 
 use super::comparison::{score_badge, yuan};
-use super::form::{FieldErrors, field_error, parse_optional};
+use super::form::{FieldErrors, FieldProblem, field_error, parse_optional};
 use super::layout::page;
 use super::session::Viewer;
 use super::text::Text;
@@ -44,11 +44,11 @@ fn read(form: &SearchForm) -> Result<(SearchRequest, Option<i64>), FieldErrors> 
     let mut errors = FieldErrors::default();
     let keyword = form.keyword.trim();
     if keyword.is_empty() {
-        errors.add("keyword", "type a keyword");
+        errors.add("keyword", FieldProblem::Missing);
     }
     let quantity = parse_optional::<i64>(&form.quantity, "quantity", &mut errors);
     if quantity.is_some_and(|q| !(1..=open1688_jobs::MAX_UNITS).contains(&q)) {
-        errors.add("quantity", format!("a quantity from 1 to {}", open1688_jobs::MAX_UNITS));
+        errors.add("quantity", FieldProblem::Between(1, open1688_jobs::MAX_UNITS));
     }
     let price_min = parse_optional::<Decimal>(&form.price_min, "price_min", &mut errors);
     let price_max = parse_optional::<Decimal>(&form.price_max, "price_max", &mut errors);
@@ -59,7 +59,7 @@ fn read(form: &SearchForm) -> Result<(SearchRequest, Option<i64>), FieldErrors> 
         "sales" => Some(Sort::Sales),
         "newest" => Some(Sort::Newest),
         other => {
-            errors.add("sort", format!("{other:?} is not a sort"));
+            errors.add("sort", FieldProblem::NotAChoice(other.to_owned()));
             None
         }
     };
@@ -67,7 +67,7 @@ fn read(form: &SearchForm) -> Result<(SearchRequest, Option<i64>), FieldErrors> 
     let last_page = 2_000 / PER_PAGE as u32;
     let page = parse_optional::<u32>(&form.page, "page", &mut errors).unwrap_or(1);
     if !(1..=last_page).contains(&page) {
-        errors.add("page", format!("a page from 1 to {last_page}"));
+        errors.add("page", FieldProblem::Between(1, i64::from(last_page)));
     }
     errors.into_result((
         SearchRequest {
@@ -221,7 +221,10 @@ pub async fn by_picture(viewer: Viewer, State(state): State<ServiceState>, mut m
             // Whatever the failure names (the picture, its address, the platform), it is about
             // what was given: the URL typed or the file chosen.
             let mut errors = FieldErrors::default();
-            errors.add(if gave_file || url.is_empty() { "picture" } else { "url" }, problem.detail.to_string());
+            errors.add(
+                if gave_file || url.is_empty() { "picture" } else { "url" },
+                FieldProblem::Said(problem.detail.to_string()),
+            );
             let body = html! { (search_form(t, &form, &FieldErrors::default())) (picture_form(t, &url, &errors)) };
             (status, page(&viewer, t.nav_search, body)).into_response()
         }
@@ -239,13 +242,13 @@ fn picture_form(t: &Text, url: &str, errors: &FieldErrors) -> Markup {
                         label for="url" { (t.picture_url) }
                         input #url name="url" type="url" value=(url)
                             aria-invalid=[errors.get("url").map(|_| "true")] aria-describedby=[errors.get("url").map(|_| "url-error")];
-                        (field_error("url", errors))
+                        (field_error(t, "url", errors))
                     }
                     div.field {
                         label for="picture" { (t.picture_file) }
                         input #picture name="picture" type="file" accept="image/*"
                             aria-invalid=[errors.get("picture").map(|_| "true")] aria-describedby=[errors.get("picture").map(|_| "picture-error")];
-                        (field_error("picture", errors))
+                        (field_error(t, "picture", errors))
                     }
                     div.field.action { button type="submit" { (t.search) } }
                 }
@@ -294,30 +297,32 @@ fn search_form(t: &Text, form: &SearchForm, errors: &FieldErrors) -> Markup {
     html! {
         form.card.search method="get" action="/search" role="search" data-busy=(t.searching) {
             (errors.summary())
+            // The page number comes from the pager's links, not from a field of the form.
+            (field_error(t, "page", errors))
             div.row {
                 div.field.grow {
                     label for="keyword" { (t.keyword) }
                     input #keyword type="search" name="keyword" value=(form.keyword) required
                         aria-invalid=[errors.get("keyword").map(|_| "true")] aria-describedby=[errors.get("keyword").map(|_| "keyword-error")];
-                    (field_error("keyword", errors))
+                    (field_error(t, "keyword", errors))
                 }
                 div.field {
                     label for="quantity" { (t.quantity) }
                     input #quantity type="number" name="quantity" min="1" inputmode="numeric" value=(form.quantity)
                         aria-invalid=[errors.get("quantity").map(|_| "true")] aria-describedby=[errors.get("quantity").map(|_| "quantity-error")];
-                    (field_error("quantity", errors))
+                    (field_error(t, "quantity", errors))
                 }
                 div.field {
                     label for="price_min" { (t.price_min) }
                     input #price_min name="price_min" inputmode="decimal" value=(form.price_min)
                         aria-invalid=[errors.get("price_min").map(|_| "true")] aria-describedby=[errors.get("price_min").map(|_| "price_min-error")];
-                    (field_error("price_min", errors))
+                    (field_error(t, "price_min", errors))
                 }
                 div.field {
                     label for="price_max" { (t.price_max) }
                     input #price_max name="price_max" inputmode="decimal" value=(form.price_max)
                         aria-invalid=[errors.get("price_max").map(|_| "true")] aria-describedby=[errors.get("price_max").map(|_| "price_max-error")];
-                    (field_error("price_max", errors))
+                    (field_error(t, "price_max", errors))
                 }
                 div.field {
                     label for="sort" { (t.sort) }
@@ -326,7 +331,7 @@ fn search_form(t: &Text, form: &SearchForm, errors: &FieldErrors) -> Markup {
                             option value=(value) selected[form.sort == value] { (word) }
                         }
                     }
-                    (field_error("sort", errors))
+                    (field_error(t, "sort", errors))
                 }
                 div.field.action { button type="submit" { (t.search) } }
             }

@@ -18,7 +18,7 @@ use sourcing::{Comparison, Figure, Strategy};
 
 use super::cart::{add_all_button, add_button};
 use super::comparison::{comparison_view, units, yuan};
-use super::form::{FieldErrors, field_error, parse_optional};
+use super::form::{FieldErrors, FieldProblem, field_error, parse_optional};
 use super::layout::page;
 use super::overview::short_time;
 use super::session::Viewer;
@@ -51,11 +51,15 @@ impl SourceForm {
         let mut errors = FieldErrors::default();
         let keyword = self.keyword.trim().to_owned();
         if keyword.is_empty() {
-            errors.add("keyword", "type what to buy");
+            errors.add("keyword", FieldProblem::Missing);
         }
         let need = parse_optional::<i64>(&self.need, "need", &mut errors);
-        if need.is_none() && errors.get("need").is_none() {
-            errors.add("need", "type how many units are needed");
+        match need {
+            None if errors.get("need").is_none() => errors.add("need", FieldProblem::Missing),
+            Some(units) if !(1..=open1688_jobs::MAX_UNITS).contains(&units) => {
+                errors.add("need", FieldProblem::Between(1, open1688_jobs::MAX_UNITS));
+            }
+            _ => {}
         }
         let strategy = match self.strategy.trim() {
             "" => None,
@@ -63,7 +67,7 @@ impl SourceForm {
             "balanced" => Some(Strategy::Balanced),
             "safest" => Some(Strategy::Safest),
             other => {
-                errors.add("strategy", format!("{other:?} is not cheapest, balanced or safest"));
+                errors.add("strategy", FieldProblem::NotAChoice(other.to_owned()));
                 None
             }
         };
@@ -83,7 +87,7 @@ impl SourceForm {
                     request.confirm_freight = Some(ConfirmFreight { ship_to, top: 3 });
                 }
                 None if errors.get("address_id").is_none() => {
-                    errors.add("address_id", "choose the saved address the previewed orders would go to");
+                    errors.add("address_id", FieldProblem::ChooseAddress);
                 }
                 None => {}
             }
@@ -138,7 +142,7 @@ async fn render_form(
                 label for=(id) { (label) }
                 input id=(id) name=(id) type=(kind) value=(value) required[required] min=[(kind == "number").then_some("1")]
                     aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| format!("{id}-error"))];
-                (field_error(id, errors))
+                (field_error(t, id, errors))
             }
         }
     };
@@ -160,7 +164,7 @@ async fn render_form(
                                 option value=(value) selected[form.strategy == value] { (word) }
                             }
                         }
-                        (field_error("strategy", errors))
+                        (field_error(t, "strategy", errors))
                     }
                 }
                 div.row.checks {

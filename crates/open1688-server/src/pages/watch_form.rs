@@ -8,7 +8,7 @@ use open1688_store::{AlertRule, Watch};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::form::{FieldErrors, field_error, parse_optional};
+use super::form::{FieldErrors, FieldProblem, field_error, parse_optional};
 use super::text::Text;
 use crate::problem::Problem;
 
@@ -57,7 +57,7 @@ impl WatchForm {
         let offer = parse_optional::<i64>(&self.offer, "offer", &mut errors);
         let keyword = Some(self.keyword.trim().to_owned()).filter(|k| !k.is_empty());
         if offer.is_some() == keyword.is_some() && errors.get("offer").is_none() {
-            errors.add("offer", "name an offer id or a keyword (one of them)");
+            errors.add("offer", FieldProblem::OfferOrKeyword);
         }
         let every = parse_optional::<i64>(&self.every, "every", &mut errors).unwrap_or(60);
         let at = parse_optional::<i64>(&self.at, "at", &mut errors).unwrap_or(1);
@@ -92,14 +92,14 @@ impl WatchForm {
             Ok(watch) => {
                 for rule in &watch.rules {
                     if let Some(why) = rule.out_of_range() {
-                        errors.add(rule_field(rule), why);
+                        errors.add(rule_field(rule), FieldProblem::Said(why));
                     }
                 }
             }
             Err(e) => {
                 let problem = Problem::from(e);
                 let field = problem.field.as_deref().filter(|f| FIELDS.contains(f)).unwrap_or("every");
-                errors.add(field, problem.detail.to_string());
+                errors.add(field, FieldProblem::Said(problem.detail.to_string()));
             }
         }
         errors.into_result(request)
@@ -175,14 +175,14 @@ fn rule_field(rule: &AlertRule) -> &'static str {
 }
 
 /// A labelled text field with its error.
-fn field(id: &str, label: &str, value: &str, kind: &str, errors: &FieldErrors) -> Markup {
+fn field(t: &Text, id: &str, label: &str, value: &str, kind: &str, errors: &FieldErrors) -> Markup {
     let error = errors.get(id);
     html! {
         div.field {
             label for=(id) { (label) }
             input id=(id) name=(id) type=(kind) value=(value) step=[(kind == "number").then_some("any")]
                 aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| format!("{id}-error"))];
-            (field_error(id, errors))
+            (field_error(t, id, errors))
         }
     }
 }
@@ -204,21 +204,21 @@ pub fn watch_form(t: &Text, action: &str, button: &str, form: &WatchForm, errors
             fieldset {
                 legend { (t.what_to_watch) }
                 div.row {
-                    (field("offer", t.offer_id, &form.offer, "text", errors))
-                    (field("keyword", t.or_keyword, &form.keyword, "text", errors))
-                    (field("every", t.every_minutes, &form.every, "number", errors))
+                    (field(t, "offer", t.offer_id, &form.offer, "text", errors))
+                    (field(t, "keyword", t.or_keyword, &form.keyword, "text", errors))
+                    (field(t, "every", t.every_minutes, &form.every, "number", errors))
                 }
             }
             fieldset {
                 legend { (t.alert_when) }
                 div.row {
-                    (field("at", t.price_at_quantity, &form.at, "number", errors))
-                    (field("below", t.price_below, &form.below, "number", errors))
-                    (field("above", t.price_above, &form.above, "number", errors))
-                    (field("change", t.moves_percent, &form.change, "number", errors))
-                    (field("lowest_days", t.lowest_in_days, &form.lowest_days, "number", errors))
-                    (field("stock_below", t.stock_below, &form.stock_below, "number", errors))
-                    (field("max_per_day", t.max_per_day, &form.max_per_day, "number", errors))
+                    (field(t, "at", t.price_at_quantity, &form.at, "number", errors))
+                    (field(t, "below", t.price_below, &form.below, "number", errors))
+                    (field(t, "above", t.price_above, &form.above, "number", errors))
+                    (field(t, "change", t.moves_percent, &form.change, "number", errors))
+                    (field(t, "lowest_days", t.lowest_in_days, &form.lowest_days, "number", errors))
+                    (field(t, "stock_below", t.stock_below, &form.stock_below, "number", errors))
+                    (field(t, "max_per_day", t.max_per_day, &form.max_per_day, "number", errors))
                 }
                 div.row.checks {
                     (checkbox("any_tier_change", t.any_tier_change, form.any_tier_change.is_some()))
@@ -294,7 +294,7 @@ mod tests {
         assert!(both.to_request().unwrap_err().get("offer").is_some());
         let bad = WatchForm { keyword: "杯子".into(), below: "cheap".into(), at: "0".into(), ..WatchForm::default() };
         let errors = bad.to_request().unwrap_err();
-        assert_eq!(errors.get("below"), Some("\"cheap\" is not a number"));
+        assert_eq!(errors.get("below"), Some(&FieldProblem::NotANumber("cheap".into())));
         let zero = WatchForm { offer: "5".into(), below: "-1".into(), ..WatchForm::default() };
         assert!(zero.to_request().unwrap_err().get("below").is_some(), "a negative target is refused at its field");
     }
