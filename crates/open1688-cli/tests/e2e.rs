@@ -129,9 +129,13 @@ fn source_writes_a_workbook_that_reads_back() {
         assert!(names.iter().any(|n| n == sheet), "sheet {sheet} in {names:?}");
     }
     let summary = book.worksheet_range("summary").unwrap();
-    assert_eq!(summary.get((0, 0)), Some(&Data::String("keyword".into())));
+    // Each header: the Chinese title, then the column's stable name (the JSON field, the CSV header).
+    assert_eq!(summary.get((0, 0)), Some(&Data::String("关键词\nkeyword".into())));
     let columns: Vec<String> = summary.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    let column = |name: &str| columns.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} in {columns:?}"));
+    let column = |name: &str| {
+        columns.iter().position(|h| h.lines().last() == Some(name)).unwrap_or_else(|| panic!("{name} in {columns:?}"))
+    };
+    assert!(columns[column("landed_total")].starts_with("到岸总价\n"), "{columns:?}");
     assert_eq!(summary.get((1, column("quantity_needed"))), Some(&Data::Float(300.0)), "the need as a number");
     assert!(
         matches!(summary.get((1, column("landed_total"))), Some(Data::Float(t)) if *t > 0.0),
@@ -148,7 +152,9 @@ fn source_writes_a_workbook_that_reads_back() {
     );
     // Ids are text, so a spreadsheet keeps every digit; quantities stay numbers.
     let header: Vec<String> = offers.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} in {header:?}"));
+    let at = |name: &str| {
+        header.iter().position(|h| h.lines().last() == Some(name)).unwrap_or_else(|| panic!("{name} in {header:?}"))
+    };
     let first = offers.rows().nth(1).unwrap();
     assert!(matches!(&first[at("offer_id")], Data::String(id) if id.len() == 12 && id.parse::<i64>().is_ok()));
     assert!(matches!(&first[at("moq")], Data::Float(_)), "{:?}", first[at("moq")]);

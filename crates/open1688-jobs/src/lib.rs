@@ -37,6 +37,8 @@ pub mod catalog_refresh;
 pub mod catalog_search;
 #[cfg(feature = "charts")]
 pub mod charts;
+#[cfg(feature = "xlsx")]
+pub mod column_titles;
 pub mod compare;
 pub mod data_source;
 pub mod error;

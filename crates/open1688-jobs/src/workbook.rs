@@ -1,7 +1,8 @@
 //! Sheets as an Excel workbook a buying team can forward: ids as text (Excel keeps only 15
 //! digits of a number), money in yuan with thousands separators, links that open, long text
-//! wrapped in columns of a readable width, a filter on every header, frozen headers, and the
-//! data's source under every table — saying so when the data is the sandbox's simulation.
+//! wrapped in columns of a readable width, a filter on every header, frozen headers titled in
+//! Chinese above each column's stable name, and the data's source under every table — saying so
+//! when the data is the sandbox's simulation.
 
 use std::path::Path;
 
@@ -35,7 +36,8 @@ struct Formats {
 impl Formats {
     fn new() -> Self {
         Self {
-            header: Format::new().set_bold().set_background_color(0xDDEBF7),
+            // Two lines: the Chinese title, then the column's stable name.
+            header: Format::new().set_bold().set_background_color(0xDDEBF7).set_text_wrap().set_align(FormatAlign::Top),
             money: Format::new().set_num_format("¥#,##0.00"),
             number: Format::new().set_num_format("#,##0.####"),
             wrapped: Format::new().set_text_wrap().set_align(FormatAlign::Top),
@@ -66,7 +68,7 @@ fn build(sheets: &[&Sheet], source: DataSource) -> Result<Workbook, XlsxError> {
 fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, formats: &Formats) -> Result<(), XlsxError> {
     let ids: Vec<bool> = sheet.columns.iter().map(|name| is_id_column(name)).collect();
     for (c, name) in sheet.columns.iter().enumerate() {
-        ws.write_string_with_format(0, column(c), *name, &formats.header)?;
+        ws.write_string_with_format(0, column(c), crate::column_titles::header(name), &formats.header)?;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = line(r + 1);
