@@ -14,6 +14,8 @@ const REBUILD_BATCH: i64 = 2_000;
 
 /// The most hits one search returns.
 pub const MAX_HITS: usize = 1_000;
+/// The most hits a search may pass over (its `offset`).
+pub const MAX_OFFSET: usize = 10_000;
 
 /// A catalog search's answer.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -74,6 +76,10 @@ pub fn validate(query: &CatalogQuery) -> Result<()> {
     }
     if !(1..=MAX_HITS).contains(&query.limit) {
         return Err(JobError::invalid("limit", format!("limit must be 1–{MAX_HITS}, not {}", query.limit)));
+    }
+    // Each hit passed over is still sorted: a ceiling on what one search may cost.
+    if query.offset > MAX_OFFSET {
+        return Err(JobError::invalid("offset", format!("offset must be at most {MAX_OFFSET}, not {}", query.offset)));
     }
     if let (Some(lo), Some(hi)) = (query.price_min, query.price_max)
         && lo > hi

@@ -131,6 +131,21 @@ async fn engine_finds_what_brute_force_finds(store: &SqlStore, engine: &CatalogE
     assert_eq!(facets.price.iter().map(|(_, n)| n).sum::<u64>(), report.total, "{name}");
     assert_eq!(facets.moq.iter().map(|(_, n)| n).sum::<u64>(), report.total, "{name}");
 
+    // Pages of the same search, read one after another, are the whole list in the same order.
+    let whole: Vec<i64> = report.hits.iter().map(|h| h.offer_id).collect();
+    let mut paged = Vec::new();
+    for page in 0.. {
+        let mut one = query.clone();
+        (one.limit, one.offset) = (7, page * 7);
+        let hits = engine.search(store, &one).await.unwrap().results;
+        assert_eq!(hits.total, report.total, "{name}: every page counts every match");
+        if hits.hits.is_empty() {
+            break;
+        }
+        paged.extend(hits.hits.iter().map(|h| h.offer_id));
+    }
+    assert_eq!(paged, whole, "{name}: pages of 7");
+
     // An identity filter keeps exactly the offers whose supplier has it.
     let (identity, count) = identities.iter().next().map(|(k, v)| (k.clone(), *v)).unwrap();
     query.identity = Some(identity.clone());

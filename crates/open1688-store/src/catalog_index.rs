@@ -230,9 +230,9 @@ impl CatalogIndex {
         let collector = Matches { query: query.clone() };
         let (mut rows, facets) = searcher.search(&BooleanQuery::new(clauses), &collector)?;
         let total = rows.len() as u64;
-        sort_rows(&mut rows, query.sort, query.limit);
+        sort_rows(&mut rows, query.sort, query.offset.saturating_add(query.limit));
         let mut hits = Vec::with_capacity(rows.len());
-        for row in rows {
+        for row in rows.into_iter().skip(query.offset) {
             let doc: TantivyDocument = searcher.doc(row.address)?;
             let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
             hits.push(CatalogHit {

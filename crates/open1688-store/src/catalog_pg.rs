@@ -273,6 +273,7 @@ async fn compute(pool: &PgPool, query: &CatalogQuery, words: &[String]) -> Resul
         QueryBuilder::<Postgres>::new("SELECT offer_id, title, price, moq, score, province, city, relevance FROM ");
     push_matches(&mut hits_sql, query, &words, query.sort == CatalogSort::Relevance);
     hits_sql.push(format!(" ORDER BY {order} LIMIT ")).push_bind(i64::try_from(query.limit).unwrap_or(i64::MAX));
+    hits_sql.push(" OFFSET ").push_bind(i64::try_from(query.offset).unwrap_or(i64::MAX));
     // Facets as counts of each combination of facet values; added up per facet below (far
     // fewer combinations than matches, and one hash key a row instead of seven).
     let mut facets_sql = QueryBuilder::<Postgres>::new(format!(

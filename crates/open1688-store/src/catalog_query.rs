@@ -60,6 +60,10 @@ pub struct CatalogQuery {
     /// At most this many hits (default 20).
     #[serde(default = "twenty")]
     pub limit: usize,
+    /// Hits to pass over first, in the asked order (default 0): the next page of a list starts at
+    /// the hits already shown.
+    #[serde(default)]
+    pub offset: usize,
 }
 
 fn one() -> i64 {
@@ -86,6 +90,7 @@ impl CatalogQuery {
             category: None,
             sort: CatalogSort::Relevance,
             limit: 20,
+            offset: 0,
         }
     }
 }

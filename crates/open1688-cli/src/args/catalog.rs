@@ -97,6 +97,10 @@ pub struct CatalogSearchArgs {
     /// At most this many results (1–1000).
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
+    /// Results to pass over first (the next page starts at the results already shown; at most
+    /// 10000).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
 }
 
 impl CatalogSearchArgs {
@@ -120,6 +124,7 @@ impl CatalogSearchArgs {
                 SortArg::Moq => CatalogSort::Moq,
             },
             limit: self.limit,
+            offset: self.offset,
         }
     }
 }

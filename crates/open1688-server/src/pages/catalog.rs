@@ -37,7 +37,12 @@ pub struct CatalogForm {
     band: String,
     category: String,
     sort: String,
+    /// The page of hits, from 1.
+    page: String,
 }
+
+/// Hits on one page of the catalog.
+const PER_PAGE: usize = 50;
 
 /// The form read into a catalog query, or what was wrong with it, field by field.
 fn read(form: &CatalogForm) -> Result<CatalogQuery, FieldErrors> {
@@ -74,7 +79,14 @@ fn read(form: &CatalogForm) -> Result<CatalogQuery, FieldErrors> {
             CatalogSort::Relevance
         }
     };
-    query.limit = 50;
+    query.limit = PER_PAGE;
+    // As far as a search may pass over hits (open1688_jobs::MAX_OFFSET).
+    let last_page = open1688_jobs::catalog_search::MAX_OFFSET / PER_PAGE + 1;
+    let page = parse_optional::<usize>(&form.page, "page", &mut errors).unwrap_or(1);
+    if !(1..=last_page).contains(&page) {
+        errors.add("page", FieldProblem::Between(1, i64::try_from(last_page).unwrap_or(i64::MAX)));
+    }
+    query.offset = (page.clamp(1, last_page) - 1) * PER_PAGE;
     errors.into_result(query)
 }
 
@@ -99,7 +111,10 @@ pub async fn catalog(viewer: Viewer, State(state): State<ServiceState>, Query(fo
                     section.card { p { (t.catalog_empty) } }
                 } @else {
                     div.columns.wide-first {
-                        (hits(t, &report, query.at))
+                        div {
+                            (hits(t, &report, query.at))
+                            (pager(t, &form, query.offset / PER_PAGE + 1, report.results.total))
+                        }
                         (facets(t, &form, &report))
                     }
                 }
@@ -177,9 +192,29 @@ fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
                         }
                     }
                 }
-                @if results.total > results.hits.len() as u64 {
-                    p.muted.small { (t.first_of) " " (results.hits.len()) " / " (results.total) }
-                }
+
+            }
+        }
+    }
+}
+
+/// The way to the pages of hits before and after this one.
+fn pager(t: &Text, form: &CatalogForm, page: usize, total: u64) -> Markup {
+    let last = usize::try_from(total)
+        .unwrap_or(usize::MAX)
+        .div_ceil(PER_PAGE)
+        .min(open1688_jobs::catalog_search::MAX_OFFSET / PER_PAGE + 1);
+    let link = |to: usize| {
+        let mut next = form.clone();
+        next.page = to.to_string();
+        format!("/catalog?{}", query_string(&next))
+    };
+    html! {
+        @if last > 1 {
+            nav.pager aria-label=(t.pages) {
+                @if page > 1 { a href=(link(page - 1)) rel="prev" { "← " (t.previous) } }
+                span { (page) " / " (last) }
+                @if page < last { a href=(link(page + 1)) rel="next" { (t.next) " →" } }
             }
         }
     }
@@ -253,6 +288,13 @@ fn href(form: &CatalogForm, field: &str, value: &str) -> String {
         _ => return "/catalog".to_owned(),
     };
     *slot = value.to_owned();
+    // Other filters, other hits: the narrowed search starts at its first page.
+    next.page = String::new();
+    format!("/catalog?{}", query_string(&next))
+}
+
+/// The form's filled fields as a query string.
+fn query_string(next: &CatalogForm) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     let fields = [
         ("q", &next.q),
@@ -266,13 +308,14 @@ fn href(form: &CatalogForm, field: &str, value: &str) -> String {
         ("band", &next.band),
         ("category", &next.category),
         ("sort", &next.sort),
+        ("page", &next.page),
     ];
     for (name, value) in fields {
         if !value.trim().is_empty() {
             query.append_pair(name, value.trim());
         }
     }
-    format!("/catalog?{}", query.finish())
+    query.finish()
 }
 
 fn input(t: &Text, id: &str, label: &str, value: &str, mode: &str, errors: &FieldErrors) -> Markup {
@@ -335,6 +378,8 @@ fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors, facets: Optio
         p.muted { (t.catalog_intro) }
         form.card.search method="get" action="/catalog" role="search" {
             (errors.summary())
+            // The page number comes from the pager's links, not from a field of the form.
+            (field_error(t, "page", errors))
             // Filters set from the facets, kept when the words change.
             @if !form.city.is_empty() { input type="hidden" name="city" value=(form.city); }
             @if !form.category.is_empty() { input type="hidden" name="category" value=(form.category); }
@@ -372,6 +417,22 @@ fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors, facets: Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pager_keeps_the_filters_and_a_new_filter_starts_at_page_one() {
+        let form =
+            CatalogForm { q: "保温杯".into(), province: "浙江省".into(), page: "2".into(), ..Default::default() };
+        let t = &crate::pages::text::EN;
+        let pages = pager(t, &form, 2, 120).into_string();
+        assert!(pages.contains("page=1") && pages.contains("page=3") && pages.contains("2 / 3"), "{pages}");
+        assert!(pages.contains("province=%E6%B5%99%E6%B1%9F%E7%9C%81"), "{pages}");
+        assert!(!href(&form, "band", "excellent").contains("page="), "narrowed: back to the first page");
+        assert!(pager(t, &form, 1, 50).into_string().is_empty(), "one page: no pager");
+        let query = read(&form).unwrap();
+        assert_eq!((query.offset, query.limit), (50, 50));
+        let far = CatalogForm { page: "999".into(), ..Default::default() };
+        assert!(read(&far).unwrap_err().get("page").is_some(), "past what a search may pass over");
+    }
 
     proptest::proptest! {
         /// Whatever is typed, the catalog form is read or its errors named, never a panic.

@@ -533,8 +533,6 @@ words! {
     oldest_entry: "oldest fetched", "最早抓取于";
     /// That a catalog search made no gateway call.
     no_gateway_call: "no gateway call", "未调用网关";
-    /// Before "shown / total" under a cut list.
-    first_of: "Shown", "已显示";
     /// The offer column of the catalog's table.
     offer: "Offer", "商品";
     /// A supplier's score, as a short column heading.

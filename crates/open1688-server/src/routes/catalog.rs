@@ -47,6 +47,10 @@ pub struct CatalogParams {
     /// Hits at most (default 20, at most 1,000).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
+    /// Hits to pass over first (default 0, at most 10,000): the next page starts at the hits
+    /// already read.
+    #[param(minimum = 0, maximum = 10000)]
+    pub offset: Option<usize>,
 }
 
 impl CatalogParams {
@@ -64,6 +68,7 @@ impl CatalogParams {
         query.category = self.category;
         query.sort = self.sort.unwrap_or_default();
         query.limit = self.limit.unwrap_or(20);
+        query.offset = self.offset.unwrap_or(0);
         query
     }
 }
