@@ -278,6 +278,26 @@ mod tests {
         assert_eq!(line("7", "", "").parse(&EN, false), Ok((7, None, 1)), "removing needs no quantity");
     }
 
+    proptest::proptest! {
+        /// Whatever a form sends, a line is read or refused, never a panic; a line read holds
+        /// positive ids and a quantity any job takes.
+        #[test]
+        fn any_line_is_read_or_refused(offer in ".{0,24}", sku in ".{0,24}", quantity in ".{0,24}", needed: bool) {
+            if let Ok((offer, sku, quantity)) = line(&offer, &sku, &quantity).parse(&ZH, needed) {
+                proptest::prop_assert!(offer > 0 && sku.is_none_or(|s| s > 0));
+                proptest::prop_assert!((1..=open1688_jobs::MAX_UNITS).contains(&quantity));
+            }
+        }
+
+        /// Every positive line typed with spaces around its numbers reads back as typed.
+        #[test]
+        fn a_typed_line_reads_back(offer in 1..i64::MAX, sku in proptest::option::of(1..i64::MAX), quantity in 1..=open1688_jobs::MAX_UNITS) {
+            let sku_text = sku.map(|s| format!(" {s} ")).unwrap_or_default();
+            let read = line(&format!(" {offer}"), &sku_text, &format!("{quantity} ")).parse(&EN, true);
+            proptest::prop_assert_eq!(read, Ok((offer, sku, quantity)));
+        }
+    }
+
     #[test]
     fn every_notice_goes_there_and_back() {
         for notice in [
