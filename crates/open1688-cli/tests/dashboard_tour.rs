@@ -123,6 +123,16 @@ async fn every_page_fits_both_screens_and_speaks_one_language() {
     browser.wait_for("nav.pager a[rel=prev]").await;
     assert_eq!(browser.texts("li.offer").await.len(), 20, "a full second page");
 
+    // An offer 1688 does not have is said as such, on the page and over the API, without the
+    // gateway call's internal name.
+    browser.open(&url("/offers/1")).await;
+    let said = browser.text("main").await;
+    assert!(said.contains("没有找到") && said.contains("offer 1 was not found on 1688"), "{said}");
+    assert!(!said.contains("com.alibaba"), "{said}");
+    let (status, problem) = call(M::GET, &url("/v1/offers/1"), Some(&writer), None).await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "{problem}");
+    assert!(!problem["detail"].as_str().unwrap().contains("com.alibaba"), "{problem}");
+
     // A form's error is said in the page's language, next to its field.
     browser.open(&url("/search?keyword=%E4%BF%9D%E6%B8%A9%E6%9D%AF&quantity=300&page=101")).await;
     assert_eq!(browser.text("#page-error").await, "请输入 1 到 100 之间的数");

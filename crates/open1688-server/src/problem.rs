@@ -62,6 +62,12 @@ impl From<JobError> for Problem {
         let detail = e.to_string();
         match (&e, e.kind()) {
             (JobError::Invalid { field, .. }, _) => Self::invalid(field.clone(), detail),
+            // What 1688 does not have is said as such, not as the gateway call that asked for it
+            // (no internal API name reaches a person); the platform's code stays for programs.
+            (JobError::Gateway { context, source }, ErrorKind::NotFound) => Self {
+                platform_code: source.platform_code().map(Box::from),
+                ..Self::new(StatusCode::NOT_FOUND, open1688_jobs::error::not_found_on_1688(context))
+            },
             (_, ErrorKind::Invalid | ErrorKind::NoAnswer) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail),
             (_, ErrorKind::NotFound) => Self::new(StatusCode::NOT_FOUND, detail),
             (_, ErrorKind::QuotaExhausted) => {

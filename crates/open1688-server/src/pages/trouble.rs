@@ -82,7 +82,8 @@ fn trouble_page(lang: Lang, problem: &Problem) -> Response {
     let body = html! {
         section.card role="alert" {
             h1 { (title) }
-            p { (problem.detail) }
+            // The service's own words are English: said so, for a reader and a screen reader.
+            p lang="en" { (problem.detail) }
             @if let Some(field) = &problem.field { p.small.muted { (t.trouble_field) ": " code { (field) } } }
             p { (t.trouble_next) }
             p { a href="/" { (t.nav_overview) } " · " a href="/search" { (t.nav_search) } }
