@@ -9,13 +9,11 @@ mod service;
 use browser::{Browser, LAPTOP, PHONE};
 use service::{OFFER, key, start};
 
-/// Logs in at `base` with `key` through the form.
+/// Logs in at `base` with `key` through the form, after a page without a key sent there.
 async fn log_in(browser: &Browser, base: &str, key: &str) {
     browser.open(&format!("{base}/")).await;
     assert!(browser.path().await.starts_with("/login"), "a page without a key sends to the log-in");
-    browser.fill("#key", key).await;
-    browser.click("form.login button[type=submit]").await;
-    browser.wait_for("nav[aria-label=sections]").await;
+    browser.log_in(base, key).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

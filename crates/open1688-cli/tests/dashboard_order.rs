@@ -14,14 +14,6 @@ use service::{OFFER, key, start};
 /// The built-in sandbox's saved delivery address.
 const ADDRESS: &str = "593861699";
 
-/// Logs in at `base` with `key` through the form.
-async fn log_in(browser: &Browser, base: &str, key: &str) {
-    browser.open(&format!("{base}/login")).await;
-    browser.fill("#key", key).await;
-    browser.click("form.login button[type=submit]").await;
-    browser.wait_for("nav[aria-label=sections]").await;
-}
-
 /// Clicks `css` (a button posting a form that comes back to the plan page) and waits for the
 /// plan page to say what happened; returns the notice.
 async fn to_cart(browser: &Browser, css: &str) -> String {
@@ -42,7 +34,7 @@ async fn a_buyer_carries_an_answer_to_placed_orders_in_the_browser() {
     let (_, reader) = key(dir.path(), &db, "viewer", "read");
     let svc = start(dir.path(), &db, &["--no-monitor"]);
     let browser = Browser::start("order", LAPTOP, "en").await;
-    log_in(&browser, &svc.base, &writer).await;
+    browser.log_in(&svc.base, &writer).await;
 
     // An empty cart says where its lines come from; every page says the figures are simulated.
     browser.open(&format!("{}/plan", svc.base)).await;
@@ -173,7 +165,7 @@ async fn a_buyer_carries_an_answer_to_placed_orders_in_the_browser() {
 
     // In Chinese on a phone: a read key cannot change a cart.
     let phone = Browser::start("order-zh", PHONE, "zh-CN").await;
-    log_in(&phone, &svc.base, &reader).await;
+    phone.log_in(&svc.base, &reader).await;
     phone.open(&format!("{}/offers/{OFFER}?need=50", svc.base)).await;
     phone.click("section[aria-labelledby=skus] form.add-to-plan button").await;
     phone.wait_for("section[role=alert]").await;
@@ -181,7 +173,7 @@ async fn a_buyer_carries_an_answer_to_placed_orders_in_the_browser() {
     phone.close().await;
 
     let phone = Browser::start("order-zh", PHONE, "zh-CN").await;
-    log_in(&phone, &svc.base, &writer).await;
+    phone.log_in(&svc.base, &writer).await;
     phone.open(&format!("{}/offers/{OFFER}?need=50", svc.base)).await;
     assert!(!phone.overflows_sideways().await, "the offer's SKU rows fit a phone");
     let why = phone.text("section[aria-labelledby=quantity] p.answer").await;

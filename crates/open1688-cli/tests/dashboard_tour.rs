@@ -48,14 +48,6 @@ fn foreign_words_are_whole_words_of_the_other_catalog() {
     assert_eq!(foreign_words("Watches · 30 天内无变动", "en"), ["30 天内无变动"]);
 }
 
-/// Logs in at `base` with `key` through the form.
-async fn log_in(browser: &Browser, base: &str, key: &str) {
-    browser.open(&format!("{base}/login")).await;
-    browser.fill("#key", key).await;
-    browser.click("form.login button[type=submit]").await;
-    browser.wait_for("nav[aria-label=sections]").await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_fits_both_screens_and_speaks_one_language() {
     if !browser::available() {
@@ -93,7 +85,7 @@ async fn every_page_fits_both_screens_and_speaks_one_language() {
     let watch = watch["id"].as_i64().unwrap();
 
     let browser = Browser::start("tour", LAPTOP, "zh-CN").await;
-    log_in(&browser, &svc.base, &writer).await;
+    browser.log_in(&svc.base, &writer).await;
     browser.open(&url(&format!("/offers/{OFFER}?need=300"))).await;
     browser.click("form.add-to-plan button").await;
     browser.wait_for_address("/plan?cart=").await;

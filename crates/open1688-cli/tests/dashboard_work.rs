@@ -15,13 +15,11 @@ use open1688_sandbox::config::PushConfig;
 use open1688_sandbox::push_log::PushTarget;
 use service::{OFFER, gateway_env, key, start, start_with_env};
 
-/// Logs in at `base` with `key` through the form.
+/// Logs in at `base` with `key` through the form, its page checked with axe first.
 async fn log_in(browser: &Browser, base: &str, key: &str) {
     browser.open(&format!("{base}/login")).await;
     browser.assert_accessible("the log-in page").await;
-    browser.fill("#key", key).await;
-    browser.click("form.login button[type=submit]").await;
-    browser.wait_for("nav[aria-label=sections]").await;
+    browser.log_in(base, key).await;
 }
 
 /// Reloads the page until `css` matches, for up to `seconds`.

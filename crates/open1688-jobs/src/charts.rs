@@ -72,6 +72,23 @@ fn draw(
     drawn.map_err(|e| JobError::output(path, e))
 }
 
+/// The series' legend in the plot's upper right (where each chart keeps room for it).
+fn draw_legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> Drawn
+where
+    DB::ErrorType: Send + Sync + 'static,
+{
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font((FAMILY, 18))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()?;
+    Ok(())
+}
+
 macro_rules! both {
     ($path:expr, |$root:ident| $body:block) => {
         draw($path, |$root| $body, |$root| $body)
@@ -115,13 +132,7 @@ pub fn price_histogram(path: &Path, title: &str, bins: &[Bin], mean: Decimal, me
                 .label(format!("{label} ¥{:.2}", value.round_dp(2)))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(3)));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FAMILY, 18))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()?;
+        draw_legend(&mut chart)?;
         Ok(())
     })
 }
@@ -314,13 +325,7 @@ pub fn ladder_steps(
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
         }
         if !marks.is_empty() {
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font((FAMILY, 18))
-                .background_style(WHITE.mix(0.9))
-                .border_style(BLACK)
-                .draw()?;
+            draw_legend(&mut chart)?;
         }
         Ok(())
     })

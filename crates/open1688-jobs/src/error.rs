@@ -126,12 +126,14 @@ impl JobError {
                 | EngineError::BadLine { .. }
                 | EngineError::NoSuchSku { .. }
                 | EngineError::AmbiguousSku { .. }
-                | EngineError::BadScorecard { .. } => ErrorKind::Invalid,
+                | EngineError::BadScorecard { .. }
+                // Only quantities or prices too large for any purchase overflow: the asker's to
+                // change (a service answers 422, not 500).
+                | EngineError::Overflow => ErrorKind::Invalid,
                 EngineError::NotEnoughStock { .. }
                 | EngineError::NoShippingData { .. }
                 | EngineError::CannotAllocate { .. } => ErrorKind::NoAnswer,
                 EngineError::NoPrice { .. }
-                | EngineError::Overflow
                 | EngineError::NoExchangeRate { .. }
                 | EngineError::Solver { .. } => ErrorKind::Failed,
             },
@@ -172,7 +174,7 @@ mod tests {
     fn kinds_follow_the_cause() {
         assert_eq!(JobError::invalid("need", "need must be at least 1").kind(), ErrorKind::Invalid);
         assert_eq!(JobError::Engine(EngineError::BadQuantity { quantity: 0 }).kind(), ErrorKind::Invalid);
-        assert_eq!(JobError::Engine(EngineError::Overflow).kind(), ErrorKind::Failed);
+        assert_eq!(JobError::Engine(EngineError::Overflow).kind(), ErrorKind::Invalid, "inputs too large");
         assert_eq!(JobError::NotFound("offer 1".into()).kind(), ErrorKind::NotFound);
         assert_eq!(JobError::Cancelled.kind(), ErrorKind::Cancelled);
         let refused = open1688::Error::InvalidRequest("bad".into());

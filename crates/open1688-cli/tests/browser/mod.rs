@@ -105,6 +105,14 @@ impl Browser {
         self.client.set_window_size(size.0, size.1).await.unwrap();
     }
 
+    /// Logs in at `base` with `key` through the log-in form, and waits for the first page.
+    pub async fn log_in(&self, base: &str, key: &str) {
+        self.open(&format!("{base}/login")).await;
+        self.fill("#key", key).await;
+        self.click("form.login button[type=submit]").await;
+        self.wait_for("nav[aria-label=sections]").await;
+    }
+
     /// Opens `url` and waits for its `<main>`.
     pub async fn open(&self, url: &str) {
         self.client.goto(url).await.unwrap();
