@@ -240,13 +240,14 @@ impl Happening {
                 Some(p) => format!("新进入搜索结果（{}）", yuan(*p)),
                 None => "新进入搜索结果（无价格）".to_owned(),
             },
-            (_, Self::OrderStatus { order_id, supplier, from, to, seen_by }) => {
-                let from = from.as_deref().map_or("—".to_owned(), |s| order_status_name(s, language));
-                let to = order_status_name(to, language);
-                match language {
-                    En => format!("order {order_id} ({supplier}): {from} → {to} (seen by {seen_by})"),
-                    Zh => format!("订单 {order_id}（{supplier}）：{from} → {to}"),
-                }
+            // In English the statuses stay as 1688 writes them: programs read this sentence.
+            (En, Self::OrderStatus { order_id, supplier, from, to, seen_by }) => {
+                let from = from.as_deref().unwrap_or("—");
+                format!("order {order_id} ({supplier}): {from} → {to} (seen by {seen_by})")
+            }
+            (Zh, Self::OrderStatus { order_id, supplier, from, to, .. }) => {
+                let from = from.as_deref().map_or("—".to_owned(), |s| order_status_name(s, Zh));
+                format!("订单 {order_id}（{supplier}）：{from} → {}", order_status_name(to, Zh))
             }
             (En, Self::OrderUnpaid { order_id, supplier, hours }) => {
                 format!("order {order_id} ({supplier}) is unpaid after {hours} h: pay it or cancel it")
@@ -346,6 +347,7 @@ mod tests {
         assert_eq!(moved.render(Language::Zh), "1 件的单价变动 -5.2%（¥10.00 → ¥9.48）");
         let status = &every_happening()[10];
         assert_eq!(status.render(Language::Zh), "订单 7（义乌）：待付款 → 已发货");
+        assert_eq!(status.render(Language::En), "order 7 (义乌): waitbuyerpay → waitbuyerreceive (seen by push)");
         assert_eq!(order_status_name("somethingnew", Language::Zh), "somethingnew");
     }
 
