@@ -6,6 +6,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::Language;
+use sourcing::reasons::yuan;
 
 /// An alert's subject and what happened to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -132,11 +133,6 @@ pub enum Happening {
         /// Hours since it was paid.
         hours: u64,
     },
-}
-
-/// Money in a sentence: two decimals.
-fn yuan(amount: Decimal) -> String {
-    format!("¥{:.2}", amount.round_dp(2))
 }
 
 fn maybe_yuan(amount: Option<Decimal>, language: Language) -> String {

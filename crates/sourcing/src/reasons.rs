@@ -11,7 +11,7 @@ use crate::plan::Violation;
 use crate::scorecard::Action;
 
 /// Money in a sentence: two decimals.
-pub(crate) fn yuan(amount: Decimal) -> String {
+pub fn yuan(amount: Decimal) -> String {
     format!("¥{:.2}", amount.round_dp(2))
 }
 

@@ -3,12 +3,9 @@
 //! a missing translation does not compile.
 
 use open1688_store::AlertRule;
-use rust_decimal::Decimal;
 use sourcing::Language;
 
-fn yuan(amount: Decimal) -> String {
-    format!("¥{:.2}", amount.round_dp(2))
-}
+use super::comparison::yuan;
 
 /// What `rule` alerts on, as a phrase in `language`.
 pub fn rule_words(rule: &AlertRule, language: Language) -> String {
@@ -91,6 +88,7 @@ pub fn watched_quantity(rules: &[AlertRule]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
 
     fn every_rule() -> Vec<AlertRule> {
         vec![
