@@ -35,6 +35,8 @@ pub struct Ctx {
     pub xlsx: Option<PathBuf>,
     /// A chart file to draw.
     pub chart: Option<PathBuf>,
+    /// The language of the files written (workbooks and charts).
+    pub file_language: open1688_jobs::Language,
     /// No progress or notes.
     pub quiet: bool,
     qps: Option<u32>,
@@ -52,6 +54,7 @@ impl Ctx {
             format: global.format,
             xlsx: global.xlsx.clone(),
             chart: global.chart.clone(),
+            file_language: global.file_language.into(),
             quiet: global.quiet,
             qps: global.qps,
             allow_insecure_http: global.allow_insecure_http,

@@ -21,7 +21,8 @@ fn gateway_error(error: &CliError) -> Option<(Option<&str>, &open1688::Error)> {
 /// be at least 1, got 0`, as the API and MCP say it); on the command line that field is a flag
 /// (`--need must be at least 1, got 0`). `None` for any other error.
 pub fn with_flag(error: &CliError) -> Option<String> {
-    let CliError::Job(JobError::Invalid { field, message }) = error else { return None };
+    let CliError::Job(invalid @ JobError::Invalid { field, .. }) = error else { return None };
+    let message = invalid.to_string();
     let plain = !field.is_empty() && field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
     let rest = message.strip_prefix(field.as_str()).filter(|rest| plain && rest.starts_with(' '))?;
     let flag = field.replace('_', "-");

@@ -78,7 +78,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     }
     render::print(ctx.format, &sheets)?;
     if let Some(path) = &ctx.xlsx {
-        open1688_jobs::workbook::write_xlsx(path, &sheets.iter().collect::<Vec<_>>(), ctx.settings.data_source())?;
+        let sheets: Vec<&open1688_jobs::Sheet> = sheets.iter().collect();
+        open1688_jobs::workbook::write_xlsx(path, &sheets, ctx.settings.data_source(), ctx.file_language)?;
         ctx.note(&format!("workbook: {}", path.display()));
     }
     Ok(())

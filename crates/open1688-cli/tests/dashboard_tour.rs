@@ -119,7 +119,7 @@ async fn every_page_fits_both_screens_and_speaks_one_language() {
     // gateway call's internal name.
     browser.open(&url("/offers/1")).await;
     let said = browser.text("main").await;
-    assert!(said.contains("没有找到") && said.contains("offer 1 was not found on 1688"), "{said}");
+    assert!(said.contains("没有找到") && said.contains("1688 上找不到商品 1"), "{said}");
     assert!(!said.contains("com.alibaba"), "{said}");
     let (status, problem) = call(M::GET, &url("/v1/offers/1"), Some(&writer), None).await;
     assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "{problem}");

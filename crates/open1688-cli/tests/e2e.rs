@@ -146,9 +146,15 @@ fn source_writes_a_workbook_that_reads_back() {
     assert_eq!(offers.height(), 12 + 3, "header, 12 offers, a blank row and the data-source note");
     let last = offers.rows().next_back().unwrap();
     assert!(
-        matches!(&last[0], Data::String(s) if s.contains("模拟数据") && s.contains("simulated")),
+        matches!(&last[0], Data::String(s) if s.contains("模拟数据")),
         "the built-in sandbox's data is said to be simulated: {:?}",
         last[0]
+    );
+    // The reason is in the workbook's language (Chinese unless asked otherwise).
+    assert!(
+        matches!(summary.get((1, column("why"))), Some(Data::String(why)) if why.contains("件") && !why.contains("landed")),
+        "{:?}",
+        summary.get((1, column("why")))
     );
     // Ids are text, so a spreadsheet keeps every digit; quantities stay numbers.
     let header: Vec<String> = offers.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
@@ -165,6 +171,27 @@ fn source_writes_a_workbook_that_reads_back() {
     for chart in ["price-histogram.png", "suppliers.png", "scorecard.png", "ladder.png"] {
         assert_chart(&dir.path().join("out").join(chart));
     }
+
+    // The same job for an English reader: English titles above the same stable names, an
+    // English note and reason; the figures are the same.
+    let args = ["source", "保温杯", "--need", "300", "--out", "en", "--candidates", "12", "--file-language", "en"];
+    let r = run(dir.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut english: Xlsx<_> = open_workbook(dir.path().join("en/sourcing.xlsx")).unwrap();
+    let summary_en = english.worksheet_range("summary").unwrap();
+    let header: Vec<String> = summary_en.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let names =
+        |header: &[String]| header.iter().map(|h| h.lines().last().unwrap_or("").to_owned()).collect::<Vec<_>>();
+    assert_eq!(names(&header), names(&columns), "the same columns in both languages");
+    assert!(header.iter().any(|h| h == "Offer ID\noffer_id"), "{header:?}");
+    assert!(!header.iter().any(|h| h.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))), "{header:?}");
+    assert_eq!(
+        summary_en.get((1, column("landed_total"))),
+        summary.get((1, column("landed_total"))),
+        "one figure, one value"
+    );
+    let note = summary_en.rows().next_back().unwrap()[0].to_string();
+    assert!(note.starts_with("Simulated data"), "{note}");
 }
 
 #[test]

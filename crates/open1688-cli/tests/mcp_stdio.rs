@@ -91,7 +91,7 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     let catalog = ok("search_catalog", &call(&client, "search_catalog", json!({"text": "保温杯", "at": 100})).await);
     assert_eq!((catalog["total"].as_u64(), catalog["engine"].as_str()), (Some(0), Some("embedded")), "{catalog}");
     let e = error("search_catalog", &call(&client, "search_catalog", json!({"text": "杯", "at": 0})).await);
-    assert!(e.contains("quantity"), "{e}");
+    assert!(e.contains("at must be at least 1"), "{e}");
     let e = error("search_catalog", &call(&client, "search_catalog", json!({"words": "杯"})).await);
     assert!(e.contains("unknown field `words`"), "{e}");
 
@@ -121,6 +121,15 @@ async fn every_tool_resource_and_prompt_answers_over_stdio() {
     assert!(quote["advice"]["options"].as_array().is_some_and(|o| !o.is_empty()), "{quote}");
     let e = error("quote", &call(&client, "quote", json!({"offer_id": offer, "need": 0})).await);
     assert!(e.contains("at least 1"), "{e}");
+    // A tool speaks the language it is asked to (its report is the same in both).
+    let asked = json!({"offer_id": offer, "need": 0, "language": "zh"});
+    assert_eq!(error("quote", &call(&client, "quote", asked).await), "need 不能小于 1（收到 0）");
+    let e = error("get_offer", &call(&client, "get_offer", json!({"offer_ids": [1], "language": "zh"})).await);
+    assert!(e.contains("1688 上找不到") && !e.contains("com.alibaba"), "{e}");
+    let chinese = ok("quote", &call(&client, "quote", json!({"offer_id": offer, "need": 300, "language": "zh"})).await);
+    assert_eq!(chinese["advice"], quote["advice"], "the report does not change with the language");
+    let e = error("quote", &call(&client, "quote", json!({"offer_id": offer, "need": 300, "language": "fr"})).await);
+    assert_eq!(e, "language must be one of zh, en, got \"fr\"");
     let ranked = ok(
         "compare",
         &call(&client, "compare", json!({"target": {"keyword": "保温杯"}, "need": 100, "candidates": 5})).await,

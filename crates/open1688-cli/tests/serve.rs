@@ -56,6 +56,34 @@ async fn the_service_answers_with_keys_scopes_and_problems() {
     let (status, p) = call(M::GET, &url(&format!("/v1/same-item/{OFFER}?limit=0")), Some(&reader), None).await;
     assert_eq!((status, p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")), "{p}");
     assert_eq!(call(M::GET, &url("/v1/nothing"), Some(&reader), None).await.0, StatusCode::NOT_FOUND);
+    // A problem is said in the caller's language (Accept-Language); its fields for programs are
+    // the same in both.
+    let in_language = |path: &str, key: Option<&str>, language: &'static str| {
+        let mut req = reqwest::Client::new().get(url(path)).header("accept-language", language);
+        if let Some(key) = key {
+            req = req.bearer_auth(key);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            let said = res.headers().get("content-language").map(|v| v.to_str().unwrap().to_owned());
+            let vary = res.headers().get("vary").map(|v| v.to_str().unwrap().to_owned());
+            (res.status(), said, vary, res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, said, vary, p) =
+        in_language("/v1/catalog/search?limit=0", Some(&reader), "zh-CN,zh;q=0.9,en;q=0.8").await;
+    assert_eq!((status, said.as_deref(), p["field"].as_str()), (StatusCode::BAD_REQUEST, Some("zh-CN"), Some("limit")));
+    assert_eq!(p["detail"], "limit 须在 1 到 1000 之间（收到 0）", "{p}");
+    assert_eq!(p["title"], "请求有误", "{p}");
+    assert!(vary.is_some_and(|v| v.to_ascii_lowercase().contains("accept-language")));
+    let (_, said, _, p) = in_language("/v1/catalog/search?limit=0", Some(&reader), "en-GB,en;q=0.9").await;
+    assert_eq!((said.as_deref(), p["detail"].as_str()), (Some("en"), Some("limit must be 1 to 1000, got 0")), "{p}");
+    let (status, _, _, p) = in_language("/v1/offers/1", Some(&reader), "zh-CN").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{p}");
+    assert_eq!(p["detail"], "1688 上找不到商品 1：可能已下架，或编号有误", "{p}");
+    let (status, _, _, p) = in_language("/v1/watches", None, "zh").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{p}");
+    assert!(p["detail"].as_str().unwrap().starts_with("需要 API 密钥"), "{p}");
     // An address that is nothing: a page in the browser's language with a way on, or a problem
     // document for a program.
     let http = reqwest::Client::new();

@@ -1,6 +1,7 @@
 //! `analyze`: the market for a keyword at a quantity — price statistics, the histogram and the
 //! top suppliers by listings and by sales.
 
+use crate::field_refusal::FieldRefusal;
 use serde::Serialize;
 use sourcing::{MarketReport, PricePoint, market_report};
 
@@ -25,7 +26,7 @@ impl Jobs {
     /// `analyze`: statistics of the search's prices at `quantity`.
     pub async fn analyze(&self, search: &SearchRequest, quantity: i64, progress: &Progress) -> Result<AnalyzeReport> {
         if quantity <= 0 {
-            return Err(JobError::invalid("quantity", format!("quantity must be at least 1, got {quantity}")));
+            return Err(JobError::refused("quantity", FieldRefusal::at_least(1, quantity)));
         }
         let items = self.search_items(search, progress).await?;
         let points: Vec<PricePoint> = items
@@ -79,12 +80,15 @@ impl AnalyzeReport {
         vec![stats, hist, top, sales]
     }
 
-    /// The price histogram of the report's own bins, with mean and median.
+    /// The price histogram of the report's own bins, with mean and median, its words in
+    /// `language`.
     #[cfg(feature = "charts")]
-    pub fn chart(&self, path: &std::path::Path) -> Result<()> {
+    pub fn chart(&self, path: &std::path::Path, language: sourcing::Language) -> Result<()> {
+        let words = crate::chart_words::ChartWords::of(language);
         crate::charts::price_histogram(
             path,
-            &format!("{} 价格分布 price distribution", self.keyword),
+            words,
+            &format!("{} {}", self.keyword, words.price_distribution),
             &self.market.histogram,
             self.market.price.mean,
             self.market.price.median,

@@ -1,6 +1,7 @@
 //! Candidates: offer details fetched with bounded concurrency, normalized, completed from their
 //! search items and paired with their suppliers — the first step of every decision job.
 
+use crate::field_refusal::FieldRefusal;
 use futures::StreamExt;
 use open1688_types::api::search::SearchItem;
 use sourcing::{Candidate, Need, Offer, Supplier};
@@ -194,19 +195,19 @@ impl NeedRequest {
     /// a negative rate or cost, or a negative overstock cap is refused, naming the field.
     pub fn resolve(&self, offer: Option<&Offer>) -> Result<Need> {
         if self.need <= 0 {
-            return Err(JobError::invalid("need", format!("need must be at least 1, got {}", self.need)));
+            return Err(JobError::refused("need", FieldRefusal::at_least(1, self.need)));
         }
         if self.need > MAX_UNITS {
-            return Err(JobError::invalid("need", format!("need must be at most {MAX_UNITS}, got {}", self.need)));
+            return Err(JobError::refused("need", FieldRefusal::at_most(MAX_UNITS, self.need)));
         }
         if self.daily_sales.is_some_and(|d| d.is_sign_negative()) {
-            return Err(JobError::invalid("daily_sales", "daily sales must not be negative"));
+            return Err(JobError::refused("daily_sales", FieldRefusal::Negative));
         }
         if self.holding_cost.is_some_and(|d| d.is_sign_negative()) {
-            return Err(JobError::invalid("holding_cost", "the holding cost must not be negative"));
+            return Err(JobError::refused("holding_cost", FieldRefusal::Negative));
         }
         if self.max_overstock.is_some_and(|m| m < 0) {
-            return Err(JobError::invalid("max_overstock", "the overstock cap must not be negative"));
+            return Err(JobError::refused("max_overstock", FieldRefusal::Negative));
         }
         Ok(Need {
             quantity: self.need,

@@ -6,6 +6,7 @@
 //! in this pass is never fetched again. With a search index, stored offers are indexed in
 //! batches as they arrive.
 
+use crate::field_refusal::FieldRefusal;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -72,12 +73,12 @@ impl CrawlRequest {
             return Err(JobError::invalid("sources", "name at least one keyword or seller to crawl"));
         }
         if !(1..=MAX_PAGES).contains(&self.pages) {
-            return Err(JobError::invalid("pages", format!("pages must be 1–{MAX_PAGES}, not {}", self.pages)));
+            return Err(JobError::refused("pages", FieldRefusal::between(1, MAX_PAGES, self.pages)));
         }
         for s in &self.sources {
             let (CrawlSource::Keyword(text) | CrawlSource::Seller(text)) = s;
             if text.trim().is_empty() {
-                return Err(JobError::invalid("sources", "a keyword or seller id is empty"));
+                return Err(JobError::refused("sources", FieldRefusal::Empty));
             }
         }
         Ok(())

@@ -68,9 +68,10 @@ impl CatalogPlan {
                 let request = planned.request();
                 let at = format!("catalog.crawl[{}]", i + 1);
                 request.validate().map_err(|e| match e {
-                    JobError::Invalid { field, message } => {
+                    JobError::Invalid { field, refusal: crate::FieldRefusal::Said(message) } => {
                         JobError::invalid(format!("{at}.{field}"), format!("{at}: {message}"))
                     }
+                    JobError::Invalid { field, refusal } => JobError::refused(format!("{at}.{field}"), refusal),
                     other => other,
                 })?;
                 Ok(request)

@@ -3,6 +3,7 @@
 //! first, at most `max_offers` of them (the quota a run may spend; the client's rate limiter paces
 //! the calls), and reports what is still stale and the data-age distribution.
 
+use crate::field_refusal::FieldRefusal;
 use open1688_store::{CatalogIndex, DataAge, Store};
 use serde::{Deserialize, Serialize};
 
@@ -55,10 +56,7 @@ impl RefreshRequest {
             }
         }
         if !(1..=100_000).contains(&self.max_offers) {
-            return Err(JobError::invalid(
-                "max_offers",
-                format!("max_offers must be 1–100000, not {}", self.max_offers),
-            ));
+            return Err(JobError::refused("max_offers", FieldRefusal::between(1, 100_000, self.max_offers)));
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! `catalog search`: the catalog searched without calling the gateway, by PostgreSQL when the
 //! store is there, else by the embedded index ([`CatalogEngine`]).
 
+use crate::field_refusal::FieldRefusal;
 use std::path::Path;
 
 use open1688_store::{CatalogIndex, CatalogQuery, CatalogResults, Store};
@@ -71,23 +72,26 @@ impl CatalogSearchReport {
 
 /// Checks a query; the error names the field.
 pub fn validate(query: &CatalogQuery) -> Result<()> {
-    if query.at < 1 {
-        return Err(JobError::invalid("at", format!("the quantity must be at least 1, not {}", query.at)));
+    if let Some(at) = query.at.filter(|at| *at < 1) {
+        return Err(JobError::refused("at", FieldRefusal::at_least(1, at)));
     }
     if !(1..=MAX_HITS).contains(&query.limit) {
-        return Err(JobError::invalid("limit", format!("limit must be 1–{MAX_HITS}, not {}", query.limit)));
+        return Err(JobError::refused("limit", FieldRefusal::between(1, MAX_HITS, query.limit)));
     }
     // Each hit passed over is still sorted: a ceiling on what one search may cost.
     if query.offset > MAX_OFFSET {
-        return Err(JobError::invalid("offset", format!("offset must be at most {MAX_OFFSET}, not {}", query.offset)));
+        return Err(JobError::refused("offset", FieldRefusal::at_most(MAX_OFFSET, query.offset)));
     }
     if let (Some(lo), Some(hi)) = (query.price_min, query.price_max)
         && lo > hi
     {
-        return Err(JobError::invalid("price_min", format!("price_min {lo} is above price_max {hi}")));
+        return Err(JobError::refused(
+            "price_min",
+            FieldRefusal::AboveUpper { upper: "price_max", value: lo, upper_value: hi },
+        ));
     }
-    if query.moq_max.is_some_and(|m| m < 1) {
-        return Err(JobError::invalid("moq_max", "moq_max must be at least 1"));
+    if let Some(moq_max) = query.moq_max.filter(|m| *m < 1) {
+        return Err(JobError::refused("moq_max", FieldRefusal::at_least(1, moq_max)));
     }
     Ok(())
 }

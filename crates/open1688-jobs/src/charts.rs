@@ -13,9 +13,11 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use sourcing::market::Bin;
 
+use crate::chart_glyphs::Glyphs;
+use crate::chart_words::ChartWords;
 use crate::error::{JobError, Result};
 
-static FONT: &[u8] = include_bytes!("../assets/wqy-microhei.ttc");
+use crate::chart_glyphs::FONT;
 const FAMILY: &str = "sans-serif";
 const SIZE: (u32, u32) = (960, 600);
 
@@ -47,7 +49,7 @@ pub fn check_extension(path: &Path) -> Result<()> {
 /// older `image`).
 fn draw(
     path: &Path,
-    paint: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Drawn,
+    paint: impl FnOnce(&DrawingArea<Glyphs<'_>, Shift>) -> Drawn,
     paint_svg: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Drawn,
 ) -> Result<()> {
     check_extension(path)?;
@@ -60,7 +62,7 @@ fn draw(
         let (width, height) = SIZE;
         let mut pixels = vec![0u8; width as usize * height as usize * 3];
         let painted: Drawn = {
-            let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+            let root = Glyphs(BitMapBackend::with_buffer(&mut pixels, SIZE)).into_drawing_area();
             root.fill(&WHITE).map_err(Box::from).and_then(|()| paint(&root)).and_then(|()| Ok(root.present()?))
         };
         painted.and_then(|()| {
@@ -96,7 +98,14 @@ macro_rules! both {
 }
 
 /// Histogram of unit prices from a market report's bins, with mean and median lines.
-pub fn price_histogram(path: &Path, title: &str, bins: &[Bin], mean: Decimal, median: Decimal) -> Result<()> {
+pub fn price_histogram(
+    path: &Path,
+    words: &ChartWords,
+    title: &str,
+    bins: &[Bin],
+    mean: Decimal,
+    median: Decimal,
+) -> Result<()> {
     let Some(first) = bins.first() else {
         return Err(JobError::NoAnswer("no prices to draw".into()));
     };
@@ -114,8 +123,9 @@ pub fn price_histogram(path: &Path, title: &str, bins: &[Bin], mean: Decimal, me
             .build_cartesian_2d(lo..hi, 0u32..top)?;
         chart
             .configure_mesh()
-            .x_desc("单价 unit price (¥)")
-            .y_desc("商品数 offers")
+            .x_desc(words.unit_price_axis)
+            .y_desc(words.offers_axis)
+            .x_label_formatter(&|v| yuan_tick(*v))
             .label_style((FAMILY, 16))
             .draw()?;
         chart.draw_series(bins.iter().map(|b| {
@@ -125,7 +135,7 @@ pub fn price_histogram(path: &Path, title: &str, bins: &[Bin], mean: Decimal, me
             Rectangle::new([(f(b.from), 0), (to, count)], RGBColor(70, 130, 180).filled())
         }))?;
         // Labels from the exact decimals, rounded as the tables round them.
-        for (value, label, colour) in [(mean, "mean 均值", RED), (median, "median 中位数", GREEN)] {
+        for (value, label, colour) in [(mean, words.mean, RED), (median, words.median, GREEN)] {
             let x = f(value);
             chart
                 .draw_series(LineSeries::new([(x, 0), (x, top)], colour.stroke_width(3)))?
@@ -162,23 +172,25 @@ pub struct SupplierBar {
 
 /// The name beside a bar: at most 14 characters, the pick and a blocked supplier said in words
 /// (the colour says it too).
-fn bar_label(bar: &SupplierBar) -> String {
+fn bar_label(words: &ChartWords, bar: &SupplierBar) -> String {
     let name: String = bar.name.chars().take(14).collect();
     match bar.mark {
         BarMark::Picked => format!("★ {name}"),
-        BarMark::Blocked => format!("{name} (不建议)"),
+        BarMark::Blocked => format!("{name}{}", words.not_advised),
         BarMark::Other => name,
     }
 }
 
 /// Bars of landed cost per unit by supplier; the pick in green with a star, a blocked supplier
 /// in grey.
-pub fn supplier_bars(path: &Path, title: &str, rows: &[SupplierBar]) -> Result<()> {
+pub fn supplier_bars(path: &Path, words: &ChartWords, title: &str, rows: &[SupplierBar]) -> Result<()> {
     let max = rows.iter().map(|r| f(r.landed)).fold(0.0, f64::max) * 1.15 + 0.01;
     let n = rows.len().max(1);
     // The first row (the cheapest) on top, each bar centred on its supplier's name.
     let name = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => rows.get(n - 1 - i).map_or(String::new(), bar_label),
+        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+            rows.get(n - 1 - i).map_or(String::new(), |bar| bar_label(words, bar))
+        }
         SegmentValue::Last => String::new(),
     };
     both!(path, |root| {
@@ -194,7 +206,8 @@ pub fn supplier_bars(path: &Path, title: &str, rows: &[SupplierBar]) -> Result<(
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&name)
-            .x_desc("到岸单价 landed cost per unit (¥)")
+            .x_desc(words.landed_per_unit_axis)
+            .x_label_formatter(&|v| yuan_tick(*v))
             .label_style((FAMILY, 16))
             .draw()?;
         chart.draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -277,6 +290,7 @@ pub enum LadderMark {
 /// bought marked when given.
 pub fn ladder_steps(
     path: &Path,
+    words: &ChartWords,
     title: &str,
     tiers: &[(i64, Decimal)],
     up_to: i64,
@@ -305,8 +319,10 @@ pub fn ladder_steps(
             .build_cartesian_2d(0.0..end as f64, 0.0..max_price)?;
         chart
             .configure_mesh()
-            .x_desc("数量 quantity")
-            .y_desc("单价 unit price (¥)")
+            .x_desc(words.quantity_axis)
+            .y_desc(words.unit_price_axis)
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| yuan_tick(*v))
             .label_style((FAMILY, 16))
             .draw()?;
         chart.draw_series(LineSeries::new(pts.clone(), RGBColor(39, 174, 96).stroke_width(3)))?;
@@ -315,8 +331,8 @@ pub fn ladder_steps(
         )?;
         for mark in marks {
             let (quantity, label, colour) = match *mark {
-                LadderMark::Need(q) => (q, format!("需求 need {q}"), RGBColor(26, 86, 219)),
-                LadderMark::Buy(q) => (q, format!("采购 buy {q}"), RGBColor(179, 64, 10)),
+                LadderMark::Need(q) => (q, format!("{} {q}", words.need), RGBColor(26, 86, 219)),
+                LadderMark::Buy(q) => (q, format!("{} {q}", words.buy), RGBColor(179, 64, 10)),
             };
             let x = quantity as f64;
             chart
@@ -335,7 +351,13 @@ pub fn ladder_steps(
 pub type Series = (String, Vec<(chrono::DateTime<chrono::Utc>, Decimal)>);
 
 /// Price history: one line per tier over time, and stock on a second axis when known.
-pub fn history_lines(path: &Path, title: &str, series: &[Series], stock: &[(DateTime<Utc>, i64)]) -> Result<()> {
+pub fn history_lines(
+    path: &Path,
+    words: &ChartWords,
+    title: &str,
+    series: &[Series],
+    stock: &[(DateTime<Utc>, i64)],
+) -> Result<()> {
     let all: Vec<(i64, f64)> =
         series.iter().flat_map(|(_, pts)| pts.iter().map(|(t, p)| (t.timestamp(), f(*p)))).collect();
     if all.is_empty() {
@@ -358,8 +380,8 @@ pub fn history_lines(path: &Path, title: &str, series: &[Series], stock: &[(Date
             .set_secondary_coord(0f64..days, 0.0..max_stock);
         chart
             .configure_mesh()
-            .x_desc("天 days")
-            .y_desc("单价 unit price (¥)")
+            .x_desc(words.days_axis)
+            .y_desc(words.unit_price_axis)
             .x_label_formatter(&|d| format!("{d:.0}"))
             .y_label_formatter(&|v| format!("¥{v:.2}"))
             .label_style((FAMILY, 16))
@@ -376,7 +398,7 @@ pub fn history_lines(path: &Path, title: &str, series: &[Series], stock: &[(Date
         if !stock.is_empty() {
             chart
                 .configure_secondary_axes()
-                .y_desc("库存 stock")
+                .y_desc(words.stock)
                 .y_label_formatter(&|v| format!("{v:.0}"))
                 .label_style((FAMILY, 16))
                 .draw()?;
@@ -385,7 +407,7 @@ pub fn history_lines(path: &Path, title: &str, series: &[Series], stock: &[(Date
                     stock.iter().map(|(t, s)| (day(t), *s as f64)),
                     stock_colour.stroke_width(2),
                 ))?
-                .label("库存 stock")
+                .label(words.stock)
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], stock_colour.stroke_width(2)));
         }
         chart
@@ -396,6 +418,11 @@ pub fn history_lines(path: &Path, title: &str, series: &[Series], stock: &[(Date
             .draw()?;
         Ok(())
     })
+}
+
+/// A money tick: `¥12.50`, or `¥120` once the grid steps are whole yuan.
+fn yuan_tick(v: f64) -> String {
+    if v.abs() >= 100.0 { format!("¥{v:.0}") } else { format!("¥{v:.2}") }
 }
 
 /// The first moment of a history (epoch seconds) and the days its x axis spans: at least one
@@ -414,6 +441,16 @@ fn history_span(times: impl Iterator<Item = i64>) -> (i64, f64) {
 mod tests {
     use super::*;
 
+    fn zh_words() -> &'static ChartWords {
+        ChartWords::of(sourcing::Language::Zh)
+    }
+
+    #[test]
+    fn money_ticks_carry_the_yuan_sign() {
+        assert_eq!(yuan_tick(12.5), "¥12.50");
+        assert_eq!(yuan_tick(250.0), "¥250");
+    }
+
     #[test]
     fn a_history_axis_spans_at_least_a_day() {
         assert_eq!(history_span([1_700_000_000].into_iter()), (1_700_000_000, 1.0), "one snapshot");
@@ -428,7 +465,8 @@ mod tests {
         let path = dir.path().join("history.png");
         let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         let series: Vec<Series> = vec![("≥1".into(), vec![(at, Decimal::new(820, 2))])];
-        history_lines(&path, "offer 1 price history", &series, &[(at, 500)]).unwrap();
+        history_lines(&path, ChartWords::of(sourcing::Language::En), "offer 1 price history", &series, &[(at, 500)])
+            .unwrap();
         let img = image::open(&path).unwrap().to_rgb8();
         // The observation sits at day 0, at the left of the plot; the legend is on the right.
         let left = img.width() / 3;
@@ -452,12 +490,15 @@ mod tests {
             bar("义乌市某某工厂", 11, BarMark::Other),
             bar("永康某某贸易", 12, BarMark::Blocked),
         ];
-        supplier_bars(&path, "保温杯: 到岸单价", &rows).unwrap();
+        let zh = zh_words();
+        supplier_bars(&path, zh, "保温杯: 到岸单价", &rows).unwrap();
         assert!(pixels(&path, [39, 174, 96]) > 1_000, "the pick in green");
         assert!(pixels(&path, [160, 160, 160]) > 1_000, "the blocked supplier in grey");
         assert!(pixels(&path, [230, 126, 34]) > 1_000, "the others in orange");
-        assert_eq!(bar_label(&rows[0]), "★ 台州天誉日用品有限公司");
-        assert_eq!(bar_label(&rows[2]), "永康某某贸易 (不建议)");
+        assert_eq!(bar_label(zh, &rows[0]), "★ 台州天誉日用品有限公司");
+        assert_eq!(bar_label(zh, &rows[2]), "永康某某贸易（不建议）");
+        let en = ChartWords::of(sourcing::Language::En);
+        assert_eq!(bar_label(en, &rows[2]), "永康某某贸易 (not advised)");
     }
 
     #[test]
@@ -465,11 +506,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ladder.png");
         let tiers = [(2, Decimal::from(12)), (100, Decimal::from(10)), (500, Decimal::from(9))];
-        ladder_steps(&path, "阶梯价", &tiers, 0, &[LadderMark::Need(300), LadderMark::Buy(500)]).unwrap();
+        let zh = zh_words();
+        ladder_steps(&path, zh, "阶梯价", &tiers, 0, &[LadderMark::Need(300), LadderMark::Buy(500)]).unwrap();
         assert!(pixels(&path, [26, 86, 219]) > 100, "the need's dashed line");
         assert!(pixels(&path, [179, 64, 10]) > 100, "the quantity bought's dashed line");
         let plain = dir.path().join("plain.png");
-        ladder_steps(&plain, "阶梯价", &tiers, 0, &[]).unwrap();
+        ladder_steps(&plain, zh, "阶梯价", &tiers, 0, &[]).unwrap();
         assert_eq!(pixels(&plain, [26, 86, 219]), 0, "no marks asked, none drawn");
     }
 }

@@ -1,8 +1,10 @@
-//! What a sheet's column is called for a person reading the workbook in Chinese. A column's name
+//! What a sheet's column is called for a person reading the workbook. A column's name
 //! (`landed_total`) is a stable API (the JSON field and the CSV header); the workbook's header
-//! shows the Chinese title above it, so a buying team reads `到岸总价` and a program or an
-//! English reader still finds `landed_total`. The cost figures take their titles from the engine
-//! (`sourcing::Figure`), so a figure has one name on every surface.
+//! shows the title in the reader's language above it, so a buying team reads `到岸总价`, an
+//! English reader `Landed total`, and a program still finds `landed_total`. The cost figures take
+//! their titles from the engine (`sourcing::Figure`), so a figure has one name on every surface.
+
+use sourcing::Language;
 
 /// The Chinese title of column `name`, when it has one.
 pub fn chinese_title(name: &str) -> Option<&'static str> {
@@ -76,9 +78,39 @@ pub fn chinese_title(name: &str) -> Option<&'static str> {
     Some(title)
 }
 
-/// The header a workbook shows for column `name`: its Chinese title above the name, or the name.
-pub fn header(name: &str) -> String {
-    match chinese_title(name) {
+/// The English title of column `name`: the engine's name of a figure, else the name's words
+/// (`offer_id` → `Offer ID`).
+pub fn english_title(name: &str) -> String {
+    if let Some(figure) = sourcing::Figure::ALL.into_iter().find(|f| f.key() == name) {
+        return figure.label(Language::En).to_owned();
+    }
+    if name == "title_en" {
+        return "English title".to_owned();
+    }
+    let words: Vec<String> = name
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|word| match word {
+            "id" | "ids" | "sku" | "moq" | "url" => word.to_ascii_uppercase(),
+            "qty" => "quantity".to_owned(),
+            other => other.to_owned(),
+        })
+        .collect();
+    let mut title = words.join(" ");
+    if let Some(first) = title.get(..1) {
+        title = first.to_ascii_uppercase() + &title[1..];
+    }
+    title
+}
+
+/// The header a workbook shows for column `name` in `language`: the title above the name (the
+/// name alone when it has no title, or when the title only capitalizes it).
+pub fn header(name: &str, language: Language) -> String {
+    let title = match language {
+        Language::Zh => chinese_title(name).map(str::to_owned),
+        Language::En => Some(english_title(name)).filter(|t| !t.eq_ignore_ascii_case(name)),
+    };
+    match title {
         Some(title) => format!("{title}\n{name}"),
         None => name.to_owned(),
     }
@@ -91,7 +123,14 @@ mod tests {
     #[test]
     fn figures_take_the_engines_names_and_others_their_own() {
         assert_eq!(chinese_title("landed_total"), Some(sourcing::Figure::LandedTotal.label(sourcing::Language::Zh)));
-        assert_eq!(header("offer_id"), "商品 ID\noffer_id");
-        assert_eq!(header("p90"), "p90", "a column without a title keeps its name");
+        assert_eq!(header("offer_id", Language::Zh), "商品 ID\noffer_id");
+        assert_eq!(header("p90", Language::Zh), "p90", "a column without a title keeps its name");
+        assert_eq!(header("offer_id", Language::En), "Offer ID\noffer_id");
+        assert_eq!(header("unit_price_at_need", Language::En), "Unit price at need\nunit_price_at_need");
+        assert_eq!(header("keyword", Language::En), "keyword", "a title that only capitalizes is left out");
+        assert_eq!(
+            header("landed_total", Language::En),
+            format!("{}\nlanded_total", sourcing::Figure::LandedTotal.label(Language::En))
+        );
     }
 }

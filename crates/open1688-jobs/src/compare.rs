@@ -2,6 +2,7 @@
 //! and the best-value pick — for a keyword, for the same item as a given offer, or for offers a
 //! person picked.
 
+use crate::field_refusal::FieldRefusal;
 use serde::{Deserialize, Serialize};
 use sourcing::{Candidate, Comparison, compare};
 
@@ -82,9 +83,9 @@ impl Jobs {
                 ids.sort_unstable();
                 ids.dedup();
                 if !(2..=MAX_PICKED).contains(&ids.len()) {
-                    return Err(crate::error::JobError::invalid(
+                    return Err(crate::error::JobError::refused(
                         "offers",
-                        format!("pick 2 to {MAX_PICKED} different offers to compare, got {}", ids.len()),
+                        FieldRefusal::between(2, MAX_PICKED, ids.len()),
                     ));
                 }
                 candidates = self.named_candidates(&ids, progress).await?;
@@ -108,12 +109,15 @@ impl CompareReport {
         vec![comparison_sheet(&self.comparison)]
     }
 
-    /// Landed cost per unit by supplier as bars (`title` names what was compared).
+    /// Landed cost per unit by supplier as bars (`title` names what was compared), its words
+    /// in `language`.
     #[cfg(feature = "charts")]
-    pub fn chart(&self, path: &std::path::Path, title: &str) -> Result<()> {
+    pub fn chart(&self, path: &std::path::Path, title: &str, language: sourcing::Language) -> Result<()> {
+        let words = crate::chart_words::ChartWords::of(language);
         crate::charts::supplier_bars(
             path,
-            &format!("{title}: 供应商到岸单价 landed cost by supplier"),
+            words,
+            &format!("{title}: {}", words.landed_by_supplier),
             &bars(&self.comparison, usize::MAX),
         )
     }

@@ -11,11 +11,14 @@ pub enum DataSource {
 }
 
 impl DataSource {
-    /// The note under every sheet.
-    pub fn note(self) -> &'static str {
-        match self {
-            Self::Platform => "数据来源 1688 (data source: 1688.com via open1688)",
-            Self::Sandbox => "模拟数据，非 1688 真实数据 (simulated data from the open1688 sandbox, not 1688.com)",
+    /// The note under every sheet, in `language`.
+    pub fn note(self, language: sourcing::Language) -> &'static str {
+        use sourcing::Language::{En, Zh};
+        match (self, language) {
+            (Self::Platform, Zh) => "数据来源：1688（经 open1688 读取）",
+            (Self::Platform, En) => "Data source: 1688.com, read by open1688",
+            (Self::Sandbox, Zh) => "模拟数据，非 1688 真实数据（来自 open1688 沙盒）",
+            (Self::Sandbox, En) => "Simulated data from the open1688 sandbox, not 1688.com",
         }
     }
 
@@ -31,7 +34,9 @@ mod tests {
 
     #[test]
     fn the_note_says_when_the_data_is_simulated() {
-        assert!(DataSource::Sandbox.note().contains("模拟") && DataSource::Sandbox.note().contains("simulated"));
-        assert!(DataSource::Platform.note().starts_with("数据来源 1688"));
+        use sourcing::Language::{En, Zh};
+        assert!(DataSource::Sandbox.note(Zh).contains("模拟") && DataSource::Sandbox.note(En).contains("Simulated"));
+        assert!(DataSource::Platform.note(Zh).starts_with("数据来源：1688"));
+        assert!(DataSource::Platform.note(En).starts_with("Data source: 1688"));
     }
 }

@@ -1,7 +1,9 @@
 //! What can stop a job, typed so that every surface maps it the same way: the CLI to an exit
 //! code, the service to an HTTP status, an agent to a tool error.
 
-use sourcing::EngineError;
+use sourcing::{EngineError, Language};
+
+use crate::field_refusal::FieldRefusal;
 
 /// How a job failed, in the terms a surface needs to answer its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,14 +28,14 @@ pub enum ErrorKind {
 /// Why a job could not give its report.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    /// A field of the request is wrong; the message names it and what was given. A retry with
+    /// A field of the request is wrong; the refusal says what and what was given. A retry with
     /// the same request cannot help.
-    #[error("{message}")]
+    #[error("{}", .refusal.render(.field, Language::En))]
     Invalid {
         /// The request field (or file and line) at fault, e.g. `need` or `plan line 3`.
         field: String,
-        /// What is wrong, for a person.
-        message: String,
+        /// What is wrong with it, as data each surface says in its reader's language.
+        refusal: FieldRefusal,
     },
     /// The thing asked about does not exist; a retry cannot help.
     #[error("{0}")]
@@ -80,9 +82,15 @@ pub const QUOTA_RETRY: std::time::Duration = std::time::Duration::from_secs(3_60
 pub type Result<T, E = JobError> = std::result::Result<T, E>;
 
 impl JobError {
-    /// A wrong request field.
+    /// A wrong request field, in the words of whatever refused it (English only: prefer
+    /// [`JobError::refused`] with a [`FieldRefusal`] that every language can say).
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid { field: field.into(), message: message.into() }
+        Self::Invalid { field: field.into(), refusal: FieldRefusal::Said(message.into()) }
+    }
+
+    /// A wrong request field, and why, as data.
+    pub fn refused(field: impl Into<String>, refusal: FieldRefusal) -> Self {
+        Self::Invalid { field: field.into(), refusal }
     }
 
     /// A failed gateway call about `context`.
@@ -147,7 +155,50 @@ impl JobError {
 /// What the platform's "does not exist" means for `what` (`offer 123`), said once for every
 /// surface that reports it.
 pub fn not_found_on_1688(what: &str) -> String {
-    format!("{what} was not found on 1688: it may have been taken down, or the id is mistyped")
+    not_found_on_1688_in(what, Language::En)
+}
+
+/// [`not_found_on_1688`] in `language`.
+pub fn not_found_on_1688_in(what: &str, language: Language) -> String {
+    match language {
+        Language::En => format!("{what} was not found on 1688: it may have been taken down, or the id is mistyped"),
+        Language::Zh => format!("1688 上找不到{}：可能已下架，或编号有误", what_in_chinese(what)),
+    }
+}
+
+/// What a gateway call asked about (`offer 123`, `seller b2b-1`, `order 5`), in Chinese: the
+/// contexts the jobs give name the thing first.
+fn what_in_chinese(what: &str) -> String {
+    for (english, chinese) in [("offer ", "商品 "), ("seller ", "卖家 "), ("order ", "订单 ")] {
+        if let Some(rest) = what.strip_prefix(english) {
+            return format!("{chinese}{rest}");
+        }
+    }
+    format!(" {what}")
+}
+
+impl JobError {
+    /// The failure as a sentence in `language`, for a person: a refused field and the
+    /// platform's "does not exist" fully; any other failure as what it means for the reader
+    /// (and what to do), followed by the words of whatever failed, which are English.
+    pub fn render(&self, language: Language) -> String {
+        if language == Language::En {
+            return self.to_string();
+        }
+        let detail = self.to_string();
+        match (self, self.kind()) {
+            (Self::Invalid { field, refusal }, _) => refusal.render(field, language),
+            (Self::Gateway { context, .. }, ErrorKind::NotFound) => not_found_on_1688_in(context, language),
+            (Self::Cancelled, _) => "已取消".to_owned(),
+            (_, ErrorKind::Invalid) => format!("请求有误：{detail}"),
+            (_, ErrorKind::NotFound) => format!("找不到：{detail}"),
+            (_, ErrorKind::NoAnswer) => format!("没有符合条件的结果，可放宽条件或换个关键词再试：{detail}"),
+            (_, ErrorKind::QuotaExhausted) => format!("本应用的 1688 调用额度已用完，请稍后再试：{detail}"),
+            (_, ErrorKind::Authorization) => format!("1688 不接受本应用的凭证，请检查应用密钥或重新授权：{detail}"),
+            (_, ErrorKind::Cancelled) => "已取消".to_owned(),
+            (_, ErrorKind::Failed) => format!("处理失败，稍后重试可能成功：{detail}"),
+        }
+    }
 }
 
 /// The kind of an SDK error (for surfaces that call the SDK directly, too): quota and authorization are the caller's to fix; a request the SDK
@@ -179,6 +230,33 @@ mod tests {
         assert_eq!(JobError::Cancelled.kind(), ErrorKind::Cancelled);
         let refused = open1688::Error::InvalidRequest("bad".into());
         assert_eq!(JobError::gateway("offer 1", refused).kind(), ErrorKind::Invalid);
+    }
+
+    #[test]
+    fn failures_are_said_in_the_readers_language() {
+        let low = JobError::refused("need", FieldRefusal::AtLeast { least: 1, got: Some(0) });
+        assert_eq!(low.to_string(), "need must be at least 1, got 0");
+        assert_eq!(low.render(Language::En), low.to_string());
+        assert_eq!(low.render(Language::Zh), "need 不能小于 1（收到 0）");
+        let gone = open1688::Error::Business {
+            api: "com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1".into(),
+            failure: open1688::types::BusinessFailure {
+                family: open1688::types::ResponseFamily::Trade,
+                code: Some("404".into()),
+                message: Some("no".into()),
+            },
+        };
+        let gone = JobError::gateway("offer 1", gone);
+        assert_eq!(gone.kind(), ErrorKind::NotFound);
+        assert_eq!(gone.render(Language::Zh), "1688 上找不到商品 1：可能已下架，或编号有误");
+        assert_eq!(
+            not_found_on_1688_in("seller b2b-22", Language::Zh),
+            "1688 上找不到卖家 b2b-22：可能已下架，或编号有误"
+        );
+        assert!(!gone.render(Language::Zh).contains("com.alibaba"), "no internal API name");
+        assert_eq!(JobError::Cancelled.render(Language::Zh), "已取消");
+        let none = JobError::NoAnswer("no offers found for \"杯\"".into());
+        assert!(none.render(Language::Zh).starts_with("没有符合条件的结果"), "{}", none.render(Language::Zh));
     }
 
     #[test]

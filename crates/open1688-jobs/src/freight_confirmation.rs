@@ -4,6 +4,7 @@
 //! saying what changed and whether the pick did. Previews are kept for ten minutes, so asking
 //! again costs no call.
 
+use crate::field_refusal::FieldRefusal;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::{Comparison, CostFigures, Excluded, PlanLine};
@@ -38,10 +39,7 @@ impl ConfirmFreight {
     /// Checks the count and the address; the error names the field.
     pub fn validate(&self) -> Result<()> {
         if !(1..=MAX_CONFIRMED).contains(&self.top) {
-            return Err(JobError::invalid(
-                "confirm_freight.top",
-                format!("preview 1 to {MAX_CONFIRMED} candidates, not {}", self.top),
-            ));
+            return Err(JobError::refused("confirm_freight.top", FieldRefusal::between(1, MAX_CONFIRMED, self.top)));
         }
         self.ship_to.validate()
     }

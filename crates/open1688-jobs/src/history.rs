@@ -1,6 +1,7 @@
 //! `history`: an offer's price per tier and its stock over time, from the store (no gateway),
 //! with each tier's minimum, maximum, last price and change.
 
+use crate::field_refusal::FieldRefusal;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
@@ -44,7 +45,7 @@ pub struct HistoryReport {
 /// The history of `offer_id` over the `days` before `now`.
 pub async fn history(store: &dyn Store, offer_id: i64, days: i64, now: DateTime<Utc>) -> Result<HistoryReport> {
     if !(1..=3_660).contains(&days) {
-        return Err(JobError::invalid("days", format!("days must be between 1 and 3660, got {days}")));
+        return Err(JobError::refused("days", FieldRefusal::between(1, 3660, days)));
     }
     let since = (now - Duration::days(days)).timestamp_millis();
     let points = store.price_history(offer_id, since).await?;
@@ -107,13 +108,15 @@ impl HistoryReport {
         vec![summary, rows]
     }
 
-    /// A line per tier over time, with stock on a second axis.
+    /// A line per tier over time, with stock on a second axis, its words in `language`.
     #[cfg(feature = "charts")]
-    pub fn chart(&self, path: &std::path::Path) -> Result<()> {
+    pub fn chart(&self, path: &std::path::Path, language: sourcing::Language) -> Result<()> {
+        let words = crate::chart_words::ChartWords::of(language);
         let series: Vec<crate::charts::Series> =
             self.tiers.iter().map(|t| (format!("≥{}", t.tier_from), t.points.clone())).collect();
         let stock: Vec<_> = self.points.iter().filter_map(|s| s.stock.map(|units| (s.at, units))).collect();
-        crate::charts::history_lines(path, &format!("offer {} 价格走势 price history", self.offer_id), &series, &stock)
+        let title = format!("{} {} {}", words.offer, self.offer_id, words.price_history);
+        crate::charts::history_lines(path, words, &title, &series, &stock)
     }
 }
 
@@ -146,8 +149,8 @@ impl ChartFormat {
     }
 }
 
-/// An offer's history over the last `days` drawn as a picture: a line per tier, stock on a
-/// second axis. Drawn on a blocking thread in a scratch file (the charts library draws to files).
+/// An offer's history over the last `days` drawn as a picture for a reader of `language`: a line
+/// per tier, stock on a second axis. Drawn on a blocking thread in a scratch file (the charts library draws to files).
 /// Not found when the store has no snapshot of the offer in that time.
 #[cfg(feature = "charts")]
 pub async fn history_chart(
@@ -156,6 +159,7 @@ pub async fn history_chart(
     days: i64,
     now: DateTime<Utc>,
     format: ChartFormat,
+    language: sourcing::Language,
 ) -> Result<Vec<u8>> {
     let report = history(store, offer_id, days, now).await?;
     if report.points.is_empty() {
@@ -170,7 +174,7 @@ pub async fn history_chart(
             .suffix(format.extension())
             .tempfile()
             .map_err(|e| JobError::output(scratch, e))?;
-        report.chart(file.path())?;
+        report.chart(file.path(), language)?;
         std::fs::read(file.path()).map_err(|e| JobError::output(file.path(), e))
     })
     .await

@@ -36,12 +36,17 @@ pub mod catalog_plan;
 pub mod catalog_refresh;
 pub mod catalog_search;
 #[cfg(feature = "charts")]
+mod chart_glyphs;
+#[cfg(feature = "charts")]
+pub mod chart_words;
+#[cfg(feature = "charts")]
 pub mod charts;
 #[cfg(feature = "xlsx")]
 pub mod column_titles;
 pub mod compare;
 pub mod data_source;
 pub mod error;
+pub mod field_refusal;
 pub mod freight_confirmation;
 pub mod history;
 pub mod image_search;
@@ -85,6 +90,7 @@ pub use catalog_search::{CatalogEngine, CatalogSearchReport};
 pub use compare::{CompareReport, CompareRequest, CompareTarget};
 pub use data_source::DataSource;
 pub use error::{ErrorKind, JobError, Result};
+pub use field_refusal::FieldRefusal;
 pub use freight_confirmation::{ConfirmFreight, FreightConfirmation};
 pub use history::HistoryReport;
 pub use image_search::{ImageSearchRequest, picture_source};

@@ -1,5 +1,6 @@
 //! `offer`: full details of named offers — the price ladder, SKUs and the seller.
 
+use crate::field_refusal::FieldRefusal;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use sourcing::{Candidate, Offer};
@@ -41,7 +42,7 @@ impl Jobs {
     /// `offer`: the details of `ids`; any offer that cannot be read fails the job, naming it.
     pub async fn offers(&self, ids: &[i64], progress: &Progress) -> Result<OffersReport> {
         if ids.is_empty() {
-            return Err(JobError::invalid("ids", "name at least one offer id"));
+            return Err(JobError::refused("ids", FieldRefusal::Empty));
         }
         // With one id, its absence is the answer's error; with several, the others still answer.
         let card = crate::jobs::load_scorecard(&self.sourcing_policy().scorecard)?;
@@ -140,13 +141,15 @@ impl OffersReport {
         vec![offers, tiers, skus]
     }
 
-    /// The first offer's price ladder as steps.
+    /// The first offer's price ladder as steps, its words in `language`.
     #[cfg(feature = "charts")]
-    pub fn chart(&self, path: &std::path::Path) -> Result<()> {
+    pub fn chart(&self, path: &std::path::Path, language: sourcing::Language) -> Result<()> {
         let first = self.offers.first().ok_or_else(|| JobError::NoAnswer("no offer to draw".into()))?;
+        let words = crate::chart_words::ChartWords::of(language);
         crate::charts::ladder_steps(
             path,
-            &format!("{} 阶梯价 price ladder", first.offer.title),
+            words,
+            &format!("{} {}", first.offer.title, words.price_ladder),
             &ladder_points(&first.offer),
             0,
             &[],

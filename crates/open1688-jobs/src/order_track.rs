@@ -4,6 +4,7 @@
 //! [`Jobs::track_order`] when a push says an order changed (a push is a notice: the order is read
 //! again rather than trusted).
 
+use crate::field_refusal::FieldRefusal;
 use open1688::types::api::order_read::{CancelOrder, PaymentUrl};
 use open1688_monitor::{OrderReadError, read_open_orders, read_order};
 use open1688_store::{OrderChange, OrderEvent, SqlStore, StatusChange, StoredOrder};
@@ -96,7 +97,7 @@ impl Jobs {
     /// order not placed from here, or no longer waiting for payment, is named.
     pub async fn pay_url(&self, store: &SqlStore, order_ids: &[i64]) -> Result<PayLink> {
         if order_ids.is_empty() || order_ids.len() > open1688::types::api::order_read::MAX_PAY_ORDERS {
-            return Err(JobError::invalid("order_ids", format!("1 to 100 orders a link, not {}", order_ids.len())));
+            return Err(JobError::refused("order_ids", FieldRefusal::between(1, 100, order_ids.len())));
         }
         for &id in order_ids {
             let order = store

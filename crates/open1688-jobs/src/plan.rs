@@ -1,6 +1,7 @@
 //! `plan`: purchase lines become orders by supplier, with freight, mixed batches and the
 //! violations each order has, with the smallest fix.
 
+use crate::field_refusal::FieldRefusal;
 use serde::{Deserialize, Serialize};
 use sourcing::{PlanLine, PlanOptions, PurchasePlan, plan};
 
@@ -75,7 +76,7 @@ impl Jobs {
     /// job, naming the first line that asks for it.
     pub async fn plan(&self, request: &PlanRequest, progress: &Progress) -> Result<PlanReport> {
         if request.lines.is_empty() {
-            return Err(JobError::invalid("lines", "the plan has no lines"));
+            return Err(JobError::refused("lines", FieldRefusal::Empty));
         }
         for (i, l) in request.lines.iter().enumerate() {
             let line = i + 1;

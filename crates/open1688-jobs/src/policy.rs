@@ -1,6 +1,7 @@
 //! The sourcing policy: every default and tolerance a job decides with, in one documented place,
 //! loadable from the `[sourcing]` table of the config file.
 
+use crate::field_refusal::FieldRefusal;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -147,10 +148,7 @@ impl SourcingPolicy {
             ("top_suppliers", self.top_suppliers, 1_000),
         ] {
             if value == 0 || value > max {
-                return Err(JobError::invalid(
-                    format!("sourcing.{name}"),
-                    format!("sourcing.{name} must be between 1 and {max}, got {value}"),
-                ));
+                return Err(JobError::refused(format!("sourcing.{name}"), FieldRefusal::between(1, max, value)));
             }
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! `quote`: how many to buy of one offer — the options table, buy now versus split batches, and
 //! the stock risk of each.
 
+use crate::field_refusal::FieldRefusal;
 use serde::{Deserialize, Serialize};
 use sourcing::{
     CrossBorderCost, Offer, QuantityAdvice, RiskThresholds, SplitOption, cross_border_cost, optimal_quantity,
@@ -58,10 +59,7 @@ impl Jobs {
     pub async fn quote(&self, request: &QuoteRequest, progress: &Progress) -> Result<QuoteReport> {
         request.need.resolve(None)?;
         if !(1..=100).contains(&request.batches) {
-            return Err(JobError::invalid(
-                "batches",
-                format!("batches must be between 1 and 100, got {}", request.batches),
-            ));
+            return Err(JobError::refused("batches", FieldRefusal::between(1, 100, request.batches)));
         }
         if request.sku.is_some() && !request.need.spec.is_empty() {
             return Err(JobError::invalid("spec", "name the SKU by its id or by its attributes, not both"));
@@ -143,12 +141,15 @@ impl QuoteReport {
         sheets
     }
 
-    /// The offer's price ladder as steps, up to twice the recommended quantity.
+    /// The offer's price ladder as steps, up to twice the recommended quantity, its words in
+    /// `language`.
     #[cfg(feature = "charts")]
-    pub fn chart(&self, path: &std::path::Path) -> Result<()> {
+    pub fn chart(&self, path: &std::path::Path, language: sourcing::Language) -> Result<()> {
+        let words = crate::chart_words::ChartWords::of(language);
         crate::charts::ladder_steps(
             path,
-            &format!("{} 阶梯价 price ladder", self.offer.title),
+            words,
+            &format!("{} {}", self.offer.title, words.price_ladder),
             &crate::offers::ladder_points(&self.offer),
             self.advice.best().quantity.saturating_mul(2),
             &[crate::charts::LadderMark::Buy(self.advice.best().quantity)],

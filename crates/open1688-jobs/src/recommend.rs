@@ -1,5 +1,6 @@
 //! `recommend`: offers for a keyword that pass a buyer's filters, ranked by value.
 
+use crate::field_refusal::FieldRefusal;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::{Filters, Ranking, recommend};
@@ -78,7 +79,7 @@ impl Jobs {
     ) -> Result<RecommendReport> {
         let quantity = request.quantity;
         if quantity <= 0 {
-            return Err(JobError::invalid("quantity", format!("quantity must be at least 1, got {quantity}")));
+            return Err(JobError::refused("quantity", FieldRefusal::at_least(1, quantity)));
         }
         let items = self.search_items(search, progress).await?;
         let candidates = self.candidates(&item_ids(&items), &items, progress).await?;

@@ -3,6 +3,7 @@
 //! hashed and compared with the reference's, and [`sourcing::same_item`] decides with the titles
 //! and categories what is the same item.
 
+use crate::field_refusal::FieldRefusal;
 use futures::{StreamExt, TryStreamExt};
 use image_hasher::ImageHash;
 use open1688::{ImageSearch, ImageSource};
@@ -91,7 +92,7 @@ impl Jobs {
     pub async fn same_item(&self, request: &SameItemRequest, progress: &Progress) -> Result<SameItemReport> {
         let limit = request.limit.unwrap_or(20);
         if !(1..=50).contains(&limit) {
-            return Err(JobError::invalid("limit", format!("limit must be 1–50, got {limit}")));
+            return Err(JobError::refused("limit", FieldRefusal::between(1, 50, limit)));
         }
         let reference = self.named_candidate(request.offer_id, progress).await?;
         self.same_item_as(&reference.offer, limit, progress).await

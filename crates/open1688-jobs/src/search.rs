@@ -1,6 +1,7 @@
 //! Keyword searches as a job: the request every surface fills in (the CLI's flags, the service's
 //! query parameters, an agent's tool input), and the pages it fetches.
 
+use crate::field_refusal::FieldRefusal;
 use futures::StreamExt;
 use open1688::{SearchQuery, SortOrder};
 use open1688_types::api::search::SearchItem;
@@ -123,13 +124,10 @@ impl SearchRequest {
     /// search calls and two detail calls. A local caller (the CLI) may ask for more.
     pub fn within_remote_ceiling(&self) -> Result<()> {
         if self.pages > REMOTE_MAX_PAGES {
-            return Err(JobError::invalid(
-                "pages",
-                format!("at most {REMOTE_MAX_PAGES} pages a request (each is a gateway call), not {}", self.pages),
-            ));
+            return Err(JobError::refused("pages", FieldRefusal::at_most(REMOTE_MAX_PAGES, self.pages)));
         }
         if let Some(limit) = self.limit.filter(|l| *l > REMOTE_MAX_LIMIT) {
-            return Err(JobError::invalid("limit", format!("at most {REMOTE_MAX_LIMIT} items a request, not {limit}")));
+            return Err(JobError::refused("limit", FieldRefusal::at_most(REMOTE_MAX_LIMIT, limit)));
         }
         self.validate()
     }
@@ -137,23 +135,23 @@ impl SearchRequest {
     /// Checks the request; the error names the field.
     pub fn validate(&self) -> Result<()> {
         if self.keyword.trim().is_empty() {
-            return Err(JobError::invalid("keyword", "the keyword is empty"));
+            return Err(JobError::refused("keyword", FieldRefusal::Empty));
         }
         if let (Some(lo), Some(hi)) = (self.price_min, self.price_max)
             && lo > hi
         {
-            return Err(JobError::invalid("price_min", format!("price_min {lo} is above price_max {hi}")));
+            return Err(JobError::refused(
+                "price_min",
+                FieldRefusal::AboveUpper { upper: "price_max", value: lo, upper_value: hi },
+            ));
         }
         let page_size = self.limit.map_or(50, |l| l.clamp(1, 50));
         let last_page = 2_000usize.div_ceil(page_size.max(1));
         if !(1..=last_page).contains(&(self.page as usize)) {
-            return Err(JobError::invalid(
-                "page",
-                format!("page must be 1 to {last_page} at {page_size} results a page (1688 answers 2,000 at most)"),
-            ));
+            return Err(JobError::refused("page", FieldRefusal::between(1, last_page, self.page)));
         }
         if self.limit == Some(0) {
-            return Err(JobError::invalid("limit", "limit must be at least 1"));
+            return Err(JobError::refused("limit", FieldRefusal::at_least(1, 0)));
         }
         Ok(())
     }

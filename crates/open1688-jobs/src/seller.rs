@@ -1,5 +1,6 @@
 //! `seller`: a supplier's profile, its offers and its scorecard with the explanation.
 
+use crate::field_refusal::FieldRefusal;
 use futures::{StreamExt, TryStreamExt};
 use open1688::MemberKey;
 use serde::Serialize;
@@ -31,7 +32,7 @@ impl Jobs {
     /// [`crate::load_scorecard`] for a local one, [`crate::remote_scorecard`] for a remote caller).
     pub async fn seller(&self, id: &str, card: &Scorecard, progress: &Progress) -> Result<SellerReport> {
         if id.trim().is_empty() {
-            return Err(JobError::invalid("id", "the seller id is empty"));
+            return Err(JobError::refused("id", FieldRefusal::Empty));
         }
         // An open id lists offers directly; a login id or domain is looked up to say so.
         let listing = self.client().seller_offers(id, self.language_ref()).take(50).try_collect::<Vec<_>>();
@@ -78,12 +79,13 @@ impl SellerReport {
         vec![profile, scorecard_sheet(r), offers_sheet(&self.offers)]
     }
 
-    /// The scorecard as a radar.
+    /// The scorecard as a radar, its title in `language`.
     #[cfg(feature = "charts")]
-    pub fn chart(&self, path: &std::path::Path) -> Result<()> {
+    pub fn chart(&self, path: &std::path::Path, language: sourcing::Language) -> Result<()> {
         let title = format!(
-            "{} 评分 scorecard {}",
+            "{} {} {}",
             self.supplier.company.clone().unwrap_or_default(),
+            crate::chart_words::ChartWords::of(language).scorecard,
             self.score.score.round_dp(1)
         );
         crate::charts::scorecard_radar(path, &title, &radar_axes(&self.score))

@@ -1,6 +1,7 @@
 //! `source`: the main job. Search → details → supplier scorecards → comparison → the optimal
 //! quantity from the best-value pick → a plan; then a workbook and charts for the buyer.
 
+use crate::field_refusal::FieldRefusal;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::{Candidate, Comparison, PlanLine, PlanOptions, PurchasePlan, QuantityAdvice, ScoreReport};
@@ -39,6 +40,10 @@ pub struct SourceRequest {
     /// freight and promotions instead of estimates: one preview call per candidate previewed.
     #[serde(default)]
     pub confirm_freight: Option<ConfirmFreight>,
+    /// The language of the job's workbook and charts (headers, notes, reasons, titles and
+    /// axes): `zh` (the default) or `en`. The report itself is the same in both.
+    #[serde(default)]
+    pub file_language: Option<sourcing::Language>,
 }
 
 impl SourceRequest {
@@ -52,7 +57,13 @@ impl SourceRequest {
             same_item: false,
             max_suppliers: None,
             confirm_freight: None,
+            file_language: None,
         }
+    }
+
+    /// The language the job's files are written in.
+    pub fn file_language(&self) -> sourcing::Language {
+        self.file_language.unwrap_or(sourcing::Language::Zh)
     }
 
     /// Checks what can be checked before any call: the need, the supplier cap and the keyword,
@@ -61,10 +72,10 @@ impl SourceRequest {
     pub fn validate(&self) -> Result<()> {
         self.need.resolve(None)?;
         if self.max_suppliers == Some(0) {
-            return Err(JobError::invalid("max_suppliers", "max_suppliers must be at least 1"));
+            return Err(JobError::refused("max_suppliers", FieldRefusal::at_least(1, 0)));
         }
         if self.candidates == Some(0) {
-            return Err(JobError::invalid("candidates", "candidates must be at least 1"));
+            return Err(JobError::refused("candidates", FieldRefusal::at_least(1, 0)));
         }
         if let Some(confirm) = &self.confirm_freight {
             confirm.validate()?;

@@ -5,7 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
+use sourcing::Language;
+
 use crate::candidates::supplier_name;
+use crate::chart_words::ChartWords;
 use crate::compare::bars;
 use crate::data_source::DataSource;
 use crate::error::{JobError, Result};
@@ -15,9 +18,10 @@ use crate::seller::radar_axes;
 use crate::source::{SPLIT_PLAN_FILE, SourceReport};
 
 impl SourceReport {
-    /// Writes `sourcing.xlsx` and the charts into `dir` (created if needed), reporting stage 4 of
-    /// the job, and returns the files written.
-    pub fn write_outputs(&self, dir: &Path, progress: &Progress) -> Result<Vec<PathBuf>> {
+    /// Writes `sourcing.xlsx` and the charts into `dir` (created if needed) for a reader of
+    /// `language`, reporting stage 4 of the job, and returns the files written.
+    pub fn write_outputs(&self, dir: &Path, progress: &Progress, language: Language) -> Result<Vec<PathBuf>> {
+        let words = ChartWords::of(language);
         progress.check()?;
         progress.stage(4, 4, Stage::WritingFiles);
         std::fs::create_dir_all(dir).map_err(|e| JobError::output(dir, e))?;
@@ -31,9 +35,9 @@ impl SourceReport {
         }
         let mut written = Vec::new();
         let workbook = dir.join("sourcing.xlsx");
-        let sheets = self.sheets();
+        let sheets = self.sheets_in(language);
         let source = if self.simulated { DataSource::Sandbox } else { DataSource::Platform };
-        crate::workbook::write_xlsx(&workbook, &sheets.iter().collect::<Vec<_>>(), source)?;
+        crate::workbook::write_xlsx(&workbook, &sheets.iter().collect::<Vec<_>>(), source, language)?;
         written.push(workbook);
         let plan = dir.join("plan.csv");
         std::fs::write(&plan, self.plan_csv()).map_err(|e| JobError::output(&plan, e))?;
@@ -51,7 +55,8 @@ impl SourceReport {
             let path = dir.join("price-histogram.png");
             crate::charts::price_histogram(
                 &path,
-                &format!("{} 价格分布 @ {}", self.keyword, self.need),
+                words,
+                &format!("{} {} @ {}", self.keyword, words.price_distribution, self.need),
                 &market.histogram,
                 market.price.mean,
                 market.price.median,
@@ -61,7 +66,8 @@ impl SourceReport {
         let path = dir.join("suppliers.png");
         crate::charts::supplier_bars(
             &path,
-            &format!("{}: 到岸单价 landed cost per unit", self.keyword),
+            words,
+            &format!("{}: {}", self.keyword, words.landed_by_supplier),
             &bars(&self.comparison, 15),
         )?;
         written.push(path);
@@ -83,7 +89,8 @@ impl SourceReport {
                 }
                 crate::charts::ladder_steps(
                     &path,
-                    &format!("{} 阶梯价", pick.offer.title),
+                    words,
+                    &format!("{} {}", pick.offer.title, words.price_ladder),
                     &tiers,
                     self.need.saturating_mul(2),
                     &marks,

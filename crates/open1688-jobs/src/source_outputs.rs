@@ -1,6 +1,8 @@
 //! The sourcing job's tables: the summary, offers, tiers, SKUs, suppliers with their scorecard
 //! explanations, the comparison and the plan — the workbook's sheets.
 
+use sourcing::Language;
+
 use crate::candidates::supplier_name;
 use crate::compare::comparison_sheet;
 use crate::offers::{push_tiers_and_skus, skus_sheet, tiers_sheet};
@@ -11,8 +13,15 @@ use crate::source::SourceReport;
 use crate::split::order_name;
 
 impl SourceReport {
-    /// Every sheet of the workbook, summary first.
+    /// Every sheet of the report, summary first, its sentences in English (the terminal's and
+    /// the CSV's).
     pub fn sheets(&self) -> Vec<Sheet> {
+        self.sheets_in(Language::En)
+    }
+
+    /// Every sheet of the workbook, summary first, its sentences (why, a supplier's advice) in
+    /// `language`; codes and figures are the same in both.
+    pub fn sheets_in(&self, language: Language) -> Vec<Sheet> {
         let mut offers = Sheet::new(
             "offers",
             &["offer_id", "title", "title_en", "moq", "unit_price_at_need", "monthly_sales", "supplier", "url"],
@@ -47,11 +56,15 @@ impl SourceReport {
                 Cell::Text(c.supplier.identities.join(",")),
                 Cell::Num(r.score.round_dp(1)),
                 Cell::Text(r.band.clone()),
-                Cell::Text(r.action.to_string()),
+                Cell::Text(match language {
+                    Language::En => r.action.to_string(),
+                    Language::Zh => sourcing::reasons::action_name(r.action, language).to_owned(),
+                }),
                 Cell::Text(explanation),
             ]);
         }
-        let mut sheets = vec![self.summary_sheet(), offers, tiers, skus, suppliers, comparison_sheet(&self.comparison)];
+        let mut sheets =
+            vec![self.summary_sheet_in(language), offers, tiers, skus, suppliers, comparison_sheet(&self.comparison)];
         sheets.extend(plan_sheets(&self.plan));
         if let Some(c) = &self.cross_border {
             sheets.push(cross_border_sheet(c));
@@ -75,6 +88,11 @@ impl SourceReport {
     /// The summary: one row with the answer — the single pick, or, when only a split holds the
     /// need, the split as a whole (its suppliers named, its figures summed).
     pub fn summary_sheet(&self) -> Sheet {
+        self.summary_sheet_in(Language::En)
+    }
+
+    /// [`SourceReport::summary_sheet`] with its reason in `language`.
+    pub fn summary_sheet_in(&self, language: Language) -> Sheet {
         let mut summary = Sheet::new(
             "summary",
             &[
@@ -96,7 +114,7 @@ impl SourceReport {
                     self.pick().map_or(Cell::Empty, |p| Cell::Text(p.score.band.clone())),
                 ]);
                 row.extend(cost_cells(&d.cost));
-                row.push(Cell::Text(d.why.clone()));
+                row.push(Cell::Text(self.why_in(language).unwrap_or_else(|| d.why.clone())));
             }
             (None, Some(split)) => {
                 let names: Vec<String> = split.allocation.plan.orders.iter().map(order_name).collect();
@@ -109,12 +127,31 @@ impl SourceReport {
                     Cell::Empty,
                 ]);
                 row.extend(cost_cells(&split.cost));
-                row.push(Cell::Text(self.summary_line()));
+                row.push(Cell::Text(match language {
+                    Language::En => self.summary_line(),
+                    Language::Zh => format!(
+                        "没有一个商品能满足 {} 件的需求：分给 {} 家供应商：{}",
+                        self.need,
+                        split.allocation.suppliers,
+                        names.join("、")
+                    ),
+                }));
             }
             (None, None) => return summary,
         }
         summary.push(row);
         summary
+    }
+
+    /// Why the pick and its quantity, in `language`, from the engine's reasons (`None` for an
+    /// answer without them, such as one stored before reasons were data).
+    pub fn why_in(&self, language: Language) -> Option<String> {
+        if language == Language::En {
+            return self.decision.as_ref().map(|d| d.why.clone());
+        }
+        let pick = self.comparison.decision.as_ref()?.why.as_ref()?;
+        let quantity = self.advice.as_ref()?.why.as_ref()?;
+        Some(format!("{}。{}", pick.render(language), quantity.render(language)))
     }
 
     /// The split line by line with the candidates' titles and scores, when there is a split.

@@ -2,6 +2,7 @@
 //! blocked, each weighed by its band's risk premium — as part of the sourcing answer, and on its
 //! own over offers a person names (`plan --split`, `POST /v1/split`, the `split_need` tool).
 
+use crate::field_refusal::FieldRefusal;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sourcing::Candidate;
@@ -51,13 +52,10 @@ impl Jobs {
         ids.sort_unstable();
         ids.dedup();
         if !(2..=MAX_PICKED).contains(&ids.len()) {
-            return Err(JobError::invalid(
-                "offers",
-                format!("name 2 to {MAX_PICKED} different offers to split over, not {}", ids.len()),
-            ));
+            return Err(JobError::refused("offers", FieldRefusal::between(2, MAX_PICKED, ids.len())));
         }
         if request.max_suppliers == Some(0) {
-            return Err(JobError::invalid("max_suppliers", "at most 0 suppliers cannot fill a need"));
+            return Err(JobError::refused("max_suppliers", FieldRefusal::at_least(1, 0)));
         }
         let policy = self.sourcing_policy();
         let card = load_scorecard(&policy.scorecard)?;

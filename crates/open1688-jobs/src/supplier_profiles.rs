@@ -8,6 +8,7 @@
 //! in the store when there is one, so every instance and every later command shares it — until
 //! it is older than the policy's `supplier_profile_max_age_hours`.
 
+use crate::field_refusal::FieldRefusal;
 use std::collections::BTreeMap;
 
 use open1688_store::SupplierProfile;
@@ -79,7 +80,7 @@ impl Jobs {
     async fn supplier_profile_with(&self, open_id: &str, detail: Option<&Supplier>) -> Result<SupplierProfile> {
         let open_id = open_id.trim();
         if open_id.is_empty() {
-            return Err(JobError::invalid("open_id", "the seller open id is empty"));
+            return Err(JobError::refused("open_id", FieldRefusal::Empty));
         }
         let now = chrono::Utc::now().timestamp_millis();
         let max_age_ms = i64::from(self.sourcing_policy().supplier_profile_max_age_hours).saturating_mul(3_600_000);

@@ -2,6 +2,7 @@
 //! list them with the state the monitor left them in, remove, snooze, and the monitor's runs.
 //! None of these needs the gateway.
 
+use crate::field_refusal::FieldRefusal;
 use chrono::{DateTime, Utc};
 use open1688_store::{AlertRule, JobRun, NewWatch, Store, StoreError, WatchState};
 use rust_decimal::Decimal;
@@ -275,7 +276,7 @@ pub async fn remove_watch(store: &dyn Store, id: i64) -> Result<()> {
 /// No alerts from watch `id` for `hours` hours from `now`.
 pub async fn snooze_watch(store: &dyn Store, id: i64, hours: i64, now: DateTime<Utc>) -> Result<()> {
     if !(1..=24 * 366).contains(&hours) {
-        return Err(JobError::invalid("hours", format!("hours must be between 1 and 8784, got {hours}")));
+        return Err(JobError::refused("hours", FieldRefusal::between(1, 8784, hours)));
     }
     let until = now.timestamp_millis().saturating_add(hours.saturating_mul(3_600_000));
     if store.snooze(id, until).await? { Ok(()) } else { Err(JobError::NotFound(format!("no watch with id {id}"))) }

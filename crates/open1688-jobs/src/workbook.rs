@@ -1,13 +1,15 @@
 //! Sheets as an Excel workbook a buying team can forward: ids as text (Excel keeps only 15
 //! digits of a number), money in yuan with thousands separators, links that open, long text
 //! wrapped in columns of a readable width, a filter on every header, frozen headers titled in
-//! Chinese above each column's stable name, and the data's source under every table — saying so
-//! when the data is the sandbox's simulation.
+//! the reader's language above each column's stable name, and the data's source under every
+//! table in that language — saying so when the data is the sandbox's simulation.
 
 use std::path::Path;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, Url, Workbook, Worksheet, XlsxError};
+
+use sourcing::Language;
 
 use crate::data_source::DataSource;
 use crate::error::{JobError, Result};
@@ -19,9 +21,10 @@ const MAX_COLUMN_PIXELS: u32 = 320;
 /// Text longer than this many characters is wrapped in its cell.
 const WRAP_AFTER_CHARS: usize = 40;
 
-/// Writes `sheets` as one workbook at `path`, noting `source` under each.
-pub fn write_xlsx(path: &Path, sheets: &[&Sheet], source: DataSource) -> Result<()> {
-    build(sheets, source).and_then(|mut book| book.save(path)).map_err(|e| JobError::output(path, e))
+/// Writes `sheets` as one workbook at `path` for a reader of `language`, noting `source` under
+/// each.
+pub fn write_xlsx(path: &Path, sheets: &[&Sheet], source: DataSource, language: Language) -> Result<()> {
+    build(sheets, source, language).and_then(|mut book| book.save(path)).map_err(|e| JobError::output(path, e))
 }
 
 /// The cell formats of a workbook.
@@ -46,13 +49,13 @@ impl Formats {
     }
 }
 
-fn build(sheets: &[&Sheet], source: DataSource) -> Result<Workbook, XlsxError> {
+fn build(sheets: &[&Sheet], source: DataSource, language: Language) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
     let formats = Formats::new();
     for s in sheets {
         let ws = book.add_worksheet();
         ws.set_name(&s.name)?;
-        write_sheet(ws, s, &formats)?;
+        write_sheet(ws, s, &formats, language)?;
         if !s.columns.is_empty() {
             ws.autofilter(0, 0, line(s.rows.len()), column(s.columns.len() - 1))?;
         }
@@ -60,15 +63,15 @@ fn build(sheets: &[&Sheet], source: DataSource) -> Result<Workbook, XlsxError> {
         ws.set_autofit_max_width(MAX_COLUMN_PIXELS);
         ws.autofit();
         // Written after fitting, so the note does not widen the first column.
-        ws.write_string_with_format(line(s.rows.len() + 2), 0, source.note(), &formats.note)?;
+        ws.write_string_with_format(line(s.rows.len() + 2), 0, source.note(language), &formats.note)?;
     }
     Ok(book)
 }
 
-fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, formats: &Formats) -> Result<(), XlsxError> {
+fn write_sheet(ws: &mut Worksheet, sheet: &Sheet, formats: &Formats, language: Language) -> Result<(), XlsxError> {
     let ids: Vec<bool> = sheet.columns.iter().map(|name| is_id_column(name)).collect();
     for (c, name) in sheet.columns.iter().enumerate() {
-        ws.write_string_with_format(0, column(c), crate::column_titles::header(name), &formats.header)?;
+        ws.write_string_with_format(0, column(c), crate::column_titles::header(name, language), &formats.header)?;
     }
     for (r, row) in sheet.rows.iter().enumerate() {
         let r = line(r + 1);

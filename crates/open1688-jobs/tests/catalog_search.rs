@@ -8,7 +8,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::Utc;
-use open1688_jobs::{CatalogEngine, CrawlRequest, CrawlSource, Progress};
+use open1688_jobs::{CatalogEngine, CrawlRequest, CrawlSource, JobError, Progress};
 use open1688_store::catalog_words::words;
 use open1688_store::{CatalogEntry, CatalogIndex, CatalogQuery, CatalogSort, CatalogStore, SqlStore};
 use rust_decimal::Decimal;
@@ -80,7 +80,7 @@ async fn engine_finds_what_brute_force_finds(store: &SqlStore, engine: &CatalogE
     let at = 100;
     let max = Decimal::from(20);
     let mut query = CatalogQuery::text("保温杯");
-    query.at = at;
+    query.at = Some(at);
     query.price_max = Some(max);
     query.sort = CatalogSort::Price;
     query.limit = 1_000;
@@ -131,6 +131,17 @@ async fn engine_finds_what_brute_force_finds(store: &SqlStore, engine: &CatalogE
     assert_eq!(facets.price.iter().map(|(_, n)| n).sum::<u64>(), report.total, "{name}");
     assert_eq!(facets.moq.iter().map(|(_, n)| n).sum::<u64>(), report.total, "{name}");
 
+    // Without a quantity, every hit is priced at its MOQ: its ladder's first tier.
+    let mut from = CatalogQuery::text("保温杯");
+    from.limit = 1_000;
+    let from = engine.search(store, &from).await.unwrap().results;
+    assert!(from.hits.iter().any(|h| h.price.is_some()), "{name}: some price without a quantity");
+    for hit in &from.hits {
+        let e = entries.iter().find(|e| e.offer.id == hit.offer_id).unwrap();
+        let first = e.offer.ladder.as_ref().and_then(|l| l.tiers().first()).map(|t| t.unit_price);
+        assert_eq!(hit.price, first, "{name}: price at the MOQ of {}", hit.offer_id);
+    }
+
     // Pages of the same search, read one after another, are the whole list in the same order.
     let whole: Vec<i64> = report.hits.iter().map(|h| h.offer_id).collect();
     let mut paged = Vec::new();
@@ -154,8 +165,10 @@ async fn engine_finds_what_brute_force_finds(store: &SqlStore, engine: &CatalogE
 
     // Bad queries name their field; query syntax in the words is just words.
     let mut bad = CatalogQuery::text("杯");
-    bad.at = 0;
-    assert!(engine.search(store, &bad).await.unwrap_err().to_string().contains("quantity"));
+    bad.at = Some(0);
+    let refused = engine.search(store, &bad).await.unwrap_err();
+    assert!(matches!(&refused, JobError::Invalid { field, .. } if field == "at"), "{refused}");
+    assert_eq!(refused.to_string(), "at must be at least 1, got 0");
     for odd in ["保温杯 +\"-: (", "保温杯 ' & | ! <-> \\"] {
         let results = engine.search(store, &CatalogQuery::text(odd)).await.unwrap();
         assert!(results.results.total > 0, "{name}: {odd:?}");

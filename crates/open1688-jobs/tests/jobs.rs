@@ -47,7 +47,9 @@ async fn bad_requests_name_the_field_before_any_call() {
     let before = sandbox.stats().total.calls;
     let quote = QuoteRequest { offer_id: OFFER, need: NeedRequest::units(-5), sku: None, batches: 3 };
     match jobs.quote(&quote, &Progress::silent()).await {
-        Err(JobError::Invalid { field, message }) => {
+        Err(e @ JobError::Invalid { .. }) => {
+            let JobError::Invalid { field, .. } = &e else { unreachable!() };
+            let message = e.to_string();
             assert_eq!(field, "need");
             assert!(message.contains("got -5"), "{message}");
         }
@@ -87,6 +89,7 @@ async fn source_reports_stages_and_every_detail_and_writes_its_files() {
         same_item: false,
         max_suppliers: None,
         confirm_freight: None,
+        file_language: None,
     };
     let report = jobs.source(&request, &progress).await.unwrap();
     assert!(report.candidates.len() <= 12 && !report.candidates.is_empty());
@@ -99,7 +102,20 @@ async fn source_reports_stages_and_every_detail_and_writes_its_files() {
     )));
 
     let dir = tempfile::tempdir().unwrap();
-    let files = report.write_outputs(dir.path(), &progress).unwrap();
+    // The workbook's sentences are said in its reader's language; the figures are the same.
+    let why = |language| {
+        let summary = report.summary_sheet_in(language);
+        let at = summary.columns.iter().position(|c| *c == "why").unwrap();
+        match &summary.rows[0][at] {
+            open1688_jobs::sheet::Cell::Text(text) => text.clone(),
+            other => panic!("why is {other:?}"),
+        }
+    };
+    assert_eq!(why(open1688_jobs::Language::En), report.decision.as_ref().unwrap().why);
+    let chinese = why(open1688_jobs::Language::Zh);
+    assert!(chinese.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{chinese}");
+    assert!(!chinese.contains("landed"), "{chinese}");
+    let files = report.write_outputs(dir.path(), &progress, open1688_jobs::Language::Zh).unwrap();
     let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
     for name in ["sourcing.xlsx", "price-histogram.png", "suppliers.png", "scorecard.png"] {
         assert!(names.contains(&name.to_owned()), "{name} in {names:?}");
@@ -132,6 +148,7 @@ async fn a_cancelled_job_stops_with_cancelled_and_fetches_nothing_more() {
         same_item: false,
         max_suppliers: None,
         confirm_freight: None,
+        file_language: None,
     };
     let before = sandbox.stats().total.calls;
     let err = jobs.source(&request, &progress).await.unwrap_err();
@@ -232,6 +249,7 @@ async fn with_cross_border_terms_a_quote_is_also_delivered_abroad_in_the_buyers_
         same_item: false,
         max_suppliers: None,
         confirm_freight: None,
+        file_language: None,
     };
     let sourced = jobs.source(&source, &Progress::silent()).await.unwrap();
     match (&sourced.cross_border, &sourced.cross_border_missing) {
@@ -279,6 +297,7 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
         same_item: false,
         max_suppliers: None,
         confirm_freight: None,
+        file_language: None,
     };
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();
     let sku_id = report.decision.as_ref().unwrap().sku_id.expect("the pick names the SKU");
@@ -304,6 +323,7 @@ async fn a_variant_need_is_priced_by_its_sku_in_every_offer_and_the_pick_names_i
         same_item: false,
         max_suppliers: None,
         confirm_freight: None,
+        file_language: None,
     };
     let e = jobs.source(&request, &Progress::silent()).await.unwrap_err();
     assert_eq!(e.kind(), open1688_jobs::ErrorKind::NoAnswer);
@@ -351,6 +371,7 @@ async fn source_with_same_item_also_weighs_other_sellers_of_the_picks_item() {
         same_item: true,
         max_suppliers: None,
         confirm_freight: None,
+        file_language: None,
     };
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();
     let catalog = sandbox.catalog();
@@ -380,6 +401,7 @@ async fn a_split_respects_the_supplier_limit() {
         same_item: false,
         max_suppliers: None,
         confirm_freight: None,
+        file_language: None,
     };
     // No single offer holds 200,000: the split is the answer, and the answer's plan.
     let report = jobs.source(&request, &Progress::silent()).await.unwrap();

@@ -102,7 +102,7 @@ pub async fn run(
             let request: SourceRequest = parse(name, arguments)?;
             let report = jobs.source(&request, progress).await?;
             let mut answer = Answer::of(&report)?;
-            answer.files = server.outputs().write_source(caller, report, progress).await?;
+            answer.files = server.outputs().write_source(caller, report, progress, request.file_language()).await?;
             Ok(answer)
         }
         "analyze_market" => {

@@ -35,15 +35,18 @@ impl Caller {
 
     /// Why this caller may not call `tool`, which needs `needed`, if it may not (the local user
     /// may call every tool).
-    pub fn lacks(&self, needed: Scope, tool: &str) -> Option<String> {
-        match self {
-            Self::Key { name, scope, .. } if *scope < needed => Some(format!(
-                "the key {name:?} has scope {}; {tool} needs a key with scope {}",
-                scope.as_str(),
-                needed.as_str()
-            )),
-            _ => None,
+    pub fn lacks(&self, needed: Scope, tool: &str, language: open1688_jobs::Language) -> Option<String> {
+        let Self::Key { name, scope, .. } = self else { return None };
+        if *scope >= needed {
+            return None;
         }
+        let (has, needs) = (scope.as_str(), needed.as_str());
+        Some(match language {
+            open1688_jobs::Language::En => {
+                format!("the key {name:?} has scope {has}; {tool} needs a key with scope {needs}")
+            }
+            open1688_jobs::Language::Zh => format!("密钥 {name:?} 的权限为 {has}；{tool} 需要权限为 {needs} 的密钥"),
+        })
     }
 
     /// Whether files on the server's machine may be read for this caller (pictures, scorecards).
@@ -69,17 +72,19 @@ mod tests {
         let reader = Caller::Key { id: 7, name: "agent".into(), scope: Scope::Read };
         assert!(
             reader
-                .lacks(Scope::Write, "watch_offer")
+                .lacks(Scope::Write, "watch_offer", open1688_jobs::Language::En)
                 .unwrap()
                 .contains("has scope read; watch_offer needs a key with scope write")
         );
-        assert!(reader.lacks(Scope::Read, "search_offers").is_none());
+        assert!(reader.lacks(Scope::Read, "search_offers", open1688_jobs::Language::En).is_none());
         assert!(!reader.reads_local_files());
         assert_eq!(reader.folder(), "key-7");
         let writer = Caller::Key { id: 8, name: "ops".into(), scope: Scope::Write };
-        assert!(writer.lacks(Scope::Write, "watch_offer").is_none());
-        assert!(writer.lacks(Scope::Admin, "x").is_some());
-        assert!(Caller::Local.lacks(Scope::Admin, "watch_offer").is_none());
+        assert!(writer.lacks(Scope::Write, "watch_offer", open1688_jobs::Language::En).is_none());
+        assert!(writer.lacks(Scope::Admin, "x", open1688_jobs::Language::En).is_some());
+        assert!(Caller::Local.lacks(Scope::Admin, "watch_offer", open1688_jobs::Language::En).is_none());
+        let chinese = reader.lacks(Scope::Write, "watch_offer", open1688_jobs::Language::Zh).unwrap();
+        assert_eq!(chinese, "密钥 \"agent\" 的权限为 read；watch_offer 需要权限为 write 的密钥");
         assert!(Caller::Local.reads_local_files());
     }
 }

@@ -29,6 +29,7 @@ pub mod failure;
 pub mod outputs;
 pub mod progress;
 pub mod prompts;
+pub mod reader;
 pub mod resources;
 pub mod server;
 pub mod toolkit;

@@ -68,13 +68,14 @@ impl Outputs {
         self.root.join(caller.folder()).join("source")
     }
 
-    /// Writes `report` (as `report.json`), its workbook and its charts as `caller`'s last sourcing
-    /// job, replacing the one before; returns the files.
+    /// Writes `report` (as `report.json`), its workbook and its charts (in `language`) as
+    /// `caller`'s last sourcing job, replacing the one before; returns the files.
     pub async fn write_source(
         &self,
         caller: &Caller,
         report: SourceReport,
         progress: &Progress,
+        language: open1688_jobs::Language,
     ) -> Result<Vec<OutputFile>> {
         let folder = self.folder(caller);
         // Written beside the last job (a reader never sees half of each), then swapped in, or
@@ -84,7 +85,7 @@ impl Outputs {
             let (fresh, progress, report) = (fresh.clone(), progress.clone(), report.clone());
             tokio::task::spawn_blocking(move || -> Result<()> {
                 let _ = std::fs::remove_dir_all(&fresh);
-                report.write_outputs(&fresh, &progress)?;
+                report.write_outputs(&fresh, &progress, language)?;
                 let json = serde_json::to_vec_pretty(&report).map_err(|e| JobError::output(&fresh, e))?;
                 std::fs::write(fresh.join("report.json"), json).map_err(|e| JobError::output(&fresh, e))
             })

@@ -76,7 +76,10 @@ pub async fn read(server: &Toolkit, caller: &Caller, uri: &str) -> Result<Option
         return Ok(Some(contents.with_mime_type(file.media_type)));
     }
     if let Some((offer_id, days)) = history_uri(uri)? {
-        let png = history_chart(server.store(), offer_id, days, Utc::now(), ChartFormat::Png).await?;
+        // Drawn for the buying team, in Chinese, as the sourcing job's files are by default.
+        let png =
+            history_chart(server.store(), offer_id, days, Utc::now(), ChartFormat::Png, open1688_jobs::Language::Zh)
+                .await?;
         let blob = base64::engine::general_purpose::STANDARD.encode(png);
         return Ok(Some(ResourceContents::blob(blob, uri).with_mime_type("image/png")));
     }

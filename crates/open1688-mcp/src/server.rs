@@ -132,10 +132,14 @@ impl SourcingServer {
                 None,
             ));
         };
-        if let Some(refusal) = caller.lacks(spec.scope(), spec.name) {
+        let mut arguments = request.arguments.unwrap_or_default();
+        let language = match crate::reader::take(&mut arguments) {
+            Ok(language) => language,
+            Err(e) => return Ok(failure::tool_error(&e, Utc::now(), open1688_jobs::Language::En)),
+        };
+        if let Some(refusal) = caller.lacks(spec.scope(), spec.name, language) {
             return Ok(CallToolResult::error(vec![ContentBlock::text(refusal)]));
         }
-        let arguments = request.arguments.unwrap_or_default();
         let started = std::time::Instant::now();
         let outcome = crate::call::run(self.toolkit(), spec.name, arguments, caller, progress).await;
         let label = match &outcome {
@@ -154,7 +158,7 @@ impl SourcingServer {
                 }
                 result
             }
-            Err(e) => failure::tool_error(&e, Utc::now()),
+            Err(e) => failure::tool_error(&e, Utc::now(), language),
         })
     }
 }

@@ -181,6 +181,13 @@ impl ToolSpec {
         let mut input = (self.input)();
         // Agents read the schema's own description less often than the tool's; keep one.
         input.remove("description");
+        // Every tool speaks the caller's language (the argument is taken out before its request
+        // is read).
+        if let serde_json::Value::Object(properties) =
+            input.entry("properties").or_insert_with(|| serde_json::Value::Object(Default::default()))
+        {
+            properties.insert(crate::reader::ARGUMENT.into(), crate::reader::property());
+        }
         let annotations = ToolAnnotations::with_title(self.title)
             .read_only(self.scope() == Scope::Read)
             .destructive(false)
@@ -207,6 +214,7 @@ mod tests {
             assert_eq!(output.get("type").and_then(|t| t.as_str()), Some("object"), "{}", tool.name);
             let description = tool.description.as_deref().unwrap();
             assert!(description.contains("Cost:"), "{} does not say what it costs", tool.name);
+            assert!(tool.input_schema["properties"].get("language").is_some(), "{} takes a language", tool.name);
         }
         assert_eq!(names.len(), 21);
     }

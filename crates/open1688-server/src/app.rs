@@ -119,6 +119,7 @@ pub fn router(state: ServiceState, options: &ServeOptions) -> Router {
         .nest("/v1", v1)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(crate::problem::in_asked_language))
         .layer(axum::middleware::from_fn(telemetry::observe))
         .with_state(state);
     let app = match options.cors() {
@@ -142,7 +143,9 @@ async fn not_found(headers: axum::http::HeaderMap) -> axum::response::Response {
     if crate::pages::wants_html(&headers) {
         return crate::pages::missing_page(&headers);
     }
-    Problem::new(StatusCode::NOT_FOUND, "no such route; the API is under /v1 (see /v1/openapi.json)").into_response()
+    Problem::new(StatusCode::NOT_FOUND, "no such route; the API is under /v1 (see /v1/openapi.json)")
+        .chinese("没有这个地址；接口都在 /v1 之下（见 /v1/openapi.json）")
+        .into_response()
 }
 
 /// Serves the router on `addr` until `shutdown` completes. Warns when the address is reachable

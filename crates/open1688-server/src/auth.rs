@@ -33,6 +33,7 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
     let Some(text) = presented(&request) else {
         return unauthorized(
             "an API key is required: send Authorization: Bearer o1688_… (see `open1688 serve keys add`)",
+            "需要 API 密钥：请发送 Authorization: Bearer o1688_…（密钥由运行服务的人在“密钥”页创建）",
         );
     };
     let key: ApiKey = match state.verified_keys.get(text) {
@@ -42,13 +43,13 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
                 state.verified_keys.insert(text, key.clone());
                 key
             }
-            Ok(None) => return unauthorized("the API key is unknown or revoked"),
+            Ok(None) => return unauthorized(UNKNOWN_KEY, UNKNOWN_KEY_ZH),
             Err(e) => return Problem::from(e).into_response(),
         },
     };
     // Revoked on another instance or on the command line: refused before the cache forgets it.
     if state.revocations.is_revoked(key.id) {
-        return unauthorized("the API key is unknown or revoked");
+        return unauthorized(UNKNOWN_KEY, UNKNOWN_KEY_ZH);
     }
     // Nested under /v1, the router sees the path without the prefix; the original URI has it.
     let path = request
@@ -65,12 +66,22 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
             path,
             needed.as_str()
         );
-        return Problem::new(StatusCode::FORBIDDEN, detail).into_response();
+        let chinese = format!(
+            "密钥 {:?} 的权限为 {}；{} {} 需要 {}",
+            key.name,
+            key.scope.as_str(),
+            request.method(),
+            path,
+            needed.as_str()
+        );
+        return Problem::new(StatusCode::FORBIDDEN, detail).chinese(chinese).into_response();
     }
     if let Err(wait) = state.key_limits.check(key.id).await {
         let seconds = wait.as_secs().max(1);
         let detail = format!("the key {:?} is over its request rate; retry in {seconds} s", key.name);
+        let chinese = format!("密钥 {:?} 的请求过于频繁；请 {seconds} 秒后再试", key.name);
         return Problem { retry_after: Some(seconds), ..Problem::new(StatusCode::TOO_MANY_REQUESTS, detail) }
+            .chinese(chinese)
             .into_response();
     }
     tracing::Span::current().record("key", key.id);
@@ -82,8 +93,11 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
     charge.scope(next.run(request)).await
 }
 
-fn unauthorized(detail: &str) -> Response {
-    let mut response = Problem::new(StatusCode::UNAUTHORIZED, detail).into_response();
+const UNKNOWN_KEY: &str = "the API key is unknown or revoked";
+const UNKNOWN_KEY_ZH: &str = "API 密钥无效或已被吊销";
+
+fn unauthorized(detail: &str, chinese: &str) -> Response {
+    let mut response = Problem::new(StatusCode::UNAUTHORIZED, detail).chinese(chinese).into_response();
     response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
     response
 }

@@ -47,7 +47,7 @@ impl JobRunner for ServiceJobs {
                 })?;
                 let charge = self.call_shares.charge(owner, JOB_PATIENCE);
                 let report = charge.scope(self.jobs.source(&request, &progress)).await?;
-                let files = report.write_outputs(&dir, &progress)?;
+                let files = report.write_outputs(&dir, &progress, request.file_language())?;
                 let json = serde_json::to_value(&report).map_err(|e| {
                     Problem::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the report did not encode: {e}"))
                 })?;

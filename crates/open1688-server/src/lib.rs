@@ -9,7 +9,7 @@
 //!
 //! let p = Problem::invalid("need", "need must be at least 1, got 0");
 //! assert_eq!((p.status, p.field.as_deref()), (400, Some("need")));
-//! assert_eq!(Problem::new(StatusCode::NOT_FOUND, "no offer 1").title, "Not Found");
+//! assert_eq!(&*Problem::new(StatusCode::NOT_FOUND, "no offer 1").title, "Not Found");
 //! ```
 
 pub mod alert_stream;
@@ -26,6 +26,7 @@ pub mod job_worker;
 pub mod key_cache;
 pub mod key_limits;
 pub mod key_pacing;
+pub mod language;
 pub mod mcp_answers;
 pub mod openapi;
 pub mod pages;

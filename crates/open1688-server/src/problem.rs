@@ -1,11 +1,16 @@
 //! Errors as RFC 9457 problem documents (`application/problem+json`): a status, a title, what
 //! was wrong in words and, for a bad request, the field at fault. Every failure of the service
-//! leaves through here, so callers parse one shape.
+//! leaves through here, so callers parse one shape. The title and detail are for a person: in
+//! Chinese for a caller whose `Accept-Language` prefers it (see [`in_asked_language`]), else in
+//! English; the other fields are for programs and never change with the language.
 
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use open1688_jobs::{ErrorKind, JobError};
-use std::borrow::Cow;
+use open1688_jobs::{ErrorKind, JobError, Language};
+
+use crate::language::Lang;
 
 use serde::{Deserialize, Serialize};
 
@@ -15,10 +20,10 @@ pub struct Problem {
     /// A URI naming the kind of problem (`about:blank` when the status says it all).
     #[serde(rename = "type")]
     #[schema(value_type = String)]
-    pub kind: Cow<'static, str>,
+    pub kind: Box<str>,
     /// The status's short meaning (`Bad Request`).
     #[schema(value_type = String)]
-    pub title: Cow<'static, str>,
+    pub title: Box<str>,
     /// The HTTP status.
     pub status: u16,
     /// What was wrong, for a person.
@@ -35,19 +40,58 @@ pub struct Problem {
     /// Seconds to wait before asking again, for 429 (also the `Retry-After` header).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// The detail in Chinese, sent in its place to a caller who prefers Chinese (absent: the
+    /// English detail goes under a Chinese title).
+    #[serde(skip)]
+    pub chinese: Option<Box<str>>,
 }
+
+/// A problem's answer in Chinese, kept beside the English one until [`in_asked_language`] sees
+/// which the caller asked for.
+#[derive(Debug, Clone)]
+struct ChineseAnswer(axum::body::Bytes);
 
 impl Problem {
     /// A problem with `status` and `detail`.
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
         Self {
-            kind: Cow::Borrowed("about:blank"),
-            title: Cow::Borrowed(status.canonical_reason().unwrap_or("Error")),
+            kind: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
             status: status.as_u16(),
             detail: detail.into().into_boxed_str(),
             field: None,
             platform_code: None,
             retry_after: None,
+            chinese: None,
+        }
+    }
+
+    /// The detail in `language`: the Chinese one where known, else the English.
+    pub fn detail_in(&self, language: Language) -> &str {
+        match (language, &self.chinese) {
+            (Language::Zh, Some(chinese)) => chinese,
+            _ => &self.detail,
+        }
+    }
+
+    /// Whether [`Problem::detail_in`] answers `language` in that language (a Chinese page marks
+    /// English words as English).
+    pub fn speaks(&self, language: Language) -> bool {
+        language == Language::En || self.chinese.is_some()
+    }
+
+    /// This problem with its detail in Chinese too.
+    pub fn chinese(self, detail: impl Into<String>) -> Self {
+        Self { chinese: Some(detail.into().into_boxed_str()), ..self }
+    }
+
+    /// The document a Chinese reader gets: the title and, where known, the detail in Chinese.
+    fn in_chinese(&self) -> Self {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Self {
+            title: chinese_title(status).into(),
+            detail: self.chinese.clone().unwrap_or_else(|| self.detail.clone()),
+            ..self.clone()
         }
     }
 
@@ -59,29 +103,35 @@ impl Problem {
 
 impl From<JobError> for Problem {
     fn from(e: JobError) -> Self {
-        let detail = e.to_string();
-        match (&e, e.kind()) {
-            (JobError::Invalid { field, .. }, _) => Self::invalid(field.clone(), detail),
-            // What 1688 does not have is said as such, not as the gateway call that asked for it
-            // (no internal API name reaches a person); the platform's code stays for programs.
-            (JobError::Gateway { context, source }, ErrorKind::NotFound) => Self {
-                platform_code: source.platform_code().map(Box::from),
-                ..Self::new(StatusCode::NOT_FOUND, open1688_jobs::error::not_found_on_1688(context))
-            },
-            (_, ErrorKind::Invalid | ErrorKind::NoAnswer) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, detail),
-            (_, ErrorKind::NotFound) => Self::new(StatusCode::NOT_FOUND, detail),
-            (_, ErrorKind::QuotaExhausted) => {
-                let wait = e.retry_after(chrono::Utc::now()).unwrap_or(open1688_jobs::error::QUOTA_RETRY);
-                Self { retry_after: Some(wait.as_secs()), ..Self::new(StatusCode::TOO_MANY_REQUESTS, detail) }
-            }
-            (JobError::Gateway { source, .. }, _) => Self {
-                platform_code: source.platform_code().map(Box::from),
-                ..Self::new(StatusCode::BAD_GATEWAY, detail)
-            },
-            (_, ErrorKind::Authorization) => Self::new(StatusCode::BAD_GATEWAY, detail),
-            (_, ErrorKind::Cancelled) => Self::new(StatusCode::CONFLICT, detail),
-            (_, ErrorKind::Failed) => Self::new(StatusCode::INTERNAL_SERVER_ERROR, detail),
+        let chinese = e.render(Language::Zh);
+        english_problem(e).chinese(chinese)
+    }
+}
+
+/// The problem `e` is, in English.
+fn english_problem(e: JobError) -> Problem {
+    let detail = e.to_string();
+    match (&e, e.kind()) {
+        (JobError::Invalid { field, .. }, _) => Problem::invalid(field.clone(), detail),
+        // What 1688 does not have is said as such, not as the gateway call that asked for it
+        // (no internal API name reaches a person); the platform's code stays for programs.
+        (JobError::Gateway { context, source }, ErrorKind::NotFound) => Problem {
+            platform_code: source.platform_code().map(Box::from),
+            ..Problem::new(StatusCode::NOT_FOUND, open1688_jobs::error::not_found_on_1688(context))
+        },
+        (_, ErrorKind::Invalid | ErrorKind::NoAnswer) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, detail),
+        (_, ErrorKind::NotFound) => Problem::new(StatusCode::NOT_FOUND, detail),
+        (_, ErrorKind::QuotaExhausted) => {
+            let wait = e.retry_after(chrono::Utc::now()).unwrap_or(open1688_jobs::error::QUOTA_RETRY);
+            Problem { retry_after: Some(wait.as_secs()), ..Problem::new(StatusCode::TOO_MANY_REQUESTS, detail) }
         }
+        (JobError::Gateway { source, .. }, _) => Problem {
+            platform_code: source.platform_code().map(Box::from),
+            ..Problem::new(StatusCode::BAD_GATEWAY, detail)
+        },
+        (_, ErrorKind::Authorization) => Problem::new(StatusCode::BAD_GATEWAY, detail),
+        (_, ErrorKind::Cancelled) => Problem::new(StatusCode::CONFLICT, detail),
+        (_, ErrorKind::Failed) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR, detail),
     }
 }
 
@@ -96,12 +146,56 @@ impl IntoResponse for Problem {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.retry_after;
         let body = serde_json::to_vec(&self).unwrap_or_default();
+        let chinese = serde_json::to_vec(&self.in_chinese()).unwrap_or_default();
         let mut response = (status, body).into_response();
+        response.extensions_mut().insert(ChineseAnswer(chinese.into()));
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Language"));
         if let Some(seconds) = retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+/// Middleware: a problem answers in Chinese when the request's `Accept-Language` prefers
+/// Chinese to English (`zh-CN,zh;q=0.9,en;q=0.8`), else in English.
+pub async fn in_asked_language(request: Request, next: Next) -> Response {
+    let chinese = Lang::of(request.headers(), None) == Lang::Zh;
+    let mut response = next.run(request).await;
+    let Some(ChineseAnswer(body)) = response.extensions_mut().remove::<ChineseAnswer>() else {
+        return response;
+    };
+    if !chinese {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("zh-CN"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// A status's short meaning in Chinese.
+fn chinese_title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "请求有误",
+        401 => "需要有效的 API 密钥",
+        403 => "无权访问",
+        404 => "未找到",
+        405 => "不支持此方法",
+        408 => "请求超时",
+        409 => "状态冲突",
+        413 => "请求内容过大",
+        415 => "不支持的内容格式",
+        422 => "无法处理的请求",
+        429 => "请求过于频繁",
+        500 => "服务内部错误",
+        502 => "1688 网关出错",
+        503 => "服务暂不可用",
+        504 => "网关超时",
+        _ if status.is_client_error() => "请求有误",
+        _ => "服务出错",
     }
 }

@@ -68,7 +68,7 @@ fn queries() -> Vec<CatalogQuery> {
     let mut queries = Vec::new();
     for (i, product) in PRODUCTS.iter().enumerate() {
         let mut q = CatalogQuery::text(*product);
-        q.at = 100;
+        q.at = Some(100);
         q.price_max = Some(Decimal::from(20));
         if i % 2 == 0 {
             q.identity = Some("super_factory".into());

@@ -259,15 +259,16 @@ fn pack_tier(start: i64, price: Decimal) -> Option<u64> {
 }
 
 /// The unit price at `quantity` from packed tiers (sorted): the last tier starting at or below it.
-fn price_at(tiers: impl Iterator<Item = u64>, quantity: i64) -> Option<Decimal> {
-    let quantity = u64::try_from(quantity).ok()?;
-    let mut price = None;
-    for packed in tiers {
-        if packed >> PRICE_BITS > quantity {
-            break;
+fn price_at(mut tiers: impl Iterator<Item = u64>, quantity: Option<i64>) -> Option<Decimal> {
+    let unpack = |packed: u64| packed & ((1 << PRICE_BITS) - 1);
+    let price = match quantity {
+        // The first tier is the price at the MOQ.
+        None => tiers.next().map(unpack),
+        Some(quantity) => {
+            let quantity = u64::try_from(quantity).ok()?;
+            tiers.take_while(|packed| packed >> PRICE_BITS <= quantity).last().map(unpack)
         }
-        price = Some(packed & ((1 << PRICE_BITS) - 1));
-    }
+    };
     price.map(|p| Decimal::from(p) / Decimal::from(PRICE_SCALE))
 }
 
@@ -417,10 +418,12 @@ mod tests {
         let tiers = [pack_tier(2, "10.50".parse().unwrap()), pack_tier(100, "9.8".parse().unwrap())];
         let tiers: Vec<u64> = tiers.into_iter().map(Option::unwrap).collect();
         assert!(tiers[0] < tiers[1]);
-        assert_eq!(price_at(tiers.iter().copied(), 1), None, "below the first tier");
-        assert_eq!(price_at(tiers.iter().copied(), 2), Some("10.5".parse().unwrap()));
-        assert_eq!(price_at(tiers.iter().copied(), 99), Some("10.5".parse().unwrap()));
-        assert_eq!(price_at(tiers.iter().copied(), 5000), Some("9.8".parse().unwrap()));
+        assert_eq!(price_at(tiers.iter().copied(), Some(1)), None, "below the first tier");
+        assert_eq!(price_at(tiers.iter().copied(), Some(2)), Some("10.5".parse().unwrap()));
+        assert_eq!(price_at(tiers.iter().copied(), Some(99)), Some("10.5".parse().unwrap()));
+        assert_eq!(price_at(tiers.iter().copied(), Some(5000)), Some("9.8".parse().unwrap()));
+        assert_eq!(price_at(tiers.iter().copied(), None), Some("10.5".parse().unwrap()), "no quantity: at the MOQ");
+        assert_eq!(price_at(std::iter::empty(), None), None, "no ladder");
         assert_eq!(pack_tier(-1, Decimal::ONE), None);
         assert_eq!(pack_tier(1, Decimal::from(200_000_000)), None, "a price beyond the column is left out");
     }

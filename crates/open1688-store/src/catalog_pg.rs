@@ -177,8 +177,13 @@ async fn tidy_after(pool: &PgPool, all: bool, done: u64) {
 /// through `unnest`.
 const SUBSCRIPTED_TIERS: usize = 4;
 
-/// Pushes the unit price at `at`: the price of the last tier starting at or below it.
-fn push_price_at(q: &mut QueryBuilder<'_, Postgres>, at: i64) {
+/// Pushes the unit price at `at`: the price of the last tier starting at or below it; without a
+/// quantity, the first tier's (the price at the MOQ).
+fn push_price_at(q: &mut QueryBuilder<'_, Postgres>, at: Option<i64>) {
+    let Some(at) = at else {
+        q.push("s.tier_prices[1]");
+        return;
+    };
     q.push("CASE WHEN cardinality(s.tier_starts) > ").push(SUBSCRIPTED_TIERS.to_string());
     q.push(" THEN (SELECT t.p FROM unnest(s.tier_starts, s.tier_prices) AS t(st, p) WHERE t.st <= ").push_bind(at);
     q.push(" ORDER BY t.st DESC LIMIT 1)");

@@ -26,10 +26,11 @@ pub enum CatalogSort {
 pub struct CatalogQuery {
     /// Words to find in titles (Chinese or English), suppliers, categories and attributes.
     pub text: String,
-    /// The quantity prices are read at (default 1): an offer whose ladder starts above it has no
-    /// price there and is left out by a price filter.
-    #[serde(default = "one")]
-    pub at: i64,
+    /// The quantity prices are read at: an offer whose ladder starts above it has no price there
+    /// and is left out by a price filter. Absent, each offer's price at its MOQ (its ladder's
+    /// first tier), the "from" price a buyer compares before choosing a quantity.
+    #[serde(default)]
+    pub at: Option<i64>,
     /// Lowest unit price at `at`.
     #[serde(default)]
     pub price_min: Option<Decimal>,
@@ -66,20 +67,16 @@ pub struct CatalogQuery {
     pub offset: usize,
 }
 
-fn one() -> i64 {
-    1
-}
-
 fn twenty() -> usize {
     20
 }
 
 impl CatalogQuery {
-    /// A search for `text` with no filter, at quantity 1, best match first, 20 hits.
+    /// A search for `text` with no filter, prices at each offer's MOQ, best match first, 20 hits.
     pub fn text(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
-            at: 1,
+            at: None,
             price_min: None,
             price_max: None,
             moq_max: None,

@@ -64,9 +64,9 @@ pub enum SortArg {
 pub struct CatalogSearchArgs {
     /// Words to find (Chinese or English); every word must appear.
     pub words: Vec<String>,
-    /// The quantity prices are read at.
-    #[arg(long, default_value_t = 1)]
-    pub at: i64,
+    /// The quantity prices are read at (without it, each offer's price at its MOQ).
+    #[arg(long)]
+    pub at: Option<i64>,
     /// Lowest unit price at `--at`.
     #[arg(long)]
     pub price_min: Option<Decimal>,

@@ -225,6 +225,8 @@ impl SourceArgs {
             same_item: self.same_item,
             max_suppliers: self.max_suppliers,
             confirm_freight: None,
+            // The global --file-language, set by the command.
+            file_language: None,
         }
     }
 }

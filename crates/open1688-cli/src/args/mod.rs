@@ -47,6 +47,10 @@ pub struct Global {
     /// supplier bars; seller: scorecard radar; offer and quote: price ladder; history: lines).
     #[arg(long, global = true, help_heading = "Global options", value_name = "FILE")]
     pub chart: Option<PathBuf>,
+    /// The language of the files written (--xlsx, --chart, and source's workbook and charts):
+    /// headers, notes, reasons, titles and axes. The tables on stdout are the same in both.
+    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = Reader::Zh)]
+    pub file_language: Reader,
     /// No progress bars or notes on stderr.
     #[arg(long, short, global = true, help_heading = "Global options")]
     pub quiet: bool,
@@ -115,7 +119,7 @@ pub enum Format {
     Csv,
 }
 
-/// The language a person reads what open1688 writes for them in (emails, workbook headers).
+/// The language a person reads what open1688 writes for them in (emails, workbooks, charts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Reader {
     /// Simplified Chinese.

@@ -10,7 +10,7 @@ use crate::exit::CliError;
 /// `analyze`: market statistics at a quantity.
 pub async fn analyze(ctx: &Ctx, args: &AnalyzeArgs) -> Result<Vec<Sheet>, CliError> {
     let report = ctx.jobs().await?.analyze(&args.search.request(), args.quantity, &ctx.progress()).await?;
-    chart(ctx, |path| report.chart(path))?;
+    chart(ctx, |path, language| report.chart(path, language))?;
     Ok(report.sheets())
 }
 
@@ -24,7 +24,7 @@ pub async fn quote(ctx: &Ctx, args: &QuoteArgs) -> Result<Vec<Sheet>, CliError> 
     if let Some(trend) = &report.trend {
         ctx.note(&trend.summary());
     }
-    chart(ctx, |path| report.chart(path))?;
+    chart(ctx, |path, language| report.chart(path, language))?;
     if report.batches.is_none() {
         ctx.note("no sales figure: give --daily-sales for the split-batch comparison");
     }
@@ -39,7 +39,7 @@ pub async fn compare(ctx: &Ctx, args: &CompareArgs) -> Result<Vec<Sheet>, CliErr
     if let Some((id, reason)) = &report.comparison.best_value {
         ctx.note(&format!("best value: {id} — {reason}"));
     }
-    chart(ctx, |path| report.chart(path, &args.target))?;
+    chart(ctx, |path, language| report.chart(path, &args.target, language))?;
     Ok(report.sheets())
 }
 

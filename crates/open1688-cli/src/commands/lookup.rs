@@ -15,7 +15,7 @@ pub async fn search(ctx: &Ctx, args: &SearchArgs) -> Result<Vec<Sheet>, CliError
 /// `offer`: the ladder and SKUs of each offer.
 pub async fn offer(ctx: &Ctx, args: &OfferArgs) -> Result<Vec<Sheet>, CliError> {
     let report = ctx.jobs().await?.offers(&args.ids, &ctx.progress()).await?;
-    chart(ctx, |path| report.chart(path))?;
+    chart(ctx, |path, language| report.chart(path, language))?;
     Ok(report.sheets())
 }
 
@@ -46,6 +46,6 @@ pub async fn seller(ctx: &Ctx, args: &SellerArgs) -> Result<Vec<Sheet>, CliError
     if let Some(note) = &report.score.missing_note {
         ctx.note(note);
     }
-    chart(ctx, |path| report.chart(path))?;
+    chart(ctx, |path, language| report.chart(path, language))?;
     Ok(report.sheets())
 }

@@ -18,9 +18,12 @@ use crate::context::Ctx;
 use crate::exit::CliError;
 
 /// Draws the command's chart when `--chart` was given, and says where.
-pub fn chart(ctx: &Ctx, draw: impl FnOnce(&Path) -> open1688_jobs::Result<()>) -> Result<(), CliError> {
+pub fn chart(
+    ctx: &Ctx,
+    draw: impl FnOnce(&Path, open1688_jobs::Language) -> open1688_jobs::Result<()>,
+) -> Result<(), CliError> {
     if let Some(path) = &ctx.chart {
-        draw(path)?;
+        draw(path, ctx.file_language)?;
         ctx.note(&format!("chart: {}", path.display()));
     }
     Ok(())

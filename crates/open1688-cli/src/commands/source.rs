@@ -9,6 +9,7 @@ use crate::exit::CliError;
 /// Runs the job; returns the summary sheet (the workbook in `--out` holds the rest).
 pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError> {
     let mut request = args.request();
+    request.file_language = Some(ctx.file_language);
     request.need.resolve(None)?;
     if let Some(top) = args.confirm_freight {
         let given = args.address_id.map(|id| ShipTo { address_id: Some(id), ..ShipTo::default() });
@@ -26,7 +27,7 @@ pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError
     }
     let progress = ctx.progress();
     let report = ctx.jobs().await?.source(&request, &progress).await?;
-    report.write_outputs(&args.out, &progress)?;
+    report.write_outputs(&args.out, &progress, request.file_language())?;
     if let Some(confirmation) = &report.freight_confirmation {
         ctx.note(&confirmation.summary());
     }

@@ -69,6 +69,6 @@ pub async fn watch(ctx: &Ctx, action: &WatchAction) -> Result<Vec<Sheet>, CliErr
 pub async fn history(ctx: &Ctx, args: &HistoryArgs) -> Result<Vec<Sheet>, CliError> {
     let store = ctx.store().await?;
     let report = open1688_jobs::history::history(store.as_ref(), args.offer, args.days, Utc::now()).await?;
-    chart(ctx, |path| report.chart(path))?;
+    chart(ctx, |path, language| report.chart(path, language))?;
     Ok(report.sheets())
 }

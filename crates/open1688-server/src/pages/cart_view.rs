@@ -9,7 +9,7 @@ use sourcing::plan::PricedLine;
 use sourcing::{Figure, PlanLine};
 
 use super::comparison::yuan;
-use super::form::{FieldErrors, field_error};
+use super::form::{FieldErrors, FieldProblem, field_error};
 use super::text::Text;
 use super::trouble::Trouble;
 use crate::problem::Problem;
@@ -21,7 +21,7 @@ pub struct CartView {
     /// The lines, oldest first.
     pub lines: Vec<CartLine>,
     /// The lines planned by supplier; the problem's words when an offer could not be read.
-    pub priced: Option<Result<PlanReport, String>>,
+    pub priced: Option<Result<PlanReport, FieldProblem>>,
 }
 
 impl CartView {
@@ -33,7 +33,7 @@ impl CartView {
         }
         let request = request_of(&lines);
         let priced =
-            state.jobs.plan(&request, &Progress::silent()).await.map_err(|e| Problem::from(e).detail.to_string());
+            state.jobs.plan(&request, &Progress::silent()).await.map_err(|e| FieldProblem::of(&Problem::from(e)));
         Ok(Self { lines, priced: Some(priced) })
     }
 
@@ -80,7 +80,7 @@ pub fn cart_section(
                 @match &cart.priced {
                     Some(Ok(report)) => (priced_lines(t, report)),
                     Some(Err(why)) => {
-                        p.form-error role="alert" { (t.cart_unpriced) " " (why) }
+                        p.form-error role="alert" { (t.cart_unpriced) " " (why.render(t.language)) }
                         (bare_lines(t, cart))
                     }
                     None => {}

@@ -48,8 +48,8 @@ const PER_PAGE: usize = 50;
 fn read(form: &CatalogForm) -> Result<CatalogQuery, FieldErrors> {
     let mut errors = FieldErrors::default();
     let mut query = CatalogQuery::text(form.q.trim());
-    query.at = parse_optional::<i64>(&form.at, "at", &mut errors).unwrap_or(1);
-    if query.at < 1 {
+    query.at = parse_optional::<i64>(&form.at, "at", &mut errors);
+    if query.at.is_some_and(|at| at < 1) {
         errors.add("at", FieldProblem::AtLeast(1));
     }
     query.price_min = parse_optional::<Decimal>(&form.price_min, "price_min", &mut errors);
@@ -156,7 +156,8 @@ fn human_age(ms: i64) -> String {
     }
 }
 
-fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
+/// The hits as a table, priced at `at`, or each at its MOQ when no quantity was typed.
+fn hits(t: &Text, report: &CatalogSearchReport, at: Option<i64>) -> Markup {
     let results = &report.results;
     html! {
         section.card aria-labelledby="hits-title" {
@@ -168,7 +169,9 @@ fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
                     table {
                         thead { tr {
                             th.text scope="col" { (t.offer) }
-                            th scope="col" { (t.unit_price) " @" (at) }
+                            th scope="col" {
+                                @if let Some(at) = at { (t.unit_price) " @" (super::comparison::units(at)) } @else { (t.price_at_moq) }
+                            }
                             th scope="col" { (t.moq) }
                             th scope="col" { (t.score) }
                         } }
@@ -176,7 +179,7 @@ fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
                             @for hit in &results.hits {
                                 tr {
                                     td {
-                                        a href=(format!("/offers/{}?need={at}", hit.offer_id)) { (hit.title) }
+                                        a href=(offer_link(hit.offer_id, at.or(hit.moq))) { (hit.title) }
                                         @if hit.province.is_some() || hit.city.is_some() {
                                             br;
                                             span.muted.small title=(t.ships_from) {
@@ -199,6 +202,14 @@ fn hits(t: &Text, report: &CatalogSearchReport, at: i64) -> Markup {
 }
 
 /// The way to the pages of hits before and after this one.
+/// The offer's page, its prices read at `need` when known.
+fn offer_link(offer_id: i64, need: Option<i64>) -> String {
+    match need {
+        Some(need) => format!("/offers/{offer_id}?need={need}"),
+        None => format!("/offers/{offer_id}"),
+    }
+}
+
 fn pager(t: &Text, form: &CatalogForm, page: usize, total: u64) -> Markup {
     let last = usize::try_from(total)
         .unwrap_or(usize::MAX)
@@ -377,7 +388,7 @@ fn search_form(t: &Text, form: &CatalogForm, errors: &FieldErrors, facets: Optio
         h1 { (t.nav_catalog) }
         p.muted { (t.catalog_intro) }
         form.card.search method="get" action="/catalog" role="search" {
-            (errors.summary())
+            (errors.summary(t))
             // The page number comes from the pager's links, not from a field of the form.
             (field_error(t, "page", errors))
             // Filters set from the facets, kept when the words change.
@@ -475,7 +486,7 @@ mod tests {
         };
         let query = read(&form).unwrap();
         assert_eq!(query.text, "保温杯");
-        assert_eq!((query.at, query.price_max, query.moq_max), (100, Some(Decimal::from(20)), None));
+        assert_eq!((query.at, query.price_max, query.moq_max), (Some(100), Some(Decimal::from(20)), None));
         assert_eq!(query.identity.as_deref(), Some("super_factory"));
         assert_eq!(query.sort, CatalogSort::Price);
         assert_eq!(read(&CatalogForm::default()).unwrap(), CatalogQuery { limit: 50, ..CatalogQuery::text("") });

@@ -7,6 +7,8 @@ use maud::{Markup, html};
 use rust_decimal::Decimal;
 
 use super::chart::{BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, at, axes, f, ticks};
+use super::dates::axis_date;
+use super::text::Text;
 
 /// One line: its name and its points, oldest first.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +40,7 @@ const COLOURS: usize = 5;
 /// `series` drawn over the span from `from` to `to`; `id` keeps the title ids of two charts on
 /// one page apart; `unit` prefixes values (`¥`, or nothing for stock).
 pub fn line_chart(
+    t: &Text,
     id: &str,
     title: &str,
     series: &[Series],
@@ -59,7 +62,7 @@ pub fn line_chart(
     let x = |t: DateTime<Utc>| LEFT + ((t - from).num_milliseconds() as f64 / span_ms).clamp(0.0, 1.0) * plot_w;
     let y = |v: f64| TOP + plot_h - (v - y_min) / (y_max - y_min) * plot_h;
     let days = (to - from).num_days();
-    let date_format = if days > 180 { "%Y-%m" } else { "%m-%d" };
+    let by_month = days > 180;
     let date_ticks: Vec<DateTime<Utc>> = (0..=4).map(|i| from + (to - from) * i / 4).collect();
     let description: Vec<String> = series
         .iter()
@@ -67,7 +70,9 @@ pub fn line_chart(
             let first = s.points.first().map(|(_, v)| *v);
             let last = s.points.last().map(|(_, v)| *v);
             match (first, last) {
-                (Some(a), Some(b)) => format!("{}: {unit}{a} → {unit}{b} ({} points)", s.name, s.points.len()),
+                (Some(a), Some(b)) => {
+                    format!("{}: {unit}{a} → {unit}{b} ({} {})", s.name, s.points.len(), t.data_points)
+                }
                 _ => format!("{}: —", s.name),
             }
         })
@@ -81,17 +86,17 @@ pub fn line_chart(
                 (axes("", ""))
                 @for tick in std::iter::once(y_min).chain(ticks(y_max).into_iter().filter(|t| *t > y_min)) {
                     line.grid x1=(at(LEFT)) x2=(at(WIDTH - RIGHT)) y1=(at(y(tick))) y2=(at(y(tick))) {}
-                    text.tick x=(at(LEFT - 6.0)) y=(at(y(tick) + 4.0)) text-anchor="end" { (tick_label(tick)) }
+                    text.tick x=(at(LEFT - 6.0)) y=(at(y(tick) + 4.0)) text-anchor="end" { (unit) (tick_label(t, tick)) }
                 }
-                @for (i, t) in date_ticks.iter().enumerate() {
+                @for (i, moment) in date_ticks.iter().enumerate() {
                     @let anchor = match i { 0 => "start", 4 => "end", _ => "middle" };
-                    text.tick x=(at(x(*t))) y=(at(HEIGHT - BOTTOM + 18.0)) text-anchor=(anchor) { (t.format(date_format)) }
+                    text.tick x=(at(x(*moment))) y=(at(HEIGHT - BOTTOM + 18.0)) text-anchor=(anchor) { (axis_date(t, *moment, by_month)) }
                 }
                 @for (i, s) in series.iter().enumerate() {
                     @let colour = format!("s{}", i % COLOURS);
                     @if s.points.len() == 1 {
-                        @let (t, v) = s.points[0];
-                        circle class=(format!("dot {colour}")) cx=(at(x(t))) cy=(at(y(f(v)))) r="4" {}
+                        @let (when, v) = s.points[0];
+                        circle class=(format!("dot {colour}")) cx=(at(x(when))) cy=(at(y(f(v)))) r="4" {}
                     } @else {
                         path class=(format!("line {colour}")) d=(polyline(&s.points, &x, &y)) {}
                     }
@@ -143,9 +148,13 @@ fn polyline(points: &[(DateTime<Utc>, Decimal)], x: &impl Fn(DateTime<Utc>) -> f
     d
 }
 
-/// A grid value short enough for the left margin at phone size (`60k`, not `60000`).
-fn tick_label(v: f64) -> String {
-    if v.abs() >= 10_000.0 {
+/// A grid value short enough for the left margin at phone size, as its reader counts: `60k` in
+/// English, `6万` in Chinese (not `60000`).
+fn tick_label(t: &Text, v: f64) -> String {
+    if v.abs() >= 10_000.0 && t.language == sourcing::Language::Zh {
+        let wan = v / 10_000.0;
+        if wan.fract() == 0.0 { format!("{wan:.0}万") } else { format!("{wan:.1}万") }
+    } else if v.abs() >= 10_000.0 {
         let k = v / 1000.0;
         if k.fract() == 0.0 { format!("{k:.0}k") } else { format!("{k:.1}k") }
     } else if v.fract() == 0.0 {
@@ -158,6 +167,7 @@ fn tick_label(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::text::{EN, ZH};
 
     fn day(d: i64) -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_790_000_000 + d * 86_400, 0).unwrap()
@@ -172,11 +182,13 @@ mod tests {
             },
             Series { name: "≥ 100".into(), points: vec![(day(1), Decimal::from(11)), (day(3), Decimal::from(10))] },
         ];
-        let svg = line_chart("h", "价格", &series, day(0), day(7), "¥").into_string();
+        let svg = line_chart(&ZH, "h", "价格", &series, day(0), day(7), "¥").into_string();
         assert_eq!(svg.matches("class=\"line s").count(), 2, "{svg}");
         assert!(!svg.contains("style="), "the pages' CSP refuses inline styles: {svg}");
         assert!(svg.contains("class=\"swatch s1\""), "{svg}");
-        assert!(svg.contains("≥ 1: ¥12.50 → ¥11.90 (2 points)"));
+        assert!(svg.contains("≥ 1: ¥12.50 → ¥11.90 (2 个数据点)"), "{svg}");
+        assert!(svg.contains(">¥12<") || svg.contains(">¥10<"), "money ticks carry ¥: {svg}");
+        assert!(svg.contains("月") && svg.contains("日<"), "dates in Chinese: {svg}");
         assert!(svg.contains("class=\"legend\""));
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
     }
@@ -194,17 +206,19 @@ mod tests {
 
     #[test]
     fn large_grid_values_are_shortened() {
-        assert_eq!(tick_label(60_000.0), "60k");
-        assert_eq!(tick_label(12_500.0), "12.5k");
-        assert_eq!(tick_label(250.0), "250");
-        assert_eq!(tick_label(6.1), "6.10");
+        assert_eq!(tick_label(&EN, 60_000.0), "60k");
+        assert_eq!(tick_label(&EN, 12_500.0), "12.5k");
+        assert_eq!(tick_label(&ZH, 60_000.0), "6万");
+        assert_eq!(tick_label(&ZH, 125_000.0), "12.5万");
+        assert_eq!(tick_label(&ZH, 250.0), "250");
+        assert_eq!(tick_label(&EN, 6.1), "6.10");
     }
 
     #[test]
     fn one_point_is_a_dot_and_no_points_draw_nothing() {
         let one = vec![Series { name: "stock".into(), points: vec![(day(1), Decimal::from(0))] }];
-        let svg = line_chart("s", "库存", &one, day(1), day(1), "").into_string();
+        let svg = line_chart(&ZH, "s", "库存", &one, day(1), day(1), "").into_string();
         assert!(svg.contains("<circle") && !svg.contains("NaN"), "{svg}");
-        assert!(line_chart("s", "t", &[], day(0), day(1), "").into_string().is_empty());
+        assert!(line_chart(&ZH, "s", "t", &[], day(0), day(1), "").into_string().is_empty());
     }
 }

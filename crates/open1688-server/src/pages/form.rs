@@ -41,11 +41,23 @@ pub enum FieldProblem {
     NoPlanLines,
     /// Previewing orders needs a saved address.
     ChooseAddress,
-    /// Words already said: the page's own (in the reader's language) or the service's.
+    /// The service's words: English, and Chinese where the service can say it.
+    Service {
+        /// In English.
+        english: String,
+        /// In Chinese, where known.
+        chinese: Option<String>,
+    },
+    /// Words already said: the page's own, in the reader's language.
     Said(String),
 }
 
 impl FieldProblem {
+    /// What the service said of a field, in both its languages.
+    pub fn of(problem: &Problem) -> Self {
+        Self::Service { english: problem.detail.to_string(), chinese: problem.chinese.as_deref().map(str::to_owned) }
+    }
+
     /// The sentence in `language`.
     pub fn render(&self, language: Language) -> String {
         use Language::{En, Zh};
@@ -74,6 +86,8 @@ impl FieldProblem {
             (Zh, Self::NoPlanLines) => "请至少填写一行：商品 ID、SKU（可留空）、数量".to_owned(),
             (En, Self::ChooseAddress) => "choose the saved address the previewed orders would go to".to_owned(),
             (Zh, Self::ChooseAddress) => "请选择预览订单要寄往的已保存地址".to_owned(),
+            (Zh, Self::Service { chinese: Some(chinese), .. }) => chinese.clone(),
+            (_, Self::Service { english, .. }) => english.clone(),
             (_, Self::Said(words)) => words.clone(),
         }
     }
@@ -84,7 +98,7 @@ impl FieldProblem {
 pub struct FieldErrors {
     errors: Vec<(String, FieldProblem)>,
     /// A problem that names no field of the form.
-    general: Option<String>,
+    general: Option<FieldProblem>,
 }
 
 impl FieldErrors {
@@ -105,25 +119,27 @@ impl FieldErrors {
 
     /// A problem of the whole form, shown above it.
     pub fn alert(message: impl Into<String>) -> Self {
-        Self { errors: Vec::new(), general: Some(message.into()) }
+        Self { errors: Vec::new(), general: Some(FieldProblem::Said(message.into())) }
     }
 
     /// A problem from the service: next to its field when the form has it, else above the form.
+    /// The service's words are in the reader's language where it can say them (a refused field
+    /// always).
     pub fn from_problem(problem: &Problem, fields: &[&str]) -> Self {
         let mut errors = Self::default();
+        let detail = FieldProblem::of(problem);
         match problem.field.as_deref() {
-            Some(field) if fields.contains(&field) => errors.add(field, FieldProblem::Said(problem.detail.to_string())),
-            Some(field) => errors.general = Some(format!("{field}: {}", problem.detail)),
-            None => errors.general = Some(problem.detail.to_string()),
+            Some(field) if fields.contains(&field) => errors.add(field, detail),
+            _ => errors.general = Some(detail),
         }
         errors
     }
 
     /// The problem that names no field, as an alert above the form.
-    pub fn summary(&self) -> Markup {
+    pub fn summary(&self, t: &Text) -> Markup {
         html! {
-            @if let Some(message) = &self.general {
-                p.form-error role="alert" { (message) }
+            @if let Some(problem) = &self.general {
+                p.form-error role="alert" { (problem.render(t.language)) }
             }
         }
     }
@@ -157,18 +173,23 @@ pub fn parse_optional<T: FromStr>(text: &str, field: &str, errors: &mut FieldErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pages::text::{EN, ZH};
     use axum::http::StatusCode;
 
     #[test]
     fn a_problem_lands_next_to_its_field_or_above_the_form() {
-        let named = Problem::invalid("quantity", "need at least 1");
+        let named =
+            Problem::from(open1688_jobs::JobError::refused("quantity", open1688_jobs::FieldRefusal::at_least(1, 0)));
         let errors = FieldErrors::from_problem(&named, &["keyword", "quantity"]);
-        assert_eq!(errors.get("quantity"), Some(&FieldProblem::Said("need at least 1".into())));
-        assert!(errors.summary().into_string().is_empty());
+        let said = errors.get("quantity").unwrap();
+        assert_eq!(said.render(Language::En), "quantity must be at least 1, got 0");
+        assert_eq!(said.render(Language::Zh), "quantity 不能小于 1（收到 0）");
+        assert!(errors.summary(&EN).into_string().is_empty());
         let other = FieldErrors::from_problem(&named, &["keyword"]);
-        assert!(other.summary().into_string().contains("quantity: need at least 1"));
-        let platform = FieldErrors::from_problem(&Problem::new(StatusCode::BAD_GATEWAY, "gw down"), &["keyword"]);
-        assert!(platform.summary().into_string().contains("gw down"));
+        assert!(other.summary(&ZH).into_string().contains("quantity 不能小于 1"), "the refusal names its field once");
+        let down = Problem::new(StatusCode::BAD_GATEWAY, "gw down");
+        let platform = FieldErrors::from_problem(&down, &["keyword"]);
+        assert!(platform.summary(&ZH).into_string().contains("gw down"));
         assert!(platform.into_result(()).is_err());
     }
 

@@ -4,7 +4,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use maud::{Markup, html};
 use open1688_store::{ApiKey, Scope};
 use serde::Deserialize;
@@ -112,7 +112,7 @@ fn keys_page(viewer: &Viewer, keys: &[ApiKey], form: &NewKeyForm, errors: &Field
                                     td { (key.id) }
                                     td { (key.name) }
                                     td { (key.scope.as_str()) }
-                                    td { (moment(key.created_ms)) }
+                                    td { (moment(t, key.created_ms)) }
                                     td {
                                         @if key.revoked_ms.is_some() { (t.revoked) }
                                         @else if key.id == viewer.key.id { (t.active) }
@@ -158,6 +158,6 @@ fn new_key_form(t: &Text, form: &NewKeyForm, errors: &FieldErrors) -> Markup {
     }
 }
 
-fn moment(ms: i64) -> String {
-    Utc.timestamp_millis_opt(ms).single().map_or_else(|| "—".to_owned(), |at| at.format("%Y-%m-%d %H:%M").to_string())
+fn moment(t: &Text, ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(|| "—".to_owned(), |at| super::dates::long_time(t, at))
 }

@@ -10,7 +10,7 @@ use futures::Stream;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use super::overview::short_time;
+use super::dates::short_time;
 use super::session::Viewer;
 use crate::state::ServiceState;
 
@@ -36,14 +36,15 @@ pub async fn live(
     viewer: Viewer,
     State(state): State<ServiceState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let language = viewer.lang.text().language;
+    let t = viewer.lang.text();
+    let language = t.language;
     let events = futures::stream::unfold(state.alerts.subscribe(), move |mut rx| async move {
         let event = match rx.recv().await {
             Ok(streamed) => {
                 let a = &streamed.alert;
                 let live = LiveAlert {
                     at: a.at.to_rfc3339(),
-                    time: short_time(a.at),
+                    time: short_time(t, a.at),
                     offer_id: a.offer_id,
                     order_id: a.order_id,
                     rule: &a.rule,

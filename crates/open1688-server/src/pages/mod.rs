@@ -12,6 +12,7 @@ mod chart_lines;
 mod chart_scatter;
 mod compare;
 mod comparison;
+mod dates;
 mod form;
 mod health;
 mod keys;

@@ -150,7 +150,7 @@ fn quote_section(t: &Text, id: i64, typed: &str, errors: &FieldErrors, quote: Op
         section.card aria-labelledby="quantity" {
             h2 #quantity { (t.optimal_quantity) }
             form.inline method="get" action=(format!("/offers/{id}")) {
-                (errors.summary())
+                (errors.summary(t))
                 div.field {
                     label for="need" { (t.need) }
                     input #need name="need" type="number" min="1" inputmode="numeric" value=(typed) required
@@ -278,7 +278,7 @@ fn history_section(
     html! {
         section.card aria-labelledby="price-history" {
             h2 #price-history { (t.history) " · 30 " (t.days) }
-            (line_chart("offer-history", t.unit_price, &series, since, to, "¥"))
+            (line_chart(t, "offer-history", t.unit_price, &series, since, to, "¥"))
         }
     }
 }

@@ -50,7 +50,7 @@ fn change_line(t: &Text, order: &StoredOrder, c: &OrderChange) -> Markup {
 }
 
 /// The card: the platform's figures and the differences, or that it was not read yet.
-pub fn card(t: &Text, order: &StoredOrder, time: fn(i64) -> String) -> Markup {
+pub fn card(t: &Text, order: &StoredOrder) -> Markup {
     let Some(read) = &order.readback else {
         return html! {
             section.card aria-labelledby="now-title" {
@@ -76,7 +76,7 @@ pub fn card(t: &Text, order: &StoredOrder, time: fn(i64) -> String) -> Markup {
                 }
                 @if let Some(carrier) = &read.carrier { dt { (t.carrier) } dd { (carrier) } }
                 @if let Some(bill) = &read.waybill { dt { (t.waybill) } dd { (bill) } }
-                dt { (t.read_at) } dd { (time(read.read_ms)) }
+                dt { (t.read_at) } dd { (super::dates::short_time_ms(t, Some(read.read_ms))) }
             }
             h3 { (t.changes_since_placed) }
             @if changes.is_empty() {

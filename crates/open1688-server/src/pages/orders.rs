@@ -6,14 +6,13 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 use open1688_store::{OrderQuery, Scope, StoredOrder};
 use serde::Deserialize;
 
 use super::comparison::yuan;
+use super::dates::short_time_ms;
 use super::layout::page;
-use super::overview::short_time;
 use super::session::Viewer;
 use super::text::Text;
 use super::trouble::Trouble;
@@ -44,8 +43,8 @@ fn status_word(t: &Text, status: Option<&str>) -> String {
     }
 }
 
-fn time(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms).map(short_time).unwrap_or_default()
+fn time(t: &Text, ms: i64) -> String {
+    short_time_ms(t, Some(ms))
 }
 
 fn total(order: &StoredOrder) -> String {
@@ -103,7 +102,7 @@ fn row(t: &Text, o: &StoredOrder) -> Markup {
                 @if let Some(e) = &o.error { br; span.small.error-text { (e) } }
             }
             td.num { (total(o)) }
-            td.num { (time(o.created_ms)) }
+            td.num { (time(t, o.created_ms)) }
         }
     }
 }
@@ -154,7 +153,7 @@ pub async fn show(
                     dt { (t.plan_expected) } dd { (yuan(order.expected_total)) }
                 }
                 dt { (t.our_number) } dd { code { (order.out_order_id) } }
-                dt { (t.placed_at) } dd { (time(order.created_ms)) }
+                dt { (t.placed_at) } dd { (time(t, order.created_ms)) }
             }
             div.card-actions {
                 @if unpaid {
@@ -168,7 +167,7 @@ pub async fn show(
             }
             @if unpaid { p.muted.small { (t.never_paid_here) } }
         }
-        (super::order_now::card(t, &order, time))
+        (super::order_now::card(t, &order))
         div.columns {
             section.card aria-labelledby="timeline-title" {
                 h2 #timeline-title { (t.timeline) }
@@ -176,7 +175,7 @@ pub async fn show(
                     @for e in &timeline {
                         li {
                             strong { (status_word(t, Some(&e.status))) }
-                            " · " (time(e.at_ms)) " · " span.muted { (e.source) }
+                            " · " (time(t, e.at_ms)) " · " span.muted { (e.source) }
                             @if let Some(d) = &e.detail { br; span.small { (d) } }
                         }
                     }

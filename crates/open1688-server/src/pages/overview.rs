@@ -3,10 +3,11 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use maud::{Markup, html};
 use open1688_store::{AlertQuery, LoggedAlert, Store};
 
+use super::dates::time_element;
 use super::health::GatewayHealth;
 use super::layout::page;
 use super::session::Viewer;
@@ -126,7 +127,7 @@ pub async fn overview(viewer: Viewer, State(state): State<ServiceState>) -> Resu
                 ul.list {
                     @for a in &alerts {
                         li {
-                            time datetime=(a.alert.at.to_rfc3339()) { (short_time(a.alert.at)) }
+                            (time_element(t, a.alert.at))
                             " "
                             a href=(alert_target(a)) { (a.alert.text(t.language)) }
                         }
@@ -169,11 +170,6 @@ fn figure_card(figure: &Figure) -> Markup {
             @if let Some(target) = &figure.target { span.target { (target) } }
         }
     }
-}
-
-/// A moment as `MM-DD HH:MM` (UTC).
-pub fn short_time(at: DateTime<Utc>) -> String {
-    at.format("%m-%d %H:%M").to_string()
 }
 
 /// Where an alert leads: its order's page for an alert about an order, else its offer's.

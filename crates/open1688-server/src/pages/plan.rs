@@ -107,7 +107,9 @@ pub async fn download(
             getrandom::fill(&mut random).map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
             let path = std::env::temp_dir().join(format!("open1688-plan-{}.xlsx", u64::from_le_bytes(random)));
             let source = open1688_jobs::DataSource::of(state.jobs.client());
-            let written = open1688_jobs::workbook::write_xlsx(&path, &sheets.iter().collect::<Vec<_>>(), source);
+            let language = viewer.lang.language();
+            let written =
+                open1688_jobs::workbook::write_xlsx(&path, &sheets.iter().collect::<Vec<_>>(), source, language);
             let bytes = written.map_err(Problem::from).and_then(|()| {
                 std::fs::read(&path).map_err(|e| Problem::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
             });
@@ -181,13 +183,13 @@ impl<'a> PlanPage<'a> {
         let body = html! {
             h1 { (t.nav_plan) }
             @if let Some(notice) = self.notice { (notice.render(t)) }
-            (self.cart_errors.summary())
+            (self.cart_errors.summary(t))
             (cart_section(t, self.cart, &self.ship_to, self.default_address, &self.cart_errors))
             @if let Some(step) = &self.order_step { (step) }
             section.card aria-labelledby="lines-heading" {
                 h2 #lines-heading { (t.plan_lines) }
                 form method="post" action="/plan" enctype="multipart/form-data" {
-                    (errors.summary())
+                    (errors.summary(t))
                     div.field {
                         label for="lines" { (t.plan_lines_help) }
                         textarea #lines name="lines" rows="8" spellcheck="false"

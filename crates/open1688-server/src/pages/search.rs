@@ -221,10 +221,7 @@ pub async fn by_picture(viewer: Viewer, State(state): State<ServiceState>, mut m
             // Whatever the failure names (the picture, its address, the platform), it is about
             // what was given: the URL typed or the file chosen.
             let mut errors = FieldErrors::default();
-            errors.add(
-                if gave_file || url.is_empty() { "picture" } else { "url" },
-                FieldProblem::Said(problem.detail.to_string()),
-            );
+            errors.add(if gave_file || url.is_empty() { "picture" } else { "url" }, FieldProblem::of(&problem));
             let body = html! { (search_form(t, &form, &FieldErrors::default())) (picture_form(t, &url, &errors)) };
             (status, page(&viewer, t.nav_search, body)).into_response()
         }
@@ -236,7 +233,7 @@ fn picture_form(t: &Text, url: &str, errors: &FieldErrors) -> Markup {
         details.card open[!url.is_empty() || errors.get("url").is_some() || errors.get("picture").is_some()] {
             summary { (t.image_search) }
             form method="post" action="/search/picture" enctype="multipart/form-data" {
-                (errors.summary())
+                (errors.summary(t))
                 div.row {
                     div.field.grow {
                         label for="url" { (t.picture_url) }
@@ -296,7 +293,7 @@ fn search_form(t: &Text, form: &SearchForm, errors: &FieldErrors) -> Markup {
     ];
     html! {
         form.card.search method="get" action="/search" role="search" data-busy=(t.searching) {
-            (errors.summary())
+            (errors.summary(t))
             // The page number comes from the pager's links, not from a field of the form.
             (field_error(t, "page", errors))
             div.row {

@@ -18,9 +18,9 @@ use sourcing::{Comparison, Figure, Strategy};
 
 use super::cart::{add_all_button, add_button};
 use super::comparison::{comparison_view, units, yuan};
+use super::dates::short_time;
 use super::form::{FieldErrors, FieldProblem, field_error, parse_optional};
 use super::layout::page;
-use super::overview::short_time;
 use super::session::Viewer;
 use super::stages::job_stage;
 use super::text::Text;
@@ -79,6 +79,7 @@ impl SourceForm {
             same_item: self.same_item.is_some(),
             max_suppliers: parse_optional(&self.max_suppliers, "max_suppliers", &mut errors),
             confirm_freight: None,
+            file_language: None,
         };
         if self.confirm_freight.is_some() {
             match parse_optional::<i64>(&self.address_id, "address_id", &mut errors) {
@@ -110,7 +111,14 @@ pub async fn submit(viewer: Viewer, State(state): State<ServiceState>, Form(form
         return refused;
     }
     match form.to_request() {
-        Ok(request) => match start_source(&state, &viewer.key, request).await {
+        // The job's workbook and charts in the language of the page that asked for them.
+        Ok(request) => match start_source(
+            &state,
+            &viewer.key,
+            SourceRequest { file_language: Some(viewer.lang.language()), ..request },
+        )
+        .await
+        {
             Ok(view) => Redirect::to(&format!("/source/{}", view.id)).into_response(),
             Err(problem) => super::trouble::Trouble::from(problem).into_response(),
         },
@@ -151,7 +159,7 @@ async fn render_form(
         section.card aria-labelledby="new-job" {
             h2 #new-job { (t.new_sourcing_job) }
             form method="post" action="/source" {
-                (errors.summary())
+                (errors.summary(t))
                 div.row {
                     (input("keyword", t.keyword, &form.keyword, "text", true))
                     (input("need", t.need, &form.need, "number", true))
@@ -190,7 +198,7 @@ async fn render_form(
             ul.list {
                 @for job in &jobs {
                     li {
-                        a href=(format!("/source/{}", job.id)) { (short_time(job.submitted_at)) }
+                        a href=(format!("/source/{}", job.id)) { (short_time(t, job.submitted_at)) }
                         " · " (status_word(t, job.status))
                         @if let Some(stage) = job_stage(t, job) { " · " span.muted { (stage) } }
                     }
@@ -280,7 +288,9 @@ pub async fn show(
             _ => {
                 section.card role="alert" {
                     h2 { (status_word(t, view.status)) }
-                    @if let Some(problem) = &view.error { p { (problem.detail) } }
+                    @if let Some(problem) = &view.error {
+                        p lang=[(!problem.speaks(t.language)).then_some("en")] { (problem.detail_in(t.language)) }
+                    }
                     p { a href="/source" { (t.try_again) } }
                 }
             }

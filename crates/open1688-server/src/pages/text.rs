@@ -1,60 +1,9 @@
 //! The dashboard's words in Chinese and English. Every string is a field of [`Text`], so a page
 //! cannot use a word one of the languages lacks: a missing translation does not compile.
 
-use axum::http::HeaderMap;
-
-/// A language the dashboard speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// Simplified Chinese.
-    Zh,
-    /// English.
-    En,
-}
+pub use crate::language::Lang;
 
 impl Lang {
-    /// The language's tag in `<html lang>` and in the `lang` cookie.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Self::Zh => "zh-CN",
-            Self::En => "en",
-        }
-    }
-
-    /// The other language (what the switch offers).
-    pub fn other(self) -> Self {
-        match self {
-            Self::Zh => Self::En,
-            Self::En => Self::Zh,
-        }
-    }
-
-    /// A tag as stored in the cookie or typed in a link (`zh`, `zh-CN`, `en`).
-    pub fn parse(tag: &str) -> Option<Self> {
-        let tag = tag.trim().to_ascii_lowercase();
-        if tag == "zh" || tag.starts_with("zh-") {
-            Some(Self::Zh)
-        } else if tag == "en" || tag.starts_with("en-") {
-            Some(Self::En)
-        } else {
-            None
-        }
-    }
-
-    /// The language of a request: the `lang` cookie, else the browser's first Chinese or English
-    /// preference, else English.
-    pub fn of(headers: &HeaderMap, cookie: Option<&str>) -> Self {
-        if let Some(lang) = cookie.and_then(Self::parse) {
-            return lang;
-        }
-        let accepted = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        accepted
-            .split(',')
-            .filter_map(|part| Self::parse(part.split(';').next().unwrap_or("")))
-            .next()
-            .unwrap_or(Self::En)
-    }
-
     /// The words of this language.
     pub fn text(self) -> &'static Text {
         match self {
@@ -281,6 +230,12 @@ words! {
     alert_when: "Alert when", "告警条件";
     /// The quantity prices are read at.
     price_at_quantity: "Price at quantity", "按此数量取价";
+    /// The catalog's price column when no quantity is typed: each offer's price at its MOQ.
+    price_at_moq: "Price at MOQ", "起批价";
+    /// The clock every page's times are in (the title of each time).
+    beijing_time: "Beijing time (UTC+8)", "北京时间";
+    /// How many points a chart's line has, after the count (for screen readers).
+    data_points: "points", "个数据点";
     /// Price below.
     price_below: "Price below (¥)", "价格低于（¥）";
     /// Price above.
@@ -751,7 +706,7 @@ mod tests {
 
     #[test]
     fn the_cookie_wins_then_the_browser_then_english() {
-        let mut headers = HeaderMap::new();
+        let mut headers = axum::http::HeaderMap::new();
         assert_eq!(Lang::of(&headers, None), Lang::En);
         headers.insert(axum::http::header::ACCEPT_LANGUAGE, "fr-FR,zh-CN;q=0.8,en;q=0.5".parse().unwrap());
         assert_eq!(Lang::of(&headers, None), Lang::Zh);

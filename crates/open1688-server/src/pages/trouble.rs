@@ -82,8 +82,11 @@ fn trouble_page(lang: Lang, problem: &Problem) -> Response {
     let body = html! {
         section.card role="alert" {
             h1 { (title) }
-            // The service's own words are English: said so, for a reader and a screen reader.
-            p lang="en" { (problem.detail) }
+            // Where the service cannot say it in the reader's language, its words are English:
+            // said so, for a reader and a screen reader.
+            @let language = t.language;
+            @if problem.speaks(language) { p { (problem.detail_in(language)) } }
+            @else { p lang="en" { (problem.detail) } }
             @if let Some(field) = &problem.field { p.small.muted { (t.trouble_field) ": " code { (field) } } }
             p { (t.trouble_next) }
             p { a href="/" { (t.nav_overview) } " · " a href="/search" { (t.nav_search) } }

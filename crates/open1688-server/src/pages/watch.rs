@@ -13,9 +13,9 @@ use open1688_store::{Scope, Store, Watch};
 use serde::Deserialize;
 
 use super::chart_lines::{Series, line_chart, tier_series};
+use super::dates::time_element;
 use super::form::FieldErrors;
 use super::layout::page;
-use super::overview::short_time;
 use super::session::{Viewer, local_path};
 use super::text::Text;
 use super::trouble::Trouble;
@@ -174,7 +174,7 @@ async fn render(
             ul.list {
                 @for a in &changes {
                     li {
-                        time datetime=(a.at.to_rfc3339()) { (short_time(a.at)) } " "
+                        (time_element(t, a.at)) " "
                         span.badge { (rule_kind(&a.rule, t.language)) } " " (a.text(t.language))
                     }
                 }
@@ -204,8 +204,8 @@ fn history_charts(
     }];
     html! {
         h3 { (t.unit_price) }
-        (line_chart("tiers", t.unit_price, &tiers, since, to, "¥"))
+        (line_chart(t, "tiers", t.unit_price, &tiers, since, to, "¥"))
         h3 { (t.stock) }
-        (line_chart("stock", t.stock, &stock, since, to, ""))
+        (line_chart(t, "stock", t.stock, &stock, since, to, ""))
     }
 }

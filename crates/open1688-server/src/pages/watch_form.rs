@@ -200,7 +200,7 @@ fn checkbox(id: &str, label: &str, ticked: bool) -> Markup {
 pub fn watch_form(t: &Text, action: &str, button: &str, form: &WatchForm, errors: &FieldErrors) -> Markup {
     html! {
         form.watch-form method="post" action=(action) {
-            (errors.summary())
+            (errors.summary(t))
             fieldset {
                 legend { (t.what_to_watch) }
                 div.row {

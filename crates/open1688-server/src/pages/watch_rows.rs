@@ -13,7 +13,7 @@ use sourcing::Language;
 
 use super::chart_lines::sparkline;
 use super::comparison::yuan;
-use super::overview::short_time;
+use super::dates::short_time;
 use super::text::Text;
 use super::watch_words::{rule_words, watched_quantity};
 use crate::problem::Problem;
@@ -126,7 +126,7 @@ pub fn last_change(t: &Text, row: &WatchRow) -> Markup {
         @match row.last_change() {
             Some((before, after, at)) => {
                 span class=(if after < before { "ok-text" } else { "error-text" }) { (yuan(before)) " → " (yuan(after)) }
-                " " span.muted.small { (short_time(at)) }
+                " " span.muted.small { (short_time(t, at)) }
             }
             None if row.prices.is_empty() => { span.muted { "—" } }
             None => { span.muted.small { (t.no_change_in_span) } }

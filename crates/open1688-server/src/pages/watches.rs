@@ -10,9 +10,10 @@ use maud::{Markup, html};
 use open1688_store::{AlertQuery, LoggedAlert, Scope, Store, Watch, WatchState};
 use serde::Deserialize;
 
+use super::dates::{short_time, short_time_ms, time_element};
 use super::form::FieldErrors;
 use super::layout::page;
-use super::overview::{alert_target, short_time};
+use super::overview::alert_target;
 use super::session::Viewer;
 use super::text::Text;
 use super::trouble::Trouble;
@@ -144,7 +145,7 @@ async fn render(
 /// message and leads to it.
 pub fn alert_line(t: &Text, a: &LoggedAlert) -> Markup {
     html! {
-        time datetime=(a.alert.at.to_rfc3339()) { (short_time(a.alert.at)) }
+        (time_element(t, a.alert.at))
         " "
         @if a.alert.order_id.is_none() {
             a href=(format!("/watches/{}", a.watch_id)) { "#" (a.watch_id) }
@@ -196,7 +197,7 @@ pub fn state_cell(t: &Text, watch: &Watch, now_ms: i64) -> Markup {
     html! {
         span class=(class) { (word) }
         @if let Some(until) = until.and_then(DateTime::<Utc>::from_timestamp_millis) {
-            " " span.muted.small { (t.until) " " (short_time(until)) }
+            " " span.muted.small { (t.until) " " (short_time(t, until)) }
         }
         @if let Some(error) = &watch.last_error {
             p.small.error-text { (t.last_error) ": " (error) " (" (watch.failures) "×)" }
@@ -205,7 +206,7 @@ pub fn state_cell(t: &Text, watch: &Watch, now_ms: i64) -> Markup {
 }
 
 fn table(t: &Text, rows: &[WatchRow], now_ms: i64, can_change: bool) -> Markup {
-    let time = |ms: Option<i64>| ms.and_then(DateTime::<Utc>::from_timestamp_millis).map_or("—".to_owned(), short_time);
+    let time = |ms: Option<i64>| short_time_ms(t, ms);
     html! {
         table.watches.stack {
             thead { tr {

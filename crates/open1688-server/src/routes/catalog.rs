@@ -21,7 +21,7 @@ pub struct CatalogParams {
     /// Words to find in titles, suppliers, categories and attributes (Chinese or English; empty
     /// or absent: every offer, filtered).
     pub q: Option<String>,
-    /// The quantity prices are read at (default 1).
+    /// The quantity prices are read at (absent: each offer's price at its MOQ).
     #[param(minimum = 1)]
     pub at: Option<i64>,
     /// Lowest unit price at `at`.
@@ -57,7 +57,7 @@ impl CatalogParams {
     /// The catalog query these parameters ask for (checked by the job).
     pub fn query(self) -> CatalogQuery {
         let mut query = CatalogQuery::text(self.q.unwrap_or_default().trim());
-        query.at = self.at.unwrap_or(1);
+        query.at = self.at;
         query.price_min = self.price_min;
         query.price_max = self.price_max;
         query.moq_max = self.moq_max;

@@ -128,9 +128,10 @@ pub async fn offer_history(
 pub async fn history_png(
     State(state): State<ServiceState>,
     Id(id): Id,
+    headers: axum::http::HeaderMap,
     params: Result<Query<Days>, QueryRejection>,
 ) -> Result<Response, Problem> {
-    history_chart(state, id, params, ChartFormat::Png).await
+    history_chart(state, id, params, ChartFormat::Png, &headers).await
 }
 
 /// `GET /v1/offers/{id}/history.svg`: the history drawn, as SVG.
@@ -140,21 +141,30 @@ pub async fn history_png(
 pub async fn history_svg(
     State(state): State<ServiceState>,
     Id(id): Id,
+    headers: axum::http::HeaderMap,
     params: Result<Query<Days>, QueryRejection>,
 ) -> Result<Response, Problem> {
-    history_chart(state, id, params, ChartFormat::Svg).await
+    history_chart(state, id, params, ChartFormat::Svg, &headers).await
 }
 
-/// Answers with an offer's history drawn in `format` (404 without any snapshot in the days asked).
+/// Answers with an offer's history drawn in `format` (404 without any snapshot in the days asked),
+/// its words in the language `Accept-Language` prefers (English unless Chinese is preferred).
 async fn history_chart(
     state: ServiceState,
     id: i64,
     params: Result<Query<Days>, QueryRejection>,
     format: ChartFormat,
+    headers: &axum::http::HeaderMap,
 ) -> Result<Response, Problem> {
     let days = extract::query(params)?.days.unwrap_or(30);
-    let bytes = open1688_jobs::history::history_chart(&*state.store, id, days, Utc::now(), format).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, format.media_type())], bytes).into_response())
+    let language = crate::language::Lang::of(headers, None).language();
+    let bytes = open1688_jobs::history::history_chart(&*state.store, id, days, Utc::now(), format, language).await?;
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, format.media_type()),
+        (axum::http::header::CONTENT_LANGUAGE, crate::language::Lang::from(language).tag()),
+        (axum::http::header::VARY, "Accept-Language"),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
 /// `?limit=` for job runs.
