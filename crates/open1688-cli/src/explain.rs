@@ -4,7 +4,7 @@
 //! chain stays one `-v` away. A pure decision over the error, tested alone.
 
 use open1688::Credential;
-use open1688_jobs::JobError;
+use open1688_jobs::{JobError, Language};
 
 use crate::exit::CliError;
 
@@ -17,12 +17,13 @@ fn gateway_error(error: &CliError) -> Option<(Option<&str>, &open1688::Error)> {
     }
 }
 
-/// A refused input as the terminal says it: the jobs name the request field at fault (`need must
-/// be at least 1, got 0`, as the API and MCP say it); on the command line that field is a flag
-/// (`--need must be at least 1, got 0`). `None` for any other error.
-pub fn with_flag(error: &CliError) -> Option<String> {
+/// A refused input as the terminal says it in `language`: the jobs name the request field at
+/// fault (`need must be at least 1, got 0`, as the API and MCP say it); on the command line that
+/// field is a flag (`--need must be at least 1, got 0`, `--need 不能小于 1（收到 0）`). `None`
+/// for any other error.
+pub fn with_flag(error: &CliError, language: Language) -> Option<String> {
     let CliError::Job(invalid @ JobError::Invalid { field, .. }) = error else { return None };
-    let message = invalid.to_string();
+    let message = invalid.render(language);
     let plain = !field.is_empty() && field.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
     let rest = message.strip_prefix(field.as_str()).filter(|rest| plain && rest.starts_with(' '))?;
     let flag = field.replace('_', "-");
@@ -31,9 +32,35 @@ pub fn with_flag(error: &CliError) -> Option<String> {
     Some(format!("--{flag}{rest}"))
 }
 
-/// The sentence to print instead of the error's own text, when there is a better one.
-pub fn explained(error: &CliError) -> Option<String> {
+/// The error's own words in `language` (a job's failure said as the jobs say it; anything else
+/// as it is).
+pub fn said(error: &CliError, language: Language) -> String {
+    match error {
+        CliError::Job(e) => e.render(language),
+        other => other.to_string(),
+    }
+}
+
+/// The sentence to print instead of the error's own text, when there is a better one, in
+/// `language`.
+pub fn explained(error: &CliError, language: Language) -> Option<String> {
     let (context, sdk) = gateway_error(error)?;
+    if let (Some(credential), Language::Zh) = (sdk.credential(), language) {
+        return Some(match credential {
+            Credential::AppKey => "1688 网关不认识这个应用密钥（app key）：请对照 open.1688.com 上的应用检查 \
+                 OPEN1688_APP_KEY（或配置文件中的 app_key，见 `open1688 config show`）"
+                .to_owned(),
+            Credential::AppSecret => "1688 网关拒绝了请求的签名：应用密钥（app secret）与这个 app key 不符。\
+                 请检查 OPEN1688_APP_SECRET（或配置文件中的 app_secret，见 `open1688 config show`）"
+                .to_owned(),
+            Credential::AccessToken => "本应用没有可用的访问令牌：运行 `open1688 auth login` 授权\
+                 （或设置 OPEN1688_ACCESS_TOKEN）"
+                .to_owned(),
+            Credential::ApiSubscription => "本应用无权调用这里需要的接口：请在 open.1688.com 应用的接口列表中申请\
+                 （README 的 \"Connecting your 1688 app\" 一节列出需要哪些）"
+                .to_owned(),
+        });
+    }
     if let Some(credential) = sdk.credential() {
         return Some(match credential {
             Credential::AppKey => "the 1688 gateway does not know this app key: check OPEN1688_APP_KEY (or app_key in \
@@ -52,7 +79,7 @@ pub fn explained(error: &CliError) -> Option<String> {
     }
     if sdk.is_not_found() {
         let what = context.unwrap_or("what was asked for");
-        return Some(open1688_jobs::error::not_found_on_1688(what));
+        return Some(open1688_jobs::error::not_found_on_1688_in(what, language));
     }
     None
 }
@@ -61,24 +88,43 @@ pub fn explained(error: &CliError) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn with_flag_en(error: &CliError) -> Option<String> {
+        with_flag(error, Language::En)
+    }
+
+    fn explained_en(error: &CliError) -> Option<String> {
+        explained(error, Language::En)
+    }
+
+    #[test]
+    fn a_chinese_terminal_reads_chinese() {
+        let low = CliError::Job(JobError::refused("need", open1688_jobs::FieldRefusal::at_least(1, 0)));
+        assert_eq!(with_flag(&low, Language::Zh).unwrap(), "--need 不能小于 1（收到 0）");
+        assert_eq!(with_flag(&low, Language::En).unwrap(), "--need must be at least 1, got 0");
+        let none = CliError::Job(JobError::NoAnswer("no offers found for \"杯\"".into()));
+        assert!(said(&none, Language::Zh).starts_with("没有符合条件的结果"));
+        let usage = CliError::Usage("bad flag".into());
+        assert_eq!(said(&usage, Language::Zh), "bad flag");
+    }
+
     #[test]
     fn a_refused_field_is_named_as_its_flag() {
         let refused = |field: &str, message: &str| CliError::Job(JobError::invalid(field, message));
         assert_eq!(
-            with_flag(&refused("need", "need must be at least 1, got 0")).unwrap(),
+            with_flag_en(&refused("need", "need must be at least 1, got 0")).unwrap(),
             "--need must be at least 1, got 0"
         );
         assert_eq!(
-            with_flag(&refused("max_suppliers", "max_suppliers must be at least 1")).unwrap(),
+            with_flag_en(&refused("max_suppliers", "max_suppliers must be at least 1")).unwrap(),
             "--max-suppliers must be at least 1"
         );
         assert_eq!(
-            with_flag(&refused("every", "every and at must be at least 1")).unwrap(),
+            with_flag_en(&refused("every", "every and at must be at least 1")).unwrap(),
             "--every and --at must be at least 1"
         );
-        assert_eq!(with_flag(&refused("plan line 3", "plan line 3: quantity must be 1 to 9")), None);
-        assert_eq!(with_flag(&refused("need", "the need is unclear")), None);
-        assert_eq!(with_flag(&CliError::Usage("x".into())), None);
+        assert_eq!(with_flag_en(&refused("plan line 3", "plan line 3: quantity must be 1 to 9")), None);
+        assert_eq!(with_flag_en(&refused("need", "the need is unclear")), None);
+        assert_eq!(with_flag_en(&CliError::Usage("x".into())), None);
     }
     use open1688::types::GatewayErrorCode;
 
@@ -95,21 +141,22 @@ mod tests {
 
     #[test]
     fn a_credential_error_names_the_credential_and_what_fixes_it() {
-        let secret = explained(&gateway(GatewayErrorCode::SignatureInvalid)).unwrap();
+        let secret = explained_en(&gateway(GatewayErrorCode::SignatureInvalid)).unwrap();
         assert!(secret.contains("app secret") && secret.contains("OPEN1688_APP_SECRET"), "{secret}");
-        let key = explained(&gateway(GatewayErrorCode::AppKeyNotFound)).unwrap();
+        let key = explained_en(&gateway(GatewayErrorCode::AppKeyNotFound)).unwrap();
         assert!(key.contains("app key") && key.contains("OPEN1688_APP_KEY"), "{key}");
-        let token = explained(&gateway(GatewayErrorCode::Unauthorized)).unwrap();
+        let token = explained_en(&gateway(GatewayErrorCode::Unauthorized)).unwrap();
         assert!(token.contains("open1688 auth login"), "{token}");
         for words in [secret, key, token] {
             assert!(!words.contains("com.alibaba"), "no internal API name: {words}");
         }
-        assert!(explained(&gateway(GatewayErrorCode::QosAppFrequencyLimit)).is_none());
+        assert!(explained_en(&gateway(GatewayErrorCode::QosAppFrequencyLimit)).is_none());
     }
 
     #[test]
     fn an_unknown_offer_is_said_in_user_words() {
-        let e = open1688::Error::Business {
+        // What the platform answers for an offer it does not have.
+        let missing = || open1688::Error::Business {
             api: "com.alibaba.fenxiao.crossborder:product.search.queryProductDetail-1".into(),
             failure: open1688::types::BusinessFailure {
                 family: open1688::types::ResponseFamily::Trade,
@@ -117,8 +164,12 @@ mod tests {
                 message: Some("no".into()),
             },
         };
-        let words = explained(&CliError::Job(JobError::gateway("offer 123", e))).unwrap();
+        let words = explained_en(&CliError::Job(JobError::gateway("offer 123", missing()))).unwrap();
         assert_eq!(words, "offer 123 was not found on 1688: it may have been taken down, or the id is mistyped");
-        assert!(explained(&CliError::Usage("bad".into())).is_none());
+        let chinese = explained(&CliError::Job(JobError::gateway("offer 123", missing())), Language::Zh).unwrap();
+        assert_eq!(chinese, "1688 上找不到商品 123：可能已下架，或编号有误");
+        let secret = explained(&gateway(GatewayErrorCode::SignatureInvalid), Language::Zh).unwrap();
+        assert!(secret.contains("签名") && secret.contains("OPEN1688_APP_SECRET"), "{secret}");
+        assert!(explained_en(&CliError::Usage("bad".into())).is_none());
     }
 }

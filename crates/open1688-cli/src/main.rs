@@ -16,6 +16,7 @@ mod login;
 mod progress;
 mod render;
 mod settings;
+mod terminal_language;
 
 use std::process::ExitCode;
 
@@ -151,15 +152,20 @@ fn main() -> ExitCode {
         Err(e) => {
             // A failure the user can fix is said in their words, with what fixes it; the
             // platform's own answer is one -v away.
-            if let Some(words) = explain::with_flag(&e) {
+            let language = terminal_language::terminal_language();
+            if let Some(words) = explain::with_flag(&e, language) {
                 eprintln!("open1688: {words}");
                 return ExitCode::from(e.exit_code());
             }
-            match (explain::explained(&e), verbose) {
+            let more = match language {
+                open1688_jobs::Language::En => " (-v shows the platform's answer)",
+                open1688_jobs::Language::Zh => "（-v 显示平台的原始回答）",
+            };
+            match (explain::explained(&e, language), verbose) {
                 (Some(words), true) => eprintln!("open1688: {words}\n  caused by: {}", cause_chain(&e)),
-                (Some(words), false) => eprintln!("open1688: {words} (-v shows the platform's answer)"),
+                (Some(words), false) => eprintln!("open1688: {words}{more}"),
                 (None, true) => eprintln!("open1688: {}", cause_chain(&e)),
-                (None, false) => eprintln!("open1688: {e}"),
+                (None, false) => eprintln!("open1688: {}", explain::said(&e, language)),
             }
             ExitCode::from(e.exit_code())
         }

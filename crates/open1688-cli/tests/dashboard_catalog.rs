@@ -93,6 +93,10 @@ async fn the_catalog_is_searched_through_the_api_and_the_dashboard() {
     assert!(browser.text("main").await.contains(&format!("{stored} offers stored")));
     assert!(browser.text("main").await.contains("no gateway call"));
     assert_eq!(browser.text("#hits-title").await, format!("{stored} results"));
+    // Without a quantity every offer is priced at its MOQ, so no row lacks a price.
+    assert!(browser.text("section[aria-labelledby=hits-title] thead").await.contains("Price at MOQ"));
+    let prices = browser.texts("section[aria-labelledby=hits-title] tbody td:nth-child(2)").await;
+    assert!(!prices.is_empty() && prices.iter().all(|p| p.starts_with('¥')), "{prices:?}");
 
     // Words and a price bound typed in the form.
     browser.fill("#q", "保温杯").await;

@@ -87,7 +87,11 @@ fn cases() -> trycmd::TestCases {
         .env("OPEN1688_ENDPOINT", "")
         .env("OPEN1688_ACCESS_TOKEN", "")
         .env("OPEN1688_REFRESH_TOKEN", "")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // The examples are an English terminal's, whatever the machine's locale.
+        .env("LC_ALL", "")
+        .env("LC_MESSAGES", "")
+        .env("LANG", "C.UTF-8");
     cases
 }
 

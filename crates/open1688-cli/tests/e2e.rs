@@ -13,7 +13,11 @@ use serde_json::Value;
 /// The binary, isolated from the user's configuration and credentials.
 fn open1688(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("open1688").expect("the binary is built");
+    // An English terminal, whatever the machine's locale (a Chinese one is tested on its own).
     cmd.env("OPEN1688_CONFIG", dir.join("config.toml"))
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env_remove("OPEN1688_APP_KEY")
         .env_remove("OPEN1688_APP_SECRET")
         .env_remove("OPEN1688_ACCESS_TOKEN")
@@ -300,6 +304,17 @@ fn bad_input_gets_the_right_exit_code_and_message() {
     let r = run(dir.path(), &["quote", OFFER, "--need", "-5"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--need must be at least 1, got -5"), "{}", r.stderr);
+    // A Chinese terminal reads the same failures in Chinese; the exit codes do not change.
+    let chinese = |args: &[&str]| {
+        let out = open1688(dir.path()).env("LANG", "zh_CN.UTF-8").args(args).output().unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, said) = chinese(&["quote", OFFER, "--need", "-5"]);
+    assert_eq!(code, Some(2));
+    assert!(said.contains("open1688: --need 不能小于 1（收到 -5）"), "{said}");
+    let (code, said) = chinese(&["offer", "1"]);
+    assert_eq!(code, Some(1));
+    assert!(said.contains("1688 上找不到商品 1：可能已下架，或编号有误（-v 显示平台的原始回答）"), "{said}");
 
     let r = run(dir.path(), &["offer", "1"]);
     assert_eq!(r.code, 1);

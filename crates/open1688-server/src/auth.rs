@@ -58,22 +58,9 @@ pub async fn require_key(State(state): State<ServiceState>, mut request: Request
         .map_or_else(|| request.uri().path().to_owned(), |u| u.path().to_owned());
     let needed = required_scope(request.method(), &path);
     if key.scope < needed {
-        let detail = format!(
-            "the key {:?} has scope {}; {} {} needs {}",
-            key.name,
-            key.scope.as_str(),
-            request.method(),
-            path,
-            needed.as_str()
-        );
-        let chinese = format!(
-            "密钥 {:?} 的权限为 {}；{} {} 需要 {}",
-            key.name,
-            key.scope.as_str(),
-            request.method(),
-            path,
-            needed.as_str()
-        );
+        let (name, has, method, needs) = (&key.name, key.scope.as_str(), request.method(), needed.as_str());
+        let detail = format!("the key {name:?} has scope {has}; {method} {path} needs {needs}");
+        let chinese = format!("密钥 {name:?} 的权限为 {has}；{method} {path} 需要 {needs}");
         return Problem::new(StatusCode::FORBIDDEN, detail).chinese(chinese).into_response();
     }
     if let Err(wait) = state.key_limits.check(key.id).await {

@@ -268,7 +268,7 @@ fn view_of(job: ServiceJob) -> JobView {
         },
         done: u64::try_from(job.done).unwrap_or(0),
         total: u64::try_from(job.total).unwrap_or(0),
-        error: job.error.and_then(|text| serde_json::from_str(&text).ok()),
+        error: job.error.as_deref().and_then(Problem::from_kept),
         notes: job.notes,
         files: job.files,
         owner: Some(job.owner),

@@ -89,7 +89,7 @@ fn millis(d: Duration) -> i64 {
 }
 
 fn problem_json(problem: &Problem) -> String {
-    serde_json::to_string(problem).unwrap_or_else(|_| "{}".into())
+    problem.to_kept()
 }
 
 impl Worker {

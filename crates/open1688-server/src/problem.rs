@@ -46,6 +46,31 @@ pub struct Problem {
     pub chinese: Option<Box<str>>,
 }
 
+/// A problem as a store keeps it (a job's failure, read back by whichever instance shows it): the
+/// document with its Chinese detail as one more member, so a Chinese page still says it in
+/// Chinese.
+#[derive(Serialize, Deserialize)]
+struct KeptProblem {
+    #[serde(flatten)]
+    problem: Problem,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail_zh: Option<Box<str>>,
+}
+
+impl Problem {
+    /// The problem as JSON to keep in the store, its Chinese detail with it.
+    pub fn to_kept(&self) -> String {
+        let kept = KeptProblem { problem: self.clone(), detail_zh: self.chinese.clone() };
+        serde_json::to_string(&kept).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// A problem kept by [`Problem::to_kept`] (or a plain problem document), if it reads.
+    pub fn from_kept(text: &str) -> Option<Self> {
+        let kept: KeptProblem = serde_json::from_str(text).ok()?;
+        Some(Self { chinese: kept.detail_zh, ..kept.problem })
+    }
+}
+
 /// A problem's answer in Chinese, kept beside the English one until [`in_asked_language`] sees
 /// which the caller asked for.
 #[derive(Debug, Clone)]
@@ -197,5 +222,21 @@ fn chinese_title(status: StatusCode) -> &'static str {
         504 => "网关超时",
         _ if status.is_client_error() => "请求有误",
         _ => "服务出错",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_problem_keeps_its_chinese_and_reads_plain_documents_too() {
+        let problem = Problem::from(JobError::refused("need", open1688_jobs::FieldRefusal::at_least(1, 0)));
+        let back = Problem::from_kept(&problem.to_kept()).unwrap();
+        assert_eq!(back, problem);
+        assert_eq!(back.detail_in(Language::Zh), "need 不能小于 1（收到 0）");
+        let plain = serde_json::to_string(&Problem::new(StatusCode::CONFLICT, "cancelled")).unwrap();
+        assert_eq!(Problem::from_kept(&plain).unwrap().detail_in(Language::Zh), "cancelled");
+        assert!(Problem::from_kept("not json").is_none());
     }
 }

@@ -352,6 +352,8 @@ fn value_name(field: &str, value: &str, language: sourcing::Language) -> String 
         ("identity", "super_factory", Zh) => "超级工厂",
         ("identity", "powerful_merchants", En) => "Powerful merchant",
         ("identity", "powerful_merchants", Zh) => "实力商家",
+        ("identity", "verified_supplier", En) => "Verified supplier",
+        ("identity", "verified_supplier", Zh) => "认证供应商",
         ("band", "excellent", Zh) => "优秀",
         ("band", "average", Zh) => "一般",
         ("band", "poor", Zh) => "较差",
