@@ -37,6 +37,8 @@ pub struct Ctx {
     pub chart: Option<PathBuf>,
     /// The language of the files written (workbooks and charts).
     pub file_language: open1688_jobs::Language,
+    /// The terminal's language (the locale): what notes and failures are said in.
+    pub language: open1688_jobs::Language,
     /// No progress or notes.
     pub quiet: bool,
     qps: Option<u32>,
@@ -55,6 +57,7 @@ impl Ctx {
             xlsx: global.xlsx.clone(),
             chart: global.chart.clone(),
             file_language: global.file_language.into(),
+            language: crate::terminal_language::terminal_language(),
             quiet: global.quiet,
             qps: global.qps,
             allow_insecure_http: global.allow_insecure_http,

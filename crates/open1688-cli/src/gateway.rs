@@ -13,6 +13,7 @@ use open1688_store::{EncryptedTokenStore, SecretKey, SqlStore, StoreCache};
 
 use crate::exit::{CliError, usage};
 use crate::settings::Settings;
+use crate::terminal_notes::Note;
 
 /// A client, and the sandbox it talks to when no credentials are configured (held so that it
 /// serves until the command ends). The sandbox generates its catalog on the first call that
@@ -76,11 +77,8 @@ impl Gateway {
                 let sandbox =
                     Sandbox::builder().start_on_first_call().await.context("starting the built-in sandbox")?;
                 if !options.quiet {
-                    eprintln!(
-                        "open1688: no app key configured; using the built-in sandbox at {} ({} offers; see `open1688 config init`)",
-                        sandbox.base_url(),
-                        sandbox.planned_offers()
-                    );
+                    let note = Note::SandboxInUse { address: sandbox.base_url(), offers: sandbox.planned_offers() };
+                    eprintln!("open1688: {}", note.render(crate::terminal_language::terminal_language()));
                 }
                 builder = builder
                     .endpoint(sandbox.base_url())

@@ -17,6 +17,7 @@ mod progress;
 mod render;
 mod settings;
 mod terminal_language;
+mod terminal_notes;
 
 use std::process::ExitCode;
 
@@ -81,7 +82,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(path) = &ctx.xlsx {
         let sheets: Vec<&open1688_jobs::Sheet> = sheets.iter().collect();
         open1688_jobs::workbook::write_xlsx(path, &sheets, ctx.settings.data_source(), ctx.file_language)?;
-        ctx.note(&format!("workbook: {}", path.display()));
+        ctx.note(&terminal_notes::Note::Workbook(path).render(ctx.language));
     }
     Ok(())
 }

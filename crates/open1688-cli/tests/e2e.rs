@@ -299,6 +299,22 @@ fn analyze_compare_recommend_seller_and_image_search_run() {
 }
 
 #[test]
+fn a_chinese_terminal_reads_the_answer_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["source", "保温杯", "--need", "300", "--out", "out", "--candidates", "8"];
+    let out = open1688(dir.path()).env("LANG", "zh_CN.UTF-8").args(args).output().unwrap();
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(said.contains("未配置应用密钥：使用内置沙箱"), "{said}");
+    assert!(said.contains("买 ") && said.contains("到岸总价 ¥"), "the answer in Chinese: {said}");
+    assert!(said.contains("下单：open1688 order preview out/plan.csv"), "{said}");
+    assert!(!said.contains("landed in all"), "{said}");
+    // The tables on stdout are the same for every terminal.
+    let english = run(dir.path(), &["source", "保温杯", "--need", "300", "--out", "out", "--candidates", "8"]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), english.stdout);
+}
+
+#[test]
 fn bad_input_gets_the_right_exit_code_and_message() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(dir.path(), &["quote", OFFER, "--need", "-5"]);

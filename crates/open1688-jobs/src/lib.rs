@@ -73,6 +73,7 @@ pub mod source;
 #[cfg(all(feature = "xlsx", feature = "charts"))]
 mod source_files;
 mod source_outputs;
+mod source_summary;
 pub mod split;
 pub mod supplier_profiles;
 pub mod watches;

@@ -351,11 +351,6 @@ struct SinglePick {
     cross_border_missing: Option<String>,
 }
 
-/// Money as a person reads it: yuan with two decimals.
-fn yuan(amount: Decimal) -> String {
-    format!("¥{:.2}", amount.round_dp(2))
-}
-
 /// Why a comparison has no pick: every offer left out (and the first reasons), or every supplier
 /// blocked by the scorecard.
 fn no_pick(comparison: &Comparison) -> JobError {
@@ -372,85 +367,9 @@ fn no_pick(comparison: &Comparison) -> JobError {
 }
 
 impl SourceReport {
-    /// What a person reads first: the single offer to buy (with the cost delivered abroad when
-    /// asked), and a cheaper split beside it; or, when no single offer holds the need, the split.
-    pub fn summary_line(&self) -> String {
-        let Some(d) = &self.decision else {
-            return match &self.split {
-                Some(split) => format!(
-                    "no single offer holds the need of {}; split across {} suppliers: {}{}",
-                    self.need,
-                    split.allocation.suppliers,
-                    figures_line(&split.cost),
-                    split_lines(split)
-                ),
-                None => format!("no answer for {} units", self.need),
-            };
-        };
-        let c = &d.cost;
-        let single = format!(
-            "buy {} × offer {} from {}: {}. {}",
-            c.quantity_bought,
-            d.offer_id,
-            d.supplier,
-            figures_line(c),
-            self.advice.as_ref().map_or("", |a| a.reason.as_str())
-        );
-        let single = match (&self.cross_border, &self.cross_border_missing) {
-            (Some(c), _) => format!(
-                "{single}\ndelivered abroad: {} ({} {:.2} a unit)",
-                yuan(c.total_cny),
-                c.currency,
-                c.per_unit.round_dp(2)
-            ),
-            (None, Some(missing)) => format!("{single}\nno cross-border cost: {missing}"),
-            (None, None) => single,
-        };
-        match &self.split {
-            Some(split) => format!(
-                "{single}\nor split across {} suppliers for {} landed in all, {} less{}",
-                split.allocation.suppliers,
-                yuan(split.cost.landed_total),
-                yuan(split.saving.unwrap_or_default()),
-                split_lines(split)
-            ),
-            None => single,
-        }
-    }
-
     /// The picked candidate (none when only a split holds the need).
     pub fn pick(&self) -> Option<&ScoredCandidate> {
         let pick = self.decision.as_ref()?.offer_id;
         self.candidates.iter().find(|c| c.offer.id == pick)
     }
-}
-
-/// A purchase's figures in one line, each by its name.
-fn figures_line(c: &sourcing::CostFigures) -> String {
-    format!(
-        "{} landed in all ({} a unit, freight {}, {}) = {} landed per unit needed, {} per unit bought",
-        yuan(c.landed_total),
-        yuan(c.unit_price),
-        yuan(c.freight),
-        c.freight_source.label(sourcing::Language::En),
-        yuan(c.landed_per_unit_needed),
-        yuan(c.landed_per_unit_bought),
-    )
-}
-
-/// A split's lines after a colon (`: 288 × offer 1, 12 × offer 2 SKU 3`), and a word when the
-/// split is not proven the cheapest.
-fn split_lines(split: &SplitAnswer) -> String {
-    let lines: Vec<String> = split
-        .allocation
-        .lines
-        .iter()
-        .map(|l| match l.sku_id {
-            Some(sku) => format!("{} × offer {} SKU {sku}", l.quantity, l.offer_id),
-            None => format!("{} × offer {}", l.quantity, l.offer_id),
-        })
-        .collect();
-    let proof =
-        if split.allocation.exact { "" } else { " (searched in steps of several units: not proven the cheapest)" };
-    format!(": {}{proof}", lines.join(", "))
 }

@@ -24,7 +24,7 @@ pub fn chart(
 ) -> Result<(), CliError> {
     if let Some(path) = &ctx.chart {
         draw(path, ctx.file_language)?;
-        ctx.note(&format!("chart: {}", path.display()));
+        ctx.note(&crate::terminal_notes::Note::Chart(path).render(ctx.language));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use open1688_jobs::{ConfirmFreight, Sheet, ShipTo};
 use crate::args::SourceArgs;
 use crate::context::Ctx;
 use crate::exit::CliError;
+use crate::terminal_notes::Note;
 
 /// Runs the job; returns the summary sheet (the workbook in `--out` holds the rest).
 pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError> {
@@ -21,9 +22,7 @@ pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError
         })?;
         request.confirm_freight = Some(ConfirmFreight { ship_to, top });
         // What it will cost, said before it is spent.
-        ctx.note(&format!(
-            "freight will be confirmed with 1688: up to {top} order previews (read-only, nothing is placed)"
-        ));
+        ctx.note(&Note::FreightToConfirm(top).render(ctx.language));
     }
     let progress = ctx.progress();
     let report = ctx.jobs().await?.source(&request, &progress).await?;
@@ -31,19 +30,19 @@ pub async fn source(ctx: &Ctx, args: &SourceArgs) -> Result<Vec<Sheet>, CliError
     if let Some(confirmation) = &report.freight_confirmation {
         ctx.note(&confirmation.summary());
     }
-    ctx.note(&report.summary_line());
+    ctx.note(&report.summary_line_in(ctx.language));
     if let Some(trend) = &report.trend {
         ctx.note(&trend.summary());
     }
     let plan = args.out.join("plan.csv");
-    ctx.note(&format!("workbook and charts: {}", args.out.display()));
-    ctx.note(&format!("to order it: open1688 order preview {}", plan.display()));
+    ctx.note(&Note::SourceFiles(&args.out).render(ctx.language));
+    ctx.note(&Note::ToOrder(&plan).render(ctx.language));
     if report.decision.is_some() && report.split.is_some() {
         let split = args.out.join(open1688_jobs::source::SPLIT_PLAN_FILE);
-        ctx.note(&format!("to order the split instead: open1688 order preview {}", split.display()));
+        ctx.note(&Note::ToOrderSplit(&split).render(ctx.language));
     }
     if let Some(calls) = ctx.sandbox_calls() {
-        ctx.note(&format!("{calls} gateway calls (counted by the sandbox)"));
+        ctx.note(&Note::GatewayCalls(calls).render(ctx.language));
     }
     Ok([Some(report.summary_sheet()), report.split_sheet()].into_iter().flatten().collect())
 }
