@@ -168,6 +168,10 @@ fn source_writes_a_workbook_that_reads_back() {
     let first = offers.rows().nth(1).unwrap();
     assert!(matches!(&first[at("offer_id")], Data::String(id) if id.len() == 12 && id.parse::<i64>().is_ok()));
     assert!(matches!(&first[at("moq")], Data::Float(_)), "{:?}", first[at("moq")]);
+    // The scorecard's criteria are named in the workbook's language.
+    let suppliers = book.worksheet_range("suppliers").unwrap();
+    let explained = suppliers.rows().nth(1).unwrap().last().unwrap().to_string();
+    assert!(explained.contains("综合服务分") && !explained.contains("composite"), "{explained}");
     let comparison = book.worksheet_range("comparison").unwrap();
     let picked =
         comparison.rows().filter(|row| row.iter().any(|c| matches!(c, Data::String(s) if s == "pick"))).count();

@@ -88,7 +88,7 @@ impl SellerReport {
             crate::chart_words::ChartWords::of(language).scorecard,
             self.score.score.round_dp(1)
         );
-        crate::charts::scorecard_radar(path, &title, &radar_axes(&self.score))
+        crate::charts::scorecard_radar(path, &title, &radar_axes(&self.score, language))
     }
 }
 
@@ -107,7 +107,11 @@ pub fn scorecard_sheet(r: &ScoreReport) -> Sheet {
     explain
 }
 
-/// A scorecard's sub-scores as radar axes (a missing signal draws at 0).
-pub fn radar_axes(r: &ScoreReport) -> Vec<(String, rust_decimal::Decimal)> {
-    r.criteria.iter().map(|c| (c.name.clone(), c.sub_score.unwrap_or_default())).collect()
+/// A scorecard's sub-scores as radar axes (a missing signal draws at 0), the presets' criteria named
+/// in `language`.
+pub fn radar_axes(r: &ScoreReport, language: sourcing::Language) -> Vec<(String, rust_decimal::Decimal)> {
+    r.criteria
+        .iter()
+        .map(|c| (sourcing::criterion_name(&c.name, language).to_owned(), c.sub_score.unwrap_or_default()))
+        .collect()
 }

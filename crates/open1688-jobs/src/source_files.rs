@@ -76,7 +76,7 @@ impl SourceReport {
             crate::charts::scorecard_radar(
                 &path,
                 &format!("{} {}", supplier_name(&pick.supplier, &pick.offer), pick.score.score.round_dp(1)),
-                &radar_axes(&pick.score),
+                &radar_axes(&pick.score, language),
             )?;
             written.push(path);
             let tiers = ladder_points(&pick.offer);

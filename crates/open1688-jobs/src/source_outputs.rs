@@ -47,7 +47,7 @@ impl SourceReport {
             let explanation = r
                 .criteria
                 .iter()
-                .map(|x| format!("{} {}", x.name, x.contribution.round_dp(1)))
+                .map(|x| format!("{} {}", sourcing::criterion_name(&x.name, language), x.contribution.round_dp(1)))
                 .collect::<Vec<_>>()
                 .join("; ");
             suppliers.push(vec![
@@ -55,7 +55,7 @@ impl SourceReport {
                 Cell::opt_int(c.supplier.years_on_platform),
                 Cell::Text(c.supplier.identities.join(",")),
                 Cell::Num(r.score.round_dp(1)),
-                Cell::Text(r.band.clone()),
+                Cell::Text(sourcing::band_name(&r.band, language).to_owned()),
                 Cell::Text(match language {
                     Language::En => r.action.to_string(),
                     Language::Zh => sourcing::reasons::action_name(r.action, language).to_owned(),
@@ -111,7 +111,8 @@ impl SourceReport {
                     Cell::Text(d.title.clone()),
                     Cell::Text(d.supplier.clone()),
                     self.pick().map_or(Cell::Empty, |p| Cell::Num(p.score.score.round_dp(1))),
-                    self.pick().map_or(Cell::Empty, |p| Cell::Text(p.score.band.clone())),
+                    self.pick()
+                        .map_or(Cell::Empty, |p| Cell::Text(sourcing::band_name(&p.score.band, language).to_owned())),
                 ]);
                 row.extend(cost_cells(&d.cost));
                 row.push(Cell::Text(self.why_in(language).unwrap_or_else(|| d.why.clone())));

@@ -14,6 +14,7 @@ pub mod batches;
 pub mod compare;
 pub mod comparison_row;
 pub mod cost;
+pub mod criterion_names;
 pub mod cross_border;
 pub mod decision;
 pub mod error;
@@ -38,6 +39,7 @@ pub use compare::{
     Candidate, Comparison, ComparisonRow, Excluded, Filters, Ranking, Recommendation, compare, rank, recommend,
 };
 pub use cost::{ExchangeRates, Freight, FreightModel, LandedCost, landed_cost};
+pub use criterion_names::{band_name, criterion_name};
 pub use cross_border::{CrossBorderCost, CrossBorderTerms, InternationalFreight, cross_border_cost};
 pub use decision::{Decision, DecisionPolicy, PickReason, RiskPremiums, RunnerUp, Strategy, decide};
 pub use error::EngineError;

@@ -354,10 +354,7 @@ fn value_name(field: &str, value: &str, language: sourcing::Language) -> String 
         ("identity", "powerful_merchants", Zh) => "实力商家",
         ("identity", "verified_supplier", En) => "Verified supplier",
         ("identity", "verified_supplier", Zh) => "认证供应商",
-        ("band", "excellent", Zh) => "优秀",
-        ("band", "average", Zh) => "一般",
-        ("band", "poor", Zh) => "较差",
-        ("band", "very poor", Zh) => "很差",
+        ("band", band, language) => sourcing::band_name(band, language),
         _ => return value.to_owned(),
     };
     known.to_owned()

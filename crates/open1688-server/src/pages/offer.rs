@@ -10,6 +10,7 @@ use open1688_jobs::{NeedRequest, Progress, QuoteReport, QuoteRequest};
 use open1688_store::Store;
 use serde::Deserialize;
 use sourcing::{Offer, ScoreReport};
+use sourcing::{band_name, criterion_name};
 
 use super::cart::add_form;
 use super::chart::{Spoke, Step, radar, step_chart};
@@ -233,11 +234,14 @@ fn skus(t: &Text, offer: &Offer, quantity: i64) -> Markup {
 }
 
 fn scorecard(t: &Text, score: &ScoreReport) -> Markup {
-    let spokes: Vec<Spoke> =
-        score.criteria.iter().map(|c| Spoke { name: c.name.clone(), value: c.sub_score }).collect();
+    let spokes: Vec<Spoke> = score
+        .criteria
+        .iter()
+        .map(|c| Spoke { name: criterion_name(&c.name, t.language).to_owned(), value: c.sub_score })
+        .collect();
     html! {
         section.card aria-labelledby="scorecard" {
-            h2 #scorecard { (t.scorecard) ": " (score_badge(t, score.score, score.action)) " · " (score.band) }
+            h2 #scorecard { (t.scorecard) ": " (score_badge(t, score.score, score.action)) " · " (band_name(&score.band, t.language)) }
             (radar(t.scorecard, t.no_data, &spokes))
             div.scroll tabindex="0" {
                 table {
@@ -248,7 +252,7 @@ fn scorecard(t: &Text, score: &ScoreReport) -> Markup {
                     tbody {
                         @for (i, c) in score.criteria.iter().enumerate() {
                             tr {
-                                td { (i + 1) ". " (c.name) }
+                                td { (i + 1) ". " (criterion_name(&c.name, t.language)) }
                                 td.num { (c.signal.map_or_else(|| t.no_data.to_owned(), |s| s.to_string())) }
                                 td.num { (c.sub_score.map_or_else(|| "—".to_owned(), |s| s.round_dp(0).to_string())) }
                                 td.num { (c.effective_weight.round_dp(1)) }
