@@ -17,7 +17,8 @@ const ADDRESS: &str = "593861699";
 /// Clicks `css` (a button posting a form that comes back to the plan page) and waits for the
 /// plan page to say what happened; returns the notice.
 async fn to_cart(browser: &Browser, css: &str) -> String {
-    browser.click(css).await;
+    // The plan page comes back to a plan page: wait for the new one, not for its address.
+    browser.click_to_new_page(css).await;
     browser.wait_for_address("/plan?cart=").await;
     browser.text("#cart-notice").await
 }

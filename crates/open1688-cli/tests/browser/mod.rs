@@ -152,6 +152,21 @@ impl Browser {
         self.wait_for(css).await.click().await.unwrap();
     }
 
+    /// Clicks `css` and waits (up to 30 s) until the page it was on is gone: for a form that
+    /// comes back to an address like the one it left (`/plan?cart=…` after `/plan?cart=…`),
+    /// where waiting for the address proves nothing and the old page's elements go stale.
+    pub async fn click_to_new_page(&self, css: &str) {
+        let old = self.wait_for("html").await;
+        self.click(css).await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        // A page that was left answers for none of its elements.
+        while old.tag_name().await.is_ok() {
+            assert!(std::time::Instant::now() < deadline, "{css} left the page where it was");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.wait_for("main").await;
+    }
+
     /// Waits (up to 30 s) until the page's path and query contain `part`, then for its `<main>`:
     /// the navigation a click started has landed, so no element read next belongs to the page
     /// being left (reading those gives a stale-element error, or the old page's answer).
