@@ -24,7 +24,7 @@ impl SourceReport {
                     self.need,
                     split.allocation.suppliers,
                     figures_line(&split.cost),
-                    split_lines(split)
+                    split_lines(split, Language::En)
                 ),
                 None => format!("no answer for {} units", self.need),
             };
@@ -54,7 +54,7 @@ impl SourceReport {
                 split.allocation.suppliers,
                 yuan(split.cost.landed_total),
                 yuan(split.saving.unwrap_or_default()),
-                split_lines(split)
+                split_lines(split, Language::En)
             ),
             None => single,
         }
@@ -78,7 +78,7 @@ impl SourceReport {
                     self.need,
                     split.allocation.suppliers,
                     chinese_figures(&split.cost),
-                    chinese_split_lines(split)
+                    split_lines(split, Language::Zh)
                 ),
                 None => format!("{} 件没有答案", self.need),
             };
@@ -107,7 +107,7 @@ impl SourceReport {
                 Figure::LandedTotal.label(Language::Zh),
                 yuan(split.cost.landed_total),
                 yuan(split.saving.unwrap_or_default()),
-                chinese_split_lines(split)
+                split_lines(split, Language::Zh)
             ),
             None => single,
         }
@@ -127,21 +127,29 @@ fn figures_line(c: &sourcing::CostFigures) -> String {
     )
 }
 
-/// A split's lines after a colon (`: 288 × offer 1, 12 × offer 2 SKU 3`), and a word when the
-/// split is not proven the cheapest.
-fn split_lines(split: &SplitAnswer) -> String {
+/// A split's lines after a colon (`: 288 × offer 1, 12 × offer 2 SKU 3`, `：商品 1 × 288 件`),
+/// and a word when the split is not proven the cheapest, in `language`.
+fn split_lines(split: &SplitAnswer, language: Language) -> String {
     let lines: Vec<String> = split
         .allocation
         .lines
         .iter()
-        .map(|l| match l.sku_id {
-            Some(sku) => format!("{} × offer {} SKU {sku}", l.quantity, l.offer_id),
-            None => format!("{} × offer {}", l.quantity, l.offer_id),
+        .map(|l| match (language, l.sku_id) {
+            (Language::En, Some(sku)) => format!("{} × offer {} SKU {sku}", l.quantity, l.offer_id),
+            (Language::En, None) => format!("{} × offer {}", l.quantity, l.offer_id),
+            (Language::Zh, Some(sku)) => format!("商品 {} SKU {sku} × {} 件", l.offer_id, l.quantity),
+            (Language::Zh, None) => format!("商品 {} × {} 件", l.offer_id, l.quantity),
         })
         .collect();
-    let proof =
-        if split.allocation.exact { "" } else { " (searched in steps of several units: not proven the cheapest)" };
-    format!(": {}{proof}", lines.join(", "))
+    let proof = match (language, split.allocation.exact) {
+        (_, true) => "",
+        (Language::En, false) => " (searched in steps of several units: not proven the cheapest)",
+        (Language::Zh, false) => "（按若干件的步长搜索，未证明最省）",
+    };
+    match language {
+        Language::En => format!(": {}{proof}", lines.join(", ")),
+        Language::Zh => format!("：{}{proof}", lines.join("，")),
+    }
 }
 
 /// [`figures_line`] in Chinese, each figure by its name.
@@ -161,19 +169,4 @@ fn chinese_figures(c: &CostFigures) -> String {
         name(Figure::LandedPerUnitBought),
         yuan(c.landed_per_unit_bought),
     )
-}
-
-/// [`split_lines`] in Chinese.
-fn chinese_split_lines(split: &SplitAnswer) -> String {
-    let lines: Vec<String> = split
-        .allocation
-        .lines
-        .iter()
-        .map(|l| match l.sku_id {
-            Some(sku) => format!("商品 {} SKU {sku} × {} 件", l.offer_id, l.quantity),
-            None => format!("商品 {} × {} 件", l.offer_id, l.quantity),
-        })
-        .collect();
-    let proof = if split.allocation.exact { "" } else { "（按若干件的步长搜索，未证明最省）" };
-    format!("：{}{proof}", lines.join("，"))
 }

@@ -7,8 +7,8 @@ use open1688_jobs::alerts::list_alerts;
 use open1688_jobs::history::history;
 use open1688_jobs::watches::{self, WatchRequest};
 use open1688_jobs::{
-    CompareRequest, CompareTarget, ImageSearchRequest, JobError, PlanRequest, Progress, QuoteRequest, Result,
-    SearchRequest, SourceRequest, SplitRequest, picture_source,
+    CompareRequest, CompareTarget, FieldRefusal, ImageSearchRequest, JobError, PlanRequest, Progress, QuoteRequest,
+    Result, SearchRequest, SourceRequest, SplitRequest, picture_source,
 };
 use open1688_store::{AlertQuery, CatalogQuery};
 use rmcp::model::JsonObject;
@@ -109,7 +109,7 @@ pub async fn run(
             let args: AnalyzeArgs = parse(name, arguments)?;
             let limit = args.limit.unwrap_or(50);
             if !(1..=100).contains(&limit) {
-                return Err(JobError::invalid("limit", format!("limit must be 1 to 100, got {limit}")));
+                return Err(JobError::refused("limit", FieldRefusal::between(1, 100, limit)));
             }
             let search = SearchRequest {
                 keyword: args.keyword,
@@ -171,7 +171,7 @@ pub async fn run(
             let args: OrderListArgs = parse(name, arguments)?;
             let limit = args.limit.unwrap_or(50);
             if !(1..=200).contains(&limit) {
-                return Err(JobError::invalid("limit", format!("limit must be 1 to 200, got {limit}")));
+                return Err(JobError::refused("limit", FieldRefusal::between(1, 200, limit)));
             }
             let query = open1688_store::OrderQuery { batch: args.batch, open_only: args.open, limit };
             Answer::of(&OrderList { orders: store.orders(&query).await? })
@@ -234,11 +234,11 @@ fn alert_query(args: &AlertArgs, now_ms: i64) -> Result<AlertQuery> {
     let since_ms = match args.hours {
         None => 0,
         Some(hours) if hours >= 1 => now_ms.saturating_sub(hours.checked_mul(3_600_000).unwrap_or(i64::MAX)).max(0),
-        Some(hours) => return Err(JobError::invalid("hours", format!("hours must be at least 1, got {hours}"))),
+        Some(hours) => return Err(JobError::refused("hours", FieldRefusal::at_least(1, hours))),
     };
     let limit = args.limit.unwrap_or(50);
     if !(1..=1_000).contains(&limit) {
-        return Err(JobError::invalid("limit", format!("limit must be 1 to 1000, got {limit}")));
+        return Err(JobError::refused("limit", FieldRefusal::between(1, 1_000, limit)));
     }
     Ok(AlertQuery { since_ms, watch_id: args.watch_id, unacknowledged: args.unacknowledged, limit })
 }

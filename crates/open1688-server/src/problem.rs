@@ -71,10 +71,10 @@ impl Problem {
     }
 }
 
-/// A problem's answer in Chinese, kept beside the English one until [`in_asked_language`] sees
-/// which the caller asked for.
+/// The problem an answer was made from, kept with it until [`in_asked_language`] sees which
+/// language the caller asked for (the Chinese document is written only for a caller who wants it).
 #[derive(Debug, Clone)]
-struct ChineseAnswer(axum::body::Bytes);
+struct Answered(Box<Problem>);
 
 impl Problem {
     /// A problem with `status` and `detail`.
@@ -171,9 +171,8 @@ impl IntoResponse for Problem {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.retry_after;
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        let chinese = serde_json::to_vec(&self.in_chinese()).unwrap_or_default();
         let mut response = (status, body).into_response();
-        response.extensions_mut().insert(ChineseAnswer(chinese.into()));
+        response.extensions_mut().insert(Answered(Box::new(self)));
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"));
@@ -190,12 +189,13 @@ impl IntoResponse for Problem {
 pub async fn in_asked_language(request: Request, next: Next) -> Response {
     let chinese = Lang::of(request.headers(), None) == Lang::Zh;
     let mut response = next.run(request).await;
-    let Some(ChineseAnswer(body)) = response.extensions_mut().remove::<ChineseAnswer>() else {
+    let Some(Answered(problem)) = response.extensions_mut().remove::<Answered>() else {
         return response;
     };
     if !chinese {
         return response;
     }
+    let body = serde_json::to_vec(&problem.in_chinese()).unwrap_or_default();
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static("zh-CN"));
     parts.headers.remove(header::CONTENT_LENGTH);

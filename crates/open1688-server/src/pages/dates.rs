@@ -6,7 +6,9 @@
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use maud::{Markup, html};
 
-use super::text::{Lang, Text};
+use sourcing::Language;
+
+use super::text::Text;
 
 /// Beijing time.
 fn beijing() -> FixedOffset {
@@ -19,17 +21,13 @@ fn month_name(month: u32) -> &'static str {
     MONTHS[(month.clamp(1, 12) - 1) as usize]
 }
 
-fn lang(t: &Text) -> Lang {
-    Lang::from(t.language)
-}
-
 /// Day and time, without the year: `12月7日 21:24`, `7 Dec 21:24`.
 pub fn short_time(t: &Text, at: DateTime<Utc>) -> String {
     let at = at.with_timezone(&beijing());
     let (month, day, hour, minute) = (at.month(), at.day(), at.hour(), at.minute());
-    match lang(t) {
-        Lang::Zh => format!("{month}月{day}日 {hour:02}:{minute:02}"),
-        Lang::En => format!("{day} {} {hour:02}:{minute:02}", month_name(month)),
+    match t.language {
+        Language::Zh => format!("{month}月{day}日 {hour:02}:{minute:02}"),
+        Language::En => format!("{day} {} {hour:02}:{minute:02}", month_name(month)),
     }
 }
 
@@ -37,9 +35,9 @@ pub fn short_time(t: &Text, at: DateTime<Utc>) -> String {
 pub fn long_time(t: &Text, at: DateTime<Utc>) -> String {
     let at = at.with_timezone(&beijing());
     let (year, month, day, hour, minute) = (at.year(), at.month(), at.day(), at.hour(), at.minute());
-    match lang(t) {
-        Lang::Zh => format!("{year}年{month}月{day}日 {hour:02}:{minute:02}"),
-        Lang::En => format!("{day} {} {year} {hour:02}:{minute:02}", month_name(month)),
+    match t.language {
+        Language::Zh => format!("{year}年{month}月{day}日 {hour:02}:{minute:02}"),
+        Language::En => format!("{day} {} {year} {hour:02}:{minute:02}", month_name(month)),
     }
 }
 
@@ -48,11 +46,11 @@ pub fn long_time(t: &Text, at: DateTime<Utc>) -> String {
 pub fn axis_date(t: &Text, at: DateTime<Utc>, by_month: bool) -> String {
     let at = at.with_timezone(&beijing());
     let (year, month, day) = (at.year(), at.month(), at.day());
-    match (lang(t), by_month) {
-        (Lang::Zh, false) => format!("{month}月{day}日"),
-        (Lang::Zh, true) => format!("{year}年{month}月"),
-        (Lang::En, false) => format!("{day} {}", month_name(month)),
-        (Lang::En, true) => format!("{} {year}", month_name(month)),
+    match (t.language, by_month) {
+        (Language::Zh, false) => format!("{month}月{day}日"),
+        (Language::Zh, true) => format!("{year}年{month}月"),
+        (Language::En, false) => format!("{day} {}", month_name(month)),
+        (Language::En, true) => format!("{} {year}", month_name(month)),
     }
 }
 

@@ -157,11 +157,12 @@ async fn history_chart(
     headers: &axum::http::HeaderMap,
 ) -> Result<Response, Problem> {
     let days = extract::query(params)?.days.unwrap_or(30);
-    let language = crate::language::Lang::of(headers, None).language();
-    let bytes = open1688_jobs::history::history_chart(&*state.store, id, days, Utc::now(), format, language).await?;
+    let lang = crate::language::Lang::of(headers, None);
+    let bytes =
+        open1688_jobs::history::history_chart(&*state.store, id, days, Utc::now(), format, lang.language()).await?;
     let headers = [
         (axum::http::header::CONTENT_TYPE, format.media_type()),
-        (axum::http::header::CONTENT_LANGUAGE, crate::language::Lang::from(language).tag()),
+        (axum::http::header::CONTENT_LANGUAGE, lang.tag()),
         (axum::http::header::VARY, "Accept-Language"),
     ];
     Ok((headers, bytes).into_response())
